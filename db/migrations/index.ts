@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as core from './20261124T0400_core';
+
+/** Every migration, by timestamped name. Add new ones here; never edit one that has shipped. */
+export const migrations: Record<string, Migration> = {
+  '20261124T0400_core': core,
+};

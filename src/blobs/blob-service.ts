@@ -1,0 +1,178 @@
+/**
+ * The rules of blobs: size cap, validation against an active schema, lineage and membership
+ * owned by the same user, version history, soft delete.
+ *
+ * Deleting a blob hides it from every read (blob, blobs, derived lists, chapters, counts). The
+ * blobs derived from it stay; their `parent` reads as null from then on. Nothing new can be
+ * derived from, added to or updated on a deleted blob.
+ */
+import type { BookService } from '../books/book-service';
+import type { ConversationService } from '../conversations/conversation-service';
+import { AppError, badInput, ErrorCode, notFound } from '../errors';
+import type { SchemaService } from '../registry/schema-service';
+import type { BlobStore } from './blob-store';
+import type { Blob, BlobFilter, BlobOrder, BlobPage } from './blob-types';
+
+/** The largest serialised blob data accepted: 1 MiB. */
+export const MAX_BLOB_BYTES = 1024 * 1024;
+export const MAX_PAGE = 100;
+export const USER_INPUT_PROCESSOR = 'user-input';
+
+export interface CreateBlobInput {
+  schemaId: string;
+  data: unknown;
+  parentId?: string | null;
+  bookId?: string | null;
+  conversationId?: string | null;
+}
+
+export function measure(data: unknown): number {
+  if (data === undefined) throw badInput('data', 'data is required');
+  const size = Buffer.byteLength(JSON.stringify(data));
+  if (size > MAX_BLOB_BYTES) {
+    throw new AppError(
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      `Blob data is ${size} bytes; the limit is ${MAX_BLOB_BYTES} (1 MiB)`,
+      {
+        field: 'data',
+        limit: MAX_BLOB_BYTES,
+        actual: size,
+      },
+    );
+  }
+  return size;
+}
+
+export class BlobService {
+  constructor(
+    private readonly store: BlobStore,
+    private readonly schemas: SchemaService,
+    private readonly books: BookService,
+    private readonly conversations: ConversationService,
+  ) {}
+
+  /** Creates a blob for `userId`, produced by `processorId` (`user-input` for the user's own). */
+  async create(
+    userId: string,
+    input: CreateBlobInput,
+    processorId = USER_INPUT_PROCESSOR,
+  ): Promise<Blob> {
+    const size = measure(input.data);
+    await this.schemas.assertValid(input.schemaId, input.data);
+    const parentId = input.parentId ?? null;
+    const bookId = input.bookId ?? null;
+    const conversationId = input.conversationId ?? null;
+    const [parent, book, conversation] = await Promise.all([
+      parentId ? this.store.findById(userId, parentId) : null,
+      bookId ? this.books.get(userId, bookId) : null,
+      conversationId ? this.conversations.get(userId, conversationId) : null,
+    ]);
+    if (parentId && !parent)
+      throw new AppError(ErrorCode.NOT_FOUND, `Parent blob "${parentId}" was not found`, {
+        field: 'parentId',
+      });
+    if (bookId && !book)
+      throw new AppError(ErrorCode.NOT_FOUND, `Book "${bookId}" was not found`, {
+        field: 'bookId',
+      });
+    if (conversationId && !conversation) {
+      throw new AppError(ErrorCode.NOT_FOUND, `Conversation "${conversationId}" was not found`, {
+        field: 'conversationId',
+      });
+    }
+    return this.store.create({
+      userId,
+      processorId,
+      schemaId: input.schemaId,
+      data: input.data,
+      size,
+      parentId,
+      bookId,
+      conversationId,
+    });
+  }
+
+  /** Replaces the data (optionally moving to another schema); the old content stays as a version. */
+  async update(
+    userId: string,
+    id: string,
+    input: { data: unknown; schemaId?: string | null; expectedVersion?: number | null },
+  ): Promise<Blob> {
+    const size = measure(input.data);
+    const current = await this.store.findById(userId, id);
+    if (!current) throw notFound('Blob', id);
+    const schemaId = input.schemaId ?? current.schemaId;
+    await this.schemas.assertValid(schemaId, input.data);
+    const updated = await this.store.update(userId, id, {
+      schemaId,
+      data: input.data,
+      size,
+      expectedVersion: input.expectedVersion,
+    });
+    if (updated) return updated;
+    if (input.expectedVersion != null && (await this.store.findById(userId, id))) {
+      throw new AppError(
+        ErrorCode.VERSION_CONFLICT,
+        `Blob "${id}" is no longer at version ${input.expectedVersion}`,
+        {
+          field: 'expectedVersion',
+        },
+      );
+    }
+    throw notFound('Blob', id);
+  }
+
+  async delete(userId: string, id: string): Promise<Blob> {
+    const deleted = await this.store.softDelete(userId, id);
+    if (!deleted) throw notFound('Blob', id);
+    return deleted;
+  }
+
+  get(userId: string, id: string) {
+    return this.store.findById(userId, id);
+  }
+
+  getMany(userId: string, ids: readonly string[]) {
+    return this.store.findByIds(userId, ids);
+  }
+
+  derivedOf(userId: string, parentIds: readonly string[]) {
+    return this.store.findByParents(userId, parentIds);
+  }
+
+  chaptersOf(userId: string, bookId: string) {
+    return this.store.chaptersOf(userId, bookId);
+  }
+
+  versions(userId: string, id: string) {
+    return this.store.versions(userId, id);
+  }
+
+  stats(userId: string) {
+    return this.store.stats(userId);
+  }
+
+  /** A page of the user's blobs. `after` is an opaque cursor from a previous page. */
+  list(
+    userId: string,
+    filter: BlobFilter,
+    order: BlobOrder,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<BlobPage> {
+    const size = first ?? 20;
+    if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE)
+      throw badInput('first', `first must be from 0 to ${MAX_PAGE}`);
+    return this.store.list(userId, filter, order, size, after ? decodeCursor(after) : null);
+  }
+}
+
+export function encodeCursor(seq: number): string {
+  return Buffer.from(`blob:${seq}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number {
+  const match = /^blob:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw badInput('after', 'after is not a cursor returned by this API');
+  return Number(match[1]);
+}

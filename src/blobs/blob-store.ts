@@ -1,0 +1,40 @@
+/**
+ * The blob store port. PostgreSQL implements it (pg-blob-store.ts); a MongoDB adapter implements
+ * the same interface and passes the same contract tests. Every method is scoped to one user: a
+ * blob of another user is indistinguishable from a blob that does not exist. Deleted blobs are
+ * invisible to every read.
+ */
+import type { Blob, BlobFilter, BlobOrder, BlobPage, BlobVersion, NewBlob } from './blob-types';
+
+export interface BlobStore {
+  /** Stores a new blob (version 1). */
+  create(blob: NewBlob): Promise<Blob>;
+  /**
+   * Replaces a blob's data, keeping the previous content as a readable version. Returns null
+   * when the blob is absent, deleted, another user's, or (with `expectedVersion`) has moved on.
+   */
+  update(
+    userId: string,
+    id: string,
+    change: { schemaId: string; data: unknown; size: number; expectedVersion?: number | null },
+  ): Promise<Blob | null>;
+  /** Marks a blob deleted; returns null when there was no visible blob to delete. */
+  softDelete(userId: string, id: string): Promise<Blob | null>;
+  findById(userId: string, id: string): Promise<Blob | null>;
+  findByIds(userId: string, ids: readonly string[]): Promise<Blob[]>;
+  /** Visible blobs whose parent is one of `parentIds`, in creation order. */
+  findByParents(userId: string, parentIds: readonly string[]): Promise<Blob[]>;
+  /** A page in `order`, after the blob at position `afterSeq` when given. */
+  list(
+    userId: string,
+    filter: BlobFilter,
+    order: BlobOrder,
+    first: number,
+    afterSeq: number | null,
+  ): Promise<BlobPage>;
+  /** Top-level blobs of a book, ordered by `data.metadata.chapter`, then creation. */
+  chaptersOf(userId: string, bookId: string): Promise<Blob[]>;
+  /** Every version, oldest first, the current one last. */
+  versions(userId: string, id: string): Promise<BlobVersion[]>;
+  stats(userId: string): Promise<{ count: number; totalSize: number }>;
+}

@@ -1,0 +1,55 @@
+/** A blob: one JSON document, valid against its schema, owned by one user. */
+export interface Blob {
+  id: string;
+  userId: string;
+  processorId: string;
+  schemaId: string;
+  data: unknown;
+  /** Bytes of the serialised data. */
+  size: number;
+  /** 1 on creation, +1 on each update. */
+  version: number;
+  parentId: string | null;
+  bookId: string | null;
+  conversationId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Position in creation order; the pagination cursor. */
+  seq: number;
+}
+
+/** An earlier (or the current) content of a blob. */
+export interface BlobVersion {
+  blobId: string;
+  version: number;
+  schemaId: string;
+  data: unknown;
+  size: number;
+  createdAt: Date;
+}
+
+export interface NewBlob {
+  userId: string;
+  processorId: string;
+  schemaId: string;
+  data: unknown;
+  size: number;
+  parentId: string | null;
+  bookId: string | null;
+  conversationId: string | null;
+}
+
+export interface BlobFilter {
+  schemaId?: string | null;
+  processorId?: string | null;
+  bookId?: string | null;
+  conversationId?: string | null;
+  parentId?: string | null;
+}
+
+export type BlobOrder = 'NEWEST_FIRST' | 'OLDEST_FIRST';
+
+export interface BlobPage {
+  blobs: Blob[];
+  hasNextPage: boolean;
+}

@@ -1,0 +1,217 @@
+/** The blob store on PostgreSQL (or PGlite): blobs as JSONB, earlier versions in blob_versions. */
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { BlobsTable, DB } from '../db/types';
+import { isUuid } from '../ids';
+import type { BlobStore } from './blob-store';
+import type { Blob, BlobFilter, BlobOrder, BlobPage, BlobVersion, NewBlob } from './blob-types';
+
+const toBlob = (row: Selectable<BlobsTable>): Blob => ({
+  id: row.id,
+  userId: row.user_id,
+  processorId: row.processor_id,
+  schemaId: row.schema_id,
+  data: row.data,
+  size: row.size,
+  version: row.version,
+  parentId: row.parent_id,
+  bookId: row.book_id,
+  conversationId: row.conversation_id,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  seq: Number(row.seq),
+});
+
+export class PgBlobStore implements BlobStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  private visible(userId: string) {
+    return this.db
+      .selectFrom('blobs')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('deleted_at', 'is', null);
+  }
+
+  async create(blob: NewBlob): Promise<Blob> {
+    const row = await this.db
+      .insertInto('blobs')
+      .values({
+        user_id: blob.userId,
+        processor_id: blob.processorId,
+        schema_id: blob.schemaId,
+        data: JSON.stringify(blob.data),
+        size: blob.size,
+        parent_id: blob.parentId,
+        book_id: blob.bookId,
+        conversation_id: blob.conversationId,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toBlob(row);
+  }
+
+  async update(
+    userId: string,
+    id: string,
+    change: { schemaId: string; data: unknown; size: number; expectedVersion?: number | null },
+  ): Promise<Blob | null> {
+    if (!isUuid(id)) return null;
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('blobs')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('deleted_at', 'is', null)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!current) return null;
+      if (change.expectedVersion != null && current.version !== change.expectedVersion) return null;
+      await trx
+        .insertInto('blob_versions')
+        .values({
+          blob_id: id,
+          version: current.version,
+          schema_id: current.schema_id,
+          data: JSON.stringify(current.data),
+          size: current.size,
+          created_at: current.updated_at,
+        })
+        .execute();
+      const row = await trx
+        .updateTable('blobs')
+        .set({
+          data: JSON.stringify(change.data),
+          schema_id: change.schemaId,
+          size: change.size,
+          version: current.version + 1,
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toBlob(row);
+    });
+  }
+
+  async softDelete(userId: string, id: string): Promise<Blob | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.db
+      .updateTable('blobs')
+      .set({ deleted_at: new Date() })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('deleted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toBlob(row) : null;
+  }
+
+  async findById(userId: string, id: string): Promise<Blob | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.visible(userId).where('id', '=', id).executeTakeFirst();
+    return row ? toBlob(row) : null;
+  }
+
+  async findByIds(userId: string, ids: readonly string[]): Promise<Blob[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    return (await this.visible(userId).where('id', 'in', valid).execute()).map(toBlob);
+  }
+
+  async findByParents(userId: string, parentIds: readonly string[]): Promise<Blob[]> {
+    const valid = parentIds.filter(isUuid);
+    if (valid.length === 0) return [];
+    const rows = await this.visible(userId)
+      .where('parent_id', 'in', valid)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toBlob);
+  }
+
+  async list(
+    userId: string,
+    filter: BlobFilter,
+    order: BlobOrder,
+    first: number,
+    afterSeq: number | null,
+  ): Promise<BlobPage> {
+    let q = this.visible(userId);
+    for (const [key, column] of [
+      ['bookId', 'book_id'],
+      ['conversationId', 'conversation_id'],
+      ['parentId', 'parent_id'],
+    ] as const) {
+      const value = filter[key];
+      if (value == null) continue;
+      // An id that is not a UUID matches nothing, rather than failing the query.
+      if (!isUuid(value)) return { blobs: [], hasNextPage: false };
+      q = q.where(column, '=', value);
+    }
+    if (filter.schemaId != null) q = q.where('schema_id', '=', filter.schemaId);
+    if (filter.processorId != null) q = q.where('processor_id', '=', filter.processorId);
+    const newest = order === 'NEWEST_FIRST';
+    if (afterSeq !== null) q = q.where('seq', newest ? '<' : '>', String(afterSeq) as never);
+    const rows = await q
+      .orderBy('seq', newest ? 'desc' : 'asc')
+      .limit(first + 1)
+      .execute();
+    return { blobs: rows.slice(0, first).map(toBlob), hasNextPage: rows.length > first };
+  }
+
+  async chaptersOf(userId: string, bookId: string): Promise<Blob[]> {
+    if (!isUuid(bookId)) return [];
+    const rows = await this.visible(userId)
+      .where('book_id', '=', bookId)
+      .where('parent_id', 'is', null)
+      .orderBy(
+        sql`case when jsonb_typeof(data #> '{metadata,chapter}') = 'number' then (data #>> '{metadata,chapter}')::numeric end`,
+        sql`asc nulls last`,
+      )
+      .orderBy('seq')
+      .execute();
+    return rows.map(toBlob);
+  }
+
+  async versions(userId: string, id: string): Promise<BlobVersion[]> {
+    const current = await this.findById(userId, id);
+    if (!current) return [];
+    const rows = await this.db
+      .selectFrom('blob_versions')
+      .selectAll()
+      .where('blob_id', '=', id)
+      .orderBy('version')
+      .execute();
+    return [
+      ...rows.map((r) => ({
+        blobId: r.blob_id,
+        version: r.version,
+        schemaId: r.schema_id,
+        data: r.data,
+        size: r.size,
+        createdAt: r.created_at,
+      })),
+      {
+        blobId: current.id,
+        version: current.version,
+        schemaId: current.schemaId,
+        data: current.data,
+        size: current.size,
+        createdAt: current.updatedAt,
+      },
+    ];
+  }
+
+  async stats(userId: string): Promise<{ count: number; totalSize: number }> {
+    const row = await this.db
+      .selectFrom('blobs')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.coalesce(eb.fn.sum<number>('size'), sql<number>`0`).as('total'),
+      ])
+      .where('user_id', '=', userId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.count), totalSize: Number(row.total) };
+  }
+}

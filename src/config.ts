@@ -1,0 +1,108 @@
+/**
+ * The one reader of `process.env`. Every setting is parsed and checked here once; the rest of the
+ * code receives a frozen, typed `Config` and never looks at the environment again.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** HTTP port for GraphQL, SSE, WebSocket, REST and GraphiQL. Default 8010. */
+  readonly port: number;
+  /** Host to bind. Default 127.0.0.1 on the embedded default, 0.0.0.0 otherwise. */
+  readonly host: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
+  readonly databaseUrl: string | undefined;
+  /** Folder for the embedded PGlite database (and later, export files). */
+  readonly dataDir: string;
+  readonly natsUrl: string | undefined;
+  readonly mongodbUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  /** HS256 secret. On the embedded default a development secret is used when none is set. */
+  readonly jwtSecret: string | undefined;
+  readonly jwksUrl: string | undefined;
+  /** True when the JWT secret is the built-in development one (only allowed without DATABASE_URL). */
+  readonly devSecret: boolean;
+  readonly openaiApiKey: string | undefined;
+  readonly openaiBaseUrl: string | undefined;
+  readonly llmModel: string;
+  /** Prefix for NATS stream and consumer names, so deployments sharing a NATS never meet. */
+  readonly deploymentId: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+/** Thrown when the environment is wrong; the message names the variable and what it expects. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The HS256 secret used when nothing is configured on the embedded default. Never for services. */
+export const DEV_JWT_SECRET = 'reyna-development-secret-do-not-use-in-production';
+
+type Env = Record<string, string | undefined>;
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL: expected e.g. ${protocols[0]}//host:port`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return value;
+}
+
+/** Reads and checks the configuration. Throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const portText = optional(env, 'PORT') ?? '8010';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${portText}"`);
+  }
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const jwksUrl = url(env, 'REYNA_JWKS_URL', ['https:', 'http:']);
+  let jwtSecret = optional(env, 'REYNA_JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('REYNA_JWT_SECRET must be at least 32 characters (HS256 key strength)');
+  }
+  let devSecret = false;
+  if (jwtSecret === undefined && jwksUrl === undefined) {
+    if (databaseUrl !== undefined && env.NODE_ENV === 'production') {
+      throw new ConfigError('Set REYNA_JWT_SECRET or REYNA_JWKS_URL: production needs real keys');
+    }
+    jwtSecret = DEV_JWT_SECRET;
+    devSecret = true;
+  }
+  const logLevel = (optional(env, 'REYNA_LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+    throw new ConfigError('REYNA_LOG_LEVEL must be one of debug, info, warn, error, silent');
+  }
+  const deploymentId = optional(env, 'REYNA_DEPLOYMENT') ?? 'reyna';
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(deploymentId)) {
+    throw new ConfigError('REYNA_DEPLOYMENT must be 1-32 letters, digits, "_" or "-"');
+  }
+  return Object.freeze({
+    port,
+    host: optional(env, 'HOST') ?? (databaseUrl ? '0.0.0.0' : '127.0.0.1'),
+    databaseUrl,
+    dataDir: resolve(optional(env, 'REYNA_DATA_DIR') ?? '.reyna-data'),
+    natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:']),
+    mongodbUrl: url(env, 'MONGODB_URL', ['mongodb:', 'mongodb+srv:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    jwtSecret,
+    jwksUrl,
+    devSecret,
+    openaiApiKey: optional(env, 'OPENAI_API_KEY'),
+    openaiBaseUrl: url(env, 'OPENAI_BASE_URL', ['http:', 'https:']),
+    llmModel: optional(env, 'REYNA_LLM_MODEL') ?? 'gpt-4o-mini',
+    deploymentId,
+    logLevel,
+  });
+}

@@ -1,0 +1,111 @@
+/** Table shapes as Kysely sees them. Only repositories import this file. */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface SchemaNamesTable {
+  name: string;
+  compatibility: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+}
+
+export interface SchemasTable {
+  id: string;
+  name: string;
+  version: string;
+  version_major: number;
+  version_minor: number;
+  version_patch: number;
+  draft: string;
+  definition: Json;
+  description: string | null;
+  examples: Json;
+  owner_processor_id: string | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface ProcessorsTable {
+  id: string;
+  name: string;
+  version: string;
+  description: string | null;
+  input_schema_ids: string[];
+  output_schema_ids: string[];
+  subscribes: string[];
+  emits: string[];
+  max_concurrency: number;
+  config_schema: ColumnType<unknown, string | null, string | null>;
+  active: boolean;
+  builtin: boolean;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProcessorInstancesTable {
+  id: Generated<string>;
+  user_id: string;
+  processor_id: string;
+  config: Json;
+  enabled: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BooksTable {
+  id: Generated<string>;
+  user_id: string;
+  title: string;
+  author: string | null;
+  description: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ConversationsTable {
+  id: Generated<string>;
+  user_id: string;
+  title: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BlobsTable {
+  id: Generated<string>;
+  seq: ColumnType<string, never, never>;
+  user_id: string;
+  schema_id: string;
+  processor_id: string;
+  data: Json;
+  size: number;
+  version: ColumnType<number, number | undefined, number>;
+  parent_id: string | null;
+  book_id: string | null;
+  conversation_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface BlobVersionsTable {
+  blob_id: string;
+  version: number;
+  schema_id: string;
+  data: Json;
+  size: number;
+  created_at: Timestamp;
+}
+
+export interface DB {
+  schema_names: SchemaNamesTable;
+  schemas: SchemasTable;
+  processors: ProcessorsTable;
+  processor_instances: ProcessorInstancesTable;
+  books: BooksTable;
+  conversations: ConversationsTable;
+  blobs: BlobsTable;
+  blob_versions: BlobVersionsTable;
+}

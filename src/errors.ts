@@ -1,0 +1,97 @@
+/**
+ * The one error base. Services throw `AppError` with a stable `code`; the GraphQL and REST edges
+ * turn it into `extensions.code` (GraphQL) or a JSON body with `code` and an HTTP status (REST).
+ * Anything that is not an `AppError` is unexpected and masked at the edge.
+ */
+
+/** Stable error codes clients may switch on. Never rename one. */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  INVALID_SCHEMA: 'INVALID_SCHEMA',
+  SCHEMA_TOO_LARGE: 'SCHEMA_TOO_LARGE',
+  SCHEMA_CONFLICT: 'SCHEMA_CONFLICT',
+  SCHEMA_INCOMPATIBLE: 'SCHEMA_INCOMPATIBLE',
+  SCHEMA_INACTIVE: 'SCHEMA_INACTIVE',
+  PROCESSOR_CONFLICT: 'PROCESSOR_CONFLICT',
+  VERSION_CONFLICT: 'VERSION_CONFLICT',
+  PROCESSOR_INACTIVE: 'PROCESSOR_INACTIVE',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** One failing place in a JSON document: a JSON Pointer path, a message and the rule that failed. */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+  keyword: string;
+}
+
+/** One breaking difference between two versions of a schema. */
+export interface BreakingChange {
+  path: string;
+  kind: string;
+  message: string;
+}
+
+export interface ErrorDetails {
+  /** Failing JSON paths, for VALIDATION_FAILED and INVALID_SCHEMA. */
+  issues?: ValidationIssue[];
+  /** What broke, for SCHEMA_INCOMPATIBLE. */
+  breakingChanges?: BreakingChange[];
+  /** The input field the error is about, e.g. `parentId`. */
+  field?: string;
+  limit?: number;
+  actual?: number;
+}
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 422,
+  BAD_USER_INPUT: 400,
+  NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  PAYLOAD_TOO_LARGE: 413,
+  INVALID_SCHEMA: 422,
+  SCHEMA_TOO_LARGE: 413,
+  SCHEMA_CONFLICT: 409,
+  SCHEMA_INCOMPATIBLE: 409,
+  SCHEMA_INACTIVE: 422,
+  PROCESSOR_CONFLICT: 409,
+  VERSION_CONFLICT: 409,
+  PROCESSOR_INACTIVE: 422,
+  QUERY_TOO_COMPLEX: 400,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/** An expected failure: the client did something we refuse, and nothing was written. */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+
+  /** The JSON shape used by both GraphQL `extensions` and REST error bodies. */
+  toJSON(): { code: ErrorCode; message: string } & ErrorDetails {
+    return { code: this.code, message: this.message, ...this.details };
+  }
+}
+
+export const notFound = (what: string, id: string): AppError =>
+  new AppError(ErrorCode.NOT_FOUND, `${what} "${id}" was not found`);
+
+export const badInput = (field: string, message: string): AppError =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, { field });

@@ -1,0 +1,59 @@
+/** What every resolver receives: the caller, the services and per-request batch loaders. */
+import DataLoader from 'dataloader';
+import type { Principal } from '../auth/tokens';
+import type { Blob } from '../blobs/blob-types';
+import type { Book } from '../books/book-service';
+import type { Conversation } from '../conversations/conversation-service';
+import { AppError, ErrorCode } from '../errors';
+import type { ProcessorRecord } from '../processor-registry/processor-types';
+import type { SchemaRecord } from '../registry/schema-types';
+import type { Services } from '../services';
+
+export interface Loaders {
+  blob: DataLoader<string, Blob | null>;
+  derived: DataLoader<string, Blob[]>;
+  schema: DataLoader<string, SchemaRecord | null>;
+  processor: DataLoader<string, ProcessorRecord | null>;
+  book: DataLoader<string, Book | null>;
+  conversation: DataLoader<string, Conversation | null>;
+}
+
+export interface Context {
+  principal: Principal | null;
+  services: Services;
+  loaders: Loaders;
+}
+
+function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>) {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const found = new Map((await load(ids)).map((row) => [row.id, row]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}
+
+/** Loaders scoped to one user, so a batch can never return another user's rows. */
+export function createLoaders(services: Services, userId: string | null): Loaders {
+  const uid = userId ?? '';
+  return {
+    blob: byId((ids) => services.blobs.getMany(uid, ids)),
+    derived: new DataLoader(async (parentIds) => {
+      const rows = await services.blobs.derivedOf(uid, parentIds);
+      return parentIds.map((id) => rows.filter((b) => b.parentId === id));
+    }),
+    schema: byId((ids) => services.schemas.getMany(ids)),
+    processor: byId((ids) => services.processors.getMany(ids)),
+    book: byId((ids) => services.books.getMany(uid, ids)),
+    conversation: byId((ids) => services.conversations.getMany(uid, ids)),
+  };
+}
+
+/** The caller's user id; UNAUTHENTICATED when the request carried no token. */
+export function userOf(ctx: Context): string {
+  if (!ctx.principal) {
+    throw new AppError(
+      ErrorCode.UNAUTHENTICATED,
+      'Send "Authorization: Bearer <token>" (run `npm run token` for a development token)',
+    );
+  }
+  return ctx.principal.userId;
+}

@@ -1,0 +1,14 @@
+/** Imports every type file and builds the schema. Printed, sorted, to schema.graphql. */
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder';
+import './types/json-schema';
+import './types/processor';
+import './types/blob';
+import './types/book';
+import './types/conversation';
+import './types/me';
+
+export const schema = builder.toSchema({ sortSchema: true });
+
+/** The SDL as committed in schema.graphql. */
+export const printSortedSchema = (): string => `${printSchema(lexicographicSortSchema(schema))}\n`;

@@ -1,0 +1,61 @@
+import type { Book } from '../../books/book-service';
+import { builder } from '../builder';
+import { userOf } from '../context';
+import { BlobRef } from './blob';
+
+export const BookRef = builder.objectRef<Book>('Book');
+
+BookRef.implement({
+  description: "A book: the user's chapters and what processors derived from them.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    title: t.exposeString('title'),
+    author: t.exposeString('author', { nullable: true }),
+    description: t.exposeString('description', { nullable: true }),
+    chapters: t.field({
+      type: [BlobRef],
+      description:
+        'Top-level blobs of the book, ordered by `data.metadata.chapter`, then creation.',
+      resolve: (b, _a, ctx) => ctx.services.blobs.chaptersOf(userOf(ctx), b.id),
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (b) => b.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (b) => b.updatedAt }),
+  }),
+});
+
+const BookInput = builder.inputType('BookInput', {
+  fields: (t) => ({
+    title: t.string({ required: true }),
+    author: t.string(),
+    description: t.string(),
+  }),
+});
+
+builder.queryFields((t) => ({
+  book: t.field({
+    type: BookRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, { id }, ctx) => {
+      userOf(ctx);
+      return ctx.loaders.book.load(String(id));
+    },
+  }),
+  books: t.field({
+    type: [BookRef],
+    resolve: (_r, _a, ctx) => ctx.services.books.list(userOf(ctx)),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createBook: t.field({
+    type: BookRef,
+    args: { input: t.arg({ type: BookInput, required: true }) },
+    resolve: (_r, { input }, ctx) => ctx.services.books.create(userOf(ctx), input),
+  }),
+  updateBook: t.field({
+    type: BookRef,
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: BookInput, required: true }) },
+    resolve: (_r, { id, input }, ctx) => ctx.services.books.update(userOf(ctx), String(id), input),
+  }),
+}));

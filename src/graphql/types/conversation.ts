@@ -1,0 +1,55 @@
+import type { Conversation } from '../../conversations/conversation-service';
+import { builder } from '../builder';
+import { userOf } from '../context';
+import { BlobRef } from './blob';
+
+export const ConversationRef = builder.objectRef<Conversation>('Conversation');
+
+ConversationRef.implement({
+  description: 'A conversation: blobs exchanged in order.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    title: t.exposeString('title'),
+    blobs: t.field({
+      type: [BlobRef],
+      description:
+        'The first 100 blobs, oldest first; page with `blobs(filter: { conversationId })`.',
+      resolve: async (c, _a, ctx) =>
+        (
+          await ctx.services.blobs.list(
+            userOf(ctx),
+            { conversationId: c.id },
+            'OLDEST_FIRST',
+            100,
+            null,
+          )
+        ).blobs,
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (c) => c.updatedAt }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  conversation: t.field({
+    type: ConversationRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, { id }, ctx) => {
+      userOf(ctx);
+      return ctx.loaders.conversation.load(String(id));
+    },
+  }),
+  conversations: t.field({
+    type: [ConversationRef],
+    resolve: (_r, _a, ctx) => ctx.services.conversations.list(userOf(ctx)),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createConversation: t.field({
+    type: ConversationRef,
+    args: { title: t.arg.string({ required: true }) },
+    resolve: (_r, { title }, ctx) => ctx.services.conversations.create(userOf(ctx), { title }),
+  }),
+}));

@@ -1,0 +1,189 @@
+import type { BreakingChange, ValidationIssue } from '../../errors';
+import { COMPATIBILITY_MODES, type CompatibilityMode } from '../../registry/compatibility';
+import type { ValidationResult } from '../../registry/schema-service';
+import type { CompatibilityReport, SchemaRecord } from '../../registry/schema-types';
+import { builder } from '../builder';
+import { userOf } from '../context';
+import { ProcessorRef } from './processor';
+
+export const CompatibilityModeEnum = builder.enumType('CompatibilityMode', {
+  description: 'How a new version of a schema name must relate to the previous version.',
+  values: {
+    BACKWARD: { description: 'Data valid under the previous version stays valid (default).' },
+    FORWARD: { description: 'Data valid under the new version is valid under the previous one.' },
+    FULL: { description: 'Both BACKWARD and FORWARD.' },
+    NONE: { description: 'No check.' },
+  } satisfies Record<CompatibilityMode, unknown>,
+});
+
+export const JsonSchemaRef = builder.objectRef<SchemaRecord>('JsonSchema').implement({
+  description: 'A registered JSON Schema. Its id is its `$id`.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name', {
+      description: 'The name versions are grouped under, e.g. `text-input`.',
+    }),
+    version: t.exposeString('version', { description: 'Semantic version within the name.' }),
+    draft: t.exposeString('draft', { description: '`draft-07` or `2020-12`.' }),
+    definition: t.field({ type: 'JSON', resolve: (s) => s.definition }),
+    description: t.exposeString('description', { nullable: true }),
+    examples: t.field({ type: ['JSON'], resolve: (s) => s.examples }),
+    active: t.exposeBoolean('active', {
+      description: 'Inactive schemas validate but accept no new blobs.',
+    }),
+    compatibility: t.field({
+      type: CompatibilityModeEnum,
+      description: 'The compatibility mode of this schema name.',
+      resolve: (s, _args, ctx) => ctx.services.schemas.modeOf(s.name),
+    }),
+    ownerProcessor: t.field({
+      type: ProcessorRef,
+      nullable: true,
+      resolve: (s, _args, ctx) =>
+        s.ownerProcessorId ? ctx.loaders.processor.load(s.ownerProcessorId) : null,
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (s) => s.createdAt }),
+  }),
+});
+
+export const ValidationIssueRef = builder.objectRef<ValidationIssue>('ValidationIssue').implement({
+  description: 'One place where a JSON document breaks its schema.',
+  fields: (t) => ({
+    path: t.exposeString('path', {
+      description: 'JSON Pointer to the failing value, `/` for the root.',
+    }),
+    message: t.exposeString('message'),
+    keyword: t.exposeString('keyword', { description: 'The JSON Schema keyword that failed.' }),
+  }),
+});
+
+const ValidationResultRef = builder.objectRef<ValidationResult>('ValidationResult').implement({
+  fields: (t) => ({
+    valid: t.exposeBoolean('valid'),
+    errors: t.field({ type: [ValidationIssueRef], resolve: (r) => r.errors }),
+  }),
+});
+
+const BreakingChangeRef = builder.objectRef<BreakingChange>('BreakingChange').implement({
+  description: 'A difference between two versions that breaks the compatibility mode.',
+  fields: (t) => ({
+    path: t.exposeString('path', { description: 'JSON Pointer into the new definition.' }),
+    kind: t.exposeString('kind', {
+      description: 'e.g. REQUIRED_ADDED, TYPE_NARROWED, ENUM_VALUE_REMOVED.',
+    }),
+    message: t.exposeString('message'),
+  }),
+});
+
+const CompatibilityReportRef = builder
+  .objectRef<CompatibilityReport>('CompatibilityReport')
+  .implement({
+    fields: (t) => ({
+      compatible: t.exposeBoolean('compatible'),
+      mode: t.field({ type: CompatibilityModeEnum, resolve: (r) => r.mode }),
+      previousId: t.exposeID('previousId', {
+        nullable: true,
+        description: 'The version checked against.',
+      }),
+      breakingChanges: t.field({ type: [BreakingChangeRef], resolve: (r) => r.breakingChanges }),
+    }),
+  });
+
+const RegisterSchemaInput = builder.inputType('RegisterSchemaInput', {
+  fields: (t) => ({
+    definition: t.field({
+      type: 'JSON',
+      required: true,
+      description: 'The JSON Schema; its `$id` becomes the id.',
+    }),
+    name: t.string({ description: 'Defaults to the `$id` without its `-vN` suffix.' }),
+    version: t.string({
+      description: 'Semantic version; defaults to N.0.0 for an `$id` ending in -vN.',
+    }),
+    description: t.string(),
+    examples: t.field({
+      type: ['JSON'],
+      description: 'Each must validate against the schema itself.',
+    }),
+    ownerProcessorId: t.id(),
+    active: t.boolean({ defaultValue: true }),
+    compatibility: t.field({
+      type: CompatibilityModeEnum,
+      description: 'Mode for a new name (BACKWARD by default).',
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  schema: t.field({
+    type: JsonSchemaRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => {
+      userOf(ctx);
+      return ctx.loaders.schema.load(String(id));
+    },
+  }),
+  schemas: t.field({
+    type: [JsonSchemaRef],
+    args: { name: t.arg.string(), active: t.arg.boolean(), ownerProcessorId: t.arg.id() },
+    resolve: (_root, args, ctx) => {
+      userOf(ctx);
+      return ctx.services.schemas.list({
+        ...args,
+        ownerProcessorId: args.ownerProcessorId?.toString(),
+      });
+    },
+  }),
+  validate: t.field({
+    type: ValidationResultRef,
+    description: 'Validates data against a registered schema without storing anything.',
+    args: { schemaId: t.arg.id({ required: true }), data: t.arg({ type: 'JSON', required: true }) },
+    resolve: (_root, { schemaId, data }, ctx) => {
+      userOf(ctx);
+      return ctx.services.schemas.validate(String(schemaId), data);
+    },
+  }),
+  checkSchemaCompatibility: t.field({
+    type: CompatibilityReportRef,
+    description: 'Dry run of registerSchema: what would break, without registering.',
+    args: { input: t.arg({ type: RegisterSchemaInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      userOf(ctx);
+      return ctx.services.schemas.checkCompatibility({
+        ...input,
+        ownerProcessorId: input.ownerProcessorId?.toString(),
+      });
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  registerSchema: t.field({
+    type: JsonSchemaRef,
+    args: { input: t.arg({ type: RegisterSchemaInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.schemas.register(userOf(ctx), {
+        ...input,
+        ownerProcessorId: input.ownerProcessorId?.toString(),
+      }),
+  }),
+  setSchemaActive: t.field({
+    type: JsonSchemaRef,
+    description: 'Only the user who registered a schema may change it.',
+    args: { id: t.arg.id({ required: true }), active: t.arg.boolean({ required: true }) },
+    resolve: (_root, { id, active }, ctx) =>
+      ctx.services.schemas.setActive(userOf(ctx), String(id), active),
+  }),
+  setSchemaCompatibility: t.field({
+    type: CompatibilityModeEnum,
+    args: {
+      name: t.arg.string({ required: true }),
+      mode: t.arg({ type: CompatibilityModeEnum, required: true }),
+    },
+    resolve: (_root, { name, mode }, ctx) =>
+      ctx.services.schemas.setCompatibility(userOf(ctx), name, mode),
+  }),
+}));
+
+export { COMPATIBILITY_MODES };

@@ -1,0 +1,159 @@
+import type { ProcessorInstance, ProcessorRecord } from '../../processor-registry/processor-types';
+import { builder } from '../builder';
+import { userOf } from '../context';
+import { JsonSchemaRef } from './json-schema';
+
+export const ProcessorRef = builder.objectRef<ProcessorRecord>('Processor');
+export const ProcessorInstanceRef = builder.objectRef<ProcessorInstance>('ProcessorInstance');
+
+ProcessorRef.implement({
+  description: 'A step that reacts to events and derives blobs, or `user-input` for the user.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    version: t.exposeString('version'),
+    description: t.exposeString('description', { nullable: true }),
+    inputSchemas: t.field({
+      type: [JsonSchemaRef],
+      resolve: async (p, _a, ctx) =>
+        (await ctx.loaders.schema.loadMany(p.inputSchemaIds)).filter(isRecord),
+    }),
+    outputSchemas: t.field({
+      type: [JsonSchemaRef],
+      resolve: async (p, _a, ctx) =>
+        (await ctx.loaders.schema.loadMany(p.outputSchemaIds)).filter(isRecord),
+    }),
+    inputSchemaIds: t.exposeIDList('inputSchemaIds'),
+    outputSchemaIds: t.exposeIDList('outputSchemaIds'),
+    subscribes: t.exposeStringList('subscribes', { description: 'Events it reacts to.' }),
+    emits: t.exposeStringList('emits', { description: 'Events it produces.' }),
+    maxConcurrency: t.exposeInt('maxConcurrency'),
+    configSchema: t.field({ type: 'JSON', nullable: true, resolve: (p) => p.configSchema }),
+    active: t.exposeBoolean('active'),
+    builtin: t.exposeBoolean('builtin'),
+    instance: t.field({
+      type: ProcessorInstanceRef,
+      nullable: true,
+      description: "The caller's own instance of this processor, if configured.",
+      resolve: (p, _a, ctx) => ctx.services.processors.instanceOf(userOf(ctx), p.id),
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (p) => p.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (p) => p.updatedAt }),
+  }),
+});
+
+function isRecord<T>(value: T | null | Error): value is T {
+  return value !== null && !(value instanceof Error);
+}
+
+ProcessorInstanceRef.implement({
+  description: "One user's configuration of a processor.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    processor: t.field({
+      type: ProcessorRef,
+      resolve: async (i, _a, ctx) => (await ctx.loaders.processor.load(i.processorId))!,
+    }),
+    config: t.field({ type: 'JSON', resolve: (i) => i.config }),
+    enabled: t.exposeBoolean('enabled'),
+    createdAt: t.field({ type: 'DateTime', resolve: (i) => i.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (i) => i.updatedAt }),
+  }),
+});
+
+const RegisterProcessorInput = builder.inputType('RegisterProcessorInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    name: t.string({ required: true }),
+    version: t.string({ required: true }),
+    description: t.string(),
+    inputSchemaIds: t.idList(),
+    outputSchemaIds: t.idList(),
+    subscribes: t.stringList({ description: 'e.g. blob.created.text-input-v1' }),
+    emits: t.stringList(),
+    maxConcurrency: t.int({ defaultValue: 1 }),
+    configSchema: t.field({
+      type: 'JSON',
+      description: "JSON Schema of a user's instance config.",
+    }),
+    active: t.boolean({ defaultValue: true }),
+  }),
+});
+
+const ids = (list: readonly (string | number)[] | null | undefined) => list?.map(String) ?? null;
+
+builder.queryFields((t) => ({
+  processor: t.field({
+    type: ProcessorRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, { id }, ctx) => {
+      userOf(ctx);
+      return ctx.loaders.processor.load(String(id));
+    },
+  }),
+  processors: t.field({
+    type: [ProcessorRef],
+    args: { active: t.arg.boolean() },
+    resolve: (_r, args, ctx) => {
+      userOf(ctx);
+      return ctx.services.processors.list(args);
+    },
+  }),
+  processorInstance: t.field({
+    type: ProcessorInstanceRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, { id }, ctx) => ctx.services.processors.instance(userOf(ctx), String(id)),
+  }),
+  processorInstances: t.field({
+    type: [ProcessorInstanceRef],
+    resolve: (_r, _a, ctx) => ctx.services.processors.instances(userOf(ctx)),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  registerProcessor: t.field({
+    type: ProcessorRef,
+    description: 'Registers a processor, or updates one you registered (version may not go down).',
+    args: { input: t.arg({ type: RegisterProcessorInput, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      ctx.services.processors.register(userOf(ctx), {
+        ...input,
+        id: String(input.id),
+        inputSchemaIds: ids(input.inputSchemaIds),
+        outputSchemaIds: ids(input.outputSchemaIds),
+      }),
+  }),
+  configureProcessor: t.field({
+    type: ProcessorInstanceRef,
+    description:
+      'Creates or replaces your instance of a processor; config is validated against its configSchema.',
+    args: {
+      processorId: t.arg.id({ required: true }),
+      config: t.arg({ type: 'JSON', required: true }),
+      enabled: t.arg.boolean({ defaultValue: true }),
+    },
+    resolve: (_r, a, ctx) =>
+      ctx.services.processors.configure(
+        userOf(ctx),
+        String(a.processorId),
+        a.config,
+        a.enabled ?? true,
+      ),
+  }),
+  updateProcessorInstance: t.field({
+    type: ProcessorInstanceRef,
+    args: {
+      id: t.arg.id({ required: true }),
+      config: t.arg({ type: 'JSON' }),
+      enabled: t.arg.boolean(),
+    },
+    resolve: (_r, a, ctx) => ctx.services.processors.updateInstance(userOf(ctx), String(a.id), a),
+  }),
+  deleteProcessorInstance: t.field({
+    type: 'Boolean',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, { id }, ctx) => ctx.services.processors.deleteInstance(userOf(ctx), String(id)),
+  }),
+}));

@@ -1,0 +1,171 @@
+/**
+ * The design document's REST routes, kept beside GraphQL with the same auth, services and errors:
+ *
+ *   GET  /schemas                  list (filters: name, active)
+ *   POST /schemas                  register: a RegisterSchemaInput, or a bare JSON Schema
+ *   GET  /schemas/:id              one schema
+ *   GET  /schemas/:id/validate     ?data=<JSON> -> { valid, errors }
+ *   POST /schemas/:id/validate     body is the data -> { valid, errors }
+ *   GET  /processors/:id/schemas   { processorId, input, output, owned }
+ *
+ * Errors answer `{ "error": { "code", "message", ...details } }` with the matching HTTP status.
+ */
+import type { Plugin } from 'graphql-yoga';
+import type { Authenticator } from '../auth/tokens';
+import { AppError, badInput, ErrorCode, notFound } from '../errors';
+import type { SchemaRecord } from '../registry/schema-types';
+import type { Services } from '../services';
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+
+export const schemaJson = (s: SchemaRecord) => ({
+  id: s.id,
+  name: s.name,
+  version: s.version,
+  draft: s.draft,
+  definition: s.definition,
+  description: s.description,
+  examples: s.examples,
+  ownerProcessorId: s.ownerProcessorId,
+  active: s.active,
+  createdAt: s.createdAt.toISOString(),
+});
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badInput('body', 'The request body is not valid JSON');
+  }
+}
+
+type Handler = (userId: string, params: string[], request: Request, url: URL) => Promise<Response>;
+
+function routes(services: Services): [string, RegExp, Handler][] {
+  return [
+    [
+      'GET',
+      /^\/schemas$/,
+      async (_u, _p, _r, url) => {
+        const active = url.searchParams.get('active');
+        const list = await services.schemas.list({
+          name: url.searchParams.get('name'),
+          active: active === null ? null : active === 'true',
+        });
+        return json(200, { schemas: list.map(schemaJson) });
+      },
+    ],
+    [
+      'POST',
+      /^\/schemas$/,
+      async (userId, _p, request) => {
+        const body = await readJson(request);
+        const isInput = typeof body === 'object' && body !== null && 'definition' in body;
+        const input = isInput ? (body as Record<string, never>) : { definition: body };
+        return json(201, schemaJson(await services.schemas.register(userId, input)));
+      },
+    ],
+    [
+      'GET',
+      /^\/schemas\/([^/]+)$/,
+      async (_u, [id]) => {
+        const schema = await services.schemas.get(id!);
+        if (!schema) throw notFound('Schema', id!);
+        return json(200, schemaJson(schema));
+      },
+    ],
+    [
+      'GET',
+      /^\/schemas\/([^/]+)\/validate$/,
+      async (_u, [id], _r, url) => {
+        const raw = url.searchParams.get('data');
+        if (raw === null)
+          throw badInput('data', 'Pass the document as ?data=<JSON>, or POST it as the body');
+        let data: unknown;
+        try {
+          data = JSON.parse(raw);
+        } catch {
+          throw badInput('data', 'The data parameter is not valid JSON');
+        }
+        return json(200, await services.schemas.validate(id!, data));
+      },
+    ],
+    [
+      'POST',
+      /^\/schemas\/([^/]+)\/validate$/,
+      async (_u, [id], request) =>
+        json(200, await services.schemas.validate(id!, await readJson(request))),
+    ],
+    [
+      'GET',
+      /^\/processors\/([^/]+)\/schemas$/,
+      async (_u, [id]) => {
+        const processor = await services.processors.require(id!);
+        const [input, output, owned] = await Promise.all([
+          services.schemas.getMany(processor.inputSchemaIds),
+          services.schemas.getMany(processor.outputSchemaIds),
+          services.schemas.list({ ownerProcessorId: processor.id }),
+        ]);
+        return json(200, {
+          processorId: processor.id,
+          input: input.map(schemaJson),
+          output: output.map(schemaJson),
+          owned: owned.map(schemaJson),
+        });
+      },
+    ],
+  ];
+}
+
+/** Serves the REST routes from inside Yoga, so one fetch handler answers everything. */
+export function useRestRoutes(options: {
+  services: Services;
+  auth: Authenticator;
+  log: (error: unknown) => void;
+}): Plugin {
+  const table = routes(options.services);
+  return {
+    async onRequest({ request, url, endResponse }) {
+      const matches = table.filter(([, pattern]) => pattern.test(url.pathname));
+      if (matches.length === 0) return;
+      const route = matches.find(([method]) => method === request.method);
+      if (!route) {
+        endResponse(
+          json(405, {
+            error: {
+              code: ErrorCode.BAD_USER_INPUT,
+              message: `${request.method} is not allowed here`,
+            },
+          }),
+        );
+        return;
+      }
+      const [, pattern, handler] = route;
+      try {
+        const principal = await options.auth.fromHeader(request.headers.get('authorization'));
+        if (!principal)
+          throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send "Authorization: Bearer <token>"');
+        const params = (pattern.exec(url.pathname) ?? [])
+          .slice(1)
+          .map((p) => decodeURIComponent(p));
+        endResponse(await handler(principal.userId, params, request, url));
+      } catch (error) {
+        if (error instanceof AppError) {
+          endResponse(json(error.httpStatus, { error: error.toJSON() }));
+        } else {
+          options.log(error);
+          endResponse(
+            json(500, {
+              error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'Unexpected error.' },
+            }),
+          );
+        }
+      }
+    },
+  };
+}

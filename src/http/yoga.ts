@@ -1,0 +1,99 @@
+/**
+ * The GraphQL server: Pothos schema, JWT auth, masked errors, query limits, local GraphiQL and
+ * the REST routes, all in one Yoga fetch handler at `/graphql` (REST at its own paths).
+ */
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Authenticator } from '../auth/tokens';
+import { AppError, ErrorCode } from '../errors';
+import { type Context, createLoaders } from '../graphql/context';
+import { createMaskError } from '../graphql/errors';
+import { schema } from '../graphql/schema';
+import type { Logger } from '../logger';
+import type { Services } from '../services';
+import { useRestRoutes } from './rest-routes';
+
+/** Query limits. Generous for real clients, fatal for abusive queries. */
+export const QUERY_LIMITS = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 3000,
+  maxCost: 5000,
+  maxDirectives: 20,
+} as const;
+
+export interface YogaOptions {
+  services: Services;
+  auth: Authenticator;
+  log: Logger;
+  /** A token GraphiQL pre-fills in its headers (development only). */
+  graphiqlToken?: string;
+}
+
+export type StudioYoga = YogaServerInstance<Record<string, unknown>, Context>;
+
+const tagged = (code: string) => [
+  (_ctx: unknown, error: GraphQLError) => {
+    (error.extensions as Record<string, unknown>).code = code;
+  },
+];
+
+export function createStudioYoga(options: YogaOptions): StudioYoga {
+  const { services, auth, log } = options;
+  const logError = (error: unknown) => log.error('unexpected error', { error });
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    renderGraphiQL,
+    graphiql: {
+      title: 'ReYNa Studio API',
+      headers: options.graphiqlToken
+        ? JSON.stringify({ Authorization: `Bearer ${options.graphiqlToken}` }, null, 2)
+        : undefined,
+      defaultQuery:
+        '# Your state: books, conversations, blob count and size\nquery Me {\n  me {\n    userId\n    blobCount\n    totalSize\n  }\n}\n',
+    },
+    maskedErrors: { maskError: createMaskError(logError) },
+    logging: false,
+    context: async ({
+      request,
+      connectionParams,
+    }: {
+      request: Request;
+      connectionParams?: Record<string, unknown>;
+    }) => {
+      const header =
+        (typeof connectionParams?.authorization === 'string'
+          ? connectionParams.authorization
+          : undefined) ?? request.headers.get('authorization');
+      try {
+        const principal = await auth.fromHeader(header);
+        return { principal, services, loaders: createLoaders(services, principal?.userId ?? null) };
+      } catch (error) {
+        if (error instanceof AppError) {
+          throw new GraphQLError(error.message, {
+            extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+          });
+        }
+        throw error;
+      }
+    },
+    plugins: [
+      useRestRoutes({ services, auth, log: logError }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: QUERY_LIMITS.maxDepth, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
+        maxAliases: { n: QUERY_LIMITS.maxAliases, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
+        maxTokens: { n: QUERY_LIMITS.maxTokens, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
+        costLimit: { maxCost: QUERY_LIMITS.maxCost, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
+        maxDirectives: {
+          n: QUERY_LIMITS.maxDirectives,
+          onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX),
+        },
+        blockFieldSuggestion: { enabled: false },
+      }),
+    ],
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * The `reyna` command.
+ *
+ *   reyna serve            start the API (embedded PGlite unless DATABASE_URL is set)
+ *   reyna token [sub]      print a development token (HS256 with REYNA_JWT_SECRET or the dev secret)
+ *   reyna print-schema     write schema.graphql (sorted SDL) from the code
+ */
+import { writeFile } from 'node:fs/promises';
+import { createApp } from './app';
+import { mintToken } from './auth/tokens';
+import { ConfigError, loadConfig } from './config';
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  const url = await app.listen();
+  const engine =
+    app.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
+  console.log(`ReYNa Studio API on ${engine}`);
+  console.log(`GraphQL and GraphiQL: ${url}/graphql`);
+  if (app.devToken) {
+    console.log('Development token (user "dev"), already filled in GraphiQL\'s headers:');
+    console.log(`  Authorization: Bearer ${app.devToken}`);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info('stopping', { signal });
+    await app.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function token(sub = 'dev', expiresIn = '30d'): Promise<void> {
+  const config = loadConfig();
+  if (!config.jwtSecret)
+    throw new ConfigError(
+      'Minting needs REYNA_JWT_SECRET (tokens from a JWKS are issued elsewhere)',
+    );
+  console.log(await mintToken(config.jwtSecret, sub, expiresIn));
+}
+
+async function printSchema(path = 'schema.graphql'): Promise<void> {
+  const { printSortedSchema } = await import('./graphql/schema');
+  await writeFile(path, printSortedSchema());
+  console.log(`wrote ${path}`);
+}
+
+const [command = 'serve', ...args] = process.argv.slice(2);
+const commands: Record<string, (...a: string[]) => Promise<void>> = {
+  serve,
+  token,
+  'print-schema': printSchema,
+};
+const run = commands[command];
+if (!run) {
+  console.error(`unknown command "${command}": use ${Object.keys(commands).join(', ')}`);
+  process.exit(2);
+}
+run(...args).catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `configuration: ${error.message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+/** All SQL for processors and per-user processor instances. */
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, ProcessorInstancesTable, ProcessorsTable } from '../db/types';
+import type { ProcessorInstance, ProcessorRecord } from './processor-types';
+
+const toProcessor = (row: Selectable<ProcessorsTable>): ProcessorRecord => ({
+  id: row.id,
+  name: row.name,
+  version: row.version,
+  description: row.description,
+  inputSchemaIds: row.input_schema_ids,
+  outputSchemaIds: row.output_schema_ids,
+  subscribes: row.subscribes,
+  emits: row.emits,
+  maxConcurrency: row.max_concurrency,
+  configSchema: (row.config_schema as Record<string, unknown> | null) ?? null,
+  active: row.active,
+  builtin: row.builtin,
+  createdBy: row.created_by,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const toInstance = (row: Selectable<ProcessorInstancesTable>): ProcessorInstance => ({
+  id: row.id,
+  userId: row.user_id,
+  processorId: row.processor_id,
+  config: row.config as Record<string, unknown>,
+  enabled: row.enabled,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const columns = (p: ProcessorRecord) => ({
+  name: p.name,
+  version: p.version,
+  description: p.description,
+  input_schema_ids: p.inputSchemaIds,
+  output_schema_ids: p.outputSchemaIds,
+  subscribes: p.subscribes,
+  emits: p.emits,
+  max_concurrency: p.maxConcurrency,
+  config_schema: p.configSchema ? JSON.stringify(p.configSchema) : null,
+  active: p.active,
+});
+
+export class ProcessorRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async findById(id: string): Promise<ProcessorRecord | null> {
+    const row = await this.db
+      .selectFrom('processors')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toProcessor(row) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<ProcessorRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('processors')
+      .selectAll()
+      .where('id', 'in', ids)
+      .execute();
+    return rows.map(toProcessor);
+  }
+
+  async list(filter: { active?: boolean | null }): Promise<ProcessorRecord[]> {
+    let q = this.db.selectFrom('processors').selectAll();
+    if (filter.active != null) q = q.where('active', '=', filter.active);
+    return (await q.orderBy('id').execute()).map(toProcessor);
+  }
+
+  /** Inserts a new processor; returns false when the id is taken. */
+  async insert(p: ProcessorRecord): Promise<boolean> {
+    const row = await this.db
+      .insertInto('processors')
+      .values({ id: p.id, builtin: p.builtin, created_by: p.createdBy, ...columns(p) })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async update(p: ProcessorRecord): Promise<ProcessorRecord> {
+    const row = await this.db
+      .updateTable('processors')
+      .set({ ...columns(p), updated_at: new Date() })
+      .where('id', '=', p.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toProcessor(row);
+  }
+
+  async findInstance(userId: string, id: string): Promise<ProcessorInstance | null> {
+    const row = await this.db
+      .selectFrom('processor_instances')
+      .selectAll()
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row ? toInstance(row) : null;
+  }
+
+  async findInstanceOf(userId: string, processorId: string): Promise<ProcessorInstance | null> {
+    const row = await this.db
+      .selectFrom('processor_instances')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('processor_id', '=', processorId)
+      .executeTakeFirst();
+    return row ? toInstance(row) : null;
+  }
+
+  async listInstances(userId: string): Promise<ProcessorInstance[]> {
+    const rows = await this.db
+      .selectFrom('processor_instances')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('processor_id')
+      .execute();
+    return rows.map(toInstance);
+  }
+
+  async upsertInstance(userId: string, processorId: string, config: unknown, enabled: boolean) {
+    const row = await this.db
+      .insertInto('processor_instances')
+      .values({
+        user_id: userId,
+        processor_id: processorId,
+        config: JSON.stringify(config),
+        enabled,
+      })
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'processor_id']).doUpdateSet({
+          config: JSON.stringify(config),
+          enabled,
+          updated_at: new Date(),
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toInstance(row);
+  }
+
+  async deleteInstance(userId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('processor_instances')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}

@@ -1,0 +1,241 @@
+/** Processors as data: registration rules, and per-user instances with validated config. */
+import semver from 'semver';
+import { AppError, badInput, ErrorCode, notFound } from '../errors';
+import { isUuid } from '../ids';
+import type { SchemaValidator } from '../registry/validator';
+import type { ProcessorRepository } from './processor-repository';
+import type { ProcessorInstance, ProcessorRecord, RegisterProcessorInput } from './processor-types';
+
+const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** `blob.created.text-input-v1`, `book.compile.requested`, `blob.created.*`, `processor.>` */
+const EVENT_PATTERN = /^[a-z0-9_-]+(\.([a-z0-9_.-]+|\*))*(\.>)?$/i;
+const MAX_LIST = 32;
+
+export class ProcessorService {
+  constructor(
+    private readonly repo: ProcessorRepository,
+    private readonly validator: SchemaValidator,
+    private readonly schemasExist: (ids: string[]) => Promise<string[]>,
+  ) {}
+
+  get(id: string): Promise<ProcessorRecord | null> {
+    return this.repo.findById(id);
+  }
+
+  async require(id: string): Promise<ProcessorRecord> {
+    const p = await this.repo.findById(id);
+    if (!p) throw notFound('Processor', id);
+    return p;
+  }
+
+  getMany(ids: readonly string[]) {
+    return this.repo.findByIds(ids);
+  }
+
+  list(filter: { active?: boolean | null } = {}) {
+    return this.repo.list(filter);
+  }
+
+  /**
+   * Registers a processor, or updates one the same user registered before (its version may not
+   * go down). Built-in processors and other users' processors cannot be replaced.
+   */
+  async register(
+    userId: string | null,
+    input: RegisterProcessorInput,
+    builtin = false,
+  ): Promise<ProcessorRecord> {
+    const record = await this.prepare(userId, input, builtin);
+    const existing = await this.repo.findById(record.id);
+    if (existing) {
+      if (builtin) return existing;
+      if (existing.builtin || existing.createdBy !== userId) {
+        throw new AppError(
+          ErrorCode.PROCESSOR_CONFLICT,
+          `Processor "${record.id}" already exists and belongs to someone else`,
+          { field: 'id' },
+        );
+      }
+      if (semver.lt(record.version, existing.version)) {
+        throw badInput(
+          'version',
+          `Version ${record.version} is lower than the registered ${existing.version}`,
+        );
+      }
+      return this.repo.update(record);
+    }
+    if (!(await this.repo.insert(record))) {
+      throw new AppError(ErrorCode.PROCESSOR_CONFLICT, `Processor "${record.id}" already exists`, {
+        field: 'id',
+      });
+    }
+    return (await this.repo.findById(record.id))!;
+  }
+
+  private async prepare(
+    userId: string | null,
+    input: RegisterProcessorInput,
+    builtin: boolean,
+  ): Promise<ProcessorRecord> {
+    if (!ID_PATTERN.test(input.id))
+      throw badInput(
+        'id',
+        `Processor id "${input.id}" must be 1-64 lower-case letters, digits, "_" or "-"`,
+      );
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > 200)
+      throw badInput('name', 'Name must be 1-200 characters');
+    if (!semver.valid(input.version) || semver.clean(input.version) !== input.version) {
+      throw badInput(
+        'version',
+        `Version "${input.version}" must be a semantic version such as 1.0.0`,
+      );
+    }
+    const lists = {
+      inputSchemaIds: input.inputSchemaIds ?? [],
+      outputSchemaIds: input.outputSchemaIds ?? [],
+      subscribes: input.subscribes ?? [],
+      emits: input.emits ?? [],
+    };
+    for (const [field, list] of Object.entries(lists)) {
+      if (list.length > MAX_LIST) throw badInput(field, `At most ${MAX_LIST} entries`);
+    }
+    for (const [field, list] of [
+      ['subscribes', lists.subscribes],
+      ['emits', lists.emits],
+    ] as const) {
+      const bad = list.find((e) => !EVENT_PATTERN.test(e) || e.length > 200);
+      if (bad !== undefined)
+        throw badInput(field, `"${bad}" is not an event name such as blob.created.text-input-v1`);
+    }
+    if (!builtin) {
+      for (const field of ['inputSchemaIds', 'outputSchemaIds'] as const) {
+        const missing = await this.schemasExist(lists[field]);
+        if (missing.length > 0) {
+          throw new AppError(
+            ErrorCode.NOT_FOUND,
+            `Unknown schema${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+            { field },
+          );
+        }
+      }
+    }
+    const maxConcurrency = input.maxConcurrency ?? 1;
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 1000) {
+      throw badInput('maxConcurrency', 'maxConcurrency must be an integer from 1 to 1000');
+    }
+    let configSchema: Record<string, unknown> | null = null;
+    if (input.configSchema !== undefined && input.configSchema !== null) {
+      const def = input.configSchema;
+      if (typeof def !== 'object' || Array.isArray(def)) {
+        throw new AppError(ErrorCode.INVALID_SCHEMA, 'configSchema must be a JSON Schema object', {
+          field: 'configSchema',
+        });
+      }
+      this.validator.check(this.validator.draftOf(def as Record<string, unknown>), def);
+      configSchema = def as Record<string, unknown>;
+    }
+    const now = new Date();
+    return {
+      id: input.id,
+      name,
+      version: input.version,
+      description: input.description ?? null,
+      ...lists,
+      maxConcurrency,
+      configSchema,
+      active: input.active ?? true,
+      builtin,
+      createdBy: userId,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /** Validates a config against the processor's config schema; VALIDATION_FAILED with paths. */
+  private checkConfig(processor: ProcessorRecord, config: unknown): void {
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'config must be a JSON object', {
+        issues: [{ path: '/', message: 'must be object', keyword: 'type' }],
+      });
+    }
+    if (!processor.configSchema) {
+      if (Object.keys(config).length > 0) {
+        throw new AppError(
+          ErrorCode.VALIDATION_FAILED,
+          `Processor "${processor.id}" takes no config`,
+          {
+            issues: [{ path: '/', message: 'must be an empty object', keyword: 'maxProperties' }],
+          },
+        );
+      }
+      return;
+    }
+    const validate = this.validator.check(
+      this.validator.draftOf(processor.configSchema),
+      processor.configSchema,
+    );
+    if (!validate(config)) {
+      throw new AppError(
+        ErrorCode.VALIDATION_FAILED,
+        `config does not match the config schema of "${processor.id}"`,
+        {
+          issues: this.validator.issuesOf(validate),
+        },
+      );
+    }
+  }
+
+  /** Creates or replaces the user's instance of a processor. */
+  async configure(
+    userId: string,
+    processorId: string,
+    config: unknown,
+    enabled = true,
+  ): Promise<ProcessorInstance> {
+    const processor = await this.repo.findById(processorId);
+    if (!processor)
+      throw new AppError(ErrorCode.NOT_FOUND, `Processor "${processorId}" was not found`, {
+        field: 'processorId',
+      });
+    this.checkConfig(processor, config);
+    return this.repo.upsertInstance(userId, processorId, config, enabled);
+  }
+
+  async instance(userId: string, id: string): Promise<ProcessorInstance | null> {
+    return isUuid(id) ? this.repo.findInstance(userId, id) : null;
+  }
+
+  instanceOf(userId: string, processorId: string) {
+    return this.repo.findInstanceOf(userId, processorId);
+  }
+
+  instances(userId: string) {
+    return this.repo.listInstances(userId);
+  }
+
+  async updateInstance(
+    userId: string,
+    id: string,
+    patch: { config?: unknown; enabled?: boolean | null },
+  ) {
+    const current = await this.instance(userId, id);
+    if (!current) throw notFound('Processor instance', id);
+    const processor = await this.require(current.processorId);
+    const config =
+      patch.config === undefined || patch.config === null ? current.config : patch.config;
+    this.checkConfig(processor, config);
+    return this.repo.upsertInstance(
+      userId,
+      current.processorId,
+      config,
+      patch.enabled ?? current.enabled,
+    );
+  }
+
+  async deleteInstance(userId: string, id: string): Promise<boolean> {
+    if (!isUuid(id) || !(await this.repo.deleteInstance(userId, id)))
+      throw notFound('Processor instance', id);
+    return true;
+  }
+}

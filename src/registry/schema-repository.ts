@@ -1,0 +1,135 @@
+/** All SQL for the schema registry. Maps rows to `SchemaRecord`. */
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, SchemasTable } from '../db/types';
+import type { CompatibilityMode } from './compatibility';
+import type { SchemaRecord } from './schema-types';
+import type { Draft } from './validator';
+
+const toRecord = (row: Selectable<SchemasTable>): SchemaRecord => ({
+  id: row.id,
+  name: row.name,
+  version: row.version,
+  draft: row.draft as Draft,
+  definition: row.definition as Record<string, unknown>,
+  description: row.description,
+  examples: row.examples as unknown[],
+  ownerProcessorId: row.owner_processor_id,
+  active: row.active,
+  createdBy: row.created_by,
+  createdAt: row.created_at,
+});
+
+export class SchemaRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async findById(id: string): Promise<SchemaRecord | null> {
+    const row = await this.db
+      .selectFrom('schemas')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toRecord(row) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<SchemaRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('schemas').selectAll().where('id', 'in', ids).execute();
+    return rows.map(toRecord);
+  }
+
+  /** The highest version of a name, by semver order (pre-releases are not supported). */
+  async latestOfName(name: string): Promise<SchemaRecord | null> {
+    const row = await this.db
+      .selectFrom('schemas')
+      .selectAll()
+      .where('name', '=', name)
+      .orderBy('version_major', 'desc')
+      .orderBy('version_minor', 'desc')
+      .orderBy('version_patch', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toRecord(row) : null;
+  }
+
+  async modeOfName(name: string): Promise<CompatibilityMode | null> {
+    const row = await this.db
+      .selectFrom('schema_names')
+      .select('compatibility')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return (row?.compatibility as CompatibilityMode | undefined) ?? null;
+  }
+
+  async setModeOfName(name: string, mode: CompatibilityMode): Promise<boolean> {
+    const result = await this.db
+      .updateTable('schema_names')
+      .set({ compatibility: mode })
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async list(filter: {
+    name?: string | null;
+    active?: boolean | null;
+    ownerProcessorId?: string | null;
+  }) {
+    let q = this.db.selectFrom('schemas').selectAll();
+    if (filter.name) q = q.where('name', '=', filter.name);
+    if (filter.active != null) q = q.where('active', '=', filter.active);
+    if (filter.ownerProcessorId) q = q.where('owner_processor_id', '=', filter.ownerProcessorId);
+    const rows = await q
+      .orderBy('name')
+      .orderBy('version_major')
+      .orderBy('version_minor')
+      .orderBy('version_patch')
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  /**
+   * Inserts a schema (and its name, with `mode`, when the name is new) in one transaction.
+   * Returns false when the id or the name and version already exist; nothing is written then.
+   */
+  async insert(record: SchemaRecord, mode: CompatibilityMode): Promise<boolean> {
+    const [major, minor, patch] = record.version.split('.').map((n) => Number.parseInt(n, 10));
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('schema_names')
+        .values({ name: record.name, compatibility: mode })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const inserted = await trx
+        .insertInto('schemas')
+        .values({
+          id: record.id,
+          name: record.name,
+          version: record.version,
+          version_major: major ?? 0,
+          version_minor: minor ?? 0,
+          version_patch: patch ?? 0,
+          draft: record.draft,
+          definition: JSON.stringify(record.definition),
+          description: record.description,
+          examples: JSON.stringify(record.examples),
+          owner_processor_id: record.ownerProcessorId,
+          active: record.active,
+          created_by: record.createdBy,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return inserted !== undefined;
+    });
+  }
+
+  async setActive(id: string, active: boolean): Promise<SchemaRecord | null> {
+    const row = await this.db
+      .updateTable('schemas')
+      .set({ active })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toRecord(row) : null;
+  }
+}

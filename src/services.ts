@@ -1,0 +1,68 @@
+/** Builds the services from an open database. The one place that wires repositories to rules. */
+
+import { BlobService } from './blobs/blob-service';
+import type { BlobStore } from './blobs/blob-store';
+import { PgBlobStore } from './blobs/pg-blob-store';
+import { BookService } from './books/book-service';
+import { ConversationService } from './conversations/conversation-service';
+import type { Database } from './db/database';
+import { ProcessorRepository } from './processor-registry/processor-repository';
+import { ProcessorService } from './processor-registry/processor-service';
+import { BUILTIN_SCHEMAS } from './registry/builtin-schemas';
+import { SchemaRepository } from './registry/schema-repository';
+import { SchemaService } from './registry/schema-service';
+import { SchemaValidator } from './registry/validator';
+
+export interface Services {
+  validator: SchemaValidator;
+  schemas: SchemaService;
+  processors: ProcessorService;
+  blobs: BlobService;
+  books: BookService;
+  conversations: ConversationService;
+}
+
+export function createServices(
+  database: Database,
+  store: BlobStore = new PgBlobStore(database.db),
+): Services {
+  const validator = new SchemaValidator();
+  const processorRepo = new ProcessorRepository(database.db);
+  const schemaRepo = new SchemaRepository(database.db);
+  const schemas = new SchemaService(
+    schemaRepo,
+    validator,
+    async (id) => (await processorRepo.findById(id)) !== null,
+  );
+  const processors = new ProcessorService(processorRepo, validator, async (ids) => {
+    const found = new Set((await schemaRepo.findByIds(ids)).map((s) => s.id));
+    return ids.filter((id) => !found.has(id));
+  });
+  const books = new BookService(database.db);
+  const conversations = new ConversationService(database.db);
+  const blobs = new BlobService(store, schemas, books, conversations);
+  return { validator, schemas, processors, blobs, books, conversations };
+}
+
+/** Registers the built-in processor and schemas. Idempotent: safe on every start. */
+export async function registerBuiltins(services: Services): Promise<void> {
+  await services.processors.register(
+    null,
+    {
+      id: 'user-input',
+      name: 'User input',
+      version: '1.0.0',
+      description: "The user's own writing: every blob a user creates directly.",
+      outputSchemaIds: ['text-input-v1'],
+      emits: ['blob.created.*', 'blob.updated.*', 'blob.deleted.*'],
+      maxConcurrency: 1,
+    },
+    true,
+  );
+  for (const schema of BUILTIN_SCHEMAS) {
+    await services.schemas.ensureBuiltin(schema.definition, {
+      ownerProcessorId: schema.ownerProcessorId,
+      description: schema.description,
+    });
+  }
+}
