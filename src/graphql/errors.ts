@@ -18,23 +18,36 @@ export function toGraphQLError(error: AppError, base?: GraphQLError): GraphQLErr
   });
 }
 
+/**
+ * GraphQL errors are recognised by name, not `instanceof`: libraries may load graphql's CommonJS
+ * and ESM builds side by side, and each has its own GraphQLError class.
+ */
+const isGraphQLError = (e: unknown): e is GraphQLError =>
+  typeof e === 'object' && e !== null && (e as Error).name === 'GraphQLError';
+
+/** The innermost error: resolvers' errors arrive wrapped in one or more located GraphQL errors. */
+function innermost(error: unknown): unknown {
+  let current = error;
+  while (isGraphQLError(current) && current.originalError) current = current.originalError;
+  return current;
+}
+
 export function createMaskError(log: (error: unknown) => void) {
   return (error: unknown, message: string): Error => {
-    const original = error instanceof GraphQLError ? error.originalError : error;
-    if (original instanceof AppError)
-      return toGraphQLError(original, error instanceof GraphQLError ? error : undefined);
+    const located = isGraphQLError(error) ? error : undefined;
+    const original = innermost(error);
+    if (original instanceof AppError) return toGraphQLError(original, located);
     // Errors raised by GraphQL itself (bad variables, unknown fields) are the client's and safe.
-    if (error instanceof GraphQLError && !error.originalError) {
-      if (!error.extensions.code) {
-        (error.extensions as Record<string, unknown>).code = ErrorCode.BAD_USER_INPUT;
+    if (isGraphQLError(original)) {
+      if (!original.extensions.code) {
+        (original.extensions as Record<string, unknown>).code = ErrorCode.BAD_USER_INPUT;
       }
-      return error;
+      return original;
     }
-    if (original instanceof GraphQLError) return original;
     log(original);
     return new GraphQLError(message, {
-      nodes: error instanceof GraphQLError ? error.nodes : undefined,
-      path: error instanceof GraphQLError ? error.path : undefined,
+      nodes: located?.nodes,
+      path: located?.path,
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     });
   };
