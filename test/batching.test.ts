@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { type GraphQLResponse, useHarness } from './support/harness';
+
+const h = useHarness();
+
+const QUERY = `query($first: Int) {
+  blobs(first: $first) {
+    edges { node { id parent { id schema { id } } derived { id schema { id } } schema { id name } processor { id } book { id } } }
+  }
+}`;
+
+async function seed(token: string, pairs: number, bookId: string) {
+  for (let i = 0; i < pairs; i++) {
+    const parent = await h().gql(
+      'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+      { input: { schemaId: 'text-input-v1', bookId, data: { content: `Passage number ${i} of the seed` } } },
+      token,
+    );
+    await h().gql(
+      'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+      {
+        input: {
+          schemaId: 'expanded-text-v1',
+          parentId: parent.data!.createBlob.id,
+          data: { original: 'a', expanded: 'bb', expansion_ratio: 2 },
+        },
+      },
+      token,
+    );
+  }
+}
+
+describe('batching', () => {
+  it('answers 50 blobs with parent, derived, schema and processor in a bounded number of SQL statements', async () => {
+    const token = await h().token(h().user());
+    const book = await h().gql('mutation { createBook(input: { title: "Seeded" }) { id } }', {}, token);
+    await seed(token, 25, book.data!.createBook.id);
+
+    let result: GraphQLResponse | undefined;
+    const for50 = await h().countQueries(async () => {
+      result = await h().gql(QUERY, { first: 50 }, token);
+    });
+    expect(result!.errors).toBeUndefined();
+    const edges = result!.data!.blobs.edges;
+    expect(edges).toHaveLength(50);
+    expect(edges.filter((e: any) => e.node.parent !== null)).toHaveLength(25);
+    expect(edges.filter((e: any) => e.node.derived.length === 1)).toHaveLength(25);
+
+    const for4 = await h().countQueries(() => h().gql(QUERY, { first: 4 }, token));
+    // One statement each for the page, parents, derived lists, schemas, processors and books, at
+    // most: the count does not grow with the number of blobs.
+    expect(for50).toBeLessThanOrEqual(6);
+    expect(for50).toBe(for4);
+  });
+});

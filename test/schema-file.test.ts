@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { printSortedSchema } from '../src/graphql/schema';
+
+describe('schema.graphql', () => {
+  it('matches the schema the code builds (run `npm run schema:print` after changing types)', () => {
+    const committed = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
+    expect(committed).toBe(printSortedSchema());
+  });
+
+  it('keeps the public names clients rely on', () => {
+    const sdl = printSortedSchema();
+    for (const name of [
+      'blob(id: ID!): Blob',
+      'blobs(',
+      'schema(id: ID!): JsonSchema',
+      'schemas(',
+      'validate(data: JSON!, schemaId: ID!): ValidationResult!',
+      'processor(id: ID!): Processor',
+      'processors(',
+      'book(id: ID!): Book',
+      'books: [Book!]!',
+      'conversation(id: ID!): Conversation',
+      'conversations: [Conversation!]!',
+      'me: UserState!',
+      'createBlob(input: CreateBlobInput!): Blob!',
+      'updateBlob(',
+      'deleteBlob(',
+      'registerSchema(',
+      'registerProcessor(',
+      'createBook(',
+      'createConversation(',
+    ]) {
+      expect(sdl).toContain(name);
+    }
+  });
+});
