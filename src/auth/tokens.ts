@@ -19,6 +19,7 @@ export interface Authenticator {
   fromHeader(header: string | null | undefined): Promise<Principal | null>;
 }
 
+const VERIFIED_CACHE_SIZE = 10_000;
 const SUB_PATTERN = /^[A-Za-z0-9@._:|-]{1,128}$/;
 const unauthenticated = (message: string) => new AppError(ErrorCode.UNAUTHENTICATED, message);
 
@@ -44,13 +45,26 @@ export function createAuthenticator(config: Pick<Config, 'jwtSecret' | 'jwksUrl'
     return { userId: payload.sub, expiresAt: payload.exp };
   }
 
+  // Verifying a signature costs far more than the rest of a small request; a token already
+  // verified is remembered (bounded, oldest dropped first) until it expires.
+  const verified = new Map<string, Principal>();
+  async function verifyCached(token: string): Promise<Principal> {
+    const hit = verified.get(token);
+    if (hit && (hit.expiresAt === undefined || hit.expiresAt * 1000 > Date.now())) return hit;
+    if (hit) verified.delete(token);
+    const principal = await verify(token);
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+    verified.set(token, principal);
+    return principal;
+  }
+
   return {
-    verify,
+    verify: verifyCached,
     async fromHeader(header) {
       if (header == null || header === '') return null;
       const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
       if (!match) throw unauthenticated('Authorization must be "Bearer <token>"');
-      return verify(match[1]!);
+      return verifyCached(match[1]!);
     },
   };
 }

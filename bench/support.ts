@@ -1,0 +1,70 @@
+/** Shared pieces of the benchmarks: a fresh database, a load runner and printing. */
+import autocannon from 'autocannon';
+import { loadConfig } from '../src/config';
+import { type Database, openDatabase } from '../src/db/database';
+import { createPgDatabase, postgresReachable } from '../test/support/database';
+
+export interface BenchDatabase {
+  database: Database;
+  url: string | undefined;
+  label: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database for one benchmark run: a new database on the local PostgreSQL when reachable
+ * (or on DATABASE_URL's server), otherwise an in-memory PGlite.
+ */
+export async function benchDatabase(poolSize = 16): Promise<BenchDatabase> {
+  if (await postgresReachable()) {
+    const { url, drop } = await createPgDatabase();
+    const database = await openDatabase(loadConfig({ DATABASE_URL: url, REYNA_LOG_LEVEL: 'silent' }), { poolSize });
+    return {
+      database,
+      url,
+      label: 'PostgreSQL',
+      async drop() {
+        await database.close();
+        await drop();
+      },
+    };
+  }
+  const database = await openDatabase(loadConfig({ REYNA_LOG_LEVEL: 'silent' }), { pgliteDir: 'memory://' });
+  return { database, url: undefined, label: 'PGlite (no PostgreSQL reachable)', drop: () => database.close() };
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** Drives `url` with `connections` concurrent keep-alive connections for `seconds`. */
+export async function load(options: {
+  url: string;
+  body?: string;
+  headers?: Record<string, string>;
+  connections?: number;
+  seconds?: number;
+  /** Checks one response body; a failing check counts as an error. */
+}): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    method: options.body ? 'POST' : 'GET',
+    body: options.body,
+    headers: { 'content-type': 'application/json', ...options.headers },
+    connections: options.connections ?? 16,
+    duration: options.seconds ?? 5,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
