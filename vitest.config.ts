@@ -47,7 +47,9 @@ const pglite: TestProjectInlineConfiguration = {
 // Locally, the PostgreSQL project is left out, loudly, and only PGlite runs.
 const usePostgres = process.env.CI || process.env.REYNA_TEST_PG_URL || (await postgresListening());
 if (!usePostgres) {
-  console.warn('\n*** PostgreSQL is not reachable on 127.0.0.1:5432: running the PGlite project only ***\n');
+  console.warn(
+    '\n*** PostgreSQL is not reachable on 127.0.0.1:5432: running the PGlite project only ***\n',
+  );
 }
 
 export default defineConfig({

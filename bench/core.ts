@@ -24,7 +24,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 
-async function rawInserts(pool: import('pg').Pool, data: string, seconds: number, concurrency: number) {
+async function rawInserts(
+  pool: import('pg').Pool,
+  data: string,
+  seconds: number,
+  concurrency: number,
+) {
   let done = 0;
   const until = Date.now() + seconds * 1000;
   const start = process.hrtime.bigint();
@@ -45,9 +50,18 @@ async function rawInserts(pool: import('pg').Pool, data: string, seconds: number
 
 function validationMicros(): number {
   const validator = new SchemaValidator();
-  const schema = { id: 'text-input-v1', version: '1.0.0', draft: 'draft-07' as const, definition: TEXT_INPUT_V1 };
-  const doc = { content: 'word '.repeat(400).slice(0, 1990), metadata: { book_id: 'b-1', chapter: 3, style: 'creative' } };
-  if (validator.validate(schema, doc).length > 0) throw new Error('bench document does not validate');
+  const schema = {
+    id: 'text-input-v1',
+    version: '1.0.0',
+    draft: 'draft-07' as const,
+    definition: TEXT_INPUT_V1,
+  };
+  const doc = {
+    content: 'word '.repeat(400).slice(0, 1990),
+    metadata: { book_id: 'b-1', chapter: 3, style: 'creative' },
+  };
+  if (validator.validate(schema, doc).length > 0)
+    throw new Error('bench document does not validate');
   for (let i = 0; i < 20_000; i++) validator.validate(schema, doc);
   const n = 500_000;
   const start = process.hrtime.bigint();
@@ -58,8 +72,11 @@ function validationMicros(): number {
 async function bareYoga(): Promise<{ url: string; close: () => Promise<void> }> {
   const yoga = createYoga({
     schema: createSchema({
-      typeDefs: 'type Blob { id: ID! data: String! parent: Blob derived: [Blob!]! } type Query { blob(id: ID!): Blob }',
-      resolvers: { Query: { blob: () => ({ id: 'constant', data: 'constant', parent: null, derived: [] }) } },
+      typeDefs:
+        'type Blob { id: ID! data: String! parent: Blob derived: [Blob!]! } type Query { blob(id: ID!): Blob }',
+      resolvers: {
+        Query: { blob: () => ({ id: 'constant', data: 'constant', parent: null, derived: [] }) },
+      },
     }),
     logging: false,
   });
@@ -73,13 +90,23 @@ async function bareYoga(): Promise<{ url: string; close: () => Promise<void> }> 
 
 async function main() {
   const bench = await benchDatabase(CONNECTIONS);
-  const config = loadConfig({ REYNA_JWT_SECRET: SECRET, REYNA_LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({
+    REYNA_JWT_SECRET: SECRET,
+    REYNA_LOG_LEVEL: 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
   const app = await createApp(config, { database: bench.database });
   const base = await app.listen();
   const token = await mintToken(SECRET, 'bench-user', '1h');
   const headers = { authorization: `Bearer ${token}` };
-  const data = { content: 'The ship sailed at dawn, and the harbour watched it go.', metadata: { chapter: 1, style: 'formal' } };
-  console.log(`database: ${bench.label}; ${CONNECTIONS} connections; ${SECONDS} s per measurement\n`);
+  const data = {
+    content: 'The ship sailed at dawn, and the harbour watched it go.',
+    metadata: { chapter: 1, style: 'formal' },
+  };
+  console.log(
+    `database: ${bench.label}; ${CONNECTIONS} connections; ${SECONDS} s per measurement\n`,
+  );
 
   // 1. createBlob vs raw INSERT
   const create = await load({
@@ -94,7 +121,9 @@ async function main() {
   });
   const raw = await rawInserts(bench.database.pool, JSON.stringify(data), SECONDS, CONNECTIONS);
   console.log('createBlob over HTTP vs raw INSERT with pg');
-  console.log(`  createBlob   ${fmt(create.rps)} /s  (p50 ${create.p50} ms, p99 ${create.p99} ms, errors ${create.errors + create.non2xx})`);
+  console.log(
+    `  createBlob   ${fmt(create.rps)} /s  (p50 ${create.p50} ms, p99 ${create.p99} ms, errors ${create.errors + create.non2xx})`,
+  );
   console.log(`  raw INSERT   ${fmt(raw)} /s`);
   console.log(`  ratio        ${fmt(create.rps / raw, 2)}  (aim >= 0.5)\n`);
 
@@ -114,13 +143,28 @@ async function main() {
     query: 'query($id: ID!) { blob(id: $id) { id data parent { id data } derived { id data } } }',
     variables: { id: child.id },
   });
-  const read = await load({ url: `${base}/graphql`, headers, connections: CONNECTIONS, seconds: SECONDS, body: readBody });
+  const read = await load({
+    url: `${base}/graphql`,
+    headers,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    body: readBody,
+  });
   const bare = await bareYoga();
-  const constant = await load({ url: bare.url, connections: CONNECTIONS, seconds: SECONDS, body: readBody });
+  const constant = await load({
+    url: bare.url,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    body: readBody,
+  });
   await bare.close();
   console.log('blob(id) { parent derived } vs a bare graphql-yoga answering a constant');
-  console.log(`  blob(id)     ${fmt(read.rps)} /s  (p50 ${read.p50} ms, p99 ${read.p99} ms, errors ${read.errors + read.non2xx})`);
-  console.log(`  bare Yoga    ${fmt(constant.rps)} /s  (p50 ${constant.p50} ms, p99 ${constant.p99} ms)`);
+  console.log(
+    `  blob(id)     ${fmt(read.rps)} /s  (p50 ${read.p50} ms, p99 ${read.p99} ms, errors ${read.errors + read.non2xx})`,
+  );
+  console.log(
+    `  bare Yoga    ${fmt(constant.rps)} /s  (p50 ${constant.p50} ms, p99 ${constant.p99} ms)`,
+  );
   console.log(`  ratio        ${fmt(read.rps / constant.rps, 2)}  (aim >= 0.5)\n`);
 
   // 3. validation

@@ -18,7 +18,10 @@ export interface BenchDatabase {
 export async function benchDatabase(poolSize = 16): Promise<BenchDatabase> {
   if (await postgresReachable()) {
     const { url, drop } = await createPgDatabase();
-    const database = await openDatabase(loadConfig({ DATABASE_URL: url, REYNA_LOG_LEVEL: 'silent' }), { poolSize });
+    const database = await openDatabase(
+      loadConfig({ DATABASE_URL: url, REYNA_LOG_LEVEL: 'silent' }),
+      { poolSize },
+    );
     return {
       database,
       url,
@@ -29,8 +32,15 @@ export async function benchDatabase(poolSize = 16): Promise<BenchDatabase> {
       },
     };
   }
-  const database = await openDatabase(loadConfig({ REYNA_LOG_LEVEL: 'silent' }), { pgliteDir: 'memory://' });
-  return { database, url: undefined, label: 'PGlite (no PostgreSQL reachable)', drop: () => database.close() };
+  const database = await openDatabase(loadConfig({ REYNA_LOG_LEVEL: 'silent' }), {
+    pgliteDir: 'memory://',
+  });
+  return {
+    database,
+    url: undefined,
+    label: 'PGlite (no PostgreSQL reachable)',
+    drop: () => database.close(),
+  };
 }
 
 export interface LoadResult {
@@ -57,6 +67,8 @@ export async function load(options: {
     headers: { 'content-type': 'application/json', ...options.headers },
     connections: options.connections ?? 16,
     duration: options.seconds ?? 5,
+    // The load generator gets a thread of its own, off the server's event loop.
+    workers: 1,
   });
   return {
     rps: result.requests.average,
@@ -67,4 +79,5 @@ export async function load(options: {
   };
 }
 
-export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

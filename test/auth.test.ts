@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, TEST_SECRET, useHarness } from './support/harness';
+import {
+  type GraphQLResponse,
+  type Harness,
+  startHarness,
+  TEST_SECRET,
+  useHarness,
+} from './support/harness';
 
 const h = useHarness();
 
@@ -19,8 +25,8 @@ async function meWithHeader(harness: Harness, authorization: string) {
     headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify({ query: ME }),
   });
-  const body = (await res.json()) as { data?: any; errors?: { message: string; extensions: Record<string, any> }[] };
-  return { status: res.status, data: body.data, errors: body.errors };
+  const body = (await res.json()) as Omit<GraphQLResponse, 'status'>;
+  return { status: res.status, data: body.data, errors: body.errors } as GraphQLResponse;
 }
 
 describe('HS256 tokens', () => {
@@ -50,7 +56,12 @@ describe('HS256 tokens', () => {
   const refused: [string, () => Promise<string>][] = [
     [
       'a token signed with another secret',
-      () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setExpirationTime('1h').sign(secretKey('another-secret-that-is-also-long-enough!!')),
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('mallory')
+          .setExpirationTime('1h')
+          .sign(secretKey('another-secret-that-is-also-long-enough!!')),
     ],
     [
       'an expired token',
@@ -62,12 +73,27 @@ describe('HS256 tokens', () => {
           .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
           .sign(secretKey(TEST_SECRET)),
     ],
-    ['a token without sub', () => new SignJWT({ name: 'nobody' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(secretKey(TEST_SECRET))],
+    [
+      'a token without sub',
+      () =>
+        new SignJWT({ name: 'nobody' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setExpirationTime('1h')
+          .sign(secretKey(TEST_SECRET)),
+    ],
     [
       'a token whose sub is not a usable user id',
-      () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('bad user/../id').setExpirationTime('1h').sign(secretKey(TEST_SECRET)),
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('bad user/../id')
+          .setExpirationTime('1h')
+          .sign(secretKey(TEST_SECRET)),
     ],
-    ['an alg "none" token', async () => new UnsecuredJWT({}).setSubject('alice-auth').setExpirationTime('1h').encode()],
+    [
+      'an alg "none" token',
+      async () => new UnsecuredJWT({}).setSubject('alice-auth').setExpirationTime('1h').encode(),
+    ],
   ];
 
   for (const [what, mint] of refused) {
@@ -81,9 +107,30 @@ describe('HS256 tokens', () => {
 
   it('says an expired token has expired', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice-auth').setExpirationTime(now - 60).sign(secretKey(TEST_SECRET));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice-auth')
+      .setExpirationTime(now - 60)
+      .sign(secretKey(TEST_SECRET));
     const r = await meWithHeader(h(), `Bearer ${token}`);
     expect(r.errors![0]!.message).toMatch(/expired/i);
+  });
+
+  it('refuses a token once it expires, even after it was accepted while valid', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice-auth')
+      .setExpirationTime(exp)
+      .sign(secretKey(TEST_SECRET));
+    const before = await meWithHeader(h(), `Bearer ${token}`);
+    expect(before.status).toBe(200);
+    expect(before.data!.me.userId).toBe('alice-auth');
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 100));
+    const after = await meWithHeader(h(), `Bearer ${token}`);
+    expect(after.status).toBe(401);
+    expect(after.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
+    expect(after.errors![0]!.message).toMatch(/expired/i);
   });
 
   for (const header of ['Token abc', 'Bearer', 'Bearer ', 'Bearer a b', 'abc']) {
@@ -136,23 +183,35 @@ describe('JWKS tokens', () => {
   });
 
   it('accepts an RS256 token signed by a key from the JWKS', async () => {
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid }).setSubject('dana-jwks').setExpirationTime('1h').sign(privateKey);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid })
+      .setSubject('dana-jwks')
+      .setExpirationTime('1h')
+      .sign(privateKey);
     const r = await meWithHeader(harness, `Bearer ${token}`);
     expect(r.status).toBe(200);
     expect(r.errors).toBeUndefined();
-    expect(r.data.me.userId).toBe('dana-jwks');
+    expect(r.data!.me.userId).toBe('dana-jwks');
   });
 
   it('refuses an RS256 token signed by a key that is not in the JWKS', async () => {
     const other = await generateKeyPair('RS256');
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid }).setSubject('dana-jwks').setExpirationTime('1h').sign(other.privateKey);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid })
+      .setSubject('dana-jwks')
+      .setExpirationTime('1h')
+      .sign(other.privateKey);
     const r = await meWithHeader(harness, `Bearer ${token}`);
     expect(r.status).toBe(401);
     expect(r.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses an HS256 token, even one signed with the harness secret', async () => {
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('dana-jwks').setExpirationTime('1h').sign(secretKey(TEST_SECRET));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('dana-jwks')
+      .setExpirationTime('1h')
+      .sign(secretKey(TEST_SECRET));
     const r = await meWithHeader(harness, `Bearer ${token}`);
     expect(r.status).toBe(401);
     expect(r.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
@@ -161,9 +220,17 @@ describe('JWKS tokens', () => {
 
 describe('the token command', () => {
   it('prints a token the API accepts for the given user', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, REYNA_JWT_SECRET: TEST_SECRET, REYNA_LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      REYNA_JWT_SECRET: TEST_SECRET,
+      REYNA_LOG_LEVEL: 'silent',
+    };
     delete env.REYNA_JWKS_URL;
-    const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/main.ts', 'token', 'carol'], { cwd: fileURLToPath(new URL('..', import.meta.url)), env, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/main.ts', 'token', 'carol'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env,
+      timeout: 60_000,
+    });
     const token = stdout.trim();
     expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const r = await h().gql(ME, {}, token);

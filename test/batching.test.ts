@@ -13,7 +13,13 @@ async function seed(token: string, pairs: number, bookId: string) {
   for (let i = 0; i < pairs; i++) {
     const parent = await h().gql(
       'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
-      { input: { schemaId: 'text-input-v1', bookId, data: { content: `Passage number ${i} of the seed` } } },
+      {
+        input: {
+          schemaId: 'text-input-v1',
+          bookId,
+          data: { content: `Passage number ${i} of the seed` },
+        },
+      },
       token,
     );
     await h().gql(
@@ -33,7 +39,11 @@ async function seed(token: string, pairs: number, bookId: string) {
 describe('batching', () => {
   it('answers 50 blobs with parent, derived, schema and processor in a bounded number of SQL statements', async () => {
     const token = await h().token(h().user());
-    const book = await h().gql('mutation { createBook(input: { title: "Seeded" }) { id } }', {}, token);
+    const book = await h().gql(
+      'mutation { createBook(input: { title: "Seeded" }) { id } }',
+      {},
+      token,
+    );
     await seed(token, 25, book.data!.createBook.id);
 
     let result: GraphQLResponse | undefined;

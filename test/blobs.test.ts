@@ -6,7 +6,10 @@ const h = useHarness();
 const CREATE = `mutation($input: CreateBlobInput!) {
   createBlob(input: $input) { id userId processorId schemaId data size version parentId createdAt parent { id } derived { id } }
 }`;
-const text = (content: string, metadata?: object) => ({ content, ...(metadata ? { metadata } : {}) });
+const text = (content: string, metadata?: object) => ({
+  content,
+  ...(metadata ? { metadata } : {}),
+});
 
 async function countOf(token: string) {
   const r = await h().gql('{ me { blobCount totalSize } }', {}, token);
@@ -16,7 +19,11 @@ async function countOf(token: string) {
 describe('createBlob', () => {
   it('stores a valid text-input-v1 blob owned by the caller, produced by user-input', async () => {
     const token = await h().token('alice-create');
-    const r = await h().gql(CREATE, { input: { schemaId: 'text-input-v1', data: text('The ship sailed at dawn.') } }, token);
+    const r = await h().gql(
+      CREATE,
+      { input: { schemaId: 'text-input-v1', data: text('The ship sailed at dawn.') } },
+      token,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!.createBlob).toMatchObject({
       userId: 'alice-create',
@@ -28,13 +35,26 @@ describe('createBlob', () => {
       parent: null,
       derived: [],
     });
-    const again = await h().gql('query($id: ID!) { blob(id: $id) { id data } }', { id: r.data!.createBlob.id }, token);
+    const again = await h().gql(
+      'query($id: ID!) { blob(id: $id) { id data } }',
+      { id: r.data!.createBlob.id },
+      token,
+    );
     expect(again.data!.blob.data).toEqual({ content: 'The ship sailed at dawn.' });
   });
 
   it('refuses data that does not validate, naming the failing paths, and writes nothing', async () => {
     const token = await h().token(h().user());
-    const r = await h().gql(CREATE, { input: { schemaId: 'text-input-v1', data: { content: 'short', metadata: { style: 'loud', chapter: 1.5 } } } }, token);
+    const r = await h().gql(
+      CREATE,
+      {
+        input: {
+          schemaId: 'text-input-v1',
+          data: { content: 'short', metadata: { style: 'loud', chapter: 1.5 } },
+        },
+      },
+      token,
+    );
     expect(r.data).toBeNull();
     const err = r.errors![0]!;
     expect(err.extensions.code).toBe('VALIDATION_FAILED');
@@ -45,7 +65,11 @@ describe('createBlob', () => {
 
   it('refuses an unknown schema with NOT_FOUND', async () => {
     const token = await h().token(h().user());
-    const r = await h().gql(CREATE, { input: { schemaId: 'no-such-schema-v1', data: text('long enough text') } }, token);
+    const r = await h().gql(
+      CREATE,
+      { input: { schemaId: 'no-such-schema-v1', data: text('long enough text') } },
+      token,
+    );
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'schemaId' });
     expect((await countOf(token)).blobCount).toBe(0);
   });
@@ -53,7 +77,16 @@ describe('createBlob', () => {
   it('refuses data over 1 MiB with PAYLOAD_TOO_LARGE before storing it', async () => {
     const token = await h().token(h().user());
     const big = 'x'.repeat(1024 * 1024);
-    const r = await h().gql(CREATE, { input: { schemaId: 'expanded-text-v1', data: { original: 'a', expanded: big, expansion_ratio: 2 } } }, token);
+    const r = await h().gql(
+      CREATE,
+      {
+        input: {
+          schemaId: 'expanded-text-v1',
+          data: { original: 'a', expanded: big, expansion_ratio: 2 },
+        },
+      },
+      token,
+    );
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limit: 1048576 });
     expect((await countOf(token)).blobCount).toBe(0);
   });
@@ -62,30 +95,63 @@ describe('createBlob', () => {
     const token = await h().token(h().user());
     const wrapper = JSON.stringify({ original: 'a', expanded: '', expansion_ratio: 2 }).length;
     const big = 'x'.repeat(1024 * 1024 - wrapper);
-    const r = await h().gql(CREATE, { input: { schemaId: 'expanded-text-v1', data: { original: 'a', expanded: big, expansion_ratio: 2 } } }, token);
+    const r = await h().gql(
+      CREATE,
+      {
+        input: {
+          schemaId: 'expanded-text-v1',
+          data: { original: 'a', expanded: big, expansion_ratio: 2 },
+        },
+      },
+      token,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!.createBlob.size).toBe(1024 * 1024);
   });
 
   it('links a derived blob to its parent, and the parent lists it', async () => {
     const token = await h().token(h().user());
-    const parent = await h().gql(CREATE, { input: { schemaId: 'text-input-v1', data: text('The ship sailed.') } }, token);
+    const parent = await h().gql(
+      CREATE,
+      { input: { schemaId: 'text-input-v1', data: text('The ship sailed.') } },
+      token,
+    );
     const parentId = parent.data!.createBlob.id;
     const child = await h().gql(
       CREATE,
-      { input: { schemaId: 'expanded-text-v1', parentId, data: { original: 'The ship sailed.', expanded: 'The mighty vessel sailed out.', expansion_ratio: 1.8 } } },
+      {
+        input: {
+          schemaId: 'expanded-text-v1',
+          parentId,
+          data: {
+            original: 'The ship sailed.',
+            expanded: 'The mighty vessel sailed out.',
+            expansion_ratio: 1.8,
+          },
+        },
+      },
       token,
     );
     expect(child.errors).toBeUndefined();
     expect(child.data!.createBlob.parent).toEqual({ id: parentId });
-    const p = await h().gql('query($id: ID!) { blob(id: $id) { derived { id schemaId } } }', { id: parentId }, token);
-    expect(p.data!.blob.derived).toEqual([{ id: child.data!.createBlob.id, schemaId: 'expanded-text-v1' }]);
+    const p = await h().gql(
+      'query($id: ID!) { blob(id: $id) { derived { id schemaId } } }',
+      { id: parentId },
+      token,
+    );
+    expect(p.data!.blob.derived).toEqual([
+      { id: child.data!.createBlob.id, schemaId: 'expanded-text-v1' },
+    ]);
   });
 
   it('refuses a parent that does not exist', async () => {
     const token = await h().token(h().user());
     for (const parentId of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
-      const r = await h().gql(CREATE, { input: { schemaId: 'text-input-v1', parentId, data: text('long enough text') } }, token);
+      const r = await h().gql(
+        CREATE,
+        { input: { schemaId: 'text-input-v1', parentId, data: text('long enough text') } },
+        token,
+      );
       expect(r.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'parentId' });
     }
     expect((await countOf(token)).blobCount).toBe(0);
@@ -103,7 +169,11 @@ describe('createBlob', () => {
 describe('updateBlob and deleteBlob', () => {
   it('re-validates, bumps the version and keeps earlier versions readable', async () => {
     const token = await h().token(h().user());
-    const created = await h().gql(CREATE, { input: { schemaId: 'text-input-v1', data: text('First draft of it.') } }, token);
+    const created = await h().gql(
+      CREATE,
+      { input: { schemaId: 'text-input-v1', data: text('First draft of it.') } },
+      token,
+    );
     const id = created.data!.createBlob.id;
     const UPDATE = `mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { version data versions { version data } } }`;
     const bad = await h().gql(UPDATE, { id, input: { data: { content: 'tiny' } } }, token);
@@ -115,26 +185,64 @@ describe('updateBlob and deleteBlob', () => {
       { version: 1, data: { content: 'First draft of it.' } },
       { version: 2, data: { content: 'Second draft of it.' } },
     ]);
-    const stale = await h().gql(UPDATE, { id, input: { data: text('Third draft of it.'), expectedVersion: 1 } }, token);
+    const stale = await h().gql(
+      UPDATE,
+      { id, input: { data: text('Third draft of it.'), expectedVersion: 1 } },
+      token,
+    );
     expect(stale.errors![0]!.extensions.code).toBe('VERSION_CONFLICT');
-    const after = await h().gql('query($id: ID!) { blob(id: $id) { version data } }', { id }, token);
+    const after = await h().gql(
+      'query($id: ID!) { blob(id: $id) { version data } }',
+      { id },
+      token,
+    );
     expect(after.data!.blob).toEqual({ version: 2, data: { content: 'Second draft of it.' } });
   });
 
   it('soft-deletes: the blob disappears, derived blobs stay with a null parent', async () => {
     const token = await h().token(h().user());
-    const parent = await h().gql(CREATE, { input: { schemaId: 'text-input-v1', data: text('The ship sailed.') } }, token);
+    const parent = await h().gql(
+      CREATE,
+      { input: { schemaId: 'text-input-v1', data: text('The ship sailed.') } },
+      token,
+    );
     const parentId = parent.data!.createBlob.id;
-    const child = await h().gql(CREATE, { input: { schemaId: 'expanded-text-v1', parentId, data: { original: 'a', expanded: 'bb', expansion_ratio: 2 } } }, token);
-    const del = await h().gql('mutation($id: ID!) { deleteBlob(id: $id) { id } }', { id: parentId }, token);
+    const child = await h().gql(
+      CREATE,
+      {
+        input: {
+          schemaId: 'expanded-text-v1',
+          parentId,
+          data: { original: 'a', expanded: 'bb', expansion_ratio: 2 },
+        },
+      },
+      token,
+    );
+    const del = await h().gql(
+      'mutation($id: ID!) { deleteBlob(id: $id) { id } }',
+      { id: parentId },
+      token,
+    );
     expect(del.errors).toBeUndefined();
     const gone = await h().gql('query($id: ID!) { blob(id: $id) { id } }', { id: parentId }, token);
     expect(gone.data!.blob).toBeNull();
-    const kept = await h().gql('query($id: ID!) { blob(id: $id) { parentId parent { id } } }', { id: child.data!.createBlob.id }, token);
+    const kept = await h().gql(
+      'query($id: ID!) { blob(id: $id) { parentId parent { id } } }',
+      { id: child.data!.createBlob.id },
+      token,
+    );
     expect(kept.data!.blob).toEqual({ parentId, parent: null });
-    const again = await h().gql('mutation($id: ID!) { deleteBlob(id: $id) { id } }', { id: parentId }, token);
+    const again = await h().gql(
+      'mutation($id: ID!) { deleteBlob(id: $id) { id } }',
+      { id: parentId },
+      token,
+    );
     expect(again.errors![0]!.extensions.code).toBe('NOT_FOUND');
-    const derive = await h().gql(CREATE, { input: { schemaId: 'text-input-v1', parentId, data: text('long enough text') } }, token);
+    const derive = await h().gql(
+      CREATE,
+      { input: { schemaId: 'text-input-v1', parentId, data: text('long enough text') } },
+      token,
+    );
     expect(derive.errors![0]!.extensions.code).toBe('NOT_FOUND');
     expect((await countOf(token)).blobCount).toBe(1);
   });
@@ -145,16 +253,43 @@ describe('blobs connection', () => {
     const token = await h().token(h().user());
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const r = await h().gql(CREATE, { input: { schemaId: 'text-input-v1', data: text(`Passage number ${i}`) } }, token);
+      const r = await h().gql(
+        CREATE,
+        { input: { schemaId: 'text-input-v1', data: text(`Passage number ${i}`) } },
+        token,
+      );
       ids.push(r.data!.createBlob.id);
     }
-    await h().gql(CREATE, { input: { schemaId: 'expanded-text-v1', parentId: ids[0], data: { original: 'a', expanded: 'b', expansion_ratio: 1 } } }, token);
+    await h().gql(
+      CREATE,
+      {
+        input: {
+          schemaId: 'expanded-text-v1',
+          parentId: ids[0],
+          data: { original: 'a', expanded: 'b', expansion_ratio: 1 },
+        },
+      },
+      token,
+    );
     const Q = `query($first: Int, $after: String, $filter: BlobFilter, $order: BlobOrder) {
       blobs(first: $first, after: $after, filter: $filter, order: $order) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
-    const p1 = await h().gql(Q, { first: 2, filter: { schemaId: 'text-input-v1' }, order: 'OLDEST_FIRST' }, token);
+    const p1 = await h().gql(
+      Q,
+      { first: 2, filter: { schemaId: 'text-input-v1' }, order: 'OLDEST_FIRST' },
+      token,
+    );
     expect(p1.data!.blobs.edges.map((e: any) => e.node.id)).toEqual(ids.slice(0, 2));
     expect(p1.data!.blobs.pageInfo.hasNextPage).toBe(true);
-    const p2 = await h().gql(Q, { first: 10, after: p1.data!.blobs.pageInfo.endCursor, filter: { schemaId: 'text-input-v1' }, order: 'OLDEST_FIRST' }, token);
+    const p2 = await h().gql(
+      Q,
+      {
+        first: 10,
+        after: p1.data!.blobs.pageInfo.endCursor,
+        filter: { schemaId: 'text-input-v1' },
+        order: 'OLDEST_FIRST',
+      },
+      token,
+    );
     expect(p2.data!.blobs.edges.map((e: any) => e.node.id)).toEqual(ids.slice(2));
     expect(p2.data!.blobs.pageInfo.hasNextPage).toBe(false);
     const newest = await h().gql(Q, { first: 1 }, token);

@@ -142,7 +142,12 @@ describe('registerProcessor', () => {
     const all = await h().gql('{ processors { id builtin } }', {}, token);
     expect(all.data!.processors).toContainEqual({ id: 'user-input', builtin: true });
     const one = await processorById('user-input', token);
-    expect(one).toMatchObject({ id: 'user-input', builtin: true, active: true, outputSchemaIds: ['text-input-v1'] });
+    expect(one).toMatchObject({
+      id: 'user-input',
+      builtin: true,
+      active: true,
+      outputSchemaIds: ['text-input-v1'],
+    });
   });
 
   it('refuses to register without a token', async () => {
@@ -158,18 +163,63 @@ describe('registerProcessor', () => {
     ['an empty name', { name: '  ' }, 'BAD_USER_INPUT', 'name'],
     ['a version that is not semver', { version: '1.0' }, 'BAD_USER_INPUT', 'version'],
     ['a version with a v prefix', { version: 'v1.0.0' }, 'BAD_USER_INPUT', 'version'],
-    ['an unknown input schema', { inputSchemaIds: ['text-input-v1', 'no-such-schema-v1'] }, 'NOT_FOUND', 'inputSchemaIds'],
-    ['an unknown output schema', { outputSchemaIds: ['no-such-schema-v1'] }, 'NOT_FOUND', 'outputSchemaIds'],
-    ['a subscription that is not an event name', { subscribes: ['blob created!'] }, 'BAD_USER_INPUT', 'subscribes'],
+    [
+      'an unknown input schema',
+      { inputSchemaIds: ['text-input-v1', 'no-such-schema-v1'] },
+      'NOT_FOUND',
+      'inputSchemaIds',
+    ],
+    [
+      'an unknown output schema',
+      { outputSchemaIds: ['no-such-schema-v1'] },
+      'NOT_FOUND',
+      'outputSchemaIds',
+    ],
+    [
+      'a subscription that is not an event name',
+      { subscribes: ['blob created!'] },
+      'BAD_USER_INPUT',
+      'subscribes',
+    ],
     ['an empty subscription', { subscribes: [''] }, 'BAD_USER_INPUT', 'subscribes'],
-    ['an emitted event that is not an event name', { emits: ['blob/created'] }, 'BAD_USER_INPUT', 'emits'],
-    ['more than 32 subscriptions', { subscribes: Array.from({ length: 33 }, (_, i) => `e${i}`) }, 'BAD_USER_INPUT', 'subscribes'],
+    [
+      'an emitted event that is not an event name',
+      { emits: ['blob/created'] },
+      'BAD_USER_INPUT',
+      'emits',
+    ],
+    [
+      'more than 32 subscriptions',
+      { subscribes: Array.from({ length: 33 }, (_, i) => `e${i}`) },
+      'BAD_USER_INPUT',
+      'subscribes',
+    ],
     ['maxConcurrency 0', { maxConcurrency: 0 }, 'BAD_USER_INPUT', 'maxConcurrency'],
     ['maxConcurrency 5000', { maxConcurrency: 5000 }, 'BAD_USER_INPUT', 'maxConcurrency'],
-    ['a configSchema with an unknown type', { configSchema: { type: 'objekt' } }, 'INVALID_SCHEMA', undefined],
-    ['a configSchema with a misspelt keyword', { configSchema: { type: 'object', requried: ['model'] } }, 'INVALID_SCHEMA', undefined],
-    ['a configSchema that is not an object', { configSchema: 'object' }, 'INVALID_SCHEMA', 'configSchema'],
-    ['a configSchema on an unsupported draft', { configSchema: { $schema: 'http://json-schema.org/draft-04/schema#' } }, 'INVALID_SCHEMA', undefined],
+    [
+      'a configSchema with an unknown type',
+      { configSchema: { type: 'objekt' } },
+      'INVALID_SCHEMA',
+      undefined,
+    ],
+    [
+      'a configSchema with a misspelt keyword',
+      { configSchema: { type: 'object', requried: ['model'] } },
+      'INVALID_SCHEMA',
+      undefined,
+    ],
+    [
+      'a configSchema that is not an object',
+      { configSchema: 'object' },
+      'INVALID_SCHEMA',
+      'configSchema',
+    ],
+    [
+      'a configSchema on an unsupported draft',
+      { configSchema: { $schema: 'http://json-schema.org/draft-04/schema#' } },
+      'INVALID_SCHEMA',
+      undefined,
+    ],
   ];
 
   it.each(refusals)('refuses %s and registers nothing', async (_what, overrides, code, field) => {
@@ -186,7 +236,12 @@ describe('registerProcessor', () => {
 
   it('reports the failing paths of an invalid configSchema', async () => {
     const token = await h().token(h().user());
-    const r = await register(procInput({ configSchema: { type: 'object', properties: { n: { type: 'integer', minimum: 'zero' } } } }), token);
+    const r = await register(
+      procInput({
+        configSchema: { type: 'object', properties: { n: { type: 'integer', minimum: 'zero' } } },
+      }),
+      token,
+    );
     expect(r.errors![0]!.extensions.code).toBe('INVALID_SCHEMA');
     const paths = r.errors![0]!.extensions.issues.map((i: { path: string }) => i.path);
     expect(paths).toContain('/properties/n/minimum');
@@ -195,7 +250,10 @@ describe('registerProcessor', () => {
   it('refuses to re-register the built-in user-input processor with PROCESSOR_CONFLICT and leaves it unchanged', async () => {
     const token = await h().token(h().user());
     const before = await processorById('user-input', token);
-    const r = await register(procInput({ id: 'user-input', name: 'Hijacked', version: '9.0.0' }), token);
+    const r = await register(
+      procInput({ id: 'user-input', name: 'Hijacked', version: '9.0.0' }),
+      token,
+    );
     expect(r.data).toBeNull();
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'PROCESSOR_CONFLICT', field: 'id' });
     expect(await processorById('user-input', token)).toEqual(before);
@@ -206,7 +264,10 @@ describe('registerProcessor', () => {
     const alice = await h().token(h().user('alice'));
     const bob = await h().token(h().user('bob'));
     const original = await registered(alice);
-    const r = await register(procInput({ id: original.id, name: 'Bob took it', version: '2.0.0', maxConcurrency: 1 }), bob);
+    const r = await register(
+      procInput({ id: original.id, name: 'Bob took it', version: '2.0.0', maxConcurrency: 1 }),
+      bob,
+    );
     expect(r.data).toBeNull();
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'PROCESSOR_CONFLICT', field: 'id' });
     expect(await processorById(original.id, alice)).toEqual(original);
@@ -240,13 +301,18 @@ describe('registerProcessor', () => {
     expect(r.data!.registerProcessor).toEqual(expected);
     expect(await processorById(original.id, token)).toEqual(expected);
     const all = await h().gql(PROCESSORS, {}, token);
-    expect(all.data!.processors.filter((p: { id: string }) => p.id === original.id)).toHaveLength(1);
+    expect(all.data!.processors.filter((p: { id: string }) => p.id === original.id)).toHaveLength(
+      1,
+    );
   });
 
   it('refuses a lower version from the owner with BAD_USER_INPUT and keeps the registered one', async () => {
     const token = await h().token(h().user());
     const original = await registered(token, { version: '2.0.0' });
-    const r = await register(procInput({ id: original.id, name: 'Downgraded', version: '1.9.9' }), token);
+    const r = await register(
+      procInput({ id: original.id, name: 'Downgraded', version: '1.9.9' }),
+      token,
+    );
     expect(r.data).toBeNull();
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'version' });
     expect(await processorById(original.id, token)).toEqual(original);
@@ -258,7 +324,11 @@ describe('processor instances', () => {
     const owner = await h().token(h().user());
     const proc = await registered(owner);
     const token = await h().token(h().user());
-    const r = await h().gql(CONFIGURE, { processorId: proc.id, config: { temperature: 5, extra: true } }, token);
+    const r = await h().gql(
+      CONFIGURE,
+      { processorId: proc.id, config: { temperature: 5, extra: true } },
+      token,
+    );
     expect(r.data).toBeNull();
     const err = r.errors![0]!;
     expect(err.extensions.code).toBe('VALIDATION_FAILED');
@@ -288,15 +358,27 @@ describe('processor instances', () => {
     expect(r.errors).toBeUndefined();
     const created = r.data!.configureProcessor;
     expect(created).toMatchObject({ config, enabled: true, processor: { id: proc.id } });
-    const byId = await h().gql(`query($id: ID!) { processorInstance(id: $id) { ${INSTANCE_FIELDS} } }`, { id: created.id }, token);
+    const byId = await h().gql(
+      `query($id: ID!) { processorInstance(id: $id) { ${INSTANCE_FIELDS} } }`,
+      { id: created.id },
+      token,
+    );
     expect(byId.data!.processorInstance).toEqual(created);
-    expect(await instancesOf(proc.id, token)).toEqual({ list: [created], instance: created, me: [created] });
+    expect(await instancesOf(proc.id, token)).toEqual({
+      list: [created],
+      instance: created,
+      me: [created],
+    });
   });
 
   it('stores a disabled instance when asked', async () => {
     const token = await h().token(h().user());
     const proc = await registered(token);
-    const r = await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'small' }, enabled: false }, token);
+    const r = await h().gql(
+      CONFIGURE,
+      { processorId: proc.id, config: { model: 'small' }, enabled: false },
+      token,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!.configureProcessor.enabled).toBe(false);
     expect((await instancesOf(proc.id, token)).instance.enabled).toBe(false);
@@ -305,8 +387,16 @@ describe('processor instances', () => {
   it('configuring the same processor again replaces the instance rather than adding a second', async () => {
     const token = await h().token(h().user());
     const proc = await registered(token);
-    const first = await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'small' } }, token);
-    const second = await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'large' } }, token);
+    const first = await h().gql(
+      CONFIGURE,
+      { processorId: proc.id, config: { model: 'small' } },
+      token,
+    );
+    const second = await h().gql(
+      CONFIGURE,
+      { processorId: proc.id, config: { model: 'large' } },
+      token,
+    );
     expect(second.errors).toBeUndefined();
     expect(second.data!.configureProcessor.id).toBe(first.data!.configureProcessor.id);
     const { list } = await instancesOf(proc.id, token);
@@ -317,21 +407,42 @@ describe('processor instances', () => {
   it('updateProcessorInstance re-validates the config and keeps the stored one on failure', async () => {
     const token = await h().token(h().user());
     const proc = await registered(token);
-    const created = (await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'small' } }, token)).data!.configureProcessor;
-    const bad = await h().gql(UPDATE_INSTANCE, { id: created.id, config: { model: 'huge' } }, token);
+    const created = (
+      await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'small' } }, token)
+    ).data!.configureProcessor;
+    const bad = await h().gql(
+      UPDATE_INSTANCE,
+      { id: created.id, config: { model: 'huge' } },
+      token,
+    );
     expect(bad.data).toBeNull();
     expect(bad.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
-    expect(bad.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual(['/model']);
+    expect(bad.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual([
+      '/model',
+    ]);
     expect((await instancesOf(proc.id, token)).instance).toEqual(created);
 
-    const ok = await h().gql(UPDATE_INSTANCE, { id: created.id, config: { model: 'large', temperature: 1 } }, token);
+    const ok = await h().gql(
+      UPDATE_INSTANCE,
+      { id: created.id, config: { model: 'large', temperature: 1 } },
+      token,
+    );
     expect(ok.errors).toBeUndefined();
-    expect(ok.data!.updateProcessorInstance).toEqual({ ...created, config: { model: 'large', temperature: 1 } });
+    expect(ok.data!.updateProcessorInstance).toEqual({
+      ...created,
+      config: { model: 'large', temperature: 1 },
+    });
 
     const disabled = await h().gql(UPDATE_INSTANCE, { id: created.id, enabled: false }, token);
     expect(disabled.errors).toBeUndefined();
-    expect(disabled.data!.updateProcessorInstance).toEqual({ ...created, config: { model: 'large', temperature: 1 }, enabled: false });
-    expect((await instancesOf(proc.id, token)).instance).toEqual(disabled.data!.updateProcessorInstance);
+    expect(disabled.data!.updateProcessorInstance).toEqual({
+      ...created,
+      config: { model: 'large', temperature: 1 },
+      enabled: false,
+    });
+    expect((await instancesOf(proc.id, token)).instance).toEqual(
+      disabled.data!.updateProcessorInstance,
+    );
   });
 
   it('updateProcessorInstance refuses an unknown instance with NOT_FOUND', async () => {
@@ -345,12 +456,18 @@ describe('processor instances', () => {
   it('deleteProcessorInstance removes the instance; deleting it again is NOT_FOUND', async () => {
     const token = await h().token(h().user());
     const proc = await registered(token);
-    const created = (await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'small' } }, token)).data!.configureProcessor;
+    const created = (
+      await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'small' } }, token)
+    ).data!.configureProcessor;
     const del = await h().gql(DELETE_INSTANCE, { id: created.id }, token);
     expect(del.errors).toBeUndefined();
     expect(del.data!.deleteProcessorInstance).toBe(true);
     expect(await instancesOf(proc.id, token)).toEqual({ list: [], instance: null, me: [] });
-    const byId = await h().gql('query($id: ID!) { processorInstance(id: $id) { id } }', { id: created.id }, token);
+    const byId = await h().gql(
+      'query($id: ID!) { processorInstance(id: $id) { id } }',
+      { id: created.id },
+      token,
+    );
     expect(byId.data!.processorInstance).toBeNull();
     const again = await h().gql(DELETE_INSTANCE, { id: created.id }, token);
     expect(again.errors![0]!.extensions.code).toBe('NOT_FOUND');
@@ -363,14 +480,22 @@ describe('processor instances', () => {
     const r = await h().gql(CONFIGURE, { processorId: 'no-such-processor', config: {} }, token);
     expect(r.data).toBeNull();
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'processorId' });
-    const list = await h().gql('{ processorInstances { id } me { processorInstances { id } } }', {}, token);
+    const list = await h().gql(
+      '{ processorInstances { id } me { processorInstances { id } } }',
+      {},
+      token,
+    );
     expect(list.data).toEqual({ processorInstances: [], me: { processorInstances: [] } });
   });
 
   it('a processor without a configSchema accepts only an empty config', async () => {
     const token = await h().token(h().user());
     const proc = await registered(token, { configSchema: null });
-    const bad = await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'small' } }, token);
+    const bad = await h().gql(
+      CONFIGURE,
+      { processorId: proc.id, config: { model: 'small' } },
+      token,
+    );
     expect(bad.data).toBeNull();
     expect(bad.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
     expect(bad.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual(['/']);
@@ -379,7 +504,11 @@ describe('processor instances', () => {
     const ok = await h().gql(CONFIGURE, { processorId: proc.id, config: {} }, token);
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.configureProcessor.config).toEqual({});
-    const update = await h().gql(UPDATE_INSTANCE, { id: ok.data!.configureProcessor.id, config: { a: 1 } }, token);
+    const update = await h().gql(
+      UPDATE_INSTANCE,
+      { id: ok.data!.configureProcessor.id, config: { a: 1 } },
+      token,
+    );
     expect(update.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
     expect((await instancesOf(proc.id, token)).instance.config).toEqual({});
   });
@@ -393,9 +522,15 @@ describe('processor instances', () => {
         properties: { tags: { type: 'array', prefixItems: [{ type: 'string' }], items: false } },
       },
     });
-    const bad = await h().gql(CONFIGURE, { processorId: proc.id, config: { tags: ['a', 'b'] } }, token);
+    const bad = await h().gql(
+      CONFIGURE,
+      { processorId: proc.id, config: { tags: ['a', 'b'] } },
+      token,
+    );
     expect(bad.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
-    expect(bad.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual(['/tags']);
+    expect(bad.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual([
+      '/tags',
+    ]);
     const ok = await h().gql(CONFIGURE, { processorId: proc.id, config: { tags: ['a'] } }, token);
     expect(ok.errors).toBeUndefined();
   });
@@ -406,8 +541,15 @@ describe('processor instances', () => {
     const a = await registered(token, { id: uniqueId('aa-proc'), configSchema: null });
     await h().gql(CONFIGURE, { processorId: b.id, config: {} }, token);
     await h().gql(CONFIGURE, { processorId: a.id, config: {} }, token);
-    const r = await h().gql('{ processorInstances { processor { id } } me { processorInstances { processor { id } } } }', {}, token);
-    expect(r.data!.processorInstances).toEqual([{ processor: { id: a.id } }, { processor: { id: b.id } }]);
+    const r = await h().gql(
+      '{ processorInstances { processor { id } } me { processorInstances { processor { id } } } }',
+      {},
+      token,
+    );
+    expect(r.data!.processorInstances).toEqual([
+      { processor: { id: a.id } },
+      { processor: { id: b.id } },
+    ]);
     expect(r.data!.me.processorInstances).toEqual(r.data!.processorInstances);
   });
 });

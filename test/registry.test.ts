@@ -4,17 +4,22 @@ import { uniqueId, useHarness } from './support/harness';
 
 const h = useHarness();
 
-const SCHEMA_FIELDS = 'id name version draft definition description examples active compatibility ownerProcessor { id }';
+const SCHEMA_FIELDS =
+  'id name version draft definition description examples active compatibility ownerProcessor { id }';
 const REGISTER = `mutation($input: RegisterSchemaInput!) { registerSchema(input: $input) { ${SCHEMA_FIELDS} } }`;
 const GET = `query($id: ID!) { schema(id: $id) { ${SCHEMA_FIELDS} } }`;
 const BY_NAME = 'query($name: String) { schemas(name: $name) { id version } }';
-const VALIDATE = 'query($schemaId: ID!, $data: JSON!) { validate(schemaId: $schemaId, data: $data) { valid errors { path message keyword } } }';
+const VALIDATE =
+  'query($schemaId: ID!, $data: JSON!) { validate(schemaId: $schemaId, data: $data) { valid errors { path message keyword } } }';
 const CHECK = `query($input: RegisterSchemaInput!) {
   checkSchemaCompatibility(input: $input) { compatible mode previousId breakingChanges { path kind message } }
 }`;
-const SET_ACTIVE = 'mutation($id: ID!, $active: Boolean!) { setSchemaActive(id: $id, active: $active) { id active } }';
-const SET_MODE = 'mutation($name: String!, $mode: CompatibilityMode!) { setSchemaCompatibility(name: $name, mode: $mode) }';
-const CREATE_BLOB = 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id schemaId } }';
+const SET_ACTIVE =
+  'mutation($id: ID!, $active: Boolean!) { setSchemaActive(id: $id, active: $active) { id active } }';
+const SET_MODE =
+  'mutation($name: String!, $mode: CompatibilityMode!) { setSchemaCompatibility(name: $name, mode: $mode) }';
+const CREATE_BLOB =
+  'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id schemaId } }';
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
@@ -73,7 +78,12 @@ describe('registerSchema', () => {
       additionalProperties: false,
     };
     const examples = [{ summary: 'The storm breaks.', zeta: 2 }];
-    const r = await register({ definition, description: 'Notes kept per chapter.', examples, ownerProcessorId: 'user-input' });
+    const r = await register({
+      definition,
+      description: 'Notes kept per chapter.',
+      examples,
+      ownerProcessorId: 'user-input',
+    });
     expect(r.errors).toBeUndefined();
     const s = r.data!.registerSchema;
     expect(s).toEqual({
@@ -103,12 +113,20 @@ describe('registerSchema', () => {
       $id: `${name}-v3`,
       type: 'object',
       properties: {
-        pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'integer' }], items: false },
+        pair: {
+          type: 'array',
+          prefixItems: [{ type: 'string' }, { type: 'integer' }],
+          items: false,
+        },
       },
       dependentRequired: { pair: ['label'] },
       $defs: { label: { type: 'string' } },
     };
-    const r = await register({ definition, version: '3.1.4', examples: [{ pair: ['a', 1], label: 'x' }] });
+    const r = await register({
+      definition,
+      version: '3.1.4',
+      examples: [{ pair: ['a', 1], label: 'x' }],
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data!.registerSchema).toMatchObject({
       id: `${name}-v3`,
@@ -124,20 +142,44 @@ describe('registerSchema', () => {
     expect(JSON.stringify(r.data!.registerSchema.definition)).toBe(JSON.stringify(definition));
 
     const token = await h().token('reader');
-    const ok = await h().gql(VALIDATE, { schemaId: `${name}-v3`, data: { pair: ['a', 1], label: 'x' } }, token);
+    const ok = await h().gql(
+      VALIDATE,
+      { schemaId: `${name}-v3`, data: { pair: ['a', 1], label: 'x' } },
+      token,
+    );
     expect(ok.data!.validate).toEqual({ valid: true, errors: [] });
-    const bad = await h().gql(VALIDATE, { schemaId: `${name}-v3`, data: { pair: [1, 'a', 'extra'] } }, token);
+    const bad = await h().gql(
+      VALIDATE,
+      { schemaId: `${name}-v3`, data: { pair: [1, 'a', 'extra'] } },
+      token,
+    );
     expect(bad.data!.validate.valid).toBe(false);
-    const failures = bad.data!.validate.errors.map((e: { path: string; keyword: string }) => `${e.path} ${e.keyword}`).sort();
-    expect(failures).toEqual(['/ dependentRequired', '/pair items', '/pair/0 type', '/pair/1 type']);
+    const failures = bad
+      .data!.validate.errors.map((e: { path: string; keyword: string }) => `${e.path} ${e.keyword}`)
+      .sort();
+    expect(failures).toEqual([
+      '/ dependentRequired',
+      '/pair items',
+      '/pair/0 type',
+      '/pair/1 type',
+    ]);
   });
 
   it('takes the description and examples from the definition when the input gives none', async () => {
     const name = uniqueId('blurb');
-    const definition = { $id: `${name}-v1`, description: 'A back-cover blurb.', type: 'string', examples: ['A tale of two ships.'] };
+    const definition = {
+      $id: `${name}-v1`,
+      description: 'A back-cover blurb.',
+      type: 'string',
+      examples: ['A tale of two ships.'],
+    };
     const r = await register({ definition });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.registerSchema).toMatchObject({ draft: 'draft-07', description: 'A back-cover blurb.', examples: ['A tale of two ships.'] });
+    expect(r.data!.registerSchema).toMatchObject({
+      draft: 'draft-07',
+      description: 'A back-cover blurb.',
+      examples: ['A tale of two ships.'],
+    });
   });
 });
 
@@ -147,7 +189,10 @@ describe('registerSchema refusals write nothing', () => {
     const name = uniqueId('broken');
     const cases: [Input, string][] = [
       [{ type: 'object', properties: { title: { type: 'strang' } } }, '/properties/title/type'],
-      [{ type: 'object', properties: { title: { type: 'string', minLength: -1 } } }, '/properties/title/minLength'],
+      [
+        { type: 'object', properties: { title: { type: 'string', minLength: -1 } } },
+        '/properties/title/minLength',
+      ],
     ];
     for (const [body, path] of cases) {
       const r = await register({ definition: { $schema: DRAFT_07, $id: `${name}-v1`, ...body } });
@@ -161,7 +206,9 @@ describe('registerSchema refusals write nothing', () => {
 
   it('refuses an unknown keyword (a typo such as "requried") with INVALID_SCHEMA', async () => {
     const name = uniqueId('typo');
-    const r = await register({ definition: { $id: `${name}-v1`, type: 'object', requried: ['title'] } });
+    const r = await register({
+      definition: { $id: `${name}-v1`, type: 'object', requried: ['title'] },
+    });
     expect(r.errors![0]!.extensions.code).toBe('INVALID_SCHEMA');
     expect(r.errors![0]!.message).toMatch(/requried/);
     expect(await schemaById(`${name}-v1`)).toBeNull();
@@ -170,23 +217,58 @@ describe('registerSchema refusals write nothing', () => {
 
   it('refuses an unknown $schema with INVALID_SCHEMA at /$schema', async () => {
     const name = uniqueId('meta');
-    for (const $schema of ['http://json-schema.org/draft-04/schema#', 'https://example.com/my-meta', 7]) {
+    for (const $schema of [
+      'http://json-schema.org/draft-04/schema#',
+      'https://example.com/my-meta',
+      7,
+    ]) {
       const r = await register({ definition: { $schema, $id: `${name}-v1`, type: 'string' } });
       expect(r.errors![0]!.extensions.code).toBe('INVALID_SCHEMA');
-      expect(r.errors![0]!.extensions.issues).toEqual([expect.objectContaining({ path: '/$schema' })]);
+      expect(r.errors![0]!.extensions.issues).toEqual([
+        expect.objectContaining({ path: '/$schema' }),
+      ]);
     }
     expect(await schemaById(`${name}-v1`)).toBeNull();
   });
 
   it('refuses a missing or malformed $id with INVALID_SCHEMA at /$id', async () => {
     const before = await allSchemaIds();
-    for (const $id of [undefined, '', 'has space-v1', '../escape-v1', '-leading-dash', 'x'.repeat(129), 42]) {
-      const definition = { $schema: DRAFT_07, ...($id === undefined ? {} : { $id }), type: 'string' };
+    for (const $id of [
+      undefined,
+      '',
+      'has space-v1',
+      '../escape-v1',
+      '-leading-dash',
+      'x'.repeat(129),
+      42,
+    ]) {
+      const definition = {
+        $schema: DRAFT_07,
+        ...($id === undefined ? {} : { $id }),
+        type: 'string',
+      };
       const r = await register({ definition, name: uniqueId('no-id'), version: '1.0.0' });
       expect(r.errors![0]!.extensions.code, `$id ${JSON.stringify($id)}`).toBe('INVALID_SCHEMA');
       expect(r.errors![0]!.extensions.issues).toEqual([expect.objectContaining({ path: '/$id' })]);
     }
     expect(await allSchemaIds()).toEqual(before);
+  });
+
+  it('refuses a $ref to another registered schema every time, whether or not that schema was used before', async () => {
+    const token = await h().token('registrar');
+    const name = uniqueId('cross-ref');
+    const definition = { $id: `${name}-v1`, $ref: 'text-input-v1' };
+    const before = await register({ definition }, token);
+    expect(before.errors![0]!.extensions.code).toBe('INVALID_SCHEMA');
+    const used = await h().gql(
+      VALIDATE,
+      { schemaId: 'text-input-v1', data: { content: 'A long enough passage.' } },
+      token,
+    );
+    expect(used.data!.validate.valid).toBe(true);
+    const after = await register({ definition }, token);
+    expect(after.errors![0]!.extensions.code).toBe('INVALID_SCHEMA');
+    expect(await schemaById(`${name}-v1`)).toBeNull();
   });
 
   it('refuses a definition that is not a JSON object with INVALID_SCHEMA', async () => {
@@ -202,23 +284,44 @@ describe('registerSchema refusals write nothing', () => {
     const name = uniqueId('dup');
     const first = await register({ definition: notesV(name, 1), description: 'first' });
     expect(first.errors).toBeUndefined();
-    const again = await register({ definition: notesV(name, 1, { title: 'changed' }), version: '2.0.0', description: 'second' });
+    const again = await register({
+      definition: notesV(name, 1, { title: 'changed' }),
+      version: '2.0.0',
+      description: 'second',
+    });
     expect(again.errors![0]!.extensions.code).toBe('SCHEMA_CONFLICT');
     const stored = await schemaById(`${name}-v1`);
-    expect(stored).toMatchObject({ version: '1.0.0', description: 'first', definition: notesV(name, 1) });
+    expect(stored).toMatchObject({
+      version: '1.0.0',
+      description: 'first',
+      definition: notesV(name, 1),
+    });
     expect(await versionsOf(name)).toEqual([{ id: `${name}-v1`, version: '1.0.0' }]);
   });
 
   it('refuses a version equal to or lower than the latest of the name with SCHEMA_CONFLICT', async () => {
     const name = uniqueId('ordered');
-    expect((await register({ definition: notesV(name, 2), version: '2.0.0' })).errors).toBeUndefined();
-    for (const version of ['2.0.0', '1.9.9', '0.1.0']) {
-      const r = await register({ definition: notesV(name, 2, { $id: `${name}-alt-${version}` }), name, version });
-      expect(r.errors![0]!.extensions, version).toMatchObject({ code: 'SCHEMA_CONFLICT', field: 'version' });
-      expect(await schemaById(`${name}-alt-${version}`)).toBeNull();
+    expect(
+      (await register({ definition: notesV(name, 2), version: '2.0.0' })).errors,
+    ).toBeUndefined();
+    for (const [i, version] of ['2.0.0', '1.9.9', '0.1.0'].entries()) {
+      const r = await register({
+        definition: notesV(name, 2, { $id: `${name}-alt${i}` }),
+        name,
+        version,
+      });
+      expect(r.errors![0]!.extensions, version).toMatchObject({
+        code: 'SCHEMA_CONFLICT',
+        field: 'version',
+      });
+      expect(await schemaById(`${name}-alt${i}`)).toBeNull();
     }
     expect(await versionsOf(name)).toEqual([{ id: `${name}-v2`, version: '2.0.0' }]);
-    const higher = await register({ definition: notesV(name, 2, { $id: `${name}-alt` }), name, version: '2.0.1' });
+    const higher = await register({
+      definition: notesV(name, 2, { $id: `${name}-alt` }),
+      name,
+      version: '2.0.1',
+    });
     expect(higher.errors).toBeUndefined();
   });
 
@@ -231,7 +334,11 @@ describe('registerSchema refusals write nothing', () => {
     const over = definition(`${name}-v1`, 256 * 1024 + 1);
     expect(JSON.stringify(over).length).toBe(256 * 1024 + 1);
     const r = await register({ definition: over });
-    expect(r.errors![0]!.extensions).toMatchObject({ code: 'SCHEMA_TOO_LARGE', limit: 262144, actual: 262145 });
+    expect(r.errors![0]!.extensions).toMatchObject({
+      code: 'SCHEMA_TOO_LARGE',
+      limit: 262144,
+      actual: 262145,
+    });
     expect(await schemaById(`${name}-v1`)).toBeNull();
     const at = await register({ definition: definition(`${name}-v2`, 256 * 1024) });
     expect(at.errors).toBeUndefined();
@@ -255,10 +362,19 @@ describe('registerSchema refusals write nothing', () => {
     expect(r.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
     const paths = r.errors![0]!.extensions.issues.map((i: { path: string }) => i.path);
     expect(paths).toEqual(['/examples/0/title']);
-    const second = await register({ definition: notesV(name, 1), examples: [{ title: 'ok' }, { mood: 'calm' }] });
-    expect(second.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual(['/examples/1/title']);
-    const inDefinition = await register({ definition: notesV(name, 1, { examples: ['not an object'] }) });
-    expect(inDefinition.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual(['/examples/0']);
+    const second = await register({
+      definition: notesV(name, 1),
+      examples: [{ title: 'ok' }, { mood: 'calm' }],
+    });
+    expect(second.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual([
+      '/examples/1/title',
+    ]);
+    const inDefinition = await register({
+      definition: notesV(name, 1, { examples: ['not an object'] }),
+    });
+    expect(inDefinition.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual(
+      ['/examples/0'],
+    );
     expect(await schemaById(`${name}-v1`)).toBeNull();
   });
 
@@ -266,17 +382,29 @@ describe('registerSchema refusals write nothing', () => {
     const name = uniqueId('semver');
     for (const version of ['1.0', 'v1.0.0', '1.0.0-beta.1', 'one', ' 1.0.0']) {
       const r = await register({ definition: notesV(name, 1), version });
-      expect(r.errors![0]!.extensions, version).toMatchObject({ code: 'BAD_USER_INPUT', field: 'version' });
+      expect(r.errors![0]!.extensions, version).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'version',
+      });
     }
     const noVersion = await register({ definition: { $id: `${name}-latest`, type: 'string' } });
-    expect(noVersion.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'version' });
+    expect(noVersion.errors![0]!.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'version',
+    });
     expect(await versionsOf(name)).toEqual([]);
   });
 
   it('refuses an unknown ownerProcessorId with NOT_FOUND', async () => {
     const name = uniqueId('orphan');
-    const r = await register({ definition: notesV(name, 1), ownerProcessorId: 'no-such-processor' });
-    expect(r.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'ownerProcessorId' });
+    const r = await register({
+      definition: notesV(name, 1),
+      ownerProcessorId: 'no-such-processor',
+    });
+    expect(r.errors![0]!.extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'ownerProcessorId',
+    });
     expect(await schemaById(`${name}-v1`)).toBeNull();
   });
 
@@ -289,8 +417,12 @@ describe('registerSchema refusals write nothing', () => {
 });
 
 describe('compatibility between versions', () => {
-  const kinds = (r: { errors?: { extensions: Record<string, any> }[] }) =>
-    r.errors![0]!.extensions.breakingChanges.map((c: { path: string; kind: string }) => ({ path: c.path, kind: c.kind }));
+  type Change = { path: string; kind: string };
+  const kinds = (r: { errors?: { extensions: Record<string, unknown> }[] }) =>
+    (r.errors![0]!.extensions.breakingChanges as Change[]).map((c) => ({
+      path: c.path,
+      kind: c.kind,
+    }));
 
   it('under BACKWARD (default) refuses a new required property with SCHEMA_INCOMPATIBLE and writes nothing', async () => {
     const name = uniqueId('compat-req');
@@ -310,10 +442,17 @@ describe('compatibility between versions', () => {
   it('under BACKWARD accepts a new optional property', async () => {
     const name = uniqueId('compat-opt');
     await register({ definition: notesV(name, 1) });
-    const v2 = notesV(name, 2, { properties: { ...notesV(name, 1).properties, author: { type: 'string' } } });
+    const v2 = notesV(name, 2, {
+      properties: { ...notesV(name, 1).properties, author: { type: 'string' } },
+    });
     const r = await register({ definition: v2 });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.registerSchema).toMatchObject({ id: `${name}-v2`, name, version: '2.0.0', compatibility: 'BACKWARD' });
+    expect(r.data!.registerSchema).toMatchObject({
+      id: `${name}-v2`,
+      name,
+      version: '2.0.0',
+      compatibility: 'BACKWARD',
+    });
     expect(await versionsOf(name)).toEqual([
       { id: `${name}-v1`, version: '1.0.0' },
       { id: `${name}-v2`, version: '2.0.0' },
@@ -323,7 +462,9 @@ describe('compatibility between versions', () => {
   it('under BACKWARD refuses removing an enum value', async () => {
     const name = uniqueId('compat-enum');
     await register({ definition: notesV(name, 1) });
-    const v2 = notesV(name, 2, { properties: { title: { type: 'string' }, mood: { type: 'string', enum: ['calm', 'tense'] } } });
+    const v2 = notesV(name, 2, {
+      properties: { title: { type: 'string' }, mood: { type: 'string', enum: ['calm', 'tense'] } },
+    });
     const r = await register({ definition: v2 });
     expect(r.errors![0]!.extensions.code).toBe('SCHEMA_INCOMPATIBLE');
     expect(kinds(r)).toEqual([{ path: '/properties/mood/enum', kind: 'ENUM_VALUE_REMOVED' }]);
@@ -335,16 +476,25 @@ describe('compatibility between versions', () => {
     const v1 = await register({ definition: notesV(name, 1), compatibility: 'FORWARD' });
     expect(v1.data!.registerSchema.compatibility).toBe('FORWARD');
     const addedValue = await register({
-      definition: notesV(name, 2, { properties: { title: { type: 'string' }, mood: { type: 'string', enum: ['calm', 'tense', 'joyful', 'grim'] } } }),
+      definition: notesV(name, 2, {
+        properties: {
+          title: { type: 'string' },
+          mood: { type: 'string', enum: ['calm', 'tense', 'joyful', 'grim'] },
+        },
+      }),
     });
     expect(addedValue.errors![0]!.extensions.code).toBe('SCHEMA_INCOMPATIBLE');
-    expect(kinds(addedValue)).toEqual([{ path: '/properties/mood/enum', kind: 'ENUM_VALUE_ADDED' }]);
+    expect(kinds(addedValue)).toEqual([
+      { path: '/properties/mood/enum', kind: 'ENUM_VALUE_ADDED' },
+    ]);
     const droppedRequired = await register({ definition: notesV(name, 2, { required: [] }) });
     expect(droppedRequired.errors![0]!.extensions.code).toBe('SCHEMA_INCOMPATIBLE');
     expect(kinds(droppedRequired)).toEqual([{ path: '/required', kind: 'REQUIRED_REMOVED' }]);
     expect(await schemaById(`${name}-v2`)).toBeNull();
 
-    const narrowed = await register({ definition: notesV(name, 2, { required: ['title', 'mood'] }) });
+    const narrowed = await register({
+      definition: notesV(name, 2, { required: ['title', 'mood'] }),
+    });
     expect(narrowed.errors).toBeUndefined();
     expect(narrowed.data!.registerSchema.compatibility).toBe('FORWARD');
   });
@@ -353,7 +503,11 @@ describe('compatibility between versions', () => {
     const name = uniqueId('compat-set');
     const owner = await h().token(h().user('owner'));
     await register({ definition: notesV(name, 1) }, owner);
-    const other = await h().gql(SET_MODE, { name, mode: 'NONE' }, await h().token(h().user('other')));
+    const other = await h().gql(
+      SET_MODE,
+      { name, mode: 'NONE' },
+      await h().token(h().user('other')),
+    );
     expect(other.errors![0]!.extensions.code).toBe('FORBIDDEN');
     expect((await schemaById(`${name}-v1`)).compatibility).toBe('BACKWARD');
 
@@ -365,31 +519,46 @@ describe('compatibility between versions', () => {
     expect(widened.errors![0]!.extensions.code).toBe('SCHEMA_INCOMPATIBLE');
     expect(kinds(widened)).toEqual([{ path: '/required', kind: 'REQUIRED_REMOVED' }]);
 
-    const unknown = await h().gql(SET_MODE, { name: uniqueId('never-registered'), mode: 'FULL' }, owner);
+    const unknown = await h().gql(
+      SET_MODE,
+      { name: uniqueId('never-registered'), mode: 'FULL' },
+      owner,
+    );
     expect(unknown.errors![0]!.extensions.code).toBe('NOT_FOUND');
   });
 
   it('under FULL refuses both narrowing and widening but accepts an annotation change', async () => {
     const name = uniqueId('compat-full');
     await register({ definition: notesV(name, 1), compatibility: 'FULL' });
-    const narrowed = await register({ definition: notesV(name, 2, { required: ['title', 'mood'] }) });
+    const narrowed = await register({
+      definition: notesV(name, 2, { required: ['title', 'mood'] }),
+    });
     expect(narrowed.errors![0]!.extensions.code).toBe('SCHEMA_INCOMPATIBLE');
     expect(kinds(narrowed)).toEqual([{ path: '/required', kind: 'REQUIRED_ADDED' }]);
     const widened = await register({
-      definition: notesV(name, 2, { properties: { title: { type: 'string' }, mood: { type: 'string', enum: ['calm', 'tense', 'joyful', 'grim'] } } }),
+      definition: notesV(name, 2, {
+        properties: {
+          title: { type: 'string' },
+          mood: { type: 'string', enum: ['calm', 'tense', 'joyful', 'grim'] },
+        },
+      }),
     });
     expect(widened.errors![0]!.extensions.code).toBe('SCHEMA_INCOMPATIBLE');
     expect(kinds(widened)).toEqual([{ path: '/properties/mood/enum', kind: 'ENUM_VALUE_ADDED' }]);
     expect(await schemaById(`${name}-v2`)).toBeNull();
 
-    const annotated = await register({ definition: notesV(name, 2, { title: 'Notes', description: 'Same documents, better words.' }) });
+    const annotated = await register({
+      definition: notesV(name, 2, { title: 'Notes', description: 'Same documents, better words.' }),
+    });
     expect(annotated.errors).toBeUndefined();
   });
 
   it('under NONE accepts any change', async () => {
     const name = uniqueId('compat-none');
     await register({ definition: notesV(name, 1), compatibility: 'NONE' });
-    const r = await register({ definition: { $id: `${name}-v2`, type: 'array', items: { type: 'integer' } } });
+    const r = await register({
+      definition: { $id: `${name}-v2`, type: 'array', items: { type: 'integer' } },
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data!.registerSchema).toMatchObject({ version: '2.0.0', compatibility: 'NONE' });
   });
@@ -398,26 +567,43 @@ describe('compatibility between versions', () => {
     const name = uniqueId('dry-run');
     const token = await h().token('registrar');
     const first = await h().gql(CHECK, { input: { definition: notesV(name, 1) } }, token);
-    expect(first.data!.checkSchemaCompatibility).toEqual({ compatible: true, mode: 'BACKWARD', previousId: null, breakingChanges: [] });
+    expect(first.data!.checkSchemaCompatibility).toEqual({
+      compatible: true,
+      mode: 'BACKWARD',
+      previousId: null,
+      breakingChanges: [],
+    });
     expect(await versionsOf(name)).toEqual([]);
 
     await register({ definition: notesV(name, 1) });
     const breaking = notesV(name, 2, {
       required: ['title', 'author'],
-      properties: { title: { type: 'string' }, mood: { type: 'string', enum: ['calm'] }, author: { type: 'string' } },
+      properties: {
+        title: { type: 'string' },
+        mood: { type: 'string', enum: ['calm'] },
+        author: { type: 'string' },
+      },
     });
     const r = await h().gql(CHECK, { input: { definition: breaking } }, token);
     expect(r.errors).toBeUndefined();
     const report = r.data!.checkSchemaCompatibility;
     expect(report).toMatchObject({ compatible: false, mode: 'BACKWARD', previousId: `${name}-v1` });
-    expect(report.breakingChanges.map((c: { path: string; kind: string }) => `${c.path} ${c.kind}`).sort()).toEqual([
-      '/properties/mood/enum ENUM_VALUE_REMOVED',
-      '/required REQUIRED_ADDED',
-    ]);
+    expect(
+      report.breakingChanges
+        .map((c: { path: string; kind: string }) => `${c.path} ${c.kind}`)
+        .sort(),
+    ).toEqual(['/properties/mood/enum ENUM_VALUE_REMOVED', '/required REQUIRED_ADDED']);
 
-    const fine = notesV(name, 2, { properties: { ...notesV(name, 1).properties, author: { type: 'string' } } });
+    const fine = notesV(name, 2, {
+      properties: { ...notesV(name, 1).properties, author: { type: 'string' } },
+    });
     const ok = await h().gql(CHECK, { input: { definition: fine } }, token);
-    expect(ok.data!.checkSchemaCompatibility).toEqual({ compatible: true, mode: 'BACKWARD', previousId: `${name}-v1`, breakingChanges: [] });
+    expect(ok.data!.checkSchemaCompatibility).toEqual({
+      compatible: true,
+      mode: 'BACKWARD',
+      previousId: `${name}-v1`,
+      breakingChanges: [],
+    });
     expect(await schemaById(`${name}-v2`)).toBeNull();
     expect(await versionsOf(name)).toEqual([{ id: `${name}-v1`, version: '1.0.0' }]);
 
@@ -429,7 +615,11 @@ describe('compatibility between versions', () => {
 
   it('checkSchemaCompatibility refuses the same bad input registerSchema refuses', async () => {
     const token = await h().token('registrar');
-    const r = await h().gql(CHECK, { input: { definition: { $id: `${uniqueId('dry')}-v1`, type: 'strang' } } }, token);
+    const r = await h().gql(
+      CHECK,
+      { input: { definition: { $id: `${uniqueId('dry')}-v1`, type: 'strang' } } },
+      token,
+    );
     expect(r.errors![0]!.extensions.code).toBe('INVALID_SCHEMA');
   });
 });
@@ -440,8 +630,17 @@ describe('validate', () => {
     const cases: [unknown, { path: string; keyword: string }[]][] = [
       [{ content: 'A long enough passage.' }, []],
       [{ content: 'short' }, [{ path: '/content', keyword: 'minLength' }]],
-      [{ content: 'A long enough passage.', metadata: { style: 'loud' } }, [{ path: '/metadata/style', keyword: 'enum' }]],
-      [{ metadata: { chapter: 'one' } }, [{ path: '/content', keyword: 'required' }, { path: '/metadata/chapter', keyword: 'type' }]],
+      [
+        { content: 'A long enough passage.', metadata: { style: 'loud' } },
+        [{ path: '/metadata/style', keyword: 'enum' }],
+      ],
+      [
+        { metadata: { chapter: 'one' } },
+        [
+          { path: '/content', keyword: 'required' },
+          { path: '/metadata/chapter', keyword: 'type' },
+        ],
+      ],
       ['just a string', [{ path: '/', keyword: 'type' }]],
     ];
     for (const [data, expected] of cases) {
@@ -449,14 +648,23 @@ describe('validate', () => {
       expect(r.errors).toBeUndefined();
       const result = r.data!.validate;
       expect(result.valid, JSON.stringify(data)).toBe(expected.length === 0);
-      const got = result.errors.map((e: { path: string; keyword: string }) => ({ path: e.path, keyword: e.keyword }));
-      expect(got.sort((a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path))).toEqual(expected);
+      const got = result.errors.map((e: { path: string; keyword: string }) => ({
+        path: e.path,
+        keyword: e.keyword,
+      }));
+      expect(
+        got.sort((a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path)),
+      ).toEqual(expected);
       for (const e of result.errors) expect(e.message).toEqual(expect.any(String));
     }
   });
 
   it('refuses an unknown schema id with NOT_FOUND', async () => {
-    const r = await h().gql(VALIDATE, { schemaId: 'no-such-schema-v9', data: {} }, await h().token('validator'));
+    const r = await h().gql(
+      VALIDATE,
+      { schemaId: 'no-such-schema-v9', data: {} },
+      await h().token('validator'),
+    );
     expect(r.data).toBeNull();
     expect(r.errors![0]!.extensions.code).toBe('NOT_FOUND');
   });
@@ -467,7 +675,10 @@ describe('validate', () => {
     const token = await h().token('validator');
     const r = await h().gql(VALIDATE, { schemaId: `${name}-v1`, data: { mood: 'grim' } }, token);
     expect(r.data!.validate.valid).toBe(false);
-    expect(r.data!.validate.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/mood', '/title']);
+    expect(r.data!.validate.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      '/mood',
+      '/title',
+    ]);
   });
 });
 
@@ -511,11 +722,22 @@ describe('built-in schemas', () => {
 
   it('serves text-input-v1 and expanded-text-v1 exactly as the design document gives them', async () => {
     const text = await schemaById('text-input-v1');
-    expect(text).toMatchObject({ name: 'text-input', version: '1.0.0', draft: 'draft-07', active: true, ownerProcessor: { id: 'user-input' } });
+    expect(text).toMatchObject({
+      name: 'text-input',
+      version: '1.0.0',
+      draft: 'draft-07',
+      active: true,
+      ownerProcessor: { id: 'user-input' },
+    });
     expect(text.definition).toEqual(TEXT_INPUT_V1);
     expect(JSON.stringify(text.definition)).toBe(JSON.stringify(TEXT_INPUT_V1));
     const expanded = await schemaById('expanded-text-v1');
-    expect(expanded).toMatchObject({ name: 'expanded-text', version: '1.0.0', draft: 'draft-07', active: true });
+    expect(expanded).toMatchObject({
+      name: 'expanded-text',
+      version: '1.0.0',
+      draft: 'draft-07',
+      active: true,
+    });
     expect(expanded.definition).toEqual(EXPANDED_TEXT_V1);
     expect(JSON.stringify(expanded.definition)).toBe(JSON.stringify(EXPANDED_TEXT_V1));
   });
@@ -526,17 +748,28 @@ describe('built-in schemas', () => {
     try {
       const res = await second.yoga.fetch('http://studio.test/graphql', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await h().token('reader')}` },
-        body: JSON.stringify({ query: '{ text: schemas(name: "text-input") { id } expanded: schemas(name: "expanded-text") { id } }' }),
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await h().token('reader')}`,
+        },
+        body: JSON.stringify({
+          query:
+            '{ text: schemas(name: "text-input") { id } expanded: schemas(name: "expanded-text") { id } }',
+        }),
       });
-      const body = (await res.json()) as { data: any; errors?: unknown };
+      const body = (await res.json()) as { data: unknown; errors?: unknown };
       expect(body.errors).toBeUndefined();
-      expect(body.data).toEqual({ text: [{ id: 'text-input-v1' }], expanded: [{ id: 'expanded-text-v1' }] });
+      expect(body.data).toEqual({
+        text: [{ id: 'text-input-v1' }],
+        expanded: [{ id: 'expanded-text-v1' }],
+      });
     } finally {
       await second.stop();
     }
     expect(await versionsOf('text-input')).toEqual([{ id: 'text-input-v1', version: '1.0.0' }]);
-    expect(JSON.stringify((await schemaById('text-input-v1')).definition)).toBe(JSON.stringify(TEXT_INPUT_V1));
+    expect(JSON.stringify((await schemaById('text-input-v1')).definition)).toBe(
+      JSON.stringify(TEXT_INPUT_V1),
+    );
   });
 
   it('cannot be re-registered or deactivated by a user', async () => {
@@ -556,7 +789,11 @@ describe('setSchemaActive', () => {
     const name = uniqueId('retired');
     await register({ definition: notesV(name, 1) }, owner);
     const id = `${name}-v1`;
-    const before = await h().gql(CREATE_BLOB, { input: { schemaId: id, data: { title: 'Before' } } }, owner);
+    const before = await h().gql(
+      CREATE_BLOB,
+      { input: { schemaId: id, data: { title: 'Before' } } },
+      owner,
+    );
     expect(before.errors).toBeUndefined();
 
     const off = await h().gql(SET_ACTIVE, { id, active: false }, owner);
@@ -564,20 +801,34 @@ describe('setSchemaActive', () => {
     expect(off.data!.setSchemaActive).toEqual({ id, active: false });
     expect((await schemaById(id)).active).toBe(false);
 
-    const blob = await h().gql(CREATE_BLOB, { input: { schemaId: id, data: { title: 'After' } } }, owner);
+    const blob = await h().gql(
+      CREATE_BLOB,
+      { input: { schemaId: id, data: { title: 'After' } } },
+      owner,
+    );
     expect(blob.data).toBeNull();
-    expect(blob.errors![0]!.extensions).toMatchObject({ code: 'SCHEMA_INACTIVE', field: 'schemaId' });
+    expect(blob.errors![0]!.extensions).toMatchObject({
+      code: 'SCHEMA_INACTIVE',
+      field: 'schemaId',
+    });
     const count = await h().gql('{ me { blobCount } }', {}, owner);
     expect(count.data!.me.blobCount).toBe(1);
 
     const valid = await h().gql(VALIDATE, { schemaId: id, data: { title: 'After' } }, owner);
     expect(valid.data!.validate).toEqual({ valid: true, errors: [] });
     const invalid = await h().gql(VALIDATE, { schemaId: id, data: {} }, owner);
-    expect(invalid.data!.validate).toMatchObject({ valid: false, errors: [{ path: '/title', keyword: 'required' }] });
+    expect(invalid.data!.validate).toMatchObject({
+      valid: false,
+      errors: [{ path: '/title', keyword: 'required' }],
+    });
 
     const on = await h().gql(SET_ACTIVE, { id, active: true }, owner);
     expect(on.data!.setSchemaActive.active).toBe(true);
-    const again = await h().gql(CREATE_BLOB, { input: { schemaId: id, data: { title: 'Again' } } }, owner);
+    const again = await h().gql(
+      CREATE_BLOB,
+      { input: { schemaId: id, data: { title: 'Again' } } },
+      owner,
+    );
     expect(again.errors).toBeUndefined();
   });
 
@@ -590,12 +841,20 @@ describe('setSchemaActive', () => {
     expect(r.data).toBeNull();
     expect(r.errors![0]!.extensions.code).toBe('FORBIDDEN');
     expect((await schemaById(`${name}-v1`)).active).toBe(true);
-    const blob = await h().gql(CREATE_BLOB, { input: { schemaId: `${name}-v1`, data: { title: 'Still open' } } }, other);
+    const blob = await h().gql(
+      CREATE_BLOB,
+      { input: { schemaId: `${name}-v1`, data: { title: 'Still open' } } },
+      other,
+    );
     expect(blob.errors).toBeUndefined();
   });
 
   it('refuses an unknown schema id with NOT_FOUND', async () => {
-    const r = await h().gql(SET_ACTIVE, { id: 'no-such-schema-v1', active: false }, await h().token('someone'));
+    const r = await h().gql(
+      SET_ACTIVE,
+      { id: 'no-such-schema-v1', active: false },
+      await h().token('someone'),
+    );
     expect(r.errors![0]!.extensions.code).toBe('NOT_FOUND');
   });
 });

@@ -22,13 +22,22 @@ function serve(dir: string): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
     cwd: root,
     // No DATABASE_URL, NATS_URL or secret: the embedded default.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', REYNA_DATA_DIR: dir, REYNA_LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      REYNA_DATA_DIR: dir,
+      REYNA_LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start:\n${out}\n${err}`)),
+      60_000,
+    );
     child.stderr!.on('data', (d) => {
       err += d;
     });
@@ -72,7 +81,10 @@ describe('reyna serve on the embedded default', () => {
     const first = await serve(dataDir);
     const me = await gql(first, '{ me { userId } }');
     expect(me.data).toEqual({ me: { userId: 'dev' } });
-    const created = await gql(first, 'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "Kept across restarts." } }) { id } }');
+    const created = await gql(
+      first,
+      'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "Kept across restarts." } }) { id } }',
+    );
     const id = created.data!.createBlob.id as string;
     const page = await fetch(`${first.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
@@ -81,7 +93,11 @@ describe('reyna serve on the embedded default', () => {
 
     const second = await serve(dataDir);
     try {
-      const after = await gql(second, 'query($id: ID!) { blob(id: $id) { data } schemas(name: "text-input") { id version } }', { id });
+      const after = await gql(
+        second,
+        'query($id: ID!) { blob(id: $id) { data } schemas(name: "text-input") { id version } }',
+        { id },
+      );
       expect(after.data!.blob.data).toEqual({ content: 'Kept across restarts.' });
       expect(after.data!.schemas).toEqual([{ id: 'text-input-v1', version: '1.0.0' }]);
     } finally {

@@ -53,7 +53,8 @@ export function createAuthenticator(config: Pick<Config, 'jwtSecret' | 'jwksUrl'
     if (hit && (hit.expiresAt === undefined || hit.expiresAt * 1000 > Date.now())) return hit;
     if (hit) verified.delete(token);
     const principal = await verify(token);
-    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+    if (verified.size >= VERIFIED_CACHE_SIZE)
+      verified.delete(verified.keys().next().value as string);
     verified.set(token, principal);
     return principal;
   }

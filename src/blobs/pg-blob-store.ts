@@ -166,7 +166,7 @@ export class PgBlobStore implements BlobStore {
       .where('parent_id', 'is', null)
       .orderBy(
         sql`case when jsonb_typeof(data #> '{metadata,chapter}') = 'number' then (data #>> '{metadata,chapter}')::numeric end`,
-        sql`asc nulls last`,
+        (ob) => ob.asc().nullsLast(),
       )
       .orderBy('seq')
       .execute();

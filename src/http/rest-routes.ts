@@ -13,7 +13,8 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Authenticator } from '../auth/tokens';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
-import type { SchemaRecord } from '../registry/schema-types';
+import { COMPATIBILITY_MODES } from '../registry/compatibility';
+import type { RegisterSchemaInput, SchemaRecord } from '../registry/schema-types';
 import type { Services } from '../services';
 
 const json = (status: number, body: unknown) =>
@@ -44,6 +45,41 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
+const isString = (v: unknown) => typeof v === 'string';
+
+/** The fields of a RegisterSchemaInput body and what each must be, as GraphQL's input type. */
+const INPUT_FIELDS: Record<string, [(v: unknown) => boolean, string]> = {
+  definition: [() => true, 'a JSON Schema'],
+  name: [isString, 'a string'],
+  version: [isString, 'a string'],
+  description: [isString, 'a string'],
+  examples: [Array.isArray, 'an array'],
+  ownerProcessorId: [isString, 'a string'],
+  active: [(v) => typeof v === 'boolean', 'a boolean'],
+  compatibility: [
+    (v) => COMPATIBILITY_MODES.includes(v as never),
+    `one of ${COMPATIBILITY_MODES.join(', ')}`,
+  ],
+};
+
+/** Refuses unknown or mistyped fields with BAD_USER_INPUT, as GraphQL does for its input. */
+function registerInput(body: Record<string, unknown>): RegisterSchemaInput {
+  for (const [field, value] of Object.entries(body)) {
+    const rule = INPUT_FIELDS[field];
+    if (!rule) throw badInput(field, `Unknown field "${field}"`);
+    if (value !== null && !rule[0](value)) throw badInput(field, `"${field}" must be ${rule[1]}`);
+  }
+  return body as RegisterSchemaInput;
+}
+
+function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw badInput('path', 'The path is not validly percent-encoded');
+  }
+}
+
 type Handler = (userId: string, params: string[], request: Request, url: URL) => Promise<Response>;
 
 function routes(services: Services): [string, RegExp, Handler][] {
@@ -66,7 +102,9 @@ function routes(services: Services): [string, RegExp, Handler][] {
       async (userId, _p, request) => {
         const body = await readJson(request);
         const isInput = typeof body === 'object' && body !== null && 'definition' in body;
-        const input = isInput ? (body as Record<string, never>) : { definition: body };
+        const input = isInput
+          ? registerInput(body as Record<string, unknown>)
+          : { definition: body };
         return json(201, schemaJson(await services.schemas.register(userId, input)));
       },
     ],
@@ -150,9 +188,7 @@ export function useRestRoutes(options: {
         const principal = await options.auth.fromHeader(request.headers.get('authorization'));
         if (!principal)
           throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send "Authorization: Bearer <token>"');
-        const params = (pattern.exec(url.pathname) ?? [])
-          .slice(1)
-          .map((p) => decodeURIComponent(p));
+        const params = (pattern.exec(url.pathname) ?? []).slice(1).map(decodeParam);
         endResponse(await handler(principal.userId, params, request, url));
       } catch (error) {
         if (error instanceof AppError) {

@@ -26,6 +26,25 @@ function refuse(res: ServerResponse, limit: number): void {
 
 export function createHttpServer(yoga: StudioYoga, maxBytes = MAX_REQUEST_BYTES): Server {
   return createServer((req: IncomingMessage, res: ServerResponse) => {
+    // A streamed body of unknown length could not be refused before it is read: ask for a length.
+    if (
+      req.headers['transfer-encoding'] !== undefined &&
+      req.headers['content-length'] === undefined
+    ) {
+      res.writeHead(411, { 'content-type': 'application/json', connection: 'close' });
+      res.end(
+        JSON.stringify({
+          errors: [
+            {
+              message: 'Send the body with a Content-Length',
+              extensions: { code: ErrorCode.BAD_USER_INPUT },
+            },
+          ],
+        }),
+      );
+      req.resume();
+      return;
+    }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBytes) {
       refuse(res, maxBytes);

@@ -1,4 +1,5 @@
 /** Processors as data: registration rules, and per-user instances with validated config. */
+import type { ValidateFunction } from 'ajv';
 import semver from 'semver';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { isUuid } from '../ids';
@@ -7,11 +8,18 @@ import type { ProcessorRepository } from './processor-repository';
 import type { ProcessorInstance, ProcessorRecord, RegisterProcessorInput } from './processor-types';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-/** `blob.created.text-input-v1`, `book.compile.requested`, `blob.created.*`, `processor.>` */
-const EVENT_PATTERN = /^[a-z0-9_-]+(\.([a-z0-9_.-]+|\*))*(\.>)?$/i;
+/**
+ * `blob.created.text-input-v1`, `book.compile.requested`, `blob.created.*`, `processor.>`: dot
+ * separated tokens, `*` for one token, a final `>` for the rest. Schema ids with dots cannot
+ * appear in an event name; subscribe with `*` instead.
+ */
+const EVENT_PATTERN = /^[a-z0-9_-]+(\.([a-z0-9_-]+|\*))*(\.>)?$/i;
 const MAX_LIST = 32;
 
 export class ProcessorService {
+  /** Compiled config validators by processor id and last update. */
+  private readonly configValidators = new Map<string, ValidateFunction>();
+
   constructor(
     private readonly repo: ProcessorRepository,
     private readonly validator: SchemaValidator,

@@ -16,7 +16,7 @@ export const SCHEMA_LIMITS = {
   maxExamples: 20,
 } as const;
 
-const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
+const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,127}$/i;
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
 
 function depthOf(value: unknown, limit: number, depth = 0): number {
@@ -230,7 +230,7 @@ export class SchemaService {
     if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
       throw new AppError(
         ErrorCode.INVALID_SCHEMA,
-        'The definition needs an "$id" of 1-128 letters, digits, ".", "_" or "-", e.g. "chapter-notes-v1"',
+        'The definition needs an "$id" of 1-128 letters, digits, "_" or "-" (it becomes a token of event names), e.g. "chapter-notes-v1"',
         { issues: [{ path: '/$id', message: 'missing or malformed $id', keyword: '$id' }] },
       );
     }

@@ -96,7 +96,10 @@ export class SchemaValidator {
     try {
       // Compile a copy without `$id` so that a refused or dry-run schema leaves no trace in Ajv.
       const { $id: _ignored, ...rest } = definition as Record<string, unknown>;
-      return ajv.compile(rest);
+      const validate = ajv.compile(rest);
+      // Ajv keeps every compiled schema keyed by its object; a checked-only schema must not stay.
+      ajv.removeSchema(rest);
+      return validate;
     } catch (error) {
       throw new AppError(
         ErrorCode.INVALID_SCHEMA,
@@ -106,13 +109,18 @@ export class SchemaValidator {
     }
   }
 
-  /** The compiled validator for a registered schema, compiled once per id and version. */
+  /**
+   * The compiled validator for a registered schema, compiled once per id and version. Compiled
+   * without `$id`, exactly as `check` compiled it at registration: otherwise Ajv would keep the
+   * schema under its id and later definitions could `$ref` it only in processes that happened to
+   * have validated it (and fail after a restart).
+   */
   validatorFor(schema: SchemaRef): ValidateFunction {
     const key = `${schema.id}@${schema.version}`;
     let validate = this.cache.get(key);
     if (!validate) {
-      const ajv = this.ajv[schema.draft];
-      validate = ajv.getSchema(schema.id) ?? ajv.compile(schema.definition as object);
+      const { $id: _ignored, ...rest } = schema.definition as Record<string, unknown>;
+      validate = this.ajv[schema.draft].compile(rest);
       this.cache.set(key, validate);
     }
     return validate;

@@ -11,7 +11,8 @@ export type Backend = 'postgres' | 'pglite';
 export const backend = (process.env.REYNA_TEST_BACKEND ?? 'postgres') as Backend;
 
 /** The server the tests create their databases on. */
-export const ADMIN_URL = process.env.REYNA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_URL =
+  process.env.REYNA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function postgresReachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });

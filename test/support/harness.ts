@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { type App, createApp } from '../../src/app';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
-import { type TestDatabase, openTestDatabase } from './database';
+import { openTestDatabase, type TestDatabase } from './database';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
@@ -24,15 +24,28 @@ export interface Harness {
   token(sub: string): Promise<string>;
   /** A user id unique to this run, so tests never see each other's data. */
   user(prefix?: string): string;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
-  rest(method: string, path: string, options?: { token?: string | null; body?: unknown; rawBody?: string }): Promise<{ status: number; body: any }>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GraphQLResponse<T>>;
+  rest(
+    method: string,
+    path: string,
+    options?: { token?: string | null; body?: unknown; rawBody?: string },
+  ): Promise<{ status: number; body: any }>;
   /** Runs `fn` and returns how many SQL statements it issued. */
   countQueries(fn: () => Promise<unknown>): Promise<number>;
 }
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const testDb = await openTestDatabase();
-  const config = loadConfig({ REYNA_JWT_SECRET: TEST_SECRET, REYNA_LOG_LEVEL: 'silent', PORT: '0', ...env });
+  const config = loadConfig({
+    REYNA_JWT_SECRET: TEST_SECRET,
+    REYNA_LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...env,
+  });
   const app = await createApp(config, { database: testDb.database });
   const harness: Harness = {
     app,

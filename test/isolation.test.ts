@@ -1,0 +1,482 @@
+/**
+ * No query, mutation or REST route shows one user anything of another's. Alice builds a world of
+ * blobs, a book, a conversation and a processor instance; Bob tries every way to read or touch it.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { uniqueId, useHarness } from './support/harness';
+
+const h = useHarness();
+
+const MISSING_UUID = '00000000-0000-4000-8000-000000000000';
+const SECRET = `alice-secret-${Date.now()}`;
+
+const CREATE_BLOB = `mutation($input: CreateBlobInput!) { createBlob(input: $input) { id version } }`;
+const UPDATE_BLOB = `mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { id version } }`;
+const DELETE_BLOB = 'mutation($id: ID!) { deleteBlob(id: $id) { id } }';
+const UPDATE_BOOK = `mutation($id: ID!, $input: BookInput!) { updateBook(id: $id, input: $input) { id title } }`;
+const UPDATE_INSTANCE = `mutation($id: ID!, $config: JSON, $enabled: Boolean) {
+  updateProcessorInstance(id: $id, config: $config, enabled: $enabled) { id config enabled }
+}`;
+const DELETE_INSTANCE = 'mutation($id: ID!) { deleteProcessorInstance(id: $id) }';
+const BLOBS = `query($filter: BlobFilter) { blobs(first: 100, filter: $filter) { edges { node { id } } } }`;
+
+/** Everything Alice can see of her own data, in queries small enough for the cost limit. */
+const ALICE_VIEW = [
+  `{ me {
+    userId blobCount totalSize
+    books { id title author description chapters { id data version } }
+    conversations { id title blobs { id data version } }
+    processorInstances { id config enabled processor { id } }
+  } }`,
+  `{ blobs(first: 10, order: OLDEST_FIRST) {
+    edges { node { id schemaId data size version parentId book { id } conversation { id } derived { id } } }
+  } }`,
+  `{ blobs(first: 10, order: OLDEST_FIRST) { edges { node { id versions { version data } } } } }`,
+  'query($processorId: ID!) { processor(id: $processorId) { instance { id config enabled } } }',
+];
+
+interface AliceWorld {
+  userId: string;
+  token: string;
+  processorId: string;
+  instanceId: string;
+  bookId: string;
+  conversationId: string;
+  parentId: string;
+  childId: string;
+  chapterId: string;
+  messageId: string;
+  blobIds: string[];
+  view: any;
+}
+
+let alice: AliceWorld;
+let bob: { userId: string; token: string };
+
+async function aliceView() {
+  const [me, blobs, versions, processor] = await Promise.all(
+    ALICE_VIEW.map((q) => ok(q, { processorId: alice.processorId }, alice.token)),
+  );
+  const versionsOf = new Map(versions.blobs.edges.map((e: any) => [e.node.id, e.node.versions]));
+  return {
+    ...me,
+    blobs: blobs.blobs.edges.map((e: any) => ({ ...e.node, versions: versionsOf.get(e.node.id) })),
+    ...processor,
+  };
+}
+
+async function expectAliceUnchanged() {
+  expect(await aliceView()).toEqual(alice.view);
+}
+
+async function ok<T = any>(
+  query: string,
+  variables: Record<string, unknown>,
+  token: string,
+): Promise<T> {
+  const r = await h().gql(query, variables, token);
+  expect(r.errors).toBeUndefined();
+  return r.data as T;
+}
+
+/** Error message with the id taken out, so answers about different ids can be compared. */
+const messageWithout = (message: string, id: string) => message.split(id).join('<id>');
+
+beforeAll(async () => {
+  const userId = h().user('alice');
+  const token = await h().token(userId);
+  const processorId = uniqueId('alice-proc');
+  await ok(
+    `mutation($input: RegisterProcessorInput!) { registerProcessor(input: $input) { id } }`,
+    {
+      input: {
+        id: processorId,
+        name: 'Alice expander',
+        version: '1.0.0',
+        inputSchemaIds: ['text-input-v1'],
+        outputSchemaIds: ['expanded-text-v1'],
+        configSchema: {
+          type: 'object',
+          required: ['model'],
+          properties: { model: { type: 'string' }, note: { type: 'string' } },
+          additionalProperties: false,
+        },
+      },
+    },
+    token,
+  );
+  const instance = await ok(
+    'mutation($p: ID!, $c: JSON!) { configureProcessor(processorId: $p, config: $c) { id } }',
+    { p: processorId, c: { model: 'large', note: SECRET } },
+    token,
+  );
+  const book = await ok(
+    'mutation($input: BookInput!) { createBook(input: $input) { id } }',
+    { input: { title: `Alice's book ${SECRET}`, author: 'Alice' } },
+    token,
+  );
+  const conversation = await ok(
+    'mutation($t: String!) { createConversation(title: $t) { id } }',
+    { t: `Alice's chat ${SECRET}` },
+    token,
+  );
+  const bookId = book.createBook.id;
+  const conversationId = conversation.createConversation.id;
+  const create = async (input: Record<string, unknown>) =>
+    (await ok(CREATE_BLOB, { input }, token)).createBlob.id as string;
+  const parentId = await create({
+    schemaId: 'text-input-v1',
+    bookId,
+    data: { content: `Chapter one ${SECRET}`, metadata: { chapter: 1 } },
+  });
+  const chapterId = await create({
+    schemaId: 'text-input-v1',
+    bookId,
+    data: { content: `Chapter two ${SECRET}`, metadata: { chapter: 2 } },
+  });
+  const childId = await create({
+    schemaId: 'expanded-text-v1',
+    parentId,
+    bookId,
+    data: {
+      original: 'Chapter one',
+      expanded: `Chapter one, expanded ${SECRET}`,
+      expansion_ratio: 2,
+    },
+  });
+  const messageId = await create({
+    schemaId: 'text-input-v1',
+    conversationId,
+    data: { content: `Hello from Alice ${SECRET}` },
+  });
+  alice = {
+    userId,
+    token,
+    processorId,
+    instanceId: instance.configureProcessor.id,
+    bookId,
+    conversationId,
+    parentId,
+    childId,
+    chapterId,
+    messageId,
+    blobIds: [parentId, chapterId, childId, messageId],
+    view: undefined,
+  };
+  alice.view = await aliceView();
+  const bobId = h().user('bob');
+  bob = { userId: bobId, token: await h().token(bobId) };
+});
+
+describe("Alice's world, as Alice sees it", () => {
+  it('holds her four blobs at version 1, her book with two chapters, her conversation and her instance', () => {
+    const v = alice.view;
+    expect(v.me.userId).toBe(alice.userId);
+    expect(v.me.blobCount).toBe(4);
+    expect(v.me.totalSize).toBeGreaterThan(0);
+    expect(v.blobs.map((b: any) => b.id)).toEqual(alice.blobIds);
+    expect(v.blobs.every((b: any) => b.version === 1)).toBe(true);
+    expect(v.me.books).toHaveLength(1);
+    expect(v.me.books[0].chapters.map((c: any) => c.id)).toEqual([alice.parentId, alice.chapterId]);
+    expect(v.me.conversations).toEqual([
+      {
+        id: alice.conversationId,
+        title: `Alice's chat ${SECRET}`,
+        blobs: [expect.objectContaining({ id: alice.messageId })],
+      },
+    ]);
+    expect(v.me.processorInstances).toEqual([
+      {
+        id: alice.instanceId,
+        config: { model: 'large', note: SECRET },
+        enabled: true,
+        processor: { id: alice.processorId },
+      },
+    ]);
+    expect(v.processor.instance).toEqual({
+      id: alice.instanceId,
+      config: { model: 'large', note: SECRET },
+      enabled: true,
+    });
+  });
+});
+
+describe('Bob reading Alice’s data', () => {
+  it('blob(id) of each of her blobs is null', async () => {
+    for (const id of alice.blobIds) {
+      const mine = await ok('query($id: ID!) { blob(id: $id) { id } }', { id }, alice.token);
+      expect(mine.blob).toEqual({ id });
+      const theirs = await ok(
+        'query($id: ID!) { blob(id: $id) { id data parent { id } derived { id } versions { data } } }',
+        { id },
+        bob.token,
+      );
+      expect(theirs.blob).toBeNull();
+    }
+  });
+
+  it('the blobs connection is empty for Bob, also filtered by her book, parent, conversation, processor and schema', async () => {
+    const filters = [
+      undefined,
+      { bookId: alice.bookId },
+      { parentId: alice.parentId },
+      { conversationId: alice.conversationId },
+      { processorId: 'user-input' },
+      { schemaId: 'text-input-v1' },
+      { schemaId: 'expanded-text-v1', bookId: alice.bookId },
+    ];
+    for (const filter of filters) {
+      const hers = await ok(BLOBS, { filter }, alice.token);
+      expect(hers.blobs.edges.length).toBeGreaterThan(0);
+      const his = await ok(BLOBS, { filter }, bob.token);
+      expect(his.blobs.edges).toEqual([]);
+    }
+  });
+
+  it('book(id), conversation(id) and processorInstance(id) of hers are null', async () => {
+    const Q = `query($book: ID!, $conv: ID!, $inst: ID!) {
+      book(id: $book) { id title chapters { id } }
+      conversation(id: $conv) { id title blobs { id } }
+      processorInstance(id: $inst) { id config }
+    }`;
+    const vars = { book: alice.bookId, conv: alice.conversationId, inst: alice.instanceId };
+    const hers = await ok(Q, vars, alice.token);
+    expect(hers.book.id).toBe(alice.bookId);
+    expect(hers.conversation.id).toBe(alice.conversationId);
+    expect(hers.processorInstance.id).toBe(alice.instanceId);
+    expect(await ok(Q, vars, bob.token)).toEqual({
+      book: null,
+      conversation: null,
+      processorInstance: null,
+    });
+  });
+
+  it('books, conversations, processorInstances and me show Bob none of hers and zero counts', async () => {
+    const Q = `{
+      books { id } conversations { id } processorInstances { id }
+      me { userId books { id } conversations { id } processorInstances { id } blobCount totalSize }
+    }`;
+    expect(await ok(Q, {}, bob.token)).toEqual({
+      books: [],
+      conversations: [],
+      processorInstances: [],
+      me: {
+        userId: bob.userId,
+        books: [],
+        conversations: [],
+        processorInstances: [],
+        blobCount: 0,
+        totalSize: 0,
+      },
+    });
+  });
+
+  it('Processor.instance is null for Bob on the processor Alice configured', async () => {
+    const one = await ok(
+      'query($id: ID!) { processor(id: $id) { id instance { id config } } }',
+      { id: alice.processorId },
+      bob.token,
+    );
+    expect(one.processor).toEqual({ id: alice.processorId, instance: null });
+    const all = await ok('{ processors { id instance { id } } }', {}, bob.token);
+    expect(all.processors).toContainEqual({ id: alice.processorId, instance: null });
+    expect(all.processors.every((p: any) => p.instance === null)).toBe(true);
+  });
+
+  it('nothing Bob can read about processors and schemas carries her user id or her config', async () => {
+    const r = await h().gql(
+      `query($id: ID!) {
+        processor(id: $id) { id name version description configSchema inputSchemas { id } outputSchemas { id } instance { config } }
+        processors { id name description configSchema instance { config } }
+        schemas { id ownerProcessor { id instance { config } } }
+      }`,
+      { id: alice.processorId },
+      bob.token,
+    );
+    expect(r.errors).toBeUndefined();
+    const text = JSON.stringify(r.data);
+    expect(text).toContain(alice.processorId);
+    expect(text).not.toContain(alice.userId);
+    expect(text).not.toContain(SECRET);
+  });
+
+  it('no REST route shows Bob anything of hers', async () => {
+    const paths = [
+      '/schemas',
+      '/schemas/text-input-v1',
+      '/schemas/expanded-text-v1',
+      `/processors/${alice.processorId}/schemas`,
+      '/processors/user-input/schemas',
+      `/schemas/text-input-v1/validate?data=${encodeURIComponent(JSON.stringify({ content: 'long enough text' }))}`,
+      `/blobs/${alice.parentId}`,
+      `/books/${alice.bookId}`,
+      `/conversations/${alice.conversationId}`,
+      `/processor-instances/${alice.instanceId}`,
+    ];
+    for (const path of paths) {
+      const r = await h().rest('GET', path, { token: bob.token });
+      expect(r.status, path).not.toBe(500);
+      const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+      expect(text, path).not.toContain(alice.userId);
+      expect(text, path).not.toContain(SECRET);
+      for (const id of [...alice.blobIds, alice.bookId, alice.conversationId, alice.instanceId]) {
+        expect(text, path).not.toContain(id);
+      }
+    }
+  });
+
+  it('reads without a token are refused with UNAUTHENTICATED', async () => {
+    const r = await h().gql(
+      'query($id: ID!) { blob(id: $id) { id } }',
+      { id: alice.parentId },
+      null,
+    );
+    expect(r.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
+    expect(r.data?.blob ?? null).toBeNull();
+  });
+});
+
+describe('Bob writing to Alice’s data', () => {
+  it('createBlob with her blob as parent is NOT_FOUND on parentId, exactly as for a blob that does not exist', async () => {
+    const data = { content: 'Bob tries to derive.' };
+    const r = await h().gql(
+      CREATE_BLOB,
+      { input: { schemaId: 'text-input-v1', parentId: alice.parentId, data } },
+      bob.token,
+    );
+    expect(r.data).toBeNull();
+    expect(r.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'parentId' });
+    const missing = await h().gql(
+      CREATE_BLOB,
+      { input: { schemaId: 'text-input-v1', parentId: MISSING_UUID, data } },
+      bob.token,
+    );
+    expect(messageWithout(r.errors![0]!.message, alice.parentId)).toBe(
+      messageWithout(missing.errors![0]!.message, MISSING_UUID),
+    );
+    expect((await ok('{ me { blobCount } }', {}, bob.token)).me.blobCount).toBe(0);
+    await expectAliceUnchanged();
+  });
+
+  it('createBlob in her book or her conversation is NOT_FOUND', async () => {
+    const data = { content: 'Bob tries to join in.' };
+    const inBook = await h().gql(
+      CREATE_BLOB,
+      { input: { schemaId: 'text-input-v1', bookId: alice.bookId, data } },
+      bob.token,
+    );
+    expect(inBook.data).toBeNull();
+    expect(inBook.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'bookId' });
+    const inConv = await h().gql(
+      CREATE_BLOB,
+      { input: { schemaId: 'text-input-v1', conversationId: alice.conversationId, data } },
+      bob.token,
+    );
+    expect(inConv.data).toBeNull();
+    expect(inConv.errors![0]!.extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'conversationId',
+    });
+    expect((await ok('{ me { blobCount } }', {}, bob.token)).me.blobCount).toBe(0);
+    await expectAliceUnchanged();
+  });
+
+  it('updateBlob and deleteBlob of her blob are NOT_FOUND, also when Bob names its current or another version', async () => {
+    for (const expectedVersion of [undefined, 1, 2]) {
+      const input = {
+        data: { content: 'Bob overwrote this.' },
+        ...(expectedVersion ? { expectedVersion } : {}),
+      };
+      const r = await h().gql(UPDATE_BLOB, { id: alice.parentId, input }, bob.token);
+      expect(r.data).toBeNull();
+      expect(r.errors![0]!.extensions.code).toBe('NOT_FOUND');
+    }
+    const moved = await h().gql(
+      UPDATE_BLOB,
+      {
+        id: alice.childId,
+        input: { schemaId: 'text-input-v1', data: { content: 'Bob moved this one.' } },
+      },
+      bob.token,
+    );
+    expect(moved.errors![0]!.extensions.code).toBe('NOT_FOUND');
+    for (const id of alice.blobIds) {
+      const del = await h().gql(DELETE_BLOB, { id }, bob.token);
+      expect(del.data).toBeNull();
+      expect(del.errors![0]!.extensions.code).toBe('NOT_FOUND');
+      const missing = await h().gql(DELETE_BLOB, { id: MISSING_UUID }, bob.token);
+      expect(messageWithout(del.errors![0]!.message, id)).toBe(
+        messageWithout(missing.errors![0]!.message, MISSING_UUID),
+      );
+    }
+    await expectAliceUnchanged();
+  });
+
+  it('updateProcessorInstance and deleteProcessorInstance of her instance are NOT_FOUND', async () => {
+    const update = await h().gql(
+      UPDATE_INSTANCE,
+      { id: alice.instanceId, config: { model: 'small' }, enabled: false },
+      bob.token,
+    );
+    expect(update.data).toBeNull();
+    expect(update.errors![0]!.extensions.code).toBe('NOT_FOUND');
+    const disable = await h().gql(
+      UPDATE_INSTANCE,
+      { id: alice.instanceId, enabled: false },
+      bob.token,
+    );
+    expect(disable.errors![0]!.extensions.code).toBe('NOT_FOUND');
+    const del = await h().gql(DELETE_INSTANCE, { id: alice.instanceId }, bob.token);
+    expect(del.data).toBeNull();
+    expect(del.errors![0]!.extensions.code).toBe('NOT_FOUND');
+    await expectAliceUnchanged();
+  });
+
+  it('updateBook of her book is NOT_FOUND', async () => {
+    const r = await h().gql(
+      UPDATE_BOOK,
+      { id: alice.bookId, input: { title: 'Bob renamed it' } },
+      bob.token,
+    );
+    expect(r.data).toBeNull();
+    expect(r.errors![0]!.extensions.code).toBe('NOT_FOUND');
+    await expectAliceUnchanged();
+  });
+
+  it('configuring the processor Alice configured gives another user an instance of their own, leaving hers alone', async () => {
+    const carolId = h().user('carol');
+    const carol = await h().token(carolId);
+    const r = await ok(
+      'mutation($p: ID!) { configureProcessor(processorId: $p, config: { model: "small" }) { id config } }',
+      { p: alice.processorId },
+      carol,
+    );
+    expect(r.configureProcessor.id).not.toBe(alice.instanceId);
+    expect(r.configureProcessor.config).toEqual({ model: 'small' });
+    const hers = await ok(
+      'query($id: ID!) { processor(id: $id) { instance { id config } } }',
+      { id: alice.processorId },
+      carol,
+    );
+    expect(hers.processor.instance).toEqual(r.configureProcessor);
+    await expectAliceUnchanged();
+  });
+});
+
+describe('after everything Bob tried', () => {
+  it('Alice still has all her data at version 1, with the same counts', async () => {
+    const v = await aliceView();
+    expect(v).toEqual(alice.view);
+    expect(v.me.blobCount).toBe(4);
+    expect(v.me.books[0].title).toBe(`Alice's book ${SECRET}`);
+    for (const blob of v.blobs) {
+      expect(blob.version).toBe(1);
+      expect(blob.versions).toHaveLength(1);
+      expect(JSON.stringify(blob.data)).toContain(SECRET);
+    }
+    const child = v.blobs.find((b: any) => b.id === alice.childId);
+    expect(child.parentId).toBe(alice.parentId);
+    const parent = v.blobs.find((b: any) => b.id === alice.parentId);
+    expect(parent.derived).toEqual([{ id: alice.childId }]);
+  });
+});
