@@ -62,4 +62,58 @@ describe('batching', () => {
     expect(for50).toBeLessThanOrEqual(6);
     expect(for50).toBe(for4);
   });
+
+  it('answers blob(id) with its parent and derived blobs in one SQL statement', async () => {
+    const token = await h().token(h().user());
+    const create = async (input: Record<string, unknown>) =>
+      (
+        await h().gql(
+          'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+          { input },
+          token,
+        )
+      ).data!.createBlob.id as string;
+    const root = await create({
+      schemaId: 'text-input-v1',
+      data: { content: 'The root passage.' },
+    });
+    const middle = await create({
+      schemaId: 'text-input-v1',
+      parentId: root,
+      data: { content: 'The middle passage.' },
+    });
+    const first = await create({
+      schemaId: 'text-input-v1',
+      parentId: middle,
+      data: { content: 'First derived one.' },
+    });
+    const second = await create({
+      schemaId: 'text-input-v1',
+      parentId: middle,
+      data: { content: 'Second derived one.' },
+    });
+    const query = `query($id: ID!) { blob(id: $id) { id data parent { id data } derived { id data parent { id } } } }`;
+    let result: GraphQLResponse | undefined;
+    const statements = await h().countQueries(async () => {
+      result = await h().gql(query, { id: middle }, token);
+    });
+    expect(result!.data!.blob).toEqual({
+      id: middle,
+      data: { content: 'The middle passage.' },
+      parent: { id: root, data: { content: 'The root passage.' } },
+      derived: [
+        { id: first, data: { content: 'First derived one.' }, parent: { id: middle } },
+        { id: second, data: { content: 'Second derived one.' }, parent: { id: middle } },
+      ],
+    });
+    expect(statements).toBe(1);
+
+    await h().gql('mutation($id: ID!) { deleteBlob(id: $id) { id } }', { id: root }, token);
+    await h().gql('mutation($id: ID!) { deleteBlob(id: $id) { id } }', { id: second }, token);
+    const after = await h().gql(query, { id: middle }, token);
+    expect(after.data!.blob.parent).toBeNull();
+    expect(after.data!.blob.derived.map((d: { id: string }) => d.id)).toEqual([first]);
+    const other = await h().gql(query, { id: middle }, await h().token(h().user()));
+    expect(other.data!.blob).toBeNull();
+  });
 });

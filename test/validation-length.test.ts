@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { useHarness } from './support/harness';
 
 const h = useHarness();
-const VALIDATE = 'query($data: JSON!) { validate(schemaId: "text-input-v1", data: $data) { valid errors { path keyword message } } }';
+const VALIDATE =
+  'query($data: JSON!) { validate(schemaId: "text-input-v1", data: $data) { valid errors { path keyword message } } }';
 
 describe('string lengths count characters (code points), as JSON Schema says', () => {
   it('accepts ten emoji (twenty UTF-16 units) as ten characters for minLength 10', async () => {
@@ -16,7 +17,13 @@ describe('string lengths count characters (code points), as JSON Schema says', (
     const r = await h().gql(VALIDATE, { data: { content: '📖'.repeat(6) } }, token);
     expect(r.data!.validate).toEqual({
       valid: false,
-      errors: [{ path: '/content', keyword: 'minLength', message: 'must NOT have fewer than 10 characters' }],
+      errors: [
+        {
+          path: '/content',
+          keyword: 'minLength',
+          message: 'must NOT have fewer than 10 characters',
+        },
+      ],
     });
   });
 
@@ -26,7 +33,11 @@ describe('string lengths count characters (code points), as JSON Schema says', (
     expect(ok.data!.validate.valid).toBe(true);
     const over = await h().gql(VALIDATE, { data: { content: '📖'.repeat(50_001) } }, token);
     expect(over.data!.validate.errors).toEqual([
-      { path: '/content', keyword: 'maxLength', message: 'must NOT have more than 50000 characters' },
+      {
+        path: '/content',
+        keyword: 'maxLength',
+        message: 'must NOT have more than 50000 characters',
+      },
     ]);
   });
 

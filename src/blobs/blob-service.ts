@@ -132,6 +132,10 @@ export class BlobService {
     return this.store.findById(userId, id);
   }
 
+  family(userId: string, id: string, include: { parent: boolean; derived: boolean }) {
+    return this.store.findWithFamily(userId, id, include);
+  }
+
   getMany(userId: string, ids: readonly string[]) {
     return this.store.findByIds(userId, ids);
   }

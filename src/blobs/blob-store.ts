@@ -4,7 +4,15 @@
  * blob of another user is indistinguishable from a blob that does not exist. Deleted blobs are
  * invisible to every read.
  */
-import type { Blob, BlobFilter, BlobOrder, BlobPage, BlobVersion, NewBlob } from './blob-types';
+import type {
+  Blob,
+  BlobFamily,
+  BlobFilter,
+  BlobOrder,
+  BlobPage,
+  BlobVersion,
+  NewBlob,
+} from './blob-types';
 
 export interface BlobStore {
   /** Stores a new blob (version 1). */
@@ -21,6 +29,15 @@ export interface BlobStore {
   /** Marks a blob deleted; returns null when there was no visible blob to delete. */
   softDelete(userId: string, id: string): Promise<Blob | null>;
   findById(userId: string, id: string): Promise<Blob | null>;
+  /**
+   * A blob with, when asked, its parent and its derived blobs, in one round trip: what a client
+   * showing one blob and its lineage asks for.
+   */
+  findWithFamily(
+    userId: string,
+    id: string,
+    include: { parent: boolean; derived: boolean },
+  ): Promise<BlobFamily | null>;
   findByIds(userId: string, ids: readonly string[]): Promise<Blob[]>;
   /** Visible blobs whose parent is one of `parentIds`, in creation order. */
   findByParents(userId: string, parentIds: readonly string[]): Promise<Blob[]>;

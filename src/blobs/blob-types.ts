@@ -53,3 +53,11 @@ export interface BlobPage {
   blobs: Blob[];
   hasNextPage: boolean;
 }
+
+export interface BlobFamily {
+  blob: Blob;
+  /** Null when not asked for, absent or deleted. */
+  parent: Blob | null;
+  /** Oldest first; empty when not asked for. */
+  derived: Blob[];
+}

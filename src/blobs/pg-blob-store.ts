@@ -3,7 +3,15 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { BlobsTable, DB } from '../db/types';
 import { isUuid } from '../ids';
 import type { BlobStore } from './blob-store';
-import type { Blob, BlobFilter, BlobOrder, BlobPage, BlobVersion, NewBlob } from './blob-types';
+import type {
+  Blob,
+  BlobFamily,
+  BlobFilter,
+  BlobOrder,
+  BlobPage,
+  BlobVersion,
+  NewBlob,
+} from './blob-types';
 
 const toBlob = (row: Selectable<BlobsTable>): Blob => ({
   id: row.id,
@@ -111,6 +119,34 @@ export class PgBlobStore implements BlobStore {
     if (!isUuid(id)) return null;
     const row = await this.visible(userId).where('id', '=', id).executeTakeFirst();
     return row ? toBlob(row) : null;
+  }
+
+  async findWithFamily(
+    userId: string,
+    id: string,
+    include: { parent: boolean; derived: boolean },
+  ): Promise<BlobFamily | null> {
+    if (!isUuid(id)) return null;
+    const visible = sql`user_id = ${userId} and deleted_at is null`;
+    const parts = [sql`select b.*, 0 as role from blobs b where id = ${id} and ${visible}`];
+    if (include.parent) {
+      parts.push(sql`select p.*, 1 as role from blobs p
+        where p.id = (select parent_id from blobs where id = ${id} and ${visible}) and ${visible}`);
+    }
+    if (include.derived) {
+      parts.push(sql`select d.*, 2 as role from blobs d where d.parent_id = ${id} and ${visible}`);
+    }
+    const { rows } = await sql<
+      Selectable<BlobsTable> & { role: number }
+    >`${sql.join(parts, sql` union all `)} order by role, seq`.execute(this.db);
+    const self = rows.find((r) => r.role === 0);
+    if (!self) return null;
+    const parent = rows.find((r) => r.role === 1);
+    return {
+      blob: toBlob(self),
+      parent: parent ? toBlob(parent) : null,
+      derived: rows.filter((r) => r.role === 2).map(toBlob),
+    };
   }
 
   async findByIds(userId: string, ids: readonly string[]): Promise<Blob[]> {

@@ -3,11 +3,7 @@
  * compiled validators keyed by schema id and version. Compiling costs milliseconds; validating a
  * small document with a cached validator costs about a microsecond.
  */
-import Ajv, {
-  type ErrorObject,
-  type KeywordDefinition,
-  type ValidateFunction,
-} from 'ajv';
+import Ajv, { type ErrorObject, type KeywordDefinition, type ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import type { DataValidateFunction } from 'ajv/dist/types';
 import addFormats from 'ajv-formats';

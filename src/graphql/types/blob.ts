@@ -3,6 +3,7 @@ import type { Blob, BlobVersion } from '../../blobs/blob-types';
 import { badInput } from '../../errors';
 import { builder } from '../builder';
 import { userOf } from '../context';
+import { selectedFields } from '../lookahead';
 import { BookRef } from './book';
 import { ConversationRef } from './conversation';
 import { JsonSchemaRef } from './json-schema';
@@ -117,9 +118,23 @@ builder.queryFields((t) => ({
     type: BlobRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_r, { id }, ctx) => {
-      userOf(ctx);
-      return ctx.loaders.blob.load(String(id));
+    resolve: async (_r, { id }, ctx, info) => {
+      const userId = userOf(ctx);
+      const fields = selectedFields(info);
+      const include = { parent: fields.has('parent'), derived: fields.has('derived') };
+      if (!include.parent && !include.derived) return ctx.loaders.blob.load(String(id));
+      // One statement for the blob and the lineage the query asks for; the nested resolvers then
+      // find it in the loaders' caches.
+      const family = await ctx.services.blobs.family(userId, String(id), include);
+      if (!family) return null;
+      ctx.loaders.blob.prime(family.blob.id, family.blob);
+      if (include.parent && family.blob.parentId)
+        ctx.loaders.blob.prime(family.blob.parentId, family.parent);
+      if (include.derived) {
+        ctx.loaders.derived.prime(family.blob.id, family.derived);
+        for (const d of family.derived) ctx.loaders.blob.prime(d.id, d);
+      }
+      return family.blob;
     },
   }),
   blobs: t.connection({
