@@ -10,7 +10,12 @@ import { migrateToLatest } from '../db/migrate';
 import { type Authenticator, createAuthenticator, mintToken } from './auth/tokens';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
+import type { EventBackbone } from './events/backbone';
+import { MemoryBackbone } from './events/memory-backbone';
+import { NatsBackbone } from './events/nats-backbone';
+import { OutboxRelay } from './events/outbox-relay';
 import { createHttpServer } from './http/server';
+import { attachWebSocketServer } from './http/websocket';
 import { createStudioYoga, type StudioYoga } from './http/yoga';
 import { createLogger, type Logger } from './logger';
 import { createServices, registerBuiltins, type Services } from './services';
@@ -22,6 +27,8 @@ export interface App {
   auth: Authenticator;
   yoga: StudioYoga;
   server: Server;
+  events: EventBackbone;
+  relay: OutboxRelay;
   log: Logger;
   /** Set after `listen()`. */
   url: string | undefined;
@@ -43,13 +50,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const database = options.database ?? (await openDatabase(config));
   try {
     await migrateToLatest(database.db as unknown as Kysely<unknown>);
-    const services = createServices(database);
+    const events: EventBackbone = config.natsUrl
+      ? new NatsBackbone({ url: config.natsUrl, prefix: config.deploymentId, log })
+      : new MemoryBackbone();
+    const relayRef: { current?: OutboxRelay } = {};
+    const services = createServices(database, { onWrite: () => relayRef.current?.kick() });
     await registerBuiltins(services);
+    await events.start();
+    const relay = new OutboxRelay(database.db, events, log);
+    relayRef.current = relay;
+    if (config.outboxRelay) relay.start();
     const auth = createAuthenticator(config);
     const devToken =
       config.devSecret && config.jwtSecret ? await mintToken(config.jwtSecret, 'dev') : undefined;
-    const yoga = createStudioYoga({ services, auth, log, graphiqlToken: devToken });
+    const yoga = createStudioYoga({ services, auth, log, events, config, graphiqlToken: devToken });
     const server = createHttpServer(yoga);
+    const ws = attachWebSocketServer({ server, yoga, auth, config, log });
     const app: App = {
       config,
       database,
@@ -57,6 +73,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       auth,
       yoga,
       server,
+      events,
+      relay,
       log,
       url: undefined,
       devToken,
@@ -71,12 +89,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         return app.url;
       },
       async stop() {
+        await ws.close();
         if (server.listening) {
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeIdleConnections();
           });
         }
+        await relay.stop();
+        await events.stop();
         if (ownsDatabase) await database.close();
       },
     };

@@ -27,6 +27,18 @@ export interface Config {
   /** Prefix for NATS stream and consumer names, so deployments sharing a NATS never meet. */
   readonly deploymentId: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Whether this process runs an outbox relay (REYNA_OUTBOX_RELAY=off to leave it to others). */
+  readonly outboxRelay: boolean;
+  /** Undelivered events kept per subscription before the oldest are dropped with a RESET. */
+  readonly subscriptionBuffer: number;
+  /** Subscriptions one WebSocket connection may hold at once. */
+  readonly wsMaxSubscriptions: number;
+  /** Largest WebSocket message accepted, in bytes. */
+  readonly wsMaxPayload: number;
+  /** Time a WebSocket client has to send connection_init, in ms. */
+  readonly wsInitTimeoutMs: number;
+  /** Origins allowed to open WebSockets; empty means any. */
+  readonly allowedOrigins: readonly string[];
 }
 
 /** Thrown when the environment is wrong; the message names the variable and what it expects. */
@@ -42,6 +54,16 @@ type Env = Record<string, string | undefined>;
 function optional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = optional(env, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -104,5 +126,14 @@ export function loadConfig(env: Env = process.env): Config {
     llmModel: optional(env, 'REYNA_LLM_MODEL') ?? 'gpt-4o-mini',
     deploymentId,
     logLevel,
+    outboxRelay: (optional(env, 'REYNA_OUTBOX_RELAY') ?? 'on') !== 'off',
+    subscriptionBuffer: integer(env, 'REYNA_SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),
+    wsMaxSubscriptions: integer(env, 'REYNA_WS_MAX_SUBSCRIPTIONS', 50, 1, 10_000),
+    wsMaxPayload: integer(env, 'REYNA_WS_MAX_PAYLOAD', 64 * 1024, 1024, 16 * 1024 * 1024),
+    wsInitTimeoutMs: integer(env, 'REYNA_WS_INIT_TIMEOUT_MS', 5000, 100, 120_000),
+    allowedOrigins: (optional(env, 'REYNA_ALLOWED_ORIGINS') ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   });
 }

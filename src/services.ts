@@ -22,10 +22,14 @@ export interface Services {
   conversations: ConversationService;
 }
 
-export function createServices(
-  database: Database,
-  store: BlobStore = new PgBlobStore(database.db),
-): Services {
+export interface ServiceOptions {
+  store?: BlobStore;
+  /** Called after each committed blob write (wakes the outbox relay). */
+  onWrite?: () => void;
+}
+
+export function createServices(database: Database, options: ServiceOptions = {}): Services {
+  const store = options.store ?? new PgBlobStore(database.db);
   const validator = new SchemaValidator();
   const processorRepo = new ProcessorRepository(database.db);
   const schemaRepo = new SchemaRepository(database.db);
@@ -40,7 +44,7 @@ export function createServices(
   });
   const books = new BookService(database.db);
   const conversations = new ConversationService(database.db);
-  const blobs = new BlobService(store, schemas, books, conversations);
+  const blobs = new BlobService(store, schemas, books, conversations, options.onWrite);
   return { validator, schemas, processors, blobs, books, conversations };
 }
 

@@ -6,9 +6,11 @@
  * blobs derived from it stay; their `parent` reads as null from then on. Nothing new can be
  * derived from, added to or updated on a deleted blob.
  */
+import { randomUUID } from 'node:crypto';
 import type { BookService } from '../books/book-service';
 import type { ConversationService } from '../conversations/conversation-service';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
+import { blobEvent } from '../events/event';
 import type { SchemaService } from '../registry/schema-service';
 import type { BlobStore } from './blob-store';
 import type { Blob, BlobFilter, BlobOrder, BlobPage } from './blob-types';
@@ -49,6 +51,8 @@ export class BlobService {
     private readonly schemas: SchemaService,
     private readonly books: BookService,
     private readonly conversations: ConversationService,
+    /** Called after each committed write: wakes the outbox relay. */
+    private readonly onWrite: () => void = () => {},
   ) {}
 
   /** Creates a blob for `userId`, produced by `processorId` (`user-input` for the user's own). */
@@ -80,7 +84,8 @@ export class BlobService {
         field: 'conversationId',
       });
     }
-    return this.store.create({
+    const blob = {
+      id: randomUUID(),
       userId,
       processorId,
       schemaId: input.schemaId,
@@ -89,7 +94,10 @@ export class BlobService {
       parentId,
       bookId,
       conversationId,
-    });
+    };
+    const created = await this.store.create(blob, blobEvent('created', blob));
+    this.onWrite();
+    return created;
   }
 
   /** Replaces the data (optionally moving to another schema); the old content stays as a version. */
@@ -103,13 +111,16 @@ export class BlobService {
     if (!current) throw notFound('Blob', id);
     const schemaId = input.schemaId ?? current.schemaId;
     await this.schemas.assertValid(schemaId, input.data);
-    const updated = await this.store.update(userId, id, {
-      schemaId,
-      data: input.data,
-      size,
-      expectedVersion: input.expectedVersion,
-    });
-    if (updated) return updated;
+    const updated = await this.store.update(
+      userId,
+      id,
+      { schemaId, data: input.data, size, expectedVersion: input.expectedVersion },
+      blobEvent('updated', { ...current, schemaId }),
+    );
+    if (updated) {
+      this.onWrite();
+      return updated;
+    }
     if (input.expectedVersion != null && (await this.store.findById(userId, id))) {
       throw new AppError(
         ErrorCode.VERSION_CONFLICT,
@@ -123,8 +134,11 @@ export class BlobService {
   }
 
   async delete(userId: string, id: string): Promise<Blob> {
-    const deleted = await this.store.softDelete(userId, id);
+    const current = await this.store.findById(userId, id);
+    const deleted =
+      current && (await this.store.softDelete(userId, id, blobEvent('deleted', current)));
     if (!deleted) throw notFound('Blob', id);
+    this.onWrite();
     return deleted;
   }
 

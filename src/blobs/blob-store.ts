@@ -1,9 +1,11 @@
 /**
  * The blob store port. PostgreSQL implements it (pg-blob-store.ts); a MongoDB adapter implements
- * the same interface and passes the same contract tests. Every method is scoped to one user: a
+ * the same interface and passes the same contract tests. Every write stores its event in the
+ * outbox in the same transaction (a relay publishes it later). Every method is scoped to one user: a
  * blob of another user is indistinguishable from a blob that does not exist. Deleted blobs are
  * invisible to every read.
  */
+import type { StudioEvent } from '../events/event';
 import type {
   Blob,
   BlobFamily,
@@ -15,8 +17,8 @@ import type {
 } from './blob-types';
 
 export interface BlobStore {
-  /** Stores a new blob (version 1). */
-  create(blob: NewBlob): Promise<Blob>;
+  /** Stores a new blob (version 1) and its event, atomically: both or neither. */
+  create(blob: NewBlob, event: StudioEvent): Promise<Blob>;
   /**
    * Replaces a blob's data, keeping the previous content as a readable version. Returns null
    * when the blob is absent, deleted, another user's, or (with `expectedVersion`) has moved on.
@@ -25,9 +27,10 @@ export interface BlobStore {
     userId: string,
     id: string,
     change: { schemaId: string; data: unknown; size: number; expectedVersion?: number | null },
+    event: StudioEvent,
   ): Promise<Blob | null>;
-  /** Marks a blob deleted; returns null when there was no visible blob to delete. */
-  softDelete(userId: string, id: string): Promise<Blob | null>;
+  /** Marks a blob deleted (with its event); null when there was no visible blob to delete. */
+  softDelete(userId: string, id: string, event: StudioEvent): Promise<Blob | null>;
   findById(userId: string, id: string): Promise<Blob | null>;
   /**
    * A blob with, when asked, its parent and its derived blobs, in one round trip: what a client

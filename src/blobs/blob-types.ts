@@ -29,6 +29,8 @@ export interface BlobVersion {
 }
 
 export interface NewBlob {
+  /** Chosen by the caller, so that the blob and its event can be written in one statement. */
+  id: string;
   userId: string;
   processorId: string;
   schemaId: string;

@@ -1,6 +1,7 @@
 /** The blob store on PostgreSQL (or PGlite): blobs as JSONB, earlier versions in blob_versions. */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { BlobsTable, DB } from '../db/types';
+import type { StudioEvent } from '../events/event';
 import { isUuid } from '../ids';
 import type { BlobStore } from './blob-store';
 import type {
@@ -29,6 +30,13 @@ const toBlob = (row: Selectable<BlobsTable>): Blob => ({
   seq: Number(row.seq),
 });
 
+const outboxRow = (event: StudioEvent) => ({
+  event_id: event.id,
+  user_id: event.userId,
+  type: event.type,
+  event: JSON.stringify(event),
+});
+
 export class PgBlobStore implements BlobStore {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -40,28 +48,27 @@ export class PgBlobStore implements BlobStore {
       .where('deleted_at', 'is', null);
   }
 
-  async create(blob: NewBlob): Promise<Blob> {
-    const row = await this.db
-      .insertInto('blobs')
-      .values({
-        user_id: blob.userId,
-        processor_id: blob.processorId,
-        schema_id: blob.schemaId,
-        data: JSON.stringify(blob.data),
-        size: blob.size,
-        parent_id: blob.parentId,
-        book_id: blob.bookId,
-        conversation_id: blob.conversationId,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toBlob(row);
+  async create(blob: NewBlob, event: StudioEvent): Promise<Blob> {
+    // One statement: the blob and its outbox row commit together or not at all.
+    const { rows } = await sql<Selectable<BlobsTable>>`
+      with inserted as (
+        insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id)
+        values (${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
+                ${blob.size}, ${blob.parentId}, ${blob.bookId}, ${blob.conversationId})
+        returning *
+      ), queued as (
+        insert into outbox (event_id, user_id, type, event)
+        select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
+      )
+      select * from inserted`.execute(this.db);
+    return toBlob(rows[0]!);
   }
 
   async update(
     userId: string,
     id: string,
     change: { schemaId: string; data: unknown; size: number; expectedVersion?: number | null },
+    event: StudioEvent,
   ): Promise<Blob | null> {
     if (!isUuid(id)) return null;
     return this.db.transaction().execute(async (trx) => {
@@ -98,21 +105,26 @@ export class PgBlobStore implements BlobStore {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      await trx.insertInto('outbox').values(outboxRow(event)).execute();
       return toBlob(row);
     });
   }
 
-  async softDelete(userId: string, id: string): Promise<Blob | null> {
+  async softDelete(userId: string, id: string, event: StudioEvent): Promise<Blob | null> {
     if (!isUuid(id)) return null;
-    const row = await this.db
-      .updateTable('blobs')
-      .set({ deleted_at: new Date() })
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .where('deleted_at', 'is', null)
-      .returningAll()
-      .executeTakeFirst();
-    return row ? toBlob(row) : null;
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('blobs')
+        .set({ deleted_at: new Date() })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('deleted_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return null;
+      await trx.insertInto('outbox').values(outboxRow(event)).execute();
+      return toBlob(row);
+    });
   }
 
   async findById(userId: string, id: string): Promise<Blob | null> {

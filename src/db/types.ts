@@ -99,7 +99,18 @@ export interface BlobVersionsTable {
   created_at: Timestamp;
 }
 
+export interface OutboxTable {
+  id: ColumnType<number, never, never>;
+  event_id: string;
+  user_id: string;
+  type: string;
+  event: Json;
+  created_at: Timestamp;
+  published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface DB {
+  outbox: OutboxTable;
   schema_names: SchemaNamesTable;
   schemas: SchemasTable;
   processors: ProcessorsTable;

@@ -27,3 +27,4 @@ builder.addScalarType('DateTime', DateTimeResolver);
 
 builder.queryType({ description: 'Everything a signed-in user can read.' });
 builder.mutationType({ description: 'Everything a signed-in user can change.' });
+builder.subscriptionType({ description: 'What happens to your blobs, as it happens.' });

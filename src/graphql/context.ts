@@ -5,6 +5,7 @@ import type { Blob } from '../blobs/blob-types';
 import type { Book } from '../books/book-service';
 import type { Conversation } from '../conversations/conversation-service';
 import { AppError, ErrorCode } from '../errors';
+import type { EventBackbone } from '../events/backbone';
 import type { ProcessorRecord } from '../processor-registry/processor-types';
 import type { SchemaRecord } from '../registry/schema-types';
 import type { Services } from '../services';
@@ -21,7 +22,11 @@ export interface Loaders {
 export interface Context {
   principal: Principal | null;
   services: Services;
+  /** Per-request batch loaders. Subscriptions replace them for each delivered event. */
   loaders: Loaders;
+  events: EventBackbone;
+  /** Undelivered events kept per subscription. */
+  subscriptionBuffer: number;
 }
 
 function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>) {

@@ -7,6 +7,7 @@ import './types/blob';
 import './types/book';
 import './types/conversation';
 import './types/me';
+import './types/subscriptions';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

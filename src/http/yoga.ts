@@ -7,7 +7,9 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from '../auth/tokens';
+import type { Config } from '../config';
 import { AppError, ErrorCode } from '../errors';
+import type { EventBackbone } from '../events/backbone';
 import { type Context, createLoaders } from '../graphql/context';
 import { createMaskError } from '../graphql/errors';
 import { schema } from '../graphql/schema';
@@ -26,6 +28,8 @@ export const QUERY_LIMITS = {
 
 export interface YogaOptions {
   services: Services;
+  events: EventBackbone;
+  config: Pick<Config, 'subscriptionBuffer'>;
   auth: Authenticator;
   log: Logger;
   /** A token GraphiQL pre-fills in its headers (development only). */
@@ -41,7 +45,7 @@ const tagged = (code: string) => [
 ];
 
 export function createStudioYoga(options: YogaOptions): StudioYoga {
-  const { services, auth, log } = options;
+  const { services, auth, log, events } = options;
   const logError = (error: unknown) => log.error('unexpected error', { error });
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -65,13 +69,21 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
       request: Request;
       connectionParams?: Record<string, unknown>;
     }) => {
-      const header =
-        (typeof connectionParams?.authorization === 'string'
+      // Over WebSocket the token travels in connection_init; over HTTP and SSE in the header.
+      const header = connectionParams
+        ? typeof connectionParams.authorization === 'string'
           ? connectionParams.authorization
-          : undefined) ?? request.headers.get('authorization');
+          : null
+        : request.headers.get('authorization');
       try {
         const principal = await auth.fromHeader(header);
-        return { principal, services, loaders: createLoaders(services, principal?.userId ?? null) };
+        return {
+          principal,
+          services,
+          events,
+          subscriptionBuffer: options.config.subscriptionBuffer,
+          loaders: createLoaders(services, principal?.userId ?? null),
+        };
       } catch (error) {
         if (error instanceof AppError) {
           throw new GraphQLError(error.message, {

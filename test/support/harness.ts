@@ -7,7 +7,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { type App, createApp } from '../../src/app';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
-import { openTestDatabase, type TestDatabase } from './database';
+import { backend, openTestDatabase, type TestDatabase } from './database';
+import { dropNatsStreams, NATS_URL } from './nats';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
@@ -95,13 +96,20 @@ export function useHarness(env?: Record<string, string>): () => Harness {
     harness = await startHarness(env);
   });
   afterAll(async () => {
-    await harness?.app.stop();
-    await harness?.testDb.drop();
+    await stopHarness(harness);
   });
   return () => {
     if (!harness) throw new Error('harness not started');
     return harness;
   };
+}
+
+/** Stops the app, drops its database and deletes its NATS stream. */
+export async function stopHarness(harness: Harness | undefined): Promise<void> {
+  if (!harness) return;
+  await harness.app.stop();
+  await harness.testDb.drop();
+  if (harness.app.config.natsUrl) await dropNatsStreams(harness.app.config.deploymentId);
 }
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;

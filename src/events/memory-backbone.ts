@@ -1,0 +1,123 @@
+/**
+ * The in-process backbone for the embedded default: a retained, ordered log in memory with the
+ * same semantics as the NATS one (cursors, replay, RESET, dedup, per-user delivery). Nothing
+ * survives a restart; the outbox still guarantees that committed writes are published.
+ */
+import {
+  DEFAULT_BUFFER,
+  type Delivery,
+  type EventBackbone,
+  type EventSubscription,
+  type SubscribeOptions,
+} from './backbone';
+import { DeliveryQueue } from './delivery-queue';
+import type { StudioEvent } from './event';
+
+interface Entry {
+  seq: number;
+  event: StudioEvent;
+}
+
+interface Subscriber {
+  prefix: string;
+  queue: DeliveryQueue;
+}
+
+export interface MemoryBackboneOptions {
+  /** Events kept for replay. Default 10,000. */
+  retain?: number;
+  /** How long an event id is remembered for deduplication. Default 2 minutes. */
+  dedupWindowMs?: number;
+}
+
+const matches = (event: StudioEvent, prefix: string) =>
+  prefix === '' || event.type.startsWith(prefix);
+const prefixOf = (o: SubscribeOptions) =>
+  o.entity ? `${o.entity}.${o.action ? `${o.action}.` : ''}` : '';
+
+export class MemoryBackbone implements EventBackbone {
+  readonly kind = 'memory' as const;
+  private log: Entry[] = [];
+  private seq = 0;
+  private readonly seen = new Map<string, { seq: number; at: number }>();
+  private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private readonly retain: number;
+  private readonly dedupWindowMs: number;
+
+  constructor(options: MemoryBackboneOptions = {}) {
+    this.retain = options.retain ?? 10_000;
+    this.dedupWindowMs = options.dedupWindowMs ?? 120_000;
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    for (const set of this.subscribers.values()) for (const s of set) s.queue.close();
+    this.subscribers.clear();
+  }
+
+  async publish(event: StudioEvent): Promise<{ cursor: string; duplicate: boolean }> {
+    const now = Date.now();
+    const known = this.seen.get(event.id);
+    if (known && now - known.at < this.dedupWindowMs)
+      return { cursor: String(known.seq), duplicate: true };
+    const entry = { seq: ++this.seq, event };
+    this.log.push(entry);
+    if (this.log.length > this.retain * 1.1)
+      this.log = this.log.slice(this.log.length - this.retain);
+    this.seen.set(event.id, { seq: entry.seq, at: now });
+    if (this.seen.size > 50_000) {
+      for (const [id, v] of this.seen) if (now - v.at >= this.dedupWindowMs) this.seen.delete(id);
+    }
+    const item: Delivery = { kind: 'event', cursor: String(entry.seq), event };
+    for (const s of this.subscribers.get(event.userId) ?? [])
+      if (matches(event, s.prefix)) s.queue.push(item);
+    return { cursor: item.cursor, duplicate: false };
+  }
+
+  /** Drops retained events up to and including `seq` (what a stream's age limit does). */
+  purgeThrough(seq: number): void {
+    this.log = this.log.filter((e) => e.seq > seq);
+  }
+
+  async subscribe(userId: string, options: SubscribeOptions = {}): Promise<EventSubscription> {
+    const prefix = prefixOf(options);
+    let set = this.subscribers.get(userId);
+    if (!set) {
+      set = new Set();
+      this.subscribers.set(userId, set);
+    }
+    const subscriber: Subscriber = {
+      prefix,
+      queue: new DeliveryQueue(options.bufferSize ?? DEFAULT_BUFFER, () => {
+        set.delete(subscriber);
+        if (set.size === 0) this.subscribers.delete(userId);
+      }),
+    };
+    if (options.after != null) this.replay(userId, subscriber, options.after);
+    set.add(subscriber);
+    const queue = subscriber.queue;
+    return {
+      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
+      close: async () => queue.close(),
+    };
+  }
+
+  private replay(userId: string, subscriber: Subscriber, after: string): void {
+    const from = /^\d{1,15}$/.test(after) ? Number(after) : Number.NaN;
+    const firstRetained = this.log[0]?.seq ?? this.seq + 1;
+    if (Number.isNaN(from) || from > this.seq || from < firstRetained - 1) {
+      subscriber.queue.push({ kind: 'reset', cursor: String(this.seq) });
+      return;
+    }
+    for (const entry of this.log) {
+      if (
+        entry.seq > from &&
+        entry.event.userId === userId &&
+        matches(entry.event, subscriber.prefix)
+      ) {
+        subscriber.queue.push({ kind: 'event', cursor: String(entry.seq), event: entry.event });
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The NATS JetStream backbone. One stream per deployment (`<prefix>_EVENTS`, subjects
+ * `<prefix>.ev.>`), created or updated idempotently at start-up; events are published with
+ * their id as the message id, so a republished event inside the duplicate window is stored once.
+ *
+ * A subscription is an ordered push consumer filtered on one user's subject (and entity/action),
+ * so an API process only receives the events of the users connected to it. It starts at the
+ * resume cursor (the stream sequence) or at new messages.
+ */
+import {
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '../logger';
+import {
+  DEFAULT_BUFFER,
+  type EventBackbone,
+  type EventSubscription,
+  type SubscribeOptions,
+} from './backbone';
+import { DeliveryQueue } from './delivery-queue';
+import { parseEvent, type StudioEvent } from './event';
+import { eventSubject, streamName, streamSubjects, userFilter } from './subjects';
+
+export interface NatsBackboneOptions {
+  url: string;
+  /** Deployment prefix: streams and subjects of different prefixes never meet. */
+  prefix: string;
+  log: Logger;
+  /** Retention of the event stream. Defaults: 7 days, 1,000,000 messages. */
+  maxAgeMs?: number;
+  maxMessages?: number;
+  /** Duplicate window for message-id deduplication. Default 2 minutes. */
+  duplicateWindowMs?: number;
+}
+
+const ms = (n: number) => n * 1_000_000; // NATS durations are nanoseconds
+
+export class NatsBackbone implements EventBackbone {
+  readonly kind = 'nats' as const;
+  private nc: NatsConnection | undefined;
+  private js: JetStreamClient | undefined;
+  private jsm: JetStreamManager | undefined;
+  private readonly subscriptions = new Set<EventSubscription>();
+  private readonly encoder = new TextEncoder();
+
+  constructor(private readonly options: NatsBackboneOptions) {}
+
+  get stream(): string {
+    return streamName(this.options.prefix);
+  }
+
+  /** The connection, for tests and for processors that share it. */
+  get connection(): NatsConnection {
+    if (!this.nc) throw new Error('NATS backbone not started');
+    return this.nc;
+  }
+
+  async start(): Promise<void> {
+    this.nc = await connect({
+      servers: this.options.url,
+      name: `reyna-${this.options.prefix}`,
+      maxReconnectAttempts: -1,
+    });
+    this.js = jetstream(this.nc);
+    this.jsm = await jetstreamManager(this.nc);
+    const config = {
+      name: this.stream,
+      subjects: [streamSubjects(this.options.prefix)],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      max_age: ms(this.options.maxAgeMs ?? 7 * 24 * 3600_000),
+      max_msgs: this.options.maxMessages ?? 1_000_000,
+      duplicate_window: ms(this.options.duplicateWindowMs ?? 120_000),
+    };
+    try {
+      await this.jsm.streams.info(this.stream);
+      await this.jsm.streams.update(this.stream, config);
+    } catch (error) {
+      if (!/not found/i.test(String((error as Error).message))) throw error;
+      try {
+        await this.jsm.streams.add(config);
+      } catch (addError) {
+        // Another instance created it between our look and our add: that is the same stream.
+        if (!/already in use/i.test(String((addError as Error).message))) throw addError;
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    if (this.nc && !this.nc.isClosed()) await this.nc.drain();
+  }
+
+  async publish(event: StudioEvent): Promise<{ cursor: string; duplicate: boolean }> {
+    if (!this.js) throw new Error('NATS backbone not started');
+    const ack = await this.js.publish(
+      eventSubject(this.options.prefix, event.userId, event.type),
+      this.encoder.encode(JSON.stringify(event)),
+      {
+        msgID: event.id,
+      },
+    );
+    return { cursor: String(ack.seq), duplicate: ack.duplicate };
+  }
+
+  async subscribe(userId: string, options: SubscribeOptions = {}): Promise<EventSubscription> {
+    if (!this.js || !this.jsm) throw new Error('NATS backbone not started');
+    const filter = userFilter(this.options.prefix, userId, options.entity, options.action);
+    const queue = new DeliveryQueue(options.bufferSize ?? DEFAULT_BUFFER);
+    let start: { deliver_policy: DeliverPolicy; opt_start_seq?: number } = {
+      deliver_policy: DeliverPolicy.New,
+    };
+    if (options.after != null) {
+      const { state } = await this.jsm.streams.info(this.stream);
+      const after = /^\d{1,15}$/.test(options.after) ? Number(options.after) : Number.NaN;
+      if (Number.isNaN(after) || after > state.last_seq || after < state.first_seq - 1) {
+        queue.push({ kind: 'reset', cursor: String(state.last_seq) });
+        start = { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.last_seq + 1 };
+      } else {
+        start = { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 };
+      }
+    }
+    const consumer = await this.js.consumers.getPushConsumer(this.stream, {
+      filter_subjects: filter,
+      ...start,
+    });
+    const messages = await consumer.consume();
+    const log = this.options.log;
+    const pump = (async () => {
+      for await (const m of messages) {
+        try {
+          queue.push({ kind: 'event', cursor: String(m.seq), event: parseEvent(m.json()) });
+        } catch (error) {
+          log.warn('dropped a malformed event', { subject: m.subject, error });
+        }
+      }
+    })();
+    const subscription: EventSubscription = {
+      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
+      close: async () => {
+        if (!this.subscriptions.delete(subscription)) return;
+        queue.close();
+        await messages.close().catch(() => {});
+        await pump.catch(() => {});
+      },
+    };
+    // The consumer goes when the subscriber stops reading: the queue closes on `return()`.
+    const originalClose = queue.close.bind(queue);
+    queue.close = () => {
+      originalClose();
+      void subscription.close();
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+}

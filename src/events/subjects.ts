@@ -1,0 +1,47 @@
+/**
+ * NATS subjects for events. A subject token may not hold `.`, `*`, `>` or white space, and user
+ * ids and schema ids are chosen by others, so tokens outside `[A-Za-z0-9_-]` are encoded
+ * (`~` + base64url), reversibly and without collisions.
+ *
+ *   <prefix>.ev.<user>.<entity>.<action>.<subject>
+ *
+ * The user is in the subject so that a subscription listens to one user's events only.
+ */
+const PLAIN = /^[A-Za-z0-9_-]+$/;
+
+export function encodeToken(value: string): string {
+  return PLAIN.test(value) ? value : `~${Buffer.from(value).toString('base64url')}`;
+}
+
+export function decodeToken(token: string): string {
+  return token.startsWith('~') ? Buffer.from(token.slice(1), 'base64url').toString() : token;
+}
+
+export const streamName = (prefix: string) => `${prefix}_EVENTS`;
+export const streamSubjects = (prefix: string) => `${prefix}.ev.>`;
+
+/** The subject an event is published on. */
+export function eventSubject(prefix: string, userId: string, type: string): string {
+  const [entity = '', action = '', ...rest] = type.split('.');
+  return [
+    prefix,
+    'ev',
+    encodeToken(userId),
+    encodeToken(entity),
+    encodeToken(action),
+    encodeToken(rest.join('.')),
+  ].join('.');
+}
+
+/** The narrowest filter for one user's events, optionally of one entity and action. */
+export function userFilter(
+  prefix: string,
+  userId: string,
+  entity?: string,
+  action?: string,
+): string {
+  const base = `${prefix}.ev.${encodeToken(userId)}`;
+  if (!entity) return `${base}.>`;
+  if (!action) return `${base}.${encodeToken(entity)}.>`;
+  return `${base}.${encodeToken(entity)}.${encodeToken(action)}.*`;
+}

@@ -1,0 +1,126 @@
+/**
+ * GraphQL over WebSocket (graphql-ws protocol) at `/graphql`, on the HTTP server's port. The
+ * operations run through Yoga's envelop (the documented `getEnveloped` recipe), so the same
+ * auth, limits and error masking apply as over HTTP.
+ *
+ * Hardening:
+ * - the token travels in `connection_init` (`connectionParams.authorization`); a missing or bad
+ *   token closes the socket with 4403, and the socket is closed (4403) when the token expires;
+ * - `connection_init` must arrive within `wsInitTimeoutMs` (else 4408);
+ * - messages over `wsMaxPayload` bytes close the socket (1009);
+ * - at most `wsMaxSubscriptions` subscriptions per connection (more are refused with
+ *   TOO_MANY_SUBSCRIPTIONS);
+ * - with `allowedOrigins` set, upgrades from other origins are refused with HTTP 403.
+ */
+import type { Server } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Authenticator, Principal } from '../auth/tokens';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { StudioYoga } from './yoga';
+
+export interface WebSocketOptions {
+  server: Server;
+  yoga: StudioYoga;
+  auth: Authenticator;
+  config: Pick<
+    Config,
+    'wsMaxSubscriptions' | 'wsMaxPayload' | 'wsInitTimeoutMs' | 'allowedOrigins'
+  >;
+  log: Logger;
+}
+
+interface ConnectionState {
+  principal?: Principal;
+  expiry?: NodeJS.Timeout;
+}
+
+export function attachWebSocketServer(options: WebSocketOptions): { close(): Promise<void> } {
+  const { server, yoga, auth, config, log } = options;
+  const allowed = new Set(config.allowedOrigins);
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: config.wsMaxPayload,
+    verifyClient:
+      allowed.size === 0 ? undefined : (info: { origin: string }) => allowed.has(info.origin),
+  });
+  const states = new WeakMap<object, ConnectionState>();
+
+  const disposable = useServer(
+    {
+      connectionInitWaitTimeout: config.wsInitTimeoutMs,
+      onConnect: async (ctx) => {
+        const header = ctx.connectionParams?.authorization;
+        try {
+          const principal = await auth.fromHeader(typeof header === 'string' ? header : null);
+          if (!principal) return false;
+          const state: ConnectionState = { principal };
+          if (principal.expiresAt !== undefined) {
+            const ms = principal.expiresAt * 1000 - Date.now();
+            state.expiry = setTimeout(
+              () => ctx.extra.socket.close(CloseCode.Forbidden, 'Token expired'),
+              Math.max(ms, 0),
+            );
+            state.expiry.unref();
+          }
+          states.set(ctx.extra.socket, state);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onClose: (ctx) => {
+        clearTimeout(states.get(ctx.extra.socket)?.expiry);
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const open = Object.values(ctx.subscriptions).filter(Boolean).length;
+        if (open >= config.wsMaxSubscriptions) {
+          return [
+            new GraphQLError(`At most ${config.wsMaxSubscriptions} subscriptions per connection`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: config.wsMaxSubscriptions },
+            }),
+          ];
+        }
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+        });
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+      execute: (args) =>
+        (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
+      subscribe: (args) =>
+        (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+    },
+    wss,
+  );
+  wss.on('error', (error) => log.warn('websocket server error', { error }));
+
+  return {
+    async close() {
+      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      await disposable.dispose();
+    },
+  };
+}
