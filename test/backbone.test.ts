@@ -1,0 +1,138 @@
+/**
+ * The backbone contract, run against NATS JetStream (PostgreSQL project) and the in-process
+ * backbone (PGlite project): the same behaviour from both.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Delivery, EventBackbone } from '../src/events/backbone';
+import type { StudioEvent } from '../src/events/event';
+import { MemoryBackbone } from '../src/events/memory-backbone';
+import { NatsBackbone } from '../src/events/nats-backbone';
+import { createLogger } from '../src/logger';
+import { backend } from './support/database';
+import { dropNatsStreams, NATS_URL } from './support/nats';
+
+const prefix = `t${randomBytes(5).toString('hex')}`;
+let backbone: EventBackbone;
+
+beforeAll(async () => {
+  backbone =
+    backend === 'postgres'
+      ? new NatsBackbone({ url: NATS_URL, prefix, log: createLogger('silent') })
+      : new MemoryBackbone();
+  await backbone.start();
+});
+afterAll(async () => {
+  await backbone.stop();
+  if (backend === 'postgres') await dropNatsStreams(prefix);
+});
+
+function event(userId: string, type = 'blob.created.text-input-v1'): StudioEvent {
+  return {
+    id: randomUUID(),
+    type,
+    userId,
+    blobId: randomUUID(),
+    parentId: null,
+    processorId: 'user-input',
+    schemaId: 'text-input-v1',
+    bookId: null,
+    time: new Date().toISOString(),
+  };
+}
+
+async function take(iterable: AsyncIterable<Delivery>, n: number, ms = 5000): Promise<Delivery[]> {
+  const out: Delivery[] = [];
+  const it = iterable[Symbol.asyncIterator]();
+  const deadline = setTimeout(() => void it.return?.(), ms);
+  while (out.length < n) {
+    const r = await it.next();
+    if (r.done) break;
+    out.push(r.value);
+  }
+  clearTimeout(deadline);
+  return out;
+}
+
+const ids = (ds: Delivery[]) => ds.map((d) => (d.kind === 'event' ? d.event.id : 'RESET'));
+const settle = () => new Promise((r) => setTimeout(r, 200));
+
+describe(`${backend === 'postgres' ? 'NATS JetStream' : 'in-process'} backbone`, () => {
+  it("delivers a user's events to that user's subscription only", async () => {
+    const sub = await backbone.subscribe('user-a');
+    const other = await backbone.subscribe('user-b');
+    await settle();
+    const mine = [event('user-a'), event('user-a')];
+    await backbone.publish(event('user-b'));
+    for (const e of mine) await backbone.publish(e);
+    expect(ids(await take(sub, 2))).toEqual(mine.map((e) => e.id));
+    expect(ids(await take(other, 1))).toHaveLength(1);
+    await sub.close();
+    await other.close();
+  });
+
+  it('stores a republished event id once', async () => {
+    const e = event('user-dedup');
+    const first = await backbone.publish(e);
+    const again = await backbone.publish(e);
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ cursor: first.cursor, duplicate: true });
+    const replay = await backbone.subscribe('user-dedup', {
+      after: String(Number(first.cursor) - 1),
+    });
+    const next = event('user-dedup');
+    await backbone.publish(next);
+    expect(ids(await take(replay, 2))).toEqual([e.id, next.id]);
+    await replay.close();
+  });
+
+  it('replays from a cursor, in order, then delivers live events', async () => {
+    const user = 'user-replay';
+    const before = await backbone.publish(event(user));
+    const missed = [event(user), event(user), event(user)];
+    for (const e of missed) await backbone.publish(e);
+    const sub = await backbone.subscribe(user, { after: before.cursor });
+    const live = event(user);
+    await settle();
+    await backbone.publish(live);
+    expect(ids(await take(sub, 4))).toEqual([...missed, live].map((e) => e.id));
+    await sub.close();
+  });
+
+  it('filters by entity and action at the source', async () => {
+    const user = 'user-filter';
+    const sub = await backbone.subscribe(user, { entity: 'blob', action: 'created' });
+    await settle();
+    await backbone.publish(event(user, 'blob.updated.text-input-v1'));
+    await backbone.publish(event(user, 'book.compile.requested'));
+    const wanted = event(user, 'blob.created.expanded-text-v1');
+    await backbone.publish(wanted);
+    expect(ids(await take(sub, 1))).toEqual([wanted.id]);
+    await sub.close();
+  });
+
+  it('drops the oldest events of a subscriber that does not keep up, then says RESET', async () => {
+    const user = 'user-slow';
+    const sub = await backbone.subscribe(user, { bufferSize: 3 });
+    await settle();
+    const sent = Array.from({ length: 10 }, () => event(user));
+    for (const e of sent) await backbone.publish(e);
+    await settle();
+    const got = await take(sub, 4);
+    expect(got[0]!.kind).toBe('reset');
+    expect(ids(got.slice(1))).toEqual(sent.slice(7).map((e) => e.id));
+    // The RESET carries the cursor of the last dropped event: resuming from it loses nothing.
+    const resumed = await backbone.subscribe(user, { after: got[0]!.cursor });
+    expect(ids(await take(resumed, 3))).toEqual(sent.slice(7).map((e) => e.id));
+    await sub.close();
+    await resumed.close();
+  });
+
+  it('ends the iteration when the subscription is closed', async () => {
+    const sub = await backbone.subscribe('user-close');
+    const it = sub[Symbol.asyncIterator]();
+    const pending = it.next();
+    await sub.close();
+    expect((await pending).done).toBe(true);
+  });
+});

@@ -1,0 +1,127 @@
+/** Real clients for subscriptions: graphql-ws over a real WebSocket, graphql-sse over HTTP. */
+
+import { createClient as createSseClient } from 'graphql-sse';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface Collected<T> {
+  items: T[];
+  /** Resolves once `n` items have arrived (or rejects after `ms`). */
+  take(n: number, ms?: number): Promise<T[]>;
+  error: unknown;
+  /** Stops the subscription. */
+  stop(): void;
+}
+
+function collector<T>(): Collected<T> & { push(v: T): void; fail(e: unknown): void } {
+  const waiters: { n: number; resolve: (v: T[]) => void }[] = [];
+  const c = {
+    items: [] as T[],
+    error: undefined as unknown,
+    stop: () => {},
+    push(v: T) {
+      c.items.push(v);
+      for (const w of [...waiters]) {
+        if (c.items.length >= w.n) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(c.items.slice(0, w.n));
+        }
+      }
+    },
+    fail(e: unknown) {
+      c.error = e;
+    },
+    take(n: number, ms = 10_000) {
+      if (c.items.length >= n) return Promise.resolve(c.items.slice(0, n));
+      return new Promise<T[]>((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`got ${c.items.length} of ${n} items; error: ${JSON.stringify(c.error)}`),
+            ),
+          ms,
+        );
+        waiters.push({ n, resolve: (v) => (clearTimeout(timer), resolve(v)) });
+      });
+    },
+  };
+  return c;
+}
+
+export function wsUrl(httpUrl: string): string {
+  return `${httpUrl.replace(/^http/, 'ws')}/graphql`;
+}
+
+/** A graphql-ws client authenticating in connection_init, as the SDK does. */
+export function wsClient(
+  httpUrl: string,
+  token: string | null,
+  extra: { lazy?: boolean } = {},
+): Client {
+  return createClient({
+    url: wsUrl(httpUrl),
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    lazy: extra.lazy ?? true,
+    retryAttempts: 0,
+  });
+}
+
+/** Subscribes and collects `data` payloads (or the first error). */
+export function subscribeWs<T = any>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Collected<T> {
+  const c = collector<T>();
+  c.stop = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (r) => (r.errors ? c.fail(r.errors) : c.push(r.data as T)),
+      error: (e) => c.fail(e),
+      complete: () => {},
+    },
+  );
+  return c;
+}
+
+/** The same over Server-Sent Events with the graphql-sse client (distinct connections mode). */
+export function subscribeSse<T = any>(
+  httpUrl: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
+  const client = createSseClient({
+    url: `${httpUrl}/graphql`,
+    headers: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  const c = collector<T>();
+  const stop = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (r) => (r.errors ? c.fail(r.errors) : c.push(r.data as T)),
+      error: (e) => c.fail(e),
+      complete: () => {},
+    },
+  );
+  c.stop = () => {
+    stop();
+    client.dispose();
+  };
+  return c;
+}
+
+/** Waits until `check` passes or `ms` elapse. */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  ms = 10_000,
+): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('condition not met in time');
+}
