@@ -39,14 +39,26 @@ export interface Harness {
   countQueries(fn: () => Promise<unknown>): Promise<number>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const testDb = await openTestDatabase();
-  const config = loadConfig({
+/**
+ * The environment of a test app: on the PostgreSQL project it also uses the real NATS, under a
+ * deployment prefix of its own (its stream is deleted by `stopHarness`).
+ */
+export function testEnv(env: Record<string, string> = {}): Record<string, string> {
+  const base: Record<string, string> = {
     REYNA_JWT_SECRET: TEST_SECRET,
     REYNA_LOG_LEVEL: 'silent',
     PORT: '0',
-    ...env,
-  });
+  };
+  if (backend === 'postgres') {
+    base.NATS_URL = NATS_URL;
+    base.REYNA_DEPLOYMENT = `t${randomBytes(5).toString('hex')}`;
+  }
+  return { ...base, ...env };
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const testDb = await openTestDatabase();
+  const config = loadConfig(testEnv(env));
   const app = await createApp(config, { database: testDb.database });
   const harness: Harness = {
     app,
