@@ -8,8 +8,8 @@ const require = createRequire(import.meta.url);
  * Every test file runs twice: once on the real PostgreSQL and once on embedded PGlite. With `CI`
  * set the PostgreSQL project refuses to run without a reachable server.
  */
-/** Whether the tests' PostgreSQL answers on its port. */
-function postgresListening(host = '127.0.0.1', port = 5432): Promise<boolean> {
+/** Whether a service answers on its port. */
+function listening(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
     socket.setTimeout(1500);
@@ -23,14 +23,34 @@ function postgresListening(host = '127.0.0.1', port = 5432): Promise<boolean> {
   });
 }
 
+// With CI set, a missing PostgreSQL fails the run (the postgres project's tests fail to connect).
+// Locally, the PostgreSQL project is left out, loudly, and only PGlite runs.
+const usePostgres = Boolean(
+  process.env.CI || process.env.REYNA_TEST_PG_URL || (await listening(5432)),
+);
+// The PostgreSQL project also runs on the real NATS; with CI set it must be there.
+const useNats = Boolean(
+  process.env.CI || process.env.REYNA_TEST_NATS_URL || (await listening(4222)),
+);
+if (usePostgres && !useNats) {
+  console.warn(
+    '\n*** NATS is not reachable on 127.0.0.1:4222: the PostgreSQL project uses the in-process backbone ***\n',
+  );
+}
+if (!usePostgres) {
+  console.warn(
+    '\n*** PostgreSQL is not reachable on 127.0.0.1:5432: running the PGlite project only ***\n',
+  );
+}
+
 const postgres: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'postgres',
     include: ['test/**/*.test.ts'],
     // Tests of the embedded default start their own PGlite server process: run them once.
-    exclude: ['test/**/*.embedded.test.ts'],
-    env: { REYNA_TEST_BACKEND: 'postgres' },
+    exclude: ['test/**/*.embedded.test.ts', ...(useNats ? [] : ['test/**/*.pg-only.test.ts'])],
+    env: { REYNA_TEST_BACKEND: 'postgres', REYNA_TEST_NATS: useNats ? 'on' : 'off' },
   },
 };
 const pglite: TestProjectInlineConfiguration = {
@@ -42,15 +62,6 @@ const pglite: TestProjectInlineConfiguration = {
     env: { REYNA_TEST_BACKEND: 'pglite' },
   },
 };
-
-// With CI set, a missing PostgreSQL fails the run (the postgres project's tests fail to connect).
-// Locally, the PostgreSQL project is left out, loudly, and only PGlite runs.
-const usePostgres = process.env.CI || process.env.REYNA_TEST_PG_URL || (await postgresListening());
-if (!usePostgres) {
-  console.warn(
-    '\n*** PostgreSQL is not reachable on 127.0.0.1:5432: running the PGlite project only ***\n',
-  );
-}
 
 export default defineConfig({
   resolve: {

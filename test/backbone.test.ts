@@ -9,22 +9,21 @@ import type { StudioEvent } from '../src/events/event';
 import { MemoryBackbone } from '../src/events/memory-backbone';
 import { NatsBackbone } from '../src/events/nats-backbone';
 import { createLogger } from '../src/logger';
-import { backend } from './support/database';
-import { dropNatsStreams, NATS_URL } from './support/nats';
+
+import { dropNatsStreams, NATS_URL, natsEnabled } from './support/nats';
 
 const prefix = `t${randomBytes(5).toString('hex')}`;
 let backbone: EventBackbone;
 
 beforeAll(async () => {
-  backbone =
-    backend === 'postgres'
-      ? new NatsBackbone({ url: NATS_URL, prefix, log: createLogger('silent') })
-      : new MemoryBackbone();
+  backbone = natsEnabled
+    ? new NatsBackbone({ url: NATS_URL, prefix, log: createLogger('silent') })
+    : new MemoryBackbone();
   await backbone.start();
 });
 afterAll(async () => {
   await backbone.stop();
-  if (backend === 'postgres') await dropNatsStreams(prefix);
+  if (natsEnabled) await dropNatsStreams(prefix);
 });
 
 function event(userId: string, type = 'blob.created.text-input-v1'): StudioEvent {
@@ -57,7 +56,7 @@ async function take(iterable: AsyncIterable<Delivery>, n: number, ms = 5000): Pr
 const ids = (ds: Delivery[]) => ds.map((d) => (d.kind === 'event' ? d.event.id : 'RESET'));
 const settle = () => new Promise((r) => setTimeout(r, 200));
 
-describe(`${backend === 'postgres' ? 'NATS JetStream' : 'in-process'} backbone`, () => {
+describe(`${natsEnabled ? 'NATS JetStream' : 'in-process'} backbone`, () => {
   it("delivers a user's events to that user's subscription only", async () => {
     const sub = await backbone.subscribe('user-a');
     const other = await backbone.subscribe('user-b');

@@ -1,8 +1,8 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { backend } from './support/database';
 import { useHarness } from './support/harness';
+import { natsEnabled } from './support/nats';
 import { eventually, subscribeSse, subscribeWs, wsClient, wsUrl } from './support/realtime';
 
 const h = useHarness();
@@ -43,7 +43,7 @@ const text = (content: string, extra: Record<string, unknown> = {}) => ({
 /** Lets a fresh subscription reach the backbone before the writes it should see. */
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
-describe(`blobEvents over WebSocket (${backend === 'postgres' ? 'NATS' : 'in-process'} backbone)`, () => {
+describe(`blobEvents over WebSocket (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, () => {
   it("delivers the caller's created, updated and deleted blobs with cursors", async () => {
     const token = await h().token(h().user());
     const events = subscribeWs(client(token), EVENTS);
@@ -350,5 +350,29 @@ describe('WebSocket hardening', () => {
     await eventually(() => extra.error !== undefined);
     expect((extra.error as any[])[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');
     for (const s of subs) s.stop();
+  });
+});
+
+describe('allowed origins', () => {
+  it('refuses a WebSocket upgrade from an origin not on the list', async () => {
+    const { startHarness, stopHarness } = await import('./support/harness');
+    const strict = await startHarness({ REYNA_ALLOWED_ORIGINS: 'https://studio.example' });
+    try {
+      const base = await strict.app.listen();
+      const attempt = (origin: string) =>
+        new Promise<number | 'open'>((resolve) => {
+          const socket = new WebSocket(wsUrl(base), 'graphql-transport-ws', { origin });
+          socket.on('open', () => {
+            socket.close();
+            resolve('open');
+          });
+          socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+          socket.on('error', () => {});
+        });
+      expect(await attempt('https://evil.example')).toBe(401);
+      expect(await attempt('https://studio.example')).toBe('open');
+    } finally {
+      await stopHarness(strict);
+    }
   });
 });

@@ -2,6 +2,10 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 
+/** The PostgreSQL project runs on NATS (required with CI set); PGlite on the in-process backbone. */
+export const natsEnabled =
+  process.env.REYNA_TEST_BACKEND === 'postgres' && process.env.REYNA_TEST_NATS !== 'off';
+
 export const NATS_URL = process.env.REYNA_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /** Deletes every stream whose name starts with `<prefix>_`. */
