@@ -39,6 +39,19 @@ export interface Config {
   readonly wsInitTimeoutMs: number;
   /** Origins allowed to open WebSockets; empty means any. */
   readonly allowedOrigins: readonly string[];
+  /**
+   * Processors `reyna serve` runs in-process: 'all', 'none' or a list of ids. Default: all on
+   * the embedded default, none with NATS (run `reyna worker` processes instead).
+   */
+  readonly processors: 'all' | 'none' | readonly string[];
+  /** A delivery without a heartbeat for this long goes to another worker. */
+  readonly ackWaitMs: number;
+  /** First retry delay of a failed run (doubles per attempt). */
+  readonly retryBaseMs: number;
+  /** LLM request timeout, consecutive failures that open the circuit, and how long it stays open. */
+  readonly llmTimeoutMs: number;
+  readonly llmBreakerThreshold: number;
+  readonly llmBreakerOpenMs: number;
 }
 
 /** Thrown when the environment is wrong; the message names the variable and what it expects. */
@@ -64,6 +77,20 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
   }
   return value;
+}
+
+function processorList(text: string): 'all' | 'none' | string[] {
+  if (text === 'all' || text === 'none') return text;
+  const ids = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (ids.length === 0 || ids.some((id) => !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id))) {
+    throw new ConfigError(
+      'REYNA_PROCESSORS must be all, none, or a comma-separated list of processor ids',
+    );
+  }
+  return ids;
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -131,6 +158,14 @@ export function loadConfig(env: Env = process.env): Config {
     wsMaxSubscriptions: integer(env, 'REYNA_WS_MAX_SUBSCRIPTIONS', 50, 1, 10_000),
     wsMaxPayload: integer(env, 'REYNA_WS_MAX_PAYLOAD', 64 * 1024, 1024, 16 * 1024 * 1024),
     wsInitTimeoutMs: integer(env, 'REYNA_WS_INIT_TIMEOUT_MS', 5000, 100, 120_000),
+    processors: processorList(
+      optional(env, 'REYNA_PROCESSORS') ?? (env.NATS_URL?.trim() ? 'none' : 'all'),
+    ),
+    ackWaitMs: integer(env, 'REYNA_ACK_WAIT_MS', 30_000, 500, 3_600_000),
+    retryBaseMs: integer(env, 'REYNA_RETRY_BASE_MS', 1000, 1, 600_000),
+    llmTimeoutMs: integer(env, 'REYNA_LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    llmBreakerThreshold: integer(env, 'REYNA_LLM_BREAKER_THRESHOLD', 5, 1, 1000),
+    llmBreakerOpenMs: integer(env, 'REYNA_LLM_BREAKER_OPEN_MS', 30_000, 10, 3_600_000),
     allowedOrigins: (optional(env, 'REYNA_ALLOWED_ORIGINS') ?? '')
       .split(',')
       .map((o) => o.trim())

@@ -2,6 +2,7 @@
  * The `reyna` command.
  *
  *   reyna serve            start the API (embedded PGlite unless DATABASE_URL is set)
+ *   reyna worker [ids..]   run processors (all, or the ids given) as a separate process
  *   reyna token [sub]      print a development token (HS256 with REYNA_JWT_SECRET or the dev secret)
  *   reyna print-schema     write schema.graphql (sorted SDL) from the code
  */
@@ -34,6 +35,32 @@ async function serve(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+async function worker(...ids: string[]): Promise<void> {
+  const config = loadConfig();
+  const { createCore } = await import('./core');
+  const core = await createCore(config);
+  await core.startProcessors(ids.length > 0 ? ids : 'all');
+  const names = ids.length > 0 ? ids.join(', ') : 'all processors';
+  console.log(
+    `ReYNa worker running ${names} on ${core.events.kind === 'nats' ? 'NATS JetStream' : 'the in-process backbone'}`,
+  );
+  if (core.events.kind === 'memory') {
+    console.log(
+      '  note: without NATS_URL this worker only sees events written by itself; set NATS_URL to share work',
+    );
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    core.log.info('stopping: finishing runs in flight', { signal });
+    await core.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
 async function token(sub = 'dev', expiresIn = '30d'): Promise<void> {
   const config = loadConfig();
   if (!config.jwtSecret)
@@ -52,6 +79,7 @@ async function printSchema(path = 'schema.graphql'): Promise<void> {
 const [command = 'serve', ...args] = process.argv.slice(2);
 const commands: Record<string, (...a: string[]) => Promise<void>> = {
   serve,
+  worker,
   token,
   'print-schema': printSchema,
 };

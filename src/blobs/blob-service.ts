@@ -100,6 +100,48 @@ export class BlobService {
     return created;
   }
 
+  /**
+   * Stores a blob a processor derived, validated like any other, exactly once per
+   * `idempotencyKey`. The parent, book and conversation must be the user's.
+   */
+  async derive(
+    userId: string,
+    processorId: string,
+    idempotencyKey: string,
+    input: CreateBlobInput & { provenance?: Record<string, unknown> | null },
+  ): Promise<{ blob: Blob; created: boolean }> {
+    const size = measure(input.data);
+    await this.schemas.assertValid(input.schemaId, input.data);
+    const parentId = input.parentId ?? null;
+    const bookId = input.bookId ?? null;
+    if (parentId && !(await this.store.findById(userId, parentId))) {
+      throw new AppError(ErrorCode.NOT_FOUND, `Parent blob "${parentId}" was not found`, {
+        field: 'parentId',
+      });
+    }
+    if (bookId && !(await this.books.get(userId, bookId))) {
+      throw new AppError(ErrorCode.NOT_FOUND, `Book "${bookId}" was not found`, {
+        field: 'bookId',
+      });
+    }
+    const blob = {
+      id: randomUUID(),
+      userId,
+      processorId,
+      schemaId: input.schemaId,
+      data: input.data,
+      size,
+      parentId,
+      bookId,
+      conversationId: input.conversationId ?? null,
+      provenance: input.provenance ?? null,
+      idempotencyKey,
+    };
+    const result = await this.store.createOnce(blob, blobEvent('created', blob));
+    if (result.created) this.onWrite();
+    return result;
+  }
+
   /** Replaces the data (optionally moving to another schema); the old content stays as a version. */
   async update(
     userId: string,

@@ -20,6 +20,14 @@ export interface BlobStore {
   /** Stores a new blob (version 1) and its event, atomically: both or neither. */
   create(blob: NewBlob, event: StudioEvent): Promise<Blob>;
   /**
+   * Stores a derived blob under `blob.idempotencyKey` with its event, exactly once: when a blob
+   * with that key exists, it is returned and nothing is written.
+   */
+  createOnce(
+    blob: NewBlob & { idempotencyKey: string },
+    event: StudioEvent,
+  ): Promise<{ blob: Blob; created: boolean }>;
+  /**
    * Replaces a blob's data, keeping the previous content as a readable version. Returns null
    * when the blob is absent, deleted, another user's, or (with `expectedVersion`) has moved on.
    */

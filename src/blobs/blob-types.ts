@@ -16,6 +16,8 @@ export interface Blob {
   updatedAt: Date;
   /** Position in creation order; the pagination cursor. */
   seq: number;
+  /** How a processor made it (processor and version, input and version, model, prompt hash). */
+  provenance: Record<string, unknown> | null;
 }
 
 /** An earlier (or the current) content of a blob. */
@@ -39,6 +41,9 @@ export interface NewBlob {
   parentId: string | null;
   bookId: string | null;
   conversationId: string | null;
+  provenance?: Record<string, unknown> | null;
+  /** Derived blobs: at most one blob is ever stored per key. */
+  idempotencyKey?: string | null;
 }
 
 export interface BlobFilter {

@@ -28,6 +28,7 @@ const toBlob = (row: Selectable<BlobsTable>): Blob => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   seq: Number(row.seq),
+  provenance: (row.provenance as Record<string, unknown> | null) ?? null,
 });
 
 const outboxRow = (event: StudioEvent) => ({
@@ -62,6 +63,33 @@ export class PgBlobStore implements BlobStore {
       )
       select * from inserted`.execute(this.db);
     return toBlob(rows[0]!);
+  }
+
+  async createOnce(
+    blob: NewBlob & { idempotencyKey: string },
+    event: StudioEvent,
+  ): Promise<{ blob: Blob; created: boolean }> {
+    const { rows } = await sql<Selectable<BlobsTable>>`
+      with inserted as (
+        insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id, idempotency_key, provenance)
+        values (${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
+                ${blob.size}, ${blob.parentId}, ${blob.bookId}, ${blob.conversationId}, ${blob.idempotencyKey},
+                ${blob.provenance ? JSON.stringify(blob.provenance) : null})
+        on conflict (idempotency_key) do nothing
+        returning *
+      ), queued as (
+        insert into outbox (event_id, user_id, type, event)
+        select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
+      )
+      select * from inserted`.execute(this.db);
+    if (rows[0]) return { blob: toBlob(rows[0]), created: true };
+    // Stored before (a redelivery or a concurrent worker): that one stands.
+    const existing = await this.db
+      .selectFrom('blobs')
+      .selectAll()
+      .where('idempotency_key', '=', blob.idempotencyKey)
+      .executeTakeFirstOrThrow();
+    return { blob: toBlob(existing), created: false };
   }
 
   async update(

@@ -88,6 +88,8 @@ export interface BlobsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  idempotency_key: ColumnType<string | null, string | null | undefined, string | null>;
+  provenance: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface BlobVersionsTable {
@@ -109,7 +111,42 @@ export interface OutboxTable {
   published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+export interface ProcessorRunsTable {
+  id: Generated<string>;
+  key: string;
+  user_id: string;
+  processor_id: string;
+  processor_version: string;
+  event: Json;
+  input_blob_id: string | null;
+  input_version: number | null;
+  book_id: string | null;
+  output_blob_id: string | null;
+  status: ColumnType<string, string | undefined, string>;
+  attempts: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  model: string | null;
+  progress: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  finished_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface FilesTable {
+  id: Generated<string>;
+  user_id: string;
+  blob_id: string | null;
+  name: string;
+  media_type: string;
+  size: number;
+  content: Buffer;
+  created_at: Timestamp;
+}
+
 export interface DB {
+  processor_runs: ProcessorRunsTable;
+  files: FilesTable;
   outbox: OutboxTable;
   schema_names: SchemaNamesTable;
   schemas: SchemasTable;

@@ -29,6 +29,50 @@ export interface EventSubscription extends AsyncIterable<Delivery> {
   close(): Promise<void>;
 }
 
+/** A processor's share of the events of one type: durable, shared by every worker of the group. */
+export interface WorkOptions {
+  /** Durable group name (the processor id): workers of one group share the work. */
+  group: string;
+  /** The exact event type consumed. */
+  type: string;
+  /** Deliveries before the broker gives up; the runtime dead-letters the last one itself. */
+  maxDeliveries: number;
+  /** Items in flight in this process. */
+  concurrency: number;
+  /** Without a heartbeat for this long, an item is redelivered (to any worker). */
+  ackWaitMs: number;
+}
+
+export interface WorkItem {
+  event: StudioEvent;
+  /** 1 on the first delivery. */
+  delivery: number;
+  /** Keeps the item from being redelivered while a slow step runs. */
+  heartbeat(): void;
+}
+
+export type WorkOutcome =
+  | { kind: 'done' }
+  | { kind: 'retry'; delayMs: number }
+  | { kind: 'dead'; reason: string };
+
+export interface WorkConsumer {
+  /** Stops taking items and waits for those in flight. */
+  stop(): Promise<void>;
+}
+
+/** A dead-lettered event and why. */
+export interface DeadLetter {
+  group: string;
+  event: StudioEvent;
+  reason: string;
+}
+
+/** A live subscription to ephemeral messages (run progress): not stored, not replayed. */
+export interface LiveSubscription extends AsyncIterable<unknown> {
+  close(): Promise<void>;
+}
+
 export interface EventBackbone {
   readonly kind: 'nats' | 'memory';
   start(): Promise<void>;
@@ -38,6 +82,16 @@ export interface EventBackbone {
   publish(event: StudioEvent): Promise<{ cursor: string; duplicate: boolean }>;
   /** The events of one user, live (and replayed from `after`). */
   subscribe(userId: string, options?: SubscribeOptions): Promise<EventSubscription>;
+  /** Consumes one event type as a durable work queue shared by the group's workers. */
+  consume(
+    options: WorkOptions,
+    handler: (item: WorkItem) => Promise<WorkOutcome>,
+  ): Promise<WorkConsumer>;
+  /** Dead letters of a group, oldest first (for operators and tests). */
+  deadLetters(group: string): Promise<DeadLetter[]>;
+  /** Sends an ephemeral message to one user's live subscribers (best effort, not stored). */
+  publishLive(userId: string, message: unknown): void;
+  subscribeLive(userId: string, bufferSize?: number): Promise<LiveSubscription>;
 }
 
 export const DEFAULT_BUFFER = 1000;

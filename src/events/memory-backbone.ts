@@ -5,11 +5,18 @@
  */
 import {
   DEFAULT_BUFFER,
+  type DeadLetter,
   type Delivery,
   type EventBackbone,
   type EventSubscription,
+  type LiveSubscription,
   type SubscribeOptions,
+  type WorkConsumer,
+  type WorkItem,
+  type WorkOptions,
+  type WorkOutcome,
 } from './backbone';
+import { BoundedChannel, Semaphore } from './bounded-channel';
 import { DeliveryQueue } from './delivery-queue';
 import type { StudioEvent } from './event';
 
@@ -41,6 +48,9 @@ export class MemoryBackbone implements EventBackbone {
   private seq = 0;
   private readonly seen = new Map<string, { seq: number; at: number }>();
   private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private readonly workers = new Map<string, Set<(event: StudioEvent, delivery: number) => void>>();
+  private readonly dead: DeadLetter[] = [];
+  private readonly live = new Map<string, Set<BoundedChannel<unknown>>>();
   private readonly retain: number;
   private readonly dedupWindowMs: number;
 
@@ -69,10 +79,89 @@ export class MemoryBackbone implements EventBackbone {
     if (this.seen.size > 50_000) {
       for (const [id, v] of this.seen) if (now - v.at >= this.dedupWindowMs) this.seen.delete(id);
     }
+    for (const enqueue of this.workers.get(event.type) ?? []) enqueue(event, 1);
     const item: Delivery = { kind: 'event', cursor: String(entry.seq), event };
     for (const s of this.subscribers.get(event.userId) ?? [])
       if (matches(event, s.prefix)) s.queue.push(item);
     return { cursor: item.cursor, duplicate: false };
+  }
+
+  async consume(
+    options: WorkOptions,
+    handler: (item: WorkItem) => Promise<WorkOutcome>,
+  ): Promise<WorkConsumer> {
+    const slots = new Semaphore(options.concurrency);
+    const inFlight = new Set<Promise<void>>();
+    const timers = new Set<NodeJS.Timeout>();
+    let stopped = false;
+    const enqueue = (event: StudioEvent, delivery: number): void => {
+      if (stopped) return;
+      const task = (async () => {
+        const release = await slots.acquire();
+        try {
+          if (stopped) return;
+          const outcome = await handler({ event, delivery, heartbeat: () => {} }).catch(
+            (): WorkOutcome => ({ kind: 'retry', delayMs: 1000 }),
+          );
+          if (outcome.kind === 'retry' && delivery < options.maxDeliveries) {
+            const timer = setTimeout(() => {
+              timers.delete(timer);
+              enqueue(event, delivery + 1);
+            }, outcome.delayMs);
+            timers.add(timer);
+          } else if (outcome.kind !== 'done') {
+            this.dead.push({
+              group: options.group,
+              event,
+              reason: outcome.kind === 'dead' ? outcome.reason : 'maximum deliveries reached',
+            });
+          }
+        } finally {
+          release();
+        }
+      })();
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+    };
+    let set = this.workers.get(options.type);
+    if (!set) {
+      set = new Set();
+      this.workers.set(options.type, set);
+    }
+    set.add(enqueue);
+    return {
+      stop: async () => {
+        stopped = true;
+        set.delete(enqueue);
+        for (const t of timers) clearTimeout(t);
+        await Promise.allSettled([...inFlight]);
+      },
+    };
+  }
+
+  async deadLetters(group: string): Promise<DeadLetter[]> {
+    return this.dead.filter((d) => d.group === group);
+  }
+
+  publishLive(userId: string, message: unknown): void {
+    for (const channel of this.live.get(userId) ?? []) channel.push(message);
+  }
+
+  async subscribeLive(userId: string, bufferSize = DEFAULT_BUFFER): Promise<LiveSubscription> {
+    let set = this.live.get(userId);
+    if (!set) {
+      set = new Set();
+      this.live.set(userId, set);
+    }
+    const channel: BoundedChannel<unknown> = new BoundedChannel(bufferSize, () => {
+      set.delete(channel);
+      if (set.size === 0) this.live.delete(userId);
+    });
+    set.add(channel);
+    return {
+      [Symbol.asyncIterator]: () => channel[Symbol.asyncIterator](),
+      close: async () => channel.close(),
+    };
   }
 
   /** Drops retained events up to and including `seq` (what a stream's age limit does). */

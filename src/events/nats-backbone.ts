@@ -8,6 +8,7 @@
  * resume cursor (the stream sequence) or at new messages.
  */
 import {
+  AckPolicy,
   DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
@@ -20,13 +21,20 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../logger';
 import {
   DEFAULT_BUFFER,
+  type DeadLetter,
   type EventBackbone,
   type EventSubscription,
+  type LiveSubscription,
   type SubscribeOptions,
+  type WorkConsumer,
+  type WorkItem,
+  type WorkOptions,
+  type WorkOutcome,
 } from './backbone';
+import { BoundedChannel, Semaphore } from './bounded-channel';
 import { DeliveryQueue } from './delivery-queue';
 import { parseEvent, type StudioEvent } from './event';
-import { eventSubject, streamName, streamSubjects, userFilter } from './subjects';
+import { encodeToken, eventSubject, streamName, streamSubjects, userFilter } from './subjects';
 
 export interface NatsBackboneOptions {
   url: string;
@@ -108,6 +116,164 @@ export class NatsBackbone implements EventBackbone {
       },
     );
     return { cursor: String(ack.seq), duplicate: ack.duplicate };
+  }
+
+  private get deadStream(): string {
+    return `${this.options.prefix}_DLQ`;
+  }
+
+  async consume(
+    options: WorkOptions,
+    handler: (item: WorkItem) => Promise<WorkOutcome>,
+  ): Promise<WorkConsumer> {
+    if (!this.js || !this.jsm) throw new Error('NATS backbone not started');
+    const [entity = '', action = '', ...rest] = options.type.split('.');
+    const filter = [
+      this.options.prefix,
+      'ev',
+      '*',
+      encodeToken(entity),
+      encodeToken(action),
+      encodeToken(rest.join('.')),
+    ].join('.');
+    const durable = `${options.group}__${options.type}`.replace(/[^A-Za-z0-9_-]/g, '_');
+    const config = {
+      durable_name: durable,
+      filter_subject: filter,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: ms(options.ackWaitMs),
+      max_deliver: options.maxDeliveries,
+      max_ack_pending: Math.max(1000, options.concurrency * 10),
+    };
+    try {
+      await this.jsm.consumers.add(this.stream, config);
+    } catch {
+      await this.jsm.consumers.update(this.stream, durable, {
+        ack_wait: config.ack_wait,
+        max_deliver: config.max_deliver,
+        max_ack_pending: config.max_ack_pending,
+      });
+    }
+    const consumer = await this.js.consumers.get(this.stream, durable);
+    const messages = await consumer.consume({ max_messages: options.concurrency });
+    const slots = new Semaphore(options.concurrency);
+    const inFlight = new Set<Promise<void>>();
+    const log = this.options.log;
+    const loop = (async () => {
+      for await (const m of messages) {
+        const release = await slots.acquire();
+        const task = (async () => {
+          try {
+            let event: StudioEvent;
+            try {
+              event = parseEvent(m.json());
+            } catch (error) {
+              log.error('malformed event on a work queue: terminated', {
+                subject: m.subject,
+                error,
+              });
+              m.term();
+              return;
+            }
+            const outcome = await handler({
+              event,
+              delivery: m.info.deliveryCount,
+              heartbeat: () => m.working(),
+            }).catch((error): WorkOutcome => {
+              log.warn('work handler threw', { error });
+              return { kind: 'retry', delayMs: 1000 };
+            });
+            if (outcome.kind === 'done') m.ack();
+            else if (outcome.kind === 'retry') m.nak(outcome.delayMs);
+            else {
+              await this.deadLetter(options.group, event, outcome.reason);
+              m.term();
+            }
+          } finally {
+            release();
+          }
+        })();
+        inFlight.add(task);
+        void task.finally(() => inFlight.delete(task));
+      }
+    })();
+    return {
+      stop: async () => {
+        await messages.close().catch(() => {});
+        await loop.catch(() => {});
+        await Promise.allSettled([...inFlight]);
+      },
+    };
+  }
+
+  private async deadLetter(group: string, event: StudioEvent, reason: string): Promise<void> {
+    if (!this.js || !this.jsm) return;
+    try {
+      await this.jsm.streams.info(this.deadStream);
+    } catch {
+      await this.jsm.streams
+        .add({
+          name: this.deadStream,
+          subjects: [`${this.options.prefix}.dlq.>`],
+          storage: StorageType.File,
+        })
+        .catch(() => {});
+    }
+    await this.js.publish(
+      `${this.options.prefix}.dlq.${encodeToken(group)}`,
+      this.encoder.encode(JSON.stringify({ group, event, reason })),
+      { msgID: `${group}:${event.id}` },
+    );
+  }
+
+  async deadLetters(group: string): Promise<DeadLetter[]> {
+    if (!this.js || !this.jsm) throw new Error('NATS backbone not started');
+    try {
+      await this.jsm.streams.info(this.deadStream);
+    } catch {
+      return [];
+    }
+    const out: DeadLetter[] = [];
+    const consumer = await this.js.consumers.get(this.deadStream, {
+      filter_subjects: `${this.options.prefix}.dlq.${encodeToken(group)}`,
+    });
+    for (;;) {
+      const m = await consumer.next({ expires: 1000 });
+      if (!m) break;
+      out.push(m.json<DeadLetter>());
+      if (m.info.pending === 0) break;
+    }
+    return out;
+  }
+
+  publishLive(userId: string, message: unknown): void {
+    if (!this.nc || this.nc.isClosed()) return;
+    this.nc.publish(
+      `${this.options.prefix}.live.${encodeToken(userId)}`,
+      this.encoder.encode(JSON.stringify(message)),
+    );
+  }
+
+  async subscribeLive(userId: string, bufferSize = DEFAULT_BUFFER): Promise<LiveSubscription> {
+    const nc = this.connection;
+    const sub = nc.subscribe(`${this.options.prefix}.live.${encodeToken(userId)}`);
+    const channel = new BoundedChannel<unknown>(bufferSize, () => sub.unsubscribe());
+    void (async () => {
+      for await (const m of sub) {
+        try {
+          channel.push(m.json());
+        } catch {
+          // not JSON: not ours
+        }
+      }
+      channel.close();
+    })();
+    await nc.flush();
+    return {
+      [Symbol.asyncIterator]: () => channel[Symbol.asyncIterator](),
+      close: async () => channel.close(),
+    };
   }
 
   async subscribe(userId: string, options: SubscribeOptions = {}): Promise<EventSubscription> {

@@ -8,6 +8,7 @@ import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
 import type { ProcessorRecord } from '../processor-registry/processor-types';
 import type { SchemaRecord } from '../registry/schema-types';
+import type { RunRepository } from '../runtime/run-repository';
 import type { Services } from '../services';
 
 export interface Loaders {
@@ -25,6 +26,9 @@ export interface Context {
   /** Per-request batch loaders. Subscriptions replace them for each delivered event. */
   loaders: Loaders;
   events: EventBackbone;
+  runs: RunRepository;
+  /** Wakes the outbox relay after a write that queued events. */
+  onWrite: () => void;
   /** Undelivered events kept per subscription. */
   subscriptionBuffer: number;
 }

@@ -8,6 +8,7 @@ import './types/book';
 import './types/conversation';
 import './types/me';
 import './types/subscriptions';
+import './types/run';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

@@ -7,12 +7,14 @@
  *   GET  /schemas/:id/validate     ?data=<JSON> -> { valid, errors }
  *   POST /schemas/:id/validate     body is the data -> { valid, errors }
  *   GET  /processors/:id/schemas   { processorId, input, output, owned }
+ *   GET  /files/:id                 a file a processor exported (book, pitch), for its owner
  *
  * Errors answer `{ "error": { "code", "message", ...details } }` with the matching HTTP status.
  */
 import type { Plugin } from 'graphql-yoga';
 import type { Authenticator } from '../auth/tokens';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
+import type { FileStore } from '../files/file-store';
 import { COMPATIBILITY_MODES } from '../registry/compatibility';
 import type { RegisterSchemaInput, SchemaRecord } from '../registry/schema-types';
 import type { Services } from '../services';
@@ -82,8 +84,24 @@ function decodeParam(raw: string): string {
 
 type Handler = (userId: string, params: string[], request: Request, url: URL) => Promise<Response>;
 
-function routes(services: Services): [string, RegExp, Handler][] {
+function routes(services: Services, files: FileStore): [string, RegExp, Handler][] {
   return [
+    [
+      'GET',
+      /^\/files\/([^/]+)$/,
+      async (userId, [id]) => {
+        const file = await files.read(userId, id!);
+        if (!file) throw notFound('File', id!);
+        return new Response(new Uint8Array(file.content), {
+          status: 200,
+          headers: {
+            'content-type': file.mediaType,
+            'content-length': String(file.size),
+            'content-disposition': `attachment; filename="${file.name.replace(/[^\w.-]/g, '_')}"`,
+          },
+        });
+      },
+    ],
     [
       'GET',
       /^\/schemas$/,
@@ -163,10 +181,11 @@ function routes(services: Services): [string, RegExp, Handler][] {
 /** Serves the REST routes from inside Yoga, so one fetch handler answers everything. */
 export function useRestRoutes(options: {
   services: Services;
+  files: FileStore;
   auth: Authenticator;
   log: (error: unknown) => void;
 }): Plugin {
-  const table = routes(options.services);
+  const table = routes(options.services, options.files);
   return {
     async onRequest({ request, url, endResponse }) {
       const matches = table.filter(([, pattern]) => pattern.test(url.pathname));

@@ -10,10 +10,12 @@ import type { Authenticator } from '../auth/tokens';
 import type { Config } from '../config';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
+import type { FileStore } from '../files/file-store';
 import { type Context, createLoaders } from '../graphql/context';
 import { createMaskError } from '../graphql/errors';
 import { schema } from '../graphql/schema';
 import type { Logger } from '../logger';
+import type { RunRepository } from '../runtime/run-repository';
 import type { Services } from '../services';
 import { useRestRoutes } from './rest-routes';
 
@@ -29,6 +31,10 @@ export const QUERY_LIMITS = {
 export interface YogaOptions {
   services: Services;
   events: EventBackbone;
+  runs: RunRepository;
+  files: FileStore;
+  /** Wakes the outbox relay after a write that queued events. */
+  onWrite: () => void;
   config: Pick<Config, 'subscriptionBuffer'>;
   auth: Authenticator;
   log: Logger;
@@ -81,6 +87,8 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
           principal,
           services,
           events,
+          runs: options.runs,
+          onWrite: options.onWrite,
           subscriptionBuffer: options.config.subscriptionBuffer,
           loaders: createLoaders(services, principal?.userId ?? null),
         };
@@ -94,7 +102,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
       }
     },
     plugins: [
-      useRestRoutes({ services, auth, log: logError }),
+      useRestRoutes({ services, files: options.files, auth, log: logError }),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
         maxAliases: { n: QUERY_LIMITS.maxAliases, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },

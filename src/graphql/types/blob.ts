@@ -64,6 +64,13 @@ BlobRef.implement({
       type: ProcessorRef,
       resolve: async (b, _a, ctx) => (await ctx.loaders.processor.load(b.processorId))!,
     }),
+    provenance: t.field({
+      type: 'JSON',
+      nullable: true,
+      description:
+        'How a processor made it: processor id and version, input blob and version, schema ids, and for LLM steps the model and a hash of the prompt. Null for your own blobs.',
+      resolve: (b) => b.provenance,
+    }),
     versions: t.field({
       type: [BlobVersionRef],
       description: 'Every version, oldest first; the last is the current content.',

@@ -1,0 +1,137 @@
+/**
+ * book-compiler: on `book.compile.requested`, gathers the book's chapters in order (each
+ * chapter's newest expansion, unless the request asks for the originals) and writes Markdown,
+ * HTML, EPUB 3, DOCX and PDF files, described by a compiled-book-v1 blob.
+ */
+import { type BlobView, PermanentError, type Processor, type ProcessorKit } from '../kit';
+import { words } from '../text-expansion/metrics';
+import {
+  BOOK_FORMATS,
+  type BookFormat,
+  type CompiledChapter,
+  EXTENSIONS,
+  MEDIA_TYPES,
+  renderBook,
+} from './render';
+import { COMPILED_BOOK_V1 } from './schema';
+
+interface ChapterData {
+  content?: string;
+  metadata?: { chapter?: number };
+}
+
+const slug = (title: string) =>
+  title
+    .normalize('NFKD')
+    .replace(/[^\w\s-]/g, '')
+    .trim()
+    .replace(/\s+/g, '-')
+    .toLowerCase()
+    .slice(0, 60) || 'book';
+
+async function chapterText(kit: ProcessorKit, chapter: BlobView, useOriginals: boolean) {
+  const original = (chapter.data as ChapterData).content ?? '';
+  if (useOriginals) return { text: original, source: 'original' as const };
+  const expansions = (await kit.derivedOf(chapter.id)).filter(
+    (b) => b.schemaId === 'expanded-text-v1',
+  );
+  const newest = expansions.at(-1);
+  const expanded = (newest?.data as { expanded?: string } | undefined)?.expanded;
+  return expanded
+    ? { text: expanded, source: 'expanded' as const }
+    : { text: original, source: 'original' as const };
+}
+
+export function bookCompiler(): Processor {
+  return {
+    definition: {
+      id: 'book-compiler',
+      name: 'Book compiler',
+      version: '1.0.0',
+      description: 'Compiles a book into Markdown, HTML, EPUB 3, DOCX and PDF.',
+      inputSchemaIds: [],
+      outputSchemaIds: ['compiled-book-v1'],
+      schemas: [
+        {
+          definition: COMPILED_BOOK_V1,
+          description: 'A compiled book: chapters, word count and the exported files.',
+        },
+      ],
+      subscribes: ['book.compile.requested'],
+      emits: ['blob.created.compiled-book-v1', 'processor.completed.book-compiler'],
+      maxConcurrency: 2,
+      maxPerUser: 1,
+      maxAttempts: 3,
+    },
+    async handle(kit) {
+      const bookId = kit.event.bookId;
+      const book = bookId ? await kit.readBook(bookId) : null;
+      if (!bookId || !book) throw new PermanentError('The book to compile no longer exists');
+      const requested = (kit.event.details?.formats as BookFormat[] | undefined) ?? BOOK_FORMATS;
+      const formats = BOOK_FORMATS.filter((f) => requested.includes(f));
+      const useOriginals = kit.event.details?.useOriginals === true;
+      const chapters = (await kit.chapters(bookId)).filter((c) => c.schemaId === 'text-input-v1');
+      if (chapters.length === 0)
+        throw new PermanentError('The book has no chapters (text-input-v1 blobs in the book)');
+      const compiled: (CompiledChapter & { source: 'original' | 'expanded'; blobId: string })[] =
+        [];
+      for (const [i, chapter] of chapters.entries()) {
+        const { text, source } = await chapterText(kit, chapter, useOriginals);
+        const number = (chapter.data as ChapterData).metadata?.chapter ?? i + 1;
+        compiled.push({ title: `Chapter ${number}`, text, source, blobId: chapter.id });
+        kit.progress({
+          message: `gathered chapter ${number}`,
+          fraction: (i + 1) / (chapters.length + formats.length),
+        });
+      }
+      const author = book.author ?? 'Anonymous';
+      const manuscript = {
+        title: book.title,
+        author,
+        description: book.description ?? `${book.title} by ${author}`,
+        language: 'en',
+        chapters: compiled.map(({ title, text }) => ({ title, text })),
+      };
+      const files = [];
+      for (const [i, format] of formats.entries()) {
+        const content = await renderBook(manuscript, format);
+        const file = await kit.storeFile(
+          `${slug(book.title)}.${EXTENSIONS[format]}`,
+          MEDIA_TYPES[format],
+          content,
+        );
+        files.push({
+          format,
+          file_id: file.id,
+          url: file.url,
+          size: file.size,
+          media_type: file.mediaType,
+        });
+        kit.progress({
+          message: `wrote ${format}`,
+          fraction: (chapters.length + i + 1) / (chapters.length + formats.length),
+        });
+      }
+      const chapterSummaries = compiled.map((c) => ({
+        title: c.title,
+        word_count: words(c.text).length,
+        source: c.source,
+        blob_id: c.blobId,
+      }));
+      await kit.derive({
+        schemaId: 'compiled-book-v1',
+        parentId: null,
+        bookId,
+        data: {
+          title: book.title,
+          author,
+          book_id: bookId,
+          chapters: chapterSummaries,
+          word_count: chapterSummaries.reduce((n, c) => n + c.word_count, 0),
+          formats: files,
+        },
+        provenance: { useOriginals, formats },
+      });
+    },
+  };
+}

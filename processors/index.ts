@@ -1,0 +1,33 @@
+/**
+ * Every processor the studio runs. Adding one: a folder with its definition and handler (see
+ * processors/kit.ts), and one line here.
+ */
+import { bookCompiler } from './book-compiler/index';
+import type { Processor } from './kit';
+import { pitchBuilder } from './pitch-builder/index';
+import { CircuitBreaker } from './text-expansion/circuit-breaker';
+import { textExpansion } from './text-expansion/index';
+import { createLlm, type Llm } from './text-expansion/llm';
+
+export interface ProcessorOptions {
+  /** An OpenAI-compatible server; without one, LLM steps fail (or, for pitches, are skipped). */
+  llm?: {
+    baseURL?: string;
+    apiKey?: string;
+    model: string;
+    timeoutMs?: number;
+    breakerThreshold?: number;
+    breakerOpenMs?: number;
+  };
+}
+
+export function createProcessors(options: ProcessorOptions): Processor[] {
+  const o = options.llm;
+  const llm: Llm | undefined = o
+    ? createLlm({
+        ...o,
+        breaker: new CircuitBreaker(o.breakerThreshold ?? 5, o.breakerOpenMs ?? 30_000),
+      })
+    : undefined;
+  return [textExpansion(llm), bookCompiler(), pitchBuilder(llm)];
+}

@@ -1,0 +1,132 @@
+/**
+ * The contract between the processor runtime and a processor. A processor is a folder under
+ * processors/ with a `definition` and a `handle` function; it imports this file and nothing of
+ * the server. The runtime registers it (and its schemas) at start-up, feeds it validated input,
+ * retries it, records its runs and makes its derived blobs exactly-once.
+ */
+
+/** A JSON Schema the processor needs registered (its `$id` is the schema id). */
+export type JsonSchemaDefinition = Record<string, unknown> & { $id: string };
+
+export interface ProcessorDefinition {
+  /** Stable id: `text-expansion`. */
+  id: string;
+  name: string;
+  /** Semantic version. A new version reprocesses inputs (the idempotency key includes it). */
+  version: string;
+  description: string;
+  /** Schemas the processor reads, writes, and registers at start-up. */
+  inputSchemaIds: string[];
+  outputSchemaIds: string[];
+  schemas?: { definition: JsonSchemaDefinition; description: string }[];
+  /** Event types it handles, exactly: `blob.created.text-input-v1`, `book.compile.requested`. */
+  subscribes: string[];
+  emits: string[];
+  /** Runs in flight per worker process. */
+  maxConcurrency: number;
+  /** Runs in flight per user per worker process. Default 2. */
+  maxPerUser?: number;
+  /** Deliveries before the event is dead-lettered and the run marked failed. Default 5. */
+  maxAttempts?: number;
+  /** JSON Schema of a user's instance config (validated when the user configures it). */
+  configSchema?: Record<string, unknown>;
+}
+
+export interface BlobView {
+  id: string;
+  userId: string;
+  schemaId: string;
+  processorId: string;
+  data: unknown;
+  version: number;
+  parentId: string | null;
+  bookId: string | null;
+  createdAt: Date;
+}
+
+export interface BookView {
+  id: string;
+  title: string;
+  author: string | null;
+  description: string | null;
+}
+
+/** What a derived blob records about how it was made. */
+export interface Provenance {
+  /** For LLM steps. */
+  model?: string;
+  promptHash?: string;
+  /** Anything else worth keeping (e.g. "assembled without an LLM"). */
+  notes?: string;
+  [key: string]: unknown;
+}
+
+export interface DeriveOptions {
+  schemaId: string;
+  data: unknown;
+  /** Defaults to the input blob. */
+  parentId?: string | null;
+  bookId?: string | null;
+  provenance?: Provenance;
+}
+
+export interface StoredFile {
+  id: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  /** Path of the download route, relative to the API's base URL. */
+  url: string;
+}
+
+export interface ProcessorKit {
+  /** The user the run belongs to. */
+  readonly userId: string;
+  /** The event that started the run. */
+  readonly event: {
+    id: string;
+    type: string;
+    blobId: string | null;
+    bookId: string | null;
+    details?: Record<string, unknown>;
+  };
+  /** Which delivery this is (1 on the first). */
+  readonly attempt: number;
+  /** The user's own blobs only. */
+  readBlob(id: string): Promise<BlobView | null>;
+  readBook(id: string): Promise<BookView | null>;
+  /** The book's top-level blobs in chapter order. */
+  chapters(bookId: string): Promise<BlobView[]>;
+  /** Blobs derived from `parentId`, oldest first. */
+  derivedOf(parentId: string): Promise<BlobView[]>;
+  /**
+   * Stores a derived blob after validating it against its schema. Exactly once per run: asked
+   * again (a redelivery, a retry) it returns the blob already stored.
+   */
+  derive(options: DeriveOptions): Promise<BlobView>;
+  /** Stores a file outside blobs (exports); the user downloads it with their token. */
+  storeFile(name: string, mediaType: string, content: Buffer): Promise<StoredFile>;
+  /** Streams progress to the user's `runUpdated` subscription (e.g. text as it is written). */
+  progress(update: { textDelta?: string; message?: string; fraction?: number }): void;
+  /** The user's instance config for this processor (validated), or {} when not configured. */
+  config(): Promise<Record<string, unknown>>;
+  /** Records the model used, shown on the run. */
+  setModel(model: string): void;
+  /** True once the user cancelled the run: stop and return. */
+  cancelled(): boolean;
+  readonly log: {
+    info(msg: string, fields?: Record<string, unknown>): void;
+    warn(msg: string, fields?: Record<string, unknown>): void;
+  };
+}
+
+/** Thrown by a handler for failures that no retry can fix (bad configuration, invalid input). */
+export class PermanentError extends Error {
+  override name = 'PermanentError';
+}
+
+export interface Processor {
+  definition: ProcessorDefinition;
+  /** Does all its work before resolving; safe to run twice; throws to retry. */
+  handle(kit: ProcessorKit, input: BlobView | null): Promise<void>;
+}

@@ -1,0 +1,123 @@
+/**
+ * What both `reyna serve` and `reyna worker` run on: database (migrated), services, the event
+ * backbone, the outbox relay, and the processor runtime. Started in that order; `stop()` undoes
+ * it in reverse, letting in-flight runs finish first.
+ */
+import type { Kysely } from 'kysely';
+import { migrateToLatest } from '../db/migrate';
+import { createProcessors } from '../processors/index';
+import type { Processor } from '../processors/kit';
+import type { Config } from './config';
+import { type Database, openDatabase } from './db/database';
+import type { EventBackbone } from './events/backbone';
+import { MemoryBackbone } from './events/memory-backbone';
+import { NatsBackbone } from './events/nats-backbone';
+import { OutboxRelay } from './events/outbox-relay';
+import { FileStore } from './files/file-store';
+import { createLogger, type Logger } from './logger';
+import { ProcessorRuntime } from './runtime/processor-runtime';
+import { RunRepository } from './runtime/run-repository';
+import { createServices, registerBuiltins, type Services } from './services';
+
+export interface Core {
+  config: Config;
+  log: Logger;
+  database: Database;
+  services: Services;
+  events: EventBackbone;
+  relay: OutboxRelay;
+  runs: RunRepository;
+  files: FileStore;
+  runtime: ProcessorRuntime;
+  /** Starts the processors named (or those `config.processors` names). */
+  startProcessors(ids?: Config['processors']): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface CoreOptions {
+  /** Use an already-open database (tests share one per file); `stop()` leaves it open. */
+  database?: Database;
+  log?: Logger;
+  /** Replace the built-in processors (tests). */
+  processors?: Processor[];
+}
+
+export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const ownsDatabase = !options.database;
+  const database = options.database ?? (await openDatabase(config));
+  const events: EventBackbone = config.natsUrl
+    ? new NatsBackbone({ url: config.natsUrl, prefix: config.deploymentId, log })
+    : new MemoryBackbone();
+  let eventsStarted = false;
+  try {
+    await migrateToLatest(database.db as unknown as Kysely<unknown>);
+    const relayRef: { current?: OutboxRelay } = {};
+    const kick = () => relayRef.current?.kick();
+    const services = createServices(database, { onWrite: kick });
+    await registerBuiltins(services);
+    await events.start();
+    eventsStarted = true;
+    const relay = new OutboxRelay(database.db, events, log);
+    relayRef.current = relay;
+    if (config.outboxRelay) relay.start();
+    const runs = new RunRepository(database.db);
+    const files = new FileStore(database.db);
+    const processors =
+      options.processors ??
+      createProcessors({
+        llm:
+          config.openaiBaseUrl || config.openaiApiKey
+            ? {
+                baseURL: config.openaiBaseUrl,
+                apiKey: config.openaiApiKey,
+                model: config.llmModel,
+                timeoutMs: config.llmTimeoutMs,
+                breakerThreshold: config.llmBreakerThreshold,
+                breakerOpenMs: config.llmBreakerOpenMs,
+              }
+            : undefined,
+      });
+    const runtime = new ProcessorRuntime(processors, {
+      services,
+      events,
+      runs,
+      files,
+      log,
+      ackWaitMs: config.ackWaitMs,
+      retryBaseMs: config.retryBaseMs,
+      onWrite: kick,
+    });
+    await runtime.register();
+    let stopped = false;
+    return {
+      config,
+      log,
+      database,
+      services,
+      events,
+      relay,
+      runs,
+      files,
+      runtime,
+      async startProcessors(ids = config.processors) {
+        if (ids === 'none') return;
+        await runtime.start(ids);
+      },
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await runtime.stop();
+        // Publish what the last runs wrote before the backbone goes.
+        if (config.outboxRelay) await relay.drain().catch(() => {});
+        await relay.stop();
+        await events.stop();
+        if (ownsDatabase) await database.close();
+      },
+    };
+  } catch (error) {
+    if (eventsStarted) await events.stop().catch(() => {});
+    if (ownsDatabase) await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, badInput, ErrorCode, notFound } from '../../errors';
+import type { StudioEvent } from '../../events/event';
+import { retryEventType } from '../../runtime/processor-runtime';
+import type { ProcessorRun, RunUpdate } from '../../runtime/run-types';
+import { builder } from '../builder';
+import { createLoaders, userOf } from '../context';
+import { BlobRef } from './blob';
+import { BookRef } from './book';
+import { ProcessorRef } from './processor';
+
+export const RunStatusEnum = builder.enumType('RunStatus', {
+  values: { QUEUED: {}, RUNNING: {}, SUCCEEDED: {}, FAILED: {}, CANCELLED: {} },
+});
+const upper = (s: string) =>
+  s.toUpperCase() as 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+export const RunRef = builder.objectRef<ProcessorRun>('ProcessorRun').implement({
+  description:
+    'One processor working on one input for you: its status, attempts, error and output.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    status: t.field({ type: RunStatusEnum, resolve: (r) => upper(r.status) }),
+    attempts: t.exposeInt('attempts'),
+    error: t.exposeString('error', { nullable: true }),
+    model: t.exposeString('model', {
+      nullable: true,
+      description: 'The LLM model, for LLM steps.',
+    }),
+    processorId: t.exposeID('processorId'),
+    processorVersion: t.exposeString('processorVersion'),
+    processor: t.field({
+      type: ProcessorRef,
+      resolve: async (r, _a, ctx) => (await ctx.loaders.processor.load(r.processorId))!,
+    }),
+    inputBlobId: t.exposeID('inputBlobId', { nullable: true }),
+    inputVersion: t.exposeInt('inputVersion', { nullable: true }),
+    input: t.field({
+      type: BlobRef,
+      nullable: true,
+      resolve: (r, _a, ctx) => (r.inputBlobId ? ctx.loaders.blob.load(r.inputBlobId) : null),
+    }),
+    outputBlobId: t.exposeID('outputBlobId', { nullable: true }),
+    output: t.field({
+      type: BlobRef,
+      nullable: true,
+      resolve: (r, _a, ctx) => (r.outputBlobId ? ctx.loaders.blob.load(r.outputBlobId) : null),
+    }),
+    book: t.field({
+      type: BookRef,
+      nullable: true,
+      resolve: (r, _a, ctx) => (r.bookId ? ctx.loaders.book.load(r.bookId) : null),
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updatedAt }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.startedAt }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.finishedAt }),
+  }),
+});
+
+builder.objectField(BlobRef, 'runs', (t) =>
+  t.field({
+    type: [RunRef],
+    description: 'Processor runs that took this blob as input, oldest first.',
+    resolve: (b, _a, ctx) => ctx.runs.byInputs(userOf(ctx), [b.id]),
+  }),
+);
+
+builder.objectField(ProcessorRef, 'runs', (t) =>
+  t.field({
+    type: [RunRef],
+    description: 'Your latest runs of this processor (up to 100), newest first.',
+    args: { status: t.arg({ type: RunStatusEnum }) },
+    resolve: (p, { status }, ctx) =>
+      ctx.runs.list(userOf(ctx), {
+        processorId: p.id,
+        status: status ? (status.toLowerCase() as never) : null,
+      }),
+  }),
+);
+
+const BookFormatEnum = builder.enumType('BookFormat', {
+  values: { MARKDOWN: {}, HTML: {}, EPUB: {}, DOCX: {}, PDF: {} },
+});
+
+builder.queryFields((t) => ({
+  run: t.field({
+    type: RunRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, { id }, ctx) => ctx.runs.get(userOf(ctx), String(id)),
+  }),
+  runs: t.field({
+    type: [RunRef],
+    description: 'Your latest runs (up to 100), newest first.',
+    args: { processorId: t.arg.id(), status: t.arg({ type: RunStatusEnum }), bookId: t.arg.id() },
+    resolve: (_r, a, ctx) =>
+      ctx.runs.list(userOf(ctx), {
+        processorId: a.processorId ? String(a.processorId) : null,
+        status: a.status ? (a.status.toLowerCase() as never) : null,
+        bookId: a.bookId ? String(a.bookId) : null,
+      }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  compileBook: t.field({
+    type: RunRef,
+    description:
+      "Compiles the book (each chapter's newest expansion, or the originals) into the formats asked for; the run's output is a compiled-book-v1 blob whose files download from /files/:id.",
+    args: {
+      bookId: t.arg.id({ required: true }),
+      formats: t.arg({ type: [BookFormatEnum], required: true }),
+      useOriginals: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: async (_r, args, ctx) => {
+      const userId = userOf(ctx);
+      const bookId = String(args.bookId);
+      if (!(await ctx.services.books.get(userId, bookId))) {
+        throw new AppError(ErrorCode.NOT_FOUND, `Book "${bookId}" was not found`, {
+          field: 'bookId',
+        });
+      }
+      if (args.formats.length === 0) throw badInput('formats', 'Ask for at least one format');
+      const compiler = await ctx.services.processors.require('book-compiler');
+      const event: StudioEvent = {
+        id: randomUUID(),
+        type: 'book.compile.requested',
+        userId,
+        blobId: null,
+        parentId: null,
+        processorId: null,
+        schemaId: null,
+        bookId,
+        time: new Date().toISOString(),
+        details: {
+          formats: [...new Set(args.formats.map((f) => f.toLowerCase()))],
+          useOriginals: args.useOriginals ?? false,
+        },
+      };
+      const run = await ctx.runs.ensure(
+        {
+          key: `book-compiler@${compiler.version}:event:${event.id}`,
+          userId,
+          processorId: 'book-compiler',
+          processorVersion: compiler.version,
+          event,
+          inputBlobId: null,
+          inputVersion: null,
+          bookId,
+        },
+        [event],
+      );
+      ctx.onWrite();
+      return run;
+    },
+  }),
+  retryRun: t.field({
+    type: RunRef,
+    description: 'Runs a FAILED or CANCELLED run again from its first step.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, { id }, ctx) => {
+      const userId = userOf(ctx);
+      const current = await ctx.runs.get(userId, String(id));
+      if (!current) throw notFound('Run', String(id));
+      const event: StudioEvent = {
+        id: randomUUID(),
+        type: retryEventType(current.processorId),
+        userId,
+        blobId: current.inputBlobId,
+        parentId: null,
+        processorId: current.processorId,
+        schemaId: null,
+        bookId: current.bookId,
+        time: new Date().toISOString(),
+        details: { runId: current.id },
+      };
+      const run = await ctx.runs.retry(userId, current.id, event);
+      if (!run) {
+        throw new AppError(
+          ErrorCode.BAD_USER_INPUT,
+          `Run "${current.id}" is ${current.status.toUpperCase()}: only FAILED or CANCELLED runs can be retried`,
+          { field: 'id' },
+        );
+      }
+      ctx.onWrite();
+      return run;
+    },
+  }),
+  cancelRun: t.field({
+    type: RunRef,
+    description: 'Cancels a QUEUED or RUNNING run; a running step stops at its next checkpoint.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, { id }, ctx) => {
+      const userId = userOf(ctx);
+      const current = await ctx.runs.get(userId, String(id));
+      if (!current) throw notFound('Run', String(id));
+      const run = await ctx.runs.cancel(userId, current.id);
+      if (!run) {
+        throw new AppError(
+          ErrorCode.BAD_USER_INPUT,
+          `Run "${current.id}" is ${current.status.toUpperCase()}: only QUEUED or RUNNING runs can be cancelled`,
+          { field: 'id' },
+        );
+      }
+      return run;
+    },
+  }),
+}));
+
+interface RunUpdatePayload {
+  update: RunUpdate;
+}
+
+const RunUpdateRef = builder.objectRef<RunUpdatePayload>('RunUpdate').implement({
+  description:
+    'A run changed status, or reported progress (`textDelta` carries LLM text as it streams).',
+  fields: (t) => ({
+    runId: t.id({ resolve: (p) => p.update.runId }),
+    processorId: t.id({ resolve: (p) => p.update.processorId }),
+    status: t.field({ type: RunStatusEnum, resolve: (p) => upper(p.update.status) }),
+    attempts: t.int({ resolve: (p) => p.update.attempts }),
+    error: t.string({ nullable: true, resolve: (p) => p.update.error }),
+    inputBlobId: t.id({ nullable: true, resolve: (p) => p.update.inputBlobId }),
+    outputBlobId: t.id({ nullable: true, resolve: (p) => p.update.outputBlobId }),
+    textDelta: t.string({ nullable: true, resolve: (p) => p.update.textDelta ?? null }),
+    message: t.string({ nullable: true, resolve: (p) => p.update.message ?? null }),
+    fraction: t.float({ nullable: true, resolve: (p) => p.update.fraction ?? null }),
+    run: t.field({
+      type: RunRef,
+      nullable: true,
+      description:
+        'The run as stored now (one query per update: ask for it on status changes only).',
+      resolve: (p, _a, ctx) => ctx.runs.get(userOf(ctx), p.update.runId),
+    }),
+  }),
+});
+
+builder.subscriptionField('runUpdated', (t) =>
+  t.field({
+    type: RunUpdateRef,
+    description:
+      'Your runs as they progress: status changes, and the text of LLM steps as it streams.',
+    args: { runId: t.arg.id(), inputBlobId: t.arg.id(), processorId: t.arg.id() },
+    subscribe: async (_r, args, ctx) => {
+      const userId = userOf(ctx);
+      const want = {
+        runId: args.runId ? String(args.runId) : null,
+        inputBlobId: args.inputBlobId ? String(args.inputBlobId) : null,
+        processorId: args.processorId ? String(args.processorId) : null,
+      };
+      const live = await ctx.events.subscribeLive(userId, ctx.subscriptionBuffer);
+      const source = live[Symbol.asyncIterator]();
+      return {
+        [Symbol.asyncIterator]: () => ({
+          async next(): Promise<IteratorResult<RunUpdate>> {
+            for (;;) {
+              const r = await source.next();
+              if (r.done) return { value: undefined, done: true };
+              const u = r.value as RunUpdate & { kind?: string };
+              if (u.kind !== 'run') continue;
+              if (want.runId && u.runId !== want.runId) continue;
+              if (want.inputBlobId && u.inputBlobId !== want.inputBlobId) continue;
+              if (want.processorId && u.processorId !== want.processorId) continue;
+              return { value: u, done: false };
+            }
+          },
+          async return() {
+            await live.close();
+            return { value: undefined, done: true };
+          },
+        }),
+      };
+    },
+    resolve: (update: RunUpdate, _a, ctx) => {
+      ctx.loaders = createLoaders(ctx.services, ctx.principal?.userId ?? null);
+      return { update };
+    },
+  }),
+);

@@ -1,0 +1,362 @@
+/**
+ * Runs processors: registers them and their schemas, consumes the events they subscribe to as
+ * durable work queues, and for each event keeps one run record, calls the processor with its
+ * kit, retries with backoff, dead-letters after the last attempt, and streams progress.
+ *
+ * Exactly-once effects: a run is keyed by processor, processor version, input blob and input
+ * version (or the event, for runs without an input blob); the blobs it derives are keyed by the
+ * run key, so a redelivered or retried event never stores a second derived blob.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type BlobView,
+  PermanentError,
+  type Processor,
+  type ProcessorKit,
+} from '../../processors/kit';
+import type { Blob } from '../blobs/blob-types';
+import { AppError } from '../errors';
+import type { EventBackbone, WorkConsumer, WorkItem, WorkOutcome } from '../events/backbone';
+import { Semaphore } from '../events/bounded-channel';
+import type { StudioEvent } from '../events/event';
+import type { FileStore } from '../files/file-store';
+import type { Logger } from '../logger';
+import type { Services } from '../services';
+import type { RunRepository } from './run-repository';
+import type { ProcessorRun, RunUpdate } from './run-types';
+
+export interface RuntimeOptions {
+  services: Services;
+  events: EventBackbone;
+  runs: RunRepository;
+  files: FileStore;
+  log: Logger;
+  /** Without a heartbeat for this long, a delivery goes to another worker. Default 30 s. */
+  ackWaitMs?: number;
+  /** First retry delay; doubles per attempt, capped at 5 minutes, with jitter. Default 1 s. */
+  retryBaseMs?: number;
+  /** Called after the runtime writes to the outbox (wakes the relay). */
+  onWrite?: () => void;
+}
+
+export const retryEventType = (processorId: string) => `processor.retry.${processorId}`;
+
+const view = (b: Blob): BlobView => ({
+  id: b.id,
+  userId: b.userId,
+  schemaId: b.schemaId,
+  processorId: b.processorId,
+  data: b.data,
+  version: b.version,
+  parentId: b.parentId,
+  bookId: b.bookId,
+  createdAt: b.createdAt,
+});
+
+export class ProcessorRuntime {
+  private readonly consumers: WorkConsumer[] = [];
+  private readonly perUser = new Map<string, Semaphore>();
+  private readonly ackWaitMs: number;
+  private readonly retryBaseMs: number;
+
+  constructor(
+    private readonly processors: Processor[],
+    private readonly options: RuntimeOptions,
+  ) {
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.retryBaseMs = options.retryBaseMs ?? 1000;
+  }
+
+  /** Registers every processor and the schemas it brings. Idempotent. */
+  async register(): Promise<void> {
+    const { services } = this.options;
+    for (const { definition: d } of this.processors) {
+      for (const schema of d.schemas ?? []) {
+        await services.schemas.ensureBuiltin(schema.definition, {
+          ownerProcessorId: d.id,
+          description: schema.description,
+        });
+      }
+      await services.processors.register(
+        null,
+        {
+          id: d.id,
+          name: d.name,
+          version: d.version,
+          description: d.description,
+          inputSchemaIds: d.inputSchemaIds,
+          outputSchemaIds: d.outputSchemaIds,
+          subscribes: d.subscribes,
+          emits: d.emits,
+          maxConcurrency: d.maxConcurrency,
+          configSchema: d.configSchema ?? null,
+        },
+        true,
+      );
+    }
+  }
+
+  /** Starts consuming for the processors named (all when `ids` is 'all'). */
+  async start(ids: readonly string[] | 'all' = 'all'): Promise<void> {
+    for (const processor of this.processors) {
+      const d = processor.definition;
+      if (ids !== 'all' && !ids.includes(d.id)) continue;
+      for (const type of [...d.subscribes, retryEventType(d.id)]) {
+        this.consumers.push(
+          await this.options.events.consume(
+            {
+              group: d.id,
+              type,
+              maxDeliveries: (d.maxAttempts ?? 5) + 1,
+              concurrency: d.maxConcurrency,
+              ackWaitMs: this.ackWaitMs,
+            },
+            (item) => this.handle(processor, item),
+          ),
+        );
+      }
+      this.options.log.info('processor started', {
+        processor: d.id,
+        version: d.version,
+        subscribes: d.subscribes,
+      });
+    }
+  }
+
+  /** Stops taking work and lets the runs in flight finish. */
+  async stop(): Promise<void> {
+    await Promise.all(this.consumers.splice(0).map((c) => c.stop()));
+  }
+
+  private backoff(delivery: number): number {
+    const base = Math.min(this.retryBaseMs * 2 ** (delivery - 1), 300_000);
+    return Math.round(base * (0.8 + Math.random() * 0.4));
+  }
+
+  private live(run: ProcessorRun, extra: Partial<RunUpdate> = {}): void {
+    const update: RunUpdate = {
+      runId: run.id,
+      processorId: run.processorId,
+      status: run.status,
+      inputBlobId: run.inputBlobId,
+      outputBlobId: run.outputBlobId,
+      attempts: run.attempts,
+      error: run.error,
+      ...extra,
+    };
+    this.options.events.publishLive(run.userId, { kind: 'run', ...update });
+  }
+
+  private async handle(processor: Processor, item: WorkItem): Promise<WorkOutcome> {
+    const { services, runs, log } = this.options;
+    const d = processor.definition;
+    const maxAttempts = d.maxAttempts ?? 5;
+    let event = item.event;
+    let run: ProcessorRun | null = null;
+
+    if (event.type === retryEventType(d.id)) {
+      const runId = event.details?.runId;
+      run = typeof runId === 'string' ? await runs.get(event.userId, runId) : null;
+      if (!run || run.status !== 'queued') return { kind: 'done' };
+      event = run.event as StudioEvent;
+    }
+
+    const input = event.blobId ? await services.blobs.get(event.userId, event.blobId) : null;
+    if (event.blobId && !input) {
+      // Deleted (or never visible) since the event: nothing to do.
+      if (run) await runs.fail(run.id, 'The input blob no longer exists');
+      return { kind: 'done' };
+    }
+    if (input && !d.inputSchemaIds.includes(input.schemaId)) return { kind: 'done' };
+
+    if (!run) {
+      run = await runs.ensure({
+        key: input
+          ? `${d.id}@${d.version}:${input.id}@${input.version}`
+          : `${d.id}@${d.version}:event:${event.id}`,
+        userId: event.userId,
+        processorId: d.id,
+        processorVersion: d.version,
+        event,
+        inputBlobId: input?.id ?? null,
+        inputVersion: input?.version ?? null,
+        bookId: event.bookId,
+      });
+    }
+    if (run.status === 'succeeded' || run.status === 'cancelled' || run.status === 'failed')
+      return { kind: 'done' };
+    if (item.delivery > maxAttempts) {
+      const failed = await runs.fail(
+        run.id,
+        `Gave up after ${maxAttempts} attempts (the last one did not finish)`,
+      );
+      if (failed) this.live(failed);
+      return { kind: 'dead', reason: 'attempts exhausted' };
+    }
+
+    const slotKey = `${d.id}:${event.userId}`;
+    let userSlots = this.perUser.get(slotKey);
+    if (!userSlots) {
+      userSlots = new Semaphore(d.maxPerUser ?? 2);
+      this.perUser.set(slotKey, userSlots);
+    }
+    const release = await userSlots.acquire();
+    const started = await runs.start(run.id);
+    if (!started) {
+      release();
+      return { kind: 'done' };
+    }
+    run = started;
+    this.live(run);
+
+    let cancelled = false;
+    const beat = setInterval(
+      () => {
+        item.heartbeat();
+        void runs.status(run!.id).then((s) => {
+          if (s === 'cancelled') cancelled = true;
+        });
+      },
+      Math.max(100, Math.min(this.ackWaitMs / 3, 1000)),
+    );
+    const kit = this.kit(processor, run, event, item, () => cancelled);
+    try {
+      await processor.handle(kit, input ? view(input) : null);
+      if (cancelled || (await runs.status(run.id)) === 'cancelled') return { kind: 'done' };
+      const completed: StudioEvent = {
+        id: randomUUID(),
+        type: `processor.completed.${d.id}`,
+        userId: run.userId,
+        blobId: run.inputBlobId,
+        parentId: null,
+        processorId: d.id,
+        schemaId: null,
+        bookId: run.bookId,
+        time: new Date().toISOString(),
+        details: { runId: run.id },
+      };
+      const done = await runs.succeed(run.id, completed);
+      this.options.onWrite?.();
+      if (done) this.live(done);
+      return { kind: 'done' };
+    } catch (error) {
+      if (cancelled || (await runs.status(run.id)) === 'cancelled') return { kind: 'done' };
+      const message = error instanceof Error ? error.message : String(error);
+      const permanent = error instanceof PermanentError;
+      if (permanent || item.delivery >= maxAttempts) {
+        const failed = await runs.fail(run.id, message);
+        if (failed) this.live(failed);
+        log.warn('run failed', {
+          processor: d.id,
+          run: run.id,
+          attempts: item.delivery,
+          error: message,
+        });
+        return { kind: 'dead', reason: message };
+      }
+      const queued = await runs.requeue(run.id, message);
+      if (queued) this.live(queued);
+      return { kind: 'retry', delayMs: this.backoff(item.delivery) };
+    } finally {
+      clearInterval(beat);
+      release();
+    }
+  }
+
+  private kit(
+    processor: Processor,
+    run: ProcessorRun,
+    event: StudioEvent,
+    item: WorkItem,
+    isCancelled: () => boolean,
+  ): ProcessorKit {
+    const { services, runs, files, events, log } = this.options;
+    const d = processor.definition;
+    const userId = run.userId;
+    let outputs = 0;
+    return {
+      userId,
+      event: {
+        id: event.id,
+        type: event.type,
+        blobId: event.blobId,
+        bookId: event.bookId,
+        details: event.details,
+      },
+      attempt: item.delivery,
+      log: {
+        info: (msg, fields) => log.info(msg, { processor: d.id, run: run.id, ...fields }),
+        warn: (msg, fields) => log.warn(msg, { processor: d.id, run: run.id, ...fields }),
+      },
+      readBlob: async (id) => {
+        const b = await services.blobs.get(userId, id);
+        return b ? view(b) : null;
+      },
+      readBook: async (id) => {
+        const b = await services.books.get(userId, id);
+        return b
+          ? { id: b.id, title: b.title, author: b.author, description: b.description }
+          : null;
+      },
+      chapters: async (bookId) => (await services.blobs.chaptersOf(userId, bookId)).map(view),
+      derivedOf: async (parentId) => (await services.blobs.derivedOf(userId, [parentId])).map(view),
+      derive: async (options) => {
+        const index = outputs++;
+        const parentId = options.parentId === undefined ? run.inputBlobId : options.parentId;
+        try {
+          const { blob } = await services.blobs.derive(userId, d.id, `${run.key}#${index}`, {
+            schemaId: options.schemaId,
+            data: options.data,
+            parentId,
+            bookId: options.bookId === undefined ? (run.bookId ?? null) : options.bookId,
+            provenance: {
+              processorId: d.id,
+              processorVersion: d.version,
+              runId: run.id,
+              inputBlobId: run.inputBlobId,
+              inputVersion: run.inputVersion,
+              inputSchemaId: event.schemaId,
+              outputSchemaId: options.schemaId,
+              ...options.provenance,
+            },
+          });
+          if (index === 0) await runs.setOutput(run.id, blob.id);
+          return view(blob);
+        } catch (error) {
+          // Output that breaks its schema is retried (an LLM may do better), never stored.
+          if (error instanceof AppError)
+            throw new Error(`${error.message}: ${JSON.stringify(error.details.issues ?? [])}`);
+          throw error;
+        }
+      },
+      storeFile: async (name, mediaType, content) => {
+        const f = await files.store(userId, name, mediaType, content);
+        return {
+          id: f.id,
+          name: f.name,
+          mediaType: f.mediaType,
+          size: f.size,
+          url: `/files/${f.id}`,
+        };
+      },
+      progress: (update) => {
+        events.publishLive(userId, {
+          kind: 'run',
+          runId: run.id,
+          processorId: d.id,
+          status: 'running',
+          inputBlobId: run.inputBlobId,
+          outputBlobId: null,
+          attempts: run.attempts,
+          error: null,
+          ...update,
+        } satisfies RunUpdate & { kind: string });
+      },
+      config: async () => (await services.processors.instanceOf(userId, d.id))?.config ?? {},
+      setModel: (model) => {
+        void runs.setModel(run.id, model);
+      },
+      cancelled: isCancelled,
+    };
+  }
+}

@@ -1,0 +1,228 @@
+/** All SQL for processor runs. */
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { DB, ProcessorRunsTable } from '../db/types';
+import type { StudioEvent } from '../events/event';
+import { enqueue } from '../events/outbox';
+import { isUuid } from '../ids';
+import type { ProcessorRun, RunStatus } from './run-types';
+
+const toRun = (r: Selectable<ProcessorRunsTable>): ProcessorRun => ({
+  id: r.id,
+  key: r.key,
+  userId: r.user_id,
+  processorId: r.processor_id,
+  processorVersion: r.processor_version,
+  event: r.event,
+  inputBlobId: r.input_blob_id,
+  inputVersion: r.input_version,
+  bookId: r.book_id,
+  outputBlobId: r.output_blob_id,
+  status: r.status as RunStatus,
+  attempts: r.attempts,
+  error: r.error,
+  model: r.model,
+  progress: r.progress,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+});
+
+export interface NewRun {
+  key: string;
+  userId: string;
+  processorId: string;
+  processorVersion: string;
+  event: StudioEvent;
+  inputBlobId: string | null;
+  inputVersion: number | null;
+  bookId: string | null;
+}
+
+export class RunRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** The run for `key`, created queued when new. */
+  async ensure(run: NewRun, events: StudioEvent[] = []): Promise<ProcessorRun> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('processor_runs')
+        .values({
+          key: run.key,
+          user_id: run.userId,
+          processor_id: run.processorId,
+          processor_version: run.processorVersion,
+          event: JSON.stringify(run.event),
+          input_blob_id: run.inputBlobId,
+          input_version: run.inputVersion,
+          book_id: run.bookId,
+        })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      for (const e of events) await enqueue(trx, e);
+      return toRun(
+        await trx
+          .selectFrom('processor_runs')
+          .selectAll()
+          .where('key', '=', run.key)
+          .executeTakeFirstOrThrow(),
+      );
+    });
+  }
+
+  async get(userId: string, id: string): Promise<ProcessorRun | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.db
+      .selectFrom('processor_runs')
+      .selectAll()
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row ? toRun(row) : null;
+  }
+
+  async status(id: string): Promise<RunStatus | null> {
+    const row = await this.db
+      .selectFrom('processor_runs')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return (row?.status as RunStatus | undefined) ?? null;
+  }
+
+  async byInputs(userId: string, blobIds: readonly string[]): Promise<ProcessorRun[]> {
+    const ids = blobIds.filter(isUuid);
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('processor_runs')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('input_blob_id', 'in', ids)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toRun);
+  }
+
+  async list(
+    userId: string,
+    filter: { processorId?: string | null; status?: RunStatus | null; bookId?: string | null },
+    limit = 100,
+  ) {
+    let q = this.db.selectFrom('processor_runs').selectAll().where('user_id', '=', userId);
+    if (filter.processorId) q = q.where('processor_id', '=', filter.processorId);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.bookId)
+      q = isUuid(filter.bookId)
+        ? q.where('book_id', '=', filter.bookId)
+        : q.where(sql<boolean>`false`);
+    return (await q.orderBy('created_at', 'desc').limit(limit).execute()).map(toRun);
+  }
+
+  /** Moves a queued (or crashed running) run to running and counts the attempt. */
+  async start(id: string): Promise<ProcessorRun | null> {
+    const row = await this.db
+      .updateTable('processor_runs')
+      .set({
+        status: 'running',
+        attempts: sql`attempts + 1`,
+        started_at: sql`coalesce(started_at, now())`,
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toRun(row) : null;
+  }
+
+  async setOutput(id: string, blobId: string): Promise<void> {
+    await this.db
+      .updateTable('processor_runs')
+      .set({ output_blob_id: blobId, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setModel(id: string, model: string): Promise<void> {
+    await this.db
+      .updateTable('processor_runs')
+      .set({ model, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Marks a running run succeeded and queues `processor.completed.<id>` with it. */
+  async succeed(id: string, completed: StudioEvent): Promise<ProcessorRun | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('processor_runs')
+        .set({ status: 'succeeded', error: null, finished_at: new Date(), updated_at: new Date() })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await enqueue(trx, completed);
+      return row ? toRun(row) : null;
+    });
+  }
+
+  /** Back to queued with the error of the failed attempt (a retry follows). */
+  async requeue(id: string, error: string): Promise<ProcessorRun | null> {
+    const row = await this.db
+      .updateTable('processor_runs')
+      .set({ status: 'queued', error, updated_at: new Date() })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toRun(row) : null;
+  }
+
+  async fail(id: string, error: string): Promise<ProcessorRun | null> {
+    const row = await this.db
+      .updateTable('processor_runs')
+      .set({ status: 'failed', error, finished_at: new Date(), updated_at: new Date() })
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toRun(row) : null;
+  }
+
+  /** Cancels a queued or running run of the user's. */
+  async cancel(userId: string, id: string): Promise<ProcessorRun | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.db
+      .updateTable('processor_runs')
+      .set({ status: 'cancelled', finished_at: new Date(), updated_at: new Date() })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('status', 'in', ['queued', 'running'])
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toRun(row) : null;
+  }
+
+  /** Puts a failed or cancelled run back in the queue, with the retry event in the same commit. */
+  async retry(userId: string, id: string, retryEvent: StudioEvent): Promise<ProcessorRun | null> {
+    if (!isUuid(id)) return null;
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('processor_runs')
+        .set({
+          status: 'queued',
+          attempts: 0,
+          error: null,
+          finished_at: null,
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('status', 'in', ['failed', 'cancelled'])
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await enqueue(trx, retryEvent);
+      return row ? toRun(row) : null;
+    });
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * The design document's flow to the end: chapters written, expanded by the LLM, compiled into a
+ * book whose EPUB passes epubcheck; and the pitch builder with and without an LLM.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeLlm, startFakeLlm } from './support/fake-llm';
+import { type Harness, startHarness, stopHarness } from './support/harness';
+import { eventually } from './support/realtime';
+
+const EPUBCHECK = '/usr/share/java/epubcheck.jar';
+let llm: FakeLlm;
+let h: Harness;
+
+beforeAll(async () => {
+  llm = await startFakeLlm();
+  h = await startHarness({
+    OPENAI_BASE_URL: llm.url,
+    REYNA_LLM_MODEL: 'fake-model',
+    REYNA_PROCESSORS: 'all',
+    REYNA_RETRY_BASE_MS: '20',
+  });
+});
+afterAll(async () => {
+  await stopHarness(h);
+  await llm.close();
+});
+
+async function download(token: string | null, url: string) {
+  const res = await h.app.yoga.fetch(`http://studio.test${url}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    body: Buffer.from(await res.arrayBuffer()),
+  };
+}
+
+async function waitRun(token: string, runId: string) {
+  let run: any;
+  await eventually(async () => {
+    run = (
+      await h.gql(
+        'query($id: ID!) { run(id: $id) { status error output { schemaId data } } }',
+        { id: runId },
+        token,
+      )
+    ).data!.run;
+    return ['SUCCEEDED', 'FAILED'].includes(run.status);
+  }, 30_000);
+  return run;
+}
+
+describe('book compiler', () => {
+  it('compiles the chapters, in order and expanded, into files that download with the token; the EPUB passes epubcheck', async () => {
+    const user = h.user();
+    const token = await h.token(user);
+    const book = (
+      await h.gql(
+        'mutation { createBook(input: { title: "The Long Voyage", author: "A. Writer", description: "A sea story." }) { id } }',
+        {},
+        token,
+      )
+    ).data!.createBook.id;
+    const chapters = [
+      { chapter: 2, content: 'The storm came in the night and tore the sails.' },
+      { chapter: 1, content: 'The ship sailed at dawn while the harbour slept.' },
+    ];
+    const ids: string[] = [];
+    for (const c of chapters) {
+      const r = await h.gql(
+        'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+        {
+          input: {
+            schemaId: 'text-input-v1',
+            bookId: book,
+            data: { content: c.content, metadata: { chapter: c.chapter } },
+          },
+        },
+        token,
+      );
+      ids.push(r.data!.createBlob.id);
+    }
+    // Wait for both expansions.
+    await eventually(async () => {
+      const r = await h.gql(
+        'query($b: ID!) { blobs(filter: { bookId: $b, schemaId: "expanded-text-v1" }) { edges { node { id } } } }',
+        { b: book },
+        token,
+      );
+      return r.data!.blobs.edges.length === 2;
+    }, 30_000);
+
+    const compile = await h.gql(
+      'mutation($b: ID!) { compileBook(bookId: $b, formats: [EPUB, MARKDOWN, HTML, DOCX, PDF]) { id status } }',
+      { b: book },
+      token,
+    );
+    expect(compile.errors).toBeUndefined();
+    const run = await waitRun(token, compile.data!.compileBook.id);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output.schemaId).toBe('compiled-book-v1');
+    const out = run.output.data;
+    expect(out).toMatchObject({ title: 'The Long Voyage', author: 'A. Writer' });
+    expect(out.chapters.map((c: any) => [c.title, c.source])).toEqual([
+      ['Chapter 1', 'expanded'],
+      ['Chapter 2', 'expanded'],
+    ]);
+    expect(out.formats.map((f: any) => f.format).sort()).toEqual([
+      'docx',
+      'epub',
+      'html',
+      'markdown',
+      'pdf',
+    ]);
+
+    const files = Object.fromEntries(out.formats.map((f: any) => [f.format, f]));
+    const md = await download(token, files.markdown.url);
+    expect(md.status).toBe(200);
+    const mdText = md.body.toString();
+    expect(mdText.indexOf('Chapter 1')).toBeLessThan(mdText.indexOf('Chapter 2'));
+    expect(mdText).toContain(llm.behaviour.reply(chapters[1]!.content));
+    expect(md.body.length).toBe(files.markdown.size);
+    expect((await download(token, files.pdf.url)).body.subarray(0, 4).toString()).toBe('%PDF');
+    expect(await download(await h.token(h.user()), files.epub.url)).toMatchObject({ status: 404 });
+    expect((await download(null, files.epub.url)).status).toBe(401);
+
+    const epub = await download(token, files.epub.url);
+    expect(epub.type).toBe('application/epub+zip');
+    if (!existsSync(EPUBCHECK))
+      throw new Error(
+        'epubcheck is missing: apt-get install epubcheck (the CI script installs it)',
+      );
+    const dir = await mkdtemp(join(tmpdir(), 'reyna-epub-'));
+    try {
+      const file = join(dir, 'book.epub');
+      await writeFile(file, epub.body);
+      const { stdout, stderr } = await promisify(execFile)('java', ['-jar', EPUBCHECK, file]);
+      expect(`${stdout}${stderr}`).toMatch(/No errors or warnings detected|0 fatals \/ 0 errors/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('uses the originals when asked, and refuses bad requests', async () => {
+    const token = await h.token(h.user());
+    const book = (
+      await h.gql('mutation { createBook(input: { title: "Plain" }) { id } }', {}, token)
+    ).data!.createBook.id;
+    await h.gql(
+      'mutation($b: ID!) { createBlob(input: { schemaId: "text-input-v1", bookId: $b, data: { content: "Only the original words here." } }) { id } }',
+      { b: book },
+      token,
+    );
+    const compile = await h.gql(
+      'mutation($b: ID!) { compileBook(bookId: $b, formats: [MARKDOWN], useOriginals: true) { id } }',
+      { b: book },
+      token,
+    );
+    const run = await waitRun(token, compile.data!.compileBook.id);
+    expect(run.output.data.chapters[0].source).toBe('original');
+    const md = await download(token, run.output.data.formats[0].url);
+    expect(md.body.toString()).toContain('Only the original words here.');
+
+    const other = await h.token(h.user());
+    const foreign = await h.gql(
+      'mutation($b: ID!) { compileBook(bookId: $b, formats: [EPUB]) { id } }',
+      { b: book },
+      other,
+    );
+    expect(foreign.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'bookId' });
+    const none = await h.gql(
+      'mutation($b: ID!) { compileBook(bookId: $b, formats: []) { id } }',
+      { b: book },
+      token,
+    );
+    expect(none.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'formats' });
+    const bad = await h.gql(
+      'mutation($b: ID!) { compileBook(bookId: $b, formats: [RTF]) { id } }',
+      { b: book },
+      token,
+    );
+    expect(bad.errors![0]!.extensions.code).toBeDefined();
+  }, 60_000);
+});
+
+describe('pitch builder', () => {
+  const sections = {
+    title: 'The Long Voyage',
+    logline: 'A young navigator must bring a broken ship home before winter.',
+    synopsis: 'Storms, mutiny and a map that lies.',
+    characters: [{ name: 'Mara', description: 'The navigator.' }],
+    comparable_titles: [{ title: 'Master and Commander', author: "Patrick O'Brian", year: 1969 }],
+  };
+
+  async function pitch(harness: Harness, token: string) {
+    const r = await harness.gql(
+      'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+      { input: { schemaId: 'pitch-sections-v1', data: sections } },
+      token,
+    );
+    expect(r.errors).toBeUndefined();
+    const id = r.data!.createBlob.id;
+    let derived: any[] = [];
+    await eventually(async () => {
+      derived = (
+        await harness.gql(
+          'query($id: ID!) { blob(id: $id) { derived { schemaId data provenance } } }',
+          { id },
+          token,
+        )
+      ).data!.blob.derived;
+      return derived.length === 1;
+    }, 30_000);
+    return derived[0];
+  }
+
+  it('polishes each section with the LLM and exports Markdown, DOCX and PDF', async () => {
+    const token = await h.token(h.user());
+    const doc = await pitch(h, token);
+    expect(doc.schemaId).toBe('pitch-document-v1');
+    expect(doc.data.polished).toBe(true);
+    expect(doc.provenance).toMatchObject({ model: 'fake-model', processorId: 'pitch-builder' });
+    expect(doc.data.exports.map((e: any) => e.format).sort()).toEqual(['docx', 'markdown', 'pdf']);
+    const md = await download(
+      token,
+      doc.data.exports.find((e: any) => e.format === 'markdown').url,
+    );
+    expect(md.body.toString()).toContain('The Long Voyage');
+  }, 60_000);
+
+  it('assembles the sections as written without an LLM, and says so', async () => {
+    const bare = await startHarness({ REYNA_PROCESSORS: 'all' });
+    try {
+      const token = await bare.token(bare.user());
+      const doc = await pitch(bare, token);
+      expect(doc.data.polished).toBe(false);
+      expect(doc.provenance.notes).toMatch(/no LLM/);
+      expect(JSON.stringify(doc.data.sections)).toContain(
+        'A young navigator must bring a broken ship home before winter.',
+      );
+    } finally {
+      await stopHarness(bare);
+    }
+  }, 60_000);
+});

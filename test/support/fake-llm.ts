@@ -1,0 +1,154 @@
+/**
+ * A small OpenAI-compatible server for tests: POST /v1/chat/completions, streaming (SSE) and not,
+ * with delays, HTTP errors and cut streams on demand. It speaks the real protocol, so the real
+ * `openai` client is what talks to it.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeLlmBehaviour {
+  /** The answer to a prompt; default: the user's text four times over. */
+  reply: (user: string) => string;
+  /** Before the first token. */
+  firstTokenDelayMs: number;
+  /** Between chunks. */
+  chunkDelayMs: number;
+  /** The next N requests fail with this status. */
+  fail: { status: number; times: number } | null;
+  /** The next N streams are cut after two chunks. */
+  cutStreams: number;
+}
+
+export interface FakeLlm {
+  /** Base URL for OPENAI_BASE_URL (ends in /v1). */
+  url: string;
+  behaviour: FakeLlmBehaviour;
+  requests: { model: string; stream: boolean; user: string; at: number }[];
+  /** Requests being answered right now, and the most at once. */
+  inFlight: number;
+  maxInFlight: number;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const defaults = (): FakeLlmBehaviour => ({
+  reply: (user) =>
+    Array.from({ length: 4 }, (_, i) => `${i === 0 ? '' : 'And again, '}${user}`).join(' '),
+  firstTokenDelayMs: 0,
+  chunkDelayMs: 0,
+  fail: null,
+  cutStreams: 0,
+});
+
+const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+
+async function body(req: IncomingMessage): Promise<any> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString() || '{}');
+}
+
+export async function startFakeLlm(): Promise<FakeLlm> {
+  const fake: FakeLlm = {
+    url: '',
+    behaviour: defaults(),
+    requests: [],
+    inFlight: 0,
+    maxInFlight: 0,
+    reset() {
+      fake.behaviour = defaults();
+      fake.requests = [];
+      fake.maxInFlight = 0;
+    },
+    close: async () => {},
+  };
+  const server: Server = createServer(async (req, res) => {
+    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
+      res.writeHead(404).end();
+      return;
+    }
+    const request = await body(req);
+    const user = (request.messages ?? [])
+      .filter((m: any) => m.role === 'user')
+      .map((m: any) => m.content)
+      .join('\n');
+    fake.requests.push({
+      model: request.model,
+      stream: Boolean(request.stream),
+      user,
+      at: Date.now(),
+    });
+    const b = fake.behaviour;
+    if (b.fail && b.fail.times > 0) {
+      b.fail.times--;
+      res.writeHead(b.fail.status, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: { message: `fake failure ${b.fail.status}`, type: 'server_error' },
+        }),
+      );
+      return;
+    }
+    fake.inFlight++;
+    fake.maxInFlight = Math.max(fake.maxInFlight, fake.inFlight);
+    try {
+      const text = b.reply(user);
+      const id = `chatcmpl-${fake.requests.length}`;
+      const created = Math.floor(Date.now() / 1000);
+      await sleep(b.firstTokenDelayMs);
+      if (!request.stream) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id,
+            object: 'chat.completion',
+            created,
+            model: request.model,
+            choices: [
+              { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' },
+            ],
+            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+          }),
+        );
+        return;
+      }
+      let gone = false;
+      res.on('close', () => {
+        gone = true;
+      });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
+      const chunk = (delta: object, finish: string | null) =>
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      res.write(chunk({ role: 'assistant', content: '' }, null));
+      const pieces = text.match(/\S+\s*/g) ?? [text];
+      const cut = b.cutStreams > 0;
+      if (cut) b.cutStreams--;
+      for (const [i, piece] of pieces.entries()) {
+        // The client went away (an aborted request): stop writing, as a real server does.
+        if (gone) return;
+        if (cut && i === 2) {
+          res.socket?.destroy();
+          return;
+        }
+        res.write(chunk({ content: piece }, null));
+        await sleep(b.chunkDelayMs);
+      }
+      res.write(chunk({}, 'stop'));
+      res.end('data: [DONE]\n\n');
+    } finally {
+      fake.inFlight--;
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  fake.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return fake;
+}

@@ -1,0 +1,325 @@
+/**
+ * The processor runtime and text expansion, end to end: the real `openai` client against a
+ * small OpenAI-compatible server, the real backbone (NATS on the PostgreSQL project), real
+ * WebSocket subscriptions.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client } from 'graphql-ws';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CircuitBreaker, CircuitOpenError } from '../processors/text-expansion/circuit-breaker';
+import { expansionRatio } from '../processors/text-expansion/metrics';
+import { type FakeLlm, startFakeLlm } from './support/fake-llm';
+import { type Harness, startHarness, stopHarness } from './support/harness';
+import { eventually, subscribeWs, wsClient } from './support/realtime';
+
+let llm: FakeLlm;
+let h: Harness;
+let url: string;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  llm = await startFakeLlm();
+  h = await startHarness({
+    OPENAI_BASE_URL: llm.url,
+    OPENAI_API_KEY: 'test-key',
+    REYNA_LLM_MODEL: 'fake-model',
+    REYNA_PROCESSORS: 'all',
+    REYNA_RETRY_BASE_MS: '20',
+    REYNA_ACK_WAIT_MS: '3000',
+    REYNA_LLM_BREAKER_OPEN_MS: '200',
+  });
+  url = await h.app.listen();
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.dispose()));
+  await stopHarness(h);
+  await llm.close();
+});
+beforeEach(() => llm.reset());
+
+const PASSAGE = 'The ship sailed at dawn while the harbour slept.';
+const CREATE = 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }';
+
+async function write(token: string, content = PASSAGE, extra: Record<string, unknown> = {}) {
+  const r = await h.gql(
+    CREATE,
+    { input: { schemaId: 'text-input-v1', data: { content }, ...extra } },
+    token,
+  );
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data!.createBlob.id as string;
+}
+
+async function runsOf(token: string, blobId: string) {
+  const r = await h.gql(
+    'query($id: ID!) { blob(id: $id) { runs { id status attempts error model processorId outputBlobId } derived { id schemaId data provenance } } }',
+    { id: blobId },
+    token,
+  );
+  return r.data!.blob as { runs: any[]; derived: any[] };
+}
+
+async function finished(token: string, blobId: string, processorId = 'text-expansion') {
+  let result: { runs: any[]; derived: any[] } = { runs: [], derived: [] };
+  await eventually(async () => {
+    result = await runsOf(token, blobId);
+    const run = result.runs.find((r) => r.processorId === processorId);
+    return run !== undefined && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status);
+  }, 20_000);
+  return { run: result.runs.find((r) => r.processorId === processorId), derived: result.derived };
+}
+
+describe('text expansion', () => {
+  it('streams the text to the user as the model writes it, then stores a valid expanded-text-v1 blob', async () => {
+    const token = await h.token(h.user());
+    llm.behaviour.chunkDelayMs = 5;
+    const client = wsClient(url, token);
+    clients.push(client);
+    const updates = subscribeWs(
+      client,
+      'subscription { runUpdated(processorId: "text-expansion") { runId status textDelta } }',
+    );
+    const derived = subscribeWs(
+      client,
+      'subscription { blobEvents(filter: { kinds: [CREATED], schemaId: "expanded-text-v1" }) { blobId parentId blob { data } } }',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const id = await write(token, PASSAGE, {});
+    const [event] = await derived.take(1, 20_000);
+    const expected = llm.behaviour.reply(PASSAGE);
+    expect(event.blobEvents.parentId).toBe(id);
+    expect(event.blobEvents.blob.data).toMatchObject({
+      original: PASSAGE,
+      expanded: expected,
+      expansion_ratio: expansionRatio(PASSAGE, expected),
+    });
+    expect(event.blobEvents.blob.data.expansion_ratio).toBeGreaterThan(4);
+    const text = updates.items.map((u: any) => u.runUpdated.textDelta ?? '').join('');
+    expect(text.trim()).toBe(expected);
+    // The text arrived in many pieces before the blob was stored.
+    expect(updates.items.filter((u: any) => u.runUpdated.textDelta).length).toBeGreaterThan(10);
+    const { run, derived: stored } = await finished(token, id);
+    expect(run).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 1,
+      model: 'fake-model',
+      outputBlobId: stored[0].id,
+    });
+    expect(stored[0].data.metrics).toEqual(
+      expect.objectContaining({
+        readability_score: expect.any(Number),
+        complexity: expect.any(Number),
+        tone: expect.any(String),
+      }),
+    );
+    expect(stored[0].provenance).toMatchObject({
+      processorId: 'text-expansion',
+      processorVersion: '1.0.0',
+      inputBlobId: id,
+      inputVersion: 1,
+      inputSchemaId: 'text-input-v1',
+      outputSchemaId: 'expanded-text-v1',
+      model: 'fake-model',
+      promptHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(llm.requests[0]).toMatchObject({ model: 'fake-model', stream: true, user: PASSAGE });
+    updates.stop();
+    derived.stop();
+  });
+
+  it('uses the style and the instance config in the prompt and model', async () => {
+    const user = h.user();
+    const token = await h.token(user);
+    const r = await h.gql(
+      'mutation { configureProcessor(processorId: "text-expansion", config: { model: "custom-model", target_ratio_min: 2, target_ratio_max: 3 }) { id } }',
+      {},
+      token,
+    );
+    expect(r.errors).toBeUndefined();
+    const id = await write(token, PASSAGE, {
+      data: { content: PASSAGE, metadata: { style: 'formal' } },
+    });
+    const { run } = await finished(token, id);
+    expect(run.model).toBe('custom-model');
+    expect(llm.requests.at(-1)!.model).toBe('custom-model');
+  });
+
+  it('creates one derived blob when the same event is delivered twice', async () => {
+    const user = h.user();
+    const token = await h.token(user);
+    const id = await write(token);
+    const first = await finished(token, id);
+    expect(first.derived).toHaveLength(1);
+    // The same blob.created event again, as a redelivery would bring it.
+    const blob = (await h.app.services.blobs.get(user, id))!;
+    await h.app.events.publish({
+      id: randomUUID(),
+      type: 'blob.created.text-input-v1',
+      userId: user,
+      blobId: id,
+      parentId: null,
+      processorId: 'user-input',
+      schemaId: 'text-input-v1',
+      bookId: blob.bookId,
+      time: new Date().toISOString(),
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await runsOf(token, id);
+    expect(after.derived).toHaveLength(1);
+    expect(after.runs).toHaveLength(1);
+    expect(llm.requests).toHaveLength(1);
+  });
+
+  it('retries LLM failures (5xx, 429, a cut stream) with backoff and succeeds', async () => {
+    const token = await h.token(h.user());
+    llm.behaviour.fail = { status: 500, times: 1 };
+    llm.behaviour.cutStreams = 0;
+    const a = await write(token);
+    const ra = await finished(token, a);
+    expect(ra.run).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+    llm.behaviour.fail = { status: 429, times: 2 };
+    const b = await write(token, 'A second passage that needs expanding now.');
+    expect((await finished(token, b)).run).toMatchObject({ status: 'SUCCEEDED', attempts: 3 });
+    llm.behaviour.cutStreams = 1;
+    const c = await write(token, 'A third passage, cut off in the middle.');
+    const rc = await finished(token, c);
+    expect(rc.run).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+    expect(rc.derived).toHaveLength(1);
+    expect(rc.derived[0].data.expanded).toBe(
+      llm.behaviour.reply('A third passage, cut off in the middle.'),
+    );
+  });
+
+  it('never stores output that breaks the schema: a too-short answer is retried', async () => {
+    const token = await h.token(h.user());
+    let calls = 0;
+    llm.behaviour.reply = (user) => (++calls === 1 ? 'Short.' : `${user} ${user} ${user}`);
+    const id = await write(token);
+    const { run, derived } = await finished(token, id);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+    expect(derived).toHaveLength(1);
+    expect(derived[0].data.expansion_ratio).toBe(3);
+  });
+
+  it('fails the run after the last attempt, dead-letters the event, and retryRun runs it again', async () => {
+    const user = h.user();
+    const token = await h.token(user);
+    llm.behaviour.fail = { status: 500, times: 5 };
+    const id = await write(token);
+    const { run, derived } = await finished(token, id);
+    expect(run).toMatchObject({ status: 'FAILED', attempts: 5 });
+    expect(run.error).toMatch(/500/);
+    expect(derived).toHaveLength(0);
+    await eventually(async () =>
+      (await h.app.events.deadLetters('text-expansion')).some((d) => d.event.blobId === id),
+    );
+    // Five failures in a row opened the circuit breaker; let it close again.
+    await new Promise((r) => setTimeout(r, 300));
+
+    const retried = await h.gql(
+      'mutation($id: ID!) { retryRun(id: $id) { id status attempts } }',
+      { id: run.id },
+      token,
+    );
+    expect(retried.data!.retryRun).toMatchObject({ id: run.id, status: 'QUEUED', attempts: 0 });
+    const again = await finished(token, id);
+    expect(again.run).toMatchObject({ id: run.id, status: 'SUCCEEDED', attempts: 1 });
+    expect(again.derived).toHaveLength(1);
+  });
+
+  it("refuses to retry a run that did not fail, or another user's run", async () => {
+    const token = await h.token(h.user());
+    const id = await write(token);
+    const { run } = await finished(token, id);
+    const r = await h.gql('mutation($id: ID!) { retryRun(id: $id) { id } }', { id: run.id }, token);
+    expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    const other = await h.token(h.user());
+    for (const m of ['retryRun', 'cancelRun']) {
+      const x = await h.gql(`mutation($id: ID!) { ${m}(id: $id) { id } }`, { id: run.id }, other);
+      expect(x.errors![0]!.extensions.code).toBe('NOT_FOUND');
+    }
+    const seen = await h.gql('query($id: ID!) { run(id: $id) { id } }', { id: run.id }, other);
+    expect(seen.data!.run).toBeNull();
+  });
+
+  it('cancels a running run: it stops and stores nothing', async () => {
+    const token = await h.token(h.user());
+    llm.behaviour.chunkDelayMs = 100;
+    const id = await write(token, 'A passage that will be cancelled while the model writes.');
+    let runId = '';
+    await eventually(async () => {
+      const r = (await runsOf(token, id)).runs[0];
+      runId = r?.id ?? '';
+      return r?.status === 'RUNNING';
+    });
+    const c = await h.gql(
+      'mutation($id: ID!) { cancelRun(id: $id) { status } }',
+      { id: runId },
+      token,
+    );
+    expect(c.data!.cancelRun.status).toBe('CANCELLED');
+    await new Promise((r) => setTimeout(r, 4000));
+    const after = await runsOf(token, id);
+    expect(after.runs[0].status).toBe('CANCELLED');
+    expect(after.derived).toHaveLength(0);
+  }, 30_000);
+
+  it('bounds the runs in flight per user', async () => {
+    const token = await h.token(h.user());
+    llm.behaviour.firstTokenDelayMs = 300;
+    const ids = [];
+    for (let i = 0; i < 6; i++)
+      ids.push(await write(token, `Passage number ${i} of a busy writer.`));
+    for (const id of ids) expect((await finished(token, id)).run.status).toBe('SUCCEEDED');
+    expect(llm.maxInFlight).toBeLessThanOrEqual(2);
+    expect(llm.maxInFlight).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+});
+
+describe('text expansion without an LLM', () => {
+  it('fails each run at once with an error that says what to set, and invents nothing', async () => {
+    const bare = await startHarness({ REYNA_PROCESSORS: 'all', REYNA_RETRY_BASE_MS: '20' });
+    try {
+      const token = await bare.token(bare.user());
+      const r = await bare.gql(
+        CREATE,
+        { input: { schemaId: 'text-input-v1', data: { content: PASSAGE } } },
+        token,
+      );
+      const id = r.data!.createBlob.id;
+      let blob: any;
+      await eventually(async () => {
+        blob = (
+          await bare.gql(
+            'query($id: ID!) { blob(id: $id) { runs { status attempts error } derived { id } } }',
+            { id },
+            token,
+          )
+        ).data!.blob;
+        return blob.runs[0]?.status === 'FAILED';
+      });
+      expect(blob.runs[0].attempts).toBe(1);
+      expect(blob.runs[0].error).toMatch(/OPENAI_BASE_URL/);
+      expect(blob.derived).toHaveLength(0);
+    } finally {
+      await stopHarness(bare);
+    }
+  });
+});
+
+describe('circuit breaker', () => {
+  it('opens after repeated failures, fails fast, and closes after a good trial call', async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(3, 1000, () => now);
+    const fail = () => breaker.run(() => Promise.reject(new Error('down')));
+    for (let i = 0; i < 3; i++) await expect(fail()).rejects.toThrow('down');
+    expect(breaker.state).toBe('open');
+    let called = false;
+    await expect(breaker.run(async () => (called = true))).rejects.toBeInstanceOf(CircuitOpenError);
+    expect(called).toBe(false);
+    now = 1500;
+    expect(breaker.state).toBe('half-open');
+    await expect(breaker.run(async () => 'ok')).resolves.toBe('ok');
+    expect(breaker.state).toBe('closed');
+  });
+});
