@@ -91,4 +91,39 @@ describe('workers', () => {
     expect(derived[0]!.id).toBe(run!.outputBlobId);
     expect(llm.requests.length).toBeGreaterThanOrEqual(2);
   }, 90_000);
+
+  it('finishes the run in flight before exiting on SIGTERM', async () => {
+    const llm: FakeLlm = await startFakeLlm();
+    cleanups.push(() => llm.close());
+    const { url: databaseUrl, drop } = await createPgDatabase();
+    const prefix = `t${randomBytes(5).toString('hex')}`;
+    cleanups.push(drop, () => dropNatsStreams(prefix));
+    const env = {
+      DATABASE_URL: databaseUrl,
+      NATS_URL,
+      REYNA_DEPLOYMENT: prefix,
+      REYNA_JWT_SECRET: TEST_SECRET,
+      OPENAI_BASE_URL: llm.url,
+      REYNA_LLM_MODEL: 'fake-model',
+      REYNA_LOG_LEVEL: 'warn',
+    };
+    const core: Core = await createCore(loadConfig({ ...env, REYNA_PROCESSORS: 'none' }));
+    cleanups.push(() => core.stop());
+    llm.behaviour.firstTokenDelayMs = 1500;
+    const child = await worker(env);
+    const user = `term-${randomBytes(4).toString('hex')}`;
+    const blob = await core.services.blobs.create(user, {
+      schemaId: 'text-input-v1',
+      data: { content: 'A passage the worker must finish.' },
+    });
+    await eventually(() => llm.requests.length === 1, 20_000);
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const [run] = await core.runs.byInputs(user, [blob.id]);
+    expect(run).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(await core.services.blobs.derivedOf(user, [blob.id])).toHaveLength(1);
+  }, 60_000);
 });

@@ -23,7 +23,8 @@ export interface FakeLlm {
   /** Base URL for OPENAI_BASE_URL (ends in /v1). */
   url: string;
   behaviour: FakeLlmBehaviour;
-  requests: { model: string; stream: boolean; user: string; at: number }[];
+  /** `at` and `finishedAt` are performance.now() when the request arrived and was answered. */
+  requests: { model: string; stream: boolean; user: string; at: number; finishedAt?: number }[];
   /** Requests being answered right now, and the most at once. */
   inFlight: number;
   maxInFlight: number;
@@ -72,11 +73,15 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       .filter((m: any) => m.role === 'user')
       .map((m: any) => m.content)
       .join('\n');
-    fake.requests.push({
+    const entry: FakeLlm['requests'][number] = {
       model: request.model,
       stream: Boolean(request.stream),
       user,
-      at: Date.now(),
+      at: performance.now(),
+    };
+    fake.requests.push(entry);
+    res.on('finish', () => {
+      entry.finishedAt = performance.now();
     });
     const b = fake.behaviour;
     if (b.fail && b.fail.times > 0) {
