@@ -264,6 +264,17 @@ describe('text expansion', () => {
     expect(after.derived).toHaveLength(0);
   }, 30_000);
 
+  it('keeps a slow LLM call alive with heartbeats instead of letting it be redelivered', async () => {
+    const token = await h.token(h.user());
+    // Longer than the 3 s the harness gives a delivery without a heartbeat.
+    llm.behaviour.firstTokenDelayMs = 4500;
+    const id = await write(token, 'A passage for a very slow model to expand.');
+    const { run, derived } = await finished(token, id);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+    expect(derived).toHaveLength(1);
+    expect(llm.requests).toHaveLength(1);
+  }, 30_000);
+
   it('bounds the runs in flight per user', async () => {
     const token = await h.token(h.user());
     llm.behaviour.firstTokenDelayMs = 300;
