@@ -2,7 +2,7 @@
  * What only real services can show: a server process killed between commit and publish loses no
  * event; two API instances on one NATS share events; subscriptions listen to one user's subjects.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
@@ -17,36 +17,17 @@ import { createLogger } from '../src/logger';
 import { createPgDatabase } from './support/database';
 import { TEST_SECRET, testEnv } from './support/harness';
 import { dropNatsStreams, NATS_URL } from './support/nats';
+import { servedUrl, startReyna } from './support/processes';
 import { eventually, subscribeWs, wsClient } from './support/realtime';
 
-const root = new URL('..', import.meta.url).pathname;
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const url = /GraphQL and GraphiQL: (\S+)\/graphql/.exec(out)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ child, url });
-      }
-    });
-    child.stderr!.on('data', (d) => {
-      out += d;
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
+async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const started = await startReyna(['serve'], env, /GraphQL and GraphiQL: \S+\/graphql/);
+  return { child: started.child, url: servedUrl(started) };
 }
 
 async function deliveriesFor(prefix: string, userId: string, ms = 1000): Promise<Delivery[]> {

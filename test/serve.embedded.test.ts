@@ -3,66 +3,35 @@
  * on embedded PGlite in a data folder, prints the GraphQL URL and a development token, keeps data
  * across restarts and registers the built-in schemas once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { servedUrl, startReyna, stopProcess } from './support/processes';
 
-const root = new URL('..', import.meta.url).pathname;
 let dataDir = '';
 
-interface Started {
+interface Served {
   child: ChildProcess;
   url: string;
   token: string;
 }
 
-function serve(dir: string): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-    cwd: root,
-    // No DATABASE_URL, NATS_URL or secret: the embedded default.
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: '0',
-      REYNA_DATA_DIR: dir,
-      REYNA_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start:\n${out}\n${err}`)),
-      60_000,
-    );
-    child.stderr!.on('data', (d) => {
-      err += d;
-    });
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const url = /GraphQL and GraphiQL: (\S+)\/graphql/.exec(out)?.[1];
-      const token = /Authorization: Bearer (\S+)/.exec(out)?.[1];
-      if (url && token) {
-        clearTimeout(timer);
-        resolve({ child, url, token });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}\n${err}`)));
-  });
+async function serve(dir: string): Promise<Served> {
+  // No DATABASE_URL, NATS_URL or secret: the embedded default.
+  const started = await startReyna(
+    ['serve'],
+    { PORT: '0', REYNA_DATA_DIR: dir, REYNA_LOG_LEVEL: 'warn' },
+    /Authorization: Bearer \S+\n/,
+  );
+  const token = /Authorization: Bearer (\S+)/.exec(started.output())![1]!;
+  return { child: started.child, url: servedUrl(started), token };
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
+const stop = (child: ChildProcess) => stopProcess(child);
 
-async function gql(started: Started, query: string, variables: object = {}) {
+async function gql(started: Served, query: string, variables: object = {}) {
   const res = await fetch(`${started.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${started.token}` },

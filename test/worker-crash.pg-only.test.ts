@@ -2,7 +2,7 @@
  * `reyna worker` processes sharing a durable JetStream consumer: a worker killed (SIGKILL) in the
  * middle of a run leaves the delivery unacknowledged; another worker completes it, once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
@@ -11,36 +11,18 @@ import { createPgDatabase } from './support/database';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { TEST_SECRET } from './support/harness';
 import { dropNatsStreams, NATS_URL } from './support/nats';
+import { startReyna } from './support/processes';
 import { eventually } from './support/realtime';
 
-const root = new URL('..', import.meta.url).pathname;
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => {});
 });
 
-function worker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main.ts', 'worker', 'text-expansion'],
-    {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+async function worker(env: Record<string, string>): Promise<ChildProcess> {
+  const { child } = await startReyna(['worker', 'text-expansion'], env, /ReYNa worker running/);
   cleanups.push(async () => child.kill('SIGKILL'));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('ReYNa worker running')) resolve(child);
-    });
-    child.stderr!.on('data', (d) => {
-      out += d;
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${out}`)));
-  });
+  return child;
 }
 
 describe('workers', () => {

@@ -13,7 +13,7 @@ import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { blobEvent } from '../events/event';
 import type { SchemaService } from '../registry/schema-service';
 import type { BlobStore } from './blob-store';
-import type { Blob, BlobFilter, BlobOrder, BlobPage } from './blob-types';
+import type { Blob, BlobFilter, BlobOrder, BlobPage, NewBlob } from './blob-types';
 
 /** The largest serialised blob data accepted: 1 MiB. */
 export const MAX_BLOB_BYTES = 1024 * 1024;
@@ -55,12 +55,15 @@ export class BlobService {
     private readonly onWrite: () => void = () => {},
   ) {}
 
-  /** Creates a blob for `userId`, produced by `processorId` (`user-input` for the user's own). */
-  async create(
+  /**
+   * Checks a new blob (size, schema, and that its parent, book and conversation are the user's)
+   * and returns it ready to store. Throws a typed error; nothing is written then.
+   */
+  private async prepare(
     userId: string,
+    processorId: string,
     input: CreateBlobInput,
-    processorId = USER_INPUT_PROCESSOR,
-  ): Promise<Blob> {
+  ): Promise<NewBlob> {
     const size = measure(input.data);
     await this.schemas.assertValid(input.schemaId, input.data);
     const parentId = input.parentId ?? null;
@@ -71,20 +74,15 @@ export class BlobService {
       bookId ? this.books.get(userId, bookId) : null,
       conversationId ? this.conversations.get(userId, conversationId) : null,
     ]);
-    if (parentId && !parent)
-      throw new AppError(ErrorCode.NOT_FOUND, `Parent blob "${parentId}" was not found`, {
-        field: 'parentId',
-      });
-    if (bookId && !book)
-      throw new AppError(ErrorCode.NOT_FOUND, `Book "${bookId}" was not found`, {
-        field: 'bookId',
-      });
-    if (conversationId && !conversation) {
-      throw new AppError(ErrorCode.NOT_FOUND, `Conversation "${conversationId}" was not found`, {
-        field: 'conversationId',
-      });
+    for (const [field, id, found, what] of [
+      ['parentId', parentId, parent, 'Parent blob'],
+      ['bookId', bookId, book, 'Book'],
+      ['conversationId', conversationId, conversation, 'Conversation'],
+    ] as const) {
+      if (id && !found)
+        throw new AppError(ErrorCode.NOT_FOUND, `${what} "${id}" was not found`, { field });
     }
-    const blob = {
+    return {
       id: randomUUID(),
       userId,
       processorId,
@@ -95,6 +93,15 @@ export class BlobService {
       bookId,
       conversationId,
     };
+  }
+
+  /** Creates a blob for `userId`, produced by `processorId` (`user-input` for the user's own). */
+  async create(
+    userId: string,
+    input: CreateBlobInput,
+    processorId = USER_INPUT_PROCESSOR,
+  ): Promise<Blob> {
+    const blob = await this.prepare(userId, processorId, input);
     const created = await this.store.create(blob, blobEvent('created', blob));
     this.onWrite();
     return created;
@@ -110,30 +117,8 @@ export class BlobService {
     idempotencyKey: string,
     input: CreateBlobInput & { provenance?: Record<string, unknown> | null },
   ): Promise<{ blob: Blob; created: boolean }> {
-    const size = measure(input.data);
-    await this.schemas.assertValid(input.schemaId, input.data);
-    const parentId = input.parentId ?? null;
-    const bookId = input.bookId ?? null;
-    if (parentId && !(await this.store.findById(userId, parentId))) {
-      throw new AppError(ErrorCode.NOT_FOUND, `Parent blob "${parentId}" was not found`, {
-        field: 'parentId',
-      });
-    }
-    if (bookId && !(await this.books.get(userId, bookId))) {
-      throw new AppError(ErrorCode.NOT_FOUND, `Book "${bookId}" was not found`, {
-        field: 'bookId',
-      });
-    }
     const blob = {
-      id: randomUUID(),
-      userId,
-      processorId,
-      schemaId: input.schemaId,
-      data: input.data,
-      size,
-      parentId,
-      bookId,
-      conversationId: input.conversationId ?? null,
+      ...(await this.prepare(userId, processorId, input)),
       provenance: input.provenance ?? null,
       idempotencyKey,
     };
