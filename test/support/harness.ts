@@ -45,6 +45,8 @@ export interface Harness {
  */
 export function testEnv(env: Record<string, string> = {}): Record<string, string> {
   const base: Record<string, string> = {
+    // Processors run only where a test asks for them (REYNA_PROCESSORS: 'all').
+    REYNA_PROCESSORS: 'none',
     REYNA_JWT_SECRET: TEST_SECRET,
     REYNA_LOG_LEVEL: 'silent',
     PORT: '0',
