@@ -103,40 +103,34 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * One pass: claim the oldest pending rows and mark them sent inside a transaction that stays
+   * open while they are published, so a failed or interrupted publish rolls the marks back.
+   * Publishes go out together, in order, on one connection.
+   */
   private async pass(): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('outbox')
-        .select(['id', 'event'])
-        .where('published_at', 'is', null)
-        .orderBy('id')
-        .limit(this.batchSize)
-        .forUpdate()
-        .skipLocked()
-        .execute();
+      const { rows } = await sql<{ id: number; event: unknown }>`
+        update outbox set published_at = now()
+        where id in (
+          select id from outbox where published_at is null order by id limit ${this.batchSize}
+          for update skip locked
+        )
+        returning id, event`.execute(trx);
       if (rows.length === 0) return 0;
+      rows.sort((a, b) => Number(a.id) - Number(b.id));
+      const events: StudioEvent[] = [];
       for (const row of rows) {
-        let event: StudioEvent;
         try {
-          event = parseEvent(row.event);
+          events.push(parseEvent(row.event));
         } catch (error) {
-          this.log.error('outbox row is not a valid event; marking it sent to unblock the relay', {
+          this.log.error('outbox row is not a valid event; marked sent to unblock the relay', {
             id: row.id,
             error,
           });
-          continue;
         }
-        await this.backbone.publish(event);
       }
-      await trx
-        .updateTable('outbox')
-        .set({ published_at: sql`now()` })
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id as never),
-        )
-        .execute();
+      await Promise.all(events.map((event) => this.backbone.publish(event)));
       return rows.length;
     });
   }

@@ -42,8 +42,18 @@ export interface NewRun {
 export class RunRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  /** The run for `key`, created queued when new. */
+  /** The run for `key`, created queued when new (with `events` queued in the same commit). */
   async ensure(run: NewRun, events: StudioEvent[] = []): Promise<ProcessorRun> {
+    if (events.length === 0) {
+      // One statement: insert, or touch and return the run already there.
+      const { rows } = await sql<Selectable<ProcessorRunsTable>>`
+        insert into processor_runs (key, user_id, processor_id, processor_version, event, input_blob_id, input_version, book_id)
+        values (${run.key}, ${run.userId}, ${run.processorId}, ${run.processorVersion}, ${JSON.stringify(run.event)},
+                ${run.inputBlobId}, ${run.inputVersion}, ${run.bookId})
+        on conflict (key) do update set key = excluded.key
+        returning *`.execute(this.db);
+      return toRun(rows[0]!);
+    }
     return this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('processor_runs')
@@ -135,14 +145,6 @@ export class RunRepository {
     return row ? toRun(row) : null;
   }
 
-  async setOutput(id: string, blobId: string): Promise<void> {
-    await this.db
-      .updateTable('processor_runs')
-      .set({ output_blob_id: blobId, updated_at: new Date() })
-      .where('id', '=', id)
-      .execute();
-  }
-
   async setModel(id: string, model: string): Promise<void> {
     await this.db
       .updateTable('processor_runs')
@@ -152,11 +154,21 @@ export class RunRepository {
   }
 
   /** Marks a running run succeeded and queues `processor.completed.<id>` with it. */
-  async succeed(id: string, completed: StudioEvent): Promise<ProcessorRun | null> {
+  async succeed(
+    id: string,
+    completed: StudioEvent,
+    outputBlobId: string | null,
+  ): Promise<ProcessorRun | null> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('processor_runs')
-        .set({ status: 'succeeded', error: null, finished_at: new Date(), updated_at: new Date() })
+        .set({
+          status: 'succeeded',
+          error: null,
+          output_blob_id: sql`coalesce(${outputBlobId}::uuid, output_blob_id)`,
+          finished_at: new Date(),
+          updated_at: new Date(),
+        })
         .where('id', '=', id)
         .where('status', '=', 'running')
         .returningAll()
