@@ -130,6 +130,11 @@ describe('book compiler', () => {
     expect((await download(token, files.pdf.url)).body.subarray(0, 4).toString()).toBe('%PDF');
     expect(await download(await h.token(h.user()), files.epub.url)).toMatchObject({ status: 404 });
     expect((await download(null, files.epub.url)).status).toBe(401);
+    for (const bad of ['/files/not-a-uuid', '/files/00000000-0000-4000-8000-000000000000']) {
+      const res = await download(token, bad);
+      expect(res.status).toBe(404);
+      expect(JSON.parse(res.body.toString()).error.code).toBe('NOT_FOUND');
+    }
 
     const epub = await download(token, files.epub.url);
     expect(epub.type).toBe('application/epub+zip');

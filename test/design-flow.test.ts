@@ -13,7 +13,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { type Harness, startHarness, stopHarness } from './support/harness';
-import { eventually, subscribeWs, wsClient } from './support/realtime';
+import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realtime';
 
 let llm: FakeLlm;
 let h: Harness;
@@ -54,7 +54,7 @@ it('createBlob -> streamed expansion -> blobDerived -> compileBook -> a valid EP
     'subscription($b: ID) { blobDerived(bookId: $b) { parentId derivedId processorId blob { schemaId data } } }',
     { b: book },
   );
-  await new Promise((r) => setTimeout(r, 300));
+  await subscribedOn(h.app.events, token, 2);
 
   const content = 'The ship sailed. The crew sang as the harbour lights faded behind them.';
   const created = await h.gql(

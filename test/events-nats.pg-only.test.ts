@@ -18,7 +18,7 @@ import { createPgDatabase } from './support/database';
 import { TEST_SECRET, testEnv } from './support/harness';
 import { dropNatsStreams, NATS_URL } from './support/nats';
 import { servedUrl, startReyna } from './support/processes';
-import { eventually, subscribeWs, wsClient } from './support/realtime';
+import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realtime';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -129,7 +129,7 @@ describe('two API instances on one NATS', () => {
       await client.dispose();
     });
     const events = subscribeWs(client, 'subscription { blobEvents { kind blobId blob { data } } }');
-    await new Promise((r) => setTimeout(r, 300));
+    await subscribedOn(two.events, token, 1);
 
     // The subscription is a consumer filtered on this user's subjects, not on the whole stream.
     const jsm = await jetstreamManager((two.events as NatsBackbone).connection);

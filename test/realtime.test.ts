@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { useHarness } from './support/harness';
 import { natsEnabled } from './support/nats';
-import { eventually, subscribeSse, subscribeWs, wsClient, wsUrl } from './support/realtime';
+import {
+  eventually,
+  subscribedOn,
+  subscribeSse,
+  subscribeWs,
+  wsClient,
+  wsUrl,
+} from './support/realtime';
 
 const h = useHarness();
 let url = '';
@@ -40,14 +47,17 @@ const text = (content: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-/** Lets a fresh subscription reach the backbone before the writes it should see. */
-const settle = () => new Promise((r) => setTimeout(r, 300));
+/**
+ * Waits until the subscriptions just opened are live on the server (their consumers exist), so
+ * that the writes that follow are theirs to see. Counts from `since` (taken before subscribing).
+ */
+const subscribed = (token: string, k = 1) => subscribedOn(h().app.events, token, k);
 
 describe(`blobEvents over WebSocket (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, () => {
   it("delivers the caller's created, updated and deleted blobs with cursors", async () => {
     const token = await h().token(h().user());
     const events = subscribeWs(client(token), EVENTS);
-    await settle();
+    await subscribed(token, 1);
     const id = await create(token, text('The ship sailed at dawn.'));
     await h().gql(
       'mutation($id: ID!) { updateBlob(id: $id, input: { data: { content: "The ship sailed at noon." } }) { id } }',
@@ -75,7 +85,7 @@ describe(`blobEvents over WebSocket (${natsEnabled ? 'NATS' : 'in-process'} back
     const events = subscribeWs(client(token), EVENTS, {
       filter: { kinds: ['CREATED'], schemaId: 'expanded-text-v1' },
     });
-    await settle();
+    await subscribed(token, 1);
     const parent = await create(token, text('A passage to expand.'));
     const child = await create(token, {
       schemaId: 'expanded-text-v1',
@@ -99,7 +109,8 @@ describe(`blobEvents over WebSocket (${natsEnabled ? 'NATS' : 'in-process'} back
     const bob = await h().token(h().user('bob'));
     const forAlice = subscribeWs(client(alice), EVENTS);
     const forBob = subscribeWs(client(bob), EVENTS);
-    await settle();
+    await subscribed(alice, 1);
+    await subscribed(bob, 1);
     const aliceIds: string[] = [];
     const bobIds: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -124,7 +135,7 @@ describe('blobDerived', () => {
     const parent = await create(token, text('The ship sailed.'));
     const other = await create(token, text('Another passage.'));
     const derived = subscribeWs(client(token), DERIVED, { parentId: parent });
-    await settle();
+    await subscribed(token, 1);
     await create(token, {
       schemaId: 'expanded-text-v1',
       parentId: other,
@@ -163,7 +174,7 @@ describe('blobDerived', () => {
     ).data!.createBook.id;
     const chapter = await create(token, text('Chapter one text.', { bookId: book }));
     const derived = subscribeWs(client(token), DERIVED, { bookId: book });
-    await settle();
+    await subscribed(token, 1);
     const child = await create(token, {
       schemaId: 'expanded-text-v1',
       parentId: chapter,
@@ -197,7 +208,7 @@ describe('resume with a cursor', () => {
   it('replays missed events in order before live ones', async () => {
     const token = await h().token(h().user());
     const first = subscribeWs(client(token), EVENTS);
-    await settle();
+    await subscribed(token, 1);
     await create(token, text('Seen before disconnecting.'));
     const [seen] = await first.take(1);
     first.stop();
@@ -219,7 +230,7 @@ describe('resume with a cursor', () => {
   it('sends RESET when the cursor is older than what is retained', async () => {
     const token = await h().token(h().user());
     const first = subscribeWs(client(token), EVENTS);
-    await settle();
+    await subscribed(token, 1);
     await create(token, text('An old event.'));
     const [seen] = await first.take(1);
     first.stop();
@@ -260,7 +271,7 @@ describe('subscriptions over SSE', () => {
   it('delivers blobEvents to a graphql-sse client with the bearer header', async () => {
     const token = await h().token(h().user());
     const events = subscribeSse(url, token, EVENTS);
-    await settle();
+    await subscribed(token, 1);
     const id = await create(token, text('Streamed over SSE.'));
     const [first] = await events.take(1);
     expect(first.blobEvents).toMatchObject({
@@ -345,7 +356,7 @@ describe('WebSocket hardening', () => {
     const subs = Array.from({ length: h().app.config.wsMaxSubscriptions }, () =>
       subscribeWs(c, EVENTS),
     );
-    await settle();
+    await subscribed(token, h().app.config.wsMaxSubscriptions);
     const extra = subscribeWs(c, EVENTS);
     await eventually(() => extra.error !== undefined);
     expect((extra.error as any[])[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');

@@ -10,7 +10,7 @@ import { CircuitBreaker, CircuitOpenError } from '../processors/text-expansion/c
 import { expansionRatio } from '../processors/text-expansion/metrics';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { type Harness, startHarness, stopHarness } from './support/harness';
-import { eventually, subscribeWs, wsClient } from './support/realtime';
+import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realtime';
 
 let llm: FakeLlm;
 let h: Harness;
@@ -83,7 +83,7 @@ describe('text expansion', () => {
       client,
       'subscription { blobEvents(filter: { kinds: [CREATED], schemaId: "expanded-text-v1" }) { blobId parentId blob { data } } }',
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await subscribedOn(h.app.events, token, 2);
     const id = await write(token, PASSAGE, {});
     const [event] = await derived.take(1, 20_000);
     const expected = llm.behaviour.reply(PASSAGE);
@@ -142,6 +142,24 @@ describe('text expansion', () => {
     const { run } = await finished(token, id);
     expect(run.model).toBe('custom-model');
     expect(llm.requests.at(-1)!.model).toBe('custom-model');
+  });
+
+  it('refuses an instance config outside the config schema, and keeps none', async () => {
+    const token = await h.token(h.user());
+    for (const config of [
+      { default_style: 'loud' },
+      { target_ratio_min: 0.5 },
+      { temperature: 2 },
+    ]) {
+      const r = await h.gql(
+        'mutation($c: JSON!) { configureProcessor(processorId: "text-expansion", config: $c) { id } }',
+        { c: config },
+        token,
+      );
+      expect(r.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
+    }
+    const mine = await h.gql('{ processorInstances { id } }', {}, token);
+    expect(mine.data!.processorInstances).toEqual([]);
   });
 
   it('creates one derived blob when the same event is delivered twice', async () => {

@@ -82,6 +82,11 @@ export interface EventBackbone {
   publish(event: StudioEvent): Promise<{ cursor: string; duplicate: boolean }>;
   /** The events of one user, live (and replayed from `after`). */
   subscribe(userId: string, options?: SubscribeOptions): Promise<EventSubscription>;
+  /**
+   * Subscriptions (event and live) open in this process, of one user or of all (for metrics, and
+   * for tests to know a subscription is live).
+   */
+  subscriptionCount(userId?: string): number;
   /** Consumes one event type as a durable work queue shared by the group's workers. */
   consume(
     options: WorkOptions,

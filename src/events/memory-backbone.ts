@@ -169,6 +169,15 @@ export class MemoryBackbone implements EventBackbone {
     this.log = this.log.filter((e) => e.seq > seq);
   }
 
+  subscriptionCount(userId?: string): number {
+    if (userId !== undefined)
+      return (this.subscribers.get(userId)?.size ?? 0) + (this.live.get(userId)?.size ?? 0);
+    let n = 0;
+    for (const set of this.subscribers.values()) n += set.size;
+    for (const set of this.live.values()) n += set.size;
+    return n;
+  }
+
   async subscribe(userId: string, options: SubscribeOptions = {}): Promise<EventSubscription> {
     const prefix = prefixOf(options);
     let set = this.subscribers.get(userId);

@@ -56,6 +56,8 @@ export class NatsBackbone implements EventBackbone {
   private js: JetStreamClient | undefined;
   private jsm: JetStreamManager | undefined;
   private readonly subscriptions = new Set<EventSubscription>();
+  /** The user of each open subscription, event and live. */
+  private readonly owners = new Map<object, string>();
   private readonly encoder = new TextEncoder();
 
   constructor(private readonly options: NatsBackboneOptions) {}
@@ -258,7 +260,11 @@ export class NatsBackbone implements EventBackbone {
   async subscribeLive(userId: string, bufferSize = DEFAULT_BUFFER): Promise<LiveSubscription> {
     const nc = this.connection;
     const sub = nc.subscribe(`${this.options.prefix}.live.${encodeToken(userId)}`);
-    const channel = new BoundedChannel<unknown>(bufferSize, () => sub.unsubscribe());
+    const channel: BoundedChannel<unknown> = new BoundedChannel<unknown>(bufferSize, () => {
+      sub.unsubscribe();
+      this.owners.delete(channel);
+    });
+    this.owners.set(channel, userId);
     void (async () => {
       for await (const m of sub) {
         try {
@@ -274,6 +280,13 @@ export class NatsBackbone implements EventBackbone {
       [Symbol.asyncIterator]: () => channel[Symbol.asyncIterator](),
       close: async () => channel.close(),
     };
+  }
+
+  subscriptionCount(userId?: string): number {
+    if (userId === undefined) return this.owners.size;
+    let n = 0;
+    for (const owner of this.owners.values()) if (owner === userId) n++;
+    return n;
   }
 
   async subscribe(userId: string, options: SubscribeOptions = {}): Promise<EventSubscription> {
@@ -312,6 +325,7 @@ export class NatsBackbone implements EventBackbone {
       [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
       close: async () => {
         if (!this.subscriptions.delete(subscription)) return;
+        this.owners.delete(subscription);
         queue.close();
         await messages.close().catch(() => {});
         await pump.catch(() => {});
@@ -324,6 +338,7 @@ export class NatsBackbone implements EventBackbone {
       void subscription.close();
     };
     this.subscriptions.add(subscription);
+    this.owners.set(subscription, userId);
     return subscription;
   }
 }

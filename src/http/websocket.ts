@@ -77,7 +77,9 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
         clearTimeout(states.get(ctx.extra.socket)?.expiry);
       },
       onSubscribe: async (ctx, _id, payload) => {
-        const open = Object.values(ctx.subscriptions).filter(Boolean).length;
+        // graphql-ws reserves an entry per operation (null until it starts) before calling us:
+        // count those too, but not this one, so a burst cannot slip past the cap.
+        const open = Object.keys(ctx.subscriptions).length - 1;
         if (open >= config.wsMaxSubscriptions) {
           return [
             new GraphQLError(`At most ${config.wsMaxSubscriptions} subscriptions per connection`, {

@@ -125,3 +125,20 @@ export async function eventually(
   }
   throw new Error('condition not met in time');
 }
+
+/** The user id (`sub`) a token carries. */
+export const subOf = (token: string): string =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub as string;
+
+/**
+ * Waits until the server holds `k` subscriptions of the token's user, so that what is written
+ * next is theirs to see.
+ */
+export function subscribedOn(
+  events: { subscriptionCount(userId?: string): number },
+  token: string,
+  k = 1,
+): Promise<void> {
+  const sub = subOf(token);
+  return eventually(() => events.subscriptionCount(sub) >= k);
+}
