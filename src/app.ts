@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { type Authenticator, createAuthenticator, mintToken } from './auth/tokens';
 import type { Config } from './config';
 import { type Core, type CoreOptions, createCore } from './core';
+import { createMetrics } from './http/observability';
 import { createHttpServer } from './http/server';
 import { attachWebSocketServer } from './http/websocket';
 import { createStudioYoga, type StudioYoga } from './http/yoga';
@@ -42,6 +43,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       files: core.files,
       config,
       onWrite: () => core.relay.kick(),
+      database: core.database,
+      metrics: createMetrics({ database: core.database, events: core.events, relay: core.relay }),
       graphiqlToken: devToken,
     });
     const server = createHttpServer(yoga);

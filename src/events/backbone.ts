@@ -87,6 +87,8 @@ export interface EventBackbone {
    * for tests to know a subscription is live).
    */
   subscriptionCount(userId?: string): number;
+  /** Whether the backbone can take events now (connected). */
+  healthy(): Promise<boolean>;
   /** Consumes one event type as a durable work queue shared by the group's workers. */
   consume(
     options: WorkOptions,

@@ -169,6 +169,10 @@ export class MemoryBackbone implements EventBackbone {
     this.log = this.log.filter((e) => e.seq > seq);
   }
 
+  async healthy(): Promise<boolean> {
+    return true;
+  }
+
   subscriptionCount(userId?: string): number {
     if (userId !== undefined)
       return (this.subscribers.get(userId)?.size ?? 0) + (this.live.get(userId)?.size ?? 0);

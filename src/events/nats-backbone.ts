@@ -282,6 +282,16 @@ export class NatsBackbone implements EventBackbone {
     };
   }
 
+  async healthy(): Promise<boolean> {
+    if (!this.nc || this.nc.isClosed()) return false;
+    try {
+      await this.nc.flush();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   subscriptionCount(userId?: string): number {
     if (userId === undefined) return this.owners.size;
     let n = 0;

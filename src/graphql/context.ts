@@ -29,6 +29,8 @@ export interface Context {
   runs: RunRepository;
   /** Wakes the outbox relay after a write that queued events. */
   onWrite: () => void;
+  /** Records how long an event took from being written to being delivered. */
+  observeEventLag: (seconds: number) => void;
   /** Undelivered events kept per subscription. */
   subscriptionBuffer: number;
 }

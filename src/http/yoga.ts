@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from '../auth/tokens';
 import type { Config } from '../config';
+import type { Database } from '../db/database';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
 import type { FileStore } from '../files/file-store';
@@ -17,6 +18,7 @@ import { schema } from '../graphql/schema';
 import type { Logger } from '../logger';
 import type { RunRepository } from '../runtime/run-repository';
 import type { Services } from '../services';
+import { type Metrics, useObservability } from './observability';
 import { useRestRoutes } from './rest-routes';
 
 /** Query limits. Generous for real clients, fatal for abusive queries. */
@@ -35,6 +37,8 @@ export interface YogaOptions {
   files: FileStore;
   /** Wakes the outbox relay after a write that queued events. */
   onWrite: () => void;
+  database: Database;
+  metrics: Metrics;
   config: Pick<Config, 'subscriptionBuffer'>;
   auth: Authenticator;
   log: Logger;
@@ -89,6 +93,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
           events,
           runs: options.runs,
           onWrite: options.onWrite,
+          observeEventLag: (seconds: number) => options.metrics.eventLag.observe(seconds),
           subscriptionBuffer: options.config.subscriptionBuffer,
           loaders: createLoaders(services, principal?.userId ?? null),
         };
@@ -102,6 +107,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
       }
     },
     plugins: [
+      useObservability({ database: options.database, events, metrics: options.metrics, log }),
       useRestRoutes({ services, files: options.files, auth, log: logError }),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { type App, createApp } from '../../src/app';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
-import { backend, openTestDatabase, type TestDatabase } from './database';
+import { openTestDatabase, type TestDatabase } from './database';
 import { dropNatsStreams, NATS_URL, natsEnabled } from './nats';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';

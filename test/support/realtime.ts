@@ -41,7 +41,13 @@ function collector<T>(): Collected<T> & { push(v: T): void; fail(e: unknown): vo
             ),
           ms,
         );
-        waiters.push({ n, resolve: (v) => (clearTimeout(timer), resolve(v)) });
+        waiters.push({
+          n,
+          resolve: (v) => {
+            clearTimeout(timer);
+            resolve(v);
+          },
+        });
       });
     },
   };

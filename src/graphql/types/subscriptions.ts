@@ -38,8 +38,11 @@ function deliveries(
 }
 
 /** Each delivered event resolves with fresh loaders: a subscription's context lives for hours. */
-async function freshBlob(ctx: Context, blobId: string | null): Promise<Blob | null> {
+async function freshBlob(ctx: Context, delivery: Delivery): Promise<Blob | null> {
   ctx.loaders = createLoaders(ctx.services, ctx.principal?.userId ?? null);
+  if (delivery.kind !== 'event') return null;
+  ctx.observeEventLag((Date.now() - Date.parse(delivery.event.time)) / 1000);
+  const blobId = delivery.event.blobId;
   return blobId ? ctx.loaders.blob.load(blobId) : null;
 }
 
@@ -177,7 +180,7 @@ builder.subscriptionFields((t) => ({
     },
     resolve: async (delivery: Delivery, _a, ctx) => ({
       delivery,
-      blob: await freshBlob(ctx, delivery.kind === 'event' ? delivery.event.blobId : null),
+      blob: await freshBlob(ctx, delivery),
     }),
   }),
   blobDerived: t.field({
@@ -216,7 +219,7 @@ builder.subscriptionFields((t) => ({
     },
     resolve: async (delivery: Delivery, _a, ctx) => ({
       delivery,
-      blob: await freshBlob(ctx, delivery.kind === 'event' ? delivery.event.blobId : null),
+      blob: await freshBlob(ctx, delivery),
     }),
   }),
 }));

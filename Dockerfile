@@ -1,0 +1,24 @@
+# The ReYNa Studio API and its workers: one image, `serve` (default) or `worker [ids..]`.
+# The TypeScript sources run as they are through tsx (a runtime dependency): no build step.
+FROM node:22-bookworm-slim
+
+ENV NODE_ENV=production
+WORKDIR /app
+
+# Dependencies first, so a change to the sources reuses this layer. `npm ci` refuses the lock
+# file (it is written without download addresses); `npm install` installs the locked versions.
+COPY package.json package-lock.json ./
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+
+COPY tsconfig.json ./
+COPY src ./src
+COPY db ./db
+COPY processors ./processors
+
+# Only used without DATABASE_URL (embedded PGlite): the one folder the process writes to.
+RUN mkdir .reyna-data && chown node:node .reyna-data
+USER node
+
+EXPOSE 8010
+ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]
+CMD ["serve"]

@@ -1,0 +1,180 @@
+/**
+ * Health, readiness and Prometheus metrics, served from inside Yoga like the REST routes:
+ *
+ *   GET /healthz   200 while the process is up
+ *   GET /readyz    200 when the database answers, migrations are applied and NATS is connected;
+ *                  503 with what is failing otherwise
+ *   GET /metrics   Prometheus text: GraphQL operation durations, open subscriptions, event lag,
+ *                  outbox backlog, runs by processor and status
+ *
+ * Every response carries an `x-request-id` (the client's, or a new one), also in the logs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { sql } from 'kysely';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { migrations } from '../../db/migrations/index';
+import type { Database } from '../db/database';
+import { AppError } from '../errors';
+import type { EventBackbone } from '../events/backbone';
+import type { OutboxRelay } from '../events/outbox-relay';
+import type { Logger } from '../logger';
+
+export interface Metrics {
+  registry: Registry;
+  operationDuration: Histogram<'operation' | 'type'>;
+  operationErrors: Counter<'operation' | 'code'>;
+  eventLag: Histogram;
+}
+
+export function createMetrics(deps: {
+  database: Database;
+  events: EventBackbone;
+  relay: OutboxRelay;
+}): Metrics {
+  const registry = new Registry();
+  const operationDuration = new Histogram({
+    name: 'reyna_graphql_operation_seconds',
+    help: 'GraphQL operation duration by operation name and type',
+    labelNames: ['operation', 'type'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const operationErrors = new Counter({
+    name: 'reyna_graphql_errors_total',
+    help: 'GraphQL errors by operation name and error code',
+    labelNames: ['operation', 'code'],
+    registers: [registry],
+  });
+  const eventLag = new Histogram({
+    name: 'reyna_event_lag_seconds',
+    help: 'Time from an event being written to its delivery to a subscriber',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'reyna_subscriptions_open',
+    help: 'Subscriptions open in this process',
+    registers: [registry],
+    collect() {
+      this.set(deps.events.subscriptionCount());
+    },
+  });
+  new Gauge({
+    name: 'reyna_outbox_backlog',
+    help: 'Events committed but not yet published',
+    registers: [registry],
+    async collect() {
+      this.set(await deps.relay.backlog());
+    },
+  });
+  new Gauge({
+    name: 'reyna_runs',
+    help: 'Processor runs by processor and status',
+    labelNames: ['processor', 'status'],
+    registers: [registry],
+    async collect() {
+      const { rows } = await sql<{ processor_id: string; status: string; n: number }>`
+        select processor_id, status, count(*)::int as n from processor_runs group by processor_id, status`.execute(
+        deps.database.db,
+      );
+      this.reset();
+      for (const r of rows) this.set({ processor: r.processor_id, status: r.status }, r.n);
+    },
+  });
+  return { registry, operationDuration, operationErrors, eventLag };
+}
+
+const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1);
+
+async function readiness(
+  database: Database,
+  events: EventBackbone,
+): Promise<Record<string, string>> {
+  const checks: Record<string, string> = {};
+  try {
+    const { rows } = await sql<{
+      name: string;
+    }>`select name from kysely_migration order by name desc limit 1`.execute(database.db);
+    checks.database = 'ok';
+    checks.migrations =
+      rows[0]?.name === LATEST_MIGRATION ? 'ok' : `pending (at ${rows[0]?.name ?? 'none'})`;
+  } catch (error) {
+    checks.database = `failing: ${(error as Error).message}`;
+  }
+  checks.events = (await events.healthy()) ? 'ok' : 'failing';
+  return checks;
+}
+
+/** The stable code an error will carry once masked (errors are masked after execution). */
+function errorCode(error: {
+  extensions?: Record<string, unknown>;
+  originalError?: unknown;
+}): string {
+  let current: unknown = error;
+  while (current && typeof current === 'object') {
+    if (current instanceof AppError) return current.code;
+    const code = (current as { extensions?: Record<string, unknown> }).extensions?.code;
+    if (typeof code === 'string') return code;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return 'INTERNAL_SERVER_ERROR';
+}
+
+export function useObservability(options: {
+  database: Database;
+  events: EventBackbone;
+  metrics: Metrics;
+  log: Logger;
+}): Plugin {
+  const { metrics } = options;
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const ids = new WeakMap<Request, string>();
+  return {
+    async onRequest({ request, url, endResponse }) {
+      ids.set(request, request.headers.get('x-request-id')?.slice(0, 128) || randomUUID());
+      if (request.method !== 'GET') return;
+      if (url.pathname === '/healthz') endResponse(json(200, { status: 'ok' }));
+      else if (url.pathname === '/readyz') {
+        const checks = await readiness(options.database, options.events);
+        const ready = Object.values(checks).every((v) => v === 'ok');
+        endResponse(json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks }));
+      } else if (url.pathname === '/metrics') {
+        endResponse(
+          new Response(await metrics.registry.metrics(), {
+            headers: { 'content-type': metrics.registry.contentType },
+          }),
+        );
+      }
+    },
+    onResponse({ request, response }) {
+      const id = ids.get(request);
+      if (id) response.headers.set('x-request-id', id);
+    },
+    onExecute({ args }) {
+      const started = performance.now();
+      const definitions = (args.document as DocumentNode).definitions;
+      const operationNode = definitions.find(
+        (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
+      );
+      const type = operationNode?.operation ?? 'query';
+      // Names come from clients: keep them short so a label cannot grow without bound.
+      const operation = (args.operationName ?? operationNode?.name?.value ?? 'anonymous').slice(
+        0,
+        64,
+      );
+      return {
+        onExecuteDone({ result }) {
+          metrics.operationDuration.observe(
+            { operation, type },
+            (performance.now() - started) / 1000,
+          );
+          const errors = 'errors' in result ? (result.errors ?? []) : [];
+          for (const e of errors) metrics.operationErrors.inc({ operation, code: errorCode(e) });
+        },
+      };
+    },
+  };
+}
