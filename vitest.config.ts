@@ -29,6 +29,9 @@ const usePostgres = Boolean(
   process.env.CI || process.env.REYNA_TEST_PG_URL || (await listening(5432)),
 );
 // The PostgreSQL project also runs on the real NATS; with CI set it must be there.
+const useRedis = Boolean(
+  process.env.CI || process.env.REYNA_TEST_REDIS_URL || (await listening(6379)),
+);
 const useNats = Boolean(
   process.env.CI || process.env.REYNA_TEST_NATS_URL || (await listening(4222)),
 );
@@ -50,7 +53,11 @@ const postgres: TestProjectInlineConfiguration = {
     include: ['test/**/*.test.ts'],
     // Tests of the embedded default start their own PGlite server process: run them once.
     exclude: ['test/**/*.embedded.test.ts', ...(useNats ? [] : ['test/**/*.pg-only.test.ts'])],
-    env: { REYNA_TEST_BACKEND: 'postgres', REYNA_TEST_NATS: useNats ? 'on' : 'off' },
+    env: {
+      REYNA_TEST_BACKEND: 'postgres',
+      REYNA_TEST_NATS: useNats ? 'on' : 'off',
+      REYNA_TEST_REDIS: useRedis ? 'on' : 'off',
+    },
   },
 };
 const pglite: TestProjectInlineConfiguration = {

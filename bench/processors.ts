@@ -36,6 +36,10 @@ async function main() {
   const llm = await startFakeLlm();
   const config = loadConfig({
     REYNA_JWT_SECRET: SECRET,
+    // The load is the point here: no rate limits.
+    REYNA_RATE_LIMIT_USER: '10000000',
+    REYNA_RATE_LIMIT_IP: '10000000',
+    REYNA_RATE_LIMIT_WS_IP: '10000000',
     REYNA_LOG_LEVEL: 'warn',
     PORT: '0',
     HOST: '127.0.0.1',

@@ -9,6 +9,7 @@ import { type Authenticator, createAuthenticator, mintToken } from './auth/token
 import type { Config } from './config';
 import { type Core, type CoreOptions, createCore } from './core';
 import { createMetrics } from './http/observability';
+import { createRateLimits } from './http/rate-limits';
 import { createHttpServer } from './http/server';
 import { attachWebSocketServer } from './http/websocket';
 import { createStudioYoga, type StudioYoga } from './http/yoga';
@@ -32,6 +33,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   try {
     await core.startProcessors();
     const auth = createAuthenticator(config);
+    const limits = createRateLimits(config);
     const devToken =
       config.devSecret && config.jwtSecret ? await mintToken(config.jwtSecret, 'dev') : undefined;
     const yoga = createStudioYoga({
@@ -47,8 +49,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       metrics: createMetrics({ database: core.database, events: core.events, relay: core.relay }),
       graphiqlToken: devToken,
     });
-    const server = createHttpServer(yoga);
-    const ws = attachWebSocketServer({ server, yoga, auth, config, log: core.log });
+    const server = createHttpServer(yoga, { limits, auth });
+    const ws = attachWebSocketServer({ server, yoga, auth, config, log: core.log, limits });
     const app: App = {
       ...core,
       auth,
@@ -74,6 +76,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
             server.closeIdleConnections();
           });
         }
+        await limits.close();
         await core.stop();
       },
     };

@@ -52,6 +52,10 @@ export interface Config {
   readonly llmTimeoutMs: number;
   readonly llmBreakerThreshold: number;
   readonly llmBreakerOpenMs: number;
+  /** Requests per minute per user, per IP, and WebSocket connections per minute per IP. */
+  readonly rateLimitUser: number;
+  readonly rateLimitIp: number;
+  readonly rateLimitWsIp: number;
 }
 
 /** Thrown when the environment is wrong; the message names the variable and what it expects. */
@@ -166,6 +170,9 @@ export function loadConfig(env: Env = process.env): Config {
     llmTimeoutMs: integer(env, 'REYNA_LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
     llmBreakerThreshold: integer(env, 'REYNA_LLM_BREAKER_THRESHOLD', 5, 1, 1000),
     llmBreakerOpenMs: integer(env, 'REYNA_LLM_BREAKER_OPEN_MS', 30_000, 10, 3_600_000),
+    rateLimitUser: integer(env, 'REYNA_RATE_LIMIT_USER', 1200, 1, 10_000_000),
+    rateLimitIp: integer(env, 'REYNA_RATE_LIMIT_IP', 6000, 1, 10_000_000),
+    rateLimitWsIp: integer(env, 'REYNA_RATE_LIMIT_WS_IP', 120, 1, 10_000_000),
     allowedOrigins: (optional(env, 'REYNA_ALLOWED_ORIGINS') ?? '')
       .split(',')
       .map((o) => o.trim())

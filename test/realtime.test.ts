@@ -380,7 +380,7 @@ describe('allowed origins', () => {
           socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
           socket.on('error', () => {});
         });
-      expect(await attempt('https://evil.example')).toBe(401);
+      expect(await attempt('https://evil.example')).toBe(403);
       expect(await attempt('https://studio.example')).toBe('open');
     } finally {
       await stopHarness(strict);

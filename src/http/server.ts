@@ -4,7 +4,9 @@
  * refusal. Blob size itself is checked again, exactly, by the blob service.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Authenticator } from '../auth/tokens';
 import { ErrorCode } from '../errors';
+import { type RateLimits, rateLimitedBody } from './rate-limits';
 import type { StudioYoga } from './yoga';
 
 /** Largest request body: a 1 MiB blob, JSON-escaped, plus the query around it. */
@@ -24,8 +26,41 @@ function refuse(res: ServerResponse, limit: number): void {
   );
 }
 
-export function createHttpServer(yoga: StudioYoga, maxBytes = MAX_REQUEST_BYTES): Server {
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+export interface HttpServerOptions {
+  limits?: RateLimits;
+  auth?: Authenticator;
+  maxBytes?: number;
+}
+
+/** Paths that are never rate limited: probes and scrapes must always get through. */
+const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
+
+async function limited(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: HttpServerOptions,
+): Promise<boolean> {
+  if (!options.limits || UNLIMITED.has((req.url ?? '/').split('?')[0]!)) return false;
+  let userId: string | null = null;
+  try {
+    userId = (await options.auth?.fromHeader(req.headers.authorization))?.userId ?? null;
+  } catch {
+    // A bad token is answered by the API itself; it still counts against the IP.
+  }
+  const wait = await options.limits.request(req.socket.remoteAddress ?? 'unknown', userId);
+  if (wait === null) return false;
+  res.writeHead(429, {
+    'content-type': 'application/json',
+    'retry-after': String(Math.ceil(wait / 1000)),
+  });
+  res.end(rateLimitedBody(wait));
+  req.resume();
+  return true;
+}
+
+export function createHttpServer(yoga: StudioYoga, options: HttpServerOptions = {}): Server {
+  const maxBytes = options.maxBytes ?? MAX_REQUEST_BYTES;
+  return createServer(async (req: IncomingMessage, res: ServerResponse) => {
     // A streamed body of unknown length could not be refused before it is read: ask for a length.
     if (
       req.headers['transfer-encoding'] !== undefined &&
@@ -51,6 +86,7 @@ export function createHttpServer(yoga: StudioYoga, maxBytes = MAX_REQUEST_BYTES)
       req.resume();
       return;
     }
+    if (await limited(req, res, options)) return;
     void yoga(req, res);
   });
 }

@@ -10,9 +10,10 @@
  * - messages over `wsMaxPayload` bytes close the socket (1009);
  * - at most `wsMaxSubscriptions` subscriptions per connection (more are refused with
  *   TOO_MANY_SUBSCRIPTIONS);
- * - with `allowedOrigins` set, upgrades from other origins are refused with HTTP 403.
+ * - with `allowedOrigins` set, upgrades from other origins are refused with HTTP 403;
+ * - connections per IP are rate limited (HTTP 429 on the upgrade).
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -20,6 +21,7 @@ import { WebSocketServer } from 'ws';
 import type { Authenticator, Principal } from '../auth/tokens';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { RateLimits } from './rate-limits';
 import type { StudioYoga } from './yoga';
 
 export interface WebSocketOptions {
@@ -31,6 +33,7 @@ export interface WebSocketOptions {
     'wsMaxSubscriptions' | 'wsMaxPayload' | 'wsInitTimeoutMs' | 'allowedOrigins'
   >;
   log: Logger;
+  limits?: RateLimits;
 }
 
 interface ConnectionState {
@@ -45,8 +48,26 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
     server,
     path: '/graphql',
     maxPayload: config.wsMaxPayload,
-    verifyClient:
-      allowed.size === 0 ? undefined : (info: { origin: string }) => allowed.has(info.origin),
+    verifyClient: (
+      info: { origin: string; req: IncomingMessage },
+      done: (
+        ok: boolean,
+        code?: number,
+        message?: string,
+        headers?: Record<string, string>,
+      ) => void,
+    ) => {
+      if (allowed.size > 0 && !allowed.has(info.origin))
+        return done(false, 403, 'Origin not allowed');
+      if (!options.limits) return done(true);
+      void options.limits.connection(info.req.socket.remoteAddress ?? 'unknown').then((wait) =>
+        wait === null
+          ? done(true)
+          : done(false, 429, 'Too Many Requests', {
+              'retry-after': String(Math.ceil(wait / 1000)),
+            }),
+      );
+    },
   });
   const states = new WeakMap<object, ConnectionState>();
 

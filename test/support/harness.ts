@@ -8,7 +8,7 @@ import { type App, createApp } from '../../src/app';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { openTestDatabase, type TestDatabase } from './database';
-import { dropNatsStreams, NATS_URL, natsEnabled } from './nats';
+import { dropNatsStreams, NATS_URL, natsEnabled, REDIS_URL, redisEnabled } from './nats';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
@@ -51,6 +51,7 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
     REYNA_LOG_LEVEL: 'silent',
     PORT: '0',
   };
+  if (redisEnabled) base.REDIS_URL = REDIS_URL;
   if (natsEnabled) {
     base.NATS_URL = NATS_URL;
     base.REYNA_DEPLOYMENT = `t${randomBytes(5).toString('hex')}`;

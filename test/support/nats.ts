@@ -20,3 +20,8 @@ export async function dropNatsStreams(prefix: string): Promise<void> {
     await nc.close();
   }
 }
+
+/** The PostgreSQL project also shares rate limits through the real Redis (required with CI set). */
+export const redisEnabled =
+  process.env.REYNA_TEST_BACKEND === 'postgres' && process.env.REYNA_TEST_REDIS === 'on';
+export const REDIS_URL = process.env.REYNA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -1,0 +1,70 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "query Me {\n  me {\n    userId\n    blobCount\n    totalSize\n  }\n}\n\nquery Blob($id: ID!) {\n  blob(id: $id) {\n    ...BlobFields\n    parent {\n      ...BlobFields\n    }\n    derived {\n      ...BlobFields\n    }\n  }\n}\n\nquery Blobs($filter: BlobFilter, $first: Int, $after: String) {\n  blobs(filter: $filter, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...BlobFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}\n\nmutation CreateBlob($input: CreateBlobInput!) {\n  createBlob(input: $input) {\n    ...BlobFields\n  }\n}\n\nmutation UpdateBlob($id: ID!, $input: UpdateBlobInput!) {\n  updateBlob(id: $id, input: $input) {\n    ...BlobFields\n  }\n}\n\nmutation DeleteBlob($id: ID!) {\n  deleteBlob(id: $id) {\n    id\n  }\n}\n\nquery ValidateData($schemaId: ID!, $data: JSON!) {\n  validate(schemaId: $schemaId, data: $data) {\n    valid\n    errors {\n      keyword\n      message\n      path\n    }\n  }\n}": typeof types.MeDocument,
+    "query Books {\n  books {\n    id\n    title\n    author\n    description\n    createdAt\n    updatedAt\n  }\n}\n\nmutation CreateBook($input: BookInput!) {\n  createBook(input: $input) {\n    id\n    title\n    author\n    description\n  }\n}\n\nmutation CompileBook($bookId: ID!, $formats: [BookFormat!]!, $useOriginals: Boolean) {\n  compileBook(bookId: $bookId, formats: $formats, useOriginals: $useOriginals) {\n    ...RunFields\n  }\n}": typeof types.BooksDocument,
+    "fragment BlobFields on Blob {\n  id\n  schemaId\n  processorId\n  parentId\n  version\n  data\n  createdAt\n}\n\nfragment RunFields on ProcessorRun {\n  id\n  processorId\n  status\n  attempts\n  error\n  inputBlobId\n  outputBlobId\n  createdAt\n  startedAt\n  finishedAt\n}": typeof types.BlobFieldsFragmentDoc,
+    "query Run($id: ID!) {\n  run(id: $id) {\n    ...RunFields\n    output {\n      ...BlobFields\n    }\n  }\n}\n\nmutation RetryRun($id: ID!) {\n  retryRun(id: $id) {\n    ...RunFields\n  }\n}\n\nmutation CancelRun($id: ID!) {\n  cancelRun(id: $id) {\n    ...RunFields\n  }\n}": typeof types.RunDocument,
+    "subscription BlobEvents($filter: BlobEventFilter, $after: String) {\n  blobEvents(filter: $filter, after: $after) {\n    cursor\n    kind\n    type\n    blobId\n    parentId\n    schemaId\n    processorId\n    bookId\n    time\n    blob {\n      ...BlobFields\n    }\n  }\n}\n\nsubscription BlobDerived($parentId: ID, $bookId: ID, $after: String) {\n  blobDerived(parentId: $parentId, bookId: $bookId, after: $after) {\n    cursor\n    reset\n    parentId\n    derivedId\n    processorId\n    blob {\n      ...BlobFields\n    }\n  }\n}\n\nsubscription RunUpdated($runId: ID, $processorId: ID, $inputBlobId: ID) {\n  runUpdated(runId: $runId, processorId: $processorId, inputBlobId: $inputBlobId) {\n    runId\n    processorId\n    status\n    attempts\n    error\n    fraction\n    message\n    textDelta\n    inputBlobId\n    outputBlobId\n  }\n}": typeof types.BlobEventsDocument,
+};
+const documents: Documents = {
+    "query Me {\n  me {\n    userId\n    blobCount\n    totalSize\n  }\n}\n\nquery Blob($id: ID!) {\n  blob(id: $id) {\n    ...BlobFields\n    parent {\n      ...BlobFields\n    }\n    derived {\n      ...BlobFields\n    }\n  }\n}\n\nquery Blobs($filter: BlobFilter, $first: Int, $after: String) {\n  blobs(filter: $filter, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...BlobFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}\n\nmutation CreateBlob($input: CreateBlobInput!) {\n  createBlob(input: $input) {\n    ...BlobFields\n  }\n}\n\nmutation UpdateBlob($id: ID!, $input: UpdateBlobInput!) {\n  updateBlob(id: $id, input: $input) {\n    ...BlobFields\n  }\n}\n\nmutation DeleteBlob($id: ID!) {\n  deleteBlob(id: $id) {\n    id\n  }\n}\n\nquery ValidateData($schemaId: ID!, $data: JSON!) {\n  validate(schemaId: $schemaId, data: $data) {\n    valid\n    errors {\n      keyword\n      message\n      path\n    }\n  }\n}": types.MeDocument,
+    "query Books {\n  books {\n    id\n    title\n    author\n    description\n    createdAt\n    updatedAt\n  }\n}\n\nmutation CreateBook($input: BookInput!) {\n  createBook(input: $input) {\n    id\n    title\n    author\n    description\n  }\n}\n\nmutation CompileBook($bookId: ID!, $formats: [BookFormat!]!, $useOriginals: Boolean) {\n  compileBook(bookId: $bookId, formats: $formats, useOriginals: $useOriginals) {\n    ...RunFields\n  }\n}": types.BooksDocument,
+    "fragment BlobFields on Blob {\n  id\n  schemaId\n  processorId\n  parentId\n  version\n  data\n  createdAt\n}\n\nfragment RunFields on ProcessorRun {\n  id\n  processorId\n  status\n  attempts\n  error\n  inputBlobId\n  outputBlobId\n  createdAt\n  startedAt\n  finishedAt\n}": types.BlobFieldsFragmentDoc,
+    "query Run($id: ID!) {\n  run(id: $id) {\n    ...RunFields\n    output {\n      ...BlobFields\n    }\n  }\n}\n\nmutation RetryRun($id: ID!) {\n  retryRun(id: $id) {\n    ...RunFields\n  }\n}\n\nmutation CancelRun($id: ID!) {\n  cancelRun(id: $id) {\n    ...RunFields\n  }\n}": types.RunDocument,
+    "subscription BlobEvents($filter: BlobEventFilter, $after: String) {\n  blobEvents(filter: $filter, after: $after) {\n    cursor\n    kind\n    type\n    blobId\n    parentId\n    schemaId\n    processorId\n    bookId\n    time\n    blob {\n      ...BlobFields\n    }\n  }\n}\n\nsubscription BlobDerived($parentId: ID, $bookId: ID, $after: String) {\n  blobDerived(parentId: $parentId, bookId: $bookId, after: $after) {\n    cursor\n    reset\n    parentId\n    derivedId\n    processorId\n    blob {\n      ...BlobFields\n    }\n  }\n}\n\nsubscription RunUpdated($runId: ID, $processorId: ID, $inputBlobId: ID) {\n  runUpdated(runId: $runId, processorId: $processorId, inputBlobId: $inputBlobId) {\n    runId\n    processorId\n    status\n    attempts\n    error\n    fraction\n    message\n    textDelta\n    inputBlobId\n    outputBlobId\n  }\n}": types.BlobEventsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Me {\n  me {\n    userId\n    blobCount\n    totalSize\n  }\n}\n\nquery Blob($id: ID!) {\n  blob(id: $id) {\n    ...BlobFields\n    parent {\n      ...BlobFields\n    }\n    derived {\n      ...BlobFields\n    }\n  }\n}\n\nquery Blobs($filter: BlobFilter, $first: Int, $after: String) {\n  blobs(filter: $filter, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...BlobFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}\n\nmutation CreateBlob($input: CreateBlobInput!) {\n  createBlob(input: $input) {\n    ...BlobFields\n  }\n}\n\nmutation UpdateBlob($id: ID!, $input: UpdateBlobInput!) {\n  updateBlob(id: $id, input: $input) {\n    ...BlobFields\n  }\n}\n\nmutation DeleteBlob($id: ID!) {\n  deleteBlob(id: $id) {\n    id\n  }\n}\n\nquery ValidateData($schemaId: ID!, $data: JSON!) {\n  validate(schemaId: $schemaId, data: $data) {\n    valid\n    errors {\n      keyword\n      message\n      path\n    }\n  }\n}"): (typeof documents)["query Me {\n  me {\n    userId\n    blobCount\n    totalSize\n  }\n}\n\nquery Blob($id: ID!) {\n  blob(id: $id) {\n    ...BlobFields\n    parent {\n      ...BlobFields\n    }\n    derived {\n      ...BlobFields\n    }\n  }\n}\n\nquery Blobs($filter: BlobFilter, $first: Int, $after: String) {\n  blobs(filter: $filter, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...BlobFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}\n\nmutation CreateBlob($input: CreateBlobInput!) {\n  createBlob(input: $input) {\n    ...BlobFields\n  }\n}\n\nmutation UpdateBlob($id: ID!, $input: UpdateBlobInput!) {\n  updateBlob(id: $id, input: $input) {\n    ...BlobFields\n  }\n}\n\nmutation DeleteBlob($id: ID!) {\n  deleteBlob(id: $id) {\n    id\n  }\n}\n\nquery ValidateData($schemaId: ID!, $data: JSON!) {\n  validate(schemaId: $schemaId, data: $data) {\n    valid\n    errors {\n      keyword\n      message\n      path\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Books {\n  books {\n    id\n    title\n    author\n    description\n    createdAt\n    updatedAt\n  }\n}\n\nmutation CreateBook($input: BookInput!) {\n  createBook(input: $input) {\n    id\n    title\n    author\n    description\n  }\n}\n\nmutation CompileBook($bookId: ID!, $formats: [BookFormat!]!, $useOriginals: Boolean) {\n  compileBook(bookId: $bookId, formats: $formats, useOriginals: $useOriginals) {\n    ...RunFields\n  }\n}"): (typeof documents)["query Books {\n  books {\n    id\n    title\n    author\n    description\n    createdAt\n    updatedAt\n  }\n}\n\nmutation CreateBook($input: BookInput!) {\n  createBook(input: $input) {\n    id\n    title\n    author\n    description\n  }\n}\n\nmutation CompileBook($bookId: ID!, $formats: [BookFormat!]!, $useOriginals: Boolean) {\n  compileBook(bookId: $bookId, formats: $formats, useOriginals: $useOriginals) {\n    ...RunFields\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment BlobFields on Blob {\n  id\n  schemaId\n  processorId\n  parentId\n  version\n  data\n  createdAt\n}\n\nfragment RunFields on ProcessorRun {\n  id\n  processorId\n  status\n  attempts\n  error\n  inputBlobId\n  outputBlobId\n  createdAt\n  startedAt\n  finishedAt\n}"): (typeof documents)["fragment BlobFields on Blob {\n  id\n  schemaId\n  processorId\n  parentId\n  version\n  data\n  createdAt\n}\n\nfragment RunFields on ProcessorRun {\n  id\n  processorId\n  status\n  attempts\n  error\n  inputBlobId\n  outputBlobId\n  createdAt\n  startedAt\n  finishedAt\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Run($id: ID!) {\n  run(id: $id) {\n    ...RunFields\n    output {\n      ...BlobFields\n    }\n  }\n}\n\nmutation RetryRun($id: ID!) {\n  retryRun(id: $id) {\n    ...RunFields\n  }\n}\n\nmutation CancelRun($id: ID!) {\n  cancelRun(id: $id) {\n    ...RunFields\n  }\n}"): (typeof documents)["query Run($id: ID!) {\n  run(id: $id) {\n    ...RunFields\n    output {\n      ...BlobFields\n    }\n  }\n}\n\nmutation RetryRun($id: ID!) {\n  retryRun(id: $id) {\n    ...RunFields\n  }\n}\n\nmutation CancelRun($id: ID!) {\n  cancelRun(id: $id) {\n    ...RunFields\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription BlobEvents($filter: BlobEventFilter, $after: String) {\n  blobEvents(filter: $filter, after: $after) {\n    cursor\n    kind\n    type\n    blobId\n    parentId\n    schemaId\n    processorId\n    bookId\n    time\n    blob {\n      ...BlobFields\n    }\n  }\n}\n\nsubscription BlobDerived($parentId: ID, $bookId: ID, $after: String) {\n  blobDerived(parentId: $parentId, bookId: $bookId, after: $after) {\n    cursor\n    reset\n    parentId\n    derivedId\n    processorId\n    blob {\n      ...BlobFields\n    }\n  }\n}\n\nsubscription RunUpdated($runId: ID, $processorId: ID, $inputBlobId: ID) {\n  runUpdated(runId: $runId, processorId: $processorId, inputBlobId: $inputBlobId) {\n    runId\n    processorId\n    status\n    attempts\n    error\n    fraction\n    message\n    textDelta\n    inputBlobId\n    outputBlobId\n  }\n}"): (typeof documents)["subscription BlobEvents($filter: BlobEventFilter, $after: String) {\n  blobEvents(filter: $filter, after: $after) {\n    cursor\n    kind\n    type\n    blobId\n    parentId\n    schemaId\n    processorId\n    bookId\n    time\n    blob {\n      ...BlobFields\n    }\n  }\n}\n\nsubscription BlobDerived($parentId: ID, $bookId: ID, $after: String) {\n  blobDerived(parentId: $parentId, bookId: $bookId, after: $after) {\n    cursor\n    reset\n    parentId\n    derivedId\n    processorId\n    blob {\n      ...BlobFields\n    }\n  }\n}\n\nsubscription RunUpdated($runId: ID, $processorId: ID, $inputBlobId: ID) {\n  runUpdated(runId: $runId, processorId: $processorId, inputBlobId: $inputBlobId) {\n    runId\n    processorId\n    status\n    attempts\n    error\n    fraction\n    message\n    textDelta\n    inputBlobId\n    outputBlobId\n  }\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,94 @@
+/**
+ * Rate limits per user and per IP on HTTP requests, and on WebSocket connections. With
+ * `REDIS_URL` the counters live in Redis and are shared by every API instance; without it they
+ * are kept in this process. Over a limit: HTTP 429 with `RATE_LIMITED` and the time to wait
+ * (`Retry-After`); a WebSocket upgrade is refused with 429.
+ */
+import { Redis } from 'ioredis';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  type RateLimiterRes,
+} from 'rate-limiter-flexible';
+import type { Config } from '../config';
+import { ErrorCode } from '../errors';
+
+export interface RateLimits {
+  /** Counts one request; resolves with the milliseconds to wait when over a limit, else null. */
+  request(ip: string, userId: string | null): Promise<number | null>;
+  /** Counts one WebSocket connection attempt from `ip`. */
+  connection(ip: string): Promise<number | null>;
+  readonly store: 'redis' | 'memory';
+  /** Whether the store answers (for /readyz). */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+type Limits = Pick<
+  Config,
+  'redisUrl' | 'deploymentId' | 'rateLimitUser' | 'rateLimitIp' | 'rateLimitWsIp'
+>;
+
+export function createRateLimits(config: Limits): RateLimits {
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
+    : undefined;
+  redis?.on('error', () => {});
+  const limiter = (name: string, points: number): RateLimiterAbstract => {
+    const options = { keyPrefix: `${config.deploymentId}:rl:${name}`, points, duration: 60 };
+    return redis
+      ? new RateLimiterRedis({ ...options, storeClient: redis })
+      : new RateLimiterMemory(options);
+  };
+  const perUser = limiter('user', config.rateLimitUser);
+  const perIp = limiter('ip', config.rateLimitIp);
+  const wsPerIp = limiter('ws', config.rateLimitWsIp);
+
+  const consume = async (l: RateLimiterAbstract, key: string): Promise<number | null> => {
+    try {
+      await l.consume(key);
+      return null;
+    } catch (rejection) {
+      // A store failure is not the client's fault: let the request through rather than fail it.
+      if (rejection instanceof Error) return null;
+      return Math.max(1, (rejection as RateLimiterRes).msBeforeNext);
+    }
+  };
+
+  return {
+    store: redis ? 'redis' : 'memory',
+    async request(ip, userId) {
+      const waits = await Promise.all([
+        consume(perIp, ip),
+        userId ? consume(perUser, userId) : null,
+      ]);
+      const over = waits.filter((w): w is number => w !== null);
+      return over.length ? Math.max(...over) : null;
+    },
+    connection: (ip) => consume(wsPerIp, ip),
+    async healthy() {
+      if (!redis) return true;
+      try {
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** The body of a refused request, as GraphQL and REST clients both read it. */
+export function rateLimitedBody(retryAfterMs: number): string {
+  return JSON.stringify({
+    errors: [
+      {
+        message: `Too many requests: retry in ${Math.ceil(retryAfterMs / 1000)} s`,
+        extensions: { code: ErrorCode.RATE_LIMITED, retryAfterMs },
+      },
+    ],
+  });
+}
