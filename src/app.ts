@@ -47,6 +47,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       onWrite: () => core.relay.kick(),
       database: core.database,
       metrics: createMetrics({ database: core.database, events: core.events, relay: core.relay }),
+      limits,
       graphiqlToken: devToken,
     });
     const server = createHttpServer(yoga, { limits, auth });

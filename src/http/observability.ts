@@ -91,6 +91,7 @@ const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1);
 async function readiness(
   database: Database,
   events: EventBackbone,
+  limits: { store: string; healthy(): Promise<boolean> } | undefined,
 ): Promise<Record<string, string>> {
   const checks: Record<string, string> = {};
   try {
@@ -104,6 +105,7 @@ async function readiness(
     checks.database = `failing: ${(error as Error).message}`;
   }
   checks.events = (await events.healthy()) ? 'ok' : 'failing';
+  if (limits?.store === 'redis') checks.redis = (await limits.healthy()) ? 'ok' : 'failing';
   return checks;
 }
 
@@ -127,18 +129,23 @@ export function useObservability(options: {
   events: EventBackbone;
   metrics: Metrics;
   log: Logger;
+  /** With Redis behind them, /readyz checks Redis too. */
+  limits?: { store: string; healthy(): Promise<boolean> };
 }): Plugin {
   const { metrics } = options;
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  const ids = new WeakMap<Request, string>();
+  const ids = new WeakMap<Request, { id: string; started: number }>();
   return {
     async onRequest({ request, url, endResponse }) {
-      ids.set(request, request.headers.get('x-request-id')?.slice(0, 128) || randomUUID());
+      ids.set(request, {
+        id: request.headers.get('x-request-id')?.slice(0, 128) || randomUUID(),
+        started: performance.now(),
+      });
       if (request.method !== 'GET') return;
       if (url.pathname === '/healthz') endResponse(json(200, { status: 'ok' }));
       else if (url.pathname === '/readyz') {
-        const checks = await readiness(options.database, options.events);
+        const checks = await readiness(options.database, options.events, options.limits);
         const ready = Object.values(checks).every((v) => v === 'ok');
         endResponse(json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks }));
       } else if (url.pathname === '/metrics') {
@@ -150,8 +157,18 @@ export function useObservability(options: {
       }
     },
     onResponse({ request, response }) {
-      const id = ids.get(request);
-      if (id) response.headers.set('x-request-id', id);
+      const seen = ids.get(request);
+      if (!seen) return;
+      response.headers.set('x-request-id', seen.id);
+      const path = new URL(request.url).pathname;
+      if (path === '/healthz' || path === '/readyz' || path === '/metrics') return;
+      options.log.info('request', {
+        requestId: seen.id,
+        method: request.method,
+        path,
+        status: response.status,
+        ms: Math.round((performance.now() - seen.started) * 10) / 10,
+      });
     },
     onExecute({ args }) {
       const started = performance.now();

@@ -19,6 +19,7 @@ import type { Logger } from '../logger';
 import type { RunRepository } from '../runtime/run-repository';
 import type { Services } from '../services';
 import { type Metrics, useObservability } from './observability';
+import type { RateLimits } from './rate-limits';
 import { useRestRoutes } from './rest-routes';
 
 /** Query limits. Generous for real clients, fatal for abusive queries. */
@@ -39,6 +40,7 @@ export interface YogaOptions {
   onWrite: () => void;
   database: Database;
   metrics: Metrics;
+  limits?: RateLimits;
   config: Pick<Config, 'subscriptionBuffer'>;
   auth: Authenticator;
   log: Logger;
@@ -107,7 +109,13 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
       }
     },
     plugins: [
-      useObservability({ database: options.database, events, metrics: options.metrics, log }),
+      useObservability({
+        database: options.database,
+        events,
+        metrics: options.metrics,
+        log,
+        limits: options.limits,
+      }),
       useRestRoutes({ services, files: options.files, auth, log: logError }),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
