@@ -17,10 +17,10 @@ import { createLogger } from '../src/logger';
 import { createPgDatabase } from './support/database';
 import { TEST_SECRET, testEnv } from './support/harness';
 import { dropNatsStreams, NATS_URL } from './support/nats';
-import { servedUrl, startReyna } from './support/processes';
+import { servedUrl, servicesEnv, startReyna } from './support/processes';
 import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realtime';
 
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
@@ -44,18 +44,9 @@ async function deliveriesFor(prefix: string, userId: string, ms = 1000): Promise
 
 describe('outbox across a crash', () => {
   it('delivers, once, an event committed by a process killed before it could publish', async () => {
-    const { url: databaseUrl, drop } = await createPgDatabase();
-    const prefix = `t${randomBytes(5).toString('hex')}`;
-    cleanups.push(drop, () => dropNatsStreams(prefix));
-    const env = {
-      DATABASE_URL: databaseUrl,
-      NATS_URL,
-      REYNA_DEPLOYMENT: prefix,
-      REYNA_JWT_SECRET: TEST_SECRET,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      REYNA_LOG_LEVEL: 'warn',
-    };
+    const env = await servicesEnv((fn) => cleanups.push(fn), { PORT: '0', HOST: '127.0.0.1' });
+    const databaseUrl = env.DATABASE_URL!;
+    const prefix = env.REYNA_DEPLOYMENT!;
     const user = `crash-${randomBytes(4).toString('hex')}`;
     const token = await mintToken(TEST_SECRET, user, '1h');
 

@@ -11,7 +11,7 @@ import { createPgDatabase } from './support/database';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { TEST_SECRET } from './support/harness';
 import { dropNatsStreams, NATS_URL } from './support/nats';
-import { startReyna } from './support/processes';
+import { servicesEnv, startReyna } from './support/processes';
 import { eventually } from './support/realtime';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -29,20 +29,12 @@ describe('workers', () => {
   it('completes, on another worker, a run whose worker was killed mid-run, with one derived blob', async () => {
     const llm: FakeLlm = await startFakeLlm();
     cleanups.push(() => llm.close());
-    const { url: databaseUrl, drop } = await createPgDatabase();
-    const prefix = `t${randomBytes(5).toString('hex')}`;
-    cleanups.push(drop, () => dropNatsStreams(prefix));
-    const env = {
-      DATABASE_URL: databaseUrl,
-      NATS_URL,
-      REYNA_DEPLOYMENT: prefix,
-      REYNA_JWT_SECRET: TEST_SECRET,
+    const env = await servicesEnv((fn) => cleanups.push(fn), {
       OPENAI_BASE_URL: llm.url,
       REYNA_LLM_MODEL: 'fake-model',
       REYNA_ACK_WAIT_MS: '4000',
       REYNA_RETRY_BASE_MS: '20',
-      REYNA_LOG_LEVEL: 'warn',
-    };
+    });
     // The API side, writing blobs; it runs no processors.
     const core: Core = await createCore(loadConfig({ ...env, REYNA_PROCESSORS: 'none' }));
     cleanups.push(() => core.stop());
@@ -77,18 +69,10 @@ describe('workers', () => {
   it('finishes the run in flight before exiting on SIGTERM', async () => {
     const llm: FakeLlm = await startFakeLlm();
     cleanups.push(() => llm.close());
-    const { url: databaseUrl, drop } = await createPgDatabase();
-    const prefix = `t${randomBytes(5).toString('hex')}`;
-    cleanups.push(drop, () => dropNatsStreams(prefix));
-    const env = {
-      DATABASE_URL: databaseUrl,
-      NATS_URL,
-      REYNA_DEPLOYMENT: prefix,
-      REYNA_JWT_SECRET: TEST_SECRET,
+    const env = await servicesEnv((fn) => cleanups.push(fn), {
       OPENAI_BASE_URL: llm.url,
       REYNA_LLM_MODEL: 'fake-model',
-      REYNA_LOG_LEVEL: 'warn',
-    };
+    });
     const core: Core = await createCore(loadConfig({ ...env, REYNA_PROCESSORS: 'none' }));
     cleanups.push(() => core.stop());
     llm.behaviour.firstTokenDelayMs = 1500;

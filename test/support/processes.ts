@@ -1,5 +1,6 @@
 /** Runs the `reyna` command as a real child process, as an operator would. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -64,3 +65,28 @@ export function stopProcess(
 /** The URL `reyna serve` printed. */
 export const servedUrl = (s: Started) =>
   /GraphQL and GraphiQL: (\S+)\/graphql/.exec(s.output())![1]!;
+
+/**
+ * A fresh PostgreSQL database and NATS prefix for child processes, and the environment that
+ * points `reyna` at them. `cleanup` receives what removes both afterwards.
+ */
+export async function servicesEnv(
+  cleanup: (fn: () => Promise<unknown>) => void,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const { createPgDatabase } = await import('./database');
+  const { NATS_URL, dropNatsStreams } = await import('./nats');
+  const { TEST_SECRET } = await import('./harness');
+  const { url, drop } = await createPgDatabase();
+  const prefix = `t${randomBytes(5).toString('hex')}`;
+  cleanup(drop);
+  cleanup(() => dropNatsStreams(prefix));
+  return {
+    DATABASE_URL: url,
+    NATS_URL,
+    REYNA_DEPLOYMENT: prefix,
+    REYNA_JWT_SECRET: TEST_SECRET,
+    REYNA_LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
