@@ -7,10 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { type Core, createCore } from '../src/core';
-import { createPgDatabase } from './support/database';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
-import { TEST_SECRET } from './support/harness';
-import { dropNatsStreams, NATS_URL } from './support/nats';
 import { servicesEnv, startReyna } from './support/processes';
 import { eventually } from './support/realtime';
 
