@@ -121,4 +121,22 @@ describe('batching', () => {
     const other = await h().gql(query, { id: middle }, await h().token(h().user()));
     expect(other.data!.blob).toBeNull();
   });
+
+  it('answers me { blobCount totalSize } with one aggregate statement', async () => {
+    const token = await h().token(h().user());
+    await h().gql(
+      'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "Counted once." } }) { id } }',
+      {},
+      token,
+    );
+    let result: GraphQLResponse | undefined;
+    const statements = await h().countQueries(async () => {
+      result = await h().gql('{ me { blobCount totalSize } }', {}, token);
+    });
+    expect(result!.data!.me).toEqual({
+      blobCount: 1,
+      totalSize: Buffer.byteLength('{"content":"Counted once."}'),
+    });
+    expect(statements).toBe(1);
+  });
 });
