@@ -15,6 +15,10 @@ const config: CodegenConfig = {
       presetConfig: {
         // Operation results carry fragment fields inline: easier for plain clients.
         fragmentMasking: false,
+        // persisted-documents.json: sha256 hash -> operation text, the server's allowlist
+        // (REYNA_PERSISTED_OPERATIONS). Each document also carries its hash in `__meta__.hash`,
+        // so a client can send the hash instead of the text.
+        persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' },
       },
       config: {
         useTypeImports: true,

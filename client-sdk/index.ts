@@ -27,6 +27,11 @@ export interface StudioClientOptions {
   fetch?: typeof fetch;
   /** How many times to reconnect in a row before failing subscriptions (default 10). */
   retryAttempts?: number;
+  /**
+   * Send each operation's sha256 hash (from the generated manifest) instead of its text: smaller
+   * requests, and what a server in allowlist mode (REYNA_PERSISTED_ONLY) requires. Default false.
+   */
+  persisted?: boolean;
 }
 
 /** A GraphQL, HTTP or connection error; `code` is the first error's `extensions.code`. */
@@ -117,6 +122,22 @@ function cursorOf(data: unknown): string | undefined {
   return undefined;
 }
 
+/** The hash codegen embedded in a generated document (`__meta__.hash`), if any. */
+export function persistedHashOf(document: unknown): string | undefined {
+  const meta = (document as { __meta__?: { hash?: unknown } }).__meta__;
+  return typeof meta?.hash === 'string' ? meta.hash : undefined;
+}
+
+/** The operation as sent: its text, or (persisted) an empty text and its hash. */
+function operationPayload(
+  document: TypedDocumentNode<unknown, never>,
+  persisted: boolean,
+): { query: string; extensions?: Record<string, unknown> } {
+  const hash = persisted ? persistedHashOf(document) : undefined;
+  if (hash === undefined) return { query: print(document) };
+  return { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: hash } } };
+}
+
 export function createStudioClient(options: StudioClientOptions): StudioClient {
   const getToken = async () =>
     typeof options.token === 'function' ? await options.token() : options.token;
@@ -139,7 +160,10 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
         accept: 'application/graphql-response+json, application/json',
         authorization: `Bearer ${await getToken()}`,
       },
-      body: JSON.stringify({ query: print(document), variables: variables ?? {} }),
+      body: JSON.stringify({
+        ...operationPayload(document, options.persisted ?? false),
+        variables: variables ?? {},
+      }),
     });
     let body: { data?: T | null; errors?: GraphQLFormattedError[] };
     try {
@@ -174,7 +198,7 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
       // graphql-ws sends this payload again on every reconnect: keeping `after` current in it
       // resumes the subscription right after the last delivery it saw.
       const payload = {
-        query: print(document),
+        ...operationPayload(document as never, options.persisted ?? false),
         variables: { ...variables } as Record<string, unknown>,
       };
       return ws.subscribe<never>(payload, {

@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { type Authenticator, createAuthenticator, mintToken } from './auth/tokens';
 import type { Config } from './config';
 import { type Core, type CoreOptions, createCore } from './core';
+import { schema } from './graphql/schema';
 import { createMetrics } from './http/observability';
+import { loadPersistedOperations } from './http/persisted-operations';
 import { createRateLimits } from './http/rate-limits';
 import { createHttpServer } from './http/server';
 import { attachWebSocketServer } from './http/websocket';
@@ -33,6 +35,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   try {
     await core.startProcessors();
     const auth = createAuthenticator(config);
+    const persisted = config.persistedOperations
+      ? await loadPersistedOperations(config.persistedOperations, schema, {
+          allowlist: config.persistedOnly,
+          graphiqlExempt: config.graphiql,
+        })
+      : undefined;
+    if (persisted) {
+      core.log.info('persisted operations loaded', {
+        operations: persisted.documents.size,
+        allowlist: persisted.allowlist,
+      });
+    }
     const limits = createRateLimits(config);
     const devToken =
       config.devSecret && config.jwtSecret ? await mintToken(config.jwtSecret, 'dev') : undefined;
@@ -48,10 +62,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       database: core.database,
       metrics: createMetrics({ database: core.database, events: core.events, relay: core.relay }),
       limits,
+      persisted,
       graphiqlToken: devToken,
     });
     const server = createHttpServer(yoga, { limits, auth });
-    const ws = attachWebSocketServer({ server, yoga, auth, config, log: core.log, limits });
+    const ws = attachWebSocketServer({
+      server,
+      yoga,
+      auth,
+      config,
+      log: core.log,
+      limits,
+      persisted,
+    });
     const app: App = {
       ...core,
       auth,

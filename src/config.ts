@@ -56,6 +56,12 @@ export interface Config {
   readonly rateLimitUser: number;
   readonly rateLimitIp: number;
   readonly rateLimitWsIp: number;
+  /** A persisted-operations manifest (hash -> operation text) to load, as codegen writes it. */
+  readonly persistedOperations: string | undefined;
+  /** Allowlist mode: only operations in the manifest run (GraphiQL excepted, when enabled). */
+  readonly persistedOnly: boolean;
+  /** Serve GraphiQL at /graphql. Default: on, except with NODE_ENV=production. */
+  readonly graphiql: boolean;
 }
 
 /** Thrown when the environment is wrong; the message names the variable and what it expects. */
@@ -112,6 +118,14 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return value;
 }
 
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const value = optional(env, name);
+  if (value === undefined) return fallback;
+  if (['true', '1', 'on', 'yes'].includes(value.toLowerCase())) return true;
+  if (['false', '0', 'off', 'no'].includes(value.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
 /** Reads and checks the configuration. Throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const portText = optional(env, 'PORT') ?? '8010';
@@ -140,6 +154,13 @@ export function loadConfig(env: Env = process.env): Config {
   const deploymentId = optional(env, 'REYNA_DEPLOYMENT') ?? 'reyna';
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(deploymentId)) {
     throw new ConfigError('REYNA_DEPLOYMENT must be 1-32 letters, digits, "_" or "-"');
+  }
+  const persistedOperations = optional(env, 'REYNA_PERSISTED_OPERATIONS');
+  const persistedOnly = flag(env, 'REYNA_PERSISTED_ONLY', false);
+  if (persistedOnly && persistedOperations === undefined) {
+    throw new ConfigError(
+      'REYNA_PERSISTED_ONLY needs REYNA_PERSISTED_OPERATIONS: the manifest of allowed operations',
+    );
   }
   return Object.freeze({
     port,
@@ -177,5 +198,9 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    persistedOperations:
+      persistedOperations === undefined ? undefined : resolve(persistedOperations),
+    persistedOnly,
+    graphiql: flag(env, 'REYNA_GRAPHIQL', env.NODE_ENV !== 'production'),
   });
 }

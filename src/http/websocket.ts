@@ -11,7 +11,9 @@
  * - at most `wsMaxSubscriptions` subscriptions per connection (more are refused with
  *   TOO_MANY_SUBSCRIPTIONS);
  * - with `allowedOrigins` set, upgrades from other origins are refused with HTTP 403;
- * - connections per IP are rate limited (HTTP 429 on the upgrade).
+ * - connections per IP are rate limited (HTTP 429 on the upgrade);
+ * - with a persisted-operations manifest, a subscribe message may carry an empty `query` and
+ *   `extensions.persistedQuery.sha256Hash`; in allowlist mode operation text is refused.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError } from 'graphql';
@@ -21,6 +23,12 @@ import { WebSocketServer } from 'ws';
 import type { Authenticator, Principal } from '../auth/tokens';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import {
+  allowsText,
+  type PersistedOperations,
+  persistedErrors,
+  persistedHash,
+} from './persisted-operations';
 import type { RateLimits } from './rate-limits';
 import type { StudioYoga } from './yoga';
 
@@ -34,7 +42,14 @@ export interface WebSocketOptions {
   >;
   log: Logger;
   limits?: RateLimits;
+  persisted?: PersistedOperations;
 }
+
+type PersistedErrorKind = keyof typeof persistedErrors;
+const persistedError = (kind: PersistedErrorKind) => {
+  const { message, extensions } = persistedErrors[kind];
+  return new GraphQLError(message, { extensions: { code: extensions.code } });
+};
 
 interface ConnectionState {
   principal?: Principal;
@@ -114,9 +129,21 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
           socket: ctx.extra.socket,
           params: payload,
         });
+        // graphql-ws requires `query` to be a string: a persisted operation sends it empty.
+        let text = payload.query;
+        const ops = options.persisted;
+        const hash = persistedHash(payload.extensions);
+        if (text.trim() === '') {
+          if (hash === null) return [persistedError('keyNotFound')];
+          const found = ops?.documents.get(hash);
+          if (found === undefined) return [persistedError('notFound')];
+          text = found;
+        } else if (ops && !allowsText(ops, (name) => ctx.connectionParams?.[name])) {
+          return [persistedError('persistedQueryOnly')];
+        }
         let document: ReturnType<typeof parse>;
         try {
-          document = parse(payload.query);
+          document = parse(text);
         } catch (error) {
           return [error as GraphQLError];
         }

@@ -19,6 +19,11 @@ import type { Logger } from '../logger';
 import type { RunRepository } from '../runtime/run-repository';
 import type { Services } from '../services';
 import { type Metrics, useObservability } from './observability';
+import {
+  GRAPHIQL_HEADER,
+  type PersistedOperations,
+  usePersistedManifest,
+} from './persisted-operations';
 import type { RateLimits } from './rate-limits';
 import { useRestRoutes } from './rest-routes';
 
@@ -41,7 +46,9 @@ export interface YogaOptions {
   database: Database;
   metrics: Metrics;
   limits?: RateLimits;
-  config: Pick<Config, 'subscriptionBuffer'>;
+  config: Pick<Config, 'subscriptionBuffer' | 'graphiql'>;
+  /** A loaded persisted-operations manifest (and whether it is an allowlist). */
+  persisted?: PersistedOperations;
   auth: Authenticator;
   log: Logger;
   /** A token GraphiQL pre-fills in its headers (development only). */
@@ -64,11 +71,17 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     renderGraphiQL,
-    graphiql: {
+    graphiql: options.config.graphiql && {
       title: 'ReYNa Studio API',
-      headers: options.graphiqlToken
-        ? JSON.stringify({ Authorization: `Bearer ${options.graphiqlToken}` }, null, 2)
-        : undefined,
+      // The marker header lets GraphiQL run ad-hoc operations in allowlist mode (development).
+      headers: JSON.stringify(
+        {
+          ...(options.graphiqlToken ? { Authorization: `Bearer ${options.graphiqlToken}` } : {}),
+          [GRAPHIQL_HEADER]: '1',
+        },
+        null,
+        2,
+      ),
       defaultQuery:
         '# Your state: books, conversations, blob count and size\nquery Me {\n  me {\n    userId\n    blobCount\n    totalSize\n  }\n}\n',
     },
@@ -117,6 +130,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         limits: options.limits,
       }),
       useRestRoutes({ services, files: options.files, auth, log: logError }),
+      ...(options.persisted ? [usePersistedManifest(options.persisted)] : []),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
         maxAliases: { n: QUERY_LIMITS.maxAliases, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
