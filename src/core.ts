@@ -12,7 +12,7 @@ import { type Database, openDatabase } from './db/database';
 import type { EventBackbone } from './events/backbone';
 import { MemoryBackbone } from './events/memory-backbone';
 import { NatsBackbone } from './events/nats-backbone';
-import { OutboxRelay } from './events/outbox-relay';
+import { OutboxRelay, PgOutboxSource } from './events/outbox-relay';
 import { FileStore } from './files/file-store';
 import { createLogger, type Logger } from './logger';
 import { ProcessorRuntime } from './runtime/processor-runtime';
@@ -58,7 +58,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     await registerBuiltins(services);
     await events.start();
     eventsStarted = true;
-    const relay = new OutboxRelay(database.db, events, log);
+    const relay = new OutboxRelay([new PgOutboxSource(database.db)], events, log);
     relayRef.current = relay;
     if (config.outboxRelay) relay.start();
     const runs = new RunRepository(database.db);

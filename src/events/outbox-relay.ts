@@ -1,15 +1,71 @@
 /**
- * Publishes committed outbox rows to the backbone, in outbox order, with the event id as the
- * message id, then marks them sent. Several relays (one per API instance) share the work with
- * `for update skip locked`. A crash after publishing and before marking republishes the row on
- * the next pass, and the backbone's deduplication stores it once; a crash before publishing only
- * delays it. A write that rolled back never had a row.
+ * Publishes committed outbox events to the backbone, in outbox order, with the event id as the
+ * message id, then marks them sent. An outbox lives where the writes it describes commit: the
+ * PostgreSQL `outbox` table always, and a MongoDB `outbox` collection when blobs live there; the
+ * relay drains every source it is given. Several relays (one per API instance) share the work. A
+ * crash after publishing and before marking republishes the events on a later pass, and the
+ * backbone's deduplication stores them once; a crash before publishing only delays them. A write
+ * that rolled back never had an outbox entry.
  */
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/types';
 import type { Logger } from '../logger';
 import type { EventBackbone } from './backbone';
 import { parseEvent, type StudioEvent } from './event';
+
+/** One pending outbox entry: its position (for logs) and the stored event. */
+export interface OutboxEntry {
+  id: string | number;
+  event: unknown;
+}
+
+/** Where committed events wait for the relay. */
+export interface OutboxSource {
+  readonly name: string;
+  /**
+   * Claims up to `limit` of the oldest pending entries, hands them to `publish` in order, and
+   * marks them sent only when `publish` resolves (a rejection leaves them pending). Returns how
+   * many entries were claimed.
+   */
+  pass(limit: number, publish: (entries: OutboxEntry[]) => Promise<void>): Promise<number>;
+  /** Entries committed but not yet published. */
+  backlog(): Promise<number>;
+}
+
+/**
+ * The PostgreSQL outbox. A pass claims the oldest pending rows and marks them sent inside a
+ * transaction that stays open while they are published (`for update skip locked` lets other
+ * relays take other rows), so a failed or interrupted publish rolls the marks back.
+ */
+export class PgOutboxSource implements OutboxSource {
+  readonly name = 'postgres';
+  constructor(private readonly db: Kysely<DB>) {}
+
+  pass(limit: number, publish: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ id: number; event: unknown }>`
+        update outbox set published_at = now()
+        where id in (
+          select id from outbox where published_at is null order by id limit ${limit}
+          for update skip locked
+        )
+        returning id, event`.execute(trx);
+      if (rows.length === 0) return 0;
+      rows.sort((a, b) => Number(a.id) - Number(b.id));
+      await publish(rows);
+      return rows.length;
+    });
+  }
+
+  async backlog(): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('published_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
 
 export interface OutboxRelayOptions {
   /** Rows per pass. Default 200. */
@@ -27,7 +83,7 @@ export class OutboxRelay {
   private readonly intervalMs: number;
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly sources: readonly OutboxSource[],
     private readonly backbone: EventBackbone,
     private readonly log: Logger,
     options: OutboxRelayOptions = {},
@@ -58,24 +114,31 @@ export class OutboxRelay {
     await this.running;
   }
 
-  /** One pass until the outbox is empty; returns how many events were published. */
+  /** Passes until every outbox is empty; returns how many events were published. */
   async drain(): Promise<number> {
     let total = 0;
-    for (;;) {
-      const n = await this.pass();
-      total += n;
-      if (n < this.batchSize) return total;
+    let failure: unknown;
+    // One failing outbox (its database down) does not hold back the others.
+    for (const source of this.sources) {
+      try {
+        for (;;) {
+          const n = await source.pass(this.batchSize, (entries) => this.publish(source, entries));
+          total += n;
+          if (n < this.batchSize) break;
+        }
+      } catch (error) {
+        failure ??= error;
+      }
     }
+    if (failure !== undefined) throw failure;
+    return total;
   }
 
-  /** Events committed but not yet published. */
+  /** Events committed but not yet published, over every outbox. */
   async backlog(): Promise<number> {
-    const row = await this.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('published_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    let total = 0;
+    for (const source of this.sources) total += await source.backlog();
+    return total;
   }
 
   private schedule(delay: number): void {
@@ -103,35 +166,20 @@ export class OutboxRelay {
     }
   }
 
-  /**
-   * One pass: claim the oldest pending rows and mark them sent inside a transaction that stays
-   * open while they are published, so a failed or interrupted publish rolls the marks back.
-   * Publishes go out together, in order, on one connection.
-   */
-  private async pass(): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
-      const { rows } = await sql<{ id: number; event: unknown }>`
-        update outbox set published_at = now()
-        where id in (
-          select id from outbox where published_at is null order by id limit ${this.batchSize}
-          for update skip locked
-        )
-        returning id, event`.execute(trx);
-      if (rows.length === 0) return 0;
-      rows.sort((a, b) => Number(a.id) - Number(b.id));
-      const events: StudioEvent[] = [];
-      for (const row of rows) {
-        try {
-          events.push(parseEvent(row.event));
-        } catch (error) {
-          this.log.error('outbox row is not a valid event; marked sent to unblock the relay', {
-            id: row.id,
-            error,
-          });
-        }
+  /** Publishes entries together, in order, on one connection; invalid ones are logged and skipped. */
+  private async publish(source: OutboxSource, entries: OutboxEntry[]): Promise<void> {
+    const events: StudioEvent[] = [];
+    for (const entry of entries) {
+      try {
+        events.push(parseEvent(entry.event));
+      } catch (error) {
+        this.log.error('outbox entry is not a valid event; marked sent to unblock the relay', {
+          source: source.name,
+          id: entry.id,
+          error,
+        });
       }
-      await Promise.all(events.map((event) => this.backbone.publish(event)));
-      return rows.length;
-    });
+    }
+    await Promise.all(events.map((event) => this.backbone.publish(event)));
   }
 }
