@@ -62,6 +62,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       database: core.database,
       metrics: createMetrics({ database: core.database, events: core.events, relay: core.relay }),
       limits,
+      mongo: core.mongo,
       persisted,
       graphiqlToken: devToken,
     });

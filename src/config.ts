@@ -3,6 +3,7 @@
  * code receives a frozen, typed `Config` and never looks at the environment again.
  */
 import { resolve } from 'node:path';
+import { ConnectionString } from 'mongodb-connection-string-url';
 
 export interface Config {
   /** HTTP port for GraphQL, SSE, WebSocket, REST and GraphiQL. Default 8010. */
@@ -126,6 +127,21 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got "${value}"`);
 }
 
+/** A MongoDB connection string (several hosts allowed, which WHATWG URLs refuse). */
+function mongoUrl(env: Env, name: string): string | undefined {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  try {
+    new ConnectionString(value);
+  } catch (error) {
+    throw new ConfigError(
+      `${name} is not a MongoDB connection string (${(error as Error).message}): expected e.g. ` +
+        'mongodb://host:27017/reyna?replicaSet=rs0',
+    );
+  }
+  return value;
+}
+
 /** Reads and checks the configuration. Throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const portText = optional(env, 'PORT') ?? '8010';
@@ -168,7 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir: resolve(optional(env, 'REYNA_DATA_DIR') ?? '.reyna-data'),
     natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:']),
-    mongodbUrl: url(env, 'MONGODB_URL', ['mongodb:', 'mongodb+srv:']),
+    mongodbUrl: mongoUrl(env, 'MONGODB_URL'),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     jwtSecret,
     jwksUrl,

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { migrateToLatest } from '../db/migrate';
 import { createProcessors } from '../processors/index';
 import type { Processor } from '../processors/kit';
+import { type MongoStores, openMongoStores } from './blobs/mongo-blob-store';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import type { EventBackbone } from './events/backbone';
@@ -29,6 +30,8 @@ export interface Core {
   runs: RunRepository;
   files: FileStore;
   runtime: ProcessorRuntime;
+  /** The MongoDB blob store and its outbox, when MONGODB_URL is set. */
+  mongo: MongoStores | undefined;
   /** Starts the processors named (or those `config.processors` names). */
   startProcessors(ids?: Config['processors']): Promise<void>;
   stop(): Promise<void>;
@@ -50,15 +53,22 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     ? new NatsBackbone({ url: config.natsUrl, prefix: config.deploymentId, log })
     : new MemoryBackbone();
   let eventsStarted = false;
+  let mongo: MongoStores | undefined;
   try {
     await migrateToLatest(database.db as unknown as Kysely<unknown>);
+    // With MONGODB_URL, blobs (and the events of blob writes) live in MongoDB.
+    if (config.mongodbUrl) mongo = await openMongoStores(config.mongodbUrl);
     const relayRef: { current?: OutboxRelay } = {};
     const kick = () => relayRef.current?.kick();
-    const services = createServices(database, { onWrite: kick });
+    const services = createServices(database, { onWrite: kick, store: mongo?.blobs });
     await registerBuiltins(services);
     await events.start();
     eventsStarted = true;
-    const relay = new OutboxRelay([new PgOutboxSource(database.db)], events, log);
+    const relay = new OutboxRelay(
+      [new PgOutboxSource(database.db), ...(mongo ? [mongo.outbox] : [])],
+      events,
+      log,
+    );
     relayRef.current = relay;
     if (config.outboxRelay) relay.start();
     const runs = new RunRepository(database.db);
@@ -100,6 +110,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       runs,
       files,
       runtime,
+      mongo,
       async startProcessors(ids = config.processors) {
         if (ids === 'none') return;
         await runtime.start(ids);
@@ -112,11 +123,13 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
         if (config.outboxRelay) await relay.drain().catch(() => {});
         await relay.stop();
         await events.stop();
+        await mongo?.close();
         if (ownsDatabase) await database.close();
       },
     };
   } catch (error) {
     if (eventsStarted) await events.stop().catch(() => {});
+    await mongo?.close().catch(() => {});
     if (ownsDatabase) await database.close();
     throw error;
   }

@@ -61,7 +61,9 @@ function environmentOf(service: Service): Record<string, string> {
 function configVariables(): Set<string> {
   const source = read('../src/config.ts');
   const names = new Set<string>();
-  for (const m of source.matchAll(/\b(?:optional|url|integer)\(env, '([A-Z0-9_]+)'/g)) {
+  for (const m of source.matchAll(
+    /\b(?:optional|url|integer|flag|mongoUrl)\(env, '([A-Z0-9_]+)'/g,
+  )) {
     names.add(m[1]!);
   }
   for (const m of source.matchAll(/\benv\.([A-Z][A-Z0-9_]*)\b/g)) names.add(m[1]!);

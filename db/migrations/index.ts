@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as core from './20261124T0400_core';
 import * as outbox from './20261124T0500_outbox';
 import * as runs from './20261124T0600_runs';
+import * as blobRefs from './20261124T0700_blob_refs';
 
 /** Every migration, by timestamped name. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
   '20261124T0400_core': core,
   '20261124T0500_outbox': outbox,
   '20261124T0600_runs': runs,
+  '20261124T0700_blob_refs': blobRefs,
 };

@@ -30,6 +30,16 @@ export interface BlobVersion {
   createdAt: Date;
 }
 
+/** A blob's current content as a version: the last entry of its history. */
+export const currentVersion = (blob: Blob): BlobVersion => ({
+  blobId: blob.id,
+  version: blob.version,
+  schemaId: blob.schemaId,
+  data: blob.data,
+  size: blob.size,
+  createdAt: blob.updatedAt,
+});
+
 export interface NewBlob {
   /** Chosen by the caller, so that the blob and its event can be written in one statement. */
   id: string;

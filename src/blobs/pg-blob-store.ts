@@ -13,6 +13,7 @@ import type {
   BlobVersion,
   NewBlob,
 } from './blob-types';
+import { currentVersion } from './blob-types';
 
 const toBlob = (row: Selectable<BlobsTable>): Blob => ({
   id: row.id,
@@ -267,14 +268,7 @@ export class PgBlobStore implements BlobStore {
         size: r.size,
         createdAt: r.created_at,
       })),
-      {
-        blobId: current.id,
-        version: current.version,
-        schemaId: current.schemaId,
-        data: current.data,
-        size: current.size,
-        createdAt: current.updatedAt,
-      },
+      currentVersion(current),
     ];
   }
 

@@ -2,8 +2,8 @@
  * Health, readiness and Prometheus metrics, served from inside Yoga like the REST routes:
  *
  *   GET /healthz   200 while the process is up
- *   GET /readyz    200 when the database answers, migrations are applied and NATS is connected;
- *                  503 with what is failing otherwise
+ *   GET /readyz    200 when the database answers, migrations are applied, NATS is connected and
+ *                  (when used) Redis and MongoDB answer; 503 with what is failing otherwise
  *   GET /metrics   Prometheus text: GraphQL operation durations, open subscriptions, event lag,
  *                  outbox backlog, runs by processor and status
  *
@@ -131,6 +131,8 @@ export function useObservability(options: {
   log: Logger;
   /** With Redis behind them, /readyz checks Redis too. */
   limits?: { store: string; healthy(): Promise<boolean> };
+  /** With blobs in MongoDB, /readyz checks MongoDB too. */
+  mongo?: { healthy(): Promise<boolean> };
 }): Plugin {
   const { metrics } = options;
   const json = (status: number, body: unknown) =>
@@ -146,6 +148,7 @@ export function useObservability(options: {
       if (url.pathname === '/healthz') endResponse(json(200, { status: 'ok' }));
       else if (url.pathname === '/readyz') {
         const checks = await readiness(options.database, options.events, options.limits);
+        if (options.mongo) checks.mongodb = (await options.mongo.healthy()) ? 'ok' : 'failing';
         const ready = Object.values(checks).every((v) => v === 'ok');
         endResponse(json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks }));
       } else if (url.pathname === '/metrics') {

@@ -46,6 +46,8 @@ export interface YogaOptions {
   database: Database;
   metrics: Metrics;
   limits?: RateLimits;
+  /** The MongoDB blob store, checked by /readyz when present. */
+  mongo?: { healthy(): Promise<boolean> };
   config: Pick<Config, 'subscriptionBuffer' | 'graphiql'>;
   /** A loaded persisted-operations manifest (and whether it is an allowlist). */
   persisted?: PersistedOperations;
@@ -128,6 +130,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         metrics: options.metrics,
         log,
         limits: options.limits,
+        mongo: options.mongo,
       }),
       useRestRoutes({ services, files: options.files, auth, log: logError }),
       ...(options.persisted ? [usePersistedManifest(options.persisted)] : []),

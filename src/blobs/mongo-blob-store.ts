@@ -1,0 +1,585 @@
+/**
+ * The blob store on MongoDB, with the official driver. Used instead of PostgreSQL for blobs when
+ * MONGODB_URL is set; schemas, processors, books, conversations and runs stay in PostgreSQL.
+ *
+ * Collections (in the database the URL names, `reyna` when it names none):
+ * - `blobs`: one document per blob. `json` holds the blob's data as the JSON text that was
+ *   validated, so every JSON document round-trips exactly (key order, keys with `$`, `.` or NUL,
+ *   which BSON field names cannot all carry); `size` is its byte length.
+ * - `blob_versions`: earlier contents, one document per (blob, version).
+ * - `outbox`: the events of blob writes, written in the same transaction as the write (MongoDB
+ *   transactions need a replica set, so a standalone server is refused at start-up).
+ * - `counters`: the `seq` counter that orders blobs and outbox entries. Like a PostgreSQL
+ *   sequence it is taken outside the transaction: numbers are unique and increasing, a rolled-back
+ *   write leaves a gap.
+ *
+ * Indexes are created at start-up; creating an index that exists with the same options is a
+ * no-op, so every instance can do it on every start.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type ClientSession,
+  type Collection,
+  type Db,
+  MongoClient,
+  MongoServerError,
+} from 'mongodb';
+import { ConnectionString } from 'mongodb-connection-string-url';
+import type { StudioEvent } from '../events/event';
+import type { OutboxEntry, OutboxSource } from '../events/outbox-relay';
+import { isUuid } from '../ids';
+import type { BlobStore } from './blob-store';
+import type {
+  Blob,
+  BlobFamily,
+  BlobFilter,
+  BlobOrder,
+  BlobPage,
+  BlobVersion,
+  NewBlob,
+} from './blob-types';
+import { currentVersion } from './blob-types';
+
+interface BlobDoc {
+  _id: string;
+  userId: string;
+  processorId: string;
+  schemaId: string;
+  /** The data as JSON text. */
+  json: string;
+  size: number;
+  version: number;
+  parentId: string | null;
+  bookId: string | null;
+  conversationId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+  seq: number;
+  provenance: string | null;
+  /** Absent on blobs users write; unique where present. */
+  idempotencyKey?: string;
+}
+
+interface VersionDoc {
+  _id: string;
+  blobId: string;
+  version: number;
+  schemaId: string;
+  json: string;
+  size: number;
+  createdAt: Date;
+}
+
+interface OutboxDoc {
+  /** The event id: a second insert of one event fails, and the write with it. */
+  _id: string;
+  seq: number;
+  userId: string;
+  type: string;
+  /** The event as JSON text. */
+  event: string;
+  createdAt: Date;
+  pending: boolean;
+  publishedAt: Date | null;
+  /** A relay's claim while it publishes; expires so a crashed relay's entries are retried. */
+  claim: string | null;
+  claimedUntil: Date | null;
+}
+
+interface CounterDoc {
+  _id: string;
+  value: number;
+}
+
+const toBlob = (doc: BlobDoc): Blob => ({
+  id: doc._id,
+  userId: doc.userId,
+  processorId: doc.processorId,
+  schemaId: doc.schemaId,
+  data: JSON.parse(doc.json),
+  size: doc.size,
+  version: doc.version,
+  parentId: doc.parentId,
+  bookId: doc.bookId,
+  conversationId: doc.conversationId,
+  createdAt: doc.createdAt,
+  updatedAt: doc.updatedAt,
+  seq: doc.seq,
+  provenance: doc.provenance === null ? null : (JSON.parse(doc.provenance) as Blob['provenance']),
+});
+
+/** The chapter number a book orders by: `data.metadata.chapter` when it is a number. */
+function chapterOf(blob: Blob): number | null {
+  const metadata = (blob.data as { metadata?: unknown } | null)?.metadata;
+  const chapter =
+    metadata && typeof metadata === 'object' ? (metadata as { chapter?: unknown }).chapter : null;
+  return typeof chapter === 'number' ? chapter : null;
+}
+
+const DUPLICATE_KEY = 11000;
+const isDuplicateKey = (error: unknown, field: string): boolean =>
+  error instanceof MongoServerError &&
+  error.code === DUPLICATE_KEY &&
+  (error.keyPattern === undefined || field in (error.keyPattern as object));
+
+export interface MongoStores {
+  client: MongoClient;
+  blobs: MongoBlobStore;
+  outbox: MongoOutboxSource;
+  /** Whether the server answers a ping. */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects, checks that the deployment can run transactions (a replica set or a sharded cluster),
+ * and creates the indexes. Throws with a message naming MONGODB_URL when it cannot.
+ */
+export async function openMongoStores(
+  url: string,
+  options: { connectTimeoutMs?: number; claimMs?: number } = {},
+): Promise<MongoStores> {
+  const timeout = options.connectTimeoutMs ?? 10_000;
+  const client = new MongoClient(url, {
+    serverSelectionTimeoutMS: timeout,
+    connectTimeoutMS: timeout,
+    appName: 'reyna-studio-api',
+  });
+  try {
+    await client.connect();
+    const db = client.db(new ConnectionString(url).pathname.slice(1) || 'reyna');
+    const hello = await db.admin().command({ hello: 1 });
+    if (typeof hello.setName !== 'string' && hello.msg !== 'isdbgrid') {
+      throw new Error(
+        'MONGODB_URL: the server is a standalone; blob writes and their events commit in one ' +
+          'transaction, which needs a replica set (a single-node one will do)',
+      );
+    }
+    await ensureIndexes(db);
+    const blobs = new MongoBlobStore(client, db);
+    const outbox = new MongoOutboxSource(db, options.claimMs);
+    return {
+      client,
+      blobs,
+      outbox,
+      async healthy() {
+        try {
+          await db.command({ ping: 1 });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      close: () => client.close(),
+    };
+  } catch (error) {
+    await client.close().catch(() => {});
+    if (error instanceof Error && error.message.startsWith('MONGODB_URL')) throw error;
+    throw new Error(`MONGODB_URL: cannot use MongoDB: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Creates every index the store uses. Safe to run again and from several instances at once. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  await db.collection<BlobDoc>('blobs').createIndexes([
+    { key: { userId: 1, seq: 1 }, name: 'user_seq' },
+    { key: { parentId: 1, seq: 1 }, name: 'parent_seq' },
+    { key: { userId: 1, bookId: 1, seq: 1 }, name: 'user_book_seq' },
+    { key: { userId: 1, conversationId: 1, seq: 1 }, name: 'user_conversation_seq' },
+    { key: { seq: 1 }, name: 'seq', unique: true },
+    {
+      key: { idempotencyKey: 1 },
+      name: 'idempotency_key',
+      unique: true,
+      partialFilterExpression: { idempotencyKey: { $type: 'string' } },
+    },
+  ]);
+  await db
+    .collection<VersionDoc>('blob_versions')
+    .createIndexes([{ key: { blobId: 1, version: 1 }, name: 'blob_version', unique: true }]);
+  await db.collection<OutboxDoc>('outbox').createIndexes([
+    { key: { pending: 1, seq: 1 }, name: 'pending_seq' },
+    {
+      key: { claim: 1 },
+      name: 'claim',
+      partialFilterExpression: { claim: { $type: 'string' } },
+    },
+  ]);
+  // The counter exists before the first write (concurrent first upserts are retried by the
+  // server anyway: the filter is an equality on _id).
+  await db
+    .collection<CounterDoc>('counters')
+    .updateOne({ _id: 'seq' }, { $setOnInsert: { value: 0 } }, { upsert: true });
+}
+
+export class MongoBlobStore implements BlobStore {
+  private readonly blobs: Collection<BlobDoc>;
+  private readonly versionsCol: Collection<VersionDoc>;
+  private readonly outbox: Collection<OutboxDoc>;
+  private readonly counters: Collection<CounterDoc>;
+
+  constructor(
+    private readonly client: MongoClient,
+    db: Db,
+  ) {
+    this.blobs = db.collection<BlobDoc>('blobs');
+    this.versionsCol = db.collection<VersionDoc>('blob_versions');
+    this.outbox = db.collection<OutboxDoc>('outbox');
+    this.counters = db.collection<CounterDoc>('counters');
+  }
+
+  /** Takes `n` consecutive sequence numbers; returns the first. */
+  private async nextSeq(n: number): Promise<number> {
+    const doc = await this.counters.findOneAndUpdate(
+      { _id: 'seq' },
+      { $inc: { value: n } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    if (!doc) throw new Error('the seq counter did not answer');
+    return doc.value - n + 1;
+  }
+
+  private outboxDoc(event: StudioEvent, seq: number): OutboxDoc {
+    return {
+      _id: event.id,
+      seq,
+      userId: event.userId,
+      type: event.type,
+      event: JSON.stringify(event),
+      createdAt: new Date(),
+      pending: true,
+      publishedAt: null,
+      claim: null,
+      claimedUntil: null,
+    };
+  }
+
+  /** Runs `fn` in a transaction (retried by the driver on transient errors). */
+  private async transaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T> {
+    const session = this.client.startSession();
+    try {
+      return await session.withTransaction(() => fn(session), {
+        readConcern: { level: 'snapshot' },
+        writeConcern: { w: 'majority' },
+      });
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  private newDoc(blob: NewBlob, seq: number): BlobDoc {
+    const now = new Date();
+    const doc: BlobDoc = {
+      _id: blob.id,
+      userId: blob.userId,
+      processorId: blob.processorId,
+      schemaId: blob.schemaId,
+      json: JSON.stringify(blob.data),
+      size: blob.size,
+      version: 1,
+      parentId: blob.parentId,
+      bookId: blob.bookId,
+      conversationId: blob.conversationId,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+      seq,
+      provenance: blob.provenance ? JSON.stringify(blob.provenance) : null,
+    };
+    if (blob.idempotencyKey) doc.idempotencyKey = blob.idempotencyKey;
+    return doc;
+  }
+
+  async create(blob: NewBlob, event: StudioEvent): Promise<Blob> {
+    const seq = await this.nextSeq(2);
+    const doc = this.newDoc({ ...blob, idempotencyKey: null }, seq);
+    await this.transaction(async (session) => {
+      await this.blobs.insertOne(doc, { session });
+      await this.outbox.insertOne(this.outboxDoc(event, seq + 1), { session });
+    });
+    return toBlob(doc);
+  }
+
+  async createOnce(
+    blob: NewBlob & { idempotencyKey: string },
+    event: StudioEvent,
+  ): Promise<{ blob: Blob; created: boolean }> {
+    const existing = await this.blobs.findOne({ idempotencyKey: blob.idempotencyKey });
+    if (existing) return { blob: toBlob(existing), created: false };
+    const seq = await this.nextSeq(2);
+    const doc = this.newDoc(blob, seq);
+    try {
+      await this.transaction(async (session) => {
+        await this.blobs.insertOne(doc, { session });
+        await this.outbox.insertOne(this.outboxDoc(event, seq + 1), { session });
+      });
+      return { blob: toBlob(doc), created: true };
+    } catch (error) {
+      if (!isDuplicateKey(error, 'idempotencyKey')) throw error;
+      // A concurrent worker stored it first: that one stands.
+      const stored = await this.blobs.findOne({ idempotencyKey: blob.idempotencyKey });
+      if (!stored) throw error;
+      return { blob: toBlob(stored), created: false };
+    }
+  }
+
+  async update(
+    userId: string,
+    id: string,
+    change: { schemaId: string; data: unknown; size: number; expectedVersion?: number | null },
+    event: StudioEvent,
+  ): Promise<Blob | null> {
+    if (!isUuid(id)) return null;
+    const outboxSeq = await this.nextSeq(1);
+    return this.transaction(async (session) => {
+      const current = await this.blobs.findOne({ _id: id, userId, deletedAt: null }, { session });
+      if (!current) return null;
+      if (change.expectedVersion != null && current.version !== change.expectedVersion) {
+        return null;
+      }
+      await this.versionsCol.insertOne(
+        {
+          _id: `${id}:${current.version}`,
+          blobId: id,
+          version: current.version,
+          schemaId: current.schemaId,
+          json: current.json,
+          size: current.size,
+          createdAt: current.updatedAt,
+        },
+        { session },
+      );
+      const updated = await this.blobs.findOneAndUpdate(
+        { _id: id, version: current.version },
+        {
+          $set: {
+            json: JSON.stringify(change.data),
+            schemaId: change.schemaId,
+            size: change.size,
+            version: current.version + 1,
+            updatedAt: new Date(),
+          },
+        },
+        { session, returnDocument: 'after' },
+      );
+      if (!updated) throw new Error(`blob ${id} changed during its update`);
+      await this.outbox.insertOne(this.outboxDoc(event, outboxSeq), { session });
+      return toBlob(updated);
+    });
+  }
+
+  async softDelete(userId: string, id: string, event: StudioEvent): Promise<Blob | null> {
+    if (!isUuid(id)) return null;
+    const outboxSeq = await this.nextSeq(1);
+    return this.transaction(async (session) => {
+      const deleted = await this.blobs.findOneAndUpdate(
+        { _id: id, userId, deletedAt: null },
+        { $set: { deletedAt: new Date() } },
+        { session, returnDocument: 'after' },
+      );
+      if (!deleted) return null;
+      await this.outbox.insertOne(this.outboxDoc(event, outboxSeq), { session });
+      return toBlob(deleted);
+    });
+  }
+
+  async findById(userId: string, id: string): Promise<Blob | null> {
+    if (!isUuid(id)) return null;
+    const doc = await this.blobs.findOne({ _id: id, userId, deletedAt: null });
+    return doc ? toBlob(doc) : null;
+  }
+
+  async findWithFamily(
+    userId: string,
+    id: string,
+    include: { parent: boolean; derived: boolean },
+  ): Promise<BlobFamily | null> {
+    if (!isUuid(id)) return null;
+    // One round trip: the blob, its parent and its children through $lookup.
+    const visible = { userId, deletedAt: null };
+    const pipeline: object[] = [{ $match: { _id: id, ...visible } }];
+    if (include.parent) {
+      pipeline.push({
+        $lookup: {
+          from: 'blobs',
+          localField: 'parentId',
+          foreignField: '_id',
+          as: 'parentDocs',
+          pipeline: [{ $match: visible }],
+        },
+      });
+    }
+    if (include.derived) {
+      pipeline.push({
+        $lookup: {
+          from: 'blobs',
+          localField: '_id',
+          foreignField: 'parentId',
+          as: 'derivedDocs',
+          pipeline: [{ $match: visible }, { $sort: { seq: 1 } }],
+        },
+      });
+    }
+    const [row] = await this.blobs
+      .aggregate<BlobDoc & { parentDocs?: BlobDoc[]; derivedDocs?: BlobDoc[] }>(pipeline)
+      .toArray();
+    if (!row) return null;
+    const { parentDocs = [], derivedDocs = [], ...self } = row;
+    return {
+      blob: toBlob(self),
+      parent: parentDocs[0] ? toBlob(parentDocs[0]) : null,
+      derived: derivedDocs.map(toBlob),
+    };
+  }
+
+  async findByIds(userId: string, ids: readonly string[]): Promise<Blob[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    const docs = await this.blobs.find({ _id: { $in: valid }, userId, deletedAt: null }).toArray();
+    return docs.map(toBlob);
+  }
+
+  async findByParents(userId: string, parentIds: readonly string[]): Promise<Blob[]> {
+    const valid = parentIds.filter(isUuid);
+    if (valid.length === 0) return [];
+    const docs = await this.blobs
+      .find({ parentId: { $in: valid }, userId, deletedAt: null })
+      .sort({ seq: 1 })
+      .toArray();
+    return docs.map(toBlob);
+  }
+
+  async list(
+    userId: string,
+    filter: BlobFilter,
+    order: BlobOrder,
+    first: number,
+    afterSeq: number | null,
+  ): Promise<BlobPage> {
+    const query: Record<string, unknown> = { userId, deletedAt: null };
+    for (const key of ['bookId', 'conversationId', 'parentId'] as const) {
+      const value = filter[key];
+      if (value == null) continue;
+      if (!isUuid(value)) return { blobs: [], hasNextPage: false };
+      query[key] = value;
+    }
+    if (filter.schemaId != null) query.schemaId = filter.schemaId;
+    if (filter.processorId != null) query.processorId = filter.processorId;
+    const newest = order === 'NEWEST_FIRST';
+    if (afterSeq !== null) query.seq = newest ? { $lt: afterSeq } : { $gt: afterSeq };
+    const docs = await this.blobs
+      .find(query)
+      .sort({ seq: newest ? -1 : 1 })
+      .limit(first + 1)
+      .toArray();
+    return { blobs: docs.slice(0, first).map(toBlob), hasNextPage: docs.length > first };
+  }
+
+  async chaptersOf(userId: string, bookId: string): Promise<Blob[]> {
+    if (!isUuid(bookId)) return [];
+    const docs = await this.blobs
+      .find({ userId, bookId, parentId: null, deletedAt: null })
+      .sort({ seq: 1 })
+      .toArray();
+    // Numbered chapters in order, then the rest; ties in creation order (the sort is stable).
+    return docs
+      .map(toBlob)
+      .map((blob) => ({ blob, chapter: chapterOf(blob) }))
+      .sort((a, b) =>
+        a.chapter === null
+          ? b.chapter === null
+            ? 0
+            : 1
+          : b.chapter === null
+            ? -1
+            : a.chapter - b.chapter,
+      )
+      .map((c) => c.blob);
+  }
+
+  async versions(userId: string, id: string): Promise<BlobVersion[]> {
+    const current = await this.findById(userId, id);
+    if (!current) return [];
+    const docs = await this.versionsCol.find({ blobId: id }).sort({ version: 1 }).toArray();
+    return [
+      ...docs.map((d) => ({
+        blobId: d.blobId,
+        version: d.version,
+        schemaId: d.schemaId,
+        data: JSON.parse(d.json) as unknown,
+        size: d.size,
+        createdAt: d.createdAt,
+      })),
+      currentVersion(current),
+    ];
+  }
+
+  async stats(userId: string): Promise<{ count: number; totalSize: number }> {
+    const [row] = await this.blobs
+      .aggregate<{ count: number; totalSize: number }>([
+        { $match: { userId, deletedAt: null } },
+        { $group: { _id: null, count: { $sum: 1 }, totalSize: { $sum: '$size' } } },
+      ])
+      .toArray();
+    return { count: row?.count ?? 0, totalSize: row?.totalSize ?? 0 };
+  }
+}
+
+/**
+ * The MongoDB outbox. A pass claims the oldest pending entries with a claim id and an expiry,
+ * publishes them, then marks them sent; a failed publish releases the claim, and a relay that
+ * dies mid-pass leaves a claim that expires after `claimMs`, when another relay republishes (the
+ * backbone drops the duplicates by event id).
+ */
+export class MongoOutboxSource implements OutboxSource {
+  readonly name = 'mongodb';
+  private readonly outbox: Collection<OutboxDoc>;
+
+  constructor(
+    db: Db,
+    private readonly claimMs = 30_000,
+  ) {
+    this.outbox = db.collection<OutboxDoc>('outbox');
+  }
+
+  async pass(limit: number, publish: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
+    const now = new Date();
+    const claimable = {
+      pending: true,
+      $or: [{ claimedUntil: null }, { claimedUntil: { $lt: now } }],
+    };
+    const candidates = await this.outbox
+      .find(claimable, { projection: { _id: 1 } })
+      .sort({ seq: 1 })
+      .limit(limit)
+      .toArray();
+    if (candidates.length === 0) return 0;
+    const claim = randomUUID();
+    await this.outbox.updateMany(
+      { _id: { $in: candidates.map((c) => c._id) }, ...claimable },
+      { $set: { claim, claimedUntil: new Date(now.getTime() + this.claimMs) } },
+    );
+    const claimed = await this.outbox.find({ claim, pending: true }).sort({ seq: 1 }).toArray();
+    try {
+      await publish(claimed.map((doc) => ({ id: doc.seq, event: JSON.parse(doc.event) })));
+    } catch (error) {
+      await this.outbox
+        .updateMany({ claim, pending: true }, { $set: { claim: null, claimedUntil: null } })
+        .catch(() => {});
+      throw error;
+    }
+    await this.outbox.updateMany(
+      { claim, pending: true },
+      { $set: { pending: false, publishedAt: new Date(), claim: null, claimedUntil: null } },
+    );
+    // Candidates, not claims: entries another relay took count, so the caller keeps draining.
+    return candidates.length;
+  }
+
+  async backlog(): Promise<number> {
+    return this.outbox.countDocuments({ pending: true });
+  }
+}
