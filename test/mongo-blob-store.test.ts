@@ -13,6 +13,7 @@ import { openMongoStores } from '../src/blobs/mongo-blob-store';
 import { ConfigError, loadConfig } from '../src/config';
 import { blobStoreContract } from './support/blob-store-contract';
 import { type Harness, startHarness, stopHarness } from './support/harness';
+import { startStandaloneMongo } from './support/mongo-standalone';
 import { eventually } from './support/realtime';
 
 const MONGODB_URL = process.env.MONGODB_URL?.trim() || undefined;
@@ -121,6 +122,19 @@ describe('MongoDB configuration', () => {
     for (const bad of ['http://localhost:27017', 'mongodb://', 'not a url']) {
       expect(() => loadConfig({ MONGODB_URL: bad }), bad).toThrow(ConfigError);
       expect(() => loadConfig({ MONGODB_URL: bad }), bad).toThrow(/MONGODB_URL/);
+    }
+  });
+
+  it('refuses a standalone server: blob writes need transactions, so a replica set', async () => {
+    const standalone = await startStandaloneMongo();
+    try {
+      const error = await openMongoStores(standalone.url, { connectTimeoutMs: 2000 }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/^MONGODB_URL: the server is a standalone/);
+    } finally {
+      await standalone.close();
     }
   });
 
