@@ -14,7 +14,9 @@
  *   write leaves a gap.
  *
  * Indexes are created at start-up; creating an index that exists with the same options is a
- * no-op, so every instance can do it on every start.
+ * no-op, so every instance can do it on every start. The collections are meant unsharded (a
+ * replica set): the unique `seq` and idempotency-key indexes could not be built on a collection
+ * sharded on another key.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -117,6 +119,13 @@ function chapterOf(blob: Blob): number | null {
   return typeof chapter === 'number' ? chapter : null;
 }
 
+/**
+ * Ids are UUIDs, which PostgreSQL compares regardless of case and returns in lower case; here they
+ * are strings, so every id is lower-cased on the way in to behave the same.
+ */
+const lower = (id: string): string => id.toLowerCase();
+const lowerOrNull = (id: string | null): string | null => (id === null ? null : lower(id));
+
 const DUPLICATE_KEY = 11000;
 const isDuplicateKey = (error: unknown, field: string): boolean =>
   error instanceof MongoServerError &&
@@ -141,14 +150,18 @@ export async function openMongoStores(
   options: { connectTimeoutMs?: number; claimMs?: number } = {},
 ): Promise<MongoStores> {
   const timeout = options.connectTimeoutMs ?? 10_000;
-  const client = new MongoClient(url, {
-    serverSelectionTimeoutMS: timeout,
-    connectTimeoutMS: timeout,
-    appName: 'reyna-studio-api',
-  });
+  let client: MongoClient | undefined;
   try {
+    client = new MongoClient(url, {
+      serverSelectionTimeoutMS: timeout,
+      connectTimeoutMS: timeout,
+      appName: 'reyna-studio-api',
+    });
     await client.connect();
-    const db = client.db(new ConnectionString(url).pathname.slice(1) || 'reyna');
+    // Reads that decide writes (and every read in a transaction) must see the primary, whatever
+    // read preference the URL asks for.
+    const name = decodeURIComponent(new ConnectionString(url).pathname.slice(1)) || 'reyna';
+    const db = client.db(name, { readPreference: 'primary' });
     const hello = await db.admin().command({ hello: 1 });
     if (typeof hello.setName !== 'string' && hello.msg !== 'isdbgrid') {
       throw new Error(
@@ -159,8 +172,9 @@ export async function openMongoStores(
     await ensureIndexes(db);
     const blobs = new MongoBlobStore(client, db);
     const outbox = new MongoOutboxSource(db, options.claimMs);
+    const connected = client;
     return {
-      client,
+      client: connected,
       blobs,
       outbox,
       async healthy() {
@@ -171,10 +185,10 @@ export async function openMongoStores(
           return false;
         }
       },
-      close: () => client.close(),
+      close: () => connected.close(),
     };
   } catch (error) {
-    await client.close().catch(() => {});
+    await client?.close().catch(() => {});
     if (error instanceof Error && error.message.startsWith('MONGODB_URL')) throw error;
     throw new Error(`MONGODB_URL: cannot use MongoDB: ${(error as Error).message}`, {
       cause: error,
@@ -194,7 +208,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
       key: { idempotencyKey: 1 },
       name: 'idempotency_key',
       unique: true,
-      partialFilterExpression: { idempotencyKey: { $type: 'string' } },
+      // The field is absent on blobs without a key; `$exists` lets equality queries use the index.
+      partialFilterExpression: { idempotencyKey: { $exists: true } },
     },
   ]);
   await db
@@ -202,11 +217,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     .createIndexes([{ key: { blobId: 1, version: 1 }, name: 'blob_version', unique: true }]);
   await db.collection<OutboxDoc>('outbox').createIndexes([
     { key: { pending: 1, seq: 1 }, name: 'pending_seq' },
-    {
-      key: { claim: 1 },
-      name: 'claim',
-      partialFilterExpression: { claim: { $type: 'string' } },
-    },
+    { key: { claim: 1 }, name: 'claim' },
   ]);
   // The counter exists before the first write (concurrent first upserts are retried by the
   // server anyway: the filter is an equality on _id).
@@ -236,7 +247,8 @@ export class MongoBlobStore implements BlobStore {
     const doc = await this.counters.findOneAndUpdate(
       { _id: 'seq' },
       { $inc: { value: n } },
-      { upsert: true, returnDocument: 'after' },
+      // Majority: a failover must not roll the counter back and hand out numbers twice.
+      { upsert: true, returnDocument: 'after', writeConcern: { w: 'majority' } },
     );
     if (!doc) throw new Error('the seq counter did not answer');
     return doc.value - n + 1;
@@ -264,6 +276,7 @@ export class MongoBlobStore implements BlobStore {
       return await session.withTransaction(() => fn(session), {
         readConcern: { level: 'snapshot' },
         writeConcern: { w: 'majority' },
+        readPreference: 'primary',
       });
     } finally {
       await session.endSession();
@@ -273,29 +286,30 @@ export class MongoBlobStore implements BlobStore {
   private newDoc(blob: NewBlob, seq: number): BlobDoc {
     const now = new Date();
     const doc: BlobDoc = {
-      _id: blob.id,
+      _id: lower(blob.id),
       userId: blob.userId,
       processorId: blob.processorId,
       schemaId: blob.schemaId,
       json: JSON.stringify(blob.data),
       size: blob.size,
       version: 1,
-      parentId: blob.parentId,
-      bookId: blob.bookId,
-      conversationId: blob.conversationId,
+      parentId: lowerOrNull(blob.parentId),
+      bookId: lowerOrNull(blob.bookId),
+      conversationId: lowerOrNull(blob.conversationId),
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
       seq,
       provenance: blob.provenance ? JSON.stringify(blob.provenance) : null,
     };
-    if (blob.idempotencyKey) doc.idempotencyKey = blob.idempotencyKey;
+    if (blob.idempotencyKey != null) doc.idempotencyKey = blob.idempotencyKey;
     return doc;
   }
 
   async create(blob: NewBlob, event: StudioEvent): Promise<Blob> {
     const seq = await this.nextSeq(2);
-    const doc = this.newDoc({ ...blob, idempotencyKey: null }, seq);
+    // As on PostgreSQL: provenance and idempotency keys belong to derived blobs (createOnce).
+    const doc = this.newDoc({ ...blob, provenance: null, idempotencyKey: null }, seq);
     await this.transaction(async (session) => {
       await this.blobs.insertOne(doc, { session });
       await this.outbox.insertOne(this.outboxDoc(event, seq + 1), { session });
@@ -333,6 +347,7 @@ export class MongoBlobStore implements BlobStore {
     event: StudioEvent,
   ): Promise<Blob | null> {
     if (!isUuid(id)) return null;
+    id = lower(id);
     const outboxSeq = await this.nextSeq(1);
     return this.transaction(async (session) => {
       const current = await this.blobs.findOne({ _id: id, userId, deletedAt: null }, { session });
@@ -373,6 +388,7 @@ export class MongoBlobStore implements BlobStore {
 
   async softDelete(userId: string, id: string, event: StudioEvent): Promise<Blob | null> {
     if (!isUuid(id)) return null;
+    id = lower(id);
     const outboxSeq = await this.nextSeq(1);
     return this.transaction(async (session) => {
       const deleted = await this.blobs.findOneAndUpdate(
@@ -388,6 +404,7 @@ export class MongoBlobStore implements BlobStore {
 
   async findById(userId: string, id: string): Promise<Blob | null> {
     if (!isUuid(id)) return null;
+    id = lower(id);
     const doc = await this.blobs.findOne({ _id: id, userId, deletedAt: null });
     return doc ? toBlob(doc) : null;
   }
@@ -398,6 +415,7 @@ export class MongoBlobStore implements BlobStore {
     include: { parent: boolean; derived: boolean },
   ): Promise<BlobFamily | null> {
     if (!isUuid(id)) return null;
+    id = lower(id);
     // One round trip: the blob, its parent and its children through $lookup.
     const visible = { userId, deletedAt: null };
     const pipeline: object[] = [{ $match: { _id: id, ...visible } }];
@@ -436,14 +454,14 @@ export class MongoBlobStore implements BlobStore {
   }
 
   async findByIds(userId: string, ids: readonly string[]): Promise<Blob[]> {
-    const valid = ids.filter(isUuid);
+    const valid = ids.filter(isUuid).map(lower);
     if (valid.length === 0) return [];
     const docs = await this.blobs.find({ _id: { $in: valid }, userId, deletedAt: null }).toArray();
     return docs.map(toBlob);
   }
 
   async findByParents(userId: string, parentIds: readonly string[]): Promise<Blob[]> {
-    const valid = parentIds.filter(isUuid);
+    const valid = parentIds.filter(isUuid).map(lower);
     if (valid.length === 0) return [];
     const docs = await this.blobs
       .find({ parentId: { $in: valid }, userId, deletedAt: null })
@@ -464,7 +482,7 @@ export class MongoBlobStore implements BlobStore {
       const value = filter[key];
       if (value == null) continue;
       if (!isUuid(value)) return { blobs: [], hasNextPage: false };
-      query[key] = value;
+      query[key] = lower(value);
     }
     if (filter.schemaId != null) query.schemaId = filter.schemaId;
     if (filter.processorId != null) query.processorId = filter.processorId;
@@ -481,7 +499,7 @@ export class MongoBlobStore implements BlobStore {
   async chaptersOf(userId: string, bookId: string): Promise<Blob[]> {
     if (!isUuid(bookId)) return [];
     const docs = await this.blobs
-      .find({ userId, bookId, parentId: null, deletedAt: null })
+      .find({ userId, bookId: lower(bookId), parentId: null, deletedAt: null })
       .sort({ seq: 1 })
       .toArray();
     // Numbered chapters in order, then the rest; ties in creation order (the sort is stable).
@@ -503,7 +521,7 @@ export class MongoBlobStore implements BlobStore {
   async versions(userId: string, id: string): Promise<BlobVersion[]> {
     const current = await this.findById(userId, id);
     if (!current) return [];
-    const docs = await this.versionsCol.find({ blobId: id }).sort({ version: 1 }).toArray();
+    const docs = await this.versionsCol.find({ blobId: current.id }).sort({ version: 1 }).toArray();
     return [
       ...docs.map((d) => ({
         blobId: d.blobId,
@@ -563,18 +581,19 @@ export class MongoOutboxSource implements OutboxSource {
       { $set: { claim, claimedUntil: new Date(now.getTime() + this.claimMs) } },
     );
     const claimed = await this.outbox.find({ claim, pending: true }).sort({ seq: 1 }).toArray();
+    // Only what was handed to `publish` is marked sent: nothing claimed can be skipped.
+    const published = { _id: { $in: claimed.map((doc) => doc._id) }, claim };
     try {
       await publish(claimed.map((doc) => ({ id: doc.seq, event: JSON.parse(doc.event) })));
     } catch (error) {
       await this.outbox
-        .updateMany({ claim, pending: true }, { $set: { claim: null, claimedUntil: null } })
+        .updateMany(published, { $set: { claim: null, claimedUntil: null } })
         .catch(() => {});
       throw error;
     }
-    await this.outbox.updateMany(
-      { claim, pending: true },
-      { $set: { pending: false, publishedAt: new Date(), claim: null, claimedUntil: null } },
-    );
+    await this.outbox.updateMany(published, {
+      $set: { pending: false, publishedAt: new Date(), claim: null, claimedUntil: null },
+    });
     // Candidates, not claims: entries another relay took count, so the caller keeps draining.
     return candidates.length;
   }

@@ -25,7 +25,8 @@ export interface OutboxSource {
   /**
    * Claims up to `limit` of the oldest pending entries, hands them to `publish` in order, and
    * marks them sent only when `publish` resolves (a rejection leaves them pending). Returns how
-   * many entries were claimed.
+   * many pending entries the pass saw (at most `limit`): fewer than `limit` means the outbox was
+   * drained, so a relay keeps passing while it gets `limit`.
    */
   pass(limit: number, publish: (entries: OutboxEntry[]) => Promise<void>): Promise<number>;
   /** Entries committed but not yet published. */

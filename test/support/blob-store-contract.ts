@@ -90,6 +90,7 @@ export function blobStoreContract(
         { schemaId: b.schemaId, data, size: size(data), expectedVersion },
         blobEvent('updated', b),
       );
+    const ids = (page: { blobs: Blob[] }) => page.blobs.map((b) => b.id);
     const remove = (b: Blob, userId = b.userId) =>
       s.store.softDelete(userId, b.id, blobEvent('deleted', b));
 
@@ -273,7 +274,6 @@ export function blobStoreContract(
         data: { original: 'a', expanded: 'bb', expansion_ratio: 2 },
       });
       await create(user(), { bookId: null });
-      const ids = (page: { blobs: Blob[] }) => page.blobs.map((b) => b.id);
       const all = [...made, child];
 
       const first = await s.store.list(u, {}, 'OLDEST_FIRST', 4, null);
@@ -339,6 +339,28 @@ export function blobStoreContract(
       ]);
       expect(await s.store.chaptersOf(user(), book)).toEqual([]);
       expect(await s.store.chaptersOf(u, 'not-a-uuid')).toEqual([]);
+    });
+
+    it('treats ids as UUIDs: any case in, lower case out', async () => {
+      const u = user();
+      const book = await s.book(u);
+      const b = await create(u, { bookId: book.toUpperCase() });
+      expect(b.bookId).toBe(book);
+      const child = await create(u, { parentId: b.id.toUpperCase() });
+      expect(child.parentId).toBe(b.id);
+      expect(await s.store.findById(u, b.id.toUpperCase())).toEqual(b);
+      expect(await s.store.findByIds(u, [b.id.toUpperCase()])).toEqual([b]);
+      expect(await s.store.findByParents(u, [b.id.toUpperCase()])).toEqual([child]);
+      expect(
+        ids(await s.store.list(u, { bookId: book.toUpperCase() }, 'OLDEST_FIRST', 10, null)),
+      ).toEqual([b.id]);
+      expect(await s.store.chaptersOf(u, book.toUpperCase())).toEqual([b]);
+      expect(
+        (await s.store.findWithFamily(u, b.id.toUpperCase(), { parent: false, derived: true }))
+          ?.derived,
+      ).toEqual([child]);
+      expect((await update(b, { content: 'v2' }, null, u))?.version).toBe(2);
+      expect(await s.store.versions(u, b.id.toUpperCase())).toHaveLength(2);
     });
 
     it('counts visible blobs and their bytes', async () => {
