@@ -14,6 +14,8 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY db ./db
 COPY processors ./processors
+# The persisted-operations manifest (REYNA_PERSISTED_OPERATIONS), generated with the client SDK.
+COPY client-sdk/generated/persisted-documents.json ./client-sdk/generated/
 
 # Only used without DATABASE_URL (embedded PGlite): the one folder the process writes to.
 RUN mkdir .reyna-data && chown node:node .reyna-data
