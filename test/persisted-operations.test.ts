@@ -10,11 +10,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client/core';
 import { createPersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { createClient as createSseClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   BlobDerivedDocument,
   type BlobDerivedSubscription,
+  BlobEventsDocument,
+  type BlobEventsSubscription,
   CreateBlobDocument,
   createStudioClient,
   MeDocument,
@@ -160,6 +163,33 @@ describe('allowlist mode', () => {
       'PERSISTED_QUERY_NOT_FOUND',
     );
     expect(h().app.events.subscriptionCount(subOf(token))).toBe(0);
+  });
+
+  it('runs a subscription by hash over SSE', async () => {
+    const token = await h().token(h().user('pq-sse'));
+    const client = createSseClient({
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
+    cleanups.push(() => client.dispose());
+    const types: string[] = [];
+    const errors: unknown[] = [];
+    client.subscribe<BlobEventsSubscription>(
+      { query: '', ...hashed(persistedHashOf(BlobEventsDocument)!), variables: {} },
+      {
+        next: (r) => (r.errors ? errors.push(r.errors) : types.push(r.data!.blobEvents.type ?? '')),
+        error: (e) => errors.push(e),
+        complete: () => {},
+      },
+    );
+    await subscribedOn(h().app.events, token, 1);
+    const sdk = createStudioClient({ url, token, webSocketImpl: WebSocket, persisted: true });
+    cleanups.push(() => sdk.dispose());
+    await sdk.mutate(CreateBlobDocument, { input: text('A subscription over Server-Sent Events.') });
+    await eventually(() => types.length >= 1);
+    expect(errors).toEqual([]);
+    expect(types).toEqual(['blob.created.text-input-v1']);
   });
 
   it("works with Apollo Client's persisted-query link, sending only the hash", async () => {
