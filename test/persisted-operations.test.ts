@@ -186,7 +186,9 @@ describe('allowlist mode', () => {
     await subscribedOn(h().app.events, token, 1);
     const sdk = createStudioClient({ url, token, webSocketImpl: WebSocket, persisted: true });
     cleanups.push(() => sdk.dispose());
-    await sdk.mutate(CreateBlobDocument, { input: text('A subscription over Server-Sent Events.') });
+    await sdk.mutate(CreateBlobDocument, {
+      input: text('A subscription over Server-Sent Events.'),
+    });
     await eventually(() => types.length >= 1);
     expect(errors).toEqual([]);
     expect(types).toEqual(['blob.created.text-input-v1']);
