@@ -31,16 +31,17 @@ export type AppOptions = CoreOptions;
 
 /** The API server: the core, its processors (as configured), GraphQL, REST and WebSocket. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  // A bad manifest stops the start before anything else is opened.
+  const persisted = config.persistedOperations
+    ? await loadPersistedOperations(config.persistedOperations, schema, {
+        allowlist: config.persistedOnly,
+        graphiqlExempt: config.graphiql,
+      })
+    : undefined;
   const core = await createCore(config, options);
   try {
     await core.startProcessors();
     const auth = createAuthenticator(config);
-    const persisted = config.persistedOperations
-      ? await loadPersistedOperations(config.persistedOperations, schema, {
-          allowlist: config.persistedOnly,
-          graphiqlExempt: config.graphiql,
-        })
-      : undefined;
     if (persisted) {
       core.log.info('persisted operations loaded', {
         operations: persisted.documents.size,
