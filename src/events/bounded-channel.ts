@@ -1,13 +1,26 @@
-/** A bounded async channel: the oldest item is dropped when a slow reader lets it fill up. */
+/**
+ * A bounded async channel between a producer and one slow-or-fast reader: it never holds more than
+ * `capacity` items. When a reader lets it fill up, the oldest item is dropped; with `onDrop`, the
+ * item that function returns for it (a notice) is delivered before the items that remain, one
+ * notice standing for every drop since the reader last read one.
+ */
 export class BoundedChannel<T> implements AsyncIterable<T> {
   private items: T[] = [];
+  private head = 0;
   private waiting: ((r: IteratorResult<T>) => void) | undefined;
   private closed = false;
+  private notice: T | undefined;
 
   constructor(
     private readonly capacity: number,
     private readonly onClose: () => void = () => {},
+    private readonly onDrop?: (dropped: T) => T,
   ) {}
+
+  /** Items waiting for the reader. */
+  get size(): number {
+    return this.items.length - this.head;
+  }
 
   push(item: T): void {
     if (this.closed) return;
@@ -18,28 +31,50 @@ export class BoundedChannel<T> implements AsyncIterable<T> {
       return;
     }
     this.items.push(item);
-    if (this.items.length > this.capacity) this.items.shift();
+    if (this.size > this.capacity) {
+      const oldest = this.items[this.head++] as T;
+      if (this.onDrop) this.notice = this.onDrop(oldest);
+      // Drop the consumed prefix now and then rather than shifting on every push.
+      if (this.head > 1024) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+    }
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.items = [];
+    this.head = 0;
     this.waiting?.({ value: undefined, done: true });
     this.waiting = undefined;
     this.onClose();
   }
 
+  private next(): Promise<IteratorResult<T>> {
+    if (this.notice !== undefined) {
+      const value = this.notice;
+      this.notice = undefined;
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.size > 0) {
+      const value = this.items[this.head++] as T;
+      if (this.head === this.items.length) {
+        this.items = [];
+        this.head = 0;
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
-      next: () => {
-        if (this.items.length > 0)
-          return Promise.resolve({ value: this.items.shift() as T, done: false });
-        if (this.closed) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => {
-          this.waiting = resolve;
-        });
-      },
+      next: () => this.next(),
       return: async () => {
         this.close();
         return { value: undefined, done: true };
