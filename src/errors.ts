@@ -53,7 +53,8 @@ export interface ErrorDetails {
   actual?: number;
 }
 
-const HTTP_STATUS: Record<ErrorCode, number> = {
+/** The HTTP status each code answers with, over REST and GraphQL alike. */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 422,
   BAD_USER_INPUT: 400,
   NOT_FOUND: 404,

@@ -306,10 +306,10 @@ export class MongoBlobStore implements BlobStore {
     return doc;
   }
 
-  async create(blob: NewBlob, event: StudioEvent): Promise<Blob> {
+  /** Inserts a new blob and its event in one transaction; returns the stored blob. */
+  private async insertWithEvent(blob: NewBlob, event: StudioEvent): Promise<Blob> {
     const seq = await this.nextSeq(2);
-    // As on PostgreSQL: provenance and idempotency keys belong to derived blobs (createOnce).
-    const doc = this.newDoc({ ...blob, provenance: null, idempotencyKey: null }, seq);
+    const doc = this.newDoc(blob, seq);
     await this.transaction(async (session) => {
       await this.blobs.insertOne(doc, { session });
       await this.outbox.insertOne(this.outboxDoc(event, seq + 1), { session });
@@ -317,23 +317,21 @@ export class MongoBlobStore implements BlobStore {
     return toBlob(doc);
   }
 
+  create(blob: NewBlob, event: StudioEvent): Promise<Blob> {
+    // As on PostgreSQL: provenance and idempotency keys belong to derived blobs (createOnce).
+    return this.insertWithEvent({ ...blob, provenance: null, idempotencyKey: null }, event);
+  }
+
   async createOnce(
     blob: NewBlob & { idempotencyKey: string },
     event: StudioEvent,
   ): Promise<{ blob: Blob; created: boolean }> {
-    const existing = await this.blobs.findOne({ idempotencyKey: blob.idempotencyKey });
-    if (existing) return { blob: toBlob(existing), created: false };
-    const seq = await this.nextSeq(2);
-    const doc = this.newDoc(blob, seq);
+    // The unique index decides, as `on conflict do nothing` does on PostgreSQL: no read first.
     try {
-      await this.transaction(async (session) => {
-        await this.blobs.insertOne(doc, { session });
-        await this.outbox.insertOne(this.outboxDoc(event, seq + 1), { session });
-      });
-      return { blob: toBlob(doc), created: true };
+      return { blob: await this.insertWithEvent(blob, event), created: true };
     } catch (error) {
       if (!isDuplicateKey(error, 'idempotencyKey')) throw error;
-      // A concurrent worker stored it first: that one stands.
+      // Stored before (a redelivery or a concurrent worker): that one stands.
       const stored = await this.blobs.findOne({ idempotencyKey: blob.idempotencyKey });
       if (!stored) throw error;
       return { blob: toBlob(stored), created: false };

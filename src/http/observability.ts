@@ -92,6 +92,7 @@ async function readiness(
   database: Database,
   events: EventBackbone,
   limits: { store: string; healthy(): Promise<boolean> } | undefined,
+  mongo: { healthy(): Promise<boolean> } | undefined,
 ): Promise<Record<string, string>> {
   const checks: Record<string, string> = {};
   try {
@@ -106,6 +107,7 @@ async function readiness(
   }
   checks.events = (await events.healthy()) ? 'ok' : 'failing';
   if (limits?.store === 'redis') checks.redis = (await limits.healthy()) ? 'ok' : 'failing';
+  if (mongo) checks.mongodb = (await mongo.healthy()) ? 'ok' : 'failing';
   return checks;
 }
 
@@ -147,8 +149,12 @@ export function useObservability(options: {
       if (request.method !== 'GET') return;
       if (url.pathname === '/healthz') endResponse(json(200, { status: 'ok' }));
       else if (url.pathname === '/readyz') {
-        const checks = await readiness(options.database, options.events, options.limits);
-        if (options.mongo) checks.mongodb = (await options.mongo.healthy()) ? 'ok' : 'failing';
+        const checks = await readiness(
+          options.database,
+          options.events,
+          options.limits,
+          options.mongo,
+        );
         const ready = Object.values(checks).every((v) => v === 'ok');
         endResponse(json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks }));
       } else if (url.pathname === '/metrics') {

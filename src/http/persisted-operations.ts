@@ -15,7 +15,7 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { type GraphQLSchema, parse, validate } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { ConfigError } from '../config';
-import { ErrorCode } from '../errors';
+import { ErrorCode, HTTP_STATUS } from '../errors';
 
 /** The header the bundled GraphiQL sends, so that allowlist mode leaves it usable. */
 export const GRAPHIQL_HEADER = 'x-reyna-graphiql';
@@ -92,20 +92,25 @@ export function persistedHash(extensions: unknown): string | null {
   return version === 1 && typeof sha256Hash === 'string' ? sha256Hash : null;
 }
 
+const refusal = (code: ErrorCode, message: string) => ({
+  message,
+  extensions: { code, http: { status: HTTP_STATUS[code] } },
+});
+
 export const persistedErrors = {
-  notFound: {
-    message: 'This persisted operation is not in the server manifest',
-    extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND, http: { status: 400 } },
-  },
-  keyNotFound: {
-    message: 'Send the operation text, or its hash in extensions.persistedQuery.sha256Hash',
-    extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND, http: { status: 400 } },
-  },
-  persistedQueryOnly: {
-    message: 'Only persisted operations run on this server: send extensions.persistedQuery',
-    extensions: { code: ErrorCode.PERSISTED_QUERY_ONLY, http: { status: 403 } },
-  },
-} as const;
+  notFound: refusal(
+    ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+    'This persisted operation is not in the server manifest',
+  ),
+  keyNotFound: refusal(
+    ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+    'Send the operation text, or its hash in extensions.persistedQuery.sha256Hash',
+  ),
+  persistedQueryOnly: refusal(
+    ErrorCode.PERSISTED_QUERY_ONLY,
+    'Only persisted operations run on this server: send extensions.persistedQuery',
+  ),
+};
 
 /** Whether an operation sent as text may run, given the request's headers. */
 export function allowsText(ops: PersistedOperations, header: (name: string) => unknown): boolean {
