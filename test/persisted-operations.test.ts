@@ -31,6 +31,7 @@ import { loadPersistedOperations } from '../src/http/persisted-operations';
 import { openTestDatabase } from './support/database';
 import { type Harness, startHarness, stopHarness, testEnv, useHarness } from './support/harness';
 import { eventually, subOf, subscribedOn, subscribeWs, wsClient } from './support/realtime';
+import { sdkFlow, text } from './support/sdk-flow';
 
 const MANIFEST = resolve(import.meta.dirname, '../client-sdk/generated/persisted-documents.json');
 const ALLOWLIST = { REYNA_PERSISTED_OPERATIONS: MANIFEST, REYNA_PERSISTED_ONLY: 'true' };
@@ -46,13 +47,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const c of cleanups) await c();
-});
-
-const text = (content: string) => ({ schemaId: 'text-input-v1', data: { content } });
-const child = (parentId: string) => ({
-  schemaId: 'expanded-text-v1',
-  parentId,
-  data: { original: 'a', expanded: 'bb', expansion_ratio: 2 },
 });
 
 async function post(
@@ -87,24 +81,7 @@ describe('allowlist mode', () => {
     const token = await h().token(h().user('pq'));
     const sdk = createStudioClient({ url, token, webSocketImpl: WebSocket, persisted: true });
     cleanups.push(() => sdk.dispose());
-    const { me } = await sdk.query(MeDocument);
-    expect(me.userId).toBe(subOf(token));
-    const { createBlob: parent } = await sdk.mutate(CreateBlobDocument, {
-      input: text('Persisted, and only persisted.'),
-    });
-    const got: BlobDerivedSubscription[] = [];
-    const stop = sdk.subscribe(
-      BlobDerivedDocument,
-      { parentId: parent.id },
-      { next: (d) => got.push(d) },
-    );
-    await subscribedOn(h().app.events, token, 1);
-    const { createBlob: derived } = await sdk.mutate(CreateBlobDocument, {
-      input: child(parent.id),
-    });
-    await eventually(() => got.length >= 1);
-    expect(got[0]!.blobDerived).toMatchObject({ parentId: parent.id, derivedId: derived.id });
-    stop();
+    await sdkFlow(sdk, token, h().app.events);
   });
 
   it('refuses operation text with PERSISTED_QUERY_ONLY and writes nothing', async () => {

@@ -24,6 +24,7 @@ import {
 } from '../client-sdk';
 import { useHarness } from './support/harness';
 import { eventually, subOf, subscribedOn, wsUrl } from './support/realtime';
+import { child, sdkFlow, text } from './support/sdk-flow';
 
 const h = useHarness();
 let url = '';
@@ -36,44 +37,12 @@ afterAll(async () => {
   for (const c of cleanups) await c();
 });
 
-const text = (content: string) => ({ schemaId: 'text-input-v1', data: { content } });
-const child = (parentId: string) => ({
-  schemaId: 'expanded-text-v1',
-  parentId,
-  data: { original: 'a', expanded: 'bb', expansion_ratio: 2 },
-});
-
 describe('client SDK', () => {
   it('queries, mutates and subscribes with the generated documents', async () => {
     const token = await h().token(h().user('sdk'));
     const sdk = createStudioClient({ url, token, webSocketImpl: WebSocket });
     cleanups.push(() => sdk.dispose());
-
-    const { me } = await sdk.query(MeDocument);
-    expect(me.userId).toBe(subOf(token));
-    const { createBlob: parent } = await sdk.mutate(CreateBlobDocument, {
-      input: text('The ship sailed at dawn.'),
-    });
-    expect(parent).toMatchObject({ schemaId: 'text-input-v1', version: 1 });
-
-    const got: BlobDerivedSubscription[] = [];
-    const stop = sdk.subscribe(
-      BlobDerivedDocument,
-      { parentId: parent.id },
-      { next: (d) => got.push(d) },
-    );
-    await subscribedOn(h().app.events, token, 1);
-    const { createBlob: derived } = await sdk.mutate(CreateBlobDocument, {
-      input: child(parent.id),
-    });
-    await eventually(() => got.length >= 1);
-    expect(got[0]!.blobDerived).toMatchObject({
-      reset: false,
-      parentId: parent.id,
-      derivedId: derived.id,
-      blob: { id: derived.id, schemaId: 'expanded-text-v1' },
-    });
-    stop();
+    await sdkFlow(sdk, token, h().app.events);
   });
 
   it('throws a StudioError carrying extensions.code', async () => {
