@@ -70,13 +70,14 @@ export function createAuthenticator(config: Pick<Config, 'jwtSecret' | 'jwksUrl'
   };
 }
 
-/** Mints an HS256 token for `sub`; for development and tests. */
+/** Mints an HS256 token for `sub` with extra `claims` (such as `roles`); for development and tests. */
 export async function mintToken(
   secret: string,
   sub: string,
   expiresIn: string | number = '30d',
+  claims: Record<string, unknown> = {},
 ): Promise<string> {
-  return new SignJWT({})
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setIssuedAt()

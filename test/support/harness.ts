@@ -21,8 +21,8 @@ export interface GraphQLResponse<T = Record<string, any>> {
 export interface Harness {
   app: App;
   testDb: TestDatabase;
-  /** A token for `sub`. */
-  token(sub: string): Promise<string>;
+  /** A one-hour token for `sub`, with extra claims (e.g. `{ roles: ['registry-admin'] }`). */
+  token(sub: string, claims?: Record<string, unknown>): Promise<string>;
   /** A user id unique to this run, so tests never see each other's data. */
   user(prefix?: string): string;
   gql<T = Record<string, any>>(
@@ -66,7 +66,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const harness: Harness = {
     app,
     testDb,
-    token: (sub) => mintToken(TEST_SECRET, sub, '1h'),
+    token: (sub, claims) => mintToken(TEST_SECRET, sub, '1h', claims),
     user: (prefix = 'user') => `${prefix}-${randomBytes(5).toString('hex')}`,
     async gql(query, variables, token) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
