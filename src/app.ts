@@ -5,7 +5,8 @@
 
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Authenticator, createAuthenticator, mintToken } from './auth/tokens';
+import { REGISTRY_ADMIN } from './auth/registry-access';
+import { type Authenticator, createAuthenticator, mintToken, rolesClaims } from './auth/tokens';
 import type { Config } from './config';
 import { type Core, type CoreOptions, createCore } from './core';
 import { schema } from './graphql/schema';
@@ -49,8 +50,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       });
     }
     const limits = createRateLimits(config);
+    // The development user may change the registry, so GraphiQL can register schemas as is.
     const devToken =
-      config.devSecret && config.jwtSecret ? await mintToken(config.jwtSecret, 'dev') : undefined;
+      config.devSecret && config.jwtSecret
+        ? await mintToken(
+            config.jwtSecret,
+            'dev',
+            '30d',
+            rolesClaims(config.rolesClaim, [REGISTRY_ADMIN]),
+          )
+        : undefined;
     const yoga = createStudioYoga({
       services: core.services,
       auth,

@@ -20,8 +20,19 @@ export interface Config {
   /** HS256 secret. On the embedded default a development secret is used when none is set. */
   readonly jwtSecret: string | undefined;
   readonly jwksUrl: string | undefined;
-  /** True when the JWT secret is the built-in development one (only allowed without DATABASE_URL). */
+  /** True when the JWT secret is the built-in development one (only ever on a loopback bind). */
   readonly devSecret: boolean;
+  /** Required `iss` of tokens, when set. */
+  readonly jwtIssuer: string | undefined;
+  /** Required `aud` of tokens, when set. */
+  readonly jwtAudience: string | undefined;
+  /**
+   * Longest a token may live, in seconds from its `iat`. Unset: tokens must carry `exp`. Set:
+   * tokens without `exp` are accepted until `iat` + this, and none lives longer.
+   */
+  readonly jwtMaxAgeSeconds: number | undefined;
+  /** Dotted path of the claim holding the caller's roles (`roles`, `realm_access.roles`). */
+  readonly rolesClaim: string;
   readonly openaiApiKey: string | undefined;
   readonly openaiBaseUrl: string | undefined;
   readonly llmModel: string;
@@ -70,7 +81,12 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** The HS256 secret used when nothing is configured on the embedded default. Never for services. */
+/** Whether `host` is reachable only from this machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The HS256 secret used when nothing is configured on a loopback bind. Never reachable from outside. */
 export const DEV_JWT_SECRET = 'reyna-development-secret-do-not-use-in-production';
 
 type Env = Record<string, string | undefined>;
@@ -155,14 +171,26 @@ export function loadConfig(env: Env = process.env): Config {
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
     throw new ConfigError('REYNA_JWT_SECRET must be at least 32 characters (HS256 key strength)');
   }
+  const host = optional(env, 'HOST') ?? (databaseUrl ? '0.0.0.0' : '127.0.0.1');
   let devSecret = false;
   if (jwtSecret === undefined && jwksUrl === undefined) {
-    if (databaseUrl !== undefined && env.NODE_ENV === 'production') {
-      throw new ConfigError('Set REYNA_JWT_SECRET or REYNA_JWKS_URL: production needs real keys');
+    // The development secret is public: anyone who can reach the port could mint any user's
+    // token with it. So it is only ever used where nobody else can reach the port.
+    if (!isLoopback(host)) {
+      throw new ConfigError(
+        `Set REYNA_JWT_SECRET (32+ characters) or REYNA_JWKS_URL: HOST=${host} is reachable from other machines, and the built-in development secret is only used on a loopback bind (127.0.0.1, ::1, localhost)`,
+      );
     }
     jwtSecret = DEV_JWT_SECRET;
     devSecret = true;
   }
+  const rolesClaim = optional(env, 'REYNA_ROLES_CLAIM') ?? 'roles';
+  if (!/^[A-Za-z0-9_:/-]{1,64}(\.[A-Za-z0-9_:/-]{1,64}){0,7}$/.test(rolesClaim)) {
+    throw new ConfigError(
+      'REYNA_ROLES_CLAIM must be a claim name or a dotted path such as realm_access.roles',
+    );
+  }
+  const maxAgeText = optional(env, 'REYNA_JWT_MAX_AGE');
   const logLevel = (optional(env, 'REYNA_LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
     throw new ConfigError('REYNA_LOG_LEVEL must be one of debug, info, warn, error, silent');
@@ -180,7 +208,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return Object.freeze({
     port,
-    host: optional(env, 'HOST') ?? (databaseUrl ? '0.0.0.0' : '127.0.0.1'),
+    host,
     databaseUrl,
     dataDir: resolve(optional(env, 'REYNA_DATA_DIR') ?? '.reyna-data'),
     natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:']),
@@ -189,6 +217,13 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret,
     jwksUrl,
     devSecret,
+    jwtIssuer: optional(env, 'REYNA_JWT_ISSUER'),
+    jwtAudience: optional(env, 'REYNA_JWT_AUDIENCE'),
+    jwtMaxAgeSeconds:
+      maxAgeText === undefined
+        ? undefined
+        : integer(env, 'REYNA_JWT_MAX_AGE', 0, 60, 366 * 24 * 3600),
+    rolesClaim,
     openaiApiKey: optional(env, 'OPENAI_API_KEY'),
     openaiBaseUrl: url(env, 'OPENAI_BASE_URL', ['http:', 'https:']),
     llmModel: optional(env, 'REYNA_LLM_MODEL') ?? 'gpt-4o-mini',

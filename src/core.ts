@@ -16,9 +16,10 @@ import { NatsBackbone } from './events/nats-backbone';
 import { OutboxRelay, PgOutboxSource } from './events/outbox-relay';
 import { FileStore } from './files/file-store';
 import { createLogger, type Logger } from './logger';
+import { BUILTIN_SCHEMAS } from './registry/builtin-schemas';
 import { ProcessorRuntime } from './runtime/processor-runtime';
 import { RunRepository } from './runtime/run-repository';
-import { createServices, registerBuiltins, type Services } from './services';
+import { createServices, registerBuiltins, reservedOf, type Services } from './services';
 
 export interface Core {
   config: Config;
@@ -60,19 +61,6 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     if (config.mongodbUrl) mongo = await openMongoStores(config.mongodbUrl);
     const relayRef: { current?: OutboxRelay } = {};
     const kick = () => relayRef.current?.kick();
-    const services = createServices(database, { onWrite: kick, store: mongo?.blobs });
-    await registerBuiltins(services);
-    await events.start();
-    eventsStarted = true;
-    const relay = new OutboxRelay(
-      [new PgOutboxSource(database.db), ...(mongo ? [mongo.outbox] : [])],
-      events,
-      log,
-    );
-    relayRef.current = relay;
-    if (config.outboxRelay) relay.start();
-    const runs = new RunRepository(database.db);
-    const files = new FileStore(database.db);
     const processors =
       options.processors ??
       createProcessors({
@@ -88,6 +76,24 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
               }
             : undefined,
       });
+    // What this release ships is reserved, whichever processors this process runs.
+    const reserved = reservedOf(BUILTIN_SCHEMAS, [
+      ...createProcessors({}).map((p) => p.definition),
+      ...processors.map((p) => p.definition),
+    ]);
+    const services = createServices(database, { onWrite: kick, store: mongo?.blobs, reserved });
+    await registerBuiltins(services);
+    await events.start();
+    eventsStarted = true;
+    const relay = new OutboxRelay(
+      [new PgOutboxSource(database.db), ...(mongo ? [mongo.outbox] : [])],
+      events,
+      log,
+    );
+    relayRef.current = relay;
+    if (config.outboxRelay) relay.start();
+    const runs = new RunRepository(database.db);
+    const files = new FileStore(database.db);
     const runtime = new ProcessorRuntime(processors, {
       services,
       events,

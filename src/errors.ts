@@ -51,6 +51,10 @@ export interface ErrorDetails {
   field?: string;
   limit?: number;
   actual?: number;
+  /** For FORBIDDEN on the registry: the role that would allow it. */
+  requiredRole?: string;
+  /** For FORBIDDEN on the registry: the name or id is reserved for built-ins. */
+  reserved?: boolean;
 }
 
 /** The HTTP status each code answers with, over REST and GraphQL alike. */

@@ -3,12 +3,14 @@
  *
  *   reyna serve            start the API (embedded PGlite unless DATABASE_URL is set)
  *   reyna worker [ids..]   run processors (all, or the ids given) as a separate process
- *   reyna token [sub]      print a development token (HS256 with REYNA_JWT_SECRET or the dev secret)
+ *   reyna token [sub] [expiry] [roles]
+ *                          print a token (HS256 with REYNA_JWT_SECRET or the dev secret), e.g.
+ *                          `reyna token alice 30d registry-author`
  *   reyna print-schema     write schema.graphql (sorted SDL) from the code
  */
 import { writeFile } from 'node:fs/promises';
 import { createApp } from './app';
-import { mintToken } from './auth/tokens';
+import { mintToken, rolesClaims } from './auth/tokens';
 import { ConfigError, loadConfig } from './config';
 
 async function serve(): Promise<void> {
@@ -61,13 +63,18 @@ async function worker(...ids: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-async function token(sub = 'dev', expiresIn = '30d'): Promise<void> {
+async function token(sub = 'dev', expiresIn = '30d', roles = ''): Promise<void> {
   const config = loadConfig();
   if (!config.jwtSecret)
     throw new ConfigError(
       'Minting needs REYNA_JWT_SECRET (tokens from a JWKS are issued elsewhere)',
     );
-  console.log(await mintToken(config.jwtSecret, sub, expiresIn));
+  const list = roles
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const claims = list.length > 0 ? rolesClaims(config.rolesClaim, list) : {};
+  console.log(await mintToken(config.jwtSecret, sub, expiresIn, claims));
 }
 
 async function printSchema(path = 'schema.graphql'): Promise<void> {

@@ -1,5 +1,7 @@
 /** Builds the services from an open database. The one place that wires repositories to rules. */
 
+import type { ProcessorDefinition } from '../processors/kit';
+import type { Reserved } from './auth/registry-access';
 import { BlobService } from './blobs/blob-service';
 import type { BlobStore } from './blobs/blob-store';
 import { PgBlobStore } from './blobs/pg-blob-store';
@@ -22,7 +24,29 @@ export interface Services {
   conversations: ConversationService;
 }
 
+/** The ids and names a release ships: its schemas, and its processors with their schemas. */
+export function reservedOf(
+  schemas: readonly { definition: Record<string, unknown> }[],
+  processors: readonly ProcessorDefinition[],
+): Reserved {
+  const definitions = [
+    ...schemas.map((s) => s.definition),
+    ...processors.flatMap((p) => (p.schemas ?? []).map((s) => s.definition)),
+  ];
+  const ids = definitions.map((d) => String(d.$id).toLowerCase());
+  return {
+    schemaIds: new Set(ids),
+    // A schema's name defaults to its id without the -vN suffix.
+    schemaNames: new Set(ids.map((id) => id.replace(/-v\d+$/, ''))),
+    processorIds: new Set([USER_INPUT, ...processors.map((p) => p.id)]),
+  };
+}
+
+const USER_INPUT = 'user-input';
+
 export interface ServiceOptions {
+  /** Names and ids only a release may register (built-ins and the reserved namespace). */
+  reserved?: Reserved;
   store?: BlobStore;
   /** Called after each committed blob write (wakes the outbox relay). */
   onWrite?: () => void;
@@ -33,15 +57,22 @@ export function createServices(database: Database, options: ServiceOptions = {})
   const validator = new SchemaValidator();
   const processorRepo = new ProcessorRepository(database.db);
   const schemaRepo = new SchemaRepository(database.db);
+  const reserved = options.reserved ?? reservedOf(BUILTIN_SCHEMAS, []);
   const schemas = new SchemaService(
     schemaRepo,
     validator,
-    async (id) => (await processorRepo.findById(id)) !== null,
+    (id) => processorRepo.findById(id),
+    reserved,
   );
-  const processors = new ProcessorService(processorRepo, validator, async (ids) => {
-    const found = new Set((await schemaRepo.findByIds(ids)).map((s) => s.id));
-    return ids.filter((id) => !found.has(id));
-  });
+  const processors = new ProcessorService(
+    processorRepo,
+    validator,
+    async (ids) => {
+      const found = new Set((await schemaRepo.findByIds(ids)).map((s) => s.id));
+      return ids.filter((id) => !found.has(id));
+    },
+    reserved,
+  );
   const books = new BookService(database.db);
   const conversations = new ConversationService(database.db);
   const blobs = new BlobService(store, schemas, books, conversations, options.onWrite);
@@ -53,7 +84,7 @@ export async function registerBuiltins(services: Services): Promise<void> {
   await services.processors.register(
     null,
     {
-      id: 'user-input',
+      id: USER_INPUT,
       name: 'User input',
       version: '1.0.0',
       description: "The user's own writing: every blob a user creates directly.",

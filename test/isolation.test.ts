@@ -84,7 +84,7 @@ const messageWithout = (message: string, id: string) => message.split(id).join('
 
 beforeAll(async () => {
   const userId = h().user('alice');
-  const token = await h().token(userId);
+  const token = await h().token(userId, { roles: ['registry-author'] });
   const processorId = uniqueId('alice-proc');
   await ok(
     `mutation($input: RegisterProcessorInput!) { registerProcessor(input: $input) { id } }`,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { uniqueId, useHarness } from './support/harness';
 
 const h = useHarness();
+const author = (sub: string) => h().token(sub, { roles: ['registry-author'] });
 
 const FIELDS = `id name version description inputSchemaIds outputSchemaIds subscribes emits
   maxConcurrency configSchema active builtin inputSchemas { id } outputSchemas { id }`;
@@ -77,7 +78,7 @@ async function instancesOf(processorId: string, token: string) {
 
 describe('registerProcessor', () => {
   it('registers a processor with its schemas, events, concurrency and config schema, readable by id and in the list', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const input = procInput();
     const r = await register(input, token);
     expect(r.errors).toBeUndefined();
@@ -104,7 +105,7 @@ describe('registerProcessor', () => {
   });
 
   it('applies defaults: one at a time, active, no schemas, events or config schema', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const id = uniqueId('proc');
     const r = await register({ id, name: 'Minimal', version: '0.1.0' }, token);
     expect(r.errors).toBeUndefined();
@@ -123,7 +124,7 @@ describe('registerProcessor', () => {
   });
 
   it('filters the processors list by active', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const on = await registered(token, { active: true });
     const off = await registered(token, { active: false });
     expect(off.active).toBe(false);
@@ -138,7 +139,7 @@ describe('registerProcessor', () => {
   });
 
   it('lists the built-in user-input processor, marked builtin', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const all = await h().gql('{ processors { id builtin } }', {}, token);
     expect(all.data!.processors).toContainEqual({ id: 'user-input', builtin: true });
     const one = await processorById('user-input', token);
@@ -154,7 +155,7 @@ describe('registerProcessor', () => {
     const input = procInput();
     const r = await h().gql(REGISTER, { input }, null);
     expect(r.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
-    expect(await processorById(input.id, await h().token(h().user()))).toBeNull();
+    expect(await processorById(input.id, await author(h().user()))).toBeNull();
   });
 
   const refusals: [string, Record<string, unknown>, string, string | undefined][] = [
@@ -223,7 +224,7 @@ describe('registerProcessor', () => {
   ];
 
   it.each(refusals)('refuses %s and registers nothing', async (_what, overrides, code, field) => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const input = procInput(overrides);
     const r = await register(input, token);
     expect(r.data).toBeNull();
@@ -235,7 +236,7 @@ describe('registerProcessor', () => {
   });
 
   it('reports the failing paths of an invalid configSchema', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const r = await register(
       procInput({
         configSchema: { type: 'object', properties: { n: { type: 'integer', minimum: 'zero' } } },
@@ -247,22 +248,22 @@ describe('registerProcessor', () => {
     expect(paths).toContain('/properties/n/minimum');
   });
 
-  it('refuses to re-register the built-in user-input processor with PROCESSOR_CONFLICT and leaves it unchanged', async () => {
-    const token = await h().token(h().user());
+  it('refuses to re-register the built-in user-input processor as reserved (FORBIDDEN) and leaves it unchanged', async () => {
+    const token = await author(h().user());
     const before = await processorById('user-input', token);
     const r = await register(
       procInput({ id: 'user-input', name: 'Hijacked', version: '9.0.0' }),
       token,
     );
     expect(r.data).toBeNull();
-    expect(r.errors![0]!.extensions).toMatchObject({ code: 'PROCESSOR_CONFLICT', field: 'id' });
+    expect(r.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reserved: true });
     expect(await processorById('user-input', token)).toEqual(before);
     expect(before).toMatchObject({ name: 'User input', version: '1.0.0', builtin: true });
   });
 
   it("refuses to re-register another user's processor with PROCESSOR_CONFLICT and leaves it unchanged", async () => {
-    const alice = await h().token(h().user('alice'));
-    const bob = await h().token(h().user('bob'));
+    const alice = await author(h().user('alice'));
+    const bob = await author(h().user('bob'));
     const original = await registered(alice);
     const r = await register(
       procInput({ id: original.id, name: 'Bob took it', version: '2.0.0', maxConcurrency: 1 }),
@@ -274,7 +275,7 @@ describe('registerProcessor', () => {
   });
 
   it('lets the owner re-register with a higher version, updating it in place', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const original = await registered(token);
     const r = await register(
       procInput({
@@ -307,7 +308,7 @@ describe('registerProcessor', () => {
   });
 
   it('refuses a lower version from the owner with BAD_USER_INPUT and keeps the registered one', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const original = await registered(token, { version: '2.0.0' });
     const r = await register(
       procInput({ id: original.id, name: 'Downgraded', version: '1.9.9' }),
@@ -321,9 +322,9 @@ describe('registerProcessor', () => {
 
 describe('processor instances', () => {
   it('refuses config that breaks the config schema, naming the failing paths, and stores nothing', async () => {
-    const owner = await h().token(h().user());
+    const owner = await author(h().user());
     const proc = await registered(owner);
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const r = await h().gql(
       CONFIGURE,
       { processorId: proc.id, config: { temperature: 5, extra: true } },
@@ -338,7 +339,7 @@ describe('processor instances', () => {
   });
 
   it('refuses config that is not a JSON object', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const proc = await registered(token);
     for (const config of [[], 'large', 42]) {
       const r = await h().gql(CONFIGURE, { processorId: proc.id, config }, token);
@@ -350,9 +351,9 @@ describe('processor instances', () => {
   });
 
   it('stores a valid config, readable by id, in the list, on Processor.instance and on me', async () => {
-    const owner = await h().token(h().user());
+    const owner = await author(h().user());
     const proc = await registered(owner);
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const config = { model: 'large', temperature: 0.7 };
     const r = await h().gql(CONFIGURE, { processorId: proc.id, config }, token);
     expect(r.errors).toBeUndefined();
@@ -372,7 +373,7 @@ describe('processor instances', () => {
   });
 
   it('stores a disabled instance when asked', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const proc = await registered(token);
     const r = await h().gql(
       CONFIGURE,
@@ -385,7 +386,7 @@ describe('processor instances', () => {
   });
 
   it('configuring the same processor again replaces the instance rather than adding a second', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const proc = await registered(token);
     const first = await h().gql(
       CONFIGURE,
@@ -405,7 +406,7 @@ describe('processor instances', () => {
   });
 
   it('updateProcessorInstance re-validates the config and keeps the stored one on failure', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const proc = await registered(token);
     const created = (
       await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'small' } }, token)
@@ -446,7 +447,7 @@ describe('processor instances', () => {
   });
 
   it('updateProcessorInstance refuses an unknown instance with NOT_FOUND', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
       const r = await h().gql(UPDATE_INSTANCE, { id, enabled: false }, token);
       expect(r.errors![0]!.extensions.code).toBe('NOT_FOUND');
@@ -454,7 +455,7 @@ describe('processor instances', () => {
   });
 
   it('deleteProcessorInstance removes the instance; deleting it again is NOT_FOUND', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const proc = await registered(token);
     const created = (
       await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'small' } }, token)
@@ -476,7 +477,7 @@ describe('processor instances', () => {
   });
 
   it('refuses an unknown processor with NOT_FOUND on processorId and stores nothing', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const r = await h().gql(CONFIGURE, { processorId: 'no-such-processor', config: {} }, token);
     expect(r.data).toBeNull();
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'processorId' });
@@ -489,7 +490,7 @@ describe('processor instances', () => {
   });
 
   it('a processor without a configSchema accepts only an empty config', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const proc = await registered(token, { configSchema: null });
     const bad = await h().gql(
       CONFIGURE,
@@ -514,7 +515,7 @@ describe('processor instances', () => {
   });
 
   it('validates config against a 2020-12 config schema', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const proc = await registered(token, {
       configSchema: {
         $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -536,7 +537,7 @@ describe('processor instances', () => {
   });
 
   it('lists several instances of one user ordered by processor id', async () => {
-    const token = await h().token(h().user());
+    const token = await author(h().user());
     const b = await registered(token, { id: uniqueId('zz-proc'), configSchema: null });
     const a = await registered(token, { id: uniqueId('aa-proc'), configSchema: null });
     await h().gql(CONFIGURE, { processorId: b.id, config: {} }, token);

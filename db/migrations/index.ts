@@ -3,6 +3,7 @@ import * as core from './20261124T0400_core';
 import * as outbox from './20261124T0500_outbox';
 import * as runs from './20261124T0600_runs';
 import * as blobRefs from './20261124T0700_blob_refs';
+import * as schemaNameOwners from './20261201T0800_schema_name_owners';
 
 /** Every migration, by timestamped name. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261124T0500_outbox': outbox,
   '20261124T0600_runs': runs,
   '20261124T0700_blob_refs': blobRefs,
+  '20261201T0800_schema_name_owners': schemaNameOwners,
 };

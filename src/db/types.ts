@@ -7,6 +7,8 @@ type Json = ColumnType<unknown, string, string>;
 export interface SchemaNamesTable {
   name: string;
   compatibility: ColumnType<string, string | undefined, string>;
+  /** The user who registered the name's first version; null for built-ins. */
+  owner: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 

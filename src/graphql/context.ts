@@ -1,5 +1,6 @@
 /** What every resolver receives: the caller, the services and per-request batch loaders. */
 import DataLoader from 'dataloader';
+import { type RegistryActor, registryActor } from '../auth/registry-access';
 import type { Principal } from '../auth/tokens';
 import type { Blob } from '../blobs/blob-types';
 import type { Book } from '../books/book-service';
@@ -56,6 +57,11 @@ export function createLoaders(services: Services, userId: string | null): Loader
     book: byId((ids) => services.books.getMany(uid, ids)),
     conversation: byId((ids) => services.conversations.getMany(uid, ids)),
   };
+}
+
+/** The caller's registry rights; UNAUTHENTICATED without a token, FORBIDDEN without a role. */
+export function registryActorOf(ctx: Context): RegistryActor {
+  return registryActor(userOf(ctx), ctx.principal!.roles);
 }
 
 /** The caller's user id; UNAUTHENTICATED when the request carried no token. */

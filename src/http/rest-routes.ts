@@ -12,7 +12,8 @@
  * Errors answer `{ "error": { "code", "message", ...details } }` with the matching HTTP status.
  */
 import type { Plugin } from 'graphql-yoga';
-import type { Authenticator } from '../auth/tokens';
+import { registryActor } from '../auth/registry-access';
+import type { Authenticator, Principal } from '../auth/tokens';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import type { FileStore } from '../files/file-store';
 import { COMPATIBILITY_MODES } from '../registry/compatibility';
@@ -82,14 +83,25 @@ function decodeParam(raw: string): string {
   }
 }
 
-type Handler = (userId: string, params: string[], request: Request, url: URL) => Promise<Response>;
+type Handler = (
+  principal: Principal,
+  params: string[],
+  request: Request,
+  url: URL,
+) => Promise<Response>;
 
-function routes(services: Services, files: FileStore): [string, RegExp, Handler][] {
+/**
+ * A route: method, path pattern, handler, and whether it changes the registry (such routes are
+ * refused in allowlist mode, as operation text is over GraphQL).
+ */
+type Route = [string, RegExp, Handler, 'registry-write'?];
+
+function routes(services: Services, files: FileStore): Route[] {
   return [
     [
       'GET',
       /^\/files\/([^/]+)$/,
-      async (userId, [id]) => {
+      async ({ userId }, [id]) => {
         const file = await files.read(userId, id!);
         if (!file) throw notFound('File', id!);
         return new Response(new Uint8Array(file.content), {
@@ -117,14 +129,16 @@ function routes(services: Services, files: FileStore): [string, RegExp, Handler]
     [
       'POST',
       /^\/schemas$/,
-      async (userId, _p, request) => {
+      async (principal, _p, request) => {
+        const actor = registryActor(principal.userId, principal.roles);
         const body = await readJson(request);
         const isInput = typeof body === 'object' && body !== null && 'definition' in body;
         const input = isInput
           ? registerInput(body as Record<string, unknown>)
           : { definition: body };
-        return json(201, schemaJson(await services.schemas.register(userId, input)));
+        return json(201, schemaJson(await services.schemas.register(actor, input)));
       },
+      'registry-write',
     ],
     [
       'GET',
@@ -184,6 +198,8 @@ export function useRestRoutes(options: {
   files: FileStore;
   auth: Authenticator;
   log: (error: unknown) => void;
+  /** Allowlist mode (REYNA_PERSISTED_ONLY): registry writes are refused here too. */
+  persistedOnly?: boolean;
 }): Plugin {
   const table = routes(options.services, options.files);
   return {
@@ -202,13 +218,19 @@ export function useRestRoutes(options: {
         );
         return;
       }
-      const [, pattern, handler] = route;
+      const [, pattern, handler, kind] = route;
       try {
         const principal = await options.auth.fromHeader(request.headers.get('authorization'));
         if (!principal)
           throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send "Authorization: Bearer <token>"');
+        if (options.persistedOnly && kind === 'registry-write') {
+          throw new AppError(
+            ErrorCode.PERSISTED_QUERY_ONLY,
+            'This server runs only its persisted operations: registry writes over REST are off (use the GraphQL operations of the manifest)',
+          );
+        }
         const params = (pattern.exec(url.pathname) ?? []).slice(1).map(decodeParam);
-        endResponse(await handler(principal.userId, params, request, url));
+        endResponse(await handler(principal, params, request, url));
       } catch (error) {
         if (error instanceof AppError) {
           endResponse(json(error.httpStatus, { error: error.toJSON() }));

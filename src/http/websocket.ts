@@ -56,6 +56,26 @@ interface ConnectionState {
   expiry?: NodeJS.Timeout;
 }
 
+/**
+ * Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer delay fires at once. A token
+ * living 30 days would close its socket on connect, so long waits are taken in steps.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Calls `onExpired` at `endsAtMs` (epoch ms), however far away, re-arming in steps. */
+export function armExpiry(state: ConnectionState, endsAtMs: number, onExpired: () => void): void {
+  const left = endsAtMs - Date.now();
+  if (left <= 0) {
+    onExpired();
+    return;
+  }
+  state.expiry = setTimeout(
+    () => armExpiry(state, endsAtMs, onExpired),
+    Math.min(left, MAX_TIMER_MS),
+  );
+  state.expiry.unref();
+}
+
 export function attachWebSocketServer(options: WebSocketOptions): { close(): Promise<void> } {
   const { server, yoga, auth, config, log } = options;
   const allowed = new Set(config.allowedOrigins);
@@ -95,14 +115,9 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
           const principal = await auth.fromHeader(typeof header === 'string' ? header : null);
           if (!principal) return false;
           const state: ConnectionState = { principal };
-          if (principal.expiresAt !== undefined) {
-            const ms = principal.expiresAt * 1000 - Date.now();
-            state.expiry = setTimeout(
-              () => ctx.extra.socket.close(CloseCode.Forbidden, 'Token expired'),
-              Math.max(ms, 0),
-            );
-            state.expiry.unref();
-          }
+          armExpiry(state, principal.expiresAt * 1000, () =>
+            ctx.extra.socket.close(CloseCode.Forbidden, 'Token expired'),
+          );
           states.set(ctx.extra.socket, state);
           return true;
         } catch {

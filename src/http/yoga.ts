@@ -132,7 +132,13 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         limits: options.limits,
         mongo: options.mongo,
       }),
-      useRestRoutes({ services, files: options.files, auth, log: logError }),
+      useRestRoutes({
+        services,
+        files: options.files,
+        auth,
+        log: logError,
+        persistedOnly: options.persisted?.allowlist,
+      }),
       ...(options.persisted ? [usePersistedManifest(options.persisted)] : []),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },

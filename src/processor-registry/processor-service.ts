@@ -1,8 +1,16 @@
 /** Processors as data: registration rules, and per-user instances with validated config. */
 import type { ValidateFunction } from 'ajv';
 import semver from 'semver';
+import {
+  assertMayChange,
+  isReserved,
+  type RegistryActor,
+  type Reserved,
+  reservedError,
+} from '../auth/registry-access';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { isUuid } from '../ids';
+import { BuiltinClashError } from '../registry/schema-service';
 import type { SchemaValidator } from '../registry/validator';
 import type { ProcessorRepository } from './processor-repository';
 import type { ProcessorInstance, ProcessorRecord, RegisterProcessorInput } from './processor-types';
@@ -24,6 +32,7 @@ export class ProcessorService {
     private readonly repo: ProcessorRepository,
     private readonly validator: SchemaValidator,
     private readonly schemasExist: (ids: string[]) => Promise<string[]>,
+    private readonly reserved: Pick<Reserved, 'processorIds'> = { processorIds: new Set() },
   ) {}
 
   get(id: string): Promise<ProcessorRecord | null> {
@@ -45,32 +54,47 @@ export class ProcessorService {
   }
 
   /**
-   * Registers a processor, or updates one the same user registered before (its version may not
-   * go down). Built-in processors and other users' processors cannot be replaced.
+   * Registers a processor, or updates one `actor` owns (admins: any user's; its version may not go
+   * down). Built-in and reserved ids are for releases only. `actor` null with `builtin` is a
+   * release registering its own processor at start-up.
    */
   async register(
-    userId: string | null,
+    actor: RegistryActor | null,
     input: RegisterProcessorInput,
     builtin = false,
   ): Promise<ProcessorRecord> {
-    const record = await this.prepare(userId, input, builtin);
+    if (!builtin && !actor) throw new Error('a user registration needs an actor');
+    if (actor && !builtin && isReserved(this.reserved.processorIds, input.id)) {
+      throw reservedError('Processor id', input.id);
+    }
+    const record = await this.prepare(actor?.userId ?? null, input, builtin);
     const existing = await this.repo.findById(record.id);
     if (existing) {
-      if (builtin) return existing;
-      if (existing.builtin || existing.createdBy !== userId) {
+      if (builtin) {
+        // Never silently adopt a row someone else wrote under a built-in id.
+        if (!existing.builtin) {
+          throw new BuiltinClashError(
+            `Processor "${record.id}" is built in, but the row in the database was registered by user "${existing.createdBy}". Remove or rename it before starting this release.`,
+          );
+        }
+        return existing;
+      }
+      if (existing.builtin || (!actor!.admin && existing.createdBy !== actor!.userId)) {
         throw new AppError(
           ErrorCode.PROCESSOR_CONFLICT,
           `Processor "${record.id}" already exists and belongs to someone else`,
           { field: 'id' },
         );
       }
+      assertMayChange(actor!, existing.createdBy, `Processor "${record.id}"`);
       if (semver.lt(record.version, existing.version)) {
         throw badInput(
           'version',
           `Version ${record.version} is lower than the registered ${existing.version}`,
         );
       }
-      return this.repo.update(record);
+      // An admin's update leaves the processor with its owner.
+      return this.repo.update({ ...record, createdBy: existing.createdBy });
     }
     if (!(await this.repo.insert(record))) {
       throw new AppError(ErrorCode.PROCESSOR_CONFLICT, `Processor "${record.id}" already exists`, {

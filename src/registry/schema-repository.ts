@@ -19,6 +19,13 @@ const toRecord = (row: Selectable<SchemasTable>): SchemaRecord => ({
   createdAt: row.created_at,
 });
 
+/** Ends an insert transaction without writing anything. */
+class Refused extends Error {
+  constructor(readonly why: 'conflict' | 'not-owner') {
+    super(why);
+  }
+}
+
 export class SchemaRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -49,6 +56,16 @@ export class SchemaRepository {
       .limit(1)
       .executeTakeFirst();
     return row ? toRecord(row) : null;
+  }
+
+  /** Whether a name exists, and who owns it (null for built-ins). */
+  async nameOwner(name: string): Promise<{ owner: string | null } | null> {
+    const row = await this.db
+      .selectFrom('schema_names')
+      .select('owner')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row ? { owner: row.owner } : null;
   }
 
   async modeOfName(name: string): Promise<CompatibilityMode | null> {
@@ -88,39 +105,60 @@ export class SchemaRepository {
   }
 
   /**
-   * Inserts a schema (and its name, with `mode`, when the name is new) in one transaction.
-   * Returns false when the id or the name and version already exist; nothing is written then.
+   * Inserts a schema (and its name, with `mode` and the record's creator as owner, when the name
+   * is new) in one transaction. The name is locked while it is checked, so two users racing for
+   * a new name cannot both publish under it. Returns 'conflict' when the id or the name and
+   * version already exist, 'not-owner' when the name belongs to someone else and `mayUseName`
+   * refuses; nothing is written then.
    */
-  async insert(record: SchemaRecord, mode: CompatibilityMode): Promise<boolean> {
+  async insert(
+    record: SchemaRecord,
+    mode: CompatibilityMode,
+    mayUseName: (owner: string | null) => boolean = () => true,
+  ): Promise<'inserted' | 'conflict' | 'not-owner'> {
     const [major, minor, patch] = record.version.split('.').map((n) => Number.parseInt(n, 10));
-    return this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('schema_names')
-        .values({ name: record.name, compatibility: mode })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute();
-      const inserted = await trx
-        .insertInto('schemas')
-        .values({
-          id: record.id,
-          name: record.name,
-          version: record.version,
-          version_major: major ?? 0,
-          version_minor: minor ?? 0,
-          version_patch: patch ?? 0,
-          draft: record.draft,
-          definition: JSON.stringify(record.definition),
-          description: record.description,
-          examples: JSON.stringify(record.examples),
-          owner_processor_id: record.ownerProcessorId,
-          active: record.active,
-          created_by: record.createdBy,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      return inserted !== undefined;
-    });
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('schema_names')
+          .values({ name: record.name, compatibility: mode, owner: record.createdBy })
+          .onConflict((oc) => oc.column('name').doNothing())
+          .execute();
+        const name = await trx
+          .selectFrom('schema_names')
+          .select('owner')
+          .where('name', '=', record.name)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        // Throwing rolls back, taking a name row this transaction created with it.
+        if (!mayUseName(name.owner)) throw new Refused('not-owner');
+        const inserted = await trx
+          .insertInto('schemas')
+          .values({
+            id: record.id,
+            name: record.name,
+            version: record.version,
+            version_major: major ?? 0,
+            version_minor: minor ?? 0,
+            version_patch: patch ?? 0,
+            draft: record.draft,
+            definition: JSON.stringify(record.definition),
+            description: record.description,
+            examples: JSON.stringify(record.examples),
+            owner_processor_id: record.ownerProcessorId,
+            active: record.active,
+            created_by: record.createdBy,
+          })
+          .onConflict((oc) => oc.doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted === undefined) throw new Refused('conflict');
+        return 'inserted' as const;
+      });
+    } catch (error) {
+      if (error instanceof Refused) return error.why;
+      throw error;
+    }
   }
 
   async setActive(id: string, active: boolean): Promise<SchemaRecord | null> {

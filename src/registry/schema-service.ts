@@ -3,6 +3,13 @@
  * name, compatibility per name, self-validating examples, and validation of documents.
  */
 import semver from 'semver';
+import {
+  assertMayChange,
+  isReserved,
+  type RegistryActor,
+  type Reserved,
+  reservedError,
+} from '../auth/registry-access';
 import { AppError, badInput, ErrorCode, notFound, type ValidationIssue } from '../errors';
 import { breakingChanges, type CompatibilityMode } from './compatibility';
 import type { SchemaRepository } from './schema-repository';
@@ -46,6 +53,22 @@ interface Prepared {
   previous: SchemaRecord | null;
 }
 
+/** Who owns a processor, for `ownerProcessorId`; null when there is no such processor. */
+export type ProcessorOwnerLookup = (
+  id: string,
+) => Promise<{ createdBy: string | null; builtin: boolean } | null>;
+
+/** A start-up that finds a row it did not write under a built-in name refuses to adopt it. */
+export class BuiltinClashError extends Error {
+  override name = 'BuiltinClashError';
+}
+
+const NO_RESERVED: Reserved = {
+  schemaIds: new Set(),
+  schemaNames: new Set(),
+  processorIds: new Set(),
+};
+
 export class SchemaService {
   /** Schema records by id, kept briefly: creating a blob must not cost a registry query. */
   private readonly cache = new Map<string, { record: SchemaRecord; until: number }>();
@@ -53,7 +76,8 @@ export class SchemaService {
   constructor(
     private readonly repo: SchemaRepository,
     private readonly validator: SchemaValidator,
-    private readonly processorExists: (id: string) => Promise<boolean>,
+    private readonly processorOwner: ProcessorOwnerLookup,
+    private readonly reserved: Reserved = NO_RESERVED,
     private readonly cacheMs = 2000,
   ) {}
 
@@ -114,9 +138,12 @@ export class SchemaService {
     return schema;
   }
 
-  /** What `register` would decide about compatibility, without registering. */
+  /**
+   * What `register` would decide about compatibility, without registering. A read: open to every
+   * signed-in user, and it says nothing about whether they may publish.
+   */
   async checkCompatibility(input: RegisterSchemaInput): Promise<CompatibilityReport> {
-    const { mode, previous, record } = await this.prepare('(dry run)', input);
+    const { mode, previous, record } = await this.prepare(null, input, 'dry-run');
     const changes = previous ? breakingChanges(previous.definition, record.definition, mode) : [];
     return {
       compatible: changes.length === 0,
@@ -126,9 +153,13 @@ export class SchemaService {
     };
   }
 
-  /** Registers a schema. Throws a typed error naming the problem; nothing is written then. */
-  async register(userId: string, input: RegisterSchemaInput): Promise<SchemaRecord> {
-    const { record, mode, previous } = await this.prepare(userId, input);
+  /**
+   * Registers a schema: a new name (which `actor` then owns) or a new version of a name `actor`
+   * owns (admins may publish under any name). Throws a typed error naming the problem; nothing is
+   * written then.
+   */
+  async register(actor: RegistryActor, input: RegisterSchemaInput): Promise<SchemaRecord> {
+    const { record, mode, previous } = await this.prepare(actor, input, 'user');
     if (previous) {
       const changes = breakingChanges(previous.definition, record.definition, mode);
       if (changes.length > 0) {
@@ -139,7 +170,21 @@ export class SchemaService {
         );
       }
     }
-    if (!(await this.repo.insert(record, mode))) {
+    // The owner is checked again under a lock on the name: two users racing for a new name
+    // cannot both publish under it.
+    const outcome = await this.repo.insert(
+      record,
+      mode,
+      (owner) => actor.admin || (owner !== null && owner === actor.userId),
+    );
+    if (outcome === 'not-owner') {
+      assertMayChange(
+        actor,
+        (await this.repo.nameOwner(record.name))?.owner ?? null,
+        `Schema name "${record.name}"`,
+      );
+    }
+    if (outcome !== 'inserted') {
       throw new AppError(
         ErrorCode.SCHEMA_CONFLICT,
         `Schema "${record.id}" or version ${record.version} of "${record.name}" already exists`,
@@ -157,48 +202,70 @@ export class SchemaService {
     extra: Omit<RegisterSchemaInput, 'definition'>,
   ) {
     const id = definition.$id as string;
-    if (await this.repo.findById(id)) return;
-    const { record, mode } = await this.prepare(null, { ...extra, definition }, true);
+    const existing = await this.repo.findById(id);
+    if (existing) {
+      // A row under a built-in id that a user wrote (before the id was reserved) is never adopted.
+      if (existing.createdBy !== null) {
+        throw new BuiltinClashError(
+          `Schema "${id}" is built in, but the row in the database was registered by user "${existing.createdBy}". ` +
+            'Rename or remove that schema (and its blobs) before starting this release.',
+        );
+      }
+      return;
+    }
+    const { record, mode } = await this.prepare(null, { ...extra, definition }, 'builtin');
+    const name = await this.repo.nameOwner(record.name);
+    if (name && name.owner !== null) {
+      throw new BuiltinClashError(
+        `Schema name "${record.name}" is built in, but it belongs to user "${name.owner}" in the database. ` +
+          'Rename or remove those schemas before starting this release.',
+      );
+    }
     await this.repo.insert(record, mode);
   }
 
-  async setActive(userId: string, id: string, active: boolean): Promise<SchemaRecord> {
+  /** Activates or deactivates a version; its name's owner or an admin may, never on a built-in. */
+  async setActive(actor: RegistryActor, id: string, active: boolean): Promise<SchemaRecord> {
     const schema = await this.repo.findById(id);
     if (!schema) throw notFound('Schema', id);
-    if (schema.createdBy !== userId) {
-      throw new AppError(ErrorCode.FORBIDDEN, `Only the user who registered "${id}" may change it`);
-    }
+    assertMayChange(actor, await this.ownerOfName(schema.name), `Schema "${id}"`);
     const updated = (await this.repo.setActive(id, active))!;
     this.cache.delete(id);
     return updated;
   }
 
+  /** Sets a name's compatibility mode; its owner or an admin may, never on a built-in. */
   async setCompatibility(
-    userId: string,
+    actor: RegistryActor,
     name: string,
     mode: CompatibilityMode,
   ): Promise<CompatibilityMode> {
-    const latest = await this.repo.latestOfName(name);
-    if (!latest) throw notFound('Schema name', name);
-    if (latest.createdBy !== userId) {
-      throw new AppError(
-        ErrorCode.FORBIDDEN,
-        `Only the user who registered "${name}" may change it`,
-      );
-    }
+    const found = await this.repo.nameOwner(name);
+    if (!found) throw notFound('Schema name', name);
+    assertMayChange(actor, found.owner, `Schema name "${name}"`);
     await this.repo.setModeOfName(name, mode);
     return mode;
+  }
+
+  private async ownerOfName(name: string): Promise<string | null> {
+    return (await this.repo.nameOwner(name))?.owner ?? null;
   }
 
   async modeOf(name: string): Promise<CompatibilityMode> {
     return (await this.repo.modeOfName(name)) ?? 'BACKWARD';
   }
 
+  /**
+   * Checks a submission and builds its record. `purpose` says who asks: a user registering (every
+   * rule, ownership included), a dry run (no ownership or reservation rules: it writes nothing),
+   * or a release registering a built-in.
+   */
   private async prepare(
-    userId: string | null,
+    actor: RegistryActor | null,
     input: RegisterSchemaInput,
-    builtin = false,
+    purpose: 'user' | 'dry-run' | 'builtin',
   ): Promise<Prepared> {
+    const builtin = purpose === 'builtin';
     const definition = input.definition;
     if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
       throw new AppError(ErrorCode.INVALID_SCHEMA, 'The definition must be a JSON object', {
@@ -234,9 +301,6 @@ export class SchemaService {
         { issues: [{ path: '/$id', message: 'missing or malformed $id', keyword: '$id' }] },
       );
     }
-    const draft = this.validator.draftOf(def);
-    const compiled = this.validator.check(draft, def);
-
     const defaults = defaultsFromId(id);
     const name = input.name ?? defaults.name;
     if (!NAME_PATTERN.test(name))
@@ -244,6 +308,16 @@ export class SchemaService {
         'name',
         `Schema name "${name}" must be 1-128 letters, digits, ".", "_" or "-"`,
       );
+    // Cheap refusals first: who may publish is known before the definition is compiled.
+    if (purpose === 'user' && actor) {
+      if (isReserved(this.reserved.schemaIds, id)) throw reservedError('Schema id', id);
+      if (isReserved(this.reserved.schemaNames, name)) throw reservedError('Schema name', name);
+      const owner = await this.repo.nameOwner(name);
+      if (owner) assertMayChange(actor, owner.owner, `Schema name "${name}"`);
+    }
+    const draft = this.validator.draftOf(def);
+    const compiled = this.validator.check(draft, def);
+
     const version = input.version ?? defaults.version;
     if (!version) throw badInput('version', `Give a version: "${id}" does not end in -v<N>`);
     if (!semver.valid(version) || semver.prerelease(version) || semver.clean(version) !== version) {
@@ -271,10 +345,22 @@ export class SchemaService {
     });
 
     const ownerProcessorId = input.ownerProcessorId ?? null;
-    if (ownerProcessorId && !builtin && !(await this.processorExists(ownerProcessorId))) {
-      throw new AppError(ErrorCode.NOT_FOUND, `Processor "${ownerProcessorId}" was not found`, {
-        field: 'ownerProcessorId',
-      });
+    if (ownerProcessorId && !builtin) {
+      const processor = await this.processorOwner(ownerProcessorId);
+      if (!processor) {
+        throw new AppError(ErrorCode.NOT_FOUND, `Processor "${ownerProcessorId}" was not found`, {
+          field: 'ownerProcessorId',
+        });
+      }
+      // Naming a processor as a schema's owner speaks for that processor: only its owner may
+      // (and only an admin for a built-in one).
+      if (purpose === 'user' && actor && !actor.admin) {
+        assertMayChange(
+          actor,
+          processor.builtin ? null : processor.createdBy,
+          `Processor "${ownerProcessorId}"`,
+        );
+      }
     }
 
     const existing = await this.repo.findById(id);
@@ -306,7 +392,7 @@ export class SchemaService {
         examples,
         ownerProcessorId,
         active: input.active ?? true,
-        createdBy: userId,
+        createdBy: actor?.userId ?? null,
         createdAt: new Date(),
       },
     };

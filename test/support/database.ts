@@ -64,7 +64,9 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     );
   }
   const { url, drop } = await createPgDatabase();
-  const database = await openDatabase(loadConfig({ DATABASE_URL: url, REYNA_LOG_LEVEL: 'silent' }));
+  const database = await openDatabase(
+    loadConfig({ DATABASE_URL: url, HOST: '127.0.0.1', REYNA_LOG_LEVEL: 'silent' }),
+  );
   return {
     database,
     url,

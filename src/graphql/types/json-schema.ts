@@ -3,7 +3,7 @@ import { COMPATIBILITY_MODES, type CompatibilityMode } from '../../registry/comp
 import type { ValidationResult } from '../../registry/schema-service';
 import type { CompatibilityReport, SchemaRecord } from '../../registry/schema-types';
 import { builder } from '../builder';
-import { userOf } from '../context';
+import { registryActorOf, userOf } from '../context';
 import { ProcessorRef } from './processor';
 
 export const CompatibilityModeEnum = builder.enumType('CompatibilityMode', {
@@ -163,17 +163,18 @@ builder.mutationFields((t) => ({
     type: JsonSchemaRef,
     args: { input: t.arg({ type: RegisterSchemaInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.schemas.register(userOf(ctx), {
+      ctx.services.schemas.register(registryActorOf(ctx), {
         ...input,
         ownerProcessorId: input.ownerProcessorId?.toString(),
       }),
   }),
   setSchemaActive: t.field({
     type: JsonSchemaRef,
-    description: 'Only the user who registered a schema may change it.',
+    description:
+      "Needs the registry-author role and ownership of the schema's name, or registry-admin. Built-ins cannot be changed.",
     args: { id: t.arg.id({ required: true }), active: t.arg.boolean({ required: true }) },
     resolve: (_root, { id, active }, ctx) =>
-      ctx.services.schemas.setActive(userOf(ctx), String(id), active),
+      ctx.services.schemas.setActive(registryActorOf(ctx), String(id), active),
   }),
   setSchemaCompatibility: t.field({
     type: CompatibilityModeEnum,
@@ -182,7 +183,7 @@ builder.mutationFields((t) => ({
       mode: t.arg({ type: CompatibilityModeEnum, required: true }),
     },
     resolve: (_root, { name, mode }, ctx) =>
-      ctx.services.schemas.setCompatibility(userOf(ctx), name, mode),
+      ctx.services.schemas.setCompatibility(registryActorOf(ctx), name, mode),
   }),
 }));
 

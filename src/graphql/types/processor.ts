@@ -1,6 +1,6 @@
 import type { ProcessorInstance, ProcessorRecord } from '../../processor-registry/processor-types';
 import { builder } from '../builder';
-import { userOf } from '../context';
+import { registryActorOf, userOf } from '../context';
 import { JsonSchemaRef } from './json-schema';
 
 export const ProcessorRef = builder.objectRef<ProcessorRecord>('Processor');
@@ -115,10 +115,11 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   registerProcessor: t.field({
     type: ProcessorRef,
-    description: 'Registers a processor, or updates one you registered (version may not go down).',
+    description:
+      'Registers a processor, or updates one you own (version may not go down). Needs the registry-author role (registry-admin to update any).',
     args: { input: t.arg({ type: RegisterProcessorInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      ctx.services.processors.register(userOf(ctx), {
+      ctx.services.processors.register(registryActorOf(ctx), {
         ...input,
         id: String(input.id),
         inputSchemaIds: ids(input.inputSchemaIds),
