@@ -197,6 +197,23 @@ describe('allowlist mode', () => {
     expect(JSON.parse(sent[0]!).query).toBeUndefined();
   });
 
+  it('refuses registry writes over REST too, even for an admin, and writes nothing; REST reads stay', async () => {
+    const admin = await h().token(h().user('admin'), { roles: ['registry-admin'] });
+    const id = `allowlist-rest-${Date.now()}-v1`;
+    const rest = (method: string, path: string, body?: unknown) =>
+      fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const refused = await rest('POST', '/schemas', { $id: id, type: 'object' });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as any).error.code).toBe('PERSISTED_QUERY_ONLY');
+    expect((await rest('GET', `/schemas/${id}`)).status).toBe(404);
+    const read = await rest('GET', '/schemas/text-input-v1');
+    expect(read.status).toBe(200);
+  });
+
   it('keeps GraphiQL usable in development: the page loads and its requests may send text', async () => {
     const page = await fetch(url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { servedUrl, startReyna, stopProcess } from './support/processes';
+import { wsClient } from './support/realtime';
 
 let dataDir = '';
 
@@ -55,6 +56,28 @@ describe('reyna serve on the embedded default', () => {
       'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "Kept across restarts." } }) { id } }',
     );
     const id = created.data!.createBlob.id as string;
+    // The printed token may change the registry, so GraphiQL's users can register schemas.
+    const registered = await gql(
+      first,
+      'mutation($d: JSON!) { registerSchema(input: { definition: $d }) { id } }',
+      { d: { $id: 'dev-notes-v1', type: 'object' } },
+    );
+    expect(registered.errors).toBeUndefined();
+    expect(registered.data!.registerSchema.id).toBe('dev-notes-v1');
+    // ...and it keeps a WebSocket open: its 30 days are past one Node timer.
+    const ws = wsClient(first.url, first.token, { lazy: false });
+    const closes: unknown[] = [];
+    ws.on('closed', (e) => closes.push(e));
+    const answer = await new Promise<any>((resolve, reject) =>
+      ws.subscribe(
+        { query: '{ me { userId } }' },
+        { next: resolve, error: reject, complete: () => {} },
+      ),
+    );
+    expect(answer.data).toEqual({ me: { userId: 'dev' } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(closes).toEqual([]);
+    await ws.dispose();
     const page = await fetch(`${first.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('GraphiQL');

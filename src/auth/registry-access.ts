@@ -34,9 +34,12 @@ export function registryActor(userId: string, roles: readonly string[]): Registr
   return { userId, admin };
 }
 
-/** FORBIDDEN unless `actor` owns the thing (`ownerId`) or is an admin. Built-ins have no owner. */
+/**
+ * FORBIDDEN unless `actor` owns the thing (`ownerId`) or is an admin. Built-ins (no owner) are
+ * changed by releases only, not even by admins.
+ */
 export function assertMayChange(actor: RegistryActor, ownerId: string | null, what: string): void {
-  if (actor.admin || (ownerId !== null && ownerId === actor.userId)) return;
+  if (ownerId !== null && (actor.admin || ownerId === actor.userId)) return;
   throw new AppError(
     ErrorCode.FORBIDDEN,
     ownerId === null
