@@ -1,7 +1,10 @@
 /** The one Pothos builder: plugins, context and scalars. Types live one per file in ./types. */
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { ErrorCode } from '../errors';
+import { assertRoundTrips, nonRoundTripIssues } from '../json-values';
 import type { Context } from './context';
 
 export const builder = new SchemaBuilder<{
@@ -22,7 +25,31 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('JSON', JSONResolver);
+/**
+ * JSON, refusing what cannot round-trip through the database (see json-values.ts). In a variable
+ * the refusal is an AppError (masked into VALIDATION_FAILED); in a literal it must be a
+ * GraphQLError to keep its code through query validation.
+ */
+builder.addScalarType('JSON', JSONResolver, {
+  parseValue: (value) => {
+    const parsed = JSONResolver.parseValue(value);
+    assertRoundTrips(parsed);
+    return parsed;
+  },
+  parseLiteral: (ast, variables) => {
+    const parsed = JSONResolver.parseLiteral(ast, variables);
+    const issues = nonRoundTripIssues(parsed);
+    if (issues.length > 0) {
+      throw new GraphQLError(
+        `A JSON value holds a number that cannot be stored as given: ${issues[0]!.path}`,
+        {
+          extensions: { code: ErrorCode.VALIDATION_FAILED, issues },
+        },
+      );
+    }
+    return parsed;
+  },
+});
 builder.addScalarType('DateTime', DateTimeResolver);
 
 builder.queryType({ description: 'Everything a signed-in user can read.' });

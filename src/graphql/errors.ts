@@ -13,7 +13,8 @@ export function toGraphQLError(error: AppError, base?: GraphQLError): GraphQLErr
     source: base?.source,
     positions: base?.positions,
     path: base?.path,
-    originalError: error,
+    // No originalError: Yoga takes an error with a non-GraphQL cause for a server fault, and a
+    // subscription refused at subscribe time (no `data`) would then answer HTTP 500 over SSE.
     extensions: { code, ...details },
   });
 }

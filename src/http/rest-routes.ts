@@ -16,6 +16,7 @@ import { registryActor } from '../auth/registry-access';
 import type { Authenticator, Principal } from '../auth/tokens';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import type { FileStore } from '../files/file-store';
+import { assertRoundTrips } from '../json-values';
 import { COMPATIBILITY_MODES } from '../registry/compatibility';
 import type { RegisterSchemaInput, SchemaRecord } from '../registry/schema-types';
 import type { Services } from '../services';
@@ -41,11 +42,14 @@ export const schemaJson = (s: SchemaRecord) => ({
 
 async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw badInput('body', 'The request body is not valid JSON');
   }
+  assertRoundTrips(value, 'body');
+  return value;
 }
 
 const isString = (v: unknown) => typeof v === 'string';
@@ -162,6 +166,7 @@ function routes(services: Services, files: FileStore): Route[] {
         } catch {
           throw badInput('data', 'The data parameter is not valid JSON');
         }
+        assertRoundTrips(data, 'data');
         return json(200, await services.schemas.validate(id!, data));
       },
     ],

@@ -26,6 +26,7 @@ import {
 } from './persisted-operations';
 import type { RateLimits } from './rate-limits';
 import { useRestRoutes } from './rest-routes';
+import { useStorableInput } from './storable-input';
 
 /** Query limits. Generous for real clients, fatal for abusive queries. */
 export const QUERY_LIMITS = {
@@ -140,6 +141,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         persistedOnly: options.persisted?.allowlist,
       }),
       ...(options.persisted ? [usePersistedManifest(options.persisted)] : []),
+      useStorableInput(),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
         maxAliases: { n: QUERY_LIMITS.maxAliases, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
