@@ -60,7 +60,11 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     if (config.mongodbUrl) mongo = await openMongoStores(config.mongodbUrl);
     const relayRef: { current?: OutboxRelay } = {};
     const kick = () => relayRef.current?.kick();
-    const services = createServices(database, { onWrite: kick, store: mongo?.blobs });
+    const services = createServices(database, {
+      onWrite: kick,
+      store: mongo?.blobs,
+      quota: { blobs: config.quotaBlobs, bytes: config.quotaBytes },
+    });
     await registerBuiltins(services);
     await events.start();
     eventsStarted = true;
