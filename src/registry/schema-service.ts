@@ -268,9 +268,10 @@ export class SchemaService {
         { field: 'examples', limit: MAX_EXAMPLES_BYTES, actual: examplesBytes },
       );
     }
+    // A description inside the definition is already bounded by the definition's cap.
+    capText('description', input.description, MAX_DESCRIPTION_BYTES);
     const description =
       input.description ?? (typeof def.description === 'string' ? def.description : null);
-    capText('description', description, MAX_DESCRIPTION_BYTES);
     examples.forEach((example, index) => {
       if (!compiled(example)) {
         const issues = this.validator
