@@ -26,6 +26,7 @@ const config: CodegenConfig = {
         scalars: {
           JSON: 'unknown',
           DateTime: 'string',
+          SafeInt: 'number',
         },
       },
     },

@@ -74,6 +74,10 @@ export interface Config {
   readonly persistedOnly: boolean;
   /** Serve GraphiQL at /graphql. Default: on, except with NODE_ENV=production. */
   readonly graphiql: boolean;
+  /** Blobs one user may keep (not deleted). Default 100,000. */
+  readonly quotaBlobs: number;
+  /** Bytes of blob data one user may keep, earlier versions included. Default 1 GiB. */
+  readonly quotaBytes: number;
 }
 
 /** Thrown when the environment is wrong; the message names the variable and what it expects. */
@@ -253,5 +257,7 @@ export function loadConfig(env: Env = process.env): Config {
       persistedOperations === undefined ? undefined : resolve(persistedOperations),
     persistedOnly,
     graphiql: flag(env, 'REYNA_GRAPHIQL', env.NODE_ENV !== 'production'),
+    quotaBlobs: integer(env, 'REYNA_QUOTA_BLOBS', 100_000, 1, 1_000_000_000),
+    quotaBytes: integer(env, 'REYNA_QUOTA_BYTES', 1024 ** 3, 1024, Number.MAX_SAFE_INTEGER),
   });
 }

@@ -81,7 +81,12 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       ...createProcessors({}).map((p) => p.definition),
       ...processors.map((p) => p.definition),
     ]);
-    const services = createServices(database, { onWrite: kick, store: mongo?.blobs, reserved });
+    const services = createServices(database, {
+      onWrite: kick,
+      store: mongo?.blobs,
+      reserved,
+      quota: { blobs: config.quotaBlobs, bytes: config.quotaBytes },
+    });
     await registerBuiltins(services);
     await events.start();
     eventsStarted = true;

@@ -22,6 +22,7 @@ export const ErrorCode = {
   PROCESSOR_INACTIVE: 'PROCESSOR_INACTIVE',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   RATE_LIMITED: 'RATE_LIMITED',
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   PERSISTED_QUERY_ONLY: 'PERSISTED_QUERY_ONLY',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
@@ -55,6 +56,9 @@ export interface ErrorDetails {
   requiredRole?: string;
   /** For FORBIDDEN on the registry: the name or id is reserved for built-ins. */
   reserved?: boolean;
+  /** For QUOTA_EXCEEDED: which quota (`blobs` or `bytes`) and how much of it is in use. */
+  quota?: 'blobs' | 'bytes';
+  used?: number;
 }
 
 /** The HTTP status each code answers with, over REST and GraphQL alike. */
@@ -75,6 +79,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   PROCESSOR_INACTIVE: 422,
   QUERY_TOO_COMPLEX: 400,
   RATE_LIMITED: 429,
+  // Not 429: waiting does not help; deleting blobs or a larger quota does.
+  QUOTA_EXCEEDED: 403,
   PERSISTED_QUERY_NOT_FOUND: 400,
   PERSISTED_QUERY_ONLY: 403,
   INTERNAL_SERVER_ERROR: 500,

@@ -50,6 +50,8 @@ export interface ServiceOptions {
   store?: BlobStore;
   /** Called after each committed blob write (wakes the outbox relay). */
   onWrite?: () => void;
+  /** Per-user blob quotas; the defaults of `DEFAULT_QUOTA` when absent. */
+  quota?: { blobs: number; bytes: number };
 }
 
 export function createServices(database: Database, options: ServiceOptions = {}): Services {
@@ -75,7 +77,14 @@ export function createServices(database: Database, options: ServiceOptions = {})
   );
   const books = new BookService(database.db);
   const conversations = new ConversationService(database.db);
-  const blobs = new BlobService(store, schemas, books, conversations, options.onWrite);
+  const blobs = new BlobService(
+    store,
+    schemas,
+    books,
+    conversations,
+    options.onWrite,
+    options.quota,
+  );
   return { validator, schemas, processors, blobs, books, conversations };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useHarness } from './support/harness';
+import { nodes, useHarness } from './support/harness';
 
 const h = useHarness();
 
@@ -7,14 +7,14 @@ const BOOK_FIELDS = 'id title author description';
 const CREATE_BOOK = `mutation($input: BookInput!) { createBook(input: $input) { ${BOOK_FIELDS} chapters { id } } }`;
 const UPDATE_BOOK = `mutation($id: ID!, $input: BookInput!) { updateBook(id: $id, input: $input) { ${BOOK_FIELDS} } }`;
 const BOOK = `query($id: ID!) { book(id: $id) { ${BOOK_FIELDS} } }`;
-const BOOKS = `{ books { ${BOOK_FIELDS} } }`;
+const BOOKS = `{ books { edges { node { ${BOOK_FIELDS} } } } }`;
 const CHAPTERS = 'query($id: ID!) { book(id: $id) { chapters { id data } } }';
 const CREATE_BLOB = `mutation($input: CreateBlobInput!) {
   createBlob(input: $input) { id size data book { id title } conversation { id title } }
 }`;
 const CREATE_CONVERSATION =
   'mutation($title: String!) { createConversation(title: $title) { id title } }';
-const CONVERSATIONS = '{ conversations { id title } }';
+const CONVERSATIONS = '{ conversations { edges { node { id title } } } }';
 
 async function newUser() {
   const userId = h().user();
@@ -30,7 +30,7 @@ async function createBook(token: string, input: Record<string, unknown>) {
 async function books(token: string) {
   const r = await h().gql(BOOKS, {}, token);
   expect(r.errors).toBeUndefined();
-  return r.data!.books as Record<string, unknown>[];
+  return nodes<Record<string, unknown>>(r.data!.books);
 }
 
 async function createBlob(token: string, input: Record<string, unknown>) {
@@ -321,7 +321,7 @@ describe('conversations', () => {
     );
     expect(byId.data!.conversation).toEqual({ ...a, blobs: [] });
     const list = await h().gql(CONVERSATIONS, {}, token);
-    expect(list.data!.conversations).toEqual([a, b]);
+    expect(nodes(list.data!.conversations)).toEqual([a, b]);
   });
 
   it('Conversation.blobs lists its blobs in creation order and Blob.conversation resolves', async () => {
@@ -376,7 +376,7 @@ describe('conversations', () => {
       expect(r.data).toBeNull();
       expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'title' });
       const list = await h().gql(CONVERSATIONS, {}, token);
-      expect(list.data!.conversations).toEqual([]);
+      expect(nodes(list.data!.conversations)).toEqual([]);
     },
   );
 
@@ -391,15 +391,16 @@ describe('conversations', () => {
 });
 
 describe('me', () => {
-  const ME = '{ me { userId books { id } conversations { id } blobCount totalSize } }';
+  const ME =
+    '{ me { userId books { edges { node { id } } } conversations { edges { node { id } } } blobCount totalSize } }';
 
   it('is empty for a new user', async () => {
     const { userId, token } = await newUser();
     const r = await h().gql(ME, {}, token);
     expect(r.data!.me).toEqual({
       userId,
-      books: [],
-      conversations: [],
+      books: { edges: [] },
+      conversations: { edges: [] },
       blobCount: 0,
       totalSize: 0,
     });
@@ -429,8 +430,8 @@ describe('me', () => {
     const r = await h().gql(ME, {}, token);
     expect(r.data!.me).toEqual({
       userId,
-      books: [{ id: book.id }],
-      conversations: [{ id: conv.id }],
+      books: { edges: [{ node: { id: book.id } }] },
+      conversations: { edges: [{ node: { id: conv.id } }] },
       blobCount: 3,
       totalSize: total,
     });

@@ -3,7 +3,7 @@
  * blobs, a book, a conversation and a processor instance; Bob tries every way to read or touch it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { uniqueId, useHarness } from './support/harness';
+import { nodes, uniqueId, useHarness } from './support/harness';
 
 const h = useHarness();
 
@@ -24,9 +24,9 @@ const BLOBS = `query($filter: BlobFilter) { blobs(first: 100, filter: $filter) {
 const ALICE_VIEW = [
   `{ me {
     userId blobCount totalSize
-    books { id title author description chapters { id data version } }
-    conversations { id title blobs { id data version } }
-    processorInstances { id config enabled processor { id } }
+    books { edges { node { id title author description chapters { id data version } } } }
+    conversations { edges { node { id title blobs { id data version } } } }
+    processorInstances { edges { node { id config enabled processor { id } } } }
   } }`,
   `{ blobs(first: 10, order: OLDEST_FIRST) {
     edges { node { id schemaId data size version parentId book { id } conversation { id } derived { id } } }
@@ -176,16 +176,19 @@ describe("Alice's world, as Alice sees it", () => {
     expect(v.me.totalSize).toBeGreaterThan(0);
     expect(v.blobs.map((b: any) => b.id)).toEqual(alice.blobIds);
     expect(v.blobs.every((b: any) => b.version === 1)).toBe(true);
-    expect(v.me.books).toHaveLength(1);
-    expect(v.me.books[0].chapters.map((c: any) => c.id)).toEqual([alice.parentId, alice.chapterId]);
-    expect(v.me.conversations).toEqual([
+    expect(nodes(v.me.books)).toHaveLength(1);
+    expect(nodes(v.me.books)[0].chapters.map((c: any) => c.id)).toEqual([
+      alice.parentId,
+      alice.chapterId,
+    ]);
+    expect(nodes(v.me.conversations)).toEqual([
       {
         id: alice.conversationId,
         title: `Alice's chat ${SECRET}`,
         blobs: [expect.objectContaining({ id: alice.messageId })],
       },
     ]);
-    expect(v.me.processorInstances).toEqual([
+    expect(nodes(v.me.processorInstances)).toEqual([
       {
         id: alice.instanceId,
         config: { model: 'large', note: SECRET },
@@ -253,18 +256,22 @@ describe('Bob reading Alice’s data', () => {
 
   it('books, conversations, processorInstances and me show Bob none of hers and zero counts', async () => {
     const Q = `{
-      books { id } conversations { id } processorInstances { id }
-      me { userId books { id } conversations { id } processorInstances { id } blobCount totalSize }
+      books { edges { node { id } } } conversations { edges { node { id } } }
+      processorInstances { edges { node { id } } }
+      me {
+        userId books { edges { node { id } } } conversations { edges { node { id } } }
+        processorInstances { edges { node { id } } } blobCount totalSize
+      }
     }`;
     expect(await ok(Q, {}, bob.token)).toEqual({
-      books: [],
-      conversations: [],
-      processorInstances: [],
+      books: { edges: [] },
+      conversations: { edges: [] },
+      processorInstances: { edges: [] },
       me: {
         userId: bob.userId,
-        books: [],
-        conversations: [],
-        processorInstances: [],
+        books: { edges: [] },
+        conversations: { edges: [] },
+        processorInstances: { edges: [] },
         blobCount: 0,
         totalSize: 0,
       },
@@ -278,17 +285,17 @@ describe('Bob reading Alice’s data', () => {
       bob.token,
     );
     expect(one.processor).toEqual({ id: alice.processorId, instance: null });
-    const all = await ok('{ processors { id instance { id } } }', {}, bob.token);
-    expect(all.processors).toContainEqual({ id: alice.processorId, instance: null });
-    expect(all.processors.every((p: any) => p.instance === null)).toBe(true);
+    const all = await ok('{ processors { edges { node { id instance { id } } } } }', {}, bob.token);
+    expect(nodes(all.processors)).toContainEqual({ id: alice.processorId, instance: null });
+    expect(nodes(all.processors).every((p: any) => p.instance === null)).toBe(true);
   });
 
   it('nothing Bob can read about processors and schemas carries her user id or her config', async () => {
     const r = await h().gql(
       `query($id: ID!) {
         processor(id: $id) { id name version description configSchema inputSchemas { id } outputSchemas { id } instance { config } }
-        processors { id name description configSchema instance { config } }
-        schemas { id ownerProcessor { id instance { config } } }
+        processors { edges { node { id name description configSchema instance { config } } } }
+        schemas { edges { node { id ownerProcessor { id instance { config } } } } }
       }`,
       { id: alice.processorId },
       bob.token,
@@ -468,7 +475,7 @@ describe('after everything Bob tried', () => {
     const v = await aliceView();
     expect(v).toEqual(alice.view);
     expect(v.me.blobCount).toBe(4);
-    expect(v.me.books[0].title).toBe(`Alice's book ${SECRET}`);
+    expect(nodes(v.me.books)[0].title).toBe(`Alice's book ${SECRET}`);
     for (const blob of v.blobs) {
       expect(blob.version).toBe(1);
       expect(blob.versions).toHaveLength(1);

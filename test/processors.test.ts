@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uniqueId, useHarness } from './support/harness';
+import { nodes, uniqueId, useHarness } from './support/harness';
 
 const h = useHarness();
 const author = (sub: string) => h().token(sub, { roles: ['registry-author'] });
@@ -8,7 +8,7 @@ const FIELDS = `id name version description inputSchemaIds outputSchemaIds subsc
   maxConcurrency configSchema active builtin inputSchemas { id } outputSchemas { id }`;
 const REGISTER = `mutation($input: RegisterProcessorInput!) { registerProcessor(input: $input) { ${FIELDS} } }`;
 const PROCESSOR = `query($id: ID!) { processor(id: $id) { ${FIELDS} } }`;
-const PROCESSORS = `query($active: Boolean) { processors(active: $active) { id } }`;
+const PROCESSORS = `query($active: Boolean) { processors(active: $active) { edges { node { id } } } }`;
 
 const INSTANCE_FIELDS = 'id config enabled processor { id }';
 const CONFIGURE = `mutation($processorId: ID!, $config: JSON!, $enabled: Boolean) {
@@ -19,9 +19,9 @@ const UPDATE_INSTANCE = `mutation($id: ID!, $config: JSON, $enabled: Boolean) {
 }`;
 const DELETE_INSTANCE = 'mutation($id: ID!) { deleteProcessorInstance(id: $id) }';
 const INSTANCES = `query($processorId: ID!) {
-  processorInstances { ${INSTANCE_FIELDS} }
+  processorInstances { edges { node { ${INSTANCE_FIELDS} } } }
   processor(id: $processorId) { instance { ${INSTANCE_FIELDS} } }
-  me { processorInstances { ${INSTANCE_FIELDS} } }
+  me { processorInstances { edges { node { ${INSTANCE_FIELDS} } } } }
 }`;
 
 const CONFIG_SCHEMA = {
@@ -70,9 +70,9 @@ async function instancesOf(processorId: string, token: string) {
   const r = await h().gql(INSTANCES, { processorId }, token);
   expect(r.errors).toBeUndefined();
   return {
-    list: r.data!.processorInstances as any[],
+    list: nodes(r.data!.processorInstances),
     instance: r.data!.processor.instance,
-    me: r.data!.me.processorInstances as any[],
+    me: nodes(r.data!.me.processorInstances),
   };
 }
 
@@ -101,7 +101,7 @@ describe('registerProcessor', () => {
     expect(r.data!.registerProcessor).toEqual(expected);
     expect(await processorById(input.id, token)).toEqual(expected);
     const all = await h().gql(PROCESSORS, {}, token);
-    expect(all.data!.processors.map((p: { id: string }) => p.id)).toContain(input.id);
+    expect(nodes(all.data!.processors).map((p: { id: string }) => p.id)).toContain(input.id);
   });
 
   it('applies defaults: one at a time, active, no schemas, events or config schema', async () => {
@@ -129,19 +129,19 @@ describe('registerProcessor', () => {
     const off = await registered(token, { active: false });
     expect(off.active).toBe(false);
     const active = await h().gql(PROCESSORS, { active: true }, token);
-    const activeIds = active.data!.processors.map((p: { id: string }) => p.id);
+    const activeIds = nodes(active.data!.processors).map((p: { id: string }) => p.id);
     expect(activeIds).toContain(on.id);
     expect(activeIds).not.toContain(off.id);
     const inactive = await h().gql(PROCESSORS, { active: false }, token);
-    const inactiveIds = inactive.data!.processors.map((p: { id: string }) => p.id);
+    const inactiveIds = nodes(inactive.data!.processors).map((p: { id: string }) => p.id);
     expect(inactiveIds).toContain(off.id);
     expect(inactiveIds).not.toContain(on.id);
   });
 
   it('lists the built-in user-input processor, marked builtin', async () => {
-    const token = await author(h().user());
-    const all = await h().gql('{ processors { id builtin } }', {}, token);
-    expect(all.data!.processors).toContainEqual({ id: 'user-input', builtin: true });
+    const token = await h().token(h().user());
+    const all = await h().gql('{ processors { edges { node { id builtin } } } }', {}, token);
+    expect(nodes(all.data!.processors)).toContainEqual({ id: 'user-input', builtin: true });
     const one = await processorById('user-input', token);
     expect(one).toMatchObject({
       id: 'user-input',
@@ -232,7 +232,7 @@ describe('registerProcessor', () => {
     if (field) expect(r.errors![0]!.extensions.field).toBe(field);
     expect(await processorById(String(input.id), token)).toBeNull();
     const all = await h().gql(PROCESSORS, {}, token);
-    expect(all.data!.processors.map((p: { id: string }) => p.id)).not.toContain(input.id);
+    expect(nodes(all.data!.processors).map((p: { id: string }) => p.id)).not.toContain(input.id);
   });
 
   it('reports the failing paths of an invalid configSchema', async () => {
@@ -302,9 +302,9 @@ describe('registerProcessor', () => {
     expect(r.data!.registerProcessor).toEqual(expected);
     expect(await processorById(original.id, token)).toEqual(expected);
     const all = await h().gql(PROCESSORS, {}, token);
-    expect(all.data!.processors.filter((p: { id: string }) => p.id === original.id)).toHaveLength(
-      1,
-    );
+    expect(
+      nodes(all.data!.processors).filter((p: { id: string }) => p.id === original.id),
+    ).toHaveLength(1);
   });
 
   it('refuses a lower version from the owner with BAD_USER_INPUT and keeps the registered one', async () => {
@@ -482,11 +482,14 @@ describe('processor instances', () => {
     expect(r.data).toBeNull();
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'processorId' });
     const list = await h().gql(
-      '{ processorInstances { id } me { processorInstances { id } } }',
+      '{ processorInstances { edges { node { id } } } me { processorInstances { edges { node { id } } } } }',
       {},
       token,
     );
-    expect(list.data).toEqual({ processorInstances: [], me: { processorInstances: [] } });
+    expect(list.data).toEqual({
+      processorInstances: { edges: [] },
+      me: { processorInstances: { edges: [] } },
+    });
   });
 
   it('a processor without a configSchema accepts only an empty config', async () => {
@@ -543,11 +546,11 @@ describe('processor instances', () => {
     await h().gql(CONFIGURE, { processorId: b.id, config: {} }, token);
     await h().gql(CONFIGURE, { processorId: a.id, config: {} }, token);
     const r = await h().gql(
-      '{ processorInstances { processor { id } } me { processorInstances { processor { id } } } }',
+      '{ processorInstances { edges { node { processor { id } } } } me { processorInstances { edges { node { processor { id } } } } } }',
       {},
       token,
     );
-    expect(r.data!.processorInstances).toEqual([
+    expect(nodes(r.data!.processorInstances)).toEqual([
       { processor: { id: a.id } },
       { processor: { id: b.id } },
     ]);

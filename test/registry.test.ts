@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
-import { uniqueId, useHarness } from './support/harness';
+import { type GraphQLResponse, nodes, uniqueId, useHarness } from './support/harness';
 
 const h = useHarness();
 /** Registering needs a registry role; reading and validating do not. */
@@ -10,7 +10,7 @@ const SCHEMA_FIELDS =
   'id name version draft definition description examples active compatibility ownerProcessor { id }';
 const REGISTER = `mutation($input: RegisterSchemaInput!) { registerSchema(input: $input) { ${SCHEMA_FIELDS} } }`;
 const GET = `query($id: ID!) { schema(id: $id) { ${SCHEMA_FIELDS} } }`;
-const BY_NAME = 'query($name: String) { schemas(name: $name) { id version } }';
+const BY_NAME = 'query($name: String) { schemas(name: $name) { edges { node { id version } } } }';
 const VALIDATE =
   'query($schemaId: ID!, $data: JSON!) { validate(schemaId: $schemaId, data: $data) { valid errors { path message keyword } } }';
 const CHECK = `query($input: RegisterSchemaInput!) {
@@ -41,13 +41,24 @@ async function schemaById(id: string) {
 async function versionsOf(name: string) {
   const r = await h().gql(BY_NAME, { name }, await h().token('reader'));
   expect(r.errors).toBeUndefined();
-  return r.data!.schemas as { id: string; version: string }[];
+  return nodes<{ id: string; version: string }>(r.data!.schemas);
 }
 
+/** Every schema id, walking every page of `schemas`. */
 async function allSchemaIds() {
-  const r = await h().gql('{ schemas { id } }', {}, await h().token('reader'));
-  expect(r.errors).toBeUndefined();
-  return (r.data!.schemas as { id: string }[]).map((s) => s.id).sort();
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const r: GraphQLResponse = await h().gql(
+      'query($after: String) { schemas(after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }',
+      { after },
+      await h().token('reader'),
+    );
+    expect(r.errors).toBeUndefined();
+    ids.push(...nodes<{ id: string }>(r.data!.schemas).map((s) => s.id));
+    if (!r.data!.schemas.pageInfo.hasNextPage) return ids.sort();
+    after = r.data!.schemas.pageInfo.endCursor;
+  }
 }
 
 /** A small draft-07 object schema of one name, version `v`. */
@@ -358,8 +369,11 @@ describe('registerSchema refusals write nothing', () => {
     expect(await schemaById(`${name}-v1`)).toBeNull();
     const ok = await register({ definition: { $id: `${name}-v1`, ...nested(32) } });
     expect(ok.errors).toBeUndefined();
-    const deeper = await register({ definition: { $id: `${name}-v2`, ...nested(200) } });
+    const deeper = await register({ definition: { $id: `${name}-v2`, ...nested(100) } });
     expect(deeper.errors![0]!.extensions.code).toBe('SCHEMA_TOO_LARGE');
+    // Past 128 levels the JSON itself cannot be stored, whatever it is for.
+    const deepest = await register({ definition: { $id: `${name}-v2`, ...nested(200) } });
+    expect(deepest.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
   });
 
   it('refuses an example that does not validate against the schema itself with VALIDATION_FAILED', async () => {
@@ -756,14 +770,14 @@ describe('built-in schemas', () => {
         },
         body: JSON.stringify({
           query:
-            '{ text: schemas(name: "text-input") { id } expanded: schemas(name: "expanded-text") { id } }',
+            '{ text: schemas(name: "text-input") { edges { node { id } } } expanded: schemas(name: "expanded-text") { edges { node { id } } } }',
         }),
       });
       const body = (await res.json()) as { data: unknown; errors?: unknown };
       expect(body.errors).toBeUndefined();
       expect(body.data).toEqual({
-        text: [{ id: 'text-input-v1' }],
-        expanded: [{ id: 'expanded-text-v1' }],
+        text: { edges: [{ node: { id: 'text-input-v1' } }] },
+        expanded: { edges: [{ node: { id: 'expanded-text-v1' } }] },
       });
     } finally {
       await second.stop();

@@ -87,11 +87,13 @@ describe('reyna serve on the embedded default', () => {
     try {
       const after = await gql(
         second,
-        'query($id: ID!) { blob(id: $id) { data } schemas(name: "text-input") { id version } }',
+        'query($id: ID!) { blob(id: $id) { data } schemas(name: "text-input") { edges { node { id version } } } }',
         { id },
       );
       expect(after.data!.blob.data).toEqual({ content: 'Kept across restarts.' });
-      expect(after.data!.schemas).toEqual([{ id: 'text-input-v1', version: '1.0.0' }]);
+      expect(after.data!.schemas).toEqual({
+        edges: [{ node: { id: 'text-input-v1', version: '1.0.0' } }],
+      });
     } finally {
       expect(await stop(second.child)).toBe(0);
     }

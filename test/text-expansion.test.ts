@@ -161,8 +161,8 @@ describe('text expansion', () => {
       );
       expect(r.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
     }
-    const mine = await h.gql('{ processorInstances { id } }', {}, token);
-    expect(mine.data!.processorInstances).toEqual([]);
+    const mine = await h.gql('{ processorInstances { edges { node { id } } } }', {}, token);
+    expect(mine.data!.processorInstances).toEqual({ edges: [] });
   });
 
   it('creates one derived blob when the same event is delivered twice', async () => {

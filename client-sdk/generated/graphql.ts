@@ -18,6 +18,8 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
   /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
   JSON: { input: unknown; output: unknown; }
+  /** The `SafeInt` scalar type represents non-fractional signed whole numeric values that are considered safe as defined by the ECMAScript specification. */
+  SafeInt: { input: number; output: number; }
 };
 
 /** A JSON document valid against its schema, owned by one user, produced by a processor. */
@@ -37,7 +39,7 @@ export type Blob = {
   processorId: Scalars['ID']['output'];
   /** How a processor made it: processor id and version, input blob and version, schema ids, and for LLM steps the model and a hash of the prompt. Null for your own blobs. */
   provenance?: Maybe<Scalars['JSON']['output']>;
-  /** Processor runs that took this blob as input, oldest first. */
+  /** Processor runs that took this blob as input, oldest first (the first 100). */
   runs: Array<ProcessorRun>;
   schema: JsonSchema;
   schemaId: Scalars['ID']['output'];
@@ -111,6 +113,15 @@ export type BlobOrder =
   | 'NEWEST_FIRST'
   | 'OLDEST_FIRST';
 
+/** What you may keep and what you use: blobs not deleted, and bytes of their data with earlier versions. */
+export type BlobQuota = {
+  __typename?: 'BlobQuota';
+  blobs: Scalars['Int']['output'];
+  bytes: Scalars['SafeInt']['output'];
+  usedBlobs: Scalars['Int']['output'];
+  usedBytes: Scalars['SafeInt']['output'];
+};
+
 /** The content a blob had at one version. */
 export type BlobVersion = {
   __typename?: 'BlobVersion';
@@ -125,13 +136,25 @@ export type BlobVersion = {
 export type Book = {
   __typename?: 'Book';
   author?: Maybe<Scalars['String']['output']>;
-  /** Top-level blobs of the book, ordered by `data.metadata.chapter`, then creation. */
+  /** Top-level blobs of the book, ordered by `data.metadata.chapter`, then creation: the first 1000. Page through all of a book with `blobs(filter: { bookId })`. */
   chapters: Array<Blob>;
   createdAt: Scalars['DateTime']['output'];
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
+};
+
+export type BookConnection = {
+  __typename?: 'BookConnection';
+  edges: Array<BookEdge>;
+  pageInfo: PageInfo;
+};
+
+export type BookEdge = {
+  __typename?: 'BookEdge';
+  cursor: Scalars['String']['output'];
+  node: Book;
 };
 
 export type BookFormat =
@@ -188,6 +211,18 @@ export type Conversation = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+export type ConversationConnection = {
+  __typename?: 'ConversationConnection';
+  edges: Array<ConversationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ConversationEdge = {
+  __typename?: 'ConversationEdge';
+  cursor: Scalars['String']['output'];
+  node: Conversation;
+};
+
 export type CreateBlobInput = {
   bookId?: InputMaybe<Scalars['ID']['input']>;
   conversationId?: InputMaybe<Scalars['ID']['input']>;
@@ -235,12 +270,12 @@ export type Mutation = {
   /** Soft delete: the blob disappears from every read; blobs derived from it stay, with `parent` null. */
   deleteBlob: Blob;
   deleteProcessorInstance: Scalars['Boolean']['output'];
-  /** Registers a processor, or updates one you registered (version may not go down). */
+  /** Registers a processor, or updates one you own (version may not go down). Needs the registry-author role (registry-admin to update any). */
   registerProcessor: Processor;
   registerSchema: JsonSchema;
   /** Runs a FAILED or CANCELLED run again from its first step. */
   retryRun: ProcessorRun;
-  /** Only the user who registered a schema may change it. */
+  /** Needs the registry-author role and ownership of the schema's name, or registry-admin. Built-ins cannot be changed. */
   setSchemaActive: JsonSchema;
   setSchemaCompatibility: CompatibilityMode;
   /** Re-validates and replaces the data; earlier versions stay readable in `versions`. */
@@ -382,8 +417,8 @@ export type Processor = {
   name: Scalars['String']['output'];
   outputSchemaIds: Array<Scalars['ID']['output']>;
   outputSchemas: Array<JsonSchema>;
-  /** Your latest runs of this processor (up to 100), newest first. */
-  runs: Array<ProcessorRun>;
+  /** Your runs of this processor, newest first, at most 100 a page. */
+  runs: ProcessorRunConnection;
   /** Events it reacts to. */
   subscribes: Array<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
@@ -393,6 +428,10 @@ export type Processor = {
 
 /** A step that reacts to events and derives blobs, or `user-input` for the user. */
 export type ProcessorRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<RunStatus>;
 };
 
@@ -405,6 +444,18 @@ export type ProcessorInstance = {
   id: Scalars['ID']['output'];
   processor: Processor;
   updatedAt: Scalars['DateTime']['output'];
+};
+
+export type ProcessorInstanceConnection = {
+  __typename?: 'ProcessorInstanceConnection';
+  edges: Array<ProcessorInstanceEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ProcessorInstanceEdge = {
+  __typename?: 'ProcessorInstanceEdge';
+  cursor: Scalars['String']['output'];
+  node: ProcessorInstance;
 };
 
 /** One processor working on one input for you: its status, attempts, error and output. */
@@ -431,6 +482,18 @@ export type ProcessorRun = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+export type ProcessorRunConnection = {
+  __typename?: 'ProcessorRunConnection';
+  edges: Array<ProcessorRunEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ProcessorRunEdge = {
+  __typename?: 'ProcessorRunEdge';
+  cursor: Scalars['String']['output'];
+  node: ProcessorRun;
+};
+
 /** Everything a signed-in user can read. */
 export type Query = {
   __typename?: 'Query';
@@ -438,21 +501,26 @@ export type Query = {
   /** Your blobs, newest first unless `order` says otherwise. Forward pagination only. */
   blobs: QueryBlobsConnection;
   book?: Maybe<Book>;
-  books: Array<Book>;
+  /** Your books, oldest first, at most 100 a page. */
+  books: BookConnection;
   /** Dry run of registerSchema: what would break, without registering. */
   checkSchemaCompatibility: CompatibilityReport;
   conversation?: Maybe<Conversation>;
-  conversations: Array<Conversation>;
+  /** Your conversations, oldest first, at most 100 a page. */
+  conversations: ConversationConnection;
   me: UserState;
   processor?: Maybe<Processor>;
   processorInstance?: Maybe<ProcessorInstance>;
-  processorInstances: Array<ProcessorInstance>;
-  processors: Array<Processor>;
+  /** Your processor instances in processor id order, at most 100 a page. */
+  processorInstances: ProcessorInstanceConnection;
+  /** Registered processors in id order, at most 100 a page. */
+  processors: QueryProcessorsConnection;
   run?: Maybe<ProcessorRun>;
-  /** Your latest runs (up to 100), newest first. */
-  runs: Array<ProcessorRun>;
+  /** Your runs, newest first, at most 100 a page. */
+  runs: ProcessorRunConnection;
   schema?: Maybe<JsonSchema>;
-  schemas: Array<JsonSchema>;
+  /** Registered schemas in name and version order, at most 100 a page. */
+  schemas: QuerySchemasConnection;
   /** Validates data against a registered schema without storing anything. */
   validate: ValidationResult;
 };
@@ -482,6 +550,15 @@ export type QueryBookArgs = {
 
 
 /** Everything a signed-in user can read. */
+export type QueryBooksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Everything a signed-in user can read. */
 export type QueryCheckSchemaCompatibilityArgs = {
   input: RegisterSchemaInput;
 };
@@ -490,6 +567,15 @@ export type QueryCheckSchemaCompatibilityArgs = {
 /** Everything a signed-in user can read. */
 export type QueryConversationArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Everything a signed-in user can read. */
+export type QueryConversationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -506,8 +592,21 @@ export type QueryProcessorInstanceArgs = {
 
 
 /** Everything a signed-in user can read. */
+export type QueryProcessorInstancesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Everything a signed-in user can read. */
 export type QueryProcessorsArgs = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -519,7 +618,11 @@ export type QueryRunArgs = {
 
 /** Everything a signed-in user can read. */
 export type QueryRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   bookId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   processorId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<RunStatus>;
 };
@@ -534,6 +637,10 @@ export type QuerySchemaArgs = {
 /** Everything a signed-in user can read. */
 export type QuerySchemasArgs = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   ownerProcessorId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -555,6 +662,30 @@ export type QueryBlobsConnectionEdge = {
   __typename?: 'QueryBlobsConnectionEdge';
   cursor: Scalars['String']['output'];
   node: Blob;
+};
+
+export type QueryProcessorsConnection = {
+  __typename?: 'QueryProcessorsConnection';
+  edges: Array<QueryProcessorsConnectionEdge>;
+  pageInfo: PageInfo;
+};
+
+export type QueryProcessorsConnectionEdge = {
+  __typename?: 'QueryProcessorsConnectionEdge';
+  cursor: Scalars['String']['output'];
+  node: Processor;
+};
+
+export type QuerySchemasConnection = {
+  __typename?: 'QuerySchemasConnection';
+  edges: Array<QuerySchemasConnectionEdge>;
+  pageInfo: PageInfo;
+};
+
+export type QuerySchemasConnectionEdge = {
+  __typename?: 'QuerySchemasConnectionEdge';
+  cursor: Scalars['String']['output'];
+  node: JsonSchema;
 };
 
 export type RegisterProcessorInput = {
@@ -660,12 +791,44 @@ export type UserState = {
   __typename?: 'UserState';
   /** Blobs not deleted. */
   blobCount: Scalars['Int']['output'];
-  books: Array<Book>;
-  conversations: Array<Conversation>;
-  processorInstances: Array<ProcessorInstance>;
-  /** Bytes of data across those blobs. */
-  totalSize: Scalars['Int']['output'];
+  /** Your books, oldest first, at most 100 a page. */
+  books: BookConnection;
+  /** Your conversations, oldest first, at most 100 a page. */
+  conversations: ConversationConnection;
+  /** Your processor instances in processor id order, at most 100 a page. */
+  processorInstances: ProcessorInstanceConnection;
+  /** Writes past the quota fail with QUOTA_EXCEEDED. */
+  quota: BlobQuota;
+  /** Bytes of data across those blobs (their current versions). */
+  totalSize: Scalars['SafeInt']['output'];
   userId: Scalars['ID']['output'];
+};
+
+
+/** The caller's state: what they own and how much. */
+export type UserStateBooksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The caller's state: what they own and how much. */
+export type UserStateConversationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The caller's state: what they own and how much. */
+export type UserStateProcessorInstancesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One place where a JSON document breaks its schema. */
@@ -687,7 +850,7 @@ export type ValidationResult = {
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { __typename?: 'Query', me: { __typename?: 'UserState', userId: string, blobCount: number, totalSize: number } };
+export type MeQuery = { __typename?: 'Query', me: { __typename?: 'UserState', userId: string, blobCount: number, totalSize: number, quota: { __typename?: 'BlobQuota', blobs: number, bytes: number, usedBlobs: number, usedBytes: number } } };
 
 export type BlobQueryVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -735,10 +898,13 @@ export type ValidateDataQueryVariables = Exact<{
 
 export type ValidateDataQuery = { __typename?: 'Query', validate: { __typename?: 'ValidationResult', valid: boolean, errors: Array<{ __typename?: 'ValidationIssue', keyword: string, message: string, path: string }> } };
 
-export type BooksQueryVariables = Exact<{ [key: string]: never; }>;
+export type BooksQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
 
 
-export type BooksQuery = { __typename?: 'Query', books: Array<{ __typename?: 'Book', id: string, title: string, author?: string | null, description?: string | null, createdAt: string, updatedAt: string }> };
+export type BooksQuery = { __typename?: 'Query', books: { __typename?: 'BookConnection', edges: Array<{ __typename?: 'BookEdge', cursor: string, node: { __typename?: 'Book', id: string, title: string, author?: string | null, description?: string | null, createdAt: string, updatedAt: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
 
 export type CreateBookMutationVariables = Exact<{
   input: BookInput;
@@ -809,14 +975,14 @@ export type RunUpdatedSubscription = { __typename?: 'Subscription', runUpdated: 
 
 export const BlobFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<BlobFieldsFragment, unknown>;
 export const RunFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"inputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"outputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}}]}}]} as unknown as DocumentNode<RunFieldsFragment, unknown>;
-export const MeDocument = {"__meta__":{"hash":"e5e496b330c1c2ee416799a154cb3dccaa477d386c9eab0bfcb4eef45c83330c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"blobCount"}},{"kind":"Field","name":{"kind":"Name","value":"totalSize"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
+export const MeDocument = {"__meta__":{"hash":"7be385cc866398c9b6d303fb203c3c80c0b74e6d119e1be21c25611a0be8b02f"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"blobCount"}},{"kind":"Field","name":{"kind":"Name","value":"totalSize"}},{"kind":"Field","name":{"kind":"Name","value":"quota"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"blobs"}},{"kind":"Field","name":{"kind":"Name","value":"bytes"}},{"kind":"Field","name":{"kind":"Name","value":"usedBlobs"}},{"kind":"Field","name":{"kind":"Name","value":"usedBytes"}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const BlobDocument = {"__meta__":{"hash":"77f67d18808a7079a69b9aa3250146560d6155e6df8f491218613fe5c197eb58"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Blob"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"blob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"derived"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<BlobQuery, BlobQueryVariables>;
 export const BlobsDocument = {"__meta__":{"hash":"accc99d06fa4f3d0a057f339de060b163c4f76b7dba5ca63ba3a53f05f6806ee"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Blobs"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"BlobFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"blobs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<BlobsQuery, BlobsQueryVariables>;
 export const CreateBlobDocument = {"__meta__":{"hash":"fabbfb4c34f16507590be814fb84901d8fd9f89286621aa12829a5e6437234e5"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateBlob"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateBlobInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createBlob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<CreateBlobMutation, CreateBlobMutationVariables>;
 export const UpdateBlobDocument = {"__meta__":{"hash":"9ea2052bdc783aef41ce36ff3039988126bccb87f9ecab59c2712abd4a653ae4"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateBlob"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateBlobInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateBlob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<UpdateBlobMutation, UpdateBlobMutationVariables>;
 export const DeleteBlobDocument = {"__meta__":{"hash":"995a5c2c0742d9e4a62c4e8709195cec934b84be00155102283d689401a21769"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteBlob"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteBlob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<DeleteBlobMutation, DeleteBlobMutationVariables>;
 export const ValidateDataDocument = {"__meta__":{"hash":"238520317b41fc54d7ccee7fb6e778af4389aaa1abd65b9fa3d1d837556abf30"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ValidateData"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"schemaId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"data"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"JSON"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"schemaId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"schemaId"}}},{"kind":"Argument","name":{"kind":"Name","value":"data"},"value":{"kind":"Variable","name":{"kind":"Name","value":"data"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"keyword"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]} as unknown as DocumentNode<ValidateDataQuery, ValidateDataQueryVariables>;
-export const BooksDocument = {"__meta__":{"hash":"cbaf4dce69b7daf8a041af3d30a78dbab059ba762234823851e3769d565640cc"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Books"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"books"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]}}]} as unknown as DocumentNode<BooksQuery, BooksQueryVariables>;
+export const BooksDocument = {"__meta__":{"hash":"ad58295fead2b23a9b4385209a251a2d1a6eaa81dab8989d0e101976dce6fe88"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Books"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"books"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<BooksQuery, BooksQueryVariables>;
 export const CreateBookDocument = {"__meta__":{"hash":"66997860d82c83a720fb0e5e617850e0967d94f4d8fdb8ea76cdec4b17f35c18"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateBook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"BookInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createBook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]} as unknown as DocumentNode<CreateBookMutation, CreateBookMutationVariables>;
 export const CompileBookDocument = {"__meta__":{"hash":"9afe6713d680837c09c3cbbe7aae3ad35c56ace6a1f4ea25a60770aab9a8ea1a"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CompileBook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"bookId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"formats"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"BookFormat"}}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"useOriginals"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"compileBook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"bookId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"bookId"}}},{"kind":"Argument","name":{"kind":"Name","value":"formats"},"value":{"kind":"Variable","name":{"kind":"Name","value":"formats"}}},{"kind":"Argument","name":{"kind":"Name","value":"useOriginals"},"value":{"kind":"Variable","name":{"kind":"Name","value":"useOriginals"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RunFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"inputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"outputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}}]}}]} as unknown as DocumentNode<CompileBookMutation, CompileBookMutationVariables>;
 export const RunDocument = {"__meta__":{"hash":"f2c6497f88907b5bcf5a2030ed2d6bec6168ac28d504a08f5917579e7197b2bf"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Run"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"run"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RunFields"}},{"kind":"Field","name":{"kind":"Name","value":"output"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"inputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"outputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<RunQuery, RunQueryVariables>;

@@ -13,12 +13,14 @@ import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { blobEvent } from '../events/event';
 import type { SchemaService } from '../registry/schema-service';
 import type { BlobStore } from './blob-store';
-import type { Blob, BlobFilter, BlobOrder, BlobPage, NewBlob } from './blob-types';
+import type { Admit, Blob, BlobFilter, BlobOrder, BlobPage, NewBlob, Usage } from './blob-types';
 
 /** The largest serialised blob data accepted: 1 MiB. */
 export const MAX_BLOB_BYTES = 1024 * 1024;
 export const MAX_PAGE = 100;
 export const USER_INPUT_PROCESSOR = 'user-input';
+/** Per-user quotas when none are configured (REYNA_QUOTA_BLOBS, REYNA_QUOTA_BYTES). */
+export const DEFAULT_QUOTA: Usage = { blobs: 100_000, bytes: 1024 ** 3 };
 
 export interface CreateBlobInput {
   schemaId: string;
@@ -53,7 +55,29 @@ export class BlobService {
     private readonly conversations: ConversationService,
     /** Called after each committed write: wakes the outbox relay. */
     private readonly onWrite: () => void = () => {},
+    /** What one user may keep: blobs not deleted, and bytes of data with earlier versions. */
+    private readonly quota: Usage = DEFAULT_QUOTA,
   ) {}
+
+  /** Admits a write that adds `blobs` blobs and `bytes` bytes, or throws QUOTA_EXCEEDED. */
+  private admit(blobs: number, bytes: number): Admit {
+    return (used) => {
+      if (used.blobs + blobs > this.quota.blobs) {
+        throw new AppError(
+          ErrorCode.QUOTA_EXCEEDED,
+          `You have ${used.blobs} blobs; the quota is ${this.quota.blobs}. Delete some first.`,
+          { quota: 'blobs', limit: this.quota.blobs, used: used.blobs },
+        );
+      }
+      if (used.bytes + bytes > this.quota.bytes) {
+        throw new AppError(
+          ErrorCode.QUOTA_EXCEEDED,
+          `Your blobs take ${used.bytes} bytes (earlier versions included); ${bytes} more would pass the quota of ${this.quota.bytes}`,
+          { quota: 'bytes', limit: this.quota.bytes, used: used.bytes, actual: bytes },
+        );
+      }
+    };
+  }
 
   /**
    * Checks a new blob (size, schema, and that its parent, book and conversation are the user's)
@@ -102,7 +126,11 @@ export class BlobService {
     processorId = USER_INPUT_PROCESSOR,
   ): Promise<Blob> {
     const blob = await this.prepare(userId, processorId, input);
-    const created = await this.store.create(blob, blobEvent('created', blob));
+    const created = await this.store.create(
+      blob,
+      blobEvent('created', blob),
+      this.admit(1, blob.size),
+    );
     this.onWrite();
     return created;
   }
@@ -122,7 +150,11 @@ export class BlobService {
       provenance: input.provenance ?? null,
       idempotencyKey,
     };
-    const result = await this.store.createOnce(blob, blobEvent('created', blob));
+    const result = await this.store.createOnce(
+      blob,
+      blobEvent('created', blob),
+      this.admit(1, blob.size),
+    );
     if (result.created) this.onWrite();
     return result;
   }
@@ -143,6 +175,8 @@ export class BlobService {
       id,
       { schemaId, data: input.data, size, expectedVersion: input.expectedVersion },
       blobEvent('updated', { ...current, schemaId }),
+      // The current content stays as a version, so an update adds its whole size.
+      this.admit(0, size),
     );
     if (updated) {
       this.onWrite();
@@ -185,8 +219,8 @@ export class BlobService {
     return this.store.findByParents(userId, parentIds);
   }
 
-  chaptersOf(userId: string, bookId: string) {
-    return this.store.chaptersOf(userId, bookId);
+  chaptersOf(userId: string, bookId: string, limit?: number) {
+    return this.store.chaptersOf(userId, bookId, limit);
   }
 
   versions(userId: string, id: string) {
@@ -195,6 +229,11 @@ export class BlobService {
 
   stats(userId: string) {
     return this.store.stats(userId);
+  }
+
+  /** The user's usage as the quota counts it, and the quota. */
+  async quotaOf(userId: string): Promise<{ used: Usage; limit: Usage }> {
+    return { used: await this.store.usage(userId), limit: this.quota };
   }
 
   /** A page of the user's blobs. `after` is an opaque cursor from a previous page. */

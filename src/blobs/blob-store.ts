@@ -7,6 +7,7 @@
  */
 import type { StudioEvent } from '../events/event';
 import type {
+  Admit,
   Blob,
   BlobFamily,
   BlobFilter,
@@ -14,28 +15,35 @@ import type {
   BlobPage,
   BlobVersion,
   NewBlob,
+  Usage,
 } from './blob-types';
 
 export interface BlobStore {
-  /** Stores a new blob (version 1) and its event, atomically: both or neither. */
-  create(blob: NewBlob, event: StudioEvent): Promise<Blob>;
+  /**
+   * Stores a new blob (version 1) and its event, atomically: both or neither. With `admit`, the
+   * user's usage is read and admitted under the user's write lock first (see `Admit`).
+   */
+  create(blob: NewBlob, event: StudioEvent, admit?: Admit): Promise<Blob>;
   /**
    * Stores a derived blob under `blob.idempotencyKey` with its event, exactly once: when a blob
-   * with that key exists, it is returned and nothing is written.
+   * with that key exists, it is returned and nothing is written (`admit` is not asked then).
    */
   createOnce(
     blob: NewBlob & { idempotencyKey: string },
     event: StudioEvent,
+    admit?: Admit,
   ): Promise<{ blob: Blob; created: boolean }>;
   /**
    * Replaces a blob's data, keeping the previous content as a readable version. Returns null
    * when the blob is absent, deleted, another user's, or (with `expectedVersion`) has moved on.
+   * `admit` is asked, under the user's write lock, before anything is written.
    */
   update(
     userId: string,
     id: string,
     change: { schemaId: string; data: unknown; size: number; expectedVersion?: number | null },
     event: StudioEvent,
+    admit?: Admit,
   ): Promise<Blob | null>;
   /** Marks a blob deleted (with its event); null when there was no visible blob to delete. */
   softDelete(userId: string, id: string, event: StudioEvent): Promise<Blob | null>;
@@ -60,9 +68,11 @@ export interface BlobStore {
     first: number,
     afterSeq: number | null,
   ): Promise<BlobPage>;
-  /** Top-level blobs of a book, ordered by `data.metadata.chapter`, then creation. */
-  chaptersOf(userId: string, bookId: string): Promise<Blob[]>;
+  /** Top-level blobs of a book, ordered by `data.metadata.chapter`, then creation; the first `limit`. */
+  chaptersOf(userId: string, bookId: string, limit?: number): Promise<Blob[]>;
   /** Every version, oldest first, the current one last. */
   versions(userId: string, id: string): Promise<BlobVersion[]>;
   stats(userId: string): Promise<{ count: number; totalSize: number }>;
+  /** The user's usage as quotas count it (earlier versions included). */
+  usage(userId: string): Promise<Usage>;
 }

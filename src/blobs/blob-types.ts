@@ -78,3 +78,16 @@ export interface BlobFamily {
   /** Oldest first; empty when not asked for. */
   derived: Blob[];
 }
+
+/** What one user's blobs occupy: blobs not deleted, and the bytes of their data and versions. */
+export interface Usage {
+  blobs: number;
+  bytes: number;
+}
+
+/**
+ * Decides whether a write may go ahead, given the user's usage before it. Stores call it while
+ * holding the user's write lock, so writes of one user are admitted one at a time and a burst
+ * cannot overshoot; throwing aborts the write and nothing is stored.
+ */
+export type Admit = (usage: Usage) => void;

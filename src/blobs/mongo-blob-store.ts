@@ -9,6 +9,8 @@
  * - `blob_versions`: earlier contents, one document per (blob, version).
  * - `outbox`: the events of blob writes, written in the same transaction as the write (MongoDB
  *   transactions need a replica set, so a standalone server is refused at start-up).
+ * - `blob_locks`: one document per user, written by every quota-checked write of that user so
+ *   that such writes of one user conflict and are admitted one at a time.
  * - `counters`: the `seq` counter that orders blobs and outbox entries. Like a PostgreSQL
  *   sequence it is taken outside the transaction: numbers are unique and increasing, a rolled-back
  *   write leaves a gap.
@@ -32,6 +34,7 @@ import type { OutboxEntry, OutboxSource } from '../events/outbox-relay';
 import { isUuid } from '../ids';
 import type { BlobStore } from './blob-store';
 import type {
+  Admit,
   Blob,
   BlobFamily,
   BlobFilter,
@@ -39,6 +42,7 @@ import type {
   BlobPage,
   BlobVersion,
   NewBlob,
+  Usage,
 } from './blob-types';
 import { currentVersion } from './blob-types';
 
@@ -231,6 +235,8 @@ export class MongoBlobStore implements BlobStore {
   private readonly versionsCol: Collection<VersionDoc>;
   private readonly outbox: Collection<OutboxDoc>;
   private readonly counters: Collection<CounterDoc>;
+  /** One document per user that writes blobs: the user's write lock (see `lockedUsage`). */
+  private readonly locks: Collection<{ _id: string; writes: number }>;
 
   constructor(
     private readonly client: MongoClient,
@@ -240,6 +246,7 @@ export class MongoBlobStore implements BlobStore {
     this.versionsCol = db.collection<VersionDoc>('blob_versions');
     this.outbox = db.collection<OutboxDoc>('outbox');
     this.counters = db.collection<CounterDoc>('counters');
+    this.locks = db.collection<{ _id: string; writes: number }>('blob_locks');
   }
 
   /** Takes `n` consecutive sequence numbers; returns the first. */
@@ -306,29 +313,99 @@ export class MongoBlobStore implements BlobStore {
     return doc;
   }
 
-  /** Inserts a new blob and its event in one transaction; returns the stored blob. */
-  private async insertWithEvent(blob: NewBlob, event: StudioEvent): Promise<Blob> {
-    const seq = await this.nextSeq(2);
-    const doc = this.newDoc(blob, seq);
-    await this.transaction(async (session) => {
-      await this.blobs.insertOne(doc, { session });
-      await this.outbox.insertOne(this.outboxDoc(event, seq + 1), { session });
-    });
-    return toBlob(doc);
+  /** Makes sure the user's lock document exists, outside any transaction (see `lockedUsage`). */
+  private async ensureLock(userId: string): Promise<void> {
+    await this.locks.updateOne({ _id: userId }, { $setOnInsert: { writes: 0 } }, { upsert: true });
   }
 
-  create(blob: NewBlob, event: StudioEvent): Promise<Blob> {
+  /**
+   * The user's usage, read after writing the user's lock document in this transaction. Every
+   * admitted write of a user writes that document, so two of them conflict: the driver retries
+   * the loser after the winner commits, and it then reads the usage the winner left. A burst of
+   * one user is admitted one write at a time, as the advisory lock does on PostgreSQL.
+   */
+  private async lockedUsage(session: ClientSession, userId: string): Promise<Usage> {
+    await this.locks.updateOne({ _id: userId }, { $inc: { writes: 1 } }, { session });
+    return this.usageIn(userId, session);
+  }
+
+  private async usageIn(userId: string, session?: ClientSession): Promise<Usage> {
+    const [row] = await this.blobs
+      .aggregate<Usage>(
+        [
+          { $match: { userId, deletedAt: null } },
+          {
+            $lookup: {
+              from: 'blob_versions',
+              localField: '_id',
+              foreignField: 'blobId',
+              as: 'versions',
+              pipeline: [{ $project: { size: 1 } }],
+            },
+          },
+          {
+            $group: {
+              _id: null,
+              blobs: { $sum: 1 },
+              bytes: { $sum: { $add: ['$size', { $sum: '$versions.size' }] } },
+            },
+          },
+        ],
+        { session },
+      )
+      .toArray();
+    return { blobs: row?.blobs ?? 0, bytes: row?.bytes ?? 0 };
+  }
+
+  usage(userId: string): Promise<Usage> {
+    return this.usageIn(userId);
+  }
+
+  /**
+   * Inserts a new blob and its event in one transaction; returns the stored blob. With `admit`,
+   * a derived blob already stored under its key is returned instead (`created` false).
+   */
+  private async insertWithEvent(
+    blob: NewBlob,
+    event: StudioEvent,
+    admit?: Admit,
+  ): Promise<{ blob: Blob; created: boolean }> {
+    const seq = await this.nextSeq(2);
+    const doc = this.newDoc(blob, seq);
+    if (admit) await this.ensureLock(blob.userId);
+    return this.transaction(async (session) => {
+      if (admit) {
+        const usage = await this.lockedUsage(session, blob.userId);
+        if (blob.idempotencyKey != null) {
+          const stored = await this.blobs.findOne(
+            { idempotencyKey: blob.idempotencyKey },
+            { session },
+          );
+          if (stored) return { blob: toBlob(stored), created: false };
+        }
+        admit(usage);
+      }
+      await this.blobs.insertOne(doc, { session });
+      await this.outbox.insertOne(this.outboxDoc(event, seq + 1), { session });
+      return { blob: toBlob(doc), created: true };
+    });
+  }
+
+  async create(blob: NewBlob, event: StudioEvent, admit?: Admit): Promise<Blob> {
     // As on PostgreSQL: provenance and idempotency keys belong to derived blobs (createOnce).
-    return this.insertWithEvent({ ...blob, provenance: null, idempotencyKey: null }, event);
+    return (
+      await this.insertWithEvent({ ...blob, provenance: null, idempotencyKey: null }, event, admit)
+    ).blob;
   }
 
   async createOnce(
     blob: NewBlob & { idempotencyKey: string },
     event: StudioEvent,
+    admit?: Admit,
   ): Promise<{ blob: Blob; created: boolean }> {
     // The unique index decides, as `on conflict do nothing` does on PostgreSQL: no read first.
     try {
-      return { blob: await this.insertWithEvent(blob, event), created: true };
+      return await this.insertWithEvent(blob, event, admit);
     } catch (error) {
       if (!isDuplicateKey(error, 'idempotencyKey')) throw error;
       // Stored before (a redelivery or a concurrent worker): that one stands.
@@ -343,16 +420,20 @@ export class MongoBlobStore implements BlobStore {
     id: string,
     change: { schemaId: string; data: unknown; size: number; expectedVersion?: number | null },
     event: StudioEvent,
+    admit?: Admit,
   ): Promise<Blob | null> {
     if (!isUuid(id)) return null;
     id = lower(id);
     const outboxSeq = await this.nextSeq(1);
+    if (admit) await this.ensureLock(userId);
     return this.transaction(async (session) => {
+      const usage = admit ? await this.lockedUsage(session, userId) : null;
       const current = await this.blobs.findOne({ _id: id, userId, deletedAt: null }, { session });
       if (!current) return null;
       if (change.expectedVersion != null && current.version !== change.expectedVersion) {
         return null;
       }
+      if (usage) admit?.(usage);
       await this.versionsCol.insertOne(
         {
           _id: `${id}:${current.version}`,
@@ -494,7 +575,7 @@ export class MongoBlobStore implements BlobStore {
     return { blobs: docs.slice(0, first).map(toBlob), hasNextPage: docs.length > first };
   }
 
-  async chaptersOf(userId: string, bookId: string): Promise<Blob[]> {
+  async chaptersOf(userId: string, bookId: string, limit?: number): Promise<Blob[]> {
     if (!isUuid(bookId)) return [];
     const docs = await this.blobs
       .find({ userId, bookId: lower(bookId), parentId: null, deletedAt: null })
@@ -513,7 +594,8 @@ export class MongoBlobStore implements BlobStore {
             ? -1
             : a.chapter - b.chapter,
       )
-      .map((c) => c.blob);
+      .map((c) => c.blob)
+      .slice(0, limit);
   }
 
   async versions(userId: string, id: string): Promise<BlobVersion[]> {

@@ -5,6 +5,7 @@ import type { StudioEvent } from '../events/event';
 import { isUuid } from '../ids';
 import type { BlobStore } from './blob-store';
 import type {
+  Admit,
   Blob,
   BlobFamily,
   BlobFilter,
@@ -12,6 +13,7 @@ import type {
   BlobPage,
   BlobVersion,
   NewBlob,
+  Usage,
 } from './blob-types';
 import { currentVersion } from './blob-types';
 
@@ -50,8 +52,8 @@ export class PgBlobStore implements BlobStore {
       .where('deleted_at', 'is', null);
   }
 
-  async create(blob: NewBlob, event: StudioEvent): Promise<Blob> {
-    // One statement: the blob and its outbox row commit together or not at all.
+  /** Inserts a blob and its outbox row in one statement: both commit or neither. */
+  private async insert(db: Kysely<DB>, blob: NewBlob, event: StudioEvent): Promise<Blob> {
     const { rows } = await sql<Selectable<BlobsTable>>`
       with inserted as (
         insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id)
@@ -62,11 +64,72 @@ export class PgBlobStore implements BlobStore {
         insert into outbox (event_id, user_id, type, event)
         select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
       )
-      select * from inserted`.execute(this.db);
+      select * from inserted`.execute(db);
     return toBlob(rows[0]!);
   }
 
+  /**
+   * Takes the user's write lock until the transaction ends, then reads their usage. Writes of one
+   * user queue on it (so usage cannot change between the read and the write); other users' writes
+   * never wait. The lock key is a 64-bit hash of the user id: a collision only serialises two
+   * users' writes, it never mixes their usage.
+   */
+  private async lockedUsage(trx: Kysely<DB>, userId: string): Promise<Usage> {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`blobs:${userId}`}, 0))`.execute(trx);
+    return this.usageIn(trx, userId);
+  }
+
+  private async usageIn(db: Kysely<DB>, userId: string): Promise<Usage> {
+    // Sums are bigint or numeric (pg returns them as text): never a 32-bit overflow.
+    const { rows } = await sql<{ blobs: string; bytes: string }>`
+      select count(*) as blobs,
+             coalesce(sum(b.size), 0) + coalesce((
+               select sum(v.size) from blob_versions v join blobs vb on vb.id = v.blob_id
+               where vb.user_id = ${userId} and vb.deleted_at is null
+             ), 0) as bytes
+      from blobs b where b.user_id = ${userId} and b.deleted_at is null`.execute(db);
+    return { blobs: Number(rows[0]?.blobs ?? 0), bytes: Number(rows[0]?.bytes ?? 0) };
+  }
+
+  usage(userId: string): Promise<Usage> {
+    return this.usageIn(this.db, userId);
+  }
+
+  async create(blob: NewBlob, event: StudioEvent, admit?: Admit): Promise<Blob> {
+    if (!admit) return this.insert(this.db, blob, event);
+    return this.db.transaction().execute(async (trx) => {
+      admit(await this.lockedUsage(trx, blob.userId));
+      return this.insert(trx, blob, event);
+    });
+  }
+
   async createOnce(
+    blob: NewBlob & { idempotencyKey: string },
+    event: StudioEvent,
+    admit?: Admit,
+  ): Promise<{ blob: Blob; created: boolean }> {
+    if (!admit) return this.insertOnce(this.db, blob, event);
+    return this.db.transaction().execute(async (trx) => {
+      const usage = await this.lockedUsage(trx, blob.userId);
+      // A redelivery finds its blob stored and is not refused for the room it already takes.
+      const stored = await this.byKey(trx, blob.idempotencyKey);
+      if (stored) return { blob: stored, created: false };
+      admit(usage);
+      return this.insertOnce(trx, blob, event);
+    });
+  }
+
+  private async byKey(db: Kysely<DB>, key: string): Promise<Blob | null> {
+    const row = await db
+      .selectFrom('blobs')
+      .selectAll()
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    return row ? toBlob(row) : null;
+  }
+
+  private async insertOnce(
+    db: Kysely<DB>,
     blob: NewBlob & { idempotencyKey: string },
     event: StudioEvent,
   ): Promise<{ blob: Blob; created: boolean }> {
@@ -82,15 +145,12 @@ export class PgBlobStore implements BlobStore {
         insert into outbox (event_id, user_id, type, event)
         select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
       )
-      select * from inserted`.execute(this.db);
+      select * from inserted`.execute(db);
     if (rows[0]) return { blob: toBlob(rows[0]), created: true };
     // Stored before (a redelivery or a concurrent worker): that one stands.
-    const existing = await this.db
-      .selectFrom('blobs')
-      .selectAll()
-      .where('idempotency_key', '=', blob.idempotencyKey)
-      .executeTakeFirstOrThrow();
-    return { blob: toBlob(existing), created: false };
+    const existing = await this.byKey(db, blob.idempotencyKey);
+    if (!existing) throw new Error(`blob with idempotency key ${blob.idempotencyKey} vanished`);
+    return { blob: existing, created: false };
   }
 
   async update(
@@ -98,9 +158,11 @@ export class PgBlobStore implements BlobStore {
     id: string,
     change: { schemaId: string; data: unknown; size: number; expectedVersion?: number | null },
     event: StudioEvent,
+    admit?: Admit,
   ): Promise<Blob | null> {
     if (!isUuid(id)) return null;
     return this.db.transaction().execute(async (trx) => {
+      const usage = admit ? await this.lockedUsage(trx, userId) : null;
       const current = await trx
         .selectFrom('blobs')
         .selectAll()
@@ -111,6 +173,7 @@ export class PgBlobStore implements BlobStore {
         .executeTakeFirst();
       if (!current) return null;
       if (change.expectedVersion != null && current.version !== change.expectedVersion) return null;
+      if (usage) admit?.(usage);
       await trx
         .insertInto('blob_versions')
         .values({
@@ -236,7 +299,7 @@ export class PgBlobStore implements BlobStore {
     return { blobs: rows.slice(0, first).map(toBlob), hasNextPage: rows.length > first };
   }
 
-  async chaptersOf(userId: string, bookId: string): Promise<Blob[]> {
+  async chaptersOf(userId: string, bookId: string, limit?: number): Promise<Blob[]> {
     if (!isUuid(bookId)) return [];
     const rows = await this.visible(userId)
       .where('book_id', '=', bookId)
@@ -246,6 +309,7 @@ export class PgBlobStore implements BlobStore {
         (ob) => ob.asc().nullsLast(),
       )
       .orderBy('seq')
+      .$if(limit !== undefined, (q) => q.limit(limit!))
       .execute();
     return rows.map(toBlob);
   }

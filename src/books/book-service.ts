@@ -3,6 +3,9 @@ import type { Kysely, Selectable } from 'kysely';
 import type { BooksTable, DB } from '../db/types';
 import { badInput, notFound } from '../errors';
 import { isUuid } from '../ids';
+import { afterRow, isUuidKey, type Page, pageRequest, toPage } from '../paging';
+
+const BOOK_CURSOR = 'book';
 
 export interface Book {
   id: string;
@@ -91,14 +94,16 @@ export class BookService {
     return rows.map(toBook);
   }
 
-  async list(userId: string): Promise<Book[]> {
-    const rows = await this.db
-      .selectFrom('books')
-      .selectAll()
-      .where('user_id', '=', userId)
+  /** A page of the user's books, oldest first; `after` is a cursor from a previous page. */
+  async list(userId: string, first?: number | null, after?: string | null): Promise<Page<Book>> {
+    const page = pageRequest(BOOK_CURSOR, first, after, isUuidKey);
+    let q = this.db.selectFrom('books').selectAll().where('user_id', '=', userId);
+    if (page.after !== null) q = q.where(afterRow('books', userId, page.after));
+    const rows = await q
       .orderBy('created_at')
       .orderBy('id')
+      .limit(page.first + 1)
       .execute();
-    return rows.map(toBook);
+    return toPage(BOOK_CURSOR, rows.map(toBook), page.first, (b) => b.id);
   }
 }

@@ -3,6 +3,9 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ConversationsTable, DB } from '../db/types';
 import { badInput } from '../errors';
 import { isUuid } from '../ids';
+import { afterRow, isUuidKey, type Page, pageRequest, toPage } from '../paging';
+
+const CONVERSATION_CURSOR = 'conversation';
 
 export interface Conversation {
   id: string;
@@ -51,14 +54,20 @@ export class ConversationService {
     return rows.map(toConversation);
   }
 
-  async list(userId: string): Promise<Conversation[]> {
-    const rows = await this.db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('user_id', '=', userId)
+  /** A page of the user's conversations, oldest first. */
+  async list(
+    userId: string,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<Conversation>> {
+    const page = pageRequest(CONVERSATION_CURSOR, first, after, isUuidKey);
+    let q = this.db.selectFrom('conversations').selectAll().where('user_id', '=', userId);
+    if (page.after !== null) q = q.where(afterRow('conversations', userId, page.after));
+    const rows = await q
       .orderBy('created_at')
       .orderBy('id')
+      .limit(page.first + 1)
       .execute();
-    return rows.map(toConversation);
+    return toPage(CONVERSATION_CURSOR, rows.map(toConversation), page.first, (c) => c.id);
   }
 }

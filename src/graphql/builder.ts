@@ -2,7 +2,7 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
 import { ErrorCode } from '../errors';
 import { assertRoundTrips, nonRoundTripIssues } from '../json-values';
 import type { Context } from './context';
@@ -12,6 +12,8 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     JSON: { Input: unknown; Output: unknown };
     DateTime: { Input: Date; Output: Date };
+    /** Integers up to 2^53 - 1: byte counts outgrow GraphQL's 32-bit Int. */
+    SafeInt: { Input: number; Output: number };
   };
   DefaultFieldNullability: false;
 }>({
@@ -51,6 +53,7 @@ builder.addScalarType('JSON', JSONResolver, {
   },
 });
 builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('SafeInt', SafeIntResolver);
 
 builder.queryType({ description: 'Everything a signed-in user can read.' });
 builder.mutationType({ description: 'Everything a signed-in user can change.' });

@@ -123,11 +123,20 @@ function routes(services: Services, files: FileStore): Route[] {
       /^\/schemas$/,
       async (_u, _p, _r, url) => {
         const active = url.searchParams.get('active');
-        const list = await services.schemas.list({
-          name: url.searchParams.get('name'),
-          active: active === null ? null : active === 'true',
+        const first = url.searchParams.get('first');
+        const page = await services.schemas.list(
+          {
+            name: url.searchParams.get('name'),
+            active: active === null ? null : active === 'true',
+          },
+          first === null ? null : Number(first),
+          url.searchParams.get('after'),
+        );
+        // Pages like GraphQL's `schemas`: pass `nextCursor` back as ?after= for the next page.
+        return json(200, {
+          schemas: page.edges.map((e) => schemaJson(e.node)),
+          nextCursor: page.hasNextPage ? (page.edges.at(-1)?.cursor ?? null) : null,
         });
-        return json(200, { schemas: list.map(schemaJson) });
       },
     ],
     [
@@ -190,7 +199,7 @@ function routes(services: Services, files: FileStore): Route[] {
           processorId: processor.id,
           input: input.map(schemaJson),
           output: output.map(schemaJson),
-          owned: owned.map(schemaJson),
+          owned: owned.edges.map((e) => schemaJson(e.node)),
         });
       },
     ],

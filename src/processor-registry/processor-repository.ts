@@ -1,7 +1,11 @@
 /** All SQL for processors and per-user processor instances. */
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, ProcessorInstancesTable, ProcessorsTable } from '../db/types';
+import { type Page, type PageRequest, toPage } from '../paging';
 import type { ProcessorInstance, ProcessorRecord } from './processor-types';
+
+export const PROCESSOR_CURSOR = 'processor';
+export const INSTANCE_CURSOR = 'processor-instance';
 
 const toProcessor = (row: Selectable<ProcessorsTable>): ProcessorRecord => ({
   id: row.id,
@@ -66,10 +70,19 @@ export class ProcessorRepository {
     return rows.map(toProcessor);
   }
 
-  async list(filter: { active?: boolean | null }): Promise<ProcessorRecord[]> {
+  /** A page in id order, after the processor `page.after`. */
+  async list(
+    filter: { active?: boolean | null },
+    page: PageRequest<string>,
+  ): Promise<Page<ProcessorRecord>> {
     let q = this.db.selectFrom('processors').selectAll();
     if (filter.active != null) q = q.where('active', '=', filter.active);
-    return (await q.orderBy('id').execute()).map(toProcessor);
+    if (page.after !== null) q = q.where('id', '>', page.after);
+    const rows = await q
+      .orderBy('id')
+      .limit(page.first + 1)
+      .execute();
+    return toPage(PROCESSOR_CURSOR, rows.map(toProcessor), page.first, (p) => p.id);
   }
 
   /** Inserts a new processor; returns false when the id is taken. */
@@ -113,14 +126,15 @@ export class ProcessorRepository {
     return row ? toInstance(row) : null;
   }
 
-  async listInstances(userId: string): Promise<ProcessorInstance[]> {
-    const rows = await this.db
-      .selectFrom('processor_instances')
-      .selectAll()
-      .where('user_id', '=', userId)
+  /** A page of the user's instances in processor id order (one instance per processor). */
+  async listInstances(userId: string, page: PageRequest<string>): Promise<Page<ProcessorInstance>> {
+    let q = this.db.selectFrom('processor_instances').selectAll().where('user_id', '=', userId);
+    if (page.after !== null) q = q.where('processor_id', '>', page.after);
+    const rows = await q
       .orderBy('processor_id')
+      .limit(page.first + 1)
       .execute();
-    return rows.map(toInstance);
+    return toPage(INSTANCE_CURSOR, rows.map(toInstance), page.first, (i) => i.processorId);
   }
 
   async upsertInstance(userId: string, processorId: string, config: unknown, enabled: boolean) {

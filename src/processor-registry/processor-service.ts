@@ -10,9 +10,22 @@ import {
 } from '../auth/registry-access';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { isUuid } from '../ids';
+import {
+  capJson,
+  capSchema,
+  capText,
+  MAX_CONFIG_BYTES,
+  MAX_DESCRIPTION_BYTES,
+  MAX_JSON_DEPTH,
+} from '../limits';
+import { isString, pageRequest } from '../paging';
 import { BuiltinClashError } from '../registry/schema-service';
 import type { SchemaValidator } from '../registry/validator';
-import type { ProcessorRepository } from './processor-repository';
+import {
+  INSTANCE_CURSOR,
+  PROCESSOR_CURSOR,
+  type ProcessorRepository,
+} from './processor-repository';
 import type { ProcessorInstance, ProcessorRecord, RegisterProcessorInput } from './processor-types';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -49,8 +62,9 @@ export class ProcessorService {
     return this.repo.findByIds(ids);
   }
 
-  list(filter: { active?: boolean | null } = {}) {
-    return this.repo.list(filter);
+  /** A page of processors in id order. */
+  list(filter: { active?: boolean | null }, first?: number | null, after?: string | null) {
+    return this.repo.list(filter, pageRequest(PROCESSOR_CURSOR, first, after, isString));
   }
 
   /**
@@ -117,6 +131,7 @@ export class ProcessorService {
     const name = input.name.trim();
     if (name.length === 0 || name.length > 200)
       throw badInput('name', 'Name must be 1-200 characters');
+    capText('description', input.description, MAX_DESCRIPTION_BYTES);
     if (!semver.valid(input.version) || semver.clean(input.version) !== input.version) {
       throw badInput(
         'version',
@@ -131,6 +146,8 @@ export class ProcessorService {
     };
     for (const [field, list] of Object.entries(lists)) {
       if (list.length > MAX_LIST) throw badInput(field, `At most ${MAX_LIST} entries`);
+      if (list.some((entry) => entry.length > 200))
+        throw badInput(field, 'Each entry must be at most 200 characters');
     }
     for (const [field, list] of [
       ['subscribes', lists.subscribes],
@@ -164,6 +181,7 @@ export class ProcessorService {
           field: 'configSchema',
         });
       }
+      capSchema('configSchema', def, MAX_CONFIG_BYTES, MAX_JSON_DEPTH);
       this.validator.check(this.validator.draftOf(def as Record<string, unknown>), def);
       configSchema = def as Record<string, unknown>;
     }
@@ -191,6 +209,7 @@ export class ProcessorService {
         issues: [{ path: '/', message: 'must be object', keyword: 'type' }],
       });
     }
+    capJson('config', config, MAX_CONFIG_BYTES, MAX_JSON_DEPTH);
     if (!processor.configSchema) {
       if (Object.keys(config).length > 0) {
         throw new AppError(
@@ -242,8 +261,9 @@ export class ProcessorService {
     return this.repo.findInstanceOf(userId, processorId);
   }
 
-  instances(userId: string) {
-    return this.repo.listInstances(userId);
+  /** A page of the user's processor instances, in processor id order. */
+  instances(userId: string, first?: number | null, after?: string | null) {
+    return this.repo.listInstances(userId, pageRequest(INSTANCE_CURSOR, first, after, isString));
   }
 
   async updateInstance(

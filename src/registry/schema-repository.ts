@@ -1,6 +1,7 @@
 /** All SQL for the schema registry. Maps rows to `SchemaRecord`. */
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DB, SchemasTable } from '../db/types';
+import { type Page, type PageRequest, toPage } from '../paging';
 import type { CompatibilityMode } from './compatibility';
 import type { SchemaRecord } from './schema-types';
 import type { Draft } from './validator';
@@ -25,6 +26,22 @@ class Refused extends Error {
     super(why);
   }
 }
+export const SCHEMA_CURSOR = 'schema';
+
+/** Where a schema sorts: name, then version. */
+export type SchemaKey = [string, number, number, number];
+
+export const isSchemaKey = (key: unknown): key is SchemaKey =>
+  Array.isArray(key) &&
+  key.length === 4 &&
+  typeof key[0] === 'string' &&
+  key[0].length <= 128 &&
+  key.slice(1).every((n) => Number.isSafeInteger(n) && n >= 0 && n < 2 ** 31);
+
+const schemaKey = (s: SchemaRecord): SchemaKey => {
+  const [major, minor, patch] = s.version.split('.').map((n) => Number.parseInt(n, 10));
+  return [s.name, major ?? 0, minor ?? 0, patch ?? 0];
+};
 
 export class SchemaRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -86,22 +103,29 @@ export class SchemaRepository {
     return result.numUpdatedRows > 0n;
   }
 
-  async list(filter: {
-    name?: string | null;
-    active?: boolean | null;
-    ownerProcessorId?: string | null;
-  }) {
+  /** A page in name and version order, after the schema whose sort key is `page.after`. */
+  async list(
+    filter: { name?: string | null; active?: boolean | null; ownerProcessorId?: string | null },
+    page: PageRequest<SchemaKey>,
+  ): Promise<Page<SchemaRecord>> {
     let q = this.db.selectFrom('schemas').selectAll();
     if (filter.name) q = q.where('name', '=', filter.name);
     if (filter.active != null) q = q.where('active', '=', filter.active);
     if (filter.ownerProcessorId) q = q.where('owner_processor_id', '=', filter.ownerProcessorId);
+    if (page.after) {
+      const [name, major, minor, patch] = page.after;
+      q = q.where(
+        sql<boolean>`(name, version_major, version_minor, version_patch) > (${name}, ${major}, ${minor}, ${patch})`,
+      );
+    }
     const rows = await q
       .orderBy('name')
       .orderBy('version_major')
       .orderBy('version_minor')
       .orderBy('version_patch')
+      .limit(page.first + 1)
       .execute();
-    return rows.map(toRecord);
+    return toPage(SCHEMA_CURSOR, rows.map(toRecord), page.first, schemaKey);
   }
 
   /**

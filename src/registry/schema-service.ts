@@ -11,8 +11,10 @@ import {
   reservedError,
 } from '../auth/registry-access';
 import { AppError, badInput, ErrorCode, notFound, type ValidationIssue } from '../errors';
+import { capText, jsonBytes, MAX_DESCRIPTION_BYTES, MAX_EXAMPLES_BYTES } from '../limits';
+import { type Page, pageRequest } from '../paging';
 import { breakingChanges, type CompatibilityMode } from './compatibility';
-import type { SchemaRepository } from './schema-repository';
+import { isSchemaKey, SCHEMA_CURSOR, type SchemaRepository } from './schema-repository';
 import type { CompatibilityReport, RegisterSchemaInput, SchemaRecord } from './schema-types';
 import type { SchemaValidator } from './validator';
 
@@ -99,12 +101,13 @@ export class SchemaService {
     return this.repo.findByIds(ids);
   }
 
-  list(filter: {
-    name?: string | null;
-    active?: boolean | null;
-    ownerProcessorId?: string | null;
-  }) {
-    return this.repo.list(filter);
+  /** A page of registered schemas, in name and version order. */
+  list(
+    filter: { name?: string | null; active?: boolean | null; ownerProcessorId?: string | null },
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<SchemaRecord>> {
+    return this.repo.list(filter, pageRequest(SCHEMA_CURSOR, first, after, isSchemaKey));
   }
 
   /** Validates `data` against a registered schema (active or not). */
@@ -331,6 +334,18 @@ export class SchemaService {
     if (examples.length > SCHEMA_LIMITS.maxExamples) {
       throw badInput('examples', `At most ${SCHEMA_LIMITS.maxExamples} examples are kept`);
     }
+    const examplesBytes = jsonBytes(examples);
+    if (examplesBytes > MAX_EXAMPLES_BYTES) {
+      throw new AppError(
+        ErrorCode.SCHEMA_TOO_LARGE,
+        `The examples are ${examplesBytes} bytes together; the limit is ${MAX_EXAMPLES_BYTES}`,
+        { field: 'examples', limit: MAX_EXAMPLES_BYTES, actual: examplesBytes },
+      );
+    }
+    // A description inside the definition is already bounded by the definition's cap.
+    capText('description', input.description, MAX_DESCRIPTION_BYTES);
+    const description =
+      input.description ?? (typeof def.description === 'string' ? def.description : null);
     examples.forEach((example, index) => {
       if (!compiled(example)) {
         const issues = this.validator
@@ -387,8 +402,7 @@ export class SchemaService {
         version,
         draft,
         definition: def,
-        description:
-          input.description ?? (typeof def.description === 'string' ? def.description : null),
+        description,
         examples,
         ownerProcessorId,
         active: input.active ?? true,

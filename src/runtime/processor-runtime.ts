@@ -15,7 +15,7 @@ import {
   type ProcessorKit,
 } from '../../processors/kit';
 import type { Blob } from '../blobs/blob-types';
-import { AppError } from '../errors';
+import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone, WorkConsumer, WorkItem, WorkOutcome } from '../events/backbone';
 import { Semaphore } from '../events/bounded-channel';
 import type { StudioEvent } from '../events/event';
@@ -326,6 +326,9 @@ export class ProcessorRuntime {
           if (index === 0) output.id = blob.id;
           return view(blob);
         } catch (error) {
+          // A full quota stays full on retry: fail the run now, saying so.
+          if (error instanceof AppError && error.code === ErrorCode.QUOTA_EXCEEDED)
+            throw new PermanentError(error.message);
           // Output that breaks its schema is retried (an LLM may do better), never stored.
           if (error instanceof AppError)
             throw new Error(`${error.message}: ${JSON.stringify(error.details.issues ?? [])}`);

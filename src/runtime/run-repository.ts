@@ -4,6 +4,7 @@ import type { DB, ProcessorRunsTable } from '../db/types';
 import type { StudioEvent } from '../events/event';
 import { enqueue } from '../events/outbox';
 import { isUuid } from '../ids';
+import { afterRow, isUuidKey, MAX_PAGE, type Page, pageRequest, toPage } from '../paging';
 import type { ProcessorRun, RunStatus } from './run-types';
 
 const toRun = (r: Selectable<ProcessorRunsTable>): ProcessorRun => ({
@@ -38,6 +39,8 @@ export interface NewRun {
   inputVersion: number | null;
   bookId: string | null;
 }
+
+const RUN_CURSOR = 'run';
 
 export class RunRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -109,23 +112,34 @@ export class RunRepository {
       .where('user_id', '=', userId)
       .where('input_blob_id', 'in', ids)
       .orderBy('created_at')
+      // One run per processor version and input version: bounded, but not by much.
+      .limit(MAX_PAGE * ids.length)
       .execute();
     return rows.map(toRun);
   }
 
+  /** A page of the user's runs, newest first; `after` is a cursor from a previous page. */
   async list(
     userId: string,
     filter: { processorId?: string | null; status?: RunStatus | null; bookId?: string | null },
-    limit = 100,
-  ) {
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<ProcessorRun>> {
+    const page = pageRequest(RUN_CURSOR, first, after, isUuidKey);
     let q = this.db.selectFrom('processor_runs').selectAll().where('user_id', '=', userId);
+    if (page.after !== null) q = q.where(afterRow('processor_runs', userId, page.after, '<'));
     if (filter.processorId) q = q.where('processor_id', '=', filter.processorId);
     if (filter.status) q = q.where('status', '=', filter.status);
     if (filter.bookId)
       q = isUuid(filter.bookId)
         ? q.where('book_id', '=', filter.bookId)
         : q.where(sql<boolean>`false`);
-    return (await q.orderBy('created_at', 'desc').limit(limit).execute()).map(toRun);
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.first + 1)
+      .execute();
+    return toPage(RUN_CURSOR, rows.map(toRun), page.first, (r) => r.id);
   }
 
   /** Moves a queued (or crashed running) run to running and counts the attempt. */

@@ -128,3 +128,7 @@ export async function stopHarness(harness: Harness | undefined): Promise<void> {
 }
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+/** The nodes of a connection, in order: `nodes(r.data!.books)`. */
+export const nodes = <T = any>(connection: { edges: { node: T }[] }): T[] =>
+  connection.edges.map((e) => e.node);

@@ -1,9 +1,13 @@
 import type { Book } from '../../books/book-service';
 import { builder } from '../builder';
+import { forwardOnly, toConnection } from '../connection';
 import { userOf } from '../context';
 import { BlobRef } from './blob';
 
 export const BookRef = builder.objectRef<Book>('Book');
+
+/** Chapters one read of a book returns: a book is long, a response should not be unbounded. */
+const MAX_CHAPTERS = 1000;
 
 BookRef.implement({
   description: "A book: the user's chapters and what processors derived from them.",
@@ -15,13 +19,18 @@ BookRef.implement({
     chapters: t.field({
       type: [BlobRef],
       description:
-        'Top-level blobs of the book, ordered by `data.metadata.chapter`, then creation.',
-      resolve: (b, _a, ctx) => ctx.services.blobs.chaptersOf(userOf(ctx), b.id),
+        'Top-level blobs of the book, ordered by `data.metadata.chapter`, then creation: the first 1000. Page through all of a book with `blobs(filter: { bookId })`.',
+      resolve: (b, _a, ctx) => ctx.services.blobs.chaptersOf(userOf(ctx), b.id, MAX_CHAPTERS),
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (b) => b.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (b) => b.updatedAt }),
   }),
 });
+
+export const BookConnection = builder.connectionObject(
+  { type: BookRef, name: 'BookConnection' },
+  { name: 'BookEdge' },
+);
 
 const BookInput = builder.inputType('BookInput', {
   fields: (t) => ({
@@ -41,10 +50,17 @@ builder.queryFields((t) => ({
       return ctx.loaders.book.load(String(id));
     },
   }),
-  books: t.field({
-    type: [BookRef],
-    resolve: (_r, _a, ctx) => ctx.services.books.list(userOf(ctx)),
-  }),
+  books: t.connection(
+    {
+      type: BookRef,
+      description: 'Your books, oldest first, at most 100 a page.',
+      resolve: async (_r, args, ctx) => {
+        const { first, after } = forwardOnly(args);
+        return toConnection(await ctx.services.books.list(userOf(ctx), first, after), args);
+      },
+    },
+    BookConnection,
+  ),
 }));
 
 builder.mutationFields((t) => ({

@@ -1,5 +1,6 @@
 import type { Conversation } from '../../conversations/conversation-service';
 import { builder } from '../builder';
+import { forwardOnly, toConnection } from '../connection';
 import { userOf } from '../context';
 import { BlobRef } from './blob';
 
@@ -30,6 +31,11 @@ ConversationRef.implement({
   }),
 });
 
+export const ConversationConnection = builder.connectionObject(
+  { type: ConversationRef, name: 'ConversationConnection' },
+  { name: 'ConversationEdge' },
+);
+
 builder.queryFields((t) => ({
   conversation: t.field({
     type: ConversationRef,
@@ -40,10 +46,17 @@ builder.queryFields((t) => ({
       return ctx.loaders.conversation.load(String(id));
     },
   }),
-  conversations: t.field({
-    type: [ConversationRef],
-    resolve: (_r, _a, ctx) => ctx.services.conversations.list(userOf(ctx)),
-  }),
+  conversations: t.connection(
+    {
+      type: ConversationRef,
+      description: 'Your conversations, oldest first, at most 100 a page.',
+      resolve: async (_r, args, ctx) => {
+        const { first, after } = forwardOnly(args);
+        return toConnection(await ctx.services.conversations.list(userOf(ctx), first, after), args);
+      },
+    },
+    ConversationConnection,
+  ),
 }));
 
 builder.mutationFields((t) => ({

@@ -3,6 +3,7 @@ import { COMPATIBILITY_MODES, type CompatibilityMode } from '../../registry/comp
 import type { ValidationResult } from '../../registry/schema-service';
 import type { CompatibilityReport, SchemaRecord } from '../../registry/schema-types';
 import { builder } from '../builder';
+import { forwardOnly, toConnection } from '../connection';
 import { registryActorOf, userOf } from '../context';
 import { ProcessorRef } from './processor';
 
@@ -124,15 +125,23 @@ builder.queryFields((t) => ({
       return ctx.loaders.schema.load(String(id));
     },
   }),
-  schemas: t.field({
-    type: [JsonSchemaRef],
+  schemas: t.connection({
+    type: JsonSchemaRef,
+    description: 'Registered schemas in name and version order, at most 100 a page.',
     args: { name: t.arg.string(), active: t.arg.boolean(), ownerProcessorId: t.arg.id() },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       userOf(ctx);
-      return ctx.services.schemas.list({
-        ...args,
-        ownerProcessorId: args.ownerProcessorId?.toString(),
-      });
+      const { first, after } = forwardOnly(args);
+      const page = await ctx.services.schemas.list(
+        {
+          name: args.name,
+          active: args.active,
+          ownerProcessorId: args.ownerProcessorId?.toString(),
+        },
+        first,
+        after,
+      );
+      return toConnection(page, args);
     },
   }),
   validate: t.field({

@@ -1,8 +1,10 @@
+import type { Usage } from '../../blobs/blob-types';
 import { builder } from '../builder';
+import { forwardOnly, toConnection } from '../connection';
 import { userOf } from '../context';
-import { BookRef } from './book';
-import { ConversationRef } from './conversation';
-import { ProcessorInstanceRef } from './processor';
+import { BookConnection, BookRef } from './book';
+import { ConversationConnection, ConversationRef } from './conversation';
+import { ProcessorInstanceConnection, ProcessorInstanceRef } from './processor';
 
 interface Me {
   userId: string;
@@ -10,25 +12,69 @@ interface Me {
   stats: () => Promise<{ count: number; totalSize: number }>;
 }
 
+const QuotaRef = builder.objectRef<{ used: Usage; limit: Usage }>('BlobQuota').implement({
+  description:
+    'What you may keep and what you use: blobs not deleted, and bytes of their data with earlier versions.',
+  fields: (t) => ({
+    blobs: t.int({ resolve: (q) => q.limit.blobs }),
+    bytes: t.field({ type: 'SafeInt', resolve: (q) => q.limit.bytes }),
+    usedBlobs: t.int({ resolve: (q) => q.used.blobs }),
+    usedBytes: t.field({ type: 'SafeInt', resolve: (q) => q.used.bytes }),
+  }),
+});
+
 const MeRef = builder.objectRef<Me>('UserState').implement({
   description: "The caller's state: what they own and how much.",
   fields: (t) => ({
     userId: t.exposeID('userId'),
-    books: t.field({ type: [BookRef], resolve: (m, _a, ctx) => ctx.services.books.list(m.userId) }),
-    conversations: t.field({
-      type: [ConversationRef],
-      resolve: (m, _a, ctx) => ctx.services.conversations.list(m.userId),
-    }),
-    processorInstances: t.field({
-      type: [ProcessorInstanceRef],
-      resolve: (m, _a, ctx) => ctx.services.processors.instances(m.userId),
+    books: t.connection(
+      {
+        type: BookRef,
+        description: 'Your books, oldest first, at most 100 a page.',
+        resolve: async (m, args, ctx) => {
+          const { first, after } = forwardOnly(args);
+          return toConnection(await ctx.services.books.list(m.userId, first, after), args);
+        },
+      },
+      BookConnection,
+    ),
+    conversations: t.connection(
+      {
+        type: ConversationRef,
+        description: 'Your conversations, oldest first, at most 100 a page.',
+        resolve: async (m, args, ctx) => {
+          const { first, after } = forwardOnly(args);
+          return toConnection(await ctx.services.conversations.list(m.userId, first, after), args);
+        },
+      },
+      ConversationConnection,
+    ),
+    processorInstances: t.connection(
+      {
+        type: ProcessorInstanceRef,
+        description: 'Your processor instances in processor id order, at most 100 a page.',
+        resolve: async (m, args, ctx) => {
+          const { first, after } = forwardOnly(args);
+          return toConnection(
+            await ctx.services.processors.instances(m.userId, first, after),
+            args,
+          );
+        },
+      },
+      ProcessorInstanceConnection,
+    ),
+    quota: t.field({
+      type: QuotaRef,
+      description: 'Writes past the quota fail with QUOTA_EXCEEDED.',
+      resolve: (m, _a, ctx) => ctx.services.blobs.quotaOf(m.userId),
     }),
     blobCount: t.int({
       description: 'Blobs not deleted.',
       resolve: async (m) => (await m.stats()).count,
     }),
-    totalSize: t.int({
-      description: 'Bytes of data across those blobs.',
+    totalSize: t.field({
+      type: 'SafeInt',
+      description: 'Bytes of data across those blobs (their current versions).',
       resolve: async (m) => (await m.stats()).totalSize,
     }),
   }),

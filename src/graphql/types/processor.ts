@@ -1,5 +1,6 @@
 import type { ProcessorInstance, ProcessorRecord } from '../../processor-registry/processor-types';
 import { builder } from '../builder';
+import { forwardOnly, toConnection } from '../connection';
 import { registryActorOf, userOf } from '../context';
 import { JsonSchemaRef } from './json-schema';
 
@@ -45,6 +46,11 @@ ProcessorRef.implement({
 function isRecord<T>(value: T | null | Error): value is T {
   return value !== null && !(value instanceof Error);
 }
+
+export const ProcessorInstanceConnection = builder.connectionObject(
+  { type: ProcessorInstanceRef, name: 'ProcessorInstanceConnection' },
+  { name: 'ProcessorInstanceEdge' },
+);
 
 ProcessorInstanceRef.implement({
   description: "One user's configuration of a processor.",
@@ -92,12 +98,15 @@ builder.queryFields((t) => ({
       return ctx.loaders.processor.load(String(id));
     },
   }),
-  processors: t.field({
-    type: [ProcessorRef],
+  processors: t.connection({
+    type: ProcessorRef,
+    description: 'Registered processors in id order, at most 100 a page.',
     args: { active: t.arg.boolean() },
-    resolve: (_r, args, ctx) => {
+    resolve: async (_r, args, ctx) => {
       userOf(ctx);
-      return ctx.services.processors.list(args);
+      const { first, after } = forwardOnly(args);
+      const page = await ctx.services.processors.list({ active: args.active }, first, after);
+      return toConnection(page, args);
     },
   }),
   processorInstance: t.field({
@@ -106,10 +115,18 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_r, { id }, ctx) => ctx.services.processors.instance(userOf(ctx), String(id)),
   }),
-  processorInstances: t.field({
-    type: [ProcessorInstanceRef],
-    resolve: (_r, _a, ctx) => ctx.services.processors.instances(userOf(ctx)),
-  }),
+  processorInstances: t.connection(
+    {
+      type: ProcessorInstanceRef,
+      description: 'Your processor instances in processor id order, at most 100 a page.',
+      resolve: async (_r, args, ctx) => {
+        const { first, after } = forwardOnly(args);
+        const page = await ctx.services.processors.instances(userOf(ctx), first, after);
+        return toConnection(page, args);
+      },
+    },
+    ProcessorInstanceConnection,
+  ),
 }));
 
 builder.mutationFields((t) => ({

@@ -4,6 +4,7 @@ import type { StudioEvent } from '../../events/event';
 import { retryEventType } from '../../runtime/processor-runtime';
 import type { ProcessorRun, RunUpdate } from '../../runtime/run-types';
 import { builder } from '../builder';
+import { forwardOnly, toConnection } from '../connection';
 import { createLoaders, userOf } from '../context';
 import { BlobRef } from './blob';
 import { BookRef } from './book';
@@ -61,22 +62,35 @@ export const RunRef = builder.objectRef<ProcessorRun>('ProcessorRun').implement(
 builder.objectField(BlobRef, 'runs', (t) =>
   t.field({
     type: [RunRef],
-    description: 'Processor runs that took this blob as input, oldest first.',
+    description: 'Processor runs that took this blob as input, oldest first (the first 100).',
     resolve: (b, _a, ctx) => ctx.runs.byInputs(userOf(ctx), [b.id]),
   }),
 );
 
+export const RunConnection = builder.connectionObject(
+  { type: RunRef, name: 'ProcessorRunConnection' },
+  { name: 'ProcessorRunEdge' },
+);
+
 builder.objectField(ProcessorRef, 'runs', (t) =>
-  t.field({
-    type: [RunRef],
-    description: 'Your latest runs of this processor (up to 100), newest first.',
-    args: { status: t.arg({ type: RunStatusEnum }) },
-    resolve: (p, { status }, ctx) =>
-      ctx.runs.list(userOf(ctx), {
-        processorId: p.id,
-        status: status ? (status.toLowerCase() as never) : null,
-      }),
-  }),
+  t.connection(
+    {
+      type: RunRef,
+      description: 'Your runs of this processor, newest first, at most 100 a page.',
+      args: { status: t.arg({ type: RunStatusEnum }) },
+      resolve: async (p, args, ctx) => {
+        const { first, after } = forwardOnly(args);
+        const page = await ctx.runs.list(
+          userOf(ctx),
+          { processorId: p.id, status: args.status ? (args.status.toLowerCase() as never) : null },
+          first,
+          after,
+        );
+        return toConnection(page, args);
+      },
+    },
+    RunConnection,
+  ),
 );
 
 const BookFormatEnum = builder.enumType('BookFormat', {
@@ -90,17 +104,32 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_r, { id }, ctx) => ctx.runs.get(userOf(ctx), String(id)),
   }),
-  runs: t.field({
-    type: [RunRef],
-    description: 'Your latest runs (up to 100), newest first.',
-    args: { processorId: t.arg.id(), status: t.arg({ type: RunStatusEnum }), bookId: t.arg.id() },
-    resolve: (_r, a, ctx) =>
-      ctx.runs.list(userOf(ctx), {
-        processorId: a.processorId ? String(a.processorId) : null,
-        status: a.status ? (a.status.toLowerCase() as never) : null,
-        bookId: a.bookId ? String(a.bookId) : null,
-      }),
-  }),
+  runs: t.connection(
+    {
+      type: RunRef,
+      description: 'Your runs, newest first, at most 100 a page.',
+      args: {
+        processorId: t.arg.id(),
+        status: t.arg({ type: RunStatusEnum }),
+        bookId: t.arg.id(),
+      },
+      resolve: async (_r, a, ctx) => {
+        const { first, after } = forwardOnly(a);
+        const page = await ctx.runs.list(
+          userOf(ctx),
+          {
+            processorId: a.processorId ? String(a.processorId) : null,
+            status: a.status ? (a.status.toLowerCase() as never) : null,
+            bookId: a.bookId ? String(a.bookId) : null,
+          },
+          first,
+          after,
+        );
+        return toConnection(page, a);
+      },
+    },
+    RunConnection,
+  ),
 }));
 
 builder.mutationFields((t) => ({
