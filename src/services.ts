@@ -9,12 +9,15 @@ import type { Database } from './db/database';
 import { ProcessorRepository } from './processor-registry/processor-repository';
 import { ProcessorService } from './processor-registry/processor-service';
 import { BUILTIN_SCHEMAS } from './registry/builtin-schemas';
+import { SchemaInspector } from './registry/schema-inspector';
 import { SchemaRepository } from './registry/schema-repository';
 import { SchemaService } from './registry/schema-service';
 import { SchemaValidator } from './registry/validator';
 
 export interface Services {
   validator: SchemaValidator;
+  /** Checks user-submitted definitions on worker threads; `close()` it on shutdown. */
+  inspector: SchemaInspector;
   schemas: SchemaService;
   processors: ProcessorService;
   blobs: BlobService;
@@ -31,21 +34,28 @@ export interface ServiceOptions {
 export function createServices(database: Database, options: ServiceOptions = {}): Services {
   const store = options.store ?? new PgBlobStore(database.db);
   const validator = new SchemaValidator();
+  const inspector = new SchemaInspector(validator);
   const processorRepo = new ProcessorRepository(database.db);
   const schemaRepo = new SchemaRepository(database.db);
   const schemas = new SchemaService(
     schemaRepo,
     validator,
     async (id) => (await processorRepo.findById(id)) !== null,
+    inspector,
   );
-  const processors = new ProcessorService(processorRepo, validator, async (ids) => {
-    const found = new Set((await schemaRepo.findByIds(ids)).map((s) => s.id));
-    return ids.filter((id) => !found.has(id));
-  });
+  const processors = new ProcessorService(
+    processorRepo,
+    validator,
+    async (ids) => {
+      const found = new Set((await schemaRepo.findByIds(ids)).map((s) => s.id));
+      return ids.filter((id) => !found.has(id));
+    },
+    inspector,
+  );
   const books = new BookService(database.db);
   const conversations = new ConversationService(database.db);
   const blobs = new BlobService(store, schemas, books, conversations, options.onWrite);
-  return { validator, schemas, processors, blobs, books, conversations };
+  return { validator, inspector, schemas, processors, blobs, books, conversations };
 }
 
 /** Registers the built-in processor and schemas. Idempotent: safe on every start. */

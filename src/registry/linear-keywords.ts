@@ -8,13 +8,11 @@
  * colliding documents), and compared for deep equality only within a bucket.
  */
 import { randomInt } from 'node:crypto';
-import type { FormatDefinition, KeywordDefinition } from 'ajv';
-import type { DataValidateFunction } from 'ajv/dist/types';
+import { _, type CodeKeywordDefinition, type FormatDefinition, type KeywordCxt, str } from 'ajv';
 
 const SEED = randomInt(1, 2 ** 31 - 1);
 /** Hashes of arrays and objects, so nested arrays under `uniqueItems` are hashed once each. */
 const hashes = new WeakMap<object, number>();
-const scratch = new DataView(new ArrayBuffer(8));
 
 const mix = (h: number, v: number) => Math.imul(h ^ v, 0x9e3779b1) ^ (h >>> 15);
 
@@ -48,9 +46,11 @@ export function hashValue(value: unknown): number {
     case 'string':
       return hashString(value, SEED ^ 0x51);
     case 'number':
-      // 0 and -0 are equal to Ajv; so are their hashes.
-      scratch.setFloat64(0, value === 0 ? 0 : value);
-      return mix(mix(SEED ^ 0x4e, scratch.getInt32(0)), scratch.getInt32(4));
+      // Small integers hash as themselves; other numbers by their shortest text, in which 0
+      // and -0 (equal to Ajv) are both "0".
+      return (value | 0) === value
+        ? mix(SEED ^ 0x4e, value)
+        : hashString(String(value), SEED ^ 0x4e);
     case 'boolean':
       return mix(SEED, value ? 0x7 : 0x3);
     case 'object': {
@@ -82,72 +82,85 @@ export function hashValue(value: unknown): number {
   }
 }
 
+/**
+ * The index pair of the first duplicate items, or null. One pass: items are bucketed by hash and
+ * compared only with earlier items of the same hash.
+ */
+export function firstDuplicate(data: unknown[]): [number, number] | null {
+  const first = new Map<number, number>();
+  let more: Map<number, number[]> | undefined;
+  for (let i = 0; i < data.length; i++) {
+    const h = hashValue(data[i]);
+    const j = first.get(h);
+    if (j === undefined) {
+      first.set(h, i);
+      continue;
+    }
+    if (equal(data[j], data[i])) return [j, i];
+    more ??= new Map();
+    const others = more.get(h);
+    const k = others?.find((x) => equal(data[x], data[i]));
+    if (k !== undefined) return [k, i];
+    if (others) others.push(i);
+    else more.set(h, [i]);
+  }
+  return null;
+}
+
+/**
+ * Keywords are generated code calling these functions, not `compile` keywords: Ajv merges a
+ * `compile` keyword's errors with `concat`, so a document with 60,000 failing values took
+ * 20 s (quadratic); generated code pushes each error.
+ */
+const call = (cxt: KeywordCxt, fn: unknown) => cxt.gen.scopeValue('func', { ref: fn });
+
 /** `uniqueItems: true` in one pass over the items. Same error shape as Ajv's own. */
-export const uniqueItemsKeyword: KeywordDefinition = {
+export const uniqueItemsKeyword: CodeKeywordDefinition = {
   keyword: 'uniqueItems',
   type: 'array',
   schemaType: 'boolean',
-  errors: true,
-  compile(unique: boolean) {
-    if (!unique) return () => true;
-    const validate: DataValidateFunction = (data: unknown[]) => {
-      const seen = new Map<number, number[]>();
-      for (let i = 0; i < data.length; i++) {
-        const h = hashValue(data[i]);
-        const bucket = seen.get(h);
-        const j = bucket?.find((k) => equal(data[k], data[i]));
-        if (j !== undefined) {
-          validate.errors = [
-            {
-              keyword: 'uniqueItems',
-              message: `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
-              params: { i, j },
-            },
-          ];
-          return false;
-        }
-        if (bucket) bucket.push(i);
-        else seen.set(h, [i]);
-      }
-      return true;
-    };
-    return validate;
+  error: {
+    message: ({ params: { i, j } }) =>
+      str`must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
+    params: ({ params: { i, j } }) => _`{i: ${i}, j: ${j}}`,
+  },
+  code(cxt) {
+    if (cxt.schema !== true) return;
+    const { gen, data } = cxt;
+    const pair = gen.const('dup', _`${call(cxt, firstDuplicate)}(${data})`);
+    cxt.setParams({ i: _`${pair} && ${pair}[1]`, j: _`${pair} && ${pair}[0]` });
+    cxt.fail(_`${pair} !== null`);
   },
 };
 
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
+/** A membership test for `allowed` by hash: one lookup per value, whatever the enum's size. */
+export function enumTest(allowed: unknown[]): (data: unknown) => boolean {
+  const types = new Set(allowed.map(typeOf));
+  const buckets = new Map<number, unknown[]>();
+  for (const value of allowed) {
+    const h = hashValue(value);
+    const bucket = buckets.get(h);
+    if (bucket) bucket.push(value);
+    else buckets.set(h, [value]);
+  }
+  // A value of a type no allowed value has is refused without hashing it.
+  return (data) =>
+    types.has(typeOf(data)) && (buckets.get(hashValue(data))?.some((v) => equal(v, data)) ?? false);
+}
+
 /** `enum` as one hash lookup. Same error shape as Ajv's own. */
-export const enumKeyword: KeywordDefinition = {
+export const enumKeyword: CodeKeywordDefinition = {
   keyword: 'enum',
   schemaType: 'array',
-  errors: true,
-  compile(allowed: unknown[]) {
-    const types = new Set(allowed.map(typeOf));
-    const buckets = new Map<number, unknown[]>();
-    for (const value of allowed) {
-      const h = hashValue(value);
-      const bucket = buckets.get(h);
-      if (bucket) bucket.push(value);
-      else buckets.set(h, [value]);
-    }
-    const validate: DataValidateFunction = (data: unknown) => {
-      // A value of a type no allowed value has is refused without hashing it.
-      const ok =
-        types.has(typeOf(data)) &&
-        (buckets.get(hashValue(data))?.some((v) => equal(v, data)) ?? false);
-      if (!ok) {
-        validate.errors = [
-          {
-            keyword: 'enum',
-            message: 'must be equal to one of the allowed values',
-            params: { allowedValues: allowed },
-          },
-        ];
-      }
-      return ok;
-    };
-    return validate;
+  error: {
+    message: 'must be equal to one of the allowed values',
+    params: ({ schemaCode }) => _`{allowedValues: ${schemaCode}}`,
+  },
+  code(cxt) {
+    const test = call(cxt, enumTest(cxt.schema as unknown[]));
+    cxt.fail(_`!${test}(${cxt.data})`);
   },
 };
 

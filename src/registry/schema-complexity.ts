@@ -14,24 +14,24 @@
  * the size of the regular expressions (RE2's own program size).
  */
 import { AppError, ErrorCode } from '../errors';
-import { re2ProgramSize, re2Problem } from './re2-engine';
+import { re2Problem, re2ProgramSize } from './re2-engine';
 
 /** The limits a definition must stay within; a normal schema is far inside each. */
 export const COMPLEXITY_LIMITS = {
   /** Schema objects in one definition: Ajv's compile time grows with them. */
-  subschemas: 500,
+  subschemas: 250,
   /** Entries of one `allOf`, `anyOf` or `oneOf`. */
-  branches: 64,
+  branches: 32,
   /** Values of one `enum`. */
   enumValues: 1000,
   /** Schemas applied at any one node of a document, `$ref`s followed. */
-  schemasPerValue: 32,
+  schemasPerValue: 64,
   /** `pattern`s, `patternProperties` and `format`s one string (a value or a key) is tested by. */
   regexPerString: 4,
   /** Characters of one `pattern` or `patternProperties` key. */
   patternLength: 1000,
   /** RE2 program size of all the patterns of a definition together. */
-  regexProgram: 20_000,
+  regexProgram: 5_000,
 } as const;
 export type ComplexityLimit = keyof typeof COMPLEXITY_LIMITS;
 
@@ -98,7 +98,12 @@ class Graph {
     let program = 0;
     for (const p of this.patterns) program += re2ProgramSize(p);
     if (program > COMPLEXITY_LIMITS.regexProgram) {
-      throw tooComplex('regexProgram', '', `its patterns compile to ${program} RE2 instructions`, program);
+      throw tooComplex(
+        'regexProgram',
+        '',
+        `its patterns compile to ${program} RE2 instructions`,
+        program,
+      );
     }
     return root;
   }
@@ -151,7 +156,12 @@ class Graph {
     }
 
     if (Array.isArray(schema.enum) && schema.enum.length > COMPLEXITY_LIMITS.enumValues) {
-      throw tooComplex('enumValues', ptr(path, 'enum'), `${schema.enum.length} values`, schema.enum.length);
+      throw tooComplex(
+        'enumValues',
+        ptr(path, 'enum'),
+        `${schema.enum.length} values`,
+        schema.enum.length,
+      );
     }
     if (typeof schema.pattern === 'string') {
       this.pattern(schema.pattern, ptr(path, 'pattern'));
@@ -175,7 +185,10 @@ class Graph {
     if (names) node.slots.push([names]);
 
     // Children of an array: one positional or general schema, plus contains and unevaluatedItems.
-    const positional = [...list('prefixItems'), ...(Array.isArray(schema.items) ? list('items') : [])];
+    const positional = [
+      ...list('prefixItems'),
+      ...(Array.isArray(schema.items) ? list('items') : []),
+    ];
     const general = [
       sub('items', Array.isArray(schema.items) ? undefined : schema.items),
       sub('additionalItems', schema.additionalItems),
@@ -191,7 +204,12 @@ class Graph {
 
   private pattern(source: string, path: string) {
     if (source.length > COMPLEXITY_LIMITS.patternLength) {
-      throw tooComplex('patternLength', path, `a pattern of ${source.length} characters`, source.length);
+      throw tooComplex(
+        'patternLength',
+        path,
+        `a pattern of ${source.length} characters`,
+        source.length,
+      );
     }
     const problem = re2Problem(source);
     if (problem) {
@@ -209,12 +227,17 @@ class Graph {
       if (typeof schema[k] === 'string') this.anchors.set(`#${schema[k]}`, schema);
     }
     // draft-07 names a subschema with a fragment-only $id.
-    if (typeof schema.$id === 'string' && schema.$id.startsWith('#')) this.anchors.set(schema.$id, schema);
+    if (typeof schema.$id === 'string' && schema.$id.startsWith('#'))
+      this.anchors.set(schema.$id, schema);
   }
 
   private resolve(ref: string, path: string): Node {
     if (!ref.startsWith('#')) {
-      throw invalid(path, `$ref "${ref}" is not local: refer only to this definition ("#/...")`, '$ref');
+      throw invalid(
+        path,
+        `$ref "${ref}" is not local: refer only to this definition ("#/...")`,
+        '$ref',
+      );
     }
     let target: unknown = this.root;
     if (ref === '#' || ref.startsWith('#/')) {
@@ -231,7 +254,8 @@ class Graph {
         ? this.byObject.get(target)
         : this.visit(target, path)
       : undefined;
-    if (!node) throw invalid(path, `$ref "${ref}" does not name a schema of this definition`, '$ref');
+    if (!node)
+      throw invalid(path, `$ref "${ref}" does not name a schema of this definition`, '$ref');
     return node;
   }
 }
@@ -262,7 +286,11 @@ export function measureSchema(definition: Json): Work {
     const known = here.get(node);
     if (known) return known;
     if (onStack.has(node)) {
-      throw tooComplex('schemasPerValue', node.path, 'a $ref cycle that never descends into the document');
+      throw tooComplex(
+        'schemasPerValue',
+        node.path,
+        'a $ref cycle that never descends into the document',
+      );
     }
     onStack.add(node);
     const w = { schemas: 1, regex: node.valueRegex };
@@ -281,10 +309,20 @@ export function measureSchema(definition: Json): Work {
   const worst = new Map<Node, Work>(graph.nodes.map((n) => [n, { ...here.get(n)! }]));
   const check = (node: Node, w: Work) => {
     if (w.schemas > COMPLEXITY_LIMITS.schemasPerValue) {
-      throw tooComplex('schemasPerValue', node.path, `up to ${w.schemas >= BIG ? 'unboundedly many' : w.schemas} schemas apply to one value`, w.schemas);
+      throw tooComplex(
+        'schemasPerValue',
+        node.path,
+        `up to ${w.schemas >= BIG ? 'unboundedly many' : w.schemas} schemas apply to one value`,
+        w.schemas,
+      );
     }
     if (w.regex > COMPLEXITY_LIMITS.regexPerString) {
-      throw tooComplex('regexPerString', node.path, `one string can go through ${w.regex} regex or format tests`, w.regex);
+      throw tooComplex(
+        'regexPerString',
+        node.path,
+        `one string can go through ${w.regex} regex or format tests`,
+        w.regex,
+      );
     }
   };
   for (let pass = 0; ; pass++) {
@@ -326,7 +364,11 @@ export function measureSchema(definition: Json): Work {
     // Each pass that changes something raises a value; values are capped by the limits, so a
     // recursion that keeps raising them is one whose work grows with the document's depth.
     if (pass > COMPLEXITY_LIMITS.subschemas) {
-      throw tooComplex('schemasPerValue', root.path, 'recursion multiplies the work at every level of the document');
+      throw tooComplex(
+        'schemasPerValue',
+        root.path,
+        'recursion multiplies the work at every level of the document',
+      );
     }
   }
   return worst.get(root)!;

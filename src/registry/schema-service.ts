@@ -4,7 +4,8 @@
  */
 import semver from 'semver';
 import { AppError, badInput, ErrorCode, notFound, type ValidationIssue } from '../errors';
-import { breakingChanges, type CompatibilityMode } from './compatibility';
+import type { CompatibilityMode } from './compatibility';
+import type { SchemaInspector } from './schema-inspector';
 import type { SchemaRepository } from './schema-repository';
 import type { CompatibilityReport, RegisterSchemaInput, SchemaRecord } from './schema-types';
 import type { SchemaValidator } from './validator';
@@ -54,6 +55,7 @@ export class SchemaService {
     private readonly repo: SchemaRepository,
     private readonly validator: SchemaValidator,
     private readonly processorExists: (id: string) => Promise<boolean>,
+    private readonly inspector: SchemaInspector,
     private readonly cacheMs = 2000,
   ) {}
 
@@ -117,7 +119,9 @@ export class SchemaService {
   /** What `register` would decide about compatibility, without registering. */
   async checkCompatibility(input: RegisterSchemaInput): Promise<CompatibilityReport> {
     const { mode, previous, record } = await this.prepare('(dry run)', input);
-    const changes = previous ? breakingChanges(previous.definition, record.definition, mode) : [];
+    const changes = previous
+      ? await this.inspector.compatibility(previous.definition, record.definition, mode)
+      : [];
     return {
       compatible: changes.length === 0,
       mode,
@@ -130,7 +134,11 @@ export class SchemaService {
   async register(userId: string, input: RegisterSchemaInput): Promise<SchemaRecord> {
     const { record, mode, previous } = await this.prepare(userId, input);
     if (previous) {
-      const changes = breakingChanges(previous.definition, record.definition, mode);
+      const changes = await this.inspector.compatibility(
+        previous.definition,
+        record.definition,
+        mode,
+      );
       if (changes.length > 0) {
         throw new AppError(
           ErrorCode.SCHEMA_INCOMPATIBLE,
@@ -235,7 +243,14 @@ export class SchemaService {
       );
     }
     const draft = this.validator.draftOf(def);
-    const compiled = this.validator.check(draft, def);
+    const examples = input.examples ?? (Array.isArray(def.examples) ? def.examples : []);
+    if (examples.length > SCHEMA_LIMITS.maxExamples) {
+      throw badInput('examples', `At most ${SCHEMA_LIMITS.maxExamples} examples are kept`);
+    }
+    // Meta-validation, the complexity measure, compiling and the examples: on a worker with a
+    // time limit for a user's definition, in-process for the server's own.
+    if (builtin) this.inspector.inspectTrusted(def, examples);
+    else await this.inspector.inspect(def, examples);
 
     const defaults = defaultsFromId(id);
     const name = input.name ?? defaults.name;
@@ -252,23 +267,6 @@ export class SchemaService {
         `Version "${version}" must be a plain semantic version such as 1.2.0`,
       );
     }
-
-    const examples = input.examples ?? (Array.isArray(def.examples) ? def.examples : []);
-    if (examples.length > SCHEMA_LIMITS.maxExamples) {
-      throw badInput('examples', `At most ${SCHEMA_LIMITS.maxExamples} examples are kept`);
-    }
-    examples.forEach((example, index) => {
-      if (!compiled(example)) {
-        const issues = this.validator
-          .issuesOf(compiled)
-          .map((i) => ({ ...i, path: `/examples/${index}${i.path === '/' ? '' : i.path}` }));
-        throw new AppError(
-          ErrorCode.VALIDATION_FAILED,
-          `Example ${index} does not match the schema itself`,
-          { issues, field: 'examples' },
-        );
-      }
-    });
 
     const ownerProcessorId = input.ownerProcessorId ?? null;
     if (ownerProcessorId && !builtin && !(await this.processorExists(ownerProcessorId))) {

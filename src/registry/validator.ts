@@ -7,13 +7,18 @@
  * RE2, `uniqueItems` and `enum` by hashing, `url` through the URL parser; what remains (fan-out,
  * sizes) is bounded by `measureSchema` before anything compiles.
  */
-import Ajv, { type ErrorObject, type KeywordDefinition, type ValidateFunction } from 'ajv';
+import Ajv, {
+  _,
+  type CodeKeywordDefinition,
+  type ErrorObject,
+  str,
+  type ValidateFunction,
+} from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
-import type { DataValidateFunction } from 'ajv/dist/types';
 import addFormats from 'ajv-formats';
 import { AppError, ErrorCode, type ValidationIssue } from '../errors';
 import { enumKeyword, uniqueItemsKeyword, urlFormat } from './linear-keywords';
-import { re2RegExp } from './re2-engine';
+import { REGEX_BUDGET, RegexBudgetExceeded, re2RegExp, withRegexBudget } from './re2-engine';
 import { measureSchema } from './schema-complexity';
 
 export type Draft = 'draft-07' | '2020-12';
@@ -49,31 +54,28 @@ function codePoints(s: string): number {
  * UTF-16 units holds between ceil(L/2) and L code points, so most limits are decided without
  * walking the string (Ajv's own check walks it every time: about 10 us for 2 KB here).
  */
-function lengthKeyword(keyword: 'minLength' | 'maxLength'): KeywordDefinition {
+export function lengthWithin(data: string, limit: number, min: boolean): boolean {
+  const units = data.length;
+  return min
+    ? units >= limit && ((units + 1) >> 1 >= limit || codePoints(data) >= limit)
+    : units <= limit || ((units + 1) >> 1 <= limit && codePoints(data) <= limit);
+}
+
+/** Generated code, not a `compile` keyword: Ajv merges those errors quadratically. */
+function lengthKeyword(keyword: 'minLength' | 'maxLength'): CodeKeywordDefinition {
   const min = keyword === 'minLength';
   return {
     keyword,
     type: 'string',
     schemaType: 'number',
-    errors: true,
-    compile(limit: number) {
-      const validate: DataValidateFunction = (data: string) => {
-        const units = data.length;
-        const ok = min
-          ? units >= limit && ((units + 1) >> 1 >= limit || codePoints(data) >= limit)
-          : units <= limit || ((units + 1) >> 1 <= limit && codePoints(data) <= limit);
-        if (!ok) {
-          validate.errors = [
-            {
-              keyword,
-              message: `must NOT have ${min ? 'fewer' : 'more'} than ${limit} characters`,
-              params: { limit },
-            },
-          ];
-        }
-        return ok;
-      };
-      return validate;
+    error: {
+      message: ({ schemaCode }) =>
+        str`must NOT have ${min ? 'fewer' : 'more'} than ${schemaCode} characters`,
+      params: ({ schemaCode }) => _`{limit: ${schemaCode}}`,
+    },
+    code(cxt) {
+      const fn = cxt.gen.scopeValue('func', { ref: lengthWithin });
+      cxt.fail(_`!${fn}(${cxt.data}, ${cxt.schemaCode}, ${min})`);
     },
   };
 }
@@ -180,7 +182,10 @@ export class SchemaValidator {
         throw new AppError(
           ErrorCode.SCHEMA_TOO_COMPLEX,
           'The definition nests too deeply to compile (limit compileNesting)',
-          { limitName: 'compileNesting', issues: [{ path: '/', message: error.message, keyword: 'compile' }] },
+          {
+            limitName: 'compileNesting',
+            issues: [{ path: '/', message: error.message, keyword: 'compile' }],
+          },
         );
       }
       throw new AppError(
@@ -216,12 +221,17 @@ export class SchemaValidator {
   validate(schema: SchemaRef, data: unknown): ValidationIssue[] {
     const validate = this.validatorFor(schema);
     try {
-      return validate(data) ? [] : toIssues(validate.errors);
+      return withRegexBudget(REGEX_BUDGET, () => validate(data)) ? [] : toIssues(validate.errors);
     } catch (error) {
+      if (error instanceof RegexBudgetExceeded) {
+        return [{ path: '/', message: error.message, keyword: 'regexBudget' }];
+      }
       // A recursive schema follows the document down; a document nested thousands of levels
       // deep overflows the stack before it ends. It is refused, not a server error.
       if (!(error instanceof RangeError)) throw error;
-      return [{ path: '/', message: 'the document nests too deeply to validate', keyword: 'depth' }];
+      return [
+        { path: '/', message: 'the document nests too deeply to validate', keyword: 'depth' },
+      ];
     }
   }
 }
