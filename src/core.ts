@@ -134,6 +134,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
         if (config.outboxRelay) await relay.drain().catch(() => {});
         await relay.stop();
         await events.stop();
+        await services.inspector.close();
         await mongo?.close();
         if (ownsDatabase) await database.close();
       },

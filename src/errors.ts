@@ -14,6 +14,7 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   INVALID_SCHEMA: 'INVALID_SCHEMA',
   SCHEMA_TOO_LARGE: 'SCHEMA_TOO_LARGE',
+  SCHEMA_TOO_COMPLEX: 'SCHEMA_TOO_COMPLEX',
   SCHEMA_CONFLICT: 'SCHEMA_CONFLICT',
   SCHEMA_INCOMPATIBLE: 'SCHEMA_INCOMPATIBLE',
   SCHEMA_INACTIVE: 'SCHEMA_INACTIVE',
@@ -59,6 +60,8 @@ export interface ErrorDetails {
   /** For QUOTA_EXCEEDED: which quota (`blobs` or `bytes`) and how much of it is in use. */
   quota?: 'blobs' | 'bytes';
   used?: number;
+  /** Which limit was exceeded, for SCHEMA_TOO_COMPLEX: e.g. `schemasPerValue`, `enumValues`. */
+  limitName?: string;
 }
 
 /** The HTTP status each code answers with, over REST and GraphQL alike. */
@@ -71,6 +74,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   INVALID_SCHEMA: 422,
   SCHEMA_TOO_LARGE: 413,
+  SCHEMA_TOO_COMPLEX: 422,
   SCHEMA_CONFLICT: 409,
   SCHEMA_INCOMPATIBLE: 409,
   SCHEMA_INACTIVE: 422,

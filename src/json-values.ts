@@ -22,8 +22,15 @@ export function unstorableString(s: string): string | null {
   return null;
 }
 
-/** The issues of `value` that cannot round-trip through JSON, as JSON Pointers (at most 20). */
-export function nonRoundTripIssues(value: unknown): ValidationIssue[] {
+/**
+ * The issues of `value` that cannot round-trip through JSON, as JSON Pointers (at most 20).
+ * Strings are checked only with `strings` set: a document that is only validated may hold them.
+ */
+export function nonRoundTripIssues(
+  value: unknown,
+  options: { strings?: boolean } = {},
+): ValidationIssue[] {
+  const strings = options.strings ?? false;
   const issues: ValidationIssue[] = [];
   // Iterative, so a deeply nested document cannot exhaust the stack.
   const stack: [unknown, string, number][] = [[value, '', 0]];
@@ -38,7 +45,7 @@ export function nonRoundTripIssues(value: unknown): ValidationIssue[] {
       break;
     }
     if (typeof current === 'string') {
-      const why = unstorableString(current);
+      const why = strings ? unstorableString(current) : null;
       if (why) issues.push({ path: path || '/', message: why, keyword: 'storable' });
     } else if (typeof current === 'number') {
       if (!Number.isFinite(current)) {
@@ -54,7 +61,7 @@ export function nonRoundTripIssues(value: unknown): ValidationIssue[] {
       }
     } else if (typeof current === 'object' && current !== null) {
       for (const [k, v] of Object.entries(current)) {
-        const why = unstorableString(k);
+        const why = strings ? unstorableString(k) : null;
         if (why)
           issues.push({ path: `${path}/${escape(k)}`, message: `key ${why}`, keyword: 'storable' });
         stack.push([v, `${path}/${escape(k)}`, depth + 1]);
@@ -64,9 +71,12 @@ export function nonRoundTripIssues(value: unknown): ValidationIssue[] {
   return issues;
 }
 
-/** Throws VALIDATION_FAILED (with paths under `field`) when `value` cannot round-trip. */
-export function assertRoundTrips(value: unknown, field?: string): void {
-  const issues = nonRoundTripIssues(value);
+/**
+ * Throws VALIDATION_FAILED (with paths under `field`) when `value` cannot round-trip, or with
+ * `stored`, cannot be stored (strings with NUL or lone surrogates).
+ */
+export function assertRoundTrips(value: unknown, field?: string, stored = false): void {
+  const issues = nonRoundTripIssues(value, { strings: stored });
   if (issues.length === 0) return;
   throw new AppError(
     ErrorCode.VALIDATION_FAILED,

@@ -11,12 +11,15 @@ import type { Database } from './db/database';
 import { ProcessorRepository } from './processor-registry/processor-repository';
 import { ProcessorService } from './processor-registry/processor-service';
 import { BUILTIN_SCHEMAS } from './registry/builtin-schemas';
+import { SchemaInspector } from './registry/schema-inspector';
 import { SchemaRepository } from './registry/schema-repository';
 import { SchemaService } from './registry/schema-service';
 import { SchemaValidator } from './registry/validator';
 
 export interface Services {
   validator: SchemaValidator;
+  /** Checks user-submitted definitions on worker threads; `close()` it on shutdown. */
+  inspector: SchemaInspector;
   schemas: SchemaService;
   processors: ProcessorService;
   blobs: BlobService;
@@ -57,6 +60,7 @@ export interface ServiceOptions {
 export function createServices(database: Database, options: ServiceOptions = {}): Services {
   const store = options.store ?? new PgBlobStore(database.db);
   const validator = new SchemaValidator();
+  const inspector = new SchemaInspector(validator);
   const processorRepo = new ProcessorRepository(database.db);
   const schemaRepo = new SchemaRepository(database.db);
   const reserved = options.reserved ?? reservedOf(BUILTIN_SCHEMAS, []);
@@ -64,6 +68,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     schemaRepo,
     validator,
     (id) => processorRepo.findById(id),
+    inspector,
     reserved,
   );
   const processors = new ProcessorService(
@@ -73,6 +78,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
       const found = new Set((await schemaRepo.findByIds(ids)).map((s) => s.id));
       return ids.filter((id) => !found.has(id));
     },
+    inspector,
     reserved,
   );
   const books = new BookService(database.db);
@@ -85,7 +91,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     options.onWrite,
     options.quota,
   );
-  return { validator, schemas, processors, blobs, books, conversations };
+  return { validator, inspector, schemas, processors, blobs, books, conversations };
 }
 
 /** Registers the built-in processor and schemas. Idempotent: safe on every start. */

@@ -1,16 +1,16 @@
 /**
- * Refuses, before anything runs, GraphQL input that the database cannot store: a string holding
+ * Refuses, before a mutation runs, GraphQL input that the database cannot store: a string holding
  * U+0000 or a lone surrogate anywhere (a book title, a blob's text, a key), in variables or in the
  * operation text. PostgreSQL would reject it mid-write with an error clients could only see as
  * INTERNAL_SERVER_ERROR; here it is VALIDATION_FAILED with the place it sits.
  */
-import { type DocumentNode, GraphQLError, Kind, visit } from 'graphql';
+import { type DocumentNode, GraphQLError, getOperationAST, Kind, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode, type ValidationIssue } from '../errors';
 import { nonRoundTripIssues, unstorableString } from '../json-values';
 
 function issuesOf(document: DocumentNode, variables: unknown): ValidationIssue[] {
-  const issues = nonRoundTripIssues(variables ?? {})
+  const issues = nonRoundTripIssues(variables ?? {}, { strings: true })
     .filter((i) => i.keyword === 'storable')
     .map((i) => ({ ...i, path: `/variables${i.path === '/' ? '' : i.path}` }));
   visit(document, {
@@ -36,13 +36,12 @@ const refusal = (issues: ValidationIssue[]) => ({
   ],
 });
 
+/** Mutations only: queries and subscriptions store nothing (a `validate` may hold any string). */
 export function useStorableInput(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const issues = issuesOf(args.document, args.variableValues);
-      if (issues.length > 0) setResultAndStopExecution(refusal(issues));
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'mutation') return;
       const issues = issuesOf(args.document, args.variableValues);
       if (issues.length > 0) setResultAndStopExecution(refusal(issues));
     },

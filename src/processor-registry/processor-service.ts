@@ -1,5 +1,4 @@
 /** Processors as data: registration rules, and per-user instances with validated config. */
-import type { ValidateFunction } from 'ajv';
 import semver from 'semver';
 import {
   assertMayChange,
@@ -19,6 +18,7 @@ import {
   MAX_JSON_DEPTH,
 } from '../limits';
 import { isString, pageRequest } from '../paging';
+import type { SchemaInspector } from '../registry/schema-inspector';
 import { BuiltinClashError } from '../registry/schema-service';
 import type { SchemaValidator } from '../registry/validator';
 import {
@@ -38,13 +38,11 @@ const EVENT_PATTERN = /^[a-z0-9_-]+(\.([a-z0-9_-]+|\*))*(\.>)?$/i;
 const MAX_LIST = 32;
 
 export class ProcessorService {
-  /** Compiled config validators by processor id and last update. */
-  private readonly configValidators = new Map<string, ValidateFunction>();
-
   constructor(
     private readonly repo: ProcessorRepository,
     private readonly validator: SchemaValidator,
     private readonly schemasExist: (ids: string[]) => Promise<string[]>,
+    private readonly inspector: SchemaInspector,
     private readonly reserved: Pick<Reserved, 'processorIds'> = { processorIds: new Set() },
   ) {}
 
@@ -182,8 +180,10 @@ export class ProcessorService {
         });
       }
       capSchema('configSchema', def, MAX_CONFIG_BYTES, MAX_JSON_DEPTH);
-      this.validator.check(this.validator.draftOf(def as Record<string, unknown>), def);
       configSchema = def as Record<string, unknown>;
+      // A user's config schema is checked on a worker, like any schema a user registers.
+      if (builtin) this.inspector.inspectTrusted(configSchema, []);
+      else await this.inspector.inspect(configSchema, []);
     }
     const now = new Date();
     return {
@@ -222,10 +222,13 @@ export class ProcessorService {
       }
       return;
     }
-    const validate = this.validator.check(
-      this.validator.draftOf(processor.configSchema),
-      processor.configSchema,
-    );
+    // Compiled once per processor version: the schema was measured when it was registered.
+    const validate = this.validator.validatorFor({
+      id: `processor:${processor.id}`,
+      version: `${processor.version}@${processor.updatedAt.getTime()}`,
+      draft: this.validator.draftOf(processor.configSchema),
+      definition: processor.configSchema,
+    });
     if (!validate(config)) {
       throw new AppError(
         ErrorCode.VALIDATION_FAILED,

@@ -13,7 +13,8 @@ import {
 import { AppError, badInput, ErrorCode, notFound, type ValidationIssue } from '../errors';
 import { capText, jsonBytes, MAX_DESCRIPTION_BYTES, MAX_EXAMPLES_BYTES } from '../limits';
 import { type Page, pageRequest } from '../paging';
-import { breakingChanges, type CompatibilityMode } from './compatibility';
+import type { CompatibilityMode } from './compatibility';
+import type { SchemaInspector } from './schema-inspector';
 import { isSchemaKey, SCHEMA_CURSOR, type SchemaRepository } from './schema-repository';
 import type { CompatibilityReport, RegisterSchemaInput, SchemaRecord } from './schema-types';
 import type { SchemaValidator } from './validator';
@@ -79,6 +80,7 @@ export class SchemaService {
     private readonly repo: SchemaRepository,
     private readonly validator: SchemaValidator,
     private readonly processorOwner: ProcessorOwnerLookup,
+    private readonly inspector: SchemaInspector,
     private readonly reserved: Reserved = NO_RESERVED,
     private readonly cacheMs = 2000,
   ) {}
@@ -147,7 +149,9 @@ export class SchemaService {
    */
   async checkCompatibility(input: RegisterSchemaInput): Promise<CompatibilityReport> {
     const { mode, previous, record } = await this.prepare(null, input, 'dry-run');
-    const changes = previous ? breakingChanges(previous.definition, record.definition, mode) : [];
+    const changes = previous
+      ? await this.inspector.compatibility(previous.definition, record.definition, mode)
+      : [];
     return {
       compatible: changes.length === 0,
       mode,
@@ -164,7 +168,11 @@ export class SchemaService {
   async register(actor: RegistryActor, input: RegisterSchemaInput): Promise<SchemaRecord> {
     const { record, mode, previous } = await this.prepare(actor, input, 'user');
     if (previous) {
-      const changes = breakingChanges(previous.definition, record.definition, mode);
+      const changes = await this.inspector.compatibility(
+        previous.definition,
+        record.definition,
+        mode,
+      );
       if (changes.length > 0) {
         throw new AppError(
           ErrorCode.SCHEMA_INCOMPATIBLE,
@@ -318,18 +326,6 @@ export class SchemaService {
       const owner = await this.repo.nameOwner(name);
       if (owner) assertMayChange(actor, owner.owner, `Schema name "${name}"`);
     }
-    const draft = this.validator.draftOf(def);
-    const compiled = this.validator.check(draft, def);
-
-    const version = input.version ?? defaults.version;
-    if (!version) throw badInput('version', `Give a version: "${id}" does not end in -v<N>`);
-    if (!semver.valid(version) || semver.prerelease(version) || semver.clean(version) !== version) {
-      throw badInput(
-        'version',
-        `Version "${version}" must be a plain semantic version such as 1.2.0`,
-      );
-    }
-
     const examples = input.examples ?? (Array.isArray(def.examples) ? def.examples : []);
     if (examples.length > SCHEMA_LIMITS.maxExamples) {
       throw badInput('examples', `At most ${SCHEMA_LIMITS.maxExamples} examples are kept`);
@@ -346,18 +342,20 @@ export class SchemaService {
     capText('description', input.description, MAX_DESCRIPTION_BYTES);
     const description =
       input.description ?? (typeof def.description === 'string' ? def.description : null);
-    examples.forEach((example, index) => {
-      if (!compiled(example)) {
-        const issues = this.validator
-          .issuesOf(compiled)
-          .map((i) => ({ ...i, path: `/examples/${index}${i.path === '/' ? '' : i.path}` }));
-        throw new AppError(
-          ErrorCode.VALIDATION_FAILED,
-          `Example ${index} does not match the schema itself`,
-          { issues, field: 'examples' },
-        );
-      }
-    });
+    const draft = this.validator.draftOf(def);
+    // Meta-validation, the complexity measure, compiling and the examples: on a worker with a
+    // time limit for a user's definition, in-process for the server's own.
+    if (builtin) this.inspector.inspectTrusted(def, examples);
+    else await this.inspector.inspect(def, examples);
+
+    const version = input.version ?? defaults.version;
+    if (!version) throw badInput('version', `Give a version: "${id}" does not end in -v<N>`);
+    if (!semver.valid(version) || semver.prerelease(version) || semver.clean(version) !== version) {
+      throw badInput(
+        'version',
+        `Version "${version}" must be a plain semantic version such as 1.2.0`,
+      );
+    }
 
     const ownerProcessorId = input.ownerProcessorId ?? null;
     if (ownerProcessorId && !builtin) {
