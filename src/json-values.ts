@@ -7,7 +7,7 @@
  */
 import { AppError, ErrorCode, type ValidationIssue } from './errors';
 
-const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Deepest nesting accepted in a JSON value: far past real documents, far below PostgreSQL's. */
 export const MAX_JSON_DEPTH = 128;
@@ -63,8 +63,12 @@ export function nonRoundTripIssues(
       for (const [k, v] of Object.entries(current)) {
         const why = strings ? unstorableString(k) : null;
         if (why)
-          issues.push({ path: `${path}/${escape(k)}`, message: `key ${why}`, keyword: 'storable' });
-        stack.push([v, `${path}/${escape(k)}`, depth + 1]);
+          issues.push({
+            path: `${path}/${escapePointer(k)}`,
+            message: `key ${why}`,
+            keyword: 'storable',
+          });
+        stack.push([v, `${path}/${escapePointer(k)}`, depth + 1]);
       }
     }
   }

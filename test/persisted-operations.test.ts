@@ -14,8 +14,6 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
-  BlobDerivedDocument,
-  type BlobDerivedSubscription,
   BlobEventsDocument,
   type BlobEventsSubscription,
   CreateBlobDocument,

@@ -157,7 +157,7 @@ export class ProcessorRuntime {
     if (event.type === retryEventType(d.id)) {
       const runId = event.details?.runId;
       run = typeof runId === 'string' ? await runs.get(event.userId, runId) : null;
-      if (!run || run.status !== 'queued') return { kind: 'done' };
+      if (run?.status !== 'queued') return { kind: 'done' };
       event = run.event as StudioEvent;
     }
 
