@@ -3,14 +3,16 @@
  * -> GraphQL -> HTTP. `stop()` runs the same steps in reverse and lets in-flight requests finish.
  */
 
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { REGISTRY_ADMIN } from './auth/registry-access';
 import { type Authenticator, createAuthenticator, mintToken, rolesClaims } from './auth/tokens';
 import type { Config } from './config';
 import { type Core, type CoreOptions, createCore } from './core';
+import { createSubscriptionSlots } from './events/subscription-slots';
 import { schema } from './graphql/schema';
-import { createMetrics } from './http/observability';
+import { createMetrics, operationNames } from './http/observability';
 import { loadPersistedOperations } from './http/persisted-operations';
 import { createRateLimits } from './http/rate-limits';
 import { createHttpServer } from './http/server';
@@ -29,6 +31,16 @@ export interface App extends Core {
 }
 
 export type AppOptions = CoreOptions;
+
+/** The SDK's operation texts, when the generated manifest ships beside the code. */
+async function sdkOperations(): Promise<string[]> {
+  try {
+    const url = new URL('../client-sdk/generated/persisted-documents.json', import.meta.url);
+    return Object.values(JSON.parse(await readFile(url, 'utf8')) as Record<string, string>);
+  } catch {
+    return [];
+  }
+}
 
 /** The API server: the core, its processors (as configured), GraphQL, REST and WebSocket. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -50,6 +62,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       });
     }
     const limits = createRateLimits(config);
+    const slots = createSubscriptionSlots({
+      max: config.maxSubscriptionsPerUser,
+      redisUrl: config.redisUrl,
+      prefix: config.deploymentId,
+      log: core.log,
+    });
     // The development user may change the registry, so GraphiQL can register schemas as is.
     const devToken =
       config.devSecret && config.jwtSecret
@@ -72,6 +90,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       database: core.database,
       metrics: createMetrics({ database: core.database, events: core.events, relay: core.relay }),
       limits,
+      slots,
+      knownOperations: operationNames(persisted?.documents.values() ?? (await sdkOperations())),
       mongo: core.mongo,
       persisted,
       graphiqlToken: devToken,
@@ -112,6 +132,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           });
         }
         await limits.close();
+        await slots.close();
         await core.stop();
       },
     };

@@ -45,6 +45,8 @@ export interface Config {
   readonly subscriptionBuffer: number;
   /** Subscriptions one WebSocket connection may hold at once. */
   readonly wsMaxSubscriptions: number;
+  /** Subscriptions one user may hold at once across all connections and instances. */
+  readonly maxSubscriptionsPerUser: number;
   /** Largest WebSocket message accepted, in bytes. */
   readonly wsMaxPayload: number;
   /** Time a WebSocket client has to send connection_init, in ms. */
@@ -236,6 +238,7 @@ export function loadConfig(env: Env = process.env): Config {
     outboxRelay: (optional(env, 'REYNA_OUTBOX_RELAY') ?? 'on') !== 'off',
     subscriptionBuffer: integer(env, 'REYNA_SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),
     wsMaxSubscriptions: integer(env, 'REYNA_WS_MAX_SUBSCRIPTIONS', 50, 1, 10_000),
+    maxSubscriptionsPerUser: integer(env, 'REYNA_MAX_SUBSCRIPTIONS_PER_USER', 100, 1, 100_000),
     wsMaxPayload: integer(env, 'REYNA_WS_MAX_PAYLOAD', 64 * 1024, 1024, 16 * 1024 * 1024),
     wsInitTimeoutMs: integer(env, 'REYNA_WS_INIT_TIMEOUT_MS', 5000, 100, 120_000),
     processors: processorList(

@@ -45,9 +45,10 @@ describe('health, readiness and metrics', () => {
 
   it('exposes Prometheus metrics: operation durations, errors, subscriptions, outbox backlog, runs', async () => {
     const token = await h().token(h().user());
-    await h().gql('query MetricsProbe { me { userId } }', {}, token);
+    // `Me` and `CreateBlob` are the SDK's operations: they keep their names as labels.
+    await h().gql('query Me { me { userId } }', {}, token);
     await h().gql(
-      'mutation BadWrite { createBlob(input: { schemaId: "text-input-v1", data: { content: "x" } }) { id } }',
+      'mutation CreateBlob { createBlob(input: { schemaId: "text-input-v1", data: { content: "x" } }) { id } }',
       {},
       token,
     );
@@ -55,14 +56,29 @@ describe('health, readiness and metrics', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
     expect(metrics.text).toMatch(
-      /reyna_graphql_operation_seconds_count\{operation="MetricsProbe",type="query"\} 1/,
+      /reyna_graphql_operation_seconds_count\{operation="Me",type="query"\} 1/,
     );
     expect(metrics.text).toMatch(
-      /reyna_graphql_errors_total\{operation="BadWrite",code="VALIDATION_FAILED"\} 1/,
+      /reyna_graphql_errors_total\{operation="CreateBlob",code="VALIDATION_FAILED"\} 1/,
     );
     expect(metrics.text).toMatch(/reyna_subscriptions_open \d+/);
     expect(metrics.text).toMatch(/reyna_outbox_backlog \d+/);
     expect(metrics.text).toContain('reyna_runs');
     expect(metrics.text).toContain('reyna_event_lag_seconds');
+  });
+
+  it('keeps metric labels bounded: names a client makes up are all counted as "other"', async () => {
+    const token = await h().token(h().user());
+    const before = (await get('/metrics')).text.split('\n').length;
+    for (let i = 0; i < 200; i++) {
+      await h().gql(`query Invented${i}x${Date.now()} { me { userId } }`, {}, token);
+    }
+    const metrics = (await get('/metrics')).text;
+    expect(metrics).not.toMatch(/operation="Invented/);
+    expect(metrics).toMatch(
+      /reyna_graphql_operation_seconds_count\{operation="other",type="query"\} 200/,
+    );
+    // At most one new series (with its histogram buckets) for all 200 names.
+    expect(metrics.split('\n').length - before).toBeLessThan(20);
   });
 });

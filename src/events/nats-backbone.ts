@@ -339,6 +339,13 @@ export class NatsBackbone implements EventBackbone {
         queue.close();
         await messages.close().catch(() => {});
         await pump.catch(() => {});
+        // An ordered push consumer is only reaped by the server after five minutes without
+        // interest; a subscriber that comes and goes would leave consumers piling up. Delete it.
+        const name = await consumer
+          .info(true)
+          .then((i) => i.name)
+          .catch(() => undefined);
+        if (name) await this.jsm?.consumers.delete(this.stream, name).catch(() => {});
       },
     };
     // The consumer goes when the subscriber stops reading: the queue closes on `return()`.

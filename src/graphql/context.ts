@@ -7,6 +7,7 @@ import type { Book } from '../books/book-service';
 import type { Conversation } from '../conversations/conversation-service';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
+import type { SubscriptionSlots } from '../events/subscription-slots';
 import type { ProcessorRecord } from '../processor-registry/processor-types';
 import type { SchemaRecord } from '../registry/schema-types';
 import type { RunRepository } from '../runtime/run-repository';
@@ -34,6 +35,8 @@ export interface Context {
   observeEventLag: (seconds: number) => void;
   /** Undelivered events kept per subscription. */
   subscriptionBuffer: number;
+  /** The per-user cap on open subscriptions, everywhere. */
+  slots: SubscriptionSlots;
 }
 
 function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>) {

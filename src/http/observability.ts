@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { migrations } from '../../db/migrations/index';
 import type { Database } from '../db/database';
-import { AppError } from '../errors';
+import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
 import type { OutboxRelay } from '../events/outbox-relay';
 import type { Logger } from '../logger';
@@ -111,6 +111,31 @@ async function readiness(
   return checks;
 }
 
+/** The names of the operations in a set of operation texts (a persisted manifest). */
+export function operationNames(texts: Iterable<string>): Set<string> {
+  const names = new Set<string>();
+  for (const text of texts) {
+    for (const match of text.matchAll(
+      /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/g,
+    )) {
+      names.add(match[1]!);
+    }
+  }
+  return names;
+}
+
+/**
+ * The `operation` label: a client's operation name only when it is a known one (from the
+ * persisted manifest or the SDK's operations); anything else is `other`. Labels a client could
+ * choose freely would let one client grow the metrics without bound.
+ */
+export function operationLabel(name: string | undefined, known: ReadonlySet<string>): string {
+  if (!name) return 'anonymous';
+  return known.has(name) ? name : 'other';
+}
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
 /** The stable code an error will carry once masked (errors are masked after execution). */
 function errorCode(error: {
   extensions?: Record<string, unknown>;
@@ -126,6 +151,9 @@ function errorCode(error: {
   return 'INTERNAL_SERVER_ERROR';
 }
 
+/** The `code` label: one of ours, or OTHER (GraphQL's own codes, armor's), never free text. */
+const codeLabel = (code: string) => (KNOWN_CODES.has(code) ? code : 'OTHER');
+
 export function useObservability(options: {
   database: Database;
   events: EventBackbone;
@@ -135,7 +163,10 @@ export function useObservability(options: {
   limits?: { store: string; healthy(): Promise<boolean> };
   /** With blobs in MongoDB, /readyz checks MongoDB too. */
   mongo?: { healthy(): Promise<boolean> };
+  /** Operation names that may appear as metric labels; others are counted as `other`. */
+  knownOperations?: ReadonlySet<string>;
 }): Plugin {
+  const known = options.knownOperations ?? new Set<string>();
   const { metrics } = options;
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -186,10 +217,9 @@ export function useObservability(options: {
         (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
       );
       const type = operationNode?.operation ?? 'query';
-      // Names come from clients: keep them short so a label cannot grow without bound.
-      const operation = (args.operationName ?? operationNode?.name?.value ?? 'anonymous').slice(
-        0,
-        64,
+      const operation = operationLabel(
+        args.operationName ?? operationNode?.name?.value ?? undefined,
+        known,
       );
       return {
         onExecuteDone({ result }) {
@@ -198,7 +228,9 @@ export function useObservability(options: {
             (performance.now() - started) / 1000,
           );
           const errors = 'errors' in result ? (result.errors ?? []) : [];
-          for (const e of errors) metrics.operationErrors.inc({ operation, code: errorCode(e) });
+          for (const e of errors) {
+            metrics.operationErrors.inc({ operation, code: codeLabel(errorCode(e)) });
+          }
         },
       };
     },

@@ -11,7 +11,8 @@
  * - at most `wsMaxSubscriptions` subscriptions per connection (more are refused with
  *   TOO_MANY_SUBSCRIPTIONS);
  * - with `allowedOrigins` set, upgrades from other origins are refused with HTTP 403;
- * - connections per IP are rate limited (HTTP 429 on the upgrade);
+ * - connections per IP are rate limited (HTTP 429 on the upgrade), and every operation sent over
+ *   a socket counts against the same per-user and per-IP limits as an HTTP request;
  * - with a persisted-operations manifest, a subscribe message may carry an empty `query` and
  *   `extensions.persistedQuery.sha256Hash`; in allowlist mode operation text is refused.
  */
@@ -22,6 +23,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Authenticator, Principal } from '../auth/tokens';
 import type { Config } from '../config';
+import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import {
   allowsText,
@@ -134,9 +136,27 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
         if (open >= config.wsMaxSubscriptions) {
           return [
             new GraphQLError(`At most ${config.wsMaxSubscriptions} subscriptions per connection`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: config.wsMaxSubscriptions },
+              extensions: {
+                code: ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+                limit: config.wsMaxSubscriptions,
+              },
             }),
           ];
+        }
+        // Every operation over the socket counts against the same limits as an HTTP request:
+        // a socket is not a way around them.
+        if (options.limits) {
+          const wait = await options.limits.request(
+            ctx.extra.request.socket.remoteAddress ?? 'unknown',
+            states.get(ctx.extra.socket)?.principal?.userId ?? null,
+          );
+          if (wait !== null) {
+            return [
+              new GraphQLError(`Too many requests: retry in ${Math.ceil(wait / 1000)} s`, {
+                extensions: { code: ErrorCode.RATE_LIMITED, retryAfterMs: wait },
+              }),
+            ];
+          }
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
+import type { SubscriptionSlots } from '../events/subscription-slots';
 import type { FileStore } from '../files/file-store';
 import { type Context, createLoaders } from '../graphql/context';
 import { createMaskError } from '../graphql/errors';
@@ -47,6 +48,9 @@ export interface YogaOptions {
   database: Database;
   metrics: Metrics;
   limits?: RateLimits;
+  slots: SubscriptionSlots;
+  /** Operation names allowed as metric labels. */
+  knownOperations?: ReadonlySet<string>;
   /** The MongoDB blob store, checked by /readyz when present. */
   mongo?: { healthy(): Promise<boolean> };
   config: Pick<Config, 'subscriptionBuffer' | 'graphiql'>;
@@ -113,6 +117,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
           onWrite: options.onWrite,
           observeEventLag: (seconds: number) => options.metrics.eventLag.observe(seconds),
           subscriptionBuffer: options.config.subscriptionBuffer,
+          slots: options.slots,
           loaders: createLoaders(services, principal?.userId ?? null),
         };
       } catch (error) {
@@ -132,6 +137,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         log,
         limits: options.limits,
         mongo: options.mongo,
+        knownOperations: options.knownOperations,
       }),
       useRestRoutes({
         services,

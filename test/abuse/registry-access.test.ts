@@ -43,7 +43,6 @@ const SET_ACTIVE =
 const SET_MODE =
   'mutation($name: String!, $mode: CompatibilityMode!) { setSchemaCompatibility(name: $name, mode: $mode) }';
 const SCHEMA = 'query($id: ID!) { schema(id: $id) { id active compatibility } }';
-const _PROCESSOR = 'query($id: ID!) { processor(id: $id) { id name version } }';
 
 const definition = (id: string, extra: Record<string, unknown> = {}) => ({
   $schema: 'http://json-schema.org/draft-07/schema#',

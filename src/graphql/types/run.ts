@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, badInput, ErrorCode, notFound } from '../../errors';
 import type { StudioEvent } from '../../events/event';
+import { inSlot } from '../../events/subscription-slots';
 import { retryEventType } from '../../runtime/processor-runtime';
 import type { ProcessorRun, RunUpdate } from '../../runtime/run-types';
 import { builder } from '../builder';
@@ -278,7 +279,9 @@ builder.subscriptionField('runUpdated', (t) =>
         inputBlobId: args.inputBlobId ? String(args.inputBlobId) : null,
         processorId: args.processorId ? String(args.processorId) : null,
       };
-      const live = await ctx.events.subscribeLive(userId, ctx.subscriptionBuffer);
+      const live = await inSlot(ctx.slots, userId, () =>
+        ctx.events.subscribeLive(userId, ctx.subscriptionBuffer),
+      );
       const source = live[Symbol.asyncIterator]();
       return {
         [Symbol.asyncIterator]: () => ({

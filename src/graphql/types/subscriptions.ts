@@ -8,6 +8,7 @@ import type { Blob } from '../../blobs/blob-types';
 import { AppError, badInput, ErrorCode } from '../../errors';
 import type { Delivery, EventSubscription } from '../../events/backbone';
 import type { StudioEvent } from '../../events/event';
+import { inSlot } from '../../events/subscription-slots';
 import { builder } from '../builder';
 import { type Context, createLoaders, userOf } from '../context';
 import { BlobRef } from './blob';
@@ -163,11 +164,9 @@ builder.subscriptionFields((t) => ({
         bookId: str(filter?.bookId),
         parentId: str(filter?.parentId),
       };
-      const subscription = await ctx.events.subscribe(userId, {
-        entity: 'blob',
-        after,
-        bufferSize: ctx.subscriptionBuffer,
-      });
+      const subscription = await inSlot(ctx.slots, userId, () =>
+        ctx.events.subscribe(userId, { entity: 'blob', after, bufferSize: ctx.subscriptionBuffer }),
+      );
       return deliveries(
         subscription,
         (e) =>
@@ -203,12 +202,14 @@ builder.subscriptionFields((t) => ({
           field: 'bookId',
         });
       }
-      const subscription = await ctx.events.subscribe(userId, {
-        entity: 'blob',
-        action: 'created',
-        after: args.after,
-        bufferSize: ctx.subscriptionBuffer,
-      });
+      const subscription = await inSlot(ctx.slots, userId, () =>
+        ctx.events.subscribe(userId, {
+          entity: 'blob',
+          action: 'created',
+          after: args.after,
+          bufferSize: ctx.subscriptionBuffer,
+        }),
+      );
       return deliveries(
         subscription,
         (e) =>
