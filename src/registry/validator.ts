@@ -80,9 +80,40 @@ function lengthKeyword(keyword: 'minLength' | 'maxLength'): CodeKeywordDefinitio
   };
 }
 
-function makeAjv<T extends Ajv>(AjvClass: new (options: object) => T): T {
+/**
+ * Values (objects, arrays, strings, numbers, ...) a document may hold to be validated. Validation
+ * costs grow with values x schemas applied per value; the complexity measure bounds the second,
+ * this the first. Generous for writing (a 1 MiB chapter is a few values), small for a flood of
+ * tiny ones.
+ */
+export const MAX_DOCUMENT_VALUES = 50_000;
+
+/**
+ * Documents up to this many values are validated a second time, with every error collected, when
+ * the first (fail-fast) pass finds them invalid: small documents get every issue, big ones the
+ * first, so a flood of failing values cannot make error reporting the expensive part.
+ */
+export const FULL_REPORT_VALUES = 5_000;
+
+/** How many values `data` holds, counting stops past `limit` (iterative: no stack to overflow). */
+export function countValues(data: unknown, limit: number): number {
+  let n = 0;
+  const stack: unknown[] = [data];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (++n > limit) return n;
+    if (Array.isArray(current)) {
+      for (const item of current) stack.push(item);
+    } else if (typeof current === 'object' && current !== null) {
+      for (const key in current) stack.push((current as Record<string, unknown>)[key]);
+    }
+  }
+  return n;
+}
+
+function makeAjv<T extends Ajv>(AjvClass: new (options: object) => T, allErrors = true): T {
   const ajv = new AjvClass({
-    allErrors: true,
+    allErrors,
     // Unknown keywords in a submitted schema are almost always typos ("requried"): refuse them.
     strictSchema: true,
     strictTypes: false,
@@ -140,7 +171,13 @@ export class SchemaValidator {
     'draft-07': makeAjv(Ajv),
     '2020-12': makeAjv(Ajv2020),
   };
+  /** Fail-fast twins: the first pass over a stored document stops at its first error. */
+  private readonly fastAjv: Record<Draft, Ajv> = {
+    'draft-07': makeAjv(Ajv, false),
+    '2020-12': makeAjv(Ajv2020, false),
+  };
   private readonly cache = new Map<string, ValidateFunction>();
+  private readonly fastCache = new Map<string, ValidateFunction>();
 
   /** Which draft a definition declares; a missing `$schema` means draft-07. Throws on others. */
   draftOf(definition: Record<string, unknown>): Draft {
@@ -202,13 +239,14 @@ export class SchemaValidator {
    * schema under its id and later definitions could `$ref` it only in processes that happened to
    * have validated it (and fail after a restart).
    */
-  validatorFor(schema: SchemaRef): ValidateFunction {
+  validatorFor(schema: SchemaRef, fast = false): ValidateFunction {
     const key = `${schema.id}@${schema.version}`;
-    let validate = this.cache.get(key);
+    const cache = fast ? this.fastCache : this.cache;
+    let validate = cache.get(key);
     if (!validate) {
       const { $id: _ignored, ...rest } = schema.definition as Record<string, unknown>;
-      validate = this.ajv[schema.draft].compile(rest);
-      this.cache.set(key, validate);
+      validate = (fast ? this.fastAjv : this.ajv)[schema.draft].compile(rest);
+      cache.set(key, validate);
     }
     return validate;
   }
@@ -218,10 +256,28 @@ export class SchemaValidator {
     return toIssues(validate.errors);
   }
 
+  /**
+   * The issues of `data` under a registered schema; empty when valid. Bounded whatever the schema
+   * and the document: at most MAX_DOCUMENT_VALUES values, a fail-fast first pass, every issue only
+   * for small documents, and a budget for regular expressions.
+   */
   validate(schema: SchemaRef, data: unknown): ValidationIssue[] {
-    const validate = this.validatorFor(schema);
+    const values = countValues(data, MAX_DOCUMENT_VALUES);
+    if (values > MAX_DOCUMENT_VALUES) {
+      return [
+        {
+          path: '/',
+          message: `must hold at most ${MAX_DOCUMENT_VALUES} values (objects, arrays, strings, numbers...)`,
+          keyword: 'maxValues',
+        },
+      ];
+    }
     try {
-      return withRegexBudget(REGEX_BUDGET, () => validate(data)) ? [] : toIssues(validate.errors);
+      const fast = this.validatorFor(schema, true);
+      if (withRegexBudget(REGEX_BUDGET, () => fast(data))) return [];
+      if (values > FULL_REPORT_VALUES) return toIssues(fast.errors);
+      const full = this.validatorFor(schema);
+      return withRegexBudget(REGEX_BUDGET, () => full(data)) ? [] : toIssues(full.errors);
     } catch (error) {
       if (error instanceof RegexBudgetExceeded) {
         return [{ path: '/', message: error.message, keyword: 'regexBudget' }];

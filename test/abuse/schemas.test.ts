@@ -242,7 +242,7 @@ describe('what the linear-time engine makes harmless', () => {
     const id = `${uniqueId('unique')}-v1`;
     const definition = { $id: id, type: 'array', uniqueItems: true, items: { type: 'object' } };
     expect((await gql(REGISTER, { input: { definition } }, admin)).errors).toBeUndefined();
-    const items = arrayOf(20_000, (i) => ({ a: i, b: [i, `${i}`] }));
+    const items = arrayOf(8_000, (i) => ({ a: i, b: [i, `${i}`] }));
     const distinct = await gql(VALIDATE, { schemaId: id, data: items }, other);
     expect(distinct.data!.validate.valid).toBe(true);
     const withDuplicate = [...items, { b: [7, '7'], a: 7 }];
@@ -262,9 +262,26 @@ describe('what the linear-time engine makes harmless', () => {
     };
     expect((await gql(REGISTER, { input: { definition } }, admin)).errors).toBeUndefined();
     let doc: Record<string, unknown> = {};
-    for (let i = 0; i < 100_000; i++) doc = { c: [doc] };
+    for (let i = 0; i < 20_000; i++) doc = { c: [doc] };
     const r = await h().app.services.schemas.validate(id, doc);
     expect(r).toEqual({ valid: false, errors: [expect.objectContaining({ keyword: 'depth' })] });
+  });
+});
+
+describe('documents', () => {
+  it('refuses a document of more values than validation is bounded for, and another user keeps writing', async () => {
+    const id = `${uniqueId('many')}-v1`;
+    const definition = { $id: id, type: 'array', items: { type: 'integer' } };
+    expect((await gql(REGISTER, { input: { definition } }, admin)).errors).toBeUndefined();
+    const [r, write] = await Promise.all([
+      gql(VALIDATE, { schemaId: id, data: arrayOf(60_000, (i) => i) }, other),
+      ordinaryWrite(),
+    ]);
+    expect(r.data!.validate).toEqual({
+      valid: false,
+      errors: [{ path: '/', keyword: 'maxValues' }],
+    });
+    expect(write.errors).toBeUndefined();
   });
 });
 
