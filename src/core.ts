@@ -83,10 +83,12 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
                 apiKey: config.openaiApiKey,
                 model: config.llmModel,
                 timeoutMs: config.llmTimeoutMs,
+                maxOutputTokens: config.llmMaxOutputTokens,
                 breakerThreshold: config.llmBreakerThreshold,
                 breakerOpenMs: config.llmBreakerOpenMs,
               }
             : undefined,
+        models: config.llmModels,
       });
     const runtime = new ProcessorRuntime(processors, {
       services,
@@ -96,6 +98,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       log,
       ackWaitMs: config.ackWaitMs,
       retryBaseMs: config.retryBaseMs,
+      workBuffer: config.workBuffer,
       onWrite: kick,
     });
     await runtime.register();
