@@ -35,6 +35,8 @@ beforeAll(async () => {
     // refusals against the LLM would make the other user's run fail or retry, visibly.
     REYNA_LLM_BREAKER_THRESHOLD: '2',
     REYNA_LLM_BREAKER_OPEN_MS: '60000',
+    // Room for a 360 KB answer (8 characters a token), so hostile text can be that long.
+    REYNA_LLM_MAX_OUTPUT_TOKENS: '50000',
   });
   url = await h.app.listen();
 });
@@ -92,12 +94,13 @@ async function configure(token: string, config: Record<string, unknown>) {
 }
 
 describe('hostile text', () => {
-  it('measures a 100 KB passage of one word with no punctuation, and serves another user meanwhile', async () => {
+  it('measures a 100 KB+ passage of one word with no punctuation, and serves another user meanwhile', async () => {
     const writer = await h.token(h.user());
     const other = await h.token(h.user());
-    const word = 'a'.repeat(35_000);
-    // Three copies of the one word: 105 KB with no sentence terminator anywhere.
-    llm.behaviour.reply = (user) => `${user} ${user} ${user}`;
+    const word = 'a'.repeat(45_000);
+    // Eight copies of the one word: 360 KB with no sentence terminator anywhere. The sentence
+    // pattern used before took minutes on this (quadratic), past this test's timeout.
+    llm.behaviour.reply = (user) => Array.from({ length: 8 }, () => user).join(' ');
     const id = await write(writer, word);
     const [served] = await Promise.all([
       gql('{ me { blobCount } }', {}, other),
@@ -106,10 +109,10 @@ describe('hostile text', () => {
     expect(served.errors).toBeUndefined();
     const { derived } = await runOf(writer, id);
     expect(derived).toHaveLength(1);
-    expect(derived[0].data.expanded.length).toBeGreaterThan(100_000);
-    // One sentence of three words.
-    expect(derived[0].data.metrics).toMatchObject({ complexity: 3, tone: 'neutral' });
-    expect(derived[0].data.expansion_ratio).toBe(3);
+    expect(derived[0].data.expanded.length).toBeGreaterThan(300_000);
+    // One sentence of eight words.
+    expect(derived[0].data.metrics).toMatchObject({ complexity: 8, tone: 'neutral' });
+    expect(derived[0].data.expansion_ratio).toBe(8);
   });
 });
 
@@ -120,13 +123,13 @@ describe('bounded LLM output', () => {
     const { run } = await finished(token, await write(token, passage));
     expect(run.status).toBe('SUCCEEDED');
     const asked = llm.requests[0]!.maxTokens!;
-    // 5x (the default top ratio) of about 14 tokens, with headroom: far below the 16,384 cap.
+    // 5x (the default top ratio) of about 14 tokens, with headroom: far below the cap.
     expect(asked).toBeGreaterThan(50);
     expect(asked).toBeLessThan(1000);
-    // 10,000 characters at 5x with headroom would be about 19,000 tokens: the cap applies.
-    const { run: big } = await finished(token, await write(token, 'word '.repeat(2_000)));
+    // 45,000 characters at 5x with headroom would be about 85,000 tokens: the cap applies.
+    const { run: big } = await finished(token, await write(token, 'word '.repeat(9_000)));
     expect(big.status).toBe('SUCCEEDED');
-    expect(llm.requests[1]!.maxTokens).toBe(16_384);
+    expect(llm.requests[1]!.maxTokens).toBe(50_000);
   });
 
   it('cuts a stream without end at the cap and fails that run once; another user runs alongside', async () => {
