@@ -7,7 +7,7 @@ import type { Processor } from './kit';
 import { pitchBuilder } from './pitch-builder/index';
 import { CircuitBreaker } from './text-expansion/circuit-breaker';
 import { textExpansion } from './text-expansion/index';
-import { createLlm, type Llm } from './text-expansion/llm';
+import { createLlm, isProviderFailure, type Llm } from './text-expansion/llm';
 
 export interface ProcessorOptions {
   /** An OpenAI-compatible server; without one, LLM steps fail (or, for pitches, are skipped). */
@@ -16,9 +16,12 @@ export interface ProcessorOptions {
     apiKey?: string;
     model: string;
     timeoutMs?: number;
+    maxOutputTokens?: number;
     breakerThreshold?: number;
     breakerOpenMs?: number;
   };
+  /** The models users may choose (the operator's allowlist). Default: only the LLM's model. */
+  models?: readonly string[];
 }
 
 export function createProcessors(options: ProcessorOptions): Processor[] {
@@ -26,8 +29,14 @@ export function createProcessors(options: ProcessorOptions): Processor[] {
   const llm: Llm | undefined = o
     ? createLlm({
         ...o,
-        breaker: new CircuitBreaker(o.breakerThreshold ?? 5, o.breakerOpenMs ?? 30_000),
+        breaker: new CircuitBreaker(
+          o.breakerThreshold ?? 5,
+          o.breakerOpenMs ?? 30_000,
+          Date.now,
+          isProviderFailure,
+        ),
       })
     : undefined;
-  return [textExpansion(llm), bookCompiler(), pitchBuilder(llm)];
+  const models = options.models ?? (o ? [o.model] : []);
+  return [textExpansion(llm, models), bookCompiler(), pitchBuilder(llm)];
 }

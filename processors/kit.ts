@@ -30,6 +30,18 @@ export interface ProcessorDefinition {
   maxAttempts?: number;
   /** JSON Schema of a user's instance config (validated when the user configures it). */
   configSchema?: Record<string, unknown>;
+  /**
+   * Rules beyond `configSchema` (the operator's allowlist, one field against another), checked
+   * after the schema whenever a user configures an instance: any issue refuses the config and
+   * nothing is written. A handler should check again at run time (the operator may have changed).
+   */
+  checkConfig?(config: Record<string, unknown>): ConfigIssue[];
+}
+
+/** What is wrong with an instance config: a JSON Pointer to the field and why. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
 }
 
 export interface BlobView {

@@ -36,6 +36,10 @@ export interface Config {
   readonly openaiApiKey: string | undefined;
   readonly openaiBaseUrl: string | undefined;
   readonly llmModel: string;
+  /** Models users may choose (REYNA_LLM_MODELS); default: only `llmModel`. */
+  readonly llmModels: readonly string[];
+  /** Most output tokens one LLM request may ask for, whatever the input size. */
+  readonly llmMaxOutputTokens: number;
   /** Prefix for NATS stream and consumer names, so deployments sharing a NATS never meet. */
   readonly deploymentId: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -66,6 +70,8 @@ export interface Config {
   readonly llmTimeoutMs: number;
   readonly llmBreakerThreshold: number;
   readonly llmBreakerOpenMs: number;
+  /** Deliveries a worker holds waiting per processor (in per-user lanes), kept alive. */
+  readonly workBuffer: number;
   /** Requests per minute per user, per IP, and WebSocket connections per minute per IP. */
   readonly rateLimitUser: number;
   readonly rateLimitIp: number;
@@ -164,6 +170,23 @@ function mongoUrl(env: Env, name: string): string | undefined {
   return value;
 }
 
+/** REYNA_LLM_MODELS: a comma-separated allowlist that always includes the default model. */
+function modelList(env: Env, fallback: string): string[] {
+  const text = optional(env, 'REYNA_LLM_MODELS');
+  if (text === undefined) return [fallback];
+  const models = text
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  const bad = models.find((m) => m.length > 200 || /\s/.test(m));
+  if (models.length === 0 || models.length > 100 || bad !== undefined) {
+    throw new ConfigError(
+      'REYNA_LLM_MODELS must be a comma-separated list of up to 100 model names (no spaces, 200 characters each)',
+    );
+  }
+  return [...new Set([fallback, ...models])];
+}
+
 /** Reads and checks the configuration. Throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const portText = optional(env, 'PORT') ?? '8010';
@@ -212,6 +235,7 @@ export function loadConfig(env: Env = process.env): Config {
       'REYNA_PERSISTED_ONLY needs REYNA_PERSISTED_OPERATIONS: the manifest of allowed operations',
     );
   }
+  const llmModel = optional(env, 'REYNA_LLM_MODEL') ?? 'gpt-4o-mini';
   return Object.freeze({
     port,
     host,
@@ -232,7 +256,9 @@ export function loadConfig(env: Env = process.env): Config {
     rolesClaim,
     openaiApiKey: optional(env, 'OPENAI_API_KEY'),
     openaiBaseUrl: url(env, 'OPENAI_BASE_URL', ['http:', 'https:']),
-    llmModel: optional(env, 'REYNA_LLM_MODEL') ?? 'gpt-4o-mini',
+    llmModel,
+    llmModels: modelList(env, llmModel),
+    llmMaxOutputTokens: integer(env, 'REYNA_LLM_MAX_OUTPUT_TOKENS', 16_384, 16, 1_000_000),
     deploymentId,
     logLevel,
     outboxRelay: (optional(env, 'REYNA_OUTBOX_RELAY') ?? 'on') !== 'off',
@@ -249,6 +275,7 @@ export function loadConfig(env: Env = process.env): Config {
     llmTimeoutMs: integer(env, 'REYNA_LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
     llmBreakerThreshold: integer(env, 'REYNA_LLM_BREAKER_THRESHOLD', 5, 1, 1000),
     llmBreakerOpenMs: integer(env, 'REYNA_LLM_BREAKER_OPEN_MS', 30_000, 10, 3_600_000),
+    workBuffer: integer(env, 'REYNA_WORK_BUFFER', 500, 1, 100_000),
     rateLimitUser: integer(env, 'REYNA_RATE_LIMIT_USER', 1200, 1, 10_000_000),
     rateLimitIp: integer(env, 'REYNA_RATE_LIMIT_IP', 6000, 1, 10_000_000),
     rateLimitWsIp: integer(env, 'REYNA_RATE_LIMIT_WS_IP', 120, 1, 10_000_000),

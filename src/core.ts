@@ -71,10 +71,12 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
                 apiKey: config.openaiApiKey,
                 model: config.llmModel,
                 timeoutMs: config.llmTimeoutMs,
+                maxOutputTokens: config.llmMaxOutputTokens,
                 breakerThreshold: config.llmBreakerThreshold,
                 breakerOpenMs: config.llmBreakerOpenMs,
               }
             : undefined,
+        models: config.llmModels,
       });
     // What this release ships is reserved, whichever processors this process runs.
     const reserved = reservedOf(BUILTIN_SCHEMAS, [
@@ -107,6 +109,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       log,
       ackWaitMs: config.ackWaitMs,
       retryBaseMs: config.retryBaseMs,
+      workBuffer: config.workBuffer,
       onWrite: kick,
     });
     await runtime.register();

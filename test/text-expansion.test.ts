@@ -23,6 +23,7 @@ beforeAll(async () => {
     OPENAI_BASE_URL: llm.url,
     OPENAI_API_KEY: 'test-key',
     REYNA_LLM_MODEL: 'fake-model',
+    REYNA_LLM_MODELS: 'fake-model,custom-model',
     REYNA_PROCESSORS: 'all',
     REYNA_RETRY_BASE_MS: '20',
     REYNA_ACK_WAIT_MS: '3000',

@@ -44,7 +44,13 @@ export function pitchBuilder(llm: Llm | undefined): Processor {
         llm && model
           ? (_key: string, heading: string, body: string) =>
               llm.stream(
-                { model, system: POLISH_PROMPT, user: `${heading}\n\n${body}` },
+                {
+                  model,
+                  system: POLISH_PROMPT,
+                  user: `${heading}\n\n${body}`,
+                  // A rewrite of about the same length: twice the section's tokens is plenty.
+                  maxTokens: Math.ceil(body.length / 2) + 256,
+                },
                 (textDelta) => kit.progress({ textDelta }),
               )
           : undefined;

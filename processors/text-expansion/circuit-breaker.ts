@@ -1,6 +1,10 @@
 /**
  * Fails fast while a dependency is failing: after `threshold` consecutive failures it opens for
  * `openMs`, then lets one trial call through (half-open); a success closes it again.
+ *
+ * Only failures of the dependency itself count (`counts`): an error one caller brought on
+ * itself (a model the server does not know, a refused prompt, a cancelled call) leaves the count
+ * as it was, so one user's choices never shut the dependency off for everyone else.
  */
 export class CircuitOpenError extends Error {
   override name = 'CircuitOpenError';
@@ -14,6 +18,8 @@ export class CircuitBreaker {
     private readonly threshold = 5,
     private readonly openMs = 30_000,
     private readonly now: () => number = Date.now,
+    /** Whether an error is the dependency's failure. Default: every error is. */
+    private readonly counts: (error: unknown) => boolean = () => true,
   ) {}
 
   get state(): 'closed' | 'open' | 'half-open' {
@@ -32,8 +38,10 @@ export class CircuitBreaker {
       this.failures = 0;
       return result;
     } catch (error) {
-      this.failures++;
-      if (this.failures >= this.threshold) this.openUntil = this.now() + this.openMs;
+      if (this.counts(error)) {
+        this.failures++;
+        if (this.failures >= this.threshold) this.openUntil = this.now() + this.openMs;
+      }
       throw error;
     }
   }

@@ -3,11 +3,20 @@
  * streaming the text to the user as the model writes it.
  */
 import { createHash } from 'node:crypto';
-import { type BlobView, PermanentError, type Processor, type ProcessorKit } from '../kit';
+import {
+  type BlobView,
+  type ConfigIssue,
+  PermanentError,
+  type Processor,
+  type ProcessorKit,
+} from '../kit';
 import type { Llm } from './llm';
 import { expansionRatio, measure } from './metrics';
 
 export const STYLES = ['formal', 'casual', 'creative'] as const;
+
+/** The expansion ratios a user may ask for: beyond 10x an answer is padding, and costs. */
+export const RATIO_LIMITS = { min: 1, max: 10 } as const;
 
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -16,10 +25,56 @@ export const CONFIG_SCHEMA = {
   properties: {
     model: { type: 'string', minLength: 1, maxLength: 200 },
     default_style: { type: 'string', enum: [...STYLES] },
-    target_ratio_min: { type: 'number', minimum: 1, maximum: 20 },
-    target_ratio_max: { type: 'number', minimum: 1, maximum: 20 },
+    target_ratio_min: { type: 'number', minimum: RATIO_LIMITS.min, maximum: RATIO_LIMITS.max },
+    target_ratio_max: { type: 'number', minimum: RATIO_LIMITS.min, maximum: RATIO_LIMITS.max },
   },
 } as const;
+
+interface ExpansionConfig {
+  model?: string;
+  default_style?: string;
+  target_ratio_min?: number;
+  target_ratio_max?: number;
+}
+
+/**
+ * What the config schema cannot say: the model must be one the operator offers, and the ratios
+ * must make a range inside the limits (the stored schema may predate the current limits).
+ */
+export function configIssues(config: ExpansionConfig, models: readonly string[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (config.model !== undefined && !models.includes(config.model)) {
+    issues.push({
+      path: '/model',
+      message: `Model "${String(config.model).slice(0, 200)}" is not offered here; choose one of: ${models.join(', ') || '(none)'}`,
+    });
+  }
+  for (const key of ['target_ratio_min', 'target_ratio_max'] as const) {
+    const value = config[key];
+    if (value !== undefined && !(value >= RATIO_LIMITS.min && value <= RATIO_LIMITS.max)) {
+      issues.push({
+        path: `/${key}`,
+        message: `${key} must be from ${RATIO_LIMITS.min} to ${RATIO_LIMITS.max}`,
+      });
+    }
+  }
+  const { target_ratio_min: min, target_ratio_max: max } = config;
+  if (min !== undefined && max !== undefined && min > max) {
+    issues.push({
+      path: '/target_ratio_max',
+      message: `target_ratio_max (${max}) must not be below target_ratio_min (${min})`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * Output tokens one expansion may use: the input's tokens (about 4 characters each) times the
+ * top ratio, with half again as headroom. The LLM client caps it at the operator's hard cap.
+ */
+export function outputBudget(content: string, maxRatio: number): number {
+  return Math.ceil((content.length / 4) * maxRatio * 1.5) + 256;
+}
 
 interface TextInput {
   content: string;
@@ -38,7 +93,7 @@ export const NO_LLM_MESSAGE =
   'Text expansion needs an LLM and none is configured: set OPENAI_BASE_URL to an OpenAI-compatible ' +
   'server (OpenAI, Ollama, vLLM, llama.cpp), OPENAI_API_KEY if it needs one, and REYNA_LLM_MODEL.';
 
-export function textExpansion(llm: Llm | undefined): Processor {
+export function textExpansion(llm: Llm | undefined, models: readonly string[]): Processor {
   return {
     definition: {
       id: 'text-expansion',
@@ -53,17 +108,19 @@ export function textExpansion(llm: Llm | undefined): Processor {
       maxPerUser: 2,
       maxAttempts: 5,
       configSchema: CONFIG_SCHEMA,
+      checkConfig: (config) => configIssues(config, models),
     },
     async handle(kit: ProcessorKit, input: BlobView | null) {
       if (!input) throw new PermanentError('text-expansion needs an input blob');
       if (!llm) throw new PermanentError(NO_LLM_MESSAGE);
       const data = input.data as TextInput;
-      const config = (await kit.config()) as {
-        model?: string;
-        default_style?: string;
-        target_ratio_min?: number;
-        target_ratio_max?: number;
-      };
+      const config = (await kit.config()) as ExpansionConfig;
+      // The operator may have narrowed the allowlist since the user configured this.
+      const issues = configIssues(config, models);
+      if (issues.length > 0)
+        throw new PermanentError(
+          `The text-expansion config is not allowed: ${issues.map((i) => i.message).join('; ')}`,
+        );
       const style = data.metadata?.style ?? config.default_style ?? 'creative';
       const min = config.target_ratio_min ?? 3;
       const max = Math.max(min, config.target_ratio_max ?? 5);
@@ -71,11 +128,14 @@ export function textExpansion(llm: Llm | undefined): Processor {
       const prompt = buildPrompt(data.content, style, min, max);
       kit.setModel(model);
       const expanded = (
-        await llm.stream({ model, ...prompt }, (textDelta) => {
-          // Stop paying for tokens nobody will read: leaving the stream aborts the request.
-          if (kit.cancelled()) throw new Error('cancelled');
-          kit.progress({ textDelta });
-        })
+        await llm.stream(
+          { model, ...prompt, maxTokens: outputBudget(data.content, max) },
+          (textDelta) => {
+            // Stop paying for tokens nobody will read: leaving the stream aborts the request.
+            if (kit.cancelled()) throw new Error('cancelled');
+            kit.progress({ textDelta });
+          },
+        )
       ).trim();
       if (kit.cancelled()) return;
       const ratio = expansionRatio(data.content, expanded);

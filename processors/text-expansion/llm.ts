@@ -1,63 +1,176 @@
 /**
  * The LLM behind text expansion: the official `openai` client, Chat Completions with streaming,
  * against any OpenAI-compatible server (`baseURL`). Retries are the runtime's, not the client's.
+ *
+ * Every answer is bounded: the request carries `max_tokens` (the caller's budget, never above
+ * `maxOutputTokens`), and the client stops reading past `CHARS_PER_TOKEN` characters per token
+ * of that budget, for servers that ignore the limit. An answer cut by either is a permanent
+ * failure: asking again would pay for the same overlong answer.
  */
-import OpenAI from 'openai';
+import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { PermanentError } from '../kit';
 import { CircuitBreaker } from './circuit-breaker';
+
+/** Characters read per token of budget before the client stops reading (tokens average ~4). */
+export const CHARS_PER_TOKEN = 8;
 
 export interface LlmOptions {
   baseURL?: string;
   apiKey?: string;
   model: string;
-  /** Per request. Default 120 s. */
+  /** Until the response starts, and then between two pieces of the stream. Default 120 s. */
   timeoutMs?: number;
+  /** The most output tokens any request asks for. Default 16,384. */
+  maxOutputTokens?: number;
   breaker?: CircuitBreaker;
+}
+
+export interface LlmRequest {
+  model: string;
+  system: string;
+  user: string;
+  /** Output budget for this request; capped at the operator's `maxOutputTokens`. */
+  maxTokens?: number;
 }
 
 export interface Llm {
   readonly defaultModel: string;
+  /** The most output tokens any request may ask for. */
+  readonly maxOutputTokens: number;
   /** Streams a completion, calling `onDelta` with each piece; resolves with the whole text. */
-  stream(
-    request: { model: string; system: string; user: string },
-    onDelta: (text: string) => void,
-  ): Promise<string>;
+  stream(request: LlmRequest, onDelta: (text: string) => void): Promise<string>;
+}
+
+/** The server refused this request (unknown model, bad request, content policy): no retry fixes it. */
+export class LlmRefusedError extends PermanentError {
+  override name = 'LlmRefusedError';
+}
+
+/** The answer passed its budget (`finish_reason: length`, or the character cap). */
+export class LlmOutputTooLongError extends PermanentError {
+  override name = 'LlmOutputTooLongError';
+}
+
+/** The caller stopped the stream (a cancelled run). */
+export class LlmStoppedError extends PermanentError {
+  override name = 'LlmStoppedError';
+}
+
+/** No piece of the answer arrived within the timeout. */
+export class LlmStalledError extends Error {
+  override name = 'LlmStalledError';
+}
+
+/** The caller's own errors, and the answers the server refused, say nothing of its health. */
+export function isProviderFailure(error: unknown): boolean {
+  if (error instanceof LlmRefusedError || error instanceof LlmOutputTooLongError) return false;
+  if (error instanceof LlmStoppedError) return false;
+  return true;
+}
+
+/** 400, 403, 404, 422: this request is refused (another user's may not be). */
+const REFUSED = new Set([400, 403, 404, 422]);
+
+function classify(error: unknown, model: string): unknown {
+  if (error instanceof APIConnectionError || error instanceof APIUserAbortError) return error;
+  if (!(error instanceof APIError) || error.status === undefined) return error;
+  const detail = error.message.slice(0, 300);
+  if (error.status === 404)
+    return new LlmRefusedError(
+      `The LLM server does not know the model "${model}" (404): ${detail}`,
+    );
+  if (REFUSED.has(error.status))
+    return new LlmRefusedError(`The LLM server refused the request (${error.status}): ${detail}`);
+  // A rejected key fails every run alike: no retry, but the breaker hears of it.
+  if (error.status === 401)
+    return new PermanentError(`The LLM server rejected the API key (401): ${detail}`);
+  return error;
 }
 
 export function createLlm(options: LlmOptions): Llm {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const maxOutputTokens = options.maxOutputTokens ?? 16_384;
   const client = new OpenAI({
     baseURL: options.baseURL,
     // Local servers (Ollama, llama.cpp) take any key; the client insists on one.
     apiKey: options.apiKey ?? 'not-needed',
-    timeout: options.timeoutMs ?? 120_000,
+    timeout: timeoutMs,
     maxRetries: 0,
   });
-  const breaker = options.breaker ?? new CircuitBreaker();
-  return {
-    defaultModel: options.model,
-    stream: (request, onDelta) =>
-      breaker.run(async () => {
-        const stream = await client.chat.completions.create({
+  const breaker = options.breaker ?? new CircuitBreaker(5, 30_000, Date.now, isProviderFailure);
+  const once = async (request: LlmRequest, onDelta: (text: string) => void) => {
+    const maxTokens = Math.max(1, Math.min(request.maxTokens ?? maxOutputTokens, maxOutputTokens));
+    const maxChars = maxTokens * CHARS_PER_TOKEN;
+    const controller = new AbortController();
+    // The client's timeout ends when the response starts; a stream that then goes quiet would
+    // hold its run (and its heartbeats) forever.
+    let stalled = false;
+    let idle: NodeJS.Timeout | undefined;
+    const touch = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        stalled = true;
+        controller.abort();
+      }, timeoutMs);
+    };
+    touch();
+    let text = '';
+    let finish: string | null = null;
+    try {
+      const stream = await client.chat.completions.create(
+        {
           model: request.model,
           stream: true,
+          max_tokens: maxTokens,
           messages: [
             { role: 'system', content: request.system },
             { role: 'user', content: request.user },
           ],
-        });
-        let text = '';
-        let finished = false;
-        for await (const chunk of stream) {
-          const choice = chunk.choices[0];
-          const delta = choice?.delta?.content ?? '';
-          if (delta) {
-            text += delta;
-            onDelta(delta);
+        },
+        { signal: controller.signal },
+      );
+      // Leaving the loop (break or throw) aborts the request: the server stops writing.
+      for await (const chunk of stream) {
+        touch();
+        const choice = chunk.choices[0];
+        const delta = choice?.delta?.content ?? '';
+        if (delta) {
+          if (text.length + delta.length > maxChars) {
+            throw new LlmOutputTooLongError(
+              `The LLM answer passed ${maxChars} characters (${maxTokens} tokens asked for); stopped reading it`,
+            );
           }
-          if (choice?.finish_reason) finished = true;
+          text += delta;
+          try {
+            onDelta(delta);
+          } catch (error) {
+            throw error instanceof PermanentError
+              ? error
+              : new LlmStoppedError(error instanceof Error ? error.message : String(error));
+          }
         }
-        // A stream cut before its finish_reason is an incomplete answer, not a short one.
-        if (!finished) throw new Error('The LLM stream ended before the answer was complete');
-        return text;
-      }),
+        if (choice?.finish_reason) finish = choice.finish_reason;
+      }
+    } catch (error) {
+      if (stalled)
+        throw new LlmStalledError(`The LLM sent nothing for ${timeoutMs} ms; gave up on it`);
+      throw classify(error, request.model);
+    } finally {
+      clearTimeout(idle);
+    }
+    if (finish === 'length')
+      throw new LlmOutputTooLongError(
+        `The LLM answer reached its limit of ${maxTokens} tokens before it was complete`,
+      );
+    if (finish === 'content_filter')
+      throw new LlmRefusedError('The LLM server withheld the answer (content filter)');
+    // A stream cut before its finish_reason is an incomplete answer, not a short one.
+    if (finish === null) throw new Error('The LLM stream ended before the answer was complete');
+    return text;
+  };
+  return {
+    defaultModel: options.model,
+    maxOutputTokens,
+    stream: (request, onDelta) => breaker.run(() => once(request, onDelta)),
   };
 }

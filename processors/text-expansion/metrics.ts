@@ -4,8 +4,25 @@ export function words(text: string): string[] {
   return text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) ?? [];
 }
 
+const TERMINATORS = new Set([0x2e, 0x21, 0x3f, 0x2026]); // . ! ? …
+
+/**
+ * Sentences: runs of text each closed by one or more terminators. A single scan, because the
+ * pattern this replaces (`[^.!?…]+[.!?…]+`) restarted at every character of a text without a
+ * terminator: quadratic in what an LLM (or a user) sends.
+ */
 function sentences(text: string): number {
-  return Math.max(1, (text.match(/[^.!?…]+[.!?…]+/g) ?? []).length || (text.trim() ? 1 : 0));
+  let count = 0;
+  let inText = false;
+  for (let i = 0; i < text.length; i++) {
+    if (TERMINATORS.has(text.charCodeAt(i))) {
+      if (inText) count++;
+      inText = false;
+    } else {
+      inText = true;
+    }
+  }
+  return Math.max(1, count || (text.trim() ? 1 : 0));
 }
 
 function syllables(word: string): number {

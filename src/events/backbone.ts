@@ -37,8 +37,15 @@ export interface WorkOptions {
   type: string;
   /** Deliveries before the broker gives up; the runtime dead-letters the last one itself. */
   maxDeliveries: number;
-  /** Items in flight in this process. */
+  /** Items in flight in this process (per group: its consumers share the limit). */
   concurrency: number;
+  /** Items of one user in flight in this process (per group). Default: `concurrency`. */
+  perKey?: number;
+  /**
+   * Deliveries held in this process waiting their turn (per group), kept alive meanwhile; turns
+   * go round-robin between users. Default 500.
+   */
+  buffer?: number;
   /** Without a heartbeat for this long, an item is redelivered (to any worker). */
   ackWaitMs: number;
 }

@@ -16,9 +16,10 @@ import {
   type WorkOptions,
   type WorkOutcome,
 } from './backbone';
-import { BoundedChannel, Semaphore } from './bounded-channel';
+import { BoundedChannel } from './bounded-channel';
 import { DeliveryQueue } from './delivery-queue';
 import type { StudioEvent } from './event';
+import { GroupLanes } from './fair-lanes';
 
 interface Entry {
   seq: number;
@@ -51,6 +52,7 @@ export class MemoryBackbone implements EventBackbone {
   private readonly workers = new Map<string, Set<(event: StudioEvent, delivery: number) => void>>();
   private readonly dead: DeadLetter[] = [];
   private readonly live = new Map<string, Set<BoundedChannel<unknown>>>();
+  private readonly lanes = new GroupLanes();
   private readonly retain: number;
   private readonly dedupWindowMs: number;
 
@@ -77,7 +79,12 @@ export class MemoryBackbone implements EventBackbone {
       this.log = this.log.slice(this.log.length - this.retain);
     this.seen.set(event.id, { seq: entry.seq, at: now });
     if (this.seen.size > 50_000) {
-      for (const [id, v] of this.seen) if (now - v.at >= this.dedupWindowMs) this.seen.delete(id);
+      // Oldest first (insertion order): stop at the first one still inside the window, so a
+      // busy window costs nothing per publish instead of a scan of every id remembered.
+      for (const [id, v] of this.seen) {
+        if (now - v.at < this.dedupWindowMs) break;
+        this.seen.delete(id);
+      }
     }
     for (const enqueue of this.workers.get(event.type) ?? []) enqueue(event, 1);
     const item: Delivery = { kind: 'event', cursor: String(entry.seq), event };
@@ -90,38 +97,61 @@ export class MemoryBackbone implements EventBackbone {
     options: WorkOptions,
     handler: (item: WorkItem) => Promise<WorkOutcome>,
   ): Promise<WorkConsumer> {
-    const slots = new Semaphore(options.concurrency);
+    const lanes = this.lanes.join(options);
+    const owner = {};
     const inFlight = new Set<Promise<void>>();
     const timers = new Set<NodeJS.Timeout>();
+    // Beyond the lanes' capacity, in arrival order: the in-process stand-in for a stream.
+    const backlog: { event: StudioEvent; delivery: number }[] = [];
+    let feeding = false;
     let stopped = false;
+    const work = async (event: StudioEvent, delivery: number): Promise<void> => {
+      if (stopped) return;
+      const outcome = await handler({ event, delivery, heartbeat: () => {} }).catch(
+        (): WorkOutcome => ({ kind: 'retry', delayMs: 1000 }),
+      );
+      if (outcome.kind === 'retry' && delivery < options.maxDeliveries) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          enqueue(event, delivery + 1);
+        }, outcome.delayMs);
+        timers.add(timer);
+      } else if (outcome.kind !== 'done') {
+        this.dead.push({
+          group: options.group,
+          event,
+          reason: outcome.kind === 'dead' ? outcome.reason : 'maximum deliveries reached',
+        });
+      }
+    };
+    const feed = async (): Promise<void> => {
+      if (feeding) return;
+      feeding = true;
+      try {
+        while (backlog.length > 0 && !stopped) {
+          await lanes.room();
+          if (stopped) break;
+          const { event, delivery } = backlog.shift()!;
+          lanes.push(event.userId, {
+            owner,
+            keepAlive: () => {},
+            release: () => {},
+            run: () => {
+              const task = work(event, delivery);
+              inFlight.add(task);
+              void task.finally(() => inFlight.delete(task));
+              return task;
+            },
+          });
+        }
+      } finally {
+        feeding = false;
+      }
+    };
     const enqueue = (event: StudioEvent, delivery: number): void => {
       if (stopped) return;
-      const task = (async () => {
-        const release = await slots.acquire();
-        try {
-          if (stopped) return;
-          const outcome = await handler({ event, delivery, heartbeat: () => {} }).catch(
-            (): WorkOutcome => ({ kind: 'retry', delayMs: 1000 }),
-          );
-          if (outcome.kind === 'retry' && delivery < options.maxDeliveries) {
-            const timer = setTimeout(() => {
-              timers.delete(timer);
-              enqueue(event, delivery + 1);
-            }, outcome.delayMs);
-            timers.add(timer);
-          } else if (outcome.kind !== 'done') {
-            this.dead.push({
-              group: options.group,
-              event,
-              reason: outcome.kind === 'dead' ? outcome.reason : 'maximum deliveries reached',
-            });
-          }
-        } finally {
-          release();
-        }
-      })();
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task));
+      backlog.push({ event, delivery });
+      void feed();
     };
     let set = this.workers.get(options.type);
     if (!set) {
@@ -131,10 +161,14 @@ export class MemoryBackbone implements EventBackbone {
     set.add(enqueue);
     return {
       stop: async () => {
+        if (stopped) return;
         stopped = true;
         set.delete(enqueue);
         for (const t of timers) clearTimeout(t);
+        backlog.length = 0;
+        lanes.remove((item) => item.owner === owner);
         await Promise.allSettled([...inFlight]);
+        this.lanes.leave(options.group);
       },
     };
   }

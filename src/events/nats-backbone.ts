@@ -12,6 +12,7 @@ import {
   DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
   jetstream,
   jetstreamManager,
   RetentionPolicy,
@@ -31,9 +32,10 @@ import {
   type WorkOptions,
   type WorkOutcome,
 } from './backbone';
-import { BoundedChannel, Semaphore } from './bounded-channel';
+import { BoundedChannel } from './bounded-channel';
 import { DeliveryQueue } from './delivery-queue';
 import { parseEvent, type StudioEvent } from './event';
+import { DEFAULT_WORK_BUFFER, GroupLanes } from './fair-lanes';
 import { encodeToken, eventSubject, streamName, streamSubjects, userFilter } from './subjects';
 
 export interface NatsBackboneOptions {
@@ -59,6 +61,7 @@ export class NatsBackbone implements EventBackbone {
   /** The user of each open subscription, event and live. */
   private readonly owners = new Map<object, string>();
   private readonly encoder = new TextEncoder();
+  private readonly lanes = new GroupLanes();
 
   constructor(private readonly options: NatsBackboneOptions) {}
 
@@ -146,7 +149,11 @@ export class NatsBackbone implements EventBackbone {
       deliver_policy: DeliverPolicy.All,
       ack_wait: ms(options.ackWaitMs),
       max_deliver: options.maxDeliveries,
-      max_ack_pending: Math.max(1000, options.concurrency * 10),
+      // Room for every delivery the lanes may hold, plus those running and being fetched.
+      max_ack_pending: Math.max(
+        1000,
+        (options.buffer ?? DEFAULT_WORK_BUFFER) + options.concurrency * 2,
+      ),
     };
     try {
       await this.jsm.consumers.add(this.stream, config);
@@ -159,52 +166,73 @@ export class NatsBackbone implements EventBackbone {
     }
     const consumer = await this.js.consumers.get(this.stream, durable);
     const messages = await consumer.consume({ max_messages: options.concurrency });
-    const slots = new Semaphore(options.concurrency);
+    const lanes = this.lanes.join(options);
+    const owner = {};
     const inFlight = new Set<Promise<void>>();
     const log = this.options.log;
+    let stop!: () => void;
+    const stopping = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const work = async (m: JsMsg, event: StudioEvent): Promise<void> => {
+      const outcome = await handler({
+        event,
+        delivery: m.info.deliveryCount,
+        heartbeat: () => m.working(),
+      }).catch((error): WorkOutcome => {
+        log.warn('work handler threw', { error });
+        return { kind: 'retry', delayMs: 1000 };
+      });
+      if (outcome.kind === 'done') m.ack();
+      else if (outcome.kind === 'retry') m.nak(outcome.delayMs);
+      else {
+        await this.deadLetter(options.group, event, outcome.reason);
+        m.term();
+      }
+    };
+    // Deliveries waiting their turn in a lane are kept alive: otherwise they would be
+    // redelivered (and counted as attempts) while another user's work runs.
+    const beat = setInterval(
+      () => {
+        for (const item of lanes.waiting()) if (item.owner === owner) item.keepAlive();
+      },
+      Math.max(100, Math.min(options.ackWaitMs / 3, 5000)),
+    );
     const loop = (async () => {
       for await (const m of messages) {
-        const release = await slots.acquire();
-        const task = (async () => {
-          try {
-            let event: StudioEvent;
-            try {
-              event = parseEvent(m.json());
-            } catch (error) {
-              log.error('malformed event on a work queue: terminated', {
-                subject: m.subject,
-                error,
-              });
-              m.term();
-              return;
-            }
-            const outcome = await handler({
-              event,
-              delivery: m.info.deliveryCount,
-              heartbeat: () => m.working(),
-            }).catch((error): WorkOutcome => {
-              log.warn('work handler threw', { error });
-              return { kind: 'retry', delayMs: 1000 };
-            });
-            if (outcome.kind === 'done') m.ack();
-            else if (outcome.kind === 'retry') m.nak(outcome.delayMs);
-            else {
-              await this.deadLetter(options.group, event, outcome.reason);
-              m.term();
-            }
-          } finally {
-            release();
-          }
-        })();
-        inFlight.add(task);
-        void task.finally(() => inFlight.delete(task));
+        let event: StudioEvent;
+        try {
+          event = parseEvent(m.json());
+        } catch (error) {
+          log.error('malformed event on a work queue: terminated', { subject: m.subject, error });
+          m.term();
+          continue;
+        }
+        lanes.push(event.userId, {
+          owner,
+          keepAlive: () => m.working(),
+          release: () => m.nak(),
+          run: () => {
+            const task = work(m, event);
+            inFlight.add(task);
+            void task.finally(() => inFlight.delete(task));
+            return task;
+          },
+        });
+        // Take no more from the stream while the lanes are full: the rest waits in NATS.
+        await Promise.race([lanes.room(), stopping]);
       }
     })();
     return {
       stop: async () => {
+        stop();
         await messages.close().catch(() => {});
         await loop.catch(() => {});
+        clearInterval(beat);
+        // Unstarted deliveries go back to the stream for another worker (or this one, later).
+        for (const item of lanes.remove((i) => i.owner === owner)) item.release();
         await Promise.allSettled([...inFlight]);
+        this.lanes.leave(options.group);
       },
     };
   }

@@ -37,7 +37,12 @@ const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const EVENT_PATTERN = /^[a-z0-9_-]+(\.([a-z0-9_-]+|\*))*(\.>)?$/i;
 const MAX_LIST = 32;
 
+/** Rules a config schema cannot state (an operator's allowlist, min <= max): the issues found. */
+export type ConfigRule = (config: Record<string, unknown>) => { path: string; message: string }[];
+
 export class ProcessorService {
+  private readonly configRules = new Map<string, ConfigRule>();
+
   constructor(
     private readonly repo: ProcessorRepository,
     private readonly validator: SchemaValidator,
@@ -202,6 +207,11 @@ export class ProcessorService {
     };
   }
 
+  /** Adds the rules a processor's configs must follow besides its config schema. */
+  useConfigRule(processorId: string, rule: ConfigRule): void {
+    this.configRules.set(processorId, rule);
+  }
+
   /** Validates a config against the processor's config schema; VALIDATION_FAILED with paths. */
   private checkConfig(processor: ProcessorRecord, config: unknown): void {
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
@@ -237,6 +247,12 @@ export class ProcessorService {
           issues: this.validator.issuesOf(validate),
         },
       );
+    }
+    const issues = this.configRules.get(processor.id)?.(config as Record<string, unknown>) ?? [];
+    if (issues.length > 0) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, issues.map((i) => i.message).join('; '), {
+        issues: issues.map((i) => ({ ...i, keyword: 'processor' })),
+      });
     }
   }
 

@@ -17,7 +17,6 @@ import {
 import type { Blob } from '../blobs/blob-types';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone, WorkConsumer, WorkItem, WorkOutcome } from '../events/backbone';
-import { Semaphore } from '../events/bounded-channel';
 import type { StudioEvent } from '../events/event';
 import type { FileStore } from '../files/file-store';
 import type { Logger } from '../logger';
@@ -35,6 +34,8 @@ export interface RuntimeOptions {
   ackWaitMs?: number;
   /** First retry delay; doubles per attempt, capped at 5 minutes, with jitter. Default 1 s. */
   retryBaseMs?: number;
+  /** Deliveries a worker holds waiting per processor, in per-user lanes. Default 500. */
+  workBuffer?: number;
   /** Called after the runtime writes to the outbox (wakes the relay). */
   onWrite?: () => void;
 }
@@ -55,7 +56,6 @@ const view = (b: Blob): BlobView => ({
 
 export class ProcessorRuntime {
   private readonly consumers: WorkConsumer[] = [];
-  private readonly perUser = new Map<string, Semaphore>();
   private readonly ackWaitMs: number;
   private readonly retryBaseMs: number;
 
@@ -93,6 +93,7 @@ export class ProcessorRuntime {
         },
         true,
       );
+      if (d.checkConfig) services.processors.useConfigRule(d.id, d.checkConfig);
     }
   }
 
@@ -109,6 +110,10 @@ export class ProcessorRuntime {
               type,
               maxDeliveries: (d.maxAttempts ?? 5) + 1,
               concurrency: d.maxConcurrency,
+              // Per-user fairness lives in the backbone's lanes: a user's waiting work holds no
+              // slot another user could run in.
+              perKey: d.maxPerUser ?? 2,
+              buffer: this.options.workBuffer,
               ackWaitMs: this.ackWaitMs,
             },
             (item) => this.handle(processor, item),
@@ -194,18 +199,8 @@ export class ProcessorRuntime {
       return { kind: 'dead', reason: 'attempts exhausted' };
     }
 
-    const slotKey = `${d.id}:${event.userId}`;
-    let userSlots = this.perUser.get(slotKey);
-    if (!userSlots) {
-      userSlots = new Semaphore(d.maxPerUser ?? 2);
-      this.perUser.set(slotKey, userSlots);
-    }
-    const release = await userSlots.acquire();
     const started = await runs.start(run.id);
-    if (!started) {
-      release();
-      return { kind: 'done' };
-    }
+    if (!started) return { kind: 'done' };
     run = started;
     this.live(run);
 
@@ -260,7 +255,6 @@ export class ProcessorRuntime {
       return { kind: 'retry', delayMs: this.backoff(item.delivery) };
     } finally {
       clearInterval(beat);
-      release();
     }
   }
 

@@ -17,6 +17,12 @@ export interface FakeLlmBehaviour {
   fail: { status: number; times: number } | null;
   /** The next N streams are cut after two chunks. */
   cutStreams: number;
+  /** Requests for these models always fail with the status given (e.g. 404: unknown model). */
+  failModels: Record<string, number>;
+  /** Streams for these prompts write without end until the client goes away. */
+  endless: (user: string) => boolean;
+  /** The finish_reason of the last chunk (`length`: the answer hit max_tokens). */
+  finishReason: string;
 }
 
 export interface FakeLlm {
@@ -24,7 +30,18 @@ export interface FakeLlm {
   url: string;
   behaviour: FakeLlmBehaviour;
   /** `at` and `finishedAt` are performance.now() when the request arrived and was answered. */
-  requests: { model: string; stream: boolean; user: string; at: number; finishedAt?: number }[];
+  requests: {
+    model: string;
+    stream: boolean;
+    user: string;
+    maxTokens: number | undefined;
+    at: number;
+    finishedAt?: number;
+    /** When the connection closed: the answer ended, or the client went away. */
+    closedAt?: number;
+    /** Characters streamed to the client. */
+    sent: number;
+  }[];
   /** Requests being answered right now, and the most at once. */
   inFlight: number;
   maxInFlight: number;
@@ -39,6 +56,9 @@ const defaults = (): FakeLlmBehaviour => ({
   chunkDelayMs: 0,
   fail: null,
   cutStreams: 0,
+  failModels: {},
+  endless: () => false,
+  finishReason: 'stop',
 });
 
 const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
@@ -77,13 +97,32 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       model: request.model,
       stream: Boolean(request.stream),
       user,
+      maxTokens: request.max_tokens,
       at: performance.now(),
+      sent: 0,
     };
     fake.requests.push(entry);
     res.on('finish', () => {
       entry.finishedAt = performance.now();
     });
+    res.on('close', () => {
+      entry.closedAt = performance.now();
+    });
     const b = fake.behaviour;
+    const modelStatus = b.failModels[request.model];
+    if (modelStatus !== undefined) {
+      res.writeHead(modelStatus, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: {
+            message: `The model \`${request.model}\` does not exist`,
+            type: 'invalid_request_error',
+            code: 'model_not_found',
+          },
+        }),
+      );
+      return;
+    }
     if (b.fail && b.fail.times > 0) {
       b.fail.times--;
       res.writeHead(b.fail.status, { 'content-type': 'application/json' });
@@ -129,6 +168,14 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       const chunk = (delta: object, finish: string | null) =>
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
       res.write(chunk({ role: 'assistant', content: '' }, null));
+      if (b.endless(user)) {
+        while (!gone) {
+          res.write(chunk({ content: 'and on ' }, null));
+          entry.sent += 7;
+          await new Promise((r) => setImmediate(r));
+        }
+        return;
+      }
       const pieces = text.match(/\S+\s*/g) ?? [text];
       const cut = b.cutStreams > 0;
       if (cut) b.cutStreams--;
@@ -140,9 +187,10 @@ export async function startFakeLlm(): Promise<FakeLlm> {
           return;
         }
         res.write(chunk({ content: piece }, null));
+        entry.sent += piece.length;
         await sleep(b.chunkDelayMs);
       }
-      res.write(chunk({}, 'stop'));
+      res.write(chunk({}, b.finishReason));
       res.end('data: [DONE]\n\n');
     } finally {
       fake.inFlight--;
