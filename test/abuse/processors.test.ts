@@ -216,8 +216,8 @@ describe("the operator's model allowlist and ratio limits", () => {
     expect(r.errors![0].extensions.code).toBe('VALIDATION_FAILED');
     expect(r.errors![0].message).toContain('fake-model, missing-model, refused-model');
     expect(r.errors![0].extensions.issues).toEqual([expect.objectContaining({ path: '/model' })]);
-    const mine = await gql('{ processorInstances { id } }', {}, token);
-    expect(mine.data!.processorInstances).toEqual([]);
+    const mine = await gql('{ processorInstances { edges { node { id } } } }', {}, token);
+    expect(mine.data!.processorInstances.edges).toEqual([]);
   });
 
   it('refuses ratios outside 1 to 10, or a minimum above the maximum', async () => {
@@ -230,8 +230,8 @@ describe("the operator's model allowlist and ratio limits", () => {
       const r = await configure(token, config);
       expect(r.errors![0].extensions.code, JSON.stringify(config)).toBe('VALIDATION_FAILED');
     }
-    const mine = await gql('{ processorInstances { id } }', {}, token);
-    expect(mine.data!.processorInstances).toEqual([]);
+    const mine = await gql('{ processorInstances { edges { node { id } } } }', {}, token);
+    expect(mine.data!.processorInstances.edges).toEqual([]);
     expect((await configure(token, { target_ratio_min: 2, target_ratio_max: 10 })).errors).toBe(
       undefined,
     );

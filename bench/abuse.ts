@@ -1,0 +1,350 @@
+/**
+ * `npm run bench:abuse`: what a hostile user costs everyone else, in one run.
+ *
+ * 1. The hostile-schema battery (bench/abuse-schemas.ts): the worst compile and validation times
+ *    of every definition the limits accept, and that every other one is refused. Aim: each
+ *    accepted case under 50 ms.
+ * 2. Processor abuse (bench/abuse-processors.ts): text metrics on 1 MB hostile texts, and another
+ *    user's queue wait while one user has 50 jobs queued.
+ * 3. A victim user's createBlob latency on a real `reyna serve` (a separate process, as deployed)
+ *    with nobody else, then while an attacker runs each hostile case alongside. Aim: victim p99
+ *    under 100 ms and within 2x of its p99 alone. The server runs with rate limits raised out of
+ *    the way, so each attack reaches the code it targets instead of stopping at a 429.
+ *
+ * Set DATABASE_URL to run the server on PostgreSQL (and NATS_URL for NATS); by default it runs
+ * on the embedded default (PGlite, in-process backbone). BENCH_SECONDS sets each phase's length.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { mintToken } from '../src/auth/tokens';
+import { runProcessorAbuse } from './abuse-processors';
+import { runSchemaBattery, SCHEMA_BATTERY } from './abuse-schemas';
+import { fmt } from './support';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
+const root = new URL('..', import.meta.url).pathname;
+
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `reyna serve` as a child process, on its own data folder; resolves once it listens. */
+async function startServer(): Promise<Server> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'reyna-abuse-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REYNA_DATA_DIR: dataDir,
+    REYNA_JWT_SECRET: SECRET,
+    REYNA_LOG_LEVEL: 'error',
+    REYNA_PROCESSORS: 'none',
+    REYNA_RATE_LIMIT_USER: '10000000',
+    REYNA_RATE_LIMIT_IP: '10000000',
+    REYNA_RATE_LIMIT_WS_IP: '10000000',
+  };
+  for (const name of ['DATABASE_URL', 'NATS_URL', 'REDIS_URL'] as const) {
+    if (process.env[name]) env[name] = process.env[name]!;
+  }
+  if (env.NATS_URL) env.REYNA_DEPLOYMENT = `abuse${Date.now().toString(36)}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 120_000);
+    const onData = (d: Buffer) => {
+      out += d;
+      const match = /GraphQL and GraphiQL: (http:\/\/\S+)\/graphql/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function post(url: string, token: string, query: string, variables: object = {}) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+const CREATE =
+  'mutation($d: JSON!) { createBlob(input: { schemaId: "text-input-v1", data: $d }) { id } }';
+
+/** The victim writes passages back to back on two connections; returns latencies in ms. */
+async function victim(url: string, token: string, seconds: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (Date.now() < until) {
+        const started = performance.now();
+        const r = await post(url, token, CREATE, {
+          d: { content: 'The victim keeps writing a perfectly ordinary passage.' },
+        });
+        latencies.push(performance.now() - started);
+        if (r.errors) throw new Error(`the victim's write failed: ${JSON.stringify(r.errors)}`);
+      }
+    }),
+  );
+  return latencies;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+/** Runs `attack` on `connections` loops until `stop` is set. */
+function attacker(connections: number, attack: () => Promise<unknown>) {
+  let stopped = false;
+  let sent = 0;
+  const loops = Array.from({ length: connections }, async () => {
+    while (!stopped) {
+      await attack().catch(() => {});
+      sent++;
+    }
+  });
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+      return sent;
+    },
+  };
+}
+
+const arrayOf = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
+
+async function victimUnderAttack(): Promise<void> {
+  const server = await startServer();
+  const { url } = server;
+  const victimToken = await mintToken(SECRET, 'victim', '1h');
+  const attackerToken = await mintToken(SECRET, 'attacker', '1h', { roles: ['registry-author'] });
+  try {
+    // Schemas the attacker owns: the worst shapes the limits still accept.
+    const register = (definition: object) =>
+      post(
+        url,
+        attackerToken,
+        'mutation($d: JSON!) { registerSchema(input: { definition: $d }) { id } }',
+        {
+          d: definition,
+        },
+      );
+    const accepted = {
+      regex: { $id: 'attack-regex-v1', type: 'string', pattern: '^(a+)+$' },
+      unique: {
+        $id: 'attack-unique-v1',
+        type: 'array',
+        uniqueItems: true,
+        items: { type: 'object' },
+      },
+      oneOf: {
+        $id: 'attack-oneof-v1',
+        type: 'array',
+        items: {
+          oneOf: arrayOf(31, (i) => ({
+            type: 'object',
+            required: [`k${i}`],
+            properties: { [`k${i}`]: { type: 'integer' } },
+          })),
+        },
+      },
+    };
+    for (const d of Object.values(accepted)) {
+      const r = await register(d);
+      if (r.errors) throw new Error(`setup: ${JSON.stringify(r.errors)}`);
+    }
+    const hostileDefinitions = SCHEMA_BATTERY.map((c, i) => ({
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      $id: `attack-battery-${i}-${Date.now().toString(36)}`,
+      ...c.definition,
+    }));
+    const aMiB = 'a'.repeat(1024 * 1024 - 64) + '!';
+    const uniqueDoc = arrayOf(8_000, (i) => ({ a: i, b: [i, `${i}`] }));
+    const oneOfDoc = arrayOf(10_000, (i) => ({ [`k${i % 31}`]: 'not an integer' }));
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+
+    let registered = 0;
+    const attacks: [string, number, () => Promise<unknown>][] = [
+      [
+        'registers hostile schemas (the whole battery, again and again)',
+        2,
+        () =>
+          register({
+            ...hostileDefinitions[registered++ % hostileDefinitions.length]!,
+            $id: `attack-r${registered}-v1`,
+          }),
+      ],
+      [
+        'dry-runs hostile schemas (checkSchemaCompatibility)',
+        2,
+        () =>
+          post(
+            url,
+            attackerToken,
+            'query($i: RegisterSchemaInput!) { checkSchemaCompatibility(input: $i) { compatible } }',
+            {
+              i: { definition: hostileDefinitions[registered++ % hostileDefinitions.length] },
+            },
+          ),
+      ],
+      [
+        'validates 1 MiB against ^(a+)+$',
+        2,
+        () =>
+          post(
+            url,
+            attackerToken,
+            'query($d: JSON!) { validate(schemaId: "attack-regex-v1", data: $d) { valid } }',
+            { d: aMiB },
+          ),
+      ],
+      [
+        'validates 8,000 objects against uniqueItems',
+        2,
+        () =>
+          post(
+            url,
+            attackerToken,
+            'query($d: JSON!) { validate(schemaId: "attack-unique-v1", data: $d) { valid } }',
+            { d: uniqueDoc },
+          ),
+      ],
+      [
+        'writes 10,000 failing items against a 31-branch oneOf',
+        2,
+        () =>
+          post(
+            url,
+            attackerToken,
+            'mutation($d: JSON!) { createBlob(input: { schemaId: "attack-oneof-v1", data: $d }) { id } }',
+            { d: oneOfDoc },
+          ),
+      ],
+      [
+        'sends JSON nested 5,000 deep, 1e400 and NUL strings',
+        2,
+        () =>
+          fetch(`${url}/graphql`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${attackerToken}`,
+            },
+            body: `{"query":"${CREATE.replace(/"/g, '\\"')}","variables":{"d":{"content":"x\\u0000 and 1e400","n":1e400,"deep":${deep}}}}`,
+          }).then((r) => r.text()),
+      ],
+      [
+        'floods a WebSocket with operations and opens subscriptions to the cap',
+        1,
+        (() => {
+          const client = createClient({
+            url: `${url.replace(/^http/, 'ws')}/graphql`,
+            webSocketImpl: WebSocket,
+            connectionParams: { authorization: `Bearer ${attackerToken}` },
+            retryAttempts: 0,
+          });
+          let opened = 0;
+          return () =>
+            new Promise<void>((resolve) => {
+              if (opened++ < 150) {
+                client.subscribe(
+                  { query: 'subscription { blobEvents { type } }' },
+                  {
+                    next: () => {},
+                    error: () => {},
+                    complete: () => {},
+                  },
+                );
+              }
+              client.subscribe(
+                { query: '{ me { blobCount } }' },
+                {
+                  next: () => {},
+                  error: () => resolve(),
+                  complete: () => resolve(),
+                },
+              );
+            });
+        })(),
+      ],
+    ];
+
+    // Warm up the victim's path, then measure it alone.
+    await victim(url, victimToken, 1);
+    const alone = await victim(url, victimToken, SECONDS);
+    const aloneP99 = percentile(alone, 99);
+    console.log("\n3. The victim's createBlob while an attacker runs each hostile case");
+    console.log(
+      `   (reyna serve in its own process, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}; ${SECONDS} s per phase)\n`,
+    );
+    const row = (name: string, lat: number[], extra = '') =>
+      console.log(
+        `   ${name.padEnd(72)} ${fmt(lat.length).padStart(6)} writes  p50 ${fmt(percentile(lat, 50), 1).padStart(6)} ms  p99 ${fmt(percentile(lat, 99), 1).padStart(6)} ms  ${extra}`,
+      );
+    row('nobody else', alone);
+    let worst = 0;
+    for (const [name, connections, attack] of attacks) {
+      const running = attacker(connections, attack);
+      const lat = await victim(url, victimToken, SECONDS);
+      const sent = await running.stop();
+      const p99 = percentile(lat, 99);
+      worst = Math.max(worst, p99);
+      row(name, lat, `x${(p99 / aloneP99).toFixed(2)} (${sent} attacker requests)`);
+    }
+    console.log(
+      `\n   worst victim p99 under attack: ${fmt(worst, 1)} ms (aim < 100 ms), ${(worst / aloneP99).toFixed(2)}x alone (aim <= 2x)`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+console.log('1. Hostile schemas (compile and validate on the main thread, after the checks)\n');
+const battery = await runSchemaBattery();
+for (const r of battery) {
+  const outcome = r.refused ? `refused: ${r.refused}` : r.valid ? 'valid' : 'invalid';
+  console.log(
+    `   ${r.name.slice(0, 66).padEnd(66)} compile ${fmt(r.compileMs, 1).padStart(6)} ms  validate ${fmt(r.validateMs, 1).padStart(6)} ms  ${outcome}`,
+  );
+}
+const acceptedCases = battery.filter((r) => !r.refused);
+const worstCompile = Math.max(...acceptedCases.map((r) => r.compileMs));
+const worstValidate = Math.max(...acceptedCases.map((r) => r.validateMs));
+console.log(
+  `\n   worst compile ${fmt(worstCompile, 1)} ms, worst validation ${fmt(worstValidate, 1)} ms (aim: each under 50 ms); refused ${battery.length - acceptedCases.length} of ${battery.length}`,
+);
+
+console.log('\n2. Processor abuse\n');
+for (const [name, value] of Object.entries(await runProcessorAbuse())) {
+  console.log(`   ${name}: ${fmt(value, 1)}`);
+}
+
+await victimUnderAttack();
