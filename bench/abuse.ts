@@ -178,8 +178,17 @@ async function victimUnderAttack(): Promise<void> {
       },
     };
     for (const d of Object.values(accepted)) {
-      const r = await register(d);
-      if (r.errors) throw new Error(`setup: ${JSON.stringify(r.errors)}`);
+      // As a well-behaved client does: wait out RATE_LIMITED and try again.
+      for (;;) {
+        const r = await register(d);
+        const code = r.errors?.[0]?.extensions?.code;
+        if (code === 'RATE_LIMITED') {
+          await new Promise((res) => setTimeout(res, r.errors![0].extensions.retryAfterMs));
+          continue;
+        }
+        if (r.errors) throw new Error(`setup: ${JSON.stringify(r.errors)}`);
+        break;
+      }
     }
     const hostileDefinitions = SCHEMA_BATTERY.map((c, i) => ({
       $schema: 'http://json-schema.org/draft-07/schema#',

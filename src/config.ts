@@ -76,6 +76,12 @@ export interface Config {
   readonly rateLimitUser: number;
   readonly rateLimitIp: number;
   readonly rateLimitWsIp: number;
+  /**
+   * Event-loop milliseconds one user's requests may take per second (parsing, validating); past
+   * it their requests wait (429 with Retry-After) until the next second. Default 250 (a quarter
+   * of a core).
+   */
+  readonly costLimitUserMs: number;
   /** A persisted-operations manifest (hash -> operation text) to load, as codegen writes it. */
   readonly persistedOperations: string | undefined;
   /** Allowlist mode: only operations in the manifest run (GraphiQL excepted, when enabled). */
@@ -279,6 +285,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitUser: integer(env, 'REYNA_RATE_LIMIT_USER', 1200, 1, 10_000_000),
     rateLimitIp: integer(env, 'REYNA_RATE_LIMIT_IP', 6000, 1, 10_000_000),
     rateLimitWsIp: integer(env, 'REYNA_RATE_LIMIT_WS_IP', 120, 1, 10_000_000),
+    costLimitUserMs: integer(env, 'REYNA_COST_LIMIT_USER_MS', 250, 10, 100_000),
     allowedOrigins: (optional(env, 'REYNA_ALLOWED_ORIGINS') ?? '')
       .split(',')
       .map((o) => o.trim())

@@ -6,6 +6,7 @@
  * - nesting deeper than MAX_JSON_DEPTH exhausts the database's parser stack.
  */
 import { AppError, ErrorCode, type ValidationIssue } from './errors';
+import { metered } from './http/cost-meter';
 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -30,6 +31,10 @@ export function nonRoundTripIssues(
   value: unknown,
   options: { strings?: boolean } = {},
 ): ValidationIssue[] {
+  return metered(() => walk(value, options));
+}
+
+function walk(value: unknown, options: { strings?: boolean }): ValidationIssue[] {
   const strings = options.strings ?? false;
   const issues: ValidationIssue[] = [];
   // Iterative, so a deeply nested document cannot exhaust the stack.

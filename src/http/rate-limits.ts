@@ -19,6 +19,10 @@ export interface RateLimits {
   request(ip: string, userId: string | null): Promise<number | null>;
   /** Counts one WebSocket connection attempt from `ip`. */
   connection(ip: string): Promise<number | null>;
+  /** Milliseconds until `userId` has event-loop time left, or null when they have some now. */
+  costWait(userId: string): Promise<number | null>;
+  /** Charges `ms` of event-loop time to `userId`'s budget. */
+  chargeCost(userId: string, ms: number): Promise<void>;
   readonly store: 'redis' | 'memory';
   /** Whether the store answers (for /readyz). */
   healthy(): Promise<boolean>;
@@ -27,7 +31,12 @@ export interface RateLimits {
 
 type Limits = Pick<
   Config,
-  'redisUrl' | 'deploymentId' | 'rateLimitUser' | 'rateLimitIp' | 'rateLimitWsIp'
+  | 'redisUrl'
+  | 'deploymentId'
+  | 'rateLimitUser'
+  | 'rateLimitIp'
+  | 'rateLimitWsIp'
+  | 'costLimitUserMs'
 >;
 
 export function createRateLimits(config: Limits): RateLimits {
@@ -35,8 +44,8 @@ export function createRateLimits(config: Limits): RateLimits {
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
     : undefined;
   redis?.on('error', () => {});
-  const limiter = (name: string, points: number): RateLimiterAbstract => {
-    const options = { keyPrefix: `${config.deploymentId}:rl:${name}`, points, duration: 60 };
+  const limiter = (name: string, points: number, duration = 60): RateLimiterAbstract => {
+    const options = { keyPrefix: `${config.deploymentId}:rl:${name}`, points, duration };
     return redis
       ? new RateLimiterRedis({ ...options, storeClient: redis })
       : new RateLimiterMemory(options);
@@ -44,6 +53,9 @@ export function createRateLimits(config: Limits): RateLimits {
   const perUser = limiter('user', config.rateLimitUser);
   const perIp = limiter('ip', config.rateLimitIp);
   const wsPerIp = limiter('ws', config.rateLimitWsIp);
+  // Event-loop milliseconds per user per second: a window of one second forgives quickly, so a
+  // user over budget waits under a second, and nobody can bank time for a burst.
+  const cost = limiter('cost', config.costLimitUserMs, 1);
 
   const consume = async (l: RateLimiterAbstract, key: string): Promise<number | null> => {
     try {
@@ -67,6 +79,20 @@ export function createRateLimits(config: Limits): RateLimits {
       return over.length ? Math.max(...over) : null;
     },
     connection: (ip) => consume(wsPerIp, ip),
+    async costWait(userId) {
+      try {
+        const state = await cost.get(userId);
+        if (!state || state.consumedPoints < config.costLimitUserMs) return null;
+        return Math.max(1, state.msBeforeNext);
+      } catch {
+        return null;
+      }
+    },
+    async chargeCost(userId, ms) {
+      const points = Math.ceil(ms);
+      if (points <= 0) return;
+      await cost.penalty(userId, points).catch(() => {});
+    },
     async healthy() {
       if (!redis) return true;
       try {

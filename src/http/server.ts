@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Authenticator } from '../auth/tokens';
 import { ErrorCode } from '../errors';
+import { bodyCostMs, type CostMeter, withMeter } from './cost-meter';
 import { type RateLimits, rateLimitedBody } from './rate-limits';
 import type { StudioYoga } from './yoga';
 
@@ -35,27 +36,36 @@ export interface HttpServerOptions {
 /** Paths that are never rate limited: probes and scrapes must always get through. */
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
 
-async function limited(
+/**
+ * Counts the request against the limits. Answers 429 and resolves `false` when it is over one;
+ * otherwise resolves with the caller's user id (null without a valid token), to charge its cost.
+ */
+async function admit(
   req: IncomingMessage,
   res: ServerResponse,
   options: HttpServerOptions,
-): Promise<boolean> {
-  if (!options.limits || UNLIMITED.has((req.url ?? '/').split('?')[0]!)) return false;
+): Promise<string | null | false> {
+  if (!options.limits || UNLIMITED.has((req.url ?? '/').split('?')[0]!)) return null;
   let userId: string | null = null;
   try {
     userId = (await options.auth?.fromHeader(req.headers.authorization))?.userId ?? null;
   } catch {
     // A bad token is answered by the API itself; it still counts against the IP.
   }
-  const wait = await options.limits.request(req.socket.remoteAddress ?? 'unknown', userId);
-  if (wait === null) return false;
+  const waits = await Promise.all([
+    options.limits.request(req.socket.remoteAddress ?? 'unknown', userId),
+    userId ? options.limits.costWait(userId) : null,
+  ]);
+  const over = waits.filter((w): w is number => w !== null);
+  if (over.length === 0) return userId;
+  const wait = Math.max(...over);
   res.writeHead(429, {
     'content-type': 'application/json',
     'retry-after': String(Math.ceil(wait / 1000)),
   });
   res.end(rateLimitedBody(wait));
   req.resume();
-  return true;
+  return false;
 }
 
 export function createHttpServer(yoga: StudioYoga, options: HttpServerOptions = {}): Server {
@@ -86,7 +96,16 @@ export function createHttpServer(yoga: StudioYoga, options: HttpServerOptions = 
       req.resume();
       return;
     }
-    if (await limited(req, res, options)) return;
-    void yoga(req, res);
+    const userId = await admit(req, res, options);
+    if (userId === false) return;
+    if (!userId || !options.limits) {
+      void yoga(req, res);
+      return;
+    }
+    // The request's expensive synchronous work is timed into its meter, charged when it ends.
+    const meter: CostMeter = { ms: bodyCostMs(declared) };
+    const limits = options.limits;
+    res.once('close', () => void limits.chargeCost(userId, meter.ms));
+    withMeter(meter, () => void yoga(req, res));
   });
 }

@@ -25,6 +25,7 @@ import type { Authenticator, Principal } from '../auth/tokens';
 import type { Config } from '../config';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
+import { type CostMeter, withMeter } from './cost-meter';
 import {
   allowsText,
   type PersistedOperations,
@@ -146,10 +147,13 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
         // Every operation over the socket counts against the same limits as an HTTP request:
         // a socket is not a way around them.
         if (options.limits) {
-          const wait = await options.limits.request(
-            ctx.extra.request.socket.remoteAddress ?? 'unknown',
-            states.get(ctx.extra.socket)?.principal?.userId ?? null,
-          );
+          const userId = states.get(ctx.extra.socket)?.principal?.userId ?? null;
+          const waits = await Promise.all([
+            options.limits.request(ctx.extra.request.socket.remoteAddress ?? 'unknown', userId),
+            userId ? options.limits.costWait(userId) : null,
+          ]);
+          const over = waits.filter((w): w is number => w !== null);
+          const wait = over.length > 0 ? Math.max(...over) : null;
           if (wait !== null) {
             return [
               new GraphQLError(`Too many requests: retry in ${Math.ceil(wait / 1000)} s`, {
@@ -193,8 +197,17 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
           rootValue: { execute, subscribe },
         };
       },
-      execute: (args) =>
-        (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
+      // An operation's expensive work is metered and charged to its user, as over HTTP.
+      execute: async (args) => {
+        const run = (args.rootValue as { execute: typeof import('graphql').execute }).execute;
+        const userId = (args.contextValue as { principal?: Principal | null }).principal?.userId;
+        const meter: CostMeter = { ms: 0 };
+        try {
+          return await withMeter(meter, () => run(args));
+        } finally {
+          if (userId && options.limits) void options.limits.chargeCost(userId, meter.ms);
+        }
+      },
       subscribe: (args) =>
         (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
     },

@@ -10,6 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { AppError, type BreakingChange, ErrorCode, type ErrorDetails } from '../errors';
+import { chargeMs } from '../http/cost-meter';
 import type { CompatibilityMode } from './compatibility';
 import { type InspectionRequest, inspectDefinition, runInspection } from './schema-inspection';
 import type { SchemaValidator } from './validator';
@@ -105,7 +106,17 @@ export class SchemaInspector {
     await Promise.all(this.slots.map((s) => this.kill(s, new Error('closed'))));
   }
 
-  private run(request: InspectionRequest): Promise<BreakingChange[] | null> {
+  /** Runs a request on a worker, charging its time to the request that asked for it. */
+  private async run(request: InspectionRequest): Promise<BreakingChange[] | null> {
+    const started = performance.now();
+    try {
+      return await this.runOnWorker(request);
+    } finally {
+      chargeMs(performance.now() - started);
+    }
+  }
+
+  private runOnWorker(request: InspectionRequest): Promise<BreakingChange[] | null> {
     if (this.closed) return Promise.reject(new Error('The schema inspector is closed'));
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(

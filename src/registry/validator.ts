@@ -17,6 +17,7 @@ import Ajv, {
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { AppError, ErrorCode, type ValidationIssue } from '../errors';
+import { metered } from '../http/cost-meter';
 import { enumKeyword, uniqueItemsKeyword, urlFormat } from './linear-keywords';
 import { REGEX_BUDGET, RegexBudgetExceeded, re2RegExp, withRegexBudget } from './re2-engine';
 import { measureSchema } from './schema-complexity';
@@ -262,6 +263,10 @@ export class SchemaValidator {
    * for small documents, and a budget for regular expressions.
    */
   validate(schema: SchemaRef, data: unknown): ValidationIssue[] {
+    return metered(() => this.validateNow(schema, data));
+  }
+
+  private validateNow(schema: SchemaRef, data: unknown): ValidationIssue[] {
     const values = countValues(data, MAX_DOCUMENT_VALUES);
     if (values > MAX_DOCUMENT_VALUES) {
       return [

@@ -1,0 +1,48 @@
+/**
+ * What a request costs the server's one event loop, measured where the cost is: the synchronous
+ * work whose time grows with what a user sends (parsing and walking JSON, validating a document
+ * against a schema) is timed into the meter of the request it runs for. The HTTP server and the
+ * WebSocket server charge each user's meter to a per-user budget (REYNA_COST_LIMIT_USER_MS of
+ * event-loop time per second), so one user's expensive requests are slowed down before they can
+ * crowd out everyone else's.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export interface CostMeter {
+  /** Milliseconds of event-loop time charged so far. */
+  ms: number;
+}
+
+const meters = new AsyncLocalStorage<CostMeter>();
+
+/** Runs `fn` with `meter` as the current request's meter (it follows every await inside). */
+export function withMeter<T>(meter: CostMeter, fn: () => T): T {
+  return meters.run(meter, fn);
+}
+
+/** Runs the synchronous `fn` and charges its duration to the current request, if any. */
+export function metered<T>(fn: () => T): T {
+  const meter = meters.getStore();
+  if (!meter) return fn();
+  const started = performance.now();
+  try {
+    return fn();
+  } finally {
+    meter.ms += performance.now() - started;
+  }
+}
+
+/**
+ * Charges `ms` to the current request: for work done elsewhere on its behalf (a schema check on
+ * a worker thread takes a core from everyone on a small machine all the same).
+ */
+export function chargeMs(ms: number): void {
+  const meter = meters.getStore();
+  if (meter) meter.ms += ms;
+}
+
+/**
+ * An estimate of the parsing a body costs before any of our code sees it (Yoga parses it): about
+ * a millisecond per 100 KB, parse and the walks that follow.
+ */
+export const bodyCostMs = (bytes: number) => bytes / 100_000;
