@@ -1,5 +1,5 @@
 /** The blob store contract on the PostgreSQL store: real PostgreSQL, and PGlite. */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { migrateToLatest } from '../db/migrate';
 import { PgBlobStore } from '../src/blobs/pg-blob-store';
 import { PgOutboxSource } from '../src/events/outbox-relay';
@@ -18,6 +18,26 @@ blobStoreContract('PostgreSQL', async () => {
     book: async (userId) => (await services.books.create(userId, { title: 'A book' })).id,
     conversation: async (userId) =>
       (await services.conversations.create(userId, { title: 'A talk' })).id,
+    async recount(userId) {
+      // The sum the counters replaced (what the quota check ran on every write), kept as the
+      // reference they must equal.
+      const { rows } = await sql<{ blobs: number; bytes: number; current: number }>`
+        select count(*) as blobs,
+               coalesce(sum(b.size), 0) + coalesce((
+                 select sum(v.size) from blob_versions v join blobs vb on vb.id = v.blob_id
+                 where vb.user_id = ${userId} and vb.deleted_at is null
+               ), 0) as bytes,
+               coalesce(sum(b.size), 0) as current
+        from blobs b where b.user_id = ${userId} and b.deleted_at is null`.execute(
+        testDb.database.db,
+      );
+      const row = rows[0]!;
+      return {
+        blobs: Number(row.blobs),
+        bytes: Number(row.bytes),
+        currentBytes: Number(row.current),
+      };
+    },
     close: () => testDb.drop(),
   };
 });
