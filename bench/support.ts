@@ -19,7 +19,7 @@ export async function benchDatabase(poolSize = 16): Promise<BenchDatabase> {
   if (await postgresReachable()) {
     const { url, drop } = await createPgDatabase();
     const database = await openDatabase(
-      loadConfig({ DATABASE_URL: url, REYNA_LOG_LEVEL: 'silent' }),
+      loadConfig({ DATABASE_URL: url, REYNA_LOG_LEVEL: 'silent', HOST: '127.0.0.1' }),
       { poolSize },
     );
     return {
@@ -32,9 +32,12 @@ export async function benchDatabase(poolSize = 16): Promise<BenchDatabase> {
       },
     };
   }
-  const database = await openDatabase(loadConfig({ REYNA_LOG_LEVEL: 'silent' }), {
-    pgliteDir: 'memory://',
-  });
+  const database = await openDatabase(
+    loadConfig({ REYNA_LOG_LEVEL: 'silent', HOST: '127.0.0.1' }),
+    {
+      pgliteDir: 'memory://',
+    },
+  );
   return {
     database,
     url: undefined,

@@ -47,6 +47,37 @@ blobStoreContract(
       outbox: mongo.outbox,
       book: async () => crypto.randomUUID(),
       conversation: async () => crypto.randomUUID(),
+      async recount(userId) {
+        // The aggregate the counters replaced, kept as the reference they must equal.
+        const [row] = await mongo.client
+          .db(name)
+          .collection('blobs')
+          .aggregate<{ blobs: number; bytes: number; currentBytes: number }>([
+            { $match: { userId, deletedAt: null } },
+            {
+              $lookup: {
+                from: 'blob_versions',
+                localField: '_id',
+                foreignField: 'blobId',
+                as: 'versions',
+              },
+            },
+            {
+              $group: {
+                _id: null,
+                blobs: { $sum: 1 },
+                bytes: { $sum: { $add: ['$size', { $sum: '$versions.size' }] } },
+                currentBytes: { $sum: '$size' },
+              },
+            },
+          ])
+          .toArray();
+        return {
+          blobs: row?.blobs ?? 0,
+          bytes: row?.bytes ?? 0,
+          currentBytes: row?.currentBytes ?? 0,
+        };
+      },
       async close() {
         await mongo.close();
         await dropDatabase(url, name);

@@ -4,6 +4,10 @@
  * outbox in the same transaction (a relay publishes it later). Every method is scoped to one user: a
  * blob of another user is indistinguishable from a blob that does not exist. Deleted blobs are
  * invisible to every read.
+ *
+ * Every write that changes what a user keeps also updates that user's usage counters in the same
+ * transaction, under the user's write lock, so `usage` and `stats` read counters instead of
+ * summing the user's blobs, and they always equal such a sum.
  */
 import type { StudioEvent } from '../events/event';
 import type {
@@ -72,6 +76,7 @@ export interface BlobStore {
   chaptersOf(userId: string, bookId: string, limit?: number): Promise<Blob[]>;
   /** Every version, oldest first, the current one last. */
   versions(userId: string, id: string): Promise<BlobVersion[]>;
+  /** Visible blobs and the bytes of their current versions. */
   stats(userId: string): Promise<{ count: number; totalSize: number }>;
   /** The user's usage as quotas count it (earlier versions included). */
   usage(userId: string): Promise<Usage>;

@@ -9,8 +9,11 @@
  * - `blob_versions`: earlier contents, one document per (blob, version).
  * - `outbox`: the events of blob writes, written in the same transaction as the write (MongoDB
  *   transactions need a replica set, so a standalone server is refused at start-up).
- * - `blob_locks`: one document per user, written by every quota-checked write of that user so
- *   that such writes of one user conflict and are admitted one at a time.
+ * - `blob_locks`: one document per user, written by every blob write of that user so that the
+ *   writes of one user conflict and are admitted one at a time. It also holds the user's usage
+ *   counters (as `blob_usage` does on PostgreSQL), changed in the transaction of each write;
+ *   a document without them (a user whose blobs predate the counters) is counted once, by the
+ *   user's next write.
  * - `counters`: the `seq` counter that orders blobs and outbox entries. Like a PostgreSQL
  *   sequence it is taken outside the transaction: numbers are unique and increasing, a rolled-back
  *   write leaves a gap.
@@ -96,6 +99,22 @@ interface OutboxDoc {
 interface CounterDoc {
   _id: string;
   value: number;
+}
+
+/** What a user keeps: see `blob_usage` on PostgreSQL. */
+interface Counts {
+  /** Blobs not deleted. */
+  blobs: number;
+  /** Their bytes with earlier versions: what the byte quota counts. */
+  bytes: number;
+  /** Their current versions' bytes: what `stats` reports. */
+  currentBytes: number;
+}
+
+/** A user's write lock and usage counters; the counters are absent until first counted. */
+interface UsageDoc extends Partial<Counts> {
+  _id: string;
+  writes: number;
 }
 
 const toBlob = (doc: BlobDoc): Blob => ({
@@ -235,8 +254,8 @@ export class MongoBlobStore implements BlobStore {
   private readonly versionsCol: Collection<VersionDoc>;
   private readonly outbox: Collection<OutboxDoc>;
   private readonly counters: Collection<CounterDoc>;
-  /** One document per user that writes blobs: the user's write lock (see `lockedUsage`). */
-  private readonly locks: Collection<{ _id: string; writes: number }>;
+  /** One document per user that writes blobs: the user's write lock and counters (`lockUsage`). */
+  private readonly locks: Collection<UsageDoc>;
 
   constructor(
     private readonly client: MongoClient,
@@ -246,7 +265,7 @@ export class MongoBlobStore implements BlobStore {
     this.versionsCol = db.collection<VersionDoc>('blob_versions');
     this.outbox = db.collection<OutboxDoc>('outbox');
     this.counters = db.collection<CounterDoc>('counters');
-    this.locks = db.collection<{ _id: string; writes: number }>('blob_locks');
+    this.locks = db.collection<UsageDoc>('blob_locks');
   }
 
   /** Takes `n` consecutive sequence numbers; returns the first. */
@@ -313,25 +332,41 @@ export class MongoBlobStore implements BlobStore {
     return doc;
   }
 
-  /** Makes sure the user's lock document exists, outside any transaction (see `lockedUsage`). */
+  /** Makes sure the user's lock document exists, outside any transaction (see `lockUsage`). */
   private async ensureLock(userId: string): Promise<void> {
     await this.locks.updateOne({ _id: userId }, { $setOnInsert: { writes: 0 } }, { upsert: true });
   }
 
   /**
-   * The user's usage, read after writing the user's lock document in this transaction. Every
-   * admitted write of a user writes that document, so two of them conflict: the driver retries
-   * the loser after the winner commits, and it then reads the usage the winner left. A burst of
-   * one user is admitted one write at a time, as the advisory lock does on PostgreSQL.
+   * Writes the user's lock document in this transaction and returns the counters it holds. Every
+   * write of a user writes that document first, so two of them conflict: the driver retries the
+   * loser after the winner commits, and it then reads the counters the winner left. The writes
+   * of one user go one at a time, as the usage row lock does on PostgreSQL; other users' never
+   * wait. A document not counted yet is counted here, in the same snapshot, and keeps the count.
    */
-  private async lockedUsage(session: ClientSession, userId: string): Promise<Usage> {
-    await this.locks.updateOne({ _id: userId }, { $inc: { writes: 1 } }, { session });
-    return this.usageIn(userId, session);
+  private async lockUsage(session: ClientSession, userId: string): Promise<Counts> {
+    const doc = await this.locks.findOneAndUpdate(
+      { _id: userId },
+      { $inc: { writes: 1 } },
+      { session, returnDocument: 'after' },
+    );
+    if (!doc) throw new Error(`the usage document of ${userId} is missing`);
+    const counted = countsOf(doc);
+    if (counted) return counted;
+    const counts = await this.countIn(userId, session);
+    await this.locks.updateOne({ _id: userId }, { $set: counts }, { session });
+    return counts;
   }
 
-  private async usageIn(userId: string, session?: ClientSession): Promise<Usage> {
+  /** Adds to the user's counters; the caller holds the lock (`lockUsage`). */
+  private async count(session: ClientSession, userId: string, add: Counts): Promise<void> {
+    await this.locks.updateOne({ _id: userId }, { $inc: { ...add } }, { session });
+  }
+
+  /** Counts the user's blobs and versions: only for users whose counters are not kept yet. */
+  private async countIn(userId: string, session?: ClientSession): Promise<Counts> {
     const [row] = await this.blobs
-      .aggregate<Usage>(
+      .aggregate<Counts>(
         [
           { $match: { userId, deletedAt: null } },
           {
@@ -348,22 +383,30 @@ export class MongoBlobStore implements BlobStore {
               _id: null,
               blobs: { $sum: 1 },
               bytes: { $sum: { $add: ['$size', { $sum: '$versions.size' }] } },
+              currentBytes: { $sum: '$size' },
             },
           },
         ],
         { session },
       )
       .toArray();
-    return { blobs: row?.blobs ?? 0, bytes: row?.bytes ?? 0 };
+    return { blobs: row?.blobs ?? 0, bytes: row?.bytes ?? 0, currentBytes: row?.currentBytes ?? 0 };
   }
 
-  usage(userId: string): Promise<Usage> {
-    return this.usageIn(userId);
+  private async countsNow(userId: string): Promise<Counts> {
+    const doc = await this.locks.findOne({ _id: userId });
+    return (doc && countsOf(doc)) ?? this.countIn(userId);
+  }
+
+  async usage(userId: string): Promise<Usage> {
+    const { blobs, bytes } = await this.countsNow(userId);
+    return { blobs, bytes };
   }
 
   /**
-   * Inserts a new blob and its event in one transaction; returns the stored blob. With `admit`,
-   * a derived blob already stored under its key is returned instead (`created` false).
+   * Inserts a new blob and its event in one transaction, and counts it; returns the stored blob.
+   * A derived blob already stored under its key is returned instead (`created` false), counting
+   * nothing and not asking `admit`.
    */
   private async insertWithEvent(
     blob: NewBlob,
@@ -372,21 +415,24 @@ export class MongoBlobStore implements BlobStore {
   ): Promise<{ blob: Blob; created: boolean }> {
     const seq = await this.nextSeq(2);
     const doc = this.newDoc(blob, seq);
-    if (admit) await this.ensureLock(blob.userId);
+    await this.ensureLock(blob.userId);
     return this.transaction(async (session) => {
-      if (admit) {
-        const usage = await this.lockedUsage(session, blob.userId);
-        if (blob.idempotencyKey != null) {
-          const stored = await this.blobs.findOne(
-            { idempotencyKey: blob.idempotencyKey },
-            { session },
-          );
-          if (stored) return { blob: toBlob(stored), created: false };
-        }
-        admit(usage);
+      const usage = await this.lockUsage(session, blob.userId);
+      if (blob.idempotencyKey != null) {
+        const stored = await this.blobs.findOne(
+          { idempotencyKey: blob.idempotencyKey },
+          { session },
+        );
+        if (stored) return { blob: toBlob(stored), created: false };
       }
+      admit?.(usage);
       await this.blobs.insertOne(doc, { session });
       await this.outbox.insertOne(this.outboxDoc(event, seq + 1), { session });
+      await this.count(session, blob.userId, {
+        blobs: 1,
+        bytes: doc.size,
+        currentBytes: doc.size,
+      });
       return { blob: toBlob(doc), created: true };
     });
   }
@@ -425,15 +471,15 @@ export class MongoBlobStore implements BlobStore {
     if (!isUuid(id)) return null;
     id = lower(id);
     const outboxSeq = await this.nextSeq(1);
-    if (admit) await this.ensureLock(userId);
+    await this.ensureLock(userId);
     return this.transaction(async (session) => {
-      const usage = admit ? await this.lockedUsage(session, userId) : null;
+      const usage = await this.lockUsage(session, userId);
       const current = await this.blobs.findOne({ _id: id, userId, deletedAt: null }, { session });
       if (!current) return null;
       if (change.expectedVersion != null && current.version !== change.expectedVersion) {
         return null;
       }
-      if (usage) admit?.(usage);
+      admit?.(usage);
       await this.versionsCol.insertOne(
         {
           _id: `${id}:${current.version}`,
@@ -460,6 +506,12 @@ export class MongoBlobStore implements BlobStore {
         { session, returnDocument: 'after' },
       );
       if (!updated) throw new Error(`blob ${id} changed during its update`);
+      // The old content stays as a version and keeps counting: only the new bytes are added.
+      await this.count(session, userId, {
+        blobs: 0,
+        bytes: change.size,
+        currentBytes: change.size - current.size,
+      });
       await this.outbox.insertOne(this.outboxDoc(event, outboxSeq), { session });
       return toBlob(updated);
     });
@@ -469,13 +521,28 @@ export class MongoBlobStore implements BlobStore {
     if (!isUuid(id)) return null;
     id = lower(id);
     const outboxSeq = await this.nextSeq(1);
+    await this.ensureLock(userId);
     return this.transaction(async (session) => {
+      await this.lockUsage(session, userId);
       const deleted = await this.blobs.findOneAndUpdate(
         { _id: id, userId, deletedAt: null },
         { $set: { deletedAt: new Date() } },
         { session, returnDocument: 'after' },
       );
       if (!deleted) return null;
+      // The blob and its versions stop counting. An update adding a version would write the
+      // lock document too, so it cannot commit between this sum and this transaction's commit.
+      const [versions] = await this.versionsCol
+        .aggregate<{ bytes: number }>(
+          [{ $match: { blobId: id } }, { $group: { _id: null, bytes: { $sum: '$size' } } }],
+          { session },
+        )
+        .toArray();
+      await this.count(session, userId, {
+        blobs: -1,
+        bytes: -(deleted.size + (versions?.bytes ?? 0)),
+        currentBytes: -deleted.size,
+      });
       await this.outbox.insertOne(this.outboxDoc(event, outboxSeq), { session });
       return toBlob(deleted);
     });
@@ -616,14 +683,17 @@ export class MongoBlobStore implements BlobStore {
   }
 
   async stats(userId: string): Promise<{ count: number; totalSize: number }> {
-    const [row] = await this.blobs
-      .aggregate<{ count: number; totalSize: number }>([
-        { $match: { userId, deletedAt: null } },
-        { $group: { _id: null, count: { $sum: 1 }, totalSize: { $sum: '$size' } } },
-      ])
-      .toArray();
-    return { count: row?.count ?? 0, totalSize: row?.totalSize ?? 0 };
+    const { blobs, currentBytes } = await this.countsNow(userId);
+    return { count: blobs, totalSize: currentBytes };
   }
+}
+
+/** The counters a usage document holds, or null when it has not been counted yet. */
+function countsOf(doc: UsageDoc): Counts | null {
+  const { blobs, bytes, currentBytes } = doc;
+  return blobs === undefined || bytes === undefined || currentBytes === undefined
+    ? null
+    : { blobs, bytes, currentBytes };
 }
 
 /**

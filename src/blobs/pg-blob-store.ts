@@ -34,6 +34,16 @@ const toBlob = (row: Selectable<BlobsTable>): Blob => ({
   provenance: (row.provenance as Record<string, unknown> | null) ?? null,
 });
 
+/**
+ * The CTE that counts the rows of an `inserted` CTE in their user's usage: in the statement that
+ * inserts them, so a blob is counted exactly when it is stored.
+ */
+const counted = sql`counted as (
+  update blob_usage u set blobs = u.blobs + 1, bytes = u.bytes + i.size,
+    current_bytes = u.current_bytes + i.size
+  from inserted i where u.user_id = i.user_id
+)`;
+
 const outboxRow = (event: StudioEvent) => ({
   event_id: event.id,
   user_id: event.userId,
@@ -52,7 +62,10 @@ export class PgBlobStore implements BlobStore {
       .where('deleted_at', 'is', null);
   }
 
-  /** Inserts a blob and its outbox row in one statement: both commit or neither. */
+  /**
+   * Inserts a blob, its outbox row, and counts it in the user's usage, in one statement: all
+   * commit or none. Takes the caller's lock on the usage row (see `lockUsage`) as given.
+   */
   private async insert(db: Kysely<DB>, blob: NewBlob, event: StudioEvent): Promise<Blob> {
     const { rows } = await sql<Selectable<BlobsTable>>`
       with inserted as (
@@ -63,42 +76,61 @@ export class PgBlobStore implements BlobStore {
       ), queued as (
         insert into outbox (event_id, user_id, type, event)
         select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
-      )
+      ), ${counted}
       select * from inserted`.execute(db);
     return toBlob(rows[0]!);
   }
 
   /**
-   * Takes the user's write lock until the transaction ends, then reads their usage. Writes of one
-   * user queue on it (so usage cannot change between the read and the write); other users' writes
-   * never wait. The lock key is a 64-bit hash of the user id: a collision only serialises two
-   * users' writes, it never mixes their usage.
+   * Locks the user's usage row until the transaction ends and returns it, creating it (at zero)
+   * for a user's first write. Every write of a user takes this lock before touching any blob
+   * row: writes of one user queue here, so usage cannot change between the read and the write,
+   * and locks are always taken in the same order (no deadlock); other users' writes never wait.
    */
-  private async lockedUsage(trx: Kysely<DB>, userId: string): Promise<Usage> {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`blobs:${userId}`}, 0))`.execute(trx);
-    return this.usageIn(trx, userId);
+  private async lockUsage(trx: Kysely<DB>, userId: string): Promise<Usage> {
+    await trx
+      .insertInto('blob_usage')
+      .values({ user_id: userId })
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .execute();
+    const row = await trx
+      .selectFrom('blob_usage')
+      .select(['blobs', 'bytes'])
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    return { blobs: Number(row.blobs), bytes: Number(row.bytes) };
   }
 
-  private async usageIn(db: Kysely<DB>, userId: string): Promise<Usage> {
-    // Sums are bigint or numeric (pg returns them as text): never a 32-bit overflow.
-    const { rows } = await sql<{ blobs: string; bytes: string }>`
-      select count(*) as blobs,
-             coalesce(sum(b.size), 0) + coalesce((
-               select sum(v.size) from blob_versions v join blobs vb on vb.id = v.blob_id
-               where vb.user_id = ${userId} and vb.deleted_at is null
-             ), 0) as bytes
-      from blobs b where b.user_id = ${userId} and b.deleted_at is null`.execute(db);
-    return { blobs: Number(rows[0]?.blobs ?? 0), bytes: Number(rows[0]?.bytes ?? 0) };
+  /** Adds to the user's counters; the caller holds the row's lock. */
+  private async count(
+    trx: Kysely<DB>,
+    userId: string,
+    add: { blobs: number; bytes: number; currentBytes: number },
+  ): Promise<void> {
+    await sql`update blob_usage
+      set blobs = blobs + ${add.blobs}, bytes = bytes + ${add.bytes},
+          current_bytes = current_bytes + ${add.currentBytes}
+      where user_id = ${userId}`.execute(trx);
   }
 
-  usage(userId: string): Promise<Usage> {
-    return this.usageIn(this.db, userId);
+  private async usageRow(userId: string) {
+    return this.db
+      .selectFrom('blob_usage')
+      .select(['blobs', 'bytes', 'current_bytes'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+  }
+
+  async usage(userId: string): Promise<Usage> {
+    const row = await this.usageRow(userId);
+    return { blobs: Number(row?.blobs ?? 0), bytes: Number(row?.bytes ?? 0) };
   }
 
   async create(blob: NewBlob, event: StudioEvent, admit?: Admit): Promise<Blob> {
-    if (!admit) return this.insert(this.db, blob, event);
     return this.db.transaction().execute(async (trx) => {
-      admit(await this.lockedUsage(trx, blob.userId));
+      const usage = await this.lockUsage(trx, blob.userId);
+      admit?.(usage);
       return this.insert(trx, blob, event);
     });
   }
@@ -108,13 +140,12 @@ export class PgBlobStore implements BlobStore {
     event: StudioEvent,
     admit?: Admit,
   ): Promise<{ blob: Blob; created: boolean }> {
-    if (!admit) return this.insertOnce(this.db, blob, event);
     return this.db.transaction().execute(async (trx) => {
-      const usage = await this.lockedUsage(trx, blob.userId);
+      const usage = await this.lockUsage(trx, blob.userId);
       // A redelivery finds its blob stored and is not refused for the room it already takes.
       const stored = await this.byKey(trx, blob.idempotencyKey);
       if (stored) return { blob: stored, created: false };
-      admit(usage);
+      admit?.(usage);
       return this.insertOnce(trx, blob, event);
     });
   }
@@ -133,6 +164,7 @@ export class PgBlobStore implements BlobStore {
     blob: NewBlob & { idempotencyKey: string },
     event: StudioEvent,
   ): Promise<{ blob: Blob; created: boolean }> {
+    // Counted only when the row is really inserted: `counted` reads `inserted`.
     const { rows } = await sql<Selectable<BlobsTable>>`
       with inserted as (
         insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id, idempotency_key, provenance)
@@ -144,10 +176,11 @@ export class PgBlobStore implements BlobStore {
       ), queued as (
         insert into outbox (event_id, user_id, type, event)
         select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
-      )
+      ), ${counted}
       select * from inserted`.execute(db);
     if (rows[0]) return { blob: toBlob(rows[0]), created: true };
-    // Stored before (a redelivery or a concurrent worker): that one stands.
+    // Stored before, by a write that did not hold this user's usage lock (keys are unique across
+    // users): that one stands.
     const existing = await this.byKey(db, blob.idempotencyKey);
     if (!existing) throw new Error(`blob with idempotency key ${blob.idempotencyKey} vanished`);
     return { blob: existing, created: false };
@@ -162,7 +195,7 @@ export class PgBlobStore implements BlobStore {
   ): Promise<Blob | null> {
     if (!isUuid(id)) return null;
     return this.db.transaction().execute(async (trx) => {
-      const usage = admit ? await this.lockedUsage(trx, userId) : null;
+      const usage = await this.lockUsage(trx, userId);
       const current = await trx
         .selectFrom('blobs')
         .selectAll()
@@ -173,7 +206,7 @@ export class PgBlobStore implements BlobStore {
         .executeTakeFirst();
       if (!current) return null;
       if (change.expectedVersion != null && current.version !== change.expectedVersion) return null;
-      if (usage) admit?.(usage);
+      admit?.(usage);
       await trx
         .insertInto('blob_versions')
         .values({
@@ -197,6 +230,12 @@ export class PgBlobStore implements BlobStore {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      // The old content stays as a version and keeps counting: only the new bytes are added.
+      await this.count(trx, userId, {
+        blobs: 0,
+        bytes: change.size,
+        currentBytes: change.size - current.size,
+      });
       await trx.insertInto('outbox').values(outboxRow(event)).execute();
       return toBlob(row);
     });
@@ -205,6 +244,7 @@ export class PgBlobStore implements BlobStore {
   async softDelete(userId: string, id: string, event: StudioEvent): Promise<Blob | null> {
     if (!isUuid(id)) return null;
     return this.db.transaction().execute(async (trx) => {
+      await this.lockUsage(trx, userId);
       const row = await trx
         .updateTable('blobs')
         .set({ deleted_at: new Date() })
@@ -214,6 +254,18 @@ export class PgBlobStore implements BlobStore {
         .returningAll()
         .executeTakeFirst();
       if (!row) return null;
+      // The blob and its versions stop counting. Updates of this blob queue on the usage lock
+      // this transaction holds, so no version can be added between this sum and the commit.
+      const versions = await trx
+        .selectFrom('blob_versions')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), sql<number>`0`).as('bytes'))
+        .where('blob_id', '=', id)
+        .executeTakeFirstOrThrow();
+      await this.count(trx, userId, {
+        blobs: -1,
+        bytes: -(row.size + Number(versions.bytes)),
+        currentBytes: -row.size,
+      });
       await trx.insertInto('outbox').values(outboxRow(event)).execute();
       return toBlob(row);
     });
@@ -337,15 +389,7 @@ export class PgBlobStore implements BlobStore {
   }
 
   async stats(userId: string): Promise<{ count: number; totalSize: number }> {
-    const row = await this.db
-      .selectFrom('blobs')
-      .select((eb) => [
-        eb.fn.countAll<number>().as('count'),
-        eb.fn.coalesce(eb.fn.sum<number>('size'), sql<number>`0`).as('total'),
-      ])
-      .where('user_id', '=', userId)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    return { count: Number(row.count), totalSize: Number(row.total) };
+    const row = await this.usageRow(userId);
+    return { count: Number(row?.blobs ?? 0), totalSize: Number(row?.current_bytes ?? 0) };
   }
 }

@@ -103,6 +103,17 @@ export interface BlobVersionsTable {
   created_at: Timestamp;
 }
 
+/** Counters of one user's blobs, kept by every blob write (see the blob_usage migration). */
+export interface BlobUsageTable {
+  user_id: string;
+  /** Blobs not deleted. */
+  blobs: ColumnType<number, number | undefined, number>;
+  /** Bytes of those blobs' data, earlier versions included: what the byte quota counts. */
+  bytes: ColumnType<number, number | undefined, number>;
+  /** Bytes of their current versions only: what me.totalSize reports. */
+  current_bytes: ColumnType<number, number | undefined, number>;
+}
+
 export interface OutboxTable {
   id: ColumnType<number, never, never>;
   event_id: string;
@@ -158,4 +169,5 @@ export interface DB {
   conversations: ConversationsTable;
   blobs: BlobsTable;
   blob_versions: BlobVersionsTable;
+  blob_usage: BlobUsageTable;
 }

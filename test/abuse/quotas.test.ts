@@ -1,5 +1,7 @@
-import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { PgBlobStore } from '../../src/blobs/pg-blob-store';
+import { blobEvent } from '../../src/events/event';
 import { type GraphQLResponse, useHarness } from '../support/harness';
 
 // Room for 5 blobs and 4 KiB per user: small enough to fill in a test.
@@ -187,14 +189,23 @@ describe('me.totalSize', () => {
       token,
     );
     const real = r.data!.createBlob.size as number;
-    // Writing 3 GiB is slow: rows that claim 1.5 GiB each stand in for them.
+    // Writing 3 GiB is slow: blobs that claim 1.5 GiB each, stored through the store (so they
+    // are counted as any write is), stand in for them.
     const claimed = 1.5 * 1024 ** 3;
-    const db = h().testDb.database.db;
+    const store = new PgBlobStore(h().testDb.database.db);
     for (let i = 0; i < 2; i++) {
-      await sql`insert into blobs (user_id, schema_id, processor_id, data, size)
-        values (${userId}, 'text-input-v1', 'user-input', '{"content":"stand-in for a large blob"}', ${claimed})`.execute(
-        db,
-      );
+      const blob = {
+        id: randomUUID(),
+        userId,
+        processorId: 'user-input',
+        schemaId: 'text-input-v1',
+        data: text('stand-in for a large blob'),
+        size: claimed,
+        parentId: null,
+        bookId: null,
+        conversationId: null,
+      };
+      await store.create(blob, blobEvent('created', blob));
     }
     const state = await me(token);
     expect(state.totalSize).toBe(real + 2 * claimed);

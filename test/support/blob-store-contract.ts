@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../../src/blobs/blob-store';
-import type { Blob, NewBlob } from '../../src/blobs/blob-types';
+import type { Admit, Blob, NewBlob, Usage } from '../../src/blobs/blob-types';
 import { blobEvent, type StudioEvent } from '../../src/events/event';
 import type { OutboxSource } from '../../src/events/outbox-relay';
 
@@ -17,7 +17,18 @@ export interface ContractSubject {
   /** Ids of a book and a conversation of `userId` that blobs may belong to. */
   book(userId: string): Promise<string>;
   conversation(userId: string): Promise<string>;
+  /**
+   * A fresh count of the user's stored rows, straight from the database: blobs not deleted, their
+   * bytes with earlier versions, and their current bytes. The reference the counters must equal.
+   */
+  recount(userId: string): Promise<Recount>;
   close(): Promise<void>;
+}
+
+export interface Recount {
+  blobs: number;
+  bytes: number;
+  currentBytes: number;
 }
 
 /** Data that a careless store would not give back as it was given. */
@@ -370,6 +381,99 @@ export function blobStoreContract(
       const b = await create(u, { data: { content: 'ü'.repeat(10) } });
       expect(await s.store.stats(u)).toEqual({ count: 2, totalSize: a.size + b.size });
       expect(b.size).toBe(Buffer.byteLength(JSON.stringify({ content: 'ü'.repeat(10) })));
+    });
+
+    it('keeps usage counters equal to a fresh count through every kind of write, and per user', async () => {
+      const u = user();
+      const neighbour = user();
+      /** Admits everything, remembering the usage each admitted write was shown. */
+      const shown: Usage[] = [];
+      const admit: Admit = (used) => {
+        shown.push(used);
+      };
+      const counted = async (userId: string) => {
+        const fresh = await s.recount(userId);
+        expect(await s.store.usage(userId)).toEqual({ blobs: fresh.blobs, bytes: fresh.bytes });
+        expect(await s.store.stats(userId)).toEqual({
+          count: fresh.blobs,
+          totalSize: fresh.currentBytes,
+        });
+        return fresh;
+      };
+      const theirs = await create(neighbour, { data: { content: 'the neighbour' } });
+      const neighbourBefore = await counted(neighbour);
+
+      // Creates, with and without a quota check.
+      const a = await create(u, { data: { content: 'a'.repeat(40) } });
+      const bInput = newBlob(u, { data: { content: 'b'.repeat(30) } });
+      const bEvent = blobEvent('created', bInput);
+      const b = await s.store.create(bInput, bEvent, admit);
+      expect(shown.at(-1)).toEqual({ blobs: 1, bytes: a.size });
+      // A derived blob, then its redelivery (checked and not), which must count nothing.
+      const key = `run:${randomUUID()}`;
+      const derive = (check?: Admit) => {
+        const blob = { ...newBlob(u, { parentId: a.id }), idempotencyKey: key };
+        return s.store.createOnce(blob, blobEvent('created', blob), check);
+      };
+      const derived = await derive(admit);
+      expect(derived.created).toBe(true);
+      expect((await derive(admit)).created).toBe(false);
+      expect((await derive()).created).toBe(false);
+      // A create whose event cannot be written stores nothing and counts nothing.
+      const dup = newBlob(u);
+      await expect(s.store.create(dup, { ...bEvent, blobId: dup.id })).rejects.toThrow();
+      await counted(u);
+
+      // Updates: the old content stays as a version and keeps counting.
+      const a2 = await update(a, { content: 'a2'.repeat(10) });
+      await s.store.update(
+        u,
+        a.id,
+        { schemaId: a.schemaId, data: { content: 'a3' }, size: size({ content: 'a3' }) },
+        blobEvent('updated', a2!),
+        admit,
+      );
+      await update(b, { content: 'b2' });
+      // Refused updates count nothing: a stale version, another user's blob, a deleted one.
+      expect(await update(b, { content: 'stale' }, 1)).toBeNull();
+      expect(await update(theirs, { content: 'not mine' }, null, u)).toBeNull();
+      const mid = await counted(u);
+      expect(mid).toEqual({
+        blobs: 3,
+        bytes:
+          a.size +
+          size({ content: 'a2'.repeat(10) }) +
+          size({ content: 'a3' }) +
+          b.size +
+          size({ content: 'b2' }) +
+          derived.blob.size,
+        currentBytes: size({ content: 'a3' }) + size({ content: 'b2' }) + derived.blob.size,
+      });
+
+      // Deletes: the blob and all its versions stop counting; a second delete changes nothing.
+      expect(await remove(a)).not.toBeNull();
+      expect(await remove(a)).toBeNull();
+      expect(await remove(theirs, u)).toBeNull();
+      expect(await counted(u)).toEqual({
+        blobs: 2,
+        bytes: b.size + size({ content: 'b2' }) + derived.blob.size,
+        currentBytes: size({ content: 'b2' }) + derived.blob.size,
+      });
+      expect(await update(a, { content: 'after' })).toBeNull();
+      const after = await counted(u);
+      const next = newBlob(u);
+      const checked = await s.store.create(next, blobEvent('created', next), admit);
+      expect(shown.at(-1)).toEqual({ blobs: after.blobs, bytes: after.bytes });
+      await remove(checked);
+
+      // None of that touched the neighbour; the neighbour's writes do not touch this user.
+      expect(await counted(neighbour)).toEqual(neighbourBefore);
+      const mine = await s.store.usage(u);
+      const t2 = await update(theirs, { content: 'the neighbour, again' });
+      await create(neighbour);
+      await remove(t2!);
+      expect(await s.store.usage(u)).toEqual(mine);
+      expect((await counted(neighbour)).blobs).toBe(1);
     });
 
     it('keeps events pending when publishing fails, and publishes them in order later', async () => {

@@ -8,7 +8,7 @@ import { ProcessorInstanceConnection, ProcessorInstanceRef } from './processor';
 
 interface Me {
   userId: string;
-  /** Count and size come from one aggregate, run once however many of them a query asks for. */
+  /** Count and size come from one read of the usage row, however many of them a query asks for. */
   stats: () => Promise<{ count: number; totalSize: number }>;
 }
 
