@@ -4,7 +4,7 @@ import * as outbox from './20261124T0500_outbox';
 import * as runs from './20261124T0600_runs';
 import * as blobRefs from './20261124T0700_blob_refs';
 import * as schemaNameOwners from './20261201T0800_schema_name_owners';
-import * as blobUsage from './20261208T0900_blob_usage';
+import * as blobUsage from './20261201T0900_blob_usage';
 
 /** Every migration, by timestamped name. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -13,5 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261124T0600_runs': runs,
   '20261124T0700_blob_refs': blobRefs,
   '20261201T0800_schema_name_owners': schemaNameOwners,
-  '20261208T0900_blob_usage': blobUsage,
+  '20261201T0900_blob_usage': blobUsage,
 };
