@@ -50,6 +50,9 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
     REYNA_JWT_SECRET: TEST_SECRET,
     REYNA_LOG_LEVEL: 'silent',
     PORT: '0',
+    // Tests run many expensive requests as one user on purpose; the event-loop budget has tests
+    // of its own (test/abuse/cost-budget.test.ts) that set it low.
+    REYNA_COST_LIMIT_USER_MS: '100000',
   };
   if (redisEnabled) base.REDIS_URL = REDIS_URL;
   if (natsEnabled) {

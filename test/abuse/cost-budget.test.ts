@@ -1,0 +1,108 @@
+/**
+ * The per-user budget of event-loop time, on a real listening server: a user whose requests are
+ * expensive to parse and validate is slowed down (RATE_LIMITED with a wait under a second) while
+ * another user's ordinary requests keep going through, over HTTP and over a WebSocket.
+ */
+import type { Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, stopHarness } from '../support/harness';
+import { wsClient } from '../support/realtime';
+
+let h: Harness;
+let url = '';
+const clients: Client[] = [];
+beforeAll(async () => {
+  h = await startHarness({ HOST: '127.0.0.1', REYNA_COST_LIMIT_USER_MS: '50' });
+  url = await h.app.listen();
+});
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await stopHarness(h);
+});
+
+const HEAVY = JSON.stringify({
+  query: 'query($d: JSON!) { validate(schemaId: "text-input-v1", data: $d) { valid } }',
+  variables: { d: { content: 'x'.repeat(20), items: Array.from({ length: 40_000 }, (_, i) => i) } },
+});
+
+async function heavy(token: string) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: HEAVY,
+  });
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    body: (await res.json()) as any,
+  };
+}
+
+async function write(token: string) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      query:
+        'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "An ordinary passage." } }) { id } }',
+    }),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe('the event-loop budget per user', () => {
+  it('slows down a user whose requests are expensive, and only them', async () => {
+    const attacker = await h.token(h.user('attacker'));
+    const victim = await h.token(h.user('victim'));
+    const answers = [];
+    for (let i = 0; i < 20; i++) answers.push(await heavy(attacker));
+    const limited = answers.filter((a) => a.status === 429);
+    expect(answers[0]!.status).toBe(200);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]!.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(Number(limited[0]!.retryAfter)).toBeLessThanOrEqual(1);
+    // The victim's ordinary writes are served meanwhile.
+    const ok = await write(victim);
+    expect(ok.status).toBe(200);
+    expect(ok.body.data.createBlob.id).toBeTruthy();
+    // The attacker gets time again after the second is over.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await heavy(attacker)).status).toBe(200);
+  });
+
+  it('counts operations over a WebSocket against the same budget', async () => {
+    const attacker = await h.token(h.user('ws-attacker'));
+    const c = wsClient(url, attacker, { lazy: false });
+    clients.push(c);
+    // Within the socket's 64 KiB message limit.
+    const { query } = JSON.parse(HEAVY);
+    const variables = {
+      d: { content: 'x'.repeat(20), items: Array.from({ length: 9_000 }, (_, i) => i) },
+    };
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 60; i++) {
+      codes.push(
+        await new Promise<string | undefined>((resolve, reject) => {
+          let code: string | undefined;
+          c.subscribe(
+            { query, variables },
+            {
+              next: (r) => {
+                code = (r.errors?.[0]?.extensions as { code?: string } | undefined)?.code;
+              },
+              error: (e) =>
+                Array.isArray(e)
+                  ? resolve((e[0] as { extensions?: { code?: string } }).extensions?.code)
+                  : reject(e),
+              complete: () => resolve(code),
+            },
+          );
+        }),
+      );
+    }
+    expect(codes[0]).toBeUndefined();
+    expect(codes).toContain('RATE_LIMITED');
+    const ok = await write(await h.token(h.user('bystander')));
+    expect(ok.body.data.createBlob.id).toBeTruthy();
+  });
+});
