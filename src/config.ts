@@ -77,9 +77,9 @@ export interface Config {
   readonly rateLimitIp: number;
   readonly rateLimitWsIp: number;
   /**
-   * Event-loop milliseconds one user's requests may take per second (parsing, validating); past
-   * it their requests wait (429 with Retry-After) until the next second. Default 250 (a quarter
-   * of a core).
+   * Event-loop milliseconds per second one user's requests may take in one process (parsing,
+   * validating, schema checks), with a burst of 100 ms; past it their requests get 429 with the
+   * wait. Default 150.
    */
   readonly costLimitUserMs: number;
   /** A persisted-operations manifest (hash -> operation text) to load, as codegen writes it. */
@@ -285,7 +285,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitUser: integer(env, 'REYNA_RATE_LIMIT_USER', 1200, 1, 10_000_000),
     rateLimitIp: integer(env, 'REYNA_RATE_LIMIT_IP', 6000, 1, 10_000_000),
     rateLimitWsIp: integer(env, 'REYNA_RATE_LIMIT_WS_IP', 120, 1, 10_000_000),
-    costLimitUserMs: integer(env, 'REYNA_COST_LIMIT_USER_MS', 250, 10, 100_000),
+    costLimitUserMs: integer(env, 'REYNA_COST_LIMIT_USER_MS', 150, 10, 100_000),
     allowedOrigins: (optional(env, 'REYNA_ALLOWED_ORIGINS') ?? '')
       .split(',')
       .map((o) => o.trim())

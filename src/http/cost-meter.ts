@@ -42,6 +42,44 @@ export function chargeMs(ms: number): void {
 }
 
 /**
+ * Each user's share of this process's event loop, as a leaky bucket (GCRA): a request that cost
+ * `ms` pushes the user's next start `ms / share` into the future; a user more than `burstMs`
+ * ahead waits. Kept per process on purpose: the event loop it protects is this process's own.
+ */
+export class CostBudget {
+  private readonly next = new Map<string, number>();
+  private readonly share: number;
+
+  constructor(
+    /** Event-loop milliseconds per second one user may take in the long run. */
+    msPerSecond: number,
+    /** Milliseconds a user may take at once above that. */
+    private readonly burstMs = 100,
+    /** Users tracked at most (the longest idle are forgotten first). */
+    private readonly maxUsers = 100_000,
+  ) {
+    this.share = msPerSecond / 1000;
+  }
+
+  /** Milliseconds until `userId` may start another request; null when they may now. */
+  wait(userId: string, now = performance.now()): number | null {
+    const next = this.next.get(userId);
+    if (next === undefined) return null;
+    const ahead = next - now;
+    return ahead > this.burstMs ? Math.ceil(ahead - this.burstMs) : null;
+  }
+
+  charge(userId: string, ms: number, now = performance.now()): void {
+    if (ms <= 0) return;
+    const next = Math.max(this.next.get(userId) ?? now, now) + ms / this.share;
+    // Re-inserting keeps the map in order of last use, so the first key is the longest idle.
+    this.next.delete(userId);
+    this.next.set(userId, next);
+    if (this.next.size > this.maxUsers) this.next.delete(this.next.keys().next().value as string);
+  }
+}
+
+/**
  * An estimate of the parsing a body costs before any of our code sees it (Yoga parses it): about
  * a millisecond per 100 KB, parse and the walks that follow.
  */

@@ -13,6 +13,7 @@ import {
 } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { ErrorCode } from '../errors';
+import { CostBudget } from './cost-meter';
 
 export interface RateLimits {
   /** Counts one request; resolves with the milliseconds to wait when over a limit, else null. */
@@ -53,9 +54,8 @@ export function createRateLimits(config: Limits): RateLimits {
   const perUser = limiter('user', config.rateLimitUser);
   const perIp = limiter('ip', config.rateLimitIp);
   const wsPerIp = limiter('ws', config.rateLimitWsIp);
-  // Event-loop milliseconds per user per second: a window of one second forgives quickly, so a
-  // user over budget waits under a second, and nobody can bank time for a burst.
-  const cost = limiter('cost', config.costLimitUserMs, 1);
+  // Event-loop time is this process's own: its budget is kept here, not shared through Redis.
+  const cost = new CostBudget(config.costLimitUserMs);
 
   const consume = async (l: RateLimiterAbstract, key: string): Promise<number | null> => {
     try {
@@ -79,20 +79,8 @@ export function createRateLimits(config: Limits): RateLimits {
       return over.length ? Math.max(...over) : null;
     },
     connection: (ip) => consume(wsPerIp, ip),
-    async costWait(userId) {
-      try {
-        const state = await cost.get(userId);
-        if (!state || state.consumedPoints < config.costLimitUserMs) return null;
-        return Math.max(1, state.msBeforeNext);
-      } catch {
-        return null;
-      }
-    },
-    async chargeCost(userId, ms) {
-      const points = Math.ceil(ms);
-      if (points <= 0) return;
-      await cost.penalty(userId, points).catch(() => {});
-    },
+    costWait: async (userId) => cost.wait(userId),
+    chargeCost: async (userId, ms) => cost.charge(userId, ms),
     async healthy() {
       if (!redis) return true;
       try {

@@ -1,0 +1,145 @@
+/**
+ * The attacker of `npm run bench:abuse`, run as a process of its own:
+ *
+ *   tsx bench/abuse-attacker.ts <url> <token> <kind> <seconds>
+ *
+ * sends the chosen hostile requests back to back on two connections for `seconds`, then prints
+ * how many it sent and how many the server refused (RATE_LIMITED and other errors). Every body is
+ * built once, before the clock starts: the attacker's own CPU goes to sending, not to building.
+ */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { SCHEMA_BATTERY } from './abuse-schemas';
+
+/** What each attack does, in the order the bench runs them. */
+export const ATTACKS: [string, string][] = [
+  ['register', 'registers hostile schemas (the whole battery, again and again)'],
+  ['dry-run', 'dry-runs hostile schemas (checkSchemaCompatibility)'],
+  ['regex', 'validates 1 MiB against ^(a+)+$'],
+  ['unique', 'validates 8,000 objects against uniqueItems'],
+  ['oneof', 'writes 10,000 failing items against a 31-branch oneOf'],
+  ['bad-input', 'sends JSON nested 5,000 deep, 1e400 and NUL strings'],
+  ['websocket', 'floods a WebSocket with operations and opens subscriptions to the cap'],
+];
+
+const arrayOf = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
+const gql = (query: string, variables: object = {}) => JSON.stringify({ query, variables });
+
+function bodies(kind: string): string[] {
+  const hostile = SCHEMA_BATTERY.map((c, i) => ({
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `attack-${kind}-${i}-${process.pid}`,
+    ...c.definition,
+  }));
+  switch (kind) {
+    case 'register':
+      return hostile.map((d, i) =>
+        gql('mutation($d: JSON!) { registerSchema(input: { definition: $d }) { id } }', {
+          d: { ...d, $id: `attack-r${i}-${process.pid}-v1` },
+        }),
+      );
+    case 'dry-run':
+      return hostile.map((d) =>
+        gql(
+          'query($i: RegisterSchemaInput!) { checkSchemaCompatibility(input: $i) { compatible } }',
+          {
+            i: { definition: d },
+          },
+        ),
+      );
+    case 'regex':
+      return [
+        gql('query($d: JSON!) { validate(schemaId: "attack-regex-v1", data: $d) { valid } }', {
+          d: `${'a'.repeat(1024 * 1024 - 64)}!`,
+        }),
+      ];
+    case 'unique':
+      return [
+        gql('query($d: JSON!) { validate(schemaId: "attack-unique-v1", data: $d) { valid } }', {
+          d: arrayOf(8_000, (i) => ({ a: i, b: [i, `${i}`] })),
+        }),
+      ];
+    case 'oneof':
+      return [
+        gql(
+          'mutation($d: JSON!) { createBlob(input: { schemaId: "attack-oneof-v1", data: $d }) { id } }',
+          { d: arrayOf(10_000, (i) => ({ [`k${i % 31}`]: 'not an integer' })) },
+        ),
+      ];
+    case 'bad-input':
+      return [
+        `{"query":"mutation($d: JSON!) { createBlob(input: { schemaId: \\"text-input-v1\\", data: $d }) { id } }","variables":{"d":{"content":"x\\u0000 and 1e400","n":1e400,"deep":${'['.repeat(5000)}${']'.repeat(5000)}}}}`,
+      ];
+    default:
+      throw new Error(`unknown attack ${kind}`);
+  }
+}
+
+async function http(url: string, token: string, all: string[], until: number) {
+  let sent = 0;
+  let refused = 0;
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (Date.now() < until) {
+        const res = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: all[sent % all.length],
+        }).catch(() => null);
+        sent++;
+        const text = res ? await res.text() : '';
+        if (!res || res.status === 429 || text.includes('"errors"')) refused++;
+      }
+    }),
+  );
+  return { sent, refused };
+}
+
+async function websocket(url: string, token: string, until: number) {
+  const client = createClient({
+    url: `${url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  let sent = 0;
+  let refused = 0;
+  for (let i = 0; i < 150; i++) {
+    client.subscribe(
+      { query: 'subscription { blobEvents { type } }' },
+      { next: () => {}, error: () => refused++, complete: () => {} },
+    );
+    sent++;
+  }
+  while (Date.now() < until) {
+    await new Promise<void>((resolve) =>
+      client.subscribe(
+        { query: '{ me { blobCount } }' },
+        {
+          next: (r) => {
+            if (r.errors) refused++;
+          },
+          error: () => {
+            refused++;
+            resolve();
+          },
+          complete: () => resolve(),
+        },
+      ),
+    );
+    sent++;
+  }
+  await client.dispose();
+  return { sent, refused };
+}
+
+if (process.argv[1]?.endsWith('abuse-attacker.ts')) {
+  const [url, token, kind, seconds] = process.argv.slice(2) as [string, string, string, string];
+  const all = kind === 'websocket' ? [] : bodies(kind);
+  // The bench starts the victim's clock on this line.
+  console.log('ready');
+  const until = Date.now() + Number(seconds) * 1000;
+  const { sent, refused } =
+    kind === 'websocket' ? await websocket(url, token, until) : await http(url, token, all, until);
+  console.log(`${sent} sent, ${refused} refused`);
+}
