@@ -78,7 +78,7 @@ export interface Config {
   readonly rateLimitWsIp: number;
   /**
    * Event-loop milliseconds per second one user's requests may take in one process (parsing,
-   * validating, schema checks), with a burst of 100 ms; past it their requests get 429 with the
+   * validating, schema checks), with a burst of 500 ms; past it their requests get 429 with the
    * wait. Default 150.
    */
   readonly costLimitUserMs: number;

@@ -179,14 +179,16 @@ describe('client errors', () => {
 });
 
 describe('unexpected errors', () => {
-  // A dedicated harness whose `blobs` table is dropped behind the API's back with raw SQL, as a
+  // A dedicated harness whose blob tables are dropped behind the API's back with raw SQL, as a
   // broken database would: every read of blobs then fails inside PostgreSQL with an error text
   // that names the table and the statement. That must reach the log, never the client.
   let broken: Harness;
 
   beforeAll(async () => {
     broken = await startHarness();
-    await sql`drop table blobs cascade`.execute(broken.testDb.database.db);
+    await sql`drop table blobs cascade; drop table blob_usage cascade`.execute(
+      broken.testDb.database.db,
+    );
   });
 
   afterAll(async () => {

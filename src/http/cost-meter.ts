@@ -53,8 +53,8 @@ export class CostBudget {
   constructor(
     /** Event-loop milliseconds per second one user may take in the long run. */
     msPerSecond: number,
-    /** Milliseconds a user may take at once above that. */
-    private readonly burstMs = 100,
+    /** Milliseconds a user may take at once above that (one big schema check fits). */
+    private readonly burstMs = 500,
     /** Users tracked at most (the longest idle are forgotten first). */
     private readonly maxUsers = 100_000,
   ) {

@@ -32,6 +32,8 @@ interface Job {
   request: InspectionRequest;
   resolve: (value: BreakingChange[] | null) => void;
   reject: (error: Error) => void;
+  /** Called when a worker starts on the job: its time is charged from then. */
+  onStart: () => void;
 }
 
 interface Slot {
@@ -106,17 +108,25 @@ export class SchemaInspector {
     await Promise.all(this.slots.map((s) => this.kill(s, new Error('closed'))));
   }
 
-  /** Runs a request on a worker, charging its time to the request that asked for it. */
+  /**
+   * Runs a request on a worker, charging the time the worker spent on it (not the time it waited
+   * for a free worker, nor a worker's start) to the request that asked for it.
+   */
   private async run(request: InspectionRequest): Promise<BreakingChange[] | null> {
-    const started = performance.now();
+    let started: number | undefined;
     try {
-      return await this.runOnWorker(request);
+      return await this.runOnWorker(request, () => {
+        started = performance.now();
+      });
     } finally {
-      chargeMs(performance.now() - started);
+      if (started !== undefined) chargeMs(performance.now() - started);
     }
   }
 
-  private runOnWorker(request: InspectionRequest): Promise<BreakingChange[] | null> {
+  private runOnWorker(
+    request: InspectionRequest,
+    onStart: () => void,
+  ): Promise<BreakingChange[] | null> {
     if (this.closed) return Promise.reject(new Error('The schema inspector is closed'));
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(
@@ -128,7 +138,7 @@ export class SchemaInspector {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+      this.queue.push({ request, resolve, reject, onStart });
       this.pump();
     });
   }
@@ -165,6 +175,7 @@ export class SchemaInspector {
         ),
       );
     }, this.options.timeoutMs);
+    job.onStart();
     slot.worker.postMessage({ id, request: job.request });
   }
 
