@@ -12,6 +12,7 @@
  * `runProcessorAbuse()` returns the figures; run directly (`tsx bench/abuse-processors.ts`) it
  * prints them.
  */
+
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { renderMarkdown } from '../processors/book-compiler/render';
@@ -23,6 +24,7 @@ import { openDatabase } from '../src/db/database';
 import { createPgDatabase, postgresReachable } from '../test/support/database';
 import { type FakeLlm, startFakeLlm } from '../test/support/fake-llm';
 import { dropNatsStreams, NATS_URL } from '../test/support/nats';
+import { UNLIMITED_ENV } from './support';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const MB = 1024 * 1024;
@@ -114,8 +116,8 @@ async function fairness(llm: FakeLlm, nats: boolean): Promise<Record<string, num
   const prefix = `ab${randomBytes(4).toString('hex')}`;
   const config = loadConfig({
     REYNA_JWT_SECRET: SECRET,
-    REYNA_RATE_LIMIT_USER: '10000000',
-    REYNA_RATE_LIMIT_IP: '10000000',
+    // The load is the point here: no rate limits.
+    ...UNLIMITED_ENV,
     REYNA_LOG_LEVEL: 'silent',
     PORT: '0',
     OPENAI_BASE_URL: llm.url,

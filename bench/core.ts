@@ -18,7 +18,7 @@ import { mintToken } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
 import { TEXT_INPUT_V1 } from '../src/registry/builtin-schemas';
 import { SchemaValidator } from '../src/registry/validator';
-import { benchDatabase, fmt, load } from './support';
+import { benchDatabase, fmt, load, UNLIMITED_ENV } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -115,12 +115,9 @@ async function main() {
   const config = loadConfig({
     REYNA_JWT_SECRET: SECRET,
     // The load is the point here: no rate limits.
-    REYNA_RATE_LIMIT_USER: '10000000',
-    REYNA_RATE_LIMIT_IP: '10000000',
-    REYNA_RATE_LIMIT_WS_IP: '10000000',
+    ...UNLIMITED_ENV,
     REYNA_LOG_LEVEL: 'silent',
     PORT: '0',
-    HOST: '127.0.0.1',
   });
   const app = await createApp(config, { database: bench.database });
   const base = await app.listen();

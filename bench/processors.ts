@@ -19,7 +19,7 @@ import { openDatabase } from '../src/db/database';
 import { createPgDatabase, postgresReachable } from '../test/support/database';
 import { startFakeLlm } from '../test/support/fake-llm';
 import { dropNatsStreams, NATS_URL } from '../test/support/nats';
-import { fmt } from './support';
+import { fmt, UNLIMITED_ENV } from './support';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const N = Number(process.env.BENCH_RUNS ?? 200);
@@ -37,12 +37,9 @@ async function main() {
   const config = loadConfig({
     REYNA_JWT_SECRET: SECRET,
     // The load is the point here: no rate limits.
-    REYNA_RATE_LIMIT_USER: '10000000',
-    REYNA_RATE_LIMIT_IP: '10000000',
-    REYNA_RATE_LIMIT_WS_IP: '10000000',
+    ...UNLIMITED_ENV,
     REYNA_LOG_LEVEL: 'warn',
     PORT: '0',
-    HOST: '127.0.0.1',
     OPENAI_BASE_URL: llm.url,
     REYNA_LLM_MODEL: 'bench-model',
     REYNA_PROCESSORS: 'all',

@@ -21,7 +21,7 @@ import WebSocket from 'ws';
 import { mintToken } from '../src/auth/tokens';
 import { createPgDatabase, postgresReachable } from '../test/support/database';
 import { dropNatsStreams, NATS_URL } from '../test/support/nats';
-import { fmt } from './support';
+import { fmt, UNLIMITED_ENV } from './support';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const RATE = 50;
@@ -183,11 +183,8 @@ async function main() {
     REYNA_DEPLOYMENT: prefix,
     REYNA_JWT_SECRET: SECRET,
     // The load is the point here: no rate limits.
-    REYNA_RATE_LIMIT_USER: '10000000',
-    REYNA_RATE_LIMIT_IP: '10000000',
-    REYNA_RATE_LIMIT_WS_IP: '10000000',
+    ...UNLIMITED_ENV,
     PORT: '0',
-    HOST: '127.0.0.1',
     REYNA_LOG_LEVEL: 'warn',
     REYNA_WS_MAX_SUBSCRIPTIONS: '10',
   };

@@ -46,6 +46,18 @@ export async function benchDatabase(poolSize = 16): Promise<BenchDatabase> {
   };
 }
 
+/**
+ * Settings for benchmarks whose load is the point: no rate limits, no per-user budget of
+ * event-loop time, bound to loopback.
+ */
+export const UNLIMITED_ENV: Record<string, string> = {
+  REYNA_RATE_LIMIT_USER: '10000000',
+  REYNA_RATE_LIMIT_IP: '10000000',
+  REYNA_RATE_LIMIT_WS_IP: '10000000',
+  REYNA_COST_LIMIT_USER_MS: '100000',
+  HOST: '127.0.0.1',
+};
+
 export interface LoadResult {
   rps: number;
   p50: number;

@@ -11,7 +11,7 @@ import {
   reservedError,
 } from '../auth/registry-access';
 import { AppError, badInput, ErrorCode, notFound, type ValidationIssue } from '../errors';
-import { capText, jsonBytes, MAX_DESCRIPTION_BYTES, MAX_EXAMPLES_BYTES } from '../limits';
+import { capText, depthOf, jsonBytes, MAX_DESCRIPTION_BYTES, MAX_EXAMPLES_BYTES } from '../limits';
 import { type Page, pageRequest } from '../paging';
 import type { CompatibilityMode } from './compatibility';
 import type { SchemaInspector } from './schema-inspector';
@@ -28,16 +28,6 @@ export const SCHEMA_LIMITS = {
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,127}$/i;
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
-
-function depthOf(value: unknown, limit: number, depth = 0): number {
-  if (depth > limit || typeof value !== 'object' || value === null) return depth;
-  let max = depth;
-  for (const child of Object.values(value)) {
-    max = Math.max(max, depthOf(child, limit, depth + 1));
-    if (max > limit) break;
-  }
-  return max;
-}
 
 /** `text-input-v1` -> name `text-input`, version `1.0.0`. */
 function defaultsFromId(id: string): { name: string; version: string | undefined } {
