@@ -160,6 +160,43 @@ describe(`replay after a long gap (${natsEnabled ? 'NATS' : 'in-process'} backbo
   }, 60_000);
 });
 
+describe('blobDerived replay', () => {
+  it('delivers every blob derived from the parent since the cursor, past the buffer', async () => {
+    const token = await h().token(h().user());
+    const parent = await createBlob(token, 'The parent passage to expand.');
+    const other = await createBlob(token, 'Another parent, not watched.');
+    const after = await cursorNow(token);
+    const userId = subOf(token);
+    const mine: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const derived: StudioEvent = {
+        id: randomUUID(),
+        type: 'blob.created.expanded-text-v1',
+        userId,
+        blobId: randomUUID(),
+        parentId: i % 3 === 0 ? other : parent,
+        processorId: 'user-input',
+        schemaId: 'expanded-text-v1',
+        bookId: null,
+        time: new Date().toISOString(),
+      };
+      await h().app.events.publish(derived);
+      if (derived.parentId === parent) mine.push(derived.blobId!);
+    }
+    const resumed = subscribeWs<{ blobDerived: { reset: boolean; derivedId: string | null } }>(
+      wsClient(url, token),
+      `subscription($parentId: ID, $after: String) {
+        blobDerived(parentId: $parentId, after: $after) { cursor reset derivedId }
+      }`,
+      { parentId: parent, after },
+    );
+    const got = (await resumed.take(mine.length, 30_000)).map((d) => d.blobDerived);
+    expect(got.filter((d) => d.reset)).toEqual([]);
+    expect(got.map((d) => d.derivedId)).toEqual(mine);
+    resumed.stop();
+  }, 60_000);
+});
+
 describe('RESET only when events are gone', () => {
   it('sends exactly one RESET for a cursor older than the stream retains, then live events', async () => {
     const token = await h().token(h().user());
