@@ -417,7 +417,7 @@ export class NatsBackbone implements EventBackbone {
     filter: string,
     next: number,
     goLive: (seq: number) => Promise<void>,
-    opened: (consumer: Consumer) => void,
+    opened: (consumer: Consumer | null) => void,
   ): ReplaySource {
     const js = this.js!;
     const jsm = this.jsm!;
@@ -435,6 +435,9 @@ export class NatsBackbone implements EventBackbone {
           pending = (await consumer.info()).num_pending;
         }
         if (pending === 0) {
+          // Caught up: the replay consumer's work is done, and the server need not keep it.
+          await consumer.delete().catch(() => false);
+          opened(null);
           await goLive(next);
           return null;
         }
