@@ -11,7 +11,6 @@
  *
  * Aims: p99 under 25 ms; under 100 ms with 1,000 subscribers; under 50 KB per subscription.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -21,7 +20,7 @@ import WebSocket from 'ws';
 import { mintToken } from '../src/auth/tokens';
 import { createPgDatabase, postgresReachable } from '../test/support/database';
 import { dropNatsStreams, NATS_URL } from '../test/support/nats';
-import { fmt, UNLIMITED_ENV } from './support';
+import { fmt, serve, UNLIMITED_ENV } from './support';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const RATE = 50;
@@ -37,26 +36,6 @@ function percentile(values: number[], p: number): number {
 function rssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-}
-
-function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', 'src/main.ts', 'serve'],
-    {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const url = /GraphQL and GraphiQL: (\S+)\/graphql/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
 }
 
 function wsClient(url: string, token: string): Client {

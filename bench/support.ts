@@ -1,4 +1,5 @@
 /** Shared pieces of the benchmarks: a fresh database, a load runner and printing. */
+import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config';
 import { type Database, openDatabase } from '../src/db/database';
@@ -96,3 +97,24 @@ export async function load(options: {
 
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Starts `reyna serve` as a child process with exactly `env`; resolves with its base URL. */
+export function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', 'src/main.ts', 'serve'],
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const url = /GraphQL and GraphiQL: (\S+)\/graphql/.exec(out)?.[1];
+      if (url) resolve({ child, url });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}

@@ -127,6 +127,31 @@ describe(`${natsEnabled ? 'NATS JetStream' : 'in-process'} backbone`, () => {
     await resumed.close();
   });
 
+  it('replays a backlog far longer than its buffer in full, in order, then goes live', async () => {
+    const user = 'user-long-gap';
+    const before = await backbone.publish(event(user));
+    const missed = Array.from({ length: 300 }, () => event(user));
+    for (const e of missed) {
+      await backbone.publish(e);
+      await backbone.publish(event('user-someone-else'));
+    }
+    const sub = await backbone.subscribe(user, { after: before.cursor, bufferSize: 3 });
+    // Nothing is read for a while: a replay waits in the log, it is not pushed at the reader.
+    await settle();
+    const first = await sub.nextBatch(50);
+    expect(first.length).toBeGreaterThan(1);
+    expect(first.length).toBeLessThanOrEqual(50);
+    const got = [...first];
+    while (got.length < missed.length) got.push(...(await sub.nextBatch(100)));
+    expect(ids(got)).toEqual(missed.map((e) => e.id));
+    const live = event(user);
+    await settle();
+    await backbone.publish(live);
+    expect(ids(await sub.nextBatch(10))).toEqual([live.id]);
+    await sub.close();
+    expect(await sub.nextBatch(10)).toEqual([]);
+  });
+
   it('ends the iteration when the subscription is closed', async () => {
     const sub = await backbone.subscribe('user-close');
     const it = sub[Symbol.asyncIterator]();

@@ -56,4 +56,22 @@ describe('BoundedChannel', () => {
     queue.push(event(6));
     expect((await take(queue, 1))[0]).toMatchObject({ kind: 'event', cursor: 'c6' });
   });
+
+  it('hands over what is ready at once, the notice first, at most `max`', async () => {
+    const queue = new DeliveryQueue(3);
+    const event = (n: number) => ({
+      kind: 'event' as const,
+      cursor: `c${n}`,
+      event: { id: `e${n}` } as never,
+    });
+    for (let i = 1; i <= 5; i++) queue.push(event(i));
+    expect(queue.takeAvailable(2).map((d) => `${d.kind}:${d.cursor}`)).toEqual([
+      'reset:c2',
+      'event:c3',
+    ]);
+    expect(queue.takeAvailable(10).map((d) => d.cursor)).toEqual(['c4', 'c5']);
+    expect(queue.takeAvailable(10)).toEqual([]);
+    queue.push(event(6));
+    expect((await take(queue, 1))[0]).toMatchObject({ cursor: 'c6' });
+  });
 });

@@ -16,15 +16,26 @@ export interface SubscribeOptions {
   /** With `entity`, only `<entity>.<action>.` (e.g. `created`). */
   action?: string;
   /**
-   * Resume after this cursor: retained events after it are replayed in order before live ones.
-   * A cursor older than the retained log (or not from this log) yields one RESET first.
+   * Resume after this cursor: retained events after it are replayed in order before live ones,
+   * page by page as the subscriber reads (a backlog is never dropped, however long), then live
+   * from the last one replayed. A cursor older than the retained log (or not from this log)
+   * yields one RESET first.
    */
   after?: string | null;
-  /** Most undelivered items kept; beyond it the oldest are dropped and a RESET is sent. */
+  /**
+   * Most undelivered live items kept; beyond it the oldest are dropped and a RESET is sent. It
+   * does not bound a replay: that is read from the log at the subscriber's pace.
+   */
   bufferSize?: number;
 }
 
 export interface EventSubscription extends AsyncIterable<Delivery> {
+  /**
+   * The next deliveries, at most `max`: waits for one, then takes what else is ready (a replayed
+   * page, or live events already queued). Empty once the subscription is closed. Do not mix
+   * with the iterator.
+   */
+  nextBatch(max: number): Promise<Delivery[]>;
   /** Stops delivery and releases what the subscription holds. Idempotent. */
   close(): Promise<void>;
 }
@@ -109,3 +120,5 @@ export interface EventBackbone {
 }
 
 export const DEFAULT_BUFFER = 1000;
+/** Retained events read from the log at a time while replaying. */
+export const REPLAY_PAGE = 500;

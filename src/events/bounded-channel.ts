@@ -42,6 +42,28 @@ export class BoundedChannel<T> implements AsyncIterable<T> {
     }
   }
 
+  /**
+   * What the reader could have now without waiting (the notice first), at most `max` items: lets
+   * a reader take a batch at once.
+   */
+  takeAvailable(max: number): T[] {
+    const out: T[] = [];
+    if (max > 0 && this.notice !== undefined) {
+      out.push(this.notice);
+      this.notice = undefined;
+    }
+    const n = Math.min(max - out.length, this.size);
+    if (n > 0) {
+      for (let i = 0; i < n; i++) out.push(this.items[this.head + i] as T);
+      this.head += n;
+      if (this.head === this.items.length) {
+        this.items = [];
+        this.head = 0;
+      }
+    }
+    return out;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -20,6 +20,7 @@ import { BoundedChannel } from './bounded-channel';
 import { DeliveryQueue } from './delivery-queue';
 import type { StudioEvent } from './event';
 import { GroupLanes } from './fair-lanes';
+import { type ReplaySource, ReplaySubscription } from './replay';
 
 interface Entry {
   seq: number;
@@ -28,6 +29,8 @@ interface Entry {
 
 interface Subscriber {
   prefix: string;
+  /** False while it replays its backlog: live events wait in the log until it has caught up. */
+  live: boolean;
   queue: DeliveryQueue;
 }
 
@@ -64,7 +67,7 @@ export class MemoryBackbone implements EventBackbone {
   async start(): Promise<void> {}
 
   async stop(): Promise<void> {
-    for (const set of this.subscribers.values()) for (const s of set) s.queue.close();
+    for (const set of [...this.subscribers.values()]) for (const s of [...set]) s.queue.close();
     this.subscribers.clear();
   }
 
@@ -89,7 +92,7 @@ export class MemoryBackbone implements EventBackbone {
     for (const enqueue of this.workers.get(event.type) ?? []) enqueue(event, 1);
     const item: Delivery = { kind: 'event', cursor: String(entry.seq), event };
     for (const s of this.subscribers.get(event.userId) ?? [])
-      if (matches(event, s.prefix)) s.queue.push(item);
+      if (s.live && matches(event, s.prefix)) s.queue.push(item);
     return { cursor: item.cursor, duplicate: false };
   }
 
@@ -225,35 +228,61 @@ export class MemoryBackbone implements EventBackbone {
     }
     const subscriber: Subscriber = {
       prefix,
+      live: options.after == null,
       queue: new DeliveryQueue(options.bufferSize ?? DEFAULT_BUFFER, () => {
         set.delete(subscriber);
         if (set.size === 0) this.subscribers.delete(userId);
       }),
     };
-    if (options.after != null) this.replay(userId, subscriber, options.after);
     set.add(subscriber);
-    const queue = subscriber.queue;
+    if (options.after == null) return new ReplaySubscription(subscriber.queue, null);
+    const from = /^\d{1,15}$/.test(options.after) ? Number(options.after) : Number.NaN;
+    const firstRetained = this.log[0]?.seq ?? this.seq + 1;
+    if (Number.isNaN(from) || from > this.seq || from < firstRetained - 1) {
+      subscriber.live = true;
+      return new ReplaySubscription(subscriber.queue, null, [
+        { kind: 'reset', cursor: String(this.seq) },
+      ]);
+    }
+    return new ReplaySubscription(subscriber.queue, this.backlog(userId, subscriber, from + 1));
+  }
+
+  /**
+   * Pages of the retained log from `next` on. Reading the last page and going live happen in one
+   * synchronous step, so no event published in between can be missed.
+   */
+  private backlog(userId: string, subscriber: Subscriber, next: number): ReplaySource {
     return {
-      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
-      close: async () => queue.close(),
+      page: async (max) => {
+        const out: Delivery[] = [];
+        const firstRetained = this.log[0]?.seq ?? this.seq + 1;
+        if (next < firstRetained) {
+          // Retention dropped events this replay had not reached: they are gone.
+          out.push({ kind: 'reset', cursor: String(firstRetained - 1) });
+          next = firstRetained;
+        }
+        for (let i = this.indexOf(next); i < this.log.length && out.length < max; i++) {
+          const entry = this.log[i]!;
+          next = entry.seq + 1;
+          if (entry.event.userId === userId && matches(entry.event, subscriber.prefix))
+            out.push({ kind: 'event', cursor: String(entry.seq), event: entry.event });
+        }
+        if (out.length > 0) return out;
+        subscriber.live = true;
+        return null;
+      },
     };
   }
 
-  private replay(userId: string, subscriber: Subscriber, after: string): void {
-    const from = /^\d{1,15}$/.test(after) ? Number(after) : Number.NaN;
-    const firstRetained = this.log[0]?.seq ?? this.seq + 1;
-    if (Number.isNaN(from) || from > this.seq || from < firstRetained - 1) {
-      subscriber.queue.push({ kind: 'reset', cursor: String(this.seq) });
-      return;
+  /** The index of the first retained entry with a sequence at or after `seq`. */
+  private indexOf(seq: number): number {
+    let lo = 0;
+    let hi = this.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.log[mid]!.seq < seq) lo = mid + 1;
+      else hi = mid;
     }
-    for (const entry of this.log) {
-      if (
-        entry.seq > from &&
-        entry.event.userId === userId &&
-        matches(entry.event, subscriber.prefix)
-      ) {
-        subscriber.queue.push({ kind: 'event', cursor: String(entry.seq), event: entry.event });
-      }
-    }
+    return lo;
   }
 }

@@ -4,17 +4,20 @@
  * their id as the message id, so a republished event inside the duplicate window is stored once.
  *
  * A subscription is an ordered push consumer filtered on one user's subject (and entity/action),
- * so an API process only receives the events of the users connected to it. It starts at the
- * resume cursor (the stream sequence) or at new messages.
+ * so an API process only receives the events of the users connected to it. Resuming from a
+ * cursor first replays through an ordered pull consumer, a page per read, then goes live.
  */
 import {
   AckPolicy,
+  type Consumer,
+  type ConsumerMessages,
   DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
   jetstream,
   jetstreamManager,
+  type PushConsumer,
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
@@ -23,6 +26,7 @@ import type { Logger } from '../logger';
 import {
   DEFAULT_BUFFER,
   type DeadLetter,
+  type Delivery,
   type EventBackbone,
   type EventSubscription,
   type LiveSubscription,
@@ -36,6 +40,7 @@ import { BoundedChannel } from './bounded-channel';
 import { DeliveryQueue } from './delivery-queue';
 import { parseEvent, type StudioEvent } from './event';
 import { DEFAULT_WORK_BUFFER, GroupLanes } from './fair-lanes';
+import { type ReplaySource, ReplaySubscription } from './replay';
 import { encodeToken, eventSubject, streamName, streamSubjects, userFilter } from './subjects';
 
 export interface NatsBackboneOptions {
@@ -328,62 +333,135 @@ export class NatsBackbone implements EventBackbone {
   }
 
   async subscribe(userId: string, options: SubscribeOptions = {}): Promise<EventSubscription> {
-    if (!this.js || !this.jsm) throw new Error('NATS backbone not started');
+    const js = this.js;
+    const jsm = this.jsm;
+    if (!js || !jsm) throw new Error('NATS backbone not started');
     const filter = userFilter(this.options.prefix, userId, options.entity, options.action);
-    const queue = new DeliveryQueue(options.bufferSize ?? DEFAULT_BUFFER);
-    let start: { deliver_policy: DeliverPolicy; opt_start_seq?: number } = {
-      deliver_policy: DeliverPolicy.New,
-    };
-    if (options.after != null) {
-      const { state } = await this.jsm.streams.info(this.stream);
-      const after = /^\d{1,15}$/.test(options.after) ? Number(options.after) : Number.NaN;
-      if (Number.isNaN(after) || after > state.last_seq || after < state.first_seq - 1) {
-        queue.push({ kind: 'reset', cursor: String(state.last_seq) });
-        start = { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.last_seq + 1 };
-      } else {
-        start = { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 };
-      }
-    }
-    const consumer = await this.js.consumers.getPushConsumer(this.stream, {
-      filter_subjects: filter,
-      ...start,
-    });
-    const messages = await consumer.consume();
     const log = this.options.log;
-    const pump = (async () => {
-      for await (const m of messages) {
-        try {
-          queue.push({ kind: 'event', cursor: String(m.seq), event: parseEvent(m.json()) });
-        } catch (error) {
-          log.warn('dropped a malformed event', { subject: m.subject, error });
+    let live: { messages: ConsumerMessages; pump: Promise<void>; consumer: PushConsumer } | null =
+      null;
+    let replay: Consumer | null = null;
+    let closed = false;
+    const queue = new DeliveryQueue(options.bufferSize ?? DEFAULT_BUFFER);
+    /** Live from `seq` on (or from new messages): an ordered push consumer into the queue. */
+    const goLive = async (seq: number | null): Promise<void> => {
+      const consumer = await js.consumers.getPushConsumer(this.stream, {
+        filter_subjects: filter,
+        ...(seq === null
+          ? { deliver_policy: DeliverPolicy.New }
+          : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: seq }),
+      });
+      const messages = await consumer.consume();
+      const pump = (async () => {
+        for await (const m of messages) {
+          try {
+            queue.push({ kind: 'event', cursor: String(m.seq), event: parseEvent(m.json()) });
+          } catch (error) {
+            log.warn('dropped a malformed event', { subject: m.subject, error });
+          }
         }
+      })();
+      live = { messages, pump, consumer };
+      if (closed) await release();
+    };
+    const release = async (): Promise<void> => {
+      const held = [replay, live?.consumer];
+      replay = null;
+      if (live) {
+        await live.messages.close().catch(() => {});
+        await live.pump.catch(() => {});
       }
-    })();
-    const subscription: EventSubscription = {
-      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
-      close: async () => {
-        if (!this.subscriptions.delete(subscription)) return;
-        this.owners.delete(subscription);
-        queue.close();
-        await messages.close().catch(() => {});
-        await pump.catch(() => {});
-        // An ordered push consumer is only reaped by the server after five minutes without
-        // interest; a subscriber that comes and goes would leave consumers piling up. Delete it.
+      // Ordered consumers are only reaped by the server after minutes without interest; a
+      // subscriber that comes and goes would leave them piling up. Delete them.
+      for (const consumer of held) {
         const name = await consumer
-          .info(true)
+          ?.info(true)
           .then((i) => i.name)
           .catch(() => undefined);
-        if (name) await this.jsm?.consumers.delete(this.stream, name).catch(() => {});
-      },
+        if (name) await jsm.consumers.delete(this.stream, name).catch(() => {});
+      }
     };
-    // The consumer goes when the subscriber stops reading: the queue closes on `return()`.
-    const originalClose = queue.close.bind(queue);
-    queue.close = () => {
-      originalClose();
-      void subscription.close();
-    };
+    const first: Delivery[] = [];
+    let source: ReplaySource | null = null;
+    if (options.after == null) {
+      await goLive(null);
+    } else {
+      const { state } = await jsm.streams.info(this.stream);
+      const after = /^\d{1,15}$/.test(options.after) ? Number(options.after) : Number.NaN;
+      if (Number.isNaN(after) || after > state.last_seq || after < state.first_seq - 1) {
+        first.push({ kind: 'reset', cursor: String(state.last_seq) });
+        await goLive(state.last_seq + 1);
+      } else {
+        source = this.backlog(filter, after + 1, goLive, (c) => {
+          replay = c;
+        });
+      }
+    }
+    const subscription = new ReplaySubscription(queue, source, first, async () => {
+      closed = true;
+      this.subscriptions.delete(subscription);
+      this.owners.delete(subscription);
+      await release();
+    });
     this.subscriptions.add(subscription);
     this.owners.set(subscription, userId);
     return subscription;
+  }
+
+  /**
+   * Pages of one subscriber's retained events from `next` on, through an ordered pull consumer
+   * that fetches only when the subscriber wants more; once it has nothing pending, live delivery
+   * starts right after the last event it read.
+   */
+  private backlog(
+    filter: string,
+    next: number,
+    goLive: (seq: number) => Promise<void>,
+    opened: (consumer: Consumer | null) => void,
+  ): ReplaySource {
+    const js = this.js!;
+    const jsm = this.jsm!;
+    let consumer: Consumer | null = null;
+    let pending = 0;
+    return {
+      page: async (max) => {
+        if (!consumer) {
+          consumer = await js.consumers.get(this.stream, {
+            filter_subjects: filter,
+            deliver_policy: DeliverPolicy.StartSequence,
+            opt_start_seq: next,
+          });
+          opened(consumer);
+          pending = (await consumer.info()).num_pending;
+        }
+        if (pending === 0) {
+          // Caught up: the replay consumer's work is done, and the server need not keep it.
+          await consumer.delete().catch(() => false);
+          opened(null);
+          await goLive(next);
+          return null;
+        }
+        const out: Delivery[] = [];
+        const { state } = await jsm.streams.info(this.stream);
+        if (next < state.first_seq) {
+          // Retention dropped events this replay had not reached: they are gone.
+          out.push({ kind: 'reset', cursor: String(state.first_seq - 1) });
+          next = state.first_seq;
+        }
+        const batch = await consumer.fetch({ max_messages: Math.min(max, pending), expires: 5000 });
+        for await (const m of batch) {
+          next = m.seq + 1;
+          pending = m.info.pending;
+          try {
+            out.push({ kind: 'event', cursor: String(m.seq), event: parseEvent(m.json()) });
+          } catch (error) {
+            this.options.log.warn('dropped a malformed event', { subject: m.subject, error });
+          }
+          // Caught up: do not wait out the fetch for messages that are not there.
+          if (pending === 0) break;
+        }
+        return out;
+      },
+    };
   }
 }

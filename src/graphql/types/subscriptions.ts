@@ -1,8 +1,9 @@
 /**
  * Real-time: the caller's blob events and derived blobs, over graphql-ws (WebSocket) and SSE.
  * Every delivery carries a `cursor`; subscribing again with `after: <cursor>` replays what was
- * missed, in order, before live events. A RESET delivery means events were lost (cursor too old,
- * or the subscriber fell more than its buffer behind): refetch, then carry on from its cursor.
+ * missed, in order and at the subscriber's pace, before live events. A RESET delivery means
+ * events were lost (cursor older than the stream retains, or the subscriber fell more than its
+ * buffer behind the live flow): refetch, then carry on from its cursor.
  */
 import type { Blob } from '../../blobs/blob-types';
 import { AppError, badInput, ErrorCode } from '../../errors';
@@ -11,25 +12,44 @@ import type { StudioEvent } from '../../events/event';
 import { inSlot } from '../../events/subscription-slots';
 import { builder } from '../builder';
 import { type Context, createLoaders, userOf } from '../context';
+import { selectedFields } from '../lookahead';
 import { BlobRef } from './blob';
 
-/** Wraps a backbone subscription: only deliveries passing `keep`, and closing it on return. */
+/** Deliveries read from the backbone at a time: their blobs are loaded with one query. */
+const BATCH = 200;
+
+interface Payload {
+  delivery: Delivery;
+  blob: Blob | null;
+}
+
+/**
+ * Wraps a backbone subscription: only deliveries passing `keep`, each with its blob as it is now
+ * when `withBlob` (the selection asks for it), loaded for a whole batch of deliveries at once;
+ * closing the subscription on return. A batch is what is ready when the subscriber asks for
+ * more, so a replay goes at the reader's pace and a single live event is not held back.
+ */
 function deliveries(
+  ctx: Context,
   subscription: EventSubscription,
   keep: (event: StudioEvent) => boolean,
-): AsyncIterable<Delivery> {
+  withBlob: boolean,
+): AsyncIterable<Payload> {
   return {
     [Symbol.asyncIterator]() {
-      const source = subscription[Symbol.asyncIterator]();
+      let ready: Payload[] = [];
       return {
-        async next() {
-          for (;;) {
-            const result = await source.next();
-            if (result.done || result.value.kind === 'reset' || keep(result.value.event))
-              return result;
+        async next(): Promise<IteratorResult<Payload>> {
+          while (ready.length === 0) {
+            const batch = await subscription.nextBatch(BATCH);
+            if (batch.length === 0) return { value: undefined, done: true };
+            const kept = batch.filter((d) => d.kind === 'reset' || keep(d.event));
+            ready = await withBlobs(ctx, kept, withBlob);
           }
+          return { value: ready.shift()!, done: false };
         },
         async return() {
+          ready = [];
           await subscription.close();
           return { value: undefined, done: true };
         },
@@ -38,13 +58,29 @@ function deliveries(
   };
 }
 
-/** Each delivered event resolves with fresh loaders: a subscription's context lives for hours. */
-async function freshBlob(ctx: Context, delivery: Delivery): Promise<Blob | null> {
+/** The blobs of a batch in one query, with fresh loaders: a subscription lives for hours. */
+async function withBlobs(ctx: Context, batch: Delivery[], withBlob: boolean): Promise<Payload[]> {
+  const ids = withBlob
+    ? batch.flatMap((d) => (d.kind === 'event' && d.event.blobId ? [d.event.blobId] : []))
+    : [];
+  const blobs = new Map<string, Blob>();
+  if (ids.length > 0) {
+    const loaders = createLoaders(ctx.services, ctx.principal?.userId ?? null);
+    for (const blob of await loaders.blob.loadMany([...new Set(ids)]))
+      if (blob && !(blob instanceof Error)) blobs.set(blob.id, blob);
+  }
+  return batch.map((delivery) => ({
+    delivery,
+    blob: delivery.kind === 'event' ? (blobs.get(delivery.event.blobId ?? '') ?? null) : null,
+  }));
+}
+
+/** Each delivered event resolves with fresh loaders, for the fields under its blob. */
+function deliver(ctx: Context, payload: Payload): Payload {
   ctx.loaders = createLoaders(ctx.services, ctx.principal?.userId ?? null);
-  if (delivery.kind !== 'event') return null;
-  ctx.observeEventLag((Date.now() - Date.parse(delivery.event.time)) / 1000);
-  const blobId = delivery.event.blobId;
-  return blobId ? ctx.loaders.blob.load(blobId) : null;
+  if (payload.delivery.kind === 'event')
+    ctx.observeEventLag((Date.now() - Date.parse(payload.delivery.event.time)) / 1000);
+  return payload;
 }
 
 const KINDS = { created: 'CREATED', updated: 'UPDATED', deleted: 'DELETED' } as const;
@@ -59,10 +95,7 @@ const BlobEventKind = builder.enumType('BlobEventKind', {
   },
 });
 
-interface BlobEventPayload {
-  delivery: Delivery;
-  blob: Blob | null;
-}
+type BlobEventPayload = Payload;
 
 const eventOf = (p: BlobEventPayload) => (p.delivery.kind === 'event' ? p.delivery.event : null);
 
@@ -105,10 +138,7 @@ const BlobEventRef = builder.objectRef<BlobEventPayload>('BlobEvent').implement(
   }),
 });
 
-interface DerivedPayload {
-  delivery: Delivery;
-  blob: Blob | null;
-}
+type DerivedPayload = Payload;
 
 const BlobDerivedRef = builder.objectRef<DerivedPayload>('BlobDerived').implement({
   description: 'A blob was derived from the watched parent or inside the watched book.',
@@ -155,7 +185,7 @@ builder.subscriptionFields((t) => ({
       filter: t.arg({ type: BlobEventFilter }),
       after: t.arg.string({ description: 'Resume after this cursor.' }),
     },
-    subscribe: async (_r, { filter, after }, ctx) => {
+    subscribe: async (_r, { filter, after }, ctx, info) => {
       const userId = userOf(ctx);
       const kinds = filter?.kinds?.length ? new Set<string>(filter.kinds) : null;
       const want = {
@@ -168,6 +198,7 @@ builder.subscriptionFields((t) => ({
         ctx.events.subscribe(userId, { entity: 'blob', after, bufferSize: ctx.subscriptionBuffer }),
       );
       return deliveries(
+        ctx,
         subscription,
         (e) =>
           (!kinds || kinds.has(KINDS[e.type.split('.')[1] as keyof typeof KINDS])) &&
@@ -175,19 +206,17 @@ builder.subscriptionFields((t) => ({
           (want.processorId === null || e.processorId === want.processorId) &&
           (want.bookId === null || e.bookId === want.bookId) &&
           (want.parentId === null || e.parentId === want.parentId),
+        selectedFields(info).has('blob'),
       );
     },
-    resolve: async (delivery: Delivery, _a, ctx) => ({
-      delivery,
-      blob: await freshBlob(ctx, delivery),
-    }),
+    resolve: (payload: Payload, _a, ctx) => deliver(ctx, payload),
   }),
   blobDerived: t.field({
     type: BlobDerivedRef,
     description:
       'Each blob derived from `parentId`, or derived inside `bookId` (give one or both).',
     args: { parentId: t.arg.id(), bookId: t.arg.id(), after: t.arg.string() },
-    subscribe: async (_r, args, ctx) => {
+    subscribe: async (_r, args, ctx, info) => {
       const userId = userOf(ctx);
       const parentId = str(args.parentId);
       const bookId = str(args.bookId);
@@ -211,16 +240,15 @@ builder.subscriptionFields((t) => ({
         }),
       );
       return deliveries(
+        ctx,
         subscription,
         (e) =>
           e.parentId !== null &&
           ((parentId !== null && e.parentId === parentId) ||
             (bookId !== null && e.bookId === bookId)),
+        selectedFields(info).has('blob'),
       );
     },
-    resolve: async (delivery: Delivery, _a, ctx) => ({
-      delivery,
-      blob: await freshBlob(ctx, delivery),
-    }),
+    resolve: (payload: Payload, _a, ctx) => deliver(ctx, payload),
   }),
 }));
