@@ -252,7 +252,7 @@ export function loadConfig(env: Env = process.env): Config {
   const retryWindowMs = integer(
     env,
     'REYNA_RETRY_WINDOW_MS',
-    llmBreakerOpenMs * 10,
+    llmBreakerOpenMs * 20,
     llmBreakerOpenMs * 2,
     24 * 3_600_000,
   );

@@ -38,7 +38,7 @@ export interface RuntimeOptions {
   /**
    * How long a run keeps retrying from its first attempt: it fails only once this has passed
    * and its attempts are spent, so the budget outlasts an outage however few attempts it
-   * takes. Retry delays are capped at a quarter of it. Default 5 minutes.
+   * takes. Retry delays are capped at a tenth of it. Default 5 minutes.
    */
   retryWindowMs?: number;
   /** Deliveries a worker holds waiting per processor, in per-user lanes. Default 500. */
@@ -145,7 +145,8 @@ export class ProcessorRuntime {
   }
 
   private backoff(attempt: number): number {
-    const cap = Math.max(this.retryBaseMs, this.retryWindowMs / 4);
+    // At least ten tries a window: a dependency failing at random (not down) gets many chances.
+    const cap = Math.max(this.retryBaseMs, this.retryWindowMs / 10);
     const base = Math.min(this.retryBaseMs * 2 ** (Math.max(1, attempt) - 1), cap);
     return Math.round(base * (0.8 + Math.random() * 0.4));
   }
