@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CircuitBreaker, CircuitOpenError } from '../processors/text-expansion/circuit-breaker';
+import { ConfigError, loadConfig } from '../src/config';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { type Harness, nodes, startHarness, stopHarness } from './support/harness';
 import { eventually } from './support/realtime';
@@ -255,5 +256,24 @@ describe('the circuit breaker half-open', () => {
     const refused = await breaker.run(async () => 'x').catch((e) => e);
     expect(refused).toBeInstanceOf(CircuitOpenError);
     expect(refused.retryAfterMs).toBe(1000);
+  });
+});
+
+describe('the retry window', () => {
+  it('defaults to 20 breaker windows, and a window shorter than two is refused at start-up', () => {
+    expect(loadConfig({}).retryWindowMs).toBe(600_000);
+    expect(loadConfig({ REYNA_LLM_BREAKER_OPEN_MS: '1500' }).retryWindowMs).toBe(30_000);
+    expect(
+      loadConfig({ REYNA_LLM_BREAKER_OPEN_MS: '1500', REYNA_RETRY_WINDOW_MS: '3000' })
+        .retryWindowMs,
+    ).toBe(3000);
+    let error: unknown;
+    try {
+      loadConfig({ REYNA_LLM_BREAKER_OPEN_MS: '30000', REYNA_RETRY_WINDOW_MS: '45000' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/REYNA_RETRY_WINDOW_MS must be an integer from 60000/);
   });
 });
