@@ -235,7 +235,7 @@ export class ProcessorRuntime {
       Math.max(100, Math.min(this.ackWaitMs / 3, 1000)),
     );
     const output: { id: string | null } = { id: null };
-    const kit = this.kit(processor, run, event, item, () => cancelled, output);
+    const kit = this.kit(processor, run, event, () => cancelled, output);
     try {
       await processor.handle(kit, input ? view(input) : null);
       if (cancelled || (await runs.status(run.id)) === 'cancelled') return { kind: 'done' };
@@ -291,7 +291,6 @@ export class ProcessorRuntime {
     processor: Processor,
     run: ProcessorRun,
     event: StudioEvent,
-    item: WorkItem,
     isCancelled: () => boolean,
     output: { id: string | null },
   ): ProcessorKit {
