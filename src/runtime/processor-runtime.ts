@@ -38,7 +38,7 @@ export interface RuntimeOptions {
   /**
    * How long a run keeps retrying from its first attempt: it fails only once this has passed
    * and its attempts are spent, so the budget outlasts an outage however few attempts it
-   * takes. Retry delays are capped at a tenth of it. Default 5 minutes.
+   * takes. Retry delays are capped at a tenth of it. Default 10 minutes.
    */
   retryWindowMs?: number;
   /** Deliveries a worker holds waiting per processor, in per-user lanes. Default 500. */
@@ -73,7 +73,7 @@ export class ProcessorRuntime {
   ) {
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     this.retryBaseMs = options.retryBaseMs ?? 1000;
-    this.retryWindowMs = options.retryWindowMs ?? 300_000;
+    this.retryWindowMs = options.retryWindowMs ?? 600_000;
   }
 
   /** Registers every processor and the schemas it brings. Idempotent. */
