@@ -26,7 +26,10 @@ export interface ProcessorDefinition {
   maxConcurrency: number;
   /** Runs in flight per user per worker process. Default 2. */
   maxPerUser?: number;
-  /** Deliveries before the event is dead-lettered and the run marked failed. Default 5. */
+  /**
+   * Attempts before the run is marked failed and its event dead-lettered, once the runtime's
+   * retry window has passed too (a run keeps retrying until both are spent). Default 5.
+   */
   maxAttempts?: number;
   /** JSON Schema of a user's instance config (validated when the user configures it). */
   configSchema?: Record<string, unknown>;
@@ -102,7 +105,7 @@ export interface ProcessorKit {
     bookId: string | null;
     details?: Record<string, unknown>;
   };
-  /** Which delivery this is (1 on the first). */
+  /** Which attempt this is (1 on the first); waits for an unavailable dependency are not counted. */
   readonly attempt: number;
   /** The user's own blobs only. */
   readBlob(id: string): Promise<BlobView | null>;
@@ -135,6 +138,21 @@ export interface ProcessorKit {
 /** Thrown by a handler for failures that no retry can fix (bad configuration, invalid input). */
 export class PermanentError extends Error {
   override name = 'PermanentError';
+}
+
+/**
+ * Thrown when a dependency is known to be unavailable and was not called (an open circuit
+ * breaker): not an attempt. The runtime puts the run back in the queue for `retryAfterMs` without
+ * counting it, so an outage longer than the retry budget costs the run time, never attempts.
+ */
+export class UnavailableError extends Error {
+  override name = 'UnavailableError';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
 }
 
 export interface Processor {

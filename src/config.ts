@@ -70,6 +70,11 @@ export interface Config {
   readonly llmTimeoutMs: number;
   readonly llmBreakerThreshold: number;
   readonly llmBreakerOpenMs: number;
+  /**
+   * How long a failing run keeps retrying from its first attempt (it fails once this has passed
+   * and its attempts are spent). Always longer than the breaker's open window; default 10x it.
+   */
+  readonly retryWindowMs: number;
   /** Deliveries a worker holds waiting per processor (in per-user lanes), kept alive. */
   readonly workBuffer: number;
   /** Requests per minute per user, per IP, and WebSocket connections per minute per IP. */
@@ -242,6 +247,15 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const llmModel = optional(env, 'REYNA_LLM_MODEL') ?? 'gpt-4o-mini';
+  const llmBreakerOpenMs = integer(env, 'REYNA_LLM_BREAKER_OPEN_MS', 30_000, 10, 3_600_000);
+  // A retry budget shorter than the breaker's window would let runs fail while it is open.
+  const retryWindowMs = integer(
+    env,
+    'REYNA_RETRY_WINDOW_MS',
+    llmBreakerOpenMs * 20,
+    llmBreakerOpenMs * 2,
+    24 * 3_600_000,
+  );
   return Object.freeze({
     port,
     host,
@@ -280,7 +294,8 @@ export function loadConfig(env: Env = process.env): Config {
     retryBaseMs: integer(env, 'REYNA_RETRY_BASE_MS', 1000, 1, 600_000),
     llmTimeoutMs: integer(env, 'REYNA_LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
     llmBreakerThreshold: integer(env, 'REYNA_LLM_BREAKER_THRESHOLD', 5, 1, 1000),
-    llmBreakerOpenMs: integer(env, 'REYNA_LLM_BREAKER_OPEN_MS', 30_000, 10, 3_600_000),
+    llmBreakerOpenMs,
+    retryWindowMs,
     workBuffer: integer(env, 'REYNA_WORK_BUFFER', 500, 1, 100_000),
     rateLimitUser: integer(env, 'REYNA_RATE_LIMIT_USER', 1200, 1, 10_000_000),
     rateLimitIp: integer(env, 'REYNA_RATE_LIMIT_IP', 6000, 1, 10_000_000),

@@ -109,6 +109,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       log,
       ackWaitMs: config.ackWaitMs,
       retryBaseMs: config.retryBaseMs,
+      retryWindowMs: config.retryWindowMs,
       workBuffer: config.workBuffer,
       onWrite: kick,
     });

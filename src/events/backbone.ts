@@ -46,7 +46,10 @@ export interface WorkOptions {
   group: string;
   /** The exact event type consumed. */
   type: string;
-  /** Deliveries before the broker gives up; the runtime dead-letters the last one itself. */
+  /**
+   * Deliveries before the broker gives up; the runtime dead-letters the last one itself. 0: no
+   * limit (the handler counts its own attempts).
+   */
   maxDeliveries: number;
   /** Items in flight in this process (per group: its consumers share the limit). */
   concurrency: number;
@@ -72,7 +75,8 @@ export interface WorkItem {
 export type WorkOutcome =
   | { kind: 'done' }
   | { kind: 'retry'; delayMs: number }
-  | { kind: 'dead'; reason: string };
+  /** `key` names what was dead-lettered (a run id): a later dead letter of it replaces this one. */
+  | { kind: 'dead'; reason: string; key?: string };
 
 export interface WorkConsumer {
   /** Stops taking items and waits for those in flight. */
@@ -84,6 +88,8 @@ export interface DeadLetter {
   group: string;
   event: StudioEvent;
   reason: string;
+  /** One dead letter per key (a run retried and failed again keeps one). */
+  key?: string;
 }
 
 /** A live subscription to ephemeral messages (run progress): not stored, not replayed. */

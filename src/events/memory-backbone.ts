@@ -113,17 +113,26 @@ export class MemoryBackbone implements EventBackbone {
       const outcome = await handler({ event, delivery, heartbeat: () => {} }).catch(
         (): WorkOutcome => ({ kind: 'retry', delayMs: 1000 }),
       );
-      if (outcome.kind === 'retry' && delivery < options.maxDeliveries) {
+      if (
+        outcome.kind === 'retry' &&
+        (options.maxDeliveries === 0 || delivery < options.maxDeliveries)
+      ) {
         const timer = setTimeout(() => {
           timers.delete(timer);
           enqueue(event, delivery + 1);
         }, outcome.delayMs);
         timers.add(timer);
       } else if (outcome.kind !== 'done') {
+        const key = outcome.kind === 'dead' ? outcome.key : undefined;
+        if (key !== undefined) {
+          const at = this.dead.findIndex((d) => d.group === options.group && d.key === key);
+          if (at >= 0) this.dead.splice(at, 1);
+        }
         this.dead.push({
           group: options.group,
           event,
           reason: outcome.kind === 'dead' ? outcome.reason : 'maximum deliveries reached',
+          ...(key === undefined ? {} : { key }),
         });
       }
     };

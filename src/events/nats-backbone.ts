@@ -153,7 +153,7 @@ export class NatsBackbone implements EventBackbone {
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: ms(options.ackWaitMs),
-      max_deliver: options.maxDeliveries,
+      max_deliver: options.maxDeliveries === 0 ? -1 : options.maxDeliveries,
       // Room for every delivery the lanes may hold, plus those running and being fetched.
       max_ack_pending: Math.max(
         1000,
@@ -191,7 +191,7 @@ export class NatsBackbone implements EventBackbone {
       if (outcome.kind === 'done') m.ack();
       else if (outcome.kind === 'retry') m.nak(outcome.delayMs);
       else {
-        await this.deadLetter(options.group, event, outcome.reason);
+        await this.deadLetter(options.group, event, outcome.reason, outcome.key);
         m.term();
       }
     };
@@ -242,7 +242,16 @@ export class NatsBackbone implements EventBackbone {
     };
   }
 
-  private async deadLetter(group: string, event: StudioEvent, reason: string): Promise<void> {
+  /**
+   * One subject per dead-lettered thing (`<prefix>.dlq.<group>.<key or event id>`), trimmed to its
+   * newest message: a run retried and dead-lettered again keeps one identity in the stream.
+   */
+  private async deadLetter(
+    group: string,
+    event: StudioEvent,
+    reason: string,
+    key?: string,
+  ): Promise<void> {
     if (!this.js || !this.jsm) return;
     try {
       await this.jsm.streams.info(this.deadStream);
@@ -255,11 +264,14 @@ export class NatsBackbone implements EventBackbone {
         })
         .catch(() => {});
     }
+    const subject = `${this.options.prefix}.dlq.${encodeToken(group)}.${encodeToken(key ?? event.id)}`;
     await this.js.publish(
-      `${this.options.prefix}.dlq.${encodeToken(group)}`,
-      this.encoder.encode(JSON.stringify({ group, event, reason })),
+      subject,
+      this.encoder.encode(JSON.stringify({ group, event, reason, ...(key ? { key } : {}) })),
       { msgID: `${group}:${event.id}` },
     );
+    // Published first, then trimmed: the run is never without its dead letter in between.
+    if (key) await this.jsm.streams.purge(this.deadStream, { filter: subject, keep: 1 });
   }
 
   async deadLetters(group: string): Promise<DeadLetter[]> {
@@ -270,14 +282,20 @@ export class NatsBackbone implements EventBackbone {
       return [];
     }
     const out: DeadLetter[] = [];
-    const consumer = await this.js.consumers.get(this.deadStream, {
-      filter_subjects: `${this.options.prefix}.dlq.${encodeToken(group)}`,
-    });
-    for (;;) {
-      const m = await consumer.next({ expires: 1000 });
-      if (!m) break;
-      out.push(m.json<DeadLetter>());
-      if (m.info.pending === 0) break;
+    // Letters from before they had a subject each, then those since (one filter a consumer:
+    // several need NATS 2.10).
+    const group_ = encodeToken(group);
+    for (const filter of [
+      `${this.options.prefix}.dlq.${group_}`,
+      `${this.options.prefix}.dlq.${group_}.>`,
+    ]) {
+      const consumer = await this.js.consumers.get(this.deadStream, { filter_subjects: filter });
+      for (;;) {
+        const m = await consumer.next({ expires: 1000 });
+        if (!m) break;
+        out.push(m.json<DeadLetter>());
+        if (m.info.pending === 0) break;
+      }
     }
     return out;
   }

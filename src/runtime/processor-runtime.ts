@@ -13,6 +13,7 @@ import {
   PermanentError,
   type Processor,
   type ProcessorKit,
+  UnavailableError,
 } from '../../processors/kit';
 import type { Blob } from '../blobs/blob-types';
 import { AppError, ErrorCode } from '../errors';
@@ -32,8 +33,14 @@ export interface RuntimeOptions {
   log: Logger;
   /** Without a heartbeat for this long, a delivery goes to another worker. Default 30 s. */
   ackWaitMs?: number;
-  /** First retry delay; doubles per attempt, capped at 5 minutes, with jitter. Default 1 s. */
+  /** First retry delay; doubles per attempt, with jitter. Default 1 s. */
   retryBaseMs?: number;
+  /**
+   * How long a run keeps retrying from its first attempt: it fails only once this has passed
+   * and its attempts are spent, so the budget outlasts an outage however few attempts it
+   * takes. Retry delays are capped at a tenth of it. Default 10 minutes.
+   */
+  retryWindowMs?: number;
   /** Deliveries a worker holds waiting per processor, in per-user lanes. Default 500. */
   workBuffer?: number;
   /** Called after the runtime writes to the outbox (wakes the relay). */
@@ -58,6 +65,7 @@ export class ProcessorRuntime {
   private readonly consumers: WorkConsumer[] = [];
   private readonly ackWaitMs: number;
   private readonly retryBaseMs: number;
+  private readonly retryWindowMs: number;
 
   constructor(
     private readonly processors: Processor[],
@@ -65,6 +73,7 @@ export class ProcessorRuntime {
   ) {
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     this.retryBaseMs = options.retryBaseMs ?? 1000;
+    this.retryWindowMs = options.retryWindowMs ?? 600_000;
   }
 
   /** Registers every processor and the schemas it brings. Idempotent. */
@@ -108,7 +117,9 @@ export class ProcessorRuntime {
             {
               group: d.id,
               type,
-              maxDeliveries: (d.maxAttempts ?? 5) + 1,
+              // Unlimited: waits for an unavailable dependency are deliveries but not attempts,
+              // so the run's own attempt count and retry window decide when to give up.
+              maxDeliveries: 0,
               concurrency: d.maxConcurrency,
               // Per-user fairness lives in the backbone's lanes: a user's waiting work holds no
               // slot another user could run in.
@@ -133,9 +144,17 @@ export class ProcessorRuntime {
     await Promise.all(this.consumers.splice(0).map((c) => c.stop()));
   }
 
-  private backoff(delivery: number): number {
-    const base = Math.min(this.retryBaseMs * 2 ** (delivery - 1), 300_000);
+  private backoff(attempt: number): number {
+    // At least ten tries a window: a dependency failing at random (not down) gets many chances.
+    const cap = Math.max(this.retryBaseMs, this.retryWindowMs / 10);
+    const base = Math.min(this.retryBaseMs * 2 ** (Math.max(1, attempt) - 1), cap);
     return Math.round(base * (0.8 + Math.random() * 0.4));
+  }
+
+  /** Whether a run has used its attempts and its retry window both. */
+  private spent(run: ProcessorRun, maxAttempts: number): boolean {
+    const since = run.startedAt?.getTime() ?? Date.now();
+    return run.attempts >= maxAttempts && Date.now() - since >= this.retryWindowMs;
   }
 
   private live(run: ProcessorRun, extra: Partial<RunUpdate> = {}): void {
@@ -190,13 +209,14 @@ export class ProcessorRuntime {
     }
     if (run.status === 'succeeded' || run.status === 'cancelled' || run.status === 'failed')
       return { kind: 'done' };
-    if (item.delivery > maxAttempts) {
+    // Still running: its last attempt never finished (a worker died in it).
+    if (run.status === 'running' && this.spent(run, maxAttempts)) {
       const failed = await runs.fail(
         run.id,
-        `Gave up after ${maxAttempts} attempts (the last one did not finish)`,
+        `Gave up after ${run.attempts} attempts (the last one did not finish)`,
       );
       if (failed) this.live(failed);
-      return { kind: 'dead', reason: 'attempts exhausted' };
+      return { kind: 'dead', reason: 'attempts exhausted', key: run.id };
     }
 
     const started = await runs.start(run.id);
@@ -215,7 +235,7 @@ export class ProcessorRuntime {
       Math.max(100, Math.min(this.ackWaitMs / 3, 1000)),
     );
     const output: { id: string | null } = { id: null };
-    const kit = this.kit(processor, run, event, item, () => cancelled, output);
+    const kit = this.kit(processor, run, event, () => cancelled, output);
     try {
       await processor.handle(kit, input ? view(input) : null);
       if (cancelled || (await runs.status(run.id)) === 'cancelled') return { kind: 'done' };
@@ -238,21 +258,30 @@ export class ProcessorRuntime {
     } catch (error) {
       if (cancelled || (await runs.status(run.id)) === 'cancelled') return { kind: 'done' };
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof UnavailableError) {
+        // The dependency was not called: no attempt spent, come back when it may be up.
+        const waiting = await runs.requeue(run.id, message, { refund: true });
+        if (waiting) this.live(waiting);
+        return {
+          kind: 'retry',
+          delayMs: Math.max(1, Math.round(error.retryAfterMs * (1 + Math.random() * 0.2))),
+        };
+      }
       const permanent = error instanceof PermanentError;
-      if (permanent || item.delivery >= maxAttempts) {
+      if (permanent || this.spent(run, maxAttempts)) {
         const failed = await runs.fail(run.id, message);
         if (failed) this.live(failed);
         log.warn('run failed', {
           processor: d.id,
           run: run.id,
-          attempts: item.delivery,
+          attempts: run.attempts,
           error: message,
         });
-        return { kind: 'dead', reason: message };
+        return { kind: 'dead', reason: message, key: run.id };
       }
       const queued = await runs.requeue(run.id, message);
       if (queued) this.live(queued);
-      return { kind: 'retry', delayMs: this.backoff(item.delivery) };
+      return { kind: 'retry', delayMs: this.backoff(run.attempts) };
     } finally {
       clearInterval(beat);
     }
@@ -262,7 +291,6 @@ export class ProcessorRuntime {
     processor: Processor,
     run: ProcessorRun,
     event: StudioEvent,
-    item: WorkItem,
     isCancelled: () => boolean,
     output: { id: string | null },
   ): ProcessorKit {
@@ -279,7 +307,7 @@ export class ProcessorRuntime {
         bookId: event.bookId,
         details: event.details,
       },
-      attempt: item.delivery,
+      attempt: run.attempts,
       log: {
         info: (msg, fields) => log.info(msg, { processor: d.id, run: run.id, ...fields }),
         warn: (msg, fields) => log.warn(msg, { processor: d.id, run: run.id, ...fields }),

@@ -192,11 +192,23 @@ export class RunRepository {
     });
   }
 
-  /** Back to queued with the error of the failed attempt (a retry follows). */
-  async requeue(id: string, error: string): Promise<ProcessorRun | null> {
+  /**
+   * Back to queued with the error of the failed attempt (a retry follows). With `refund`, the
+   * attempt `start` counted is taken back: the dependency was never called.
+   */
+  async requeue(
+    id: string,
+    error: string,
+    options: { refund?: boolean } = {},
+  ): Promise<ProcessorRun | null> {
     const row = await this.db
       .updateTable('processor_runs')
-      .set({ status: 'queued', error, updated_at: new Date() })
+      .set({
+        status: 'queued',
+        error,
+        updated_at: new Date(),
+        ...(options.refund ? { attempts: sql`greatest(attempts - 1, 0)` } : {}),
+      })
       .where('id', '=', id)
       .where('status', '=', 'running')
       .returningAll()
@@ -239,6 +251,8 @@ export class RunRepository {
           status: 'queued',
           attempts: 0,
           error: null,
+          // A fresh retry window: it is measured from the first attempt of this retry.
+          started_at: null,
           finished_at: null,
           updated_at: new Date(),
         })

@@ -1,6 +1,6 @@
 /**
  * A small OpenAI-compatible server for tests: POST /v1/chat/completions, streaming (SSE) and not,
- * with delays, HTTP errors and cut streams on demand. It speaks the real protocol, so the real
+ * with delays, HTTP errors, cut streams, seeded random failures and outages on demand. It speaks the real protocol, so the real
  * `openai` client is what talks to it.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -23,6 +23,13 @@ export interface FakeLlmBehaviour {
   endless: (user: string) => boolean;
   /** The finish_reason of the last chunk (`length`: the answer hit max_tokens). */
   finishReason: string;
+  /**
+   * Each request fails with `status` with probability `rate`, drawn from a generator seeded with
+   * `seed` (a new object starts the sequence again).
+   */
+  randomFailures: { rate: number; seed: number; status: number } | null;
+  /** Until this performance.now() time, every connection is reset before an answer (a dead server). */
+  downUntil: number;
 }
 
 export interface FakeLlm {
@@ -41,10 +48,14 @@ export interface FakeLlm {
     closedAt?: number;
     /** Characters streamed to the client. */
     sent: number;
+    /** How it was answered: an HTTP status, or 'reset' (the connection dropped while down). */
+    outcome: number | 'reset';
   }[];
   /** Requests being answered right now, and the most at once. */
   inFlight: number;
   maxInFlight: number;
+  /** Down (every connection reset) for `ms` from now. */
+  downFor(ms: number): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -59,7 +70,21 @@ const defaults = (): FakeLlmBehaviour => ({
   failModels: {},
   endless: () => false,
   finishReason: 'stop',
+  randomFailures: null,
+  downUntil: 0,
 });
+
+/** A small seeded generator (mulberry32): the same seed gives the same failures. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 
@@ -76,6 +101,9 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     requests: [],
     inFlight: 0,
     maxInFlight: 0,
+    downFor(ms) {
+      fake.behaviour.downUntil = performance.now() + ms;
+    },
     reset() {
       fake.behaviour = defaults();
       fake.requests = [];
@@ -83,6 +111,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     },
     close: async () => {},
   };
+  const generators = new WeakMap<object, () => number>();
   const server: Server = createServer(async (req, res) => {
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
       res.writeHead(404).end();
@@ -100,6 +129,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       maxTokens: request.max_tokens,
       at: performance.now(),
       sent: 0,
+      outcome: 200,
     };
     fake.requests.push(entry);
     res.on('finish', () => {
@@ -109,8 +139,29 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       entry.closedAt = performance.now();
     });
     const b = fake.behaviour;
+    if (entry.at < b.downUntil) {
+      entry.outcome = 'reset';
+      res.socket?.destroy();
+      return;
+    }
+    if (b.randomFailures) {
+      let random = generators.get(b.randomFailures);
+      if (!random) {
+        random = seeded(b.randomFailures.seed);
+        generators.set(b.randomFailures, random);
+      }
+      if (random() < b.randomFailures.rate) {
+        entry.outcome = b.randomFailures.status;
+        res.writeHead(b.randomFailures.status, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({ error: { message: 'fake random failure', type: 'server_error' } }),
+        );
+        return;
+      }
+    }
     const modelStatus = b.failModels[request.model];
     if (modelStatus !== undefined) {
+      entry.outcome = modelStatus;
       res.writeHead(modelStatus, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
@@ -125,6 +176,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     }
     if (b.fail && b.fail.times > 0) {
       b.fail.times--;
+      entry.outcome = b.fail.status;
       res.writeHead(b.fail.status, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
