@@ -33,8 +33,11 @@ export interface OutboxSource {
   backlog(): Promise<number>;
 }
 
-/** How long a claim holds: longer than any publish of one batch, short enough to recover. */
-const CLAIM_SECONDS = 30;
+/**
+ * How long a claim holds: well over a healthy publish of one batch (milliseconds), and the
+ * longest the outbox waits after a relay lost its database mid-pass (it could not release).
+ */
+const CLAIM_SECONDS = 10;
 /** The advisory lock that makes claims one at a time, across every relay on the database. */
 const CLAIM_LOCK = 0x7265796e; // "reyn"
 
@@ -42,7 +45,7 @@ const CLAIM_LOCK = 0x7265796e; // "reyn"
  * The PostgreSQL outbox. A pass claims the oldest pending rows in a short transaction of its
  * own, commits, publishes, and then marks them sent; no transaction or connection is held while
  * the backbone is slow or down. A failed publish releases the claim; a relay that dies mid-pass
- * leaves a claim that expires after CLAIM_SECONDS, and the rows are then published again (the
+ * (or its database mid-pass) leaves a claim that expires after CLAIM_SECONDS, and the rows are then published again (the
  * backbone stores an event id once).
  *
  * Order per outbox: a relay claims only while no other claim is live, and claims are taken one
