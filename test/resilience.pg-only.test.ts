@@ -12,6 +12,7 @@ import { NatsBackbone } from '../src/events/nats-backbone';
 import { createLogger } from '../src/logger';
 import { TEST_SECRET } from './support/harness';
 import { servedUrl, startReyna, stopProcess } from './support/processes';
+import { wsClient } from './support/realtime';
 import {
   startThrowawayNats,
   startThrowawayPostgres,
@@ -158,6 +159,40 @@ describe.skipIf(missing.length > 0)('surviving the database and NATS going away'
           'SERVICE_UNAVAILABLE',
         );
 
+        if (cycle === 1) {
+          // Over SSE and WebSocket the same error code arrives in the result.
+          const sse = await fetch(`${api.url}/graphql`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              accept: 'text/event-stream',
+              authorization: `Bearer ${token}`,
+            },
+            body: JSON.stringify({ query: '{ me { blobCount } }' }),
+          });
+          expect(await sse.text()).toContain('"code":"SERVICE_UNAVAILABLE"');
+          const client = wsClient(api.url, token);
+          try {
+            const result = await new Promise<{ errors?: { extensions?: { code?: string } }[] }>(
+              (resolve, reject) => {
+                let last: unknown;
+                client.subscribe(
+                  { query: '{ me { blobCount } }' },
+                  {
+                    next: (r) => {
+                      last = r;
+                    },
+                    error: reject,
+                    complete: () => resolve(last as never),
+                  },
+                );
+              },
+            );
+            expect(result.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+          } finally {
+            await client.dispose();
+          }
+        }
         // Held down a while, so the load meets the outage too.
         await sleep(1500);
         const restartedAt = performance.now();
