@@ -49,7 +49,11 @@ export interface CoreOptions {
 export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
   const log = options.log ?? createLogger(config.logLevel);
   const ownsDatabase = !options.database;
-  const database = options.database ?? (await openDatabase(config));
+  const database =
+    options.database ??
+    (await openDatabase(config, {
+      onConnectionError: (error) => log.warn('database connection lost', { error: error.message }),
+    }));
   const events: EventBackbone = config.natsUrl
     ? new NatsBackbone({ url: config.natsUrl, prefix: config.deploymentId, log })
     : new MemoryBackbone();

@@ -27,6 +27,7 @@ export const ErrorCode = {
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   PERSISTED_QUERY_ONLY: 'PERSISTED_QUERY_ONLY',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -63,6 +64,9 @@ export interface ErrorDetails {
   used?: number;
   /** Which limit was exceeded, for SCHEMA_TOO_COMPLEX: e.g. `schemasPerValue`, `enumValues`. */
   limitName?: string;
+  /** For SERVICE_UNAVAILABLE: which dependency is down and when to try again. */
+  dependency?: 'database' | 'events';
+  retryAfterMs?: number;
 }
 
 /** The HTTP status each code answers with, over REST and GraphQL alike. */
@@ -89,6 +93,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   QUOTA_EXCEEDED: 403,
   PERSISTED_QUERY_NOT_FOUND: 400,
   PERSISTED_QUERY_ONLY: 403,
+  // A dependency (database, NATS) is down: the same request should work once it is back.
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PgBlobStore } from '../src/blobs/pg-blob-store';
 import type { Delivery } from '../src/events/backbone';
 import { blobEvent } from '../src/events/event';
+import { type OutboxEntry, PgOutboxSource } from '../src/events/outbox-relay';
 import { useHarness } from './support/harness';
 import { eventually } from './support/realtime';
 
@@ -127,5 +128,101 @@ describe('transactional outbox', () => {
     } finally {
       relay.start();
     }
+  });
+
+  describe('the relay: claim, commit, publish, then mark', () => {
+    async function writeBlobs(n: number): Promise<string> {
+      const user = h().user();
+      const token = await h().token(user);
+      for (let i = 0; i < n; i++) {
+        const r = await h().gql(
+          `mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "Claimed, then published: ${i}" } }) { id } }`,
+          {},
+          token,
+        );
+        expect(r.errors).toBeUndefined();
+      }
+      return user;
+    }
+
+    const pending = async (user: string) =>
+      (await outboxRows({ userId: user })).filter((r) => r.published_at === null).length;
+
+    it('holds no transaction open while a publish hangs (NATS down), and marks the rows sent after it', async () => {
+      const { relay, database } = h().app;
+      await relay.stop();
+      try {
+        const user = await writeBlobs(3);
+        const source = new PgOutboxSource(database.db);
+        let release!: () => void;
+        const hanging = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let handed: OutboxEntry[] = [];
+        const pass = source.pass(200, async (entries) => {
+          handed = entries;
+          await hanging;
+        });
+        await eventually(() => handed.length >= 3);
+        // While the publish hangs the database is free: no session of ours sits in a transaction.
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and state like 'idle in transaction%'`.execute(
+          database.db,
+        );
+        expect(rows[0]!.n).toBe(0);
+        // Claimed, not yet sent; another relay claims nothing meanwhile (order is kept).
+        expect(await pending(user)).toBe(3);
+        expect(await source.pass(200, async () => {})).toBe(0);
+        const ids = handed.map((e) => Number(e.id));
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        release();
+        expect(await pass).toBe(handed.length);
+        expect(await pending(user)).toBe(0);
+      } finally {
+        relay.start();
+      }
+    });
+
+    it('leaves the rows pending when publishing fails, and the next pass publishes them', async () => {
+      const { relay, database } = h().app;
+      await relay.stop();
+      try {
+        const user = await writeBlobs(2);
+        const source = new PgOutboxSource(database.db);
+        await expect(
+          source.pass(200, async () => {
+            throw new Error('NATS is down');
+          }),
+        ).rejects.toThrow('NATS is down');
+        expect(await pending(user)).toBe(2);
+        // The claim was released, so the retry does not wait for it to expire.
+        expect(await relay.drain()).toBeGreaterThanOrEqual(2);
+        expect(await pending(user)).toBe(0);
+      } finally {
+        relay.start();
+      }
+    });
+
+    it('republishes the rows of a relay that died after claiming them, once the claim expires', async () => {
+      const { relay, database } = h().app;
+      await relay.stop();
+      try {
+        const user = await writeBlobs(1);
+        // A claim that will never be marked: its relay is gone.
+        await sql`update outbox set claimed_until = now() + interval '1 hour' where published_at is null`.execute(
+          database.db,
+        );
+        expect(await relay.drain()).toBe(0);
+        expect(await pending(user)).toBe(1);
+        await sql`update outbox set claimed_until = now() - interval '1 second' where published_at is null`.execute(
+          database.db,
+        );
+        expect(await relay.drain()).toBeGreaterThanOrEqual(1);
+        expect(await pending(user)).toBe(0);
+      } finally {
+        relay.start();
+      }
+    });
   });
 });

@@ -5,6 +5,7 @@ import * as runs from './20261124T0600_runs';
 import * as blobRefs from './20261124T0700_blob_refs';
 import * as schemaNameOwners from './20261201T0800_schema_name_owners';
 import * as blobUsage from './20261201T0900_blob_usage';
+import * as outboxClaims from './20261201T1000_outbox_claims';
 
 /** Every migration, by timestamped name. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261124T0700_blob_refs': blobRefs,
   '20261201T0800_schema_name_owners': schemaNameOwners,
   '20261201T0900_blob_usage': blobUsage,
+  '20261201T1000_outbox_claims': outboxClaims,
 };

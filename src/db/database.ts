@@ -27,12 +27,27 @@ export interface OpenOptions {
   poolSize?: number;
   /** PGlite data folder; defaults to `<dataDir>/pglite`. `memory://` keeps it in memory. */
   pgliteDir?: string;
+  /**
+   * Told about connection errors the pool recovers from by itself (a server restart or crash):
+   * the request that used the connection fails, and the pool opens a new one for the next.
+   */
+  onConnectionError?: (error: Error) => void;
 }
+
+/**
+ * A request waits at most this long for a connection: with the server gone, pg would otherwise
+ * queue requests behind connection attempts with no end, and /readyz could not answer in time.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
   if (config.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: options.poolSize ?? 10 });
-    return wrap(pool, 'postgres', async () => {});
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
+    return wrap(pool, 'postgres', options, async () => {});
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
@@ -45,17 +60,27 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
   const pool = new pg.Pool({
     connectionString: `postgres://postgres@${address}/postgres`,
     max: 1,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
-  return wrap(pool, 'pglite', async () => {
+  return wrap(pool, 'pglite', options, async () => {
     await server.stop();
     await lite.close();
   });
 }
 
-function wrap(pool: pg.Pool, kind: Database['kind'], after: () => Promise<void>): Database {
+function wrap(
+  pool: pg.Pool,
+  kind: Database['kind'],
+  options: OpenOptions,
+  after: () => Promise<void>,
+): Database {
   const stats = { queries: 0 };
-  // An idle client that loses its server (restart, failover) must not crash the process.
-  pool.on('error', () => {});
+  const report = (error: Error) => options.onConnectionError?.(error);
+  // An idle client that loses its server (restart, failover) emits on the pool; a checked-out
+  // one emits on itself, and an 'error' event with no listener ends the process. Both are only
+  // a lost connection: the query in flight rejects, and pg discards the client.
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     log: (event: LogEvent) => {

@@ -122,6 +122,8 @@ export interface OutboxTable {
   event: Json;
   created_at: Timestamp;
   published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** A relay's claim on an unpublished row, until then (see the outbox relay). */
+  claimed_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ProcessorRunsTable {

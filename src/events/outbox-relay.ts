@@ -34,27 +34,62 @@ export interface OutboxSource {
 }
 
 /**
- * The PostgreSQL outbox. A pass claims the oldest pending rows and marks them sent inside a
- * transaction that stays open while they are published (`for update skip locked` lets other
- * relays take other rows), so a failed or interrupted publish rolls the marks back.
+ * How long a claim holds: well over a healthy publish of one batch (milliseconds), and the
+ * longest the outbox waits after a relay lost its database mid-pass (it could not release).
+ */
+const CLAIM_SECONDS = 10;
+/** The advisory lock that makes claims one at a time, across every relay on the database. */
+const CLAIM_LOCK = 0x7265796e; // "reyn"
+
+/**
+ * The PostgreSQL outbox. A pass claims the oldest pending rows in a short transaction of its
+ * own, commits, publishes, and then marks them sent; no transaction or connection is held while
+ * the backbone is slow or down. A failed publish releases the claim; a relay that dies mid-pass
+ * (or its database mid-pass) leaves a claim that expires after CLAIM_SECONDS, and the rows are then published again (the
+ * backbone stores an event id once).
+ *
+ * Order per outbox: a relay claims only while no other claim is live, and claims are taken one
+ * at a time under an advisory lock, so rows are published batch after batch in id order even
+ * with several relays (they take turns rather than share a backlog).
  */
 export class PgOutboxSource implements OutboxSource {
   readonly name = 'postgres';
   constructor(private readonly db: Kysely<DB>) {}
 
-  pass(limit: number, publish: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
+  async pass(limit: number, publish: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
+    const rows = await this.claim(limit);
+    if (rows.length === 0) return 0;
+    const ids = rows.map((r) => r.id);
+    try {
+      await publish(rows);
+    } catch (error) {
+      // Released so the next pass retries at once; if the database is down too, the claim expires.
+      await sql`update outbox set claimed_until = null
+        where id = any(${ids}::bigint[]) and published_at is null`
+        .execute(this.db)
+        .catch(() => {});
+      throw error;
+    }
+    // Marks fail only if the database is down: the rows are then published again once their
+    // claim expires, and the backbone drops the duplicates by event id.
+    await sql`update outbox set published_at = now(), claimed_until = null
+      where id = any(${ids}::bigint[])`.execute(this.db);
+    return rows.length;
+  }
+
+  private claim(limit: number): Promise<{ id: number; event: unknown }[]> {
     return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`.execute(trx);
       const { rows } = await sql<{ id: number; event: unknown }>`
-        update outbox set published_at = now()
+        update outbox set claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
         where id in (
           select id from outbox where published_at is null order by id limit ${limit}
-          for update skip locked
+        )
+        and not exists (
+          select 1 from outbox where published_at is null and claimed_until > now()
         )
         returning id, event`.execute(trx);
-      if (rows.length === 0) return 0;
-      rows.sort((a, b) => Number(a.id) - Number(b.id));
-      await publish(rows);
-      return rows.length;
+      return rows.sort((a, b) => Number(a.id) - Number(b.id));
     });
   }
 

@@ -1,10 +1,12 @@
 /**
  * Turns thrown errors into what clients see. An `AppError` keeps its message and gains
  * `extensions.code` plus its details (failing paths, breaking changes, field). Anything else is
- * masked to "Unexpected error." with code INTERNAL_SERVER_ERROR, and logged.
+ * masked to "Unexpected error." with code INTERNAL_SERVER_ERROR, and logged; except a dependency
+ * being down, which is SERVICE_UNAVAILABLE (HTTP 503 with Retry-After) and logged as a warning.
  */
 import { GraphQLError } from 'graphql';
 import { AppError, ErrorCode } from '../errors';
+import { retryAfterSeconds, toUnavailable } from '../unavailable';
 
 export function toGraphQLError(error: AppError, base?: GraphQLError): GraphQLError {
   const { code, message: _message, ...details } = error.toJSON();
@@ -33,10 +35,33 @@ function innermost(error: unknown): unknown {
   return current;
 }
 
-export function createMaskError(log: (error: unknown) => void) {
+/** SERVICE_UNAVAILABLE with the HTTP status and header Yoga applies to the response. */
+function unavailableError(error: AppError, base?: GraphQLError): GraphQLError {
+  const plain = toGraphQLError(error, base);
+  return new GraphQLError(plain.message, {
+    nodes: plain.nodes,
+    source: plain.source,
+    positions: plain.positions,
+    path: plain.path,
+    extensions: {
+      ...plain.extensions,
+      http: { status: 503, headers: { 'retry-after': retryAfterSeconds(error) } },
+    },
+  });
+}
+
+export function createMaskError(
+  log: (error: unknown) => void,
+  warn: (error: unknown) => void = log,
+) {
   return (error: unknown, message: string): Error => {
     const located = isGraphQLError(error) ? error : undefined;
     const original = innermost(error);
+    const unavailable = toUnavailable(original);
+    if (unavailable) {
+      warn(original);
+      return unavailableError(unavailable, located);
+    }
     if (original instanceof AppError) return toGraphQLError(original, located);
     // Errors raised by GraphQL itself (bad variables, unknown fields) are the client's and safe.
     if (isGraphQLError(original)) {

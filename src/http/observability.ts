@@ -88,6 +88,28 @@ export function createMetrics(deps: {
 
 const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1);
 
+/**
+ * How long one readiness check may take. A dependency that does not answer in this time is
+ * reported failing, so /readyz answers within a second even while connections hang.
+ */
+const CHECK_TIMEOUT_MS = 800;
+
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer in ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
+  });
+  // The losing check may still settle later; its outcome is no longer wanted.
+  promise.catch(() => {});
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const healthyWithin = (check: () => Promise<boolean>, what: string) =>
+  within(check(), what).catch(() => false);
+
 async function readiness(
   database: Database,
   events: EventBackbone,
@@ -95,19 +117,32 @@ async function readiness(
   mongo: { healthy(): Promise<boolean> } | undefined,
 ): Promise<Record<string, string>> {
   const checks: Record<string, string> = {};
-  try {
-    const { rows } = await sql<{
-      name: string;
-    }>`select name from kysely_migration order by name desc limit 1`.execute(database.db);
+  const verdict = (ok: boolean) => (ok ? 'ok' : 'failing');
+  // In parallel: each is bounded by CHECK_TIMEOUT_MS, so the whole answer is too.
+  const [migrated, eventsOk, redisOk, mongoOk] = await Promise.all([
+    within(
+      sql<{
+        name: string;
+      }>`select name from kysely_migration order by name desc limit 1`.execute(database.db),
+      'the database',
+    ).then(
+      ({ rows }) => ({ ok: true as const, name: rows[0]?.name }),
+      (error: Error) => ({ ok: false as const, message: error.message }),
+    ),
+    healthyWithin(() => events.healthy(), 'events'),
+    limits?.store === 'redis' ? healthyWithin(() => limits.healthy(), 'redis') : undefined,
+    mongo ? healthyWithin(() => mongo.healthy(), 'mongodb') : undefined,
+  ]);
+  if (migrated.ok) {
     checks.database = 'ok';
     checks.migrations =
-      rows[0]?.name === LATEST_MIGRATION ? 'ok' : `pending (at ${rows[0]?.name ?? 'none'})`;
-  } catch (error) {
-    checks.database = `failing: ${(error as Error).message}`;
+      migrated.name === LATEST_MIGRATION ? 'ok' : `pending (at ${migrated.name ?? 'none'})`;
+  } else {
+    checks.database = `failing: ${migrated.message}`;
   }
-  checks.events = (await events.healthy()) ? 'ok' : 'failing';
-  if (limits?.store === 'redis') checks.redis = (await limits.healthy()) ? 'ok' : 'failing';
-  if (mongo) checks.mongodb = (await mongo.healthy()) ? 'ok' : 'failing';
+  checks.events = verdict(eventsOk);
+  if (redisOk !== undefined) checks.redis = verdict(redisOk);
+  if (mongoOk !== undefined) checks.mongodb = verdict(mongoOk);
   return checks;
 }
 

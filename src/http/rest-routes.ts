@@ -20,6 +20,7 @@ import { assertRoundTrips } from '../json-values';
 import { COMPATIBILITY_MODES } from '../registry/compatibility';
 import type { RegisterSchemaInput, SchemaRecord } from '../registry/schema-types';
 import type { Services } from '../services';
+import { retryAfterSeconds, toUnavailable } from '../unavailable';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {
@@ -213,6 +214,8 @@ export function useRestRoutes(options: {
   files: FileStore;
   auth: Authenticator;
   log: (error: unknown) => void;
+  /** Logs a dependency being down (a warning, not a bug). */
+  warn?: (error: unknown) => void;
   /** Allowlist mode (REYNA_PERSISTED_ONLY): registry writes are refused here too. */
   persistedOnly?: boolean;
 }): Plugin {
@@ -247,7 +250,13 @@ export function useRestRoutes(options: {
         const params = (pattern.exec(url.pathname) ?? []).slice(1).map(decodeParam);
         endResponse(await handler(principal, params, request, url));
       } catch (error) {
-        if (error instanceof AppError) {
+        const unavailable = toUnavailable(error);
+        if (unavailable) {
+          (options.warn ?? options.log)(error);
+          const response = json(unavailable.httpStatus, { error: unavailable.toJSON() });
+          response.headers.set('retry-after', retryAfterSeconds(unavailable));
+          endResponse(response);
+        } else if (error instanceof AppError) {
           endResponse(json(error.httpStatus, { error: error.toJSON() }));
         } else {
           options.log(error);

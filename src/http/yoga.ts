@@ -73,6 +73,8 @@ const tagged = (code: string) => [
 export function createStudioYoga(options: YogaOptions): StudioYoga {
   const { services, auth, log, events } = options;
   const logError = (error: unknown) => log.error('unexpected error', { error });
+  const logUnavailable = (error: unknown) =>
+    log.warn('dependency unavailable', { error: (error as Error)?.message ?? String(error) });
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -92,7 +94,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
       defaultQuery:
         '# Your state: books, conversations, blob count and size\nquery Me {\n  me {\n    userId\n    blobCount\n    totalSize\n  }\n}\n',
     },
-    maskedErrors: { maskError: createMaskError(logError) },
+    maskedErrors: { maskError: createMaskError(logError, logUnavailable) },
     logging: false,
     context: async ({
       request,
@@ -144,6 +146,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         files: options.files,
         auth,
         log: logError,
+        warn: logUnavailable,
         persistedOnly: options.persisted?.allowlist,
       }),
       ...(options.persisted ? [usePersistedManifest(options.persisted)] : []),
