@@ -2,8 +2,8 @@
  * `npm run faults`: the fault suite. `reyna serve` and `reyna worker` run as real child processes
  * on a PostgreSQL and a NATS server of the suite's own (spare ports, throwaway data: never the
  * machine's shared services) with the fake LLM, and each scenario breaks one thing on purpose.
- * Every scenario prints what was committed, delivered (read back from the NATS stream by a
- * subscriber of its own), duplicated, lost and expanded, the processes that exited unasked and
+ * Every scenario prints what was committed, delivered (to the user's subscriber over graphql-ws,
+ * which resumes after its cursor when its connection drops), duplicated, lost and expanded, the processes that exited unasked and
  * how long recovery took; the run exits non-zero when any scenario lost or duplicated an event or
  * an expansion, or a process exited unasked.
  *
@@ -13,11 +13,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { type Client, createClient } from 'graphql-ws';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { mintToken } from '../../src/auth/tokens';
-import { NatsBackbone } from '../../src/events/nats-backbone';
 import { streamName } from '../../src/events/subjects';
-import { createLogger } from '../../src/logger';
 import { type FakeLlm, startFakeLlm } from '../support/fake-llm';
 import { servedUrl, startReyna, stopProcess } from '../support/processes';
 import {
@@ -33,8 +33,110 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CREATE = (text: string) =>
   `mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: ${JSON.stringify(text)} } }) { id } }`;
 
+const WATCH = `subscription($after: String) { blobEvents(after: $after) { cursor kind eventId } }`;
+
+interface WatchedEvent {
+  cursor: string;
+  kind: string;
+  eventId: string | null;
+}
+
+/**
+ * One user's subscriber over graphql-ws, run the way the README tells a client app to: it starts
+ * from the beginning of the user's events, keeps the cursor of the last one it saw, and whenever
+ * its connection drops (an API killed, a NATS outage ending its subscription) or a RESET says it
+ * fell behind, it subscribes again after that cursor, on whichever API is up. What it collects is
+ * what the suite counts as delivered.
+ */
+class Watcher {
+  readonly ids: string[] = [];
+  resets = 0;
+  resubscribes = 0;
+  private cursor = '0';
+  private client: Client | null = null;
+  private readonly sockets = new Set<WebSocket>();
+  private closed = false;
+  private turn = 0;
+
+  constructor(
+    private readonly urls: () => string[],
+    private readonly token: string,
+  ) {
+    this.connect();
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const urls = this.urls();
+    if (urls.length === 0) {
+      setTimeout(() => this.connect(), 300);
+      return;
+    }
+    const url = urls[this.turn++ % urls.length]!;
+    const sockets = this.sockets;
+    class Tracked extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols);
+        sockets.add(this);
+        this.once('close', () => sockets.delete(this));
+      }
+    }
+    const client = createClient({
+      url: `${url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: Tracked,
+      connectionParams: { authorization: `Bearer ${this.token}` },
+      retryAttempts: 0,
+    });
+    this.client = client;
+    let ended = false;
+    const again = () => {
+      if (ended) return;
+      ended = true;
+      void client.dispose();
+      if (this.closed) return;
+      this.resubscribes++;
+      setTimeout(() => this.connect(), 300);
+    };
+    client.subscribe<{ blobEvents: WatchedEvent }>(
+      { query: WATCH, variables: { after: this.cursor } },
+      {
+        next: (r) => {
+          const e = r.data?.blobEvents;
+          if (!e) return again();
+          if (e.kind === 'RESET') {
+            // Events were dropped between the last one seen and this: ask for them again.
+            this.resets++;
+            return again();
+          }
+          if (e.eventId) this.ids.push(e.eventId);
+          this.cursor = e.cursor;
+        },
+        error: again,
+        complete: again,
+      },
+    );
+  }
+
+  /** Stops reading: the socket is paused, as by a phone asleep or a tab in the background. */
+  stall(): void {
+    for (const s of this.sockets) s.pause();
+  }
+
+  resume(): void {
+    for (const s of this.sockets) s.resume();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.client?.dispose();
+  }
+}
+
 interface Tally {
+  /** Blob events committed to the outbox. */
   committed: number;
+  /** Other events (runs') committed: published, but not counted over graphql-ws. */
+  otherEvents: number;
   delivered: number;
   duplicated: number;
   lost: number;
@@ -60,10 +162,14 @@ class Scenario {
   readonly failures: string[] = [];
   env: Record<string, string> = {};
   dbUrl = '';
+  /** The URLs of the APIs up now, oldest first. */
+  readonly apis = new Map<ChildProcess, string>();
+  readonly watchers = new Map<string, Watcher>();
 
   constructor(readonly name: string) {}
 
-  async setup(extra: Record<string, string> = {}): Promise<void> {
+  /** `extra` overrides the suite's settings; `undefined` leaves one at the product's default. */
+  async setup(extra: Record<string, string | undefined> = {}): Promise<void> {
     const admin = new pg.Client(db.url);
     await admin.connect();
     await admin.query(`create database ${this.name}`);
@@ -83,8 +189,11 @@ class Scenario {
       REYNA_COST_LIMIT_USER_MS: '100000',
       REYNA_ACK_WAIT_MS: '3000',
       REYNA_RETRY_BASE_MS: '50',
-      ...extra,
     };
+    for (const [k, v] of Object.entries(extra)) {
+      if (v === undefined) delete this.env[k];
+      else this.env[k] = v;
+    }
   }
 
   private watch(child: ChildProcess, label: string): void {
@@ -99,7 +208,9 @@ class Scenario {
   async serve(): Promise<{ child: ChildProcess; url: string }> {
     const s = await startReyna(['serve'], this.env, /GraphQL and GraphiQL: \S+\/graphql/);
     this.watch(s.child, 'reyna serve');
-    return { child: s.child, url: servedUrl(s) };
+    const url = servedUrl(s);
+    this.apis.set(s.child, url);
+    return { child: s.child, url };
   }
 
   async worker(): Promise<ChildProcess> {
@@ -111,11 +222,23 @@ class Scenario {
   /** A deliberate stop or crash: not counted as an unexpected exit. */
   async kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
     this.children.delete(child);
+    this.apis.delete(child);
     await stopProcess(child, signal);
   }
 
   async stopAll(): Promise<void> {
+    await Promise.all([...this.watchers.values()].map((w) => w.close()));
     for (const child of [...this.children.keys()]) await this.kill(child, 'SIGTERM');
+  }
+
+  /** `user`'s subscriber over graphql-ws, started on first ask. */
+  async watcher(user: string): Promise<Watcher> {
+    let w = this.watchers.get(user);
+    if (!w) {
+      w = new Watcher(() => [...this.apis.values()], await token(user));
+      this.watchers.set(user, w);
+    }
+    return w;
   }
 
   async query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
@@ -159,52 +282,38 @@ class Scenario {
     }
   }
 
-  /** Every event id of `user` in the stream, read from the start by a subscriber of our own. */
-  async streamEventIds(user: string): Promise<string[]> {
-    const backbone = new NatsBackbone({
-      url: nats.url,
-      prefix: this.name,
-      log: createLogger('silent'),
-    });
-    await backbone.start();
-    try {
-      const sub = await backbone.subscribe(user, { after: '0' });
-      const out: string[] = [];
-      let timer = setTimeout(() => void sub.close(), 2000);
-      for await (const d of sub) {
-        if (d.kind === 'event') out.push(d.event.id);
-        // Quiet for two seconds: the stream has nothing more for this user.
-        clearTimeout(timer);
-        timer = setTimeout(() => void sub.close(), 2000);
-      }
-      clearTimeout(timer);
-      return out;
-    } finally {
-      await backbone.stop();
-    }
-  }
-
   /**
-   * Waits for the outbox to drain and `users`' inputs to be expanded, then counts: committed
-   * (outbox rows), delivered (events read back from the stream), duplicated, lost, expanded.
+   * Waits for the outbox to drain and `users`' inputs to be expanded (unless `expansion` is off:
+   * no worker ran), then counts: committed (outbox rows), delivered (events that reached the
+   * user's graphql-ws subscriber), duplicated, lost, expanded.
    */
-  async tally(users: string[], recoveryFrom: number, acknowledged: string[] = []) {
-    const drained = await this.until(async () => (await this.pendingOutbox()) === 0, 60_000);
+  async tally(
+    users: string[],
+    recoveryFrom: number,
+    acknowledged: string[] = [],
+    { expansion = true, limitMs = 60_000 } = {},
+  ) {
+    for (const u of users) await this.watcher(u);
+    const drained = await this.until(async () => (await this.pendingOutbox()) === 0, limitMs);
     if (!drained) this.failures.push('outbox never drained');
-    const expandedAll = await this.until(async () => {
-      for (const u of users) {
-        const e = await this.expansion(u);
-        if (e.expanded + e.expandedTwice < e.inputs) return false;
-      }
-      return true;
-    }, 60_000);
-    // A minute is several times the slowest healthy recovery: a failing run stays under 10 minutes.
-    if (!expandedAll) this.failures.push('not every input was expanded within 60 s');
+    if (expansion) {
+      const expandedAll = await this.until(async () => {
+        for (const u of users) {
+          const e = await this.expansion(u);
+          if (e.expanded + e.expandedTwice < e.inputs) return false;
+        }
+        return true;
+      }, limitMs);
+      // The limit is several times the slowest healthy recovery: a failing run stays short.
+      if (!expandedAll)
+        this.failures.push(`not every input was expanded within ${limitMs / 1000} s`);
+    }
     const recoverySeconds = (performance.now() - recoveryFrom) / 1000;
     // Let derived blobs' own events reach the outbox and the stream before counting.
     await this.until(async () => (await this.pendingOutbox()) === 0, 30_000);
     const t: Tally = {
       committed: 0,
+      otherEvents: 0,
       delivered: 0,
       duplicated: 0,
       lost: 0,
@@ -218,21 +327,43 @@ class Scenario {
     };
     const committedBlobs = new Set<string>();
     for (const user of users) {
+      // Blob events are what the user's blobEvents subscription carries; run events go to
+      // runUpdated, which has no cursor to resume from, so they are counted apart.
       const outbox = await this.query<{ event_id: string; blob: string | null }>(
-        `select event_id, event->>'blobId' as blob from outbox where user_id = $1`,
+        `select event_id, event->>'blobId' as blob from outbox
+          where user_id = $1 and event->>'type' like 'blob.%'`,
         [user],
       );
+      const [other] = await this.query<{ n: string }>(
+        `select count(*) as n from outbox where user_id = $1 and event->>'type' not like 'blob.%'`,
+        [user],
+      );
+      t.otherEvents += Number(other!.n);
       for (const r of outbox) if (r.blob) committedBlobs.add(r.blob);
-      const delivered = await this.streamEventIds(user);
-      const seen = new Set(delivered);
+      const watcher = await this.watcher(user);
+      // Its subscriber may still be catching up (a replay, a reconnect): give it 30 s.
+      await this.until(async () => {
+        const seen = new Set(watcher.ids);
+        return outbox.every((r) => seen.has(r.event_id));
+      }, 30_000);
+      // Anything still in flight to it would show as a duplicate only after a pause.
+      await sleep(500);
+      const seen = new Set(watcher.ids);
       t.committed += outbox.length;
-      t.delivered += delivered.length;
-      t.duplicated += delivered.length - seen.size;
+      t.delivered += watcher.ids.length;
+      t.duplicated += watcher.ids.length - seen.size;
       t.lost += outbox.filter((r) => !seen.has(r.event_id)).length;
-      const e = await this.expansion(user);
-      t.inputs += e.inputs;
-      t.expanded += e.expanded;
-      t.expandedTwice += e.expandedTwice;
+      if (watcher.resubscribes > 0 || watcher.resets > 0) {
+        this.notes.push(
+          `${user}'s graphql-ws subscriber resubscribed with its cursor ${watcher.resubscribes} times (${watcher.resets} after a RESET)`,
+        );
+      }
+      if (expansion) {
+        const e = await this.expansion(user);
+        t.inputs += e.inputs;
+        t.expanded += e.expanded;
+        t.expandedTwice += e.expandedTwice;
+      }
     }
     // A write the client was told succeeded must have committed its event.
     const missing = acknowledged.filter((id) => !committedBlobs.has(id)).length;
@@ -244,13 +375,13 @@ class Scenario {
   }
 }
 
-/** Seconds until the API's /readyz says ready (200) or not, as asked. */
+/** Milliseconds until the API's /readyz says ready (200) or not, as asked. */
 async function readyUntil(url: string, ready: boolean, limitMs = 60_000): Promise<number> {
   const at = performance.now();
   while (performance.now() - at < limitMs) {
     const res = await fetch(`${url}/readyz`).catch(() => undefined);
     await res?.text();
-    if (res && (res.status === 200) === ready) return (performance.now() - at) / 1000;
+    if (res && (res.status === 200) === ready) return Math.round(performance.now() - at);
     await sleep(50);
   }
   throw new Error(`/readyz not ${ready ? 'ready' : 'failing'} after ${limitMs} ms`);
@@ -276,9 +407,12 @@ async function write(url: string, token: string, text: string): Promise<string |
   }
 }
 
-/** `count` writes with `parallel` at a time; `onProgress` sees how many finished. */
+/**
+ * `count` writes with `parallel` at a time, spread over the APIs `target` names (one URL, or the
+ * ones up at each moment); `onProgress` sees how many finished.
+ */
 async function burst(
-  url: string,
+  target: string | (() => string[]),
   token: string,
   count: number,
   parallel: number,
@@ -288,16 +422,22 @@ async function burst(
   const statuses = new Map<number, number>();
   let next = 0;
   let done = 0;
+  const urls = typeof target === 'string' ? () => [target] : target;
+  const pick = (n: number) => {
+    const up = urls();
+    return up[n % up.length] ?? '';
+  };
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       while (next < count) {
         const i = next++;
-        let r = await write(url, token, `Passage ${i}: the tide turned at dusk.`);
-        // A refused write (503 while a dependency is down) is retried, as a client would.
-        for (let tries = 0; typeof r === 'number' && tries < 100; tries++) {
+        let r = await write(pick(i), token, `Passage ${i}: the tide turned at dusk.`);
+        // A refused write (503 while a dependency is down, no answer from a killed API) is
+        // retried, on the next API up, as a client would.
+        for (let tries = 1; typeof r === 'number' && tries <= 100; tries++) {
           statuses.set(r, (statuses.get(r) ?? 0) + 1);
           await sleep(100);
-          r = await write(url, token, `Passage ${i}: the tide turned at dusk.`);
+          r = await write(pick(i + tries), token, `Passage ${i}: the tide turned at dusk.`);
         }
         if (typeof r === 'string') ids.push(r);
         onProgress?.(++done);
@@ -318,6 +458,7 @@ async function workerKilledMidRun(s: Scenario): Promise<Tally> {
   llm.behaviour.firstTokenDelayMs = 400;
   const first = await s.worker();
   const user = 'writer-1';
+  await s.watcher(user);
   const { ids } = await burst(api.url, await token(user), 20, 4);
   await s.until(async () => llm.requests.length >= 3, 20_000);
   await s.kill(first, 'SIGKILL');
@@ -340,6 +481,7 @@ async function apiKilledWithUnpublishedRows(s: Scenario): Promise<Tally> {
   await s.worker();
   const user = 'writer-2';
   const tk = await token(user);
+  await s.watcher(user);
   // NATS is held down so the committed rows cannot be published; then the API is killed.
   await nats.kill();
   const { ids } = await burst(first.url, tk, 50, 5);
@@ -357,40 +499,83 @@ async function postgresCrashCycles(s: Scenario): Promise<Tally> {
   const api = await s.serve();
   await s.worker();
   const user = 'writer-3';
-  const tk = await token(user);
+  await s.watcher(user);
+  const load = steadyLoad(api.url, await token(user));
+  let restarted = 0;
+  for (let cycle = 1; cycle <= 3; cycle++) {
+    await sleep(1500);
+    await db.crash();
+    s.notes.push(
+      `cycle ${cycle}: /readyz failing ${await readyUntil(api.url, false)} ms after the crash`,
+    );
+    await sleep(2000);
+    await db.start();
+    restarted = performance.now();
+    s.notes.push(
+      `cycle ${cycle}: /readyz 200 again ${await readyAgain(api.url)} ms after PostgreSQL returned`,
+    );
+  }
+  await sleep(1500);
+  const ids = await load.stop(s);
+  return s.tally([user], restarted, ids);
+}
+
+/**
+ * A write every 30 ms until `stop`, which notes how many succeeded and fails the scenario on any
+ * answer but success or 503.
+ */
+function steadyLoad(url: string, tk: string) {
   const ids: string[] = [];
   const statuses = new Map<number, number>();
   let loading = true;
   const load = (async () => {
     let i = 0;
     while (loading) {
-      const r = await write(api.url, tk, `Under load ${i++}: the lamps went out.`);
+      const r = await write(url, tk, `Under load ${i++}: the lamps went out.`);
       if (typeof r === 'string') ids.push(r);
       else statuses.set(r, (statuses.get(r) ?? 0) + 1);
       await sleep(30);
     }
   })();
-  let restarted = 0;
-  for (let cycle = 1; cycle <= 3; cycle++) {
-    await sleep(1500);
-    await db.crash();
-    s.notes.push(
-      `cycle ${cycle}: /readyz failing ${(await readyUntil(api.url, false)).toFixed(1)} s after the crash`,
-    );
-    await sleep(2000);
-    await db.start();
-    restarted = performance.now();
-    s.notes.push(
-      `cycle ${cycle}: /readyz 200 again ${(await readyAgain(api.url)).toFixed(1)} s after PostgreSQL returned`,
-    );
-  }
+  return {
+    async stop(s: Scenario): Promise<string[]> {
+      loading = false;
+      await load;
+      const refused = [...statuses].map(([k, v]) => `${k}: ${v}`).join(', ');
+      s.notes.push(`${ids.length} writes succeeded under load; refused: ${refused || 'none'}`);
+      const unexpected = [...statuses.keys()].filter((k) => k !== 503);
+      if (unexpected.length > 0) s.failures.push(`answers other than 200/503: ${unexpected}`);
+      return ids;
+    },
+  };
+}
+
+async function postgresCrashWhileNatsDown(s: Scenario): Promise<Tally> {
+  await s.setup();
+  llm.reset();
+  const api = await s.serve();
+  await s.worker();
+  const user = 'writer-7';
+  await s.watcher(user);
+  const load = steadyLoad(api.url, await token(user));
   await sleep(1500);
-  loading = false;
-  await load;
-  const refused = [...statuses].map(([k, v]) => `${k}: ${v}`).join(', ');
-  s.notes.push(`${ids.length} writes succeeded under load; refused: ${refused || 'none'}`);
-  const unexpected = [...statuses.keys()].filter((k) => k !== 503);
-  if (unexpected.length > 0) s.failures.push(`answers other than 200/503: ${unexpected}`);
+  await nats.kill();
+  s.notes.push(`NATS down: /readyz failing ${await readyUntil(api.url, false)} ms later`);
+  // Writes go on committing to the outbox while nothing can be published.
+  await sleep(1500);
+  const waiting = await s.pendingOutbox();
+  await db.crash();
+  s.notes.push(`PostgreSQL crashed with NATS down and ${waiting} outbox rows waiting`);
+  await sleep(2000);
+  await db.start();
+  await sleep(1000);
+  await nats.start();
+  const restarted = performance.now();
+  s.notes.push(
+    `/readyz 200 again ${await readyAgain(api.url)} ms after NATS returned (PostgreSQL 1 s before it)`,
+  );
+  await sleep(1500);
+  const ids = await load.stop(s);
   return s.tally([user], restarted, ids);
 }
 
@@ -400,6 +585,7 @@ async function natsRestartDuringBurst(s: Scenario): Promise<Tally> {
   const api = await s.serve();
   await s.worker();
   const user = 'writer-4';
+  await s.watcher(user);
   let restarted = 0;
   let fault: Promise<void> | undefined;
   const { ids, statuses } = await burst(api.url, await token(user), 1000, 16, (done) => {
@@ -409,9 +595,7 @@ async function natsRestartDuringBurst(s: Scenario): Promise<Tally> {
         await sleep(2000);
         await nats.start();
         restarted = performance.now();
-        s.notes.push(
-          `/readyz 200 again ${(await readyAgain(api.url)).toFixed(1)} s after NATS returned`,
-        );
+        s.notes.push(`/readyz 200 again ${await readyAgain(api.url)} ms after NATS returned`);
       })();
     }
   });
@@ -451,6 +635,7 @@ async function llmFailing(s: Scenario): Promise<Tally> {
   return {
     ...second,
     committed: first.committed + second.committed,
+    otherEvents: first.otherEvents + second.otherEvents,
     delivered: first.delivered + second.delivered,
     duplicated: first.duplicated + second.duplicated,
     lost: first.lost + second.lost,
@@ -461,6 +646,106 @@ async function llmFailing(s: Scenario): Promise<Tally> {
   };
 }
 
+async function llmDownOneMinute(s: Scenario): Promise<Tally> {
+  // The product's own retry and breaker settings: what an operator gets without tuning.
+  await s.setup({ REYNA_RETRY_BASE_MS: undefined, REYNA_ACK_WAIT_MS: undefined });
+  llm.reset();
+  const api = await s.serve();
+  await s.worker();
+  const user = 'writer-8';
+  await s.watcher(user);
+  llm.downFor(60_000);
+  const { ids } = await burst(api.url, await token(user), 20, 4);
+  const failedDuring = await s.query<{ n: string }>(
+    `select count(*) as n from processor_runs where status = 'failed'`,
+  );
+  // Nobody calls retryRun: the runs must wait out the outage by themselves.
+  const t = await s.tally([user], llm.behaviour.downUntil, ids, { limitMs: 150_000 });
+  const runs = await s.query<{ status: string; n: string; attempts: string }>(
+    'select status, count(*) as n, max(attempts) as attempts from processor_runs group by status',
+  );
+  s.notes.push(
+    `runs after the outage: ${runs.map((r) => `${r.n} ${r.status} (at most ${r.attempts} attempts)`).join(', ')}; ${llm.requests.length} LLM calls`,
+  );
+  const failed = runs.filter((r) => r.status !== 'succeeded');
+  if (failed.length > 0 || Number(failedDuring[0]!.n) > 0) {
+    s.failures.push('a run queued during the outage did not succeed by itself');
+  }
+  return t;
+}
+
+async function stalledSubscriber(s: Scenario): Promise<Tally> {
+  // A small live buffer, so a stall the socket cannot absorb overflows it (RESET, then resume).
+  await s.setup({ REYNA_SUBSCRIPTION_BUFFER: '100' });
+  const api = await s.serve();
+  const user = 'writer-9';
+  const tk = await token(user);
+  const w = await s.watcher(user);
+  const before = await write(api.url, tk, 'Written before the subscriber stalled.');
+  if (typeof before !== 'string') throw new Error(`first write refused (${before})`);
+  if (!(await s.until(async () => w.ids.length >= 1, 20_000)))
+    throw new Error('the subscriber never saw the first event');
+  w.stall();
+  const at = performance.now();
+  const { ids } = await burst(api.url, tk, 5000, 16);
+  await s.until(async () => (await s.pendingOutbox()) === 0, 60_000);
+  s.notes.push(
+    `5,000 blobs written in ${((performance.now() - at) / 1000).toFixed(1)} s while the subscriber read nothing (it had ${w.ids.length} events)`,
+  );
+  const resumed = performance.now();
+  w.resume();
+  const all = [before, ...ids];
+  const caughtUp = await s.until(async () => w.ids.length >= all.length, 60_000);
+  s.notes.push(
+    `the subscriber ${caughtUp ? 'caught up' : 'had not caught up'} ${((performance.now() - resumed) / 1000).toFixed(1)} s after it read again`,
+  );
+  // No worker runs here: the events are the point, not their expansion.
+  return s.tally([user], resumed, all, { expansion: false });
+}
+
+async function twoOfEachLoseOne(s: Scenario): Promise<Tally> {
+  await s.setup();
+  llm.reset();
+  llm.behaviour.firstTokenDelayMs = 100;
+  const first = await s.serve();
+  await s.serve();
+  const doomed = await s.worker();
+  await s.worker();
+  const user = 'writer-10';
+  // Its subscriber starts on the API about to die, and must carry on through the other.
+  await s.watcher(user);
+  let restarted = 0;
+  let fault: Promise<void> | undefined;
+  const { ids, statuses } = await burst(
+    () => [...s.apis.values()],
+    await token(user),
+    1000,
+    16,
+    (done) => {
+      if (done === 300 && !fault) {
+        fault = (async () => {
+          const inFlight = llm.inFlight;
+          await Promise.all([s.kill(first.child, 'SIGKILL'), s.kill(doomed, 'SIGKILL')]);
+          restarted = performance.now();
+          s.notes.push(`one API and one worker SIGKILLed with ${inFlight} LLM calls in flight`);
+        })();
+      }
+    },
+  );
+  await fault;
+  const refused = [...statuses].map(([k, v]) => `${k}: ${v}`).join(', ');
+  s.notes.push(
+    `${ids.length} of 1000 writes acknowledged; refused on the way: ${refused || 'none'}`,
+  );
+  if (ids.length !== 1000) s.failures.push(`${1000 - ids.length} writes never succeeded`);
+  const t = await s.tally([user], restarted, ids);
+  const [runs] = await s.query<{ retried: string }>(
+    'select count(*) as retried from processor_runs where attempts > 1',
+  );
+  s.notes.push(`${runs!.retried} runs took a second attempt after the kill`);
+  return t;
+}
+
 async function backlogLongerThanAckWait(s: Scenario): Promise<Tally> {
   await s.setup({ REYNA_ACK_WAIT_MS: '500' });
   llm.reset();
@@ -468,6 +753,7 @@ async function backlogLongerThanAckWait(s: Scenario): Promise<Tally> {
   const api = await s.serve();
   await s.worker();
   const user = 'writer-6';
+  await s.watcher(user);
   const started = performance.now();
   const { ids } = await burst(api.url, await token(user), 60, 8);
   const t = await s.tally([user], started, ids);
@@ -503,7 +789,11 @@ const scenarios: [string, string, (s: Scenario) => Promise<Tally>][] = [
   ['api_kill', 'API SIGKILL with unpublished outbox rows', apiKilledWithUnpublishedRows],
   ['pg_crash', 'PostgreSQL crash and return x3 under load', postgresCrashCycles],
   ['nats_restart', 'NATS restart during a 1,000-blob burst', natsRestartDuringBurst],
+  ['pg_crash_nats_down', 'PostgreSQL crash while NATS is down', postgresCrashWhileNatsDown],
   ['llm_failing', 'LLM failing 50%, then down 5 s', llmFailing],
+  ['llm_down_60s', 'LLM down 60 s then back, default settings', llmDownOneMinute],
+  ['stalled_subscriber', 'a subscriber stalled through 5,000 events', stalledSubscriber],
+  ['two_of_each', 'two APIs and two workers, one of each lost mid-burst', twoOfEachLoseOne],
   ['backlog', 'one user backlog longer than the ack wait', backlogLongerThanAckWait],
 ];
 
@@ -539,7 +829,7 @@ async function main(): Promise<number> {
           ...t.failures,
         ];
         line = [
-          `committed ${t.committed}`,
+          `committed ${t.committed} blob events (and ${t.otherEvents} run events)`,
           `delivered ${t.delivered}`,
           `duplicated ${t.duplicated}`,
           `lost ${t.lost}`,
