@@ -30,7 +30,7 @@ export function createProcessors(options: ProcessorOptions): Processor[] {
     ? createLlm({
         ...o,
         breaker: new CircuitBreaker(
-          o.breakerThreshold ?? 5,
+          o.breakerThreshold ?? 10,
           o.breakerOpenMs ?? 30_000,
           Date.now,
           isProviderFailure,

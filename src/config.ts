@@ -293,7 +293,10 @@ export function loadConfig(env: Env = process.env): Config {
     ackWaitMs: integer(env, 'REYNA_ACK_WAIT_MS', 30_000, 500, 3_600_000),
     retryBaseMs: integer(env, 'REYNA_RETRY_BASE_MS', 1000, 1, 600_000),
     llmTimeoutMs: integer(env, 'REYNA_LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
-    llmBreakerThreshold: integer(env, 'REYNA_LLM_BREAKER_THRESHOLD', 5, 1, 1000),
+    // Ten failures in a row: an LLM that is down reaches it within seconds, while one failing
+    // half its calls at random (degraded, not down) reaches it about once in 2,000 calls; at five
+    // it opened every 60 or so and stalled every run for a whole window each time.
+    llmBreakerThreshold: integer(env, 'REYNA_LLM_BREAKER_THRESHOLD', 10, 1, 1000),
     llmBreakerOpenMs,
     retryWindowMs,
     workBuffer: integer(env, 'REYNA_WORK_BUFFER', 500, 1, 100_000),

@@ -3,7 +3,7 @@
  * backbone (NATS on the PostgreSQL project) against a fake OpenAI-compatible server that fails at
  * random or goes down for a while.
  *
- * Default attempts (5) and breaker threshold (5); only the timing constants are scaled, by 1/20:
+ * Default attempts (5) and breaker threshold (10); only the timing constants are scaled, by 1/20:
  * breaker open 1.5 s (default 30 s), first retry 50 ms (default 1 s), so the retry window is
  * 30 s (default 20x the breaker window: 10 minutes). The 6 s outage stands for 120 s.
  */
@@ -154,10 +154,10 @@ describe('an LLM down for a while', () => {
   }, 90_000);
 
   it('retryRun right after an outage reaches the LLM, and a run dead-lettered again keeps one dead letter', async () => {
-    // A rejected key: five runs fail at once (no retry fixes a key), and the breaker opens.
-    llm.behaviour.fail = { status: 401, times: 5 };
-    const { token } = await inputsOf(5);
-    const failed = await settle([token], 5, 20_000);
+    // A rejected key: ten runs fail at once (no retry fixes a key), and the breaker opens.
+    llm.behaviour.fail = { status: 401, times: 10 };
+    const { token } = await inputsOf(10);
+    const failed = await settle([token], 10, 20_000);
     expect(failed.map((r) => [r.status, r.attempts])).toEqual(failed.map(() => ['FAILED', 1]));
 
     // The key is fixed; retry one run while the breaker is still open.

@@ -23,7 +23,7 @@ export class CircuitBreaker {
   private trialOut = false;
 
   constructor(
-    private readonly threshold = 5,
+    private readonly threshold = 10,
     private readonly openMs = 30_000,
     private readonly now: () => number = Date.now,
     /** Whether an error is the dependency's failure. Default: every error is. */

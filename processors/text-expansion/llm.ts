@@ -97,7 +97,7 @@ export function createLlm(options: LlmOptions): Llm {
     timeout: timeoutMs,
     maxRetries: 0,
   });
-  const breaker = options.breaker ?? new CircuitBreaker(5, 30_000, Date.now, isProviderFailure);
+  const breaker = options.breaker ?? new CircuitBreaker(10, 30_000, Date.now, isProviderFailure);
   const once = async (request: LlmRequest, onDelta: (text: string) => void) => {
     const maxTokens = Math.max(1, Math.min(request.maxTokens ?? maxOutputTokens, maxOutputTokens));
     const maxChars = maxTokens * CHARS_PER_TOKEN;

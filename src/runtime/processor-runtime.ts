@@ -38,7 +38,7 @@ export interface RuntimeOptions {
   /**
    * How long a run keeps retrying from its first attempt: it fails only once this has passed
    * and its attempts are spent, so the budget outlasts an outage however few attempts it
-   * takes. Retry delays are capped at a tenth of it. Default 10 minutes.
+   * takes. Retry delays are capped at a fortieth of it. Default 10 minutes.
    */
   retryWindowMs?: number;
   /** Deliveries a worker holds waiting per processor, in per-user lanes. Default 500. */
@@ -145,8 +145,10 @@ export class ProcessorRuntime {
   }
 
   private backoff(attempt: number): number {
-    // At least ten tries a window: a dependency failing at random (not down) gets many chances.
-    const cap = Math.max(this.retryBaseMs, this.retryWindowMs / 10);
+    // At least forty tries a window (15 s apart at most on the defaults): a dependency failing at
+    // random (not down) gets many chances, soon. A dependency that is down is the breaker's job:
+    // its refusals cost no attempt and make no call.
+    const cap = Math.max(this.retryBaseMs, this.retryWindowMs / 40);
     const base = Math.min(this.retryBaseMs * 2 ** (Math.max(1, attempt) - 1), cap);
     return Math.round(base * (0.8 + Math.random() * 0.4));
   }

@@ -609,41 +609,27 @@ async function natsRestartDuringBurst(s: Scenario): Promise<Tally> {
 }
 
 async function llmFailing(s: Scenario): Promise<Tally> {
-  await s.setup({
-    REYNA_LLM_BREAKER_OPEN_MS: '500',
-    REYNA_RETRY_BASE_MS: '50',
-    REYNA_RETRY_WINDOW_MS: '60000',
-  });
+  // The product's own retry and breaker settings, as the issue's aim is stated for them.
+  await s.setup({ REYNA_RETRY_BASE_MS: undefined, REYNA_ACK_WAIT_MS: undefined });
   llm.reset();
   const api = await s.serve();
   await s.worker();
-  // Half the calls fail.
+  const user = 'writer-5';
+  await s.watcher(user);
+  // Half the calls fail, at random.
   llm.behaviour.randomFailures = { rate: 0.5, seed: 7, status: 500 };
-  const flaky = 'writer-5a';
-  const a = await burst(api.url, await token(flaky), 30, 4);
-  const first = await s.tally([flaky], performance.now(), a.ids);
-  const calls = llm.requests.length;
-  s.notes.push(`50% failing: ${calls} LLM calls for ${first.inputs} inputs`);
-  llm.behaviour.randomFailures = null;
-  // Down for five seconds, then back.
-  llm.downFor(5000);
-  const down = 'writer-5b';
-  const b = await burst(api.url, await token(down), 20, 4);
-  // Recovery counts from the moment the LLM answers again.
-  const second = await s.tally([down], llm.behaviour.downUntil, b.ids);
-  s.notes.push(`down 5 s: ${llm.requests.length - calls} LLM calls for ${second.inputs} inputs`);
-  return {
-    ...second,
-    committed: first.committed + second.committed,
-    otherEvents: first.otherEvents + second.otherEvents,
-    delivered: first.delivered + second.delivered,
-    duplicated: first.duplicated + second.duplicated,
-    lost: first.lost + second.lost,
-    inputs: first.inputs + second.inputs,
-    expanded: first.expanded + second.expanded,
-    expandedTwice: first.expandedTwice + second.expandedTwice,
-    recoverySeconds: second.recoverySeconds,
-  };
+  const started = performance.now();
+  const { ids } = await burst(api.url, await token(user), 100, 4);
+  const t = await s.tally([user], started, ids, { limitMs: 240_000 });
+  const runs = await s.query<{ status: string; n: string }>(
+    'select status, count(*) as n from processor_runs group by status',
+  );
+  s.notes.push(
+    `${llm.requests.length} LLM calls for ${t.inputs} inputs; runs: ${runs.map((r) => `${r.n} ${r.status}`).join(', ')}`,
+  );
+  // The aim is at least 99 of 100; anything short of all is worth seeing.
+  if (t.expanded < 99) s.failures.push(`only ${t.expanded} of 100 inputs expanded`);
+  return t;
 }
 
 async function llmDownOneMinute(s: Scenario): Promise<Tally> {
@@ -790,7 +776,7 @@ const scenarios: [string, string, (s: Scenario) => Promise<Tally>][] = [
   ['pg_crash', 'PostgreSQL crash and return x3 under load', postgresCrashCycles],
   ['nats_restart', 'NATS restart during a 1,000-blob burst', natsRestartDuringBurst],
   ['pg_crash_nats_down', 'PostgreSQL crash while NATS is down', postgresCrashWhileNatsDown],
-  ['llm_failing', 'LLM failing 50%, then down 5 s', llmFailing],
+  ['llm_failing', 'LLM failing 50% of calls, 100 inputs, default settings', llmFailing],
   ['llm_down_60s', 'LLM down 60 s then back, default settings', llmDownOneMinute],
   ['stalled_subscriber', 'a subscriber stalled through 5,000 events', stalledSubscriber],
   ['two_of_each', 'two APIs and two workers, one of each lost mid-burst', twoOfEachLoseOne],
