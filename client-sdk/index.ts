@@ -196,9 +196,9 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
   async function post<T>(
     document: TypedDocumentNode<T, never>,
     variables: unknown,
-    retried = false,
+    fresh?: string,
   ): Promise<T> {
-    const token = await getToken();
+    const token = fresh ?? (await getToken());
     let res: Response;
     try {
       res = await doFetch(url, {
@@ -230,8 +230,9 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
     if (body.errors?.length) {
       const error = new StudioError(body.errors, { status: res.status });
       // A token function may have a fresher token than the one just refused: one more try.
-      if (error.code === 'UNAUTHENTICATED' && !retried && typeof options.token === 'function') {
-        if ((await getToken()) !== token) return post(document, variables, true);
+      if (error.code === 'UNAUTHENTICATED' && !fresh && typeof options.token === 'function') {
+        const next = await getToken();
+        if (next !== token) return post(document, variables, next);
       }
       throw error;
     }
