@@ -13,7 +13,7 @@ describe('schema.graphql', () => {
     for (const name of [
       'blob(id: ID!): Blob',
       'blobs(',
-      'schema(id: ID!): JsonSchema',
+      'schema(id: ID!): Schema',
       'schemas(',
       'validate(data: JSON!, schemaId: ID!): ValidationResult!',
       'processor(id: ID!): Processor',

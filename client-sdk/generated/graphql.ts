@@ -41,7 +41,7 @@ export type Blob = {
   provenance?: Maybe<Scalars['JSON']['output']>;
   /** Processor runs that took this blob as input, oldest first (the first 100). */
   runs: Array<ProcessorRun>;
-  schema: JsonSchema;
+  schema: Schema;
   schemaId: Scalars['ID']['output'];
   /** Bytes of the serialised data. */
   size: Scalars['Int']['output'];
@@ -233,27 +233,6 @@ export type CreateBlobInput = {
   schemaId: Scalars['ID']['input'];
 };
 
-/** A registered JSON Schema. Its id is its `$id`. */
-export type JsonSchema = {
-  __typename?: 'JsonSchema';
-  /** Inactive schemas validate but accept no new blobs. */
-  active: Scalars['Boolean']['output'];
-  /** The compatibility mode of this schema name. */
-  compatibility: CompatibilityMode;
-  createdAt: Scalars['DateTime']['output'];
-  definition: Scalars['JSON']['output'];
-  description?: Maybe<Scalars['String']['output']>;
-  /** `draft-07` or `2020-12`. */
-  draft: Scalars['String']['output'];
-  examples: Array<Scalars['JSON']['output']>;
-  id: Scalars['ID']['output'];
-  /** The name versions are grouped under, e.g. `text-input`. */
-  name: Scalars['String']['output'];
-  ownerProcessor?: Maybe<Processor>;
-  /** Semantic version within the name. */
-  version: Scalars['String']['output'];
-};
-
 /** Everything a signed-in user can change. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -272,11 +251,11 @@ export type Mutation = {
   deleteProcessorInstance: Scalars['Boolean']['output'];
   /** Registers a processor, or updates one you own (version may not go down). Needs the registry-author role (registry-admin to update any). */
   registerProcessor: Processor;
-  registerSchema: JsonSchema;
+  registerSchema: Schema;
   /** Runs a FAILED or CANCELLED run again from its first step. */
   retryRun: ProcessorRun;
   /** Needs the registry-author role and ownership of the schema's name, or registry-admin. Built-ins cannot be changed. */
-  setSchemaActive: JsonSchema;
+  setSchemaActive: Schema;
   setSchemaCompatibility: CompatibilityMode;
   /** Re-validates and replaces the data; earlier versions stay readable in `versions`. */
   updateBlob: Blob;
@@ -410,13 +389,13 @@ export type Processor = {
   emits: Array<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   inputSchemaIds: Array<Scalars['ID']['output']>;
-  inputSchemas: Array<JsonSchema>;
+  inputSchemas: Array<Schema>;
   /** The caller's own instance of this processor, if configured. */
   instance?: Maybe<ProcessorInstance>;
   maxConcurrency: Scalars['Int']['output'];
   name: Scalars['String']['output'];
   outputSchemaIds: Array<Scalars['ID']['output']>;
-  outputSchemas: Array<JsonSchema>;
+  outputSchemas: Array<Schema>;
   /** Your runs of this processor, newest first, at most 100 a page. */
   runs: ProcessorRunConnection;
   /** Events it reacts to. */
@@ -518,7 +497,7 @@ export type Query = {
   run?: Maybe<ProcessorRun>;
   /** Your runs, newest first, at most 100 a page. */
   runs: ProcessorRunConnection;
-  schema?: Maybe<JsonSchema>;
+  schema?: Maybe<Schema>;
   /** Registered schemas in name and version order, at most 100 a page. */
   schemas: QuerySchemasConnection;
   /** Validates data against a registered schema without storing anything. */
@@ -685,7 +664,7 @@ export type QuerySchemasConnection = {
 export type QuerySchemasConnectionEdge = {
   __typename?: 'QuerySchemasConnectionEdge';
   cursor: Scalars['String']['output'];
-  node: JsonSchema;
+  node: Schema;
 };
 
 export type RegisterProcessorInput = {
@@ -742,6 +721,27 @@ export type RunUpdate = {
   runId: Scalars['ID']['output'];
   status: RunStatus;
   textDelta?: Maybe<Scalars['String']['output']>;
+};
+
+/** A registered JSON Schema. Its id is its `$id`. */
+export type Schema = {
+  __typename?: 'Schema';
+  /** Inactive schemas validate but accept no new blobs. */
+  active: Scalars['Boolean']['output'];
+  /** The compatibility mode of this schema name. */
+  compatibility: CompatibilityMode;
+  createdAt: Scalars['DateTime']['output'];
+  definition: Scalars['JSON']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** `draft-07` or `2020-12`. */
+  draft: Scalars['String']['output'];
+  examples: Array<Scalars['JSON']['output']>;
+  id: Scalars['ID']['output'];
+  /** The name versions are grouped under, e.g. `text-input`. */
+  name: Scalars['String']['output'];
+  ownerProcessor?: Maybe<Processor>;
+  /** Semantic version within the name. */
+  version: Scalars['String']['output'];
 };
 
 /** What happens to your blobs, as it happens. */
