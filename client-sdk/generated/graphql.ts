@@ -408,9 +408,7 @@ export type Processor = {
 /** A step that reacts to events and derives blobs, or `user-input` for the user. */
 export type ProcessorRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<RunStatus>;
 };
 
@@ -514,10 +512,8 @@ export type QueryBlobArgs = {
 /** Everything a signed-in user can read. */
 export type QueryBlobsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<BlobFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   order?: InputMaybe<BlobOrder>;
 };
 
@@ -531,9 +527,7 @@ export type QueryBookArgs = {
 /** Everything a signed-in user can read. */
 export type QueryBooksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -552,9 +546,7 @@ export type QueryConversationArgs = {
 /** Everything a signed-in user can read. */
 export type QueryConversationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -573,9 +565,7 @@ export type QueryProcessorInstanceArgs = {
 /** Everything a signed-in user can read. */
 export type QueryProcessorInstancesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -583,9 +573,7 @@ export type QueryProcessorInstancesArgs = {
 export type QueryProcessorsArgs = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -598,10 +586,8 @@ export type QueryRunArgs = {
 /** Everything a signed-in user can read. */
 export type QueryRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   bookId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   processorId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<RunStatus>;
 };
@@ -617,9 +603,7 @@ export type QuerySchemaArgs = {
 export type QuerySchemasArgs = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   ownerProcessorId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -808,27 +792,21 @@ export type UserState = {
 /** The caller's state: what they own and how much. */
 export type UserStateBooksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 /** The caller's state: what they own and how much. */
 export type UserStateConversationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 /** The caller's state: what they own and how much. */
 export type UserStateProcessorInstancesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One place where a JSON document breaks its schema. */
