@@ -262,6 +262,35 @@ describe('an unknown schema id', () => {
     expect((await h().gql(ME, {}, token)).data!.me.blobCount).toBe(0);
   });
 
+  it('suggests the nearest in registerProcessor, and registers nothing', async () => {
+    const token = await h().token(h().user('author'), { roles: ['registry-author'] });
+    const id = `edges-proc-${Date.now()}`;
+    const r = await h().gql(
+      'mutation($input: RegisterProcessorInput!) { registerProcessor(input: $input) { id } }',
+      {
+        input: {
+          id,
+          name: 'Edges',
+          version: '1.0.0',
+          inputSchemaIds: ['text-input-v1', 'expanded-txt-v1', 'zzzz-nothing-like-it'],
+        },
+      },
+      token,
+    );
+    expect(r.errors![0]!.extensions).toEqual({
+      code: 'NOT_FOUND',
+      field: 'inputSchemaIds',
+      suggestion: 'expanded-text-v1',
+    });
+    expect(r.errors![0]!.message).toBe(
+      'Unknown schemas: expanded-txt-v1 (did you mean "expanded-text-v1"?), zzzz-nothing-like-it',
+    );
+    expect(
+      (await h().gql('query($id: ID!) { processor(id: $id) { id } }', { id }, token)).data!
+        .processor,
+    ).toBeNull();
+  });
+
   it('suggests nothing when no id is close, and says where to list them', async () => {
     const token = await h().token(h().user());
     const r = await h().gql(
@@ -281,9 +310,9 @@ describe('an unknown schema id', () => {
       'pitch-sections-v1',
     );
     expect(nearest('abc', ['xyz'])).toBeNull();
-    const many = Array.from({ length: 2000 }, (_, i) => `schema-${i}-${'x'.repeat(110)}`);
+    const many = Array.from({ length: 1000 }, (_, i) => `schema-${i}-${'x'.repeat(110)}`);
     const started = performance.now();
-    expect(nearest(`schema-1999-${'x'.repeat(109)}y`, many)).toBe(`schema-1999-${'x'.repeat(110)}`);
+    expect(nearest(`schema-999-${'x'.repeat(109)}y`, many)).toBe(`schema-999-${'x'.repeat(110)}`);
     expect(performance.now() - started).toBeLessThan(500);
   });
 });

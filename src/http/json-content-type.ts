@@ -6,7 +6,7 @@
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode } from '../errors';
 
-/** Media types of a GraphQL POST body: JSON, and the draft spec's name for it. */
+/** Media types of a GraphQL POST body: JSON, and the draft spec's name for it (as Yoga matches them). */
 const JSON_TYPES = new Set(['application/json', 'application/graphql+json']);
 
 /** Answers a POST to `endpoint` whose Content-Type is not JSON with 415 and the fix. */

@@ -1,26 +1,38 @@
 /**
  * "Did you mean ...?" for a mistyped id: the candidate at the smallest edit distance, if it is
- * close enough. The work is bounded: ids are at most 128 characters, only candidates within the
- * distance cap are measured to the end, and each row stops early once it exceeds the cap.
+ * close enough. The work is bounded: ids are at most 128 characters, candidates whose length
+ * differs by more than the cap are skipped, each comparison computes only a band around the
+ * diagonal, and stops once every cell of a row exceeds the cap.
  */
 
-/** Edit distance of `a` and `b` (case-insensitive), or `cap + 1` when it is over `cap`. */
+/**
+ * Edit distance of `a` and `b` (case-insensitive), or `cap + 1` when it is over `cap`. Only the
+ * cells within `cap` of the diagonal are computed (no path outside them stays within the cap), so
+ * one comparison costs about length x (2 cap + 1) steps.
+ */
 export function boundedDistance(a: string, b: string, cap: number): number {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
-  if (Math.abs(x.length - y.length) > cap) return cap + 1;
-  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  const over = cap + 1;
+  if (Math.abs(x.length - y.length) > cap) return over;
+  // Two rows, reused; a cell just outside the band is kept at `over` so the band's edges read it.
+  let previous = new Int32Array(y.length + 2).fill(over);
+  let current = new Int32Array(y.length + 2).fill(over);
+  for (let j = 0; j <= Math.min(y.length, cap); j++) previous[j] = j;
   for (let i = 1; i <= x.length; i++) {
-    const current = [i];
-    let best = i;
-    for (let j = 1; j <= y.length; j++) {
+    const from = Math.max(1, i - cap);
+    const to = Math.min(y.length, i + cap);
+    current[from - 1] = from === 1 && i <= cap ? i : over;
+    let best = current[from - 1]!;
+    for (let j = from; j <= to; j++) {
       const substitution = previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1);
-      const value = Math.min(substitution, previous[j]! + 1, current[j - 1]! + 1);
-      current.push(value);
+      const value = Math.min(substitution, previous[j]! + 1, current[j - 1]! + 1, over);
+      current[j] = value;
       if (value < best) best = value;
     }
-    if (best > cap) return cap + 1;
-    previous = current;
+    current[to + 1] = over;
+    if (best > cap) return over;
+    [previous, current] = [current, previous];
   }
   return previous[y.length]!;
 }
