@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, HTTP_STATUS } from '../src/errors';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-/** The rows of the README's "Error codes" table: code -> HTTP column. */
+/** The README's "Error codes" section, up to the next heading. */
+const section = readme.slice(readme.indexOf('### Error codes')).split(/\n#{2,3} /)[0]!;
+/** The rows of its table: code -> HTTP column. */
 const rows = new Map(
-  [...readme.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)].map((m) => [m[1]!, m[2]!.trim()]),
+  [...section.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)].map((m) => [m[1]!, m[2]!.trim()]),
 );
 
 describe('README error codes', () => {
