@@ -55,8 +55,13 @@ export interface Config {
   readonly wsMaxPayload: number;
   /** Time a WebSocket client has to send connection_init, in ms. */
   readonly wsInitTimeoutMs: number;
-  /** Origins allowed to open WebSockets; empty means any. */
+  /** Origins allowed to open WebSockets and read HTTP responses (CORS); empty means any. */
   readonly allowedOrigins: readonly string[];
+  /**
+   * The API's public base URL (e.g. https://api.example.com), without a trailing slash: file
+   * URLs in blobs are built on it. Unset: they are paths (`/files/<id>`) on the API's own URL.
+   */
+  readonly publicUrl: string | undefined;
   /**
    * Processors `reyna serve` runs in-process: 'all', 'none' or a list of ids. Default: all on
    * the embedded default, none with NATS (run `reyna worker` processes instead).
@@ -141,6 +146,19 @@ function processorList(text: string): 'all' | 'none' | string[] {
     );
   }
   return ids;
+}
+
+/** REYNA_PUBLIC_URL: an http(s) base URL without query or fragment, kept without a final slash. */
+function publicUrl(env: Env): string | undefined {
+  const value = url(env, 'REYNA_PUBLIC_URL', ['https:', 'http:']);
+  if (value === undefined) return undefined;
+  const parsed = new URL(value);
+  if (parsed.search || parsed.hash || parsed.username || parsed.password) {
+    throw new ConfigError(
+      'REYNA_PUBLIC_URL must be a plain base URL such as https://api.example.com (no query, fragment or credentials)',
+    );
+  }
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -304,6 +322,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitIp: integer(env, 'REYNA_RATE_LIMIT_IP', 6000, 1, 10_000_000),
     rateLimitWsIp: integer(env, 'REYNA_RATE_LIMIT_WS_IP', 120, 1, 10_000_000),
     costLimitUserMs: integer(env, 'REYNA_COST_LIMIT_USER_MS', 150, 10, 100_000),
+    publicUrl: publicUrl(env),
     allowedOrigins: (optional(env, 'REYNA_ALLOWED_ORIGINS') ?? '')
       .split(',')
       .map((o) => o.trim())

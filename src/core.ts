@@ -116,6 +116,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       retryWindowMs: config.retryWindowMs,
       workBuffer: config.workBuffer,
       onWrite: kick,
+      publicUrl: config.publicUrl,
     });
     await runtime.register();
     let stopped = false;

@@ -41,7 +41,7 @@ export type Blob = {
   provenance?: Maybe<Scalars['JSON']['output']>;
   /** Processor runs that took this blob as input, oldest first (the first 100). */
   runs: Array<ProcessorRun>;
-  schema: JsonSchema;
+  schema: Schema;
   schemaId: Scalars['ID']['output'];
   /** Bytes of the serialised data. */
   size: Scalars['Int']['output'];
@@ -233,27 +233,6 @@ export type CreateBlobInput = {
   schemaId: Scalars['ID']['input'];
 };
 
-/** A registered JSON Schema. Its id is its `$id`. */
-export type JsonSchema = {
-  __typename?: 'JsonSchema';
-  /** Inactive schemas validate but accept no new blobs. */
-  active: Scalars['Boolean']['output'];
-  /** The compatibility mode of this schema name. */
-  compatibility: CompatibilityMode;
-  createdAt: Scalars['DateTime']['output'];
-  definition: Scalars['JSON']['output'];
-  description?: Maybe<Scalars['String']['output']>;
-  /** `draft-07` or `2020-12`. */
-  draft: Scalars['String']['output'];
-  examples: Array<Scalars['JSON']['output']>;
-  id: Scalars['ID']['output'];
-  /** The name versions are grouped under, e.g. `text-input`. */
-  name: Scalars['String']['output'];
-  ownerProcessor?: Maybe<Processor>;
-  /** Semantic version within the name. */
-  version: Scalars['String']['output'];
-};
-
 /** Everything a signed-in user can change. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -272,11 +251,11 @@ export type Mutation = {
   deleteProcessorInstance: Scalars['Boolean']['output'];
   /** Registers a processor, or updates one you own (version may not go down). Needs the registry-author role (registry-admin to update any). */
   registerProcessor: Processor;
-  registerSchema: JsonSchema;
+  registerSchema: Schema;
   /** Runs a FAILED or CANCELLED run again from its first step. */
   retryRun: ProcessorRun;
   /** Needs the registry-author role and ownership of the schema's name, or registry-admin. Built-ins cannot be changed. */
-  setSchemaActive: JsonSchema;
+  setSchemaActive: Schema;
   setSchemaCompatibility: CompatibilityMode;
   /** Re-validates and replaces the data; earlier versions stay readable in `versions`. */
   updateBlob: Blob;
@@ -410,13 +389,13 @@ export type Processor = {
   emits: Array<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   inputSchemaIds: Array<Scalars['ID']['output']>;
-  inputSchemas: Array<JsonSchema>;
+  inputSchemas: Array<Schema>;
   /** The caller's own instance of this processor, if configured. */
   instance?: Maybe<ProcessorInstance>;
   maxConcurrency: Scalars['Int']['output'];
   name: Scalars['String']['output'];
   outputSchemaIds: Array<Scalars['ID']['output']>;
-  outputSchemas: Array<JsonSchema>;
+  outputSchemas: Array<Schema>;
   /** Your runs of this processor, newest first, at most 100 a page. */
   runs: ProcessorRunConnection;
   /** Events it reacts to. */
@@ -429,9 +408,7 @@ export type Processor = {
 /** A step that reacts to events and derives blobs, or `user-input` for the user. */
 export type ProcessorRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<RunStatus>;
 };
 
@@ -518,7 +495,7 @@ export type Query = {
   run?: Maybe<ProcessorRun>;
   /** Your runs, newest first, at most 100 a page. */
   runs: ProcessorRunConnection;
-  schema?: Maybe<JsonSchema>;
+  schema?: Maybe<Schema>;
   /** Registered schemas in name and version order, at most 100 a page. */
   schemas: QuerySchemasConnection;
   /** Validates data against a registered schema without storing anything. */
@@ -535,10 +512,8 @@ export type QueryBlobArgs = {
 /** Everything a signed-in user can read. */
 export type QueryBlobsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<BlobFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   order?: InputMaybe<BlobOrder>;
 };
 
@@ -552,9 +527,7 @@ export type QueryBookArgs = {
 /** Everything a signed-in user can read. */
 export type QueryBooksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -573,9 +546,7 @@ export type QueryConversationArgs = {
 /** Everything a signed-in user can read. */
 export type QueryConversationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -594,9 +565,7 @@ export type QueryProcessorInstanceArgs = {
 /** Everything a signed-in user can read. */
 export type QueryProcessorInstancesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -604,9 +573,7 @@ export type QueryProcessorInstancesArgs = {
 export type QueryProcessorsArgs = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -619,10 +586,8 @@ export type QueryRunArgs = {
 /** Everything a signed-in user can read. */
 export type QueryRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   bookId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   processorId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<RunStatus>;
 };
@@ -638,9 +603,7 @@ export type QuerySchemaArgs = {
 export type QuerySchemasArgs = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   ownerProcessorId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -685,7 +648,7 @@ export type QuerySchemasConnection = {
 export type QuerySchemasConnectionEdge = {
   __typename?: 'QuerySchemasConnectionEdge';
   cursor: Scalars['String']['output'];
-  node: JsonSchema;
+  node: Schema;
 };
 
 export type RegisterProcessorInput = {
@@ -742,6 +705,27 @@ export type RunUpdate = {
   runId: Scalars['ID']['output'];
   status: RunStatus;
   textDelta?: Maybe<Scalars['String']['output']>;
+};
+
+/** A registered JSON Schema. Its id is its `$id`. */
+export type Schema = {
+  __typename?: 'Schema';
+  /** Inactive schemas validate but accept no new blobs. */
+  active: Scalars['Boolean']['output'];
+  /** The compatibility mode of this schema name. */
+  compatibility: CompatibilityMode;
+  createdAt: Scalars['DateTime']['output'];
+  definition: Scalars['JSON']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** `draft-07` or `2020-12`. */
+  draft: Scalars['String']['output'];
+  examples: Array<Scalars['JSON']['output']>;
+  id: Scalars['ID']['output'];
+  /** The name versions are grouped under, e.g. `text-input`. */
+  name: Scalars['String']['output'];
+  ownerProcessor?: Maybe<Processor>;
+  /** Semantic version within the name. */
+  version: Scalars['String']['output'];
 };
 
 /** What happens to your blobs, as it happens. */
@@ -808,27 +792,21 @@ export type UserState = {
 /** The caller's state: what they own and how much. */
 export type UserStateBooksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 /** The caller's state: what they own and how much. */
 export type UserStateConversationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 /** The caller's state: what they own and how much. */
 export type UserStateProcessorInstancesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One place where a JSON document breaks its schema. */

@@ -26,6 +26,7 @@ import type { Config } from '../config';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { type CostMeter, withMeter } from './cost-meter';
+import { noManifestError } from './no-manifest';
 import {
   allowsText,
   type PersistedOperations,
@@ -174,7 +175,8 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
         const hash = persistedHash(payload.extensions);
         if (text.trim() === '') {
           if (hash === null) return [persistedError('keyNotFound')];
-          const found = ops?.documents.get(hash);
+          if (!ops) return [noManifestError(false)];
+          const found = ops.documents.get(hash);
           if (found === undefined) return [persistedError('notFound')];
           text = found;
         } else if (ops && !allowsText(ops, (name) => ctx.connectionParams?.[name])) {

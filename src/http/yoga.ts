@@ -19,6 +19,10 @@ import { schema } from '../graphql/schema';
 import type { Logger } from '../logger';
 import type { RunRepository } from '../runtime/run-repository';
 import type { Services } from '../services';
+import { corsFor } from './cors';
+import { useCostLimit } from './cost-limit';
+import { useJsonContentType } from './json-content-type';
+import { useNoManifest } from './no-manifest';
 import { type Metrics, useObservability } from './observability';
 import {
   GRAPHIQL_HEADER,
@@ -53,7 +57,7 @@ export interface YogaOptions {
   knownOperations?: ReadonlySet<string>;
   /** The MongoDB blob store, checked by /readyz when present. */
   mongo?: { healthy(): Promise<boolean> };
-  config: Pick<Config, 'subscriptionBuffer' | 'graphiql'>;
+  config: Pick<Config, 'subscriptionBuffer' | 'graphiql' | 'allowedOrigins'>;
   /** A loaded persisted-operations manifest (and whether it is an allowlist). */
   persisted?: PersistedOperations;
   auth: Authenticator;
@@ -79,6 +83,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    cors: corsFor(options.config.allowedOrigins),
     renderGraphiQL,
     graphiql: options.config.graphiql && {
       title: 'ReYNa Studio API',
@@ -149,13 +154,16 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         warn: logUnavailable,
         persistedOnly: options.persisted?.allowlist,
       }),
-      ...(options.persisted ? [usePersistedManifest(options.persisted)] : []),
+      useJsonContentType('/graphql'),
+      options.persisted ? usePersistedManifest(options.persisted) : useNoManifest(),
       useStorableInput(),
+      useCostLimit(QUERY_LIMITS.maxCost),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
         maxAliases: { n: QUERY_LIMITS.maxAliases, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
         maxTokens: { n: QUERY_LIMITS.maxTokens, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
-        costLimit: { maxCost: QUERY_LIMITS.maxCost, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
+        // Our own rule computes the same cost and says which `first` would fit (cost-limit.ts).
+        costLimit: { enabled: false },
         maxDirectives: {
           n: QUERY_LIMITS.maxDirectives,
           onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX),
