@@ -1052,14 +1052,14 @@ export type SchemasQueryVariables = Exact<{
 }>;
 
 
-export type SchemasQuery = { __typename?: 'Query', schemas: { __typename?: 'QuerySchemasConnection', edges: Array<{ __typename?: 'QuerySchemasConnectionEdge', cursor: string, node: { __typename?: 'JsonSchema', id: string, name: string, version: string, description?: string | null, active: boolean } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+export type SchemasQuery = { __typename?: 'Query', schemas: { __typename?: 'QuerySchemasConnection', edges: Array<{ __typename?: 'QuerySchemasConnectionEdge', cursor: string, node: { __typename?: 'Schema', id: string, name: string, version: string, description?: string | null, active: boolean } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
 
 export type SchemaQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type SchemaQuery = { __typename?: 'Query', schema?: { __typename?: 'JsonSchema', id: string, name: string, version: string, description?: string | null, draft: string, active: boolean, definition: unknown, examples: Array<unknown> } | null };
+export type SchemaQuery = { __typename?: 'Query', schema?: { __typename?: 'Schema', id: string, name: string, version: string, description?: string | null, draft: string, active: boolean, definition: unknown, examples: Array<unknown> } | null };
 
 export type BlobEventsSubscriptionVariables = Exact<{
   filter?: InputMaybe<BlobEventFilter>;
