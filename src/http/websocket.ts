@@ -4,13 +4,15 @@
  * auth, limits and error masking apply as over HTTP.
  *
  * Hardening:
- * - the token travels in `connection_init` (`connectionParams.authorization`); a missing or bad
+ * - the token travels in `connection_init` (`connectionParams.authorization`, in any case, or
+ *   under `connectionParams.headers`); a missing or bad
  *   token closes the socket with 4403, and the socket is closed (4403) when the token expires;
  * - `connection_init` must arrive within `wsInitTimeoutMs` (else 4408);
  * - messages over `wsMaxPayload` bytes close the socket (1009);
  * - at most `wsMaxSubscriptions` subscriptions per connection (more are refused with
  *   TOO_MANY_SUBSCRIPTIONS);
- * - with `allowedOrigins` set, upgrades from other origins are refused with HTTP 403;
+ * - with `allowedOrigins` set, upgrades from other origins are refused with HTTP 403 (an upgrade
+ *   without an Origin header, as native clients send, is admitted: the list guards browsers);
  * - connections per IP are rate limited (HTTP 429 on the upgrade), and every operation sent over
  *   a socket counts against the same per-user and per-IP limits as an HTTP request;
  * - with a persisted-operations manifest, a subscribe message may carry an empty `query` and
@@ -25,6 +27,7 @@ import type { Authenticator, Principal } from '../auth/tokens';
 import type { Config } from '../config';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
+import { connectionAuthorization } from './connection-params';
 import { type CostMeter, withMeter } from './cost-meter';
 import {
   allowsText,
@@ -95,7 +98,9 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
         headers?: Record<string, string>,
       ) => void,
     ) => {
-      if (allowed.size > 0 && !allowed.has(info.origin))
+      // The allowlist guards browsers, which always send Origin; native clients (Apollo Kotlin,
+      // Apollo iOS, servers) send none and are admitted on their token like any HTTP client.
+      if (allowed.size > 0 && info.origin !== undefined && !allowed.has(info.origin))
         return done(false, 403, 'Origin not allowed');
       if (!options.limits) return done(true);
       void options.limits.connection(info.req.socket.remoteAddress ?? 'unknown').then((wait) =>
@@ -113,9 +118,8 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
     {
       connectionInitWaitTimeout: config.wsInitTimeoutMs,
       onConnect: async (ctx) => {
-        const header = ctx.connectionParams?.authorization;
         try {
-          const principal = await auth.fromHeader(typeof header === 'string' ? header : null);
+          const principal = await auth.fromHeader(connectionAuthorization(ctx.connectionParams));
           if (!principal) return false;
           const state: ConnectionState = { principal };
           armExpiry(state, principal.expiresAt * 1000, () =>

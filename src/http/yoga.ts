@@ -19,6 +19,7 @@ import { schema } from '../graphql/schema';
 import type { Logger } from '../logger';
 import type { RunRepository } from '../runtime/run-repository';
 import type { Services } from '../services';
+import { connectionAuthorization } from './connection-params';
 import { type Metrics, useObservability } from './observability';
 import {
   GRAPHIQL_HEADER,
@@ -105,9 +106,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
     }) => {
       // Over WebSocket the token travels in connection_init; over HTTP and SSE in the header.
       const header = connectionParams
-        ? typeof connectionParams.authorization === 'string'
-          ? connectionParams.authorization
-          : null
+        ? connectionAuthorization(connectionParams)
         : request.headers.get('authorization');
       try {
         const principal = await auth.fromHeader(header);
