@@ -15,8 +15,8 @@
  *   without an Origin header, as native clients send, is admitted: the list guards browsers);
  * - connections per IP are rate limited (HTTP 429 on the upgrade), and every operation sent over
  *   a socket counts against the same per-user and per-IP limits as an HTTP request;
- * - with a persisted-operations manifest, a subscribe message may carry an empty `query` and
- *   `extensions.persistedQuery.sha256Hash`; in allowlist mode operation text is refused.
+ * - with a persisted-operations manifest, a subscribe message may carry an empty or no `query`
+ *   and `extensions.persistedQuery.sha256Hash`; in allowlist mode operation text is refused.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError } from 'graphql';
@@ -31,6 +31,7 @@ import { connectionAuthorization } from './connection-params';
 import { type CostMeter, withMeter } from './cost-meter';
 import {
   allowsText,
+  notFoundError,
   type PersistedOperations,
   persistedErrors,
   persistedHash,
@@ -51,11 +52,8 @@ export interface WebSocketOptions {
   persisted?: PersistedOperations;
 }
 
-type PersistedErrorKind = keyof typeof persistedErrors;
-const persistedError = (kind: PersistedErrorKind) => {
-  const { message, extensions } = persistedErrors[kind];
-  return new GraphQLError(message, { extensions: { code: extensions.code } });
-};
+const persistedError = (refusal: { message: string; extensions: { code: string } }) =>
+  new GraphQLError(refusal.message, { extensions: { code: refusal.extensions.code } });
 
 interface ConnectionState {
   principal?: Principal;
@@ -80,6 +78,22 @@ export function armExpiry(state: ConnectionState, endsAtMs: number, onExpired: (
     Math.min(left, MAX_TIMER_MS),
   );
   state.expiry.unref();
+}
+
+/**
+ * graphql-ws requires a subscribe message's `query` to be a string, but Apollo Kotlin and Apollo
+ * iOS send a persisted operation with no `query` at all (only `extensions.persistedQuery`). Such a
+ * message is read as if it carried an empty one, which `onSubscribe` resolves from the manifest.
+ * A JSON reviver sees the parsed message last, under the key "".
+ */
+function withEmptyQuery(key: string, value: unknown): unknown {
+  if (key !== '' || !value || typeof value !== 'object') return value;
+  const message = value as { type?: unknown; payload?: unknown };
+  if (message.type !== 'subscribe' || !message.payload || typeof message.payload !== 'object') {
+    return value;
+  }
+  const payload = message.payload as { query?: unknown };
+  return payload.query == null ? { ...message, payload: { ...payload, query: '' } } : value;
 }
 
 export function attachWebSocketServer(options: WebSocketOptions): { close(): Promise<void> } {
@@ -117,6 +131,7 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
   const disposable = useServer(
     {
       connectionInitWaitTimeout: config.wsInitTimeoutMs,
+      jsonMessageReviver: withEmptyQuery,
       onConnect: async (ctx) => {
         try {
           const principal = await auth.fromHeader(connectionAuthorization(ctx.connectionParams));
@@ -177,12 +192,14 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
         const ops = options.persisted;
         const hash = persistedHash(payload.extensions);
         if (text.trim() === '') {
-          if (hash === null) return [persistedError('keyNotFound')];
+          if (hash === null) return [persistedError(persistedErrors.keyNotFound)];
           const found = ops?.documents.get(hash);
-          if (found === undefined) return [persistedError('notFound')];
+          if (found === undefined) {
+            return [persistedError(ops ? notFoundError(ops) : persistedErrors.notFound)];
+          }
           text = found;
         } else if (ops && !allowsText(ops, (name) => ctx.connectionParams?.[name])) {
-          return [persistedError('persistedQueryOnly')];
+          return [persistedError(persistedErrors.persistedQueryOnly)];
         }
         let document: ReturnType<typeof parse>;
         try {
