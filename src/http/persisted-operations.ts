@@ -61,6 +61,21 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 const OPERATION_TYPES = ['query', 'mutation', 'subscription'];
 
+/** One entry of an Apollo manifest, or what is wrong with it. */
+function apolloEntry(op: unknown, at: string): Entry | string {
+  if (!isObject(op)) return `${at}: not an object`;
+  const { id, body, name, type } = op;
+  if (typeof id !== 'string' || id.trim() === '' || id.length > 256) {
+    return `${at}: "id" must be a non-empty string of at most 256 characters`;
+  }
+  if (typeof body !== 'string') return `${at} (${id}): "body" is not a string`;
+  if (typeof name !== 'string') return `${at} (${id}): "name" is not a string`;
+  if (typeof type !== 'string' || !OPERATION_TYPES.includes(type)) {
+    return `${at} (${id}): "type" must be one of ${OPERATION_TYPES.join(', ')}`;
+  }
+  return { id, text: body, name, type, hashed: false };
+}
+
 /** A manifest's entries, or a description of what makes it neither shape. */
 function entriesOf(raw: unknown): { entries: Entry[]; problems: string[] } | string {
   if (!isObject(raw)) return `it is ${Array.isArray(raw) ? 'an array' : typeof raw}, not an object`;
@@ -81,18 +96,9 @@ function entriesOf(raw: unknown): { entries: Entry[]; problems: string[] } | str
   const problems: string[] = [];
   const entries: Entry[] = [];
   raw.operations.forEach((op: unknown, i) => {
-    const at = `operations[${i}]`;
-    if (!isObject(op)) return problems.push(`${at}: not an object`);
-    const { id, body, name, type } = op;
-    if (typeof id !== 'string' || id.trim() === '' || id.length > 256) {
-      return problems.push(`${at}: "id" must be a non-empty string of at most 256 characters`);
-    }
-    if (typeof body !== 'string') return problems.push(`${at} (${id}): "body" is not a string`);
-    if (typeof name !== 'string') return problems.push(`${at} (${id}): "name" is not a string`);
-    if (typeof type !== 'string' || !OPERATION_TYPES.includes(type)) {
-      return problems.push(`${at} (${id}): "type" must be one of ${OPERATION_TYPES.join(', ')}`);
-    }
-    entries.push({ id, text: body, name, type, hashed: false });
+    const read = apolloEntry(op, `operations[${i}]`);
+    if (typeof read === 'string') problems.push(read);
+    else entries.push(read);
   });
   return { entries, problems };
 }

@@ -1,6 +1,7 @@
 /**
  * The GraphQL server: Pothos schema, JWT auth, masked errors, query limits, local GraphiQL and
  * the REST routes, all in one Yoga fetch handler at `/graphql` (REST at its own paths).
+ * Subscriptions go out over SSE, Apollo's multipart HTTP protocol, or graphql-ws (websocket.ts).
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -20,6 +21,7 @@ import type { Logger } from '../logger';
 import type { RunRepository } from '../runtime/run-repository';
 import type { Services } from '../services';
 import { connectionAuthorization } from './connection-params';
+import { useMultipartSubscriptions } from './multipart-subscriptions';
 import { type Metrics, useObservability } from './observability';
 import {
   GRAPHIQL_HEADER,
@@ -76,6 +78,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
   const logError = (error: unknown) => log.error('unexpected error', { error });
   const logUnavailable = (error: unknown) =>
     log.warn('dependency unavailable', { error: (error as Error)?.message ?? String(error) });
+  const maskError = createMaskError(logError, logUnavailable);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -95,7 +98,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
       defaultQuery:
         '# Your state: books, conversations, blob count and size\nquery Me {\n  me {\n    userId\n    blobCount\n    totalSize\n  }\n}\n',
     },
-    maskedErrors: { maskError: createMaskError(logError, logUnavailable) },
+    maskedErrors: { maskError },
     logging: false,
     context: async ({
       request,
@@ -150,6 +153,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
       }),
       ...(options.persisted ? [usePersistedManifest(options.persisted)] : []),
       useStorableInput(),
+      useMultipartSubscriptions({ maskError }),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
         maxAliases: { n: QUERY_LIMITS.maxAliases, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
