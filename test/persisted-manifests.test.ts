@@ -210,6 +210,53 @@ describe('three manifests in allowlist mode', () => {
     expect(await closed).toBe(1005);
   });
 
+  it('runs a persisted subscription by id over multipart HTTP, as Apollo Kotlin sends one', async () => {
+    const token = await h().token(h().user('pq-multipart'));
+    const controller = new AbortController();
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'multipart/mixed;subscriptionSpec=1.0, application/json',
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify({
+        operationName: 'MyBlobEvents',
+        extensions: persisted(ANDROID.events.id),
+      }),
+      signal: controller.signal,
+    });
+    expect(res.headers.get('content-type')).toContain('subscriptionSpec');
+    let text = '';
+    const reader = res.body!.getReader();
+    void (async () => {
+      for (;;) {
+        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+        if (done) return;
+        text += new TextDecoder().decode(value);
+      }
+    })();
+    await subscribedOn(h().app.events, token, 1);
+    const written = await post(
+      {
+        extensions: persisted(ANDROID.write.id),
+        variables: {
+          input: { schemaId: 'text-input-v1', data: { content: 'Streamed to Android.' } },
+        },
+      },
+      token,
+    );
+    const blobId = written.body.data.createBlob.id;
+    await expect
+      .poll(() => text)
+      .toContain(
+        JSON.stringify({
+          payload: { data: { blobEvents: { type: 'blob.created.text-input-v1', blobId } } },
+        }),
+      );
+    controller.abort();
+  });
+
   it("works with Apollo Client's persisted-query link sending the iOS app's custom ids by GET", async () => {
     const token = await h().token(h().user('pq-apollo'));
     const ids = new Map(Object.values(IOS).map((op) => [op.name, op.id]));
