@@ -214,6 +214,27 @@ describe('what applies on every transport', () => {
     b.abort();
   });
 
+  it('answers 406 to a subscription no transport can carry, and does not keep it open', async () => {
+    const token = await h().token(h().user('mp-406'));
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/html',
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify({ query: EVENTS }),
+    });
+    expect(res.status).toBe(406);
+    await eventually(() => h().app.events.subscriptionCount(subOf(token)) === 0);
+    // Both slots of the cap are still free.
+    const a = await open(EVENTS, token);
+    const b = await open(EVENTS, token);
+    await subscribedOn(h().app.events, token, 2);
+    a.abort();
+    b.abort();
+  });
+
   it('answers a query sent with the same Accept as plain JSON', async () => {
     const token = await h().token(h().user('mp-query'));
     const res = await fetch(`${base}/graphql`, {

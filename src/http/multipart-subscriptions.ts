@@ -180,8 +180,15 @@ export function useMultipartSubscriptions(options: MultipartSubscriptionOptions)
       const { request, principal } = args.contextValue as Partial<Context> & { request?: Request };
       if (request && principal) expiries.set(request, principal.expiresAt * 1000);
     },
-    onResultProcess({ request, result, setResultProcessor }) {
-      if (!wantsMultipartSubscription(request)) return;
+    onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
+      if (!wantsMultipartSubscription(request)) {
+        // A subscription no processor can carry (say `Accept: text/html`) is answered 406 by
+        // Yoga, which leaves it open: release it, or it would hold a slot of the user's cap.
+        if (isAsyncIterable(result) && !resultProcessor) {
+          void result[Symbol.asyncIterator]().return?.();
+        }
+        return;
+      }
       if (!isAsyncIterable(result) && acceptsJson(request)) return;
       setResultProcessor(
         (value, fetchAPI) =>
