@@ -92,8 +92,11 @@ export interface Config {
    * wait. Default 150.
    */
   readonly costLimitUserMs: number;
-  /** A persisted-operations manifest (hash -> operation text) to load, as codegen writes it. */
-  readonly persistedOperations: string | undefined;
+  /**
+   * Persisted-operation manifests to load (comma-separated paths: the web SDK's, the Android
+   * app's, the iOS app's), each the client preset's or Apollo's shape.
+   */
+  readonly persistedOperations: readonly string[] | undefined;
   /** Allowlist mode: only operations in the manifest run (GraphiQL excepted, when enabled). */
   readonly persistedOnly: boolean;
   /** Serve GraphiQL at /graphql. Default: on, except with NODE_ENV=production. */
@@ -257,7 +260,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(deploymentId)) {
     throw new ConfigError('REYNA_DEPLOYMENT must be 1-32 letters, digits, "_" or "-"');
   }
-  const persistedOperations = optional(env, 'REYNA_PERSISTED_OPERATIONS');
+  const manifests = (optional(env, 'REYNA_PERSISTED_OPERATIONS') ?? '')
+    .split(',')
+    .map((path) => path.trim())
+    .filter(Boolean);
+  const persistedOperations =
+    manifests.length > 0 ? [...new Set(manifests.map((path) => resolve(path)))] : undefined;
   const persistedOnly = flag(env, 'REYNA_PERSISTED_ONLY', false);
   if (persistedOnly && persistedOperations === undefined) {
     throw new ConfigError(
@@ -327,8 +335,7 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
-    persistedOperations:
-      persistedOperations === undefined ? undefined : resolve(persistedOperations),
+    persistedOperations,
     persistedOnly,
     graphiql: flag(env, 'REYNA_GRAPHIQL', env.NODE_ENV !== 'production'),
     quotaBlobs: integer(env, 'REYNA_QUOTA_BLOBS', 100_000, 1, 1_000_000_000),

@@ -298,7 +298,7 @@ describe('bad configuration', () => {
   };
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
   const refusal = (path: string) =>
-    loadPersistedOperations(path, schema, options).then(
+    loadPersistedOperations([path], schema, options).then(
       () => null,
       (e: unknown) => e,
     );
