@@ -3,7 +3,6 @@
  * the REST routes, all in one Yoga fetch handler at `/graphql` (REST at its own paths).
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from '../auth/tokens';
@@ -19,12 +18,9 @@ import { schema } from '../graphql/schema';
 import type { Logger } from '../logger';
 import type { RunRepository } from '../runtime/run-repository';
 import type { Services } from '../services';
+import { graphiqlOptions, renderStudioGraphiQL } from './graphiql';
 import { type Metrics, useObservability } from './observability';
-import {
-  GRAPHIQL_HEADER,
-  type PersistedOperations,
-  usePersistedManifest,
-} from './persisted-operations';
+import { type PersistedOperations, usePersistedManifest } from './persisted-operations';
 import type { RateLimits } from './rate-limits';
 import { useRestRoutes } from './rest-routes';
 import { useStorableInput } from './storable-input';
@@ -79,21 +75,8 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    renderGraphiQL,
-    graphiql: options.config.graphiql && {
-      title: 'ReYNa Studio API',
-      // The marker header lets GraphiQL run ad-hoc operations in allowlist mode (development).
-      headers: JSON.stringify(
-        {
-          ...(options.graphiqlToken ? { Authorization: `Bearer ${options.graphiqlToken}` } : {}),
-          [GRAPHIQL_HEADER]: '1',
-        },
-        null,
-        2,
-      ),
-      defaultQuery:
-        '# Your state: books, conversations, blob count and size\nquery Me {\n  me {\n    userId\n    blobCount\n    totalSize\n  }\n}\n',
-    },
+    renderGraphiQL: (graphiql) => renderStudioGraphiQL(graphiql, options.graphiqlToken),
+    graphiql: options.config.graphiql && graphiqlOptions(options.graphiqlToken),
     maskedErrors: { maskError: createMaskError(logError, logUnavailable) },
     logging: false,
     context: async ({
