@@ -101,6 +101,16 @@ describe.skipIf(skip)('GraphiQL in a browser', () => {
     await expect.poll(() => textOf('.graphiql-query-editor')).toContain('query Me {');
     await runMe();
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'graphiql-first-open.png') });
+    // Visiting the tabs and reloading keeps the three (GraphiQL adds a tab when none matches).
+    await page.getByRole('tab', { name: 'WatchExpansion' }).click();
+    await page.getByRole('tab', { name: 'WritePassage' }).click();
+    await page.waitForTimeout(800); // GraphiQL stores its tabs 500 ms after a change
+    await openGraphiQL();
+    expect((await page.getByRole('tab').allInnerTexts()).map((t) => t.trim())).toEqual([
+      'Me',
+      'WritePassage',
+      'WatchExpansion',
+    ]);
     const stored = await storedTabs();
     expect(stored.map((t) => t.title)).toEqual(['Me', 'WritePassage', 'WatchExpansion']);
     expect(stored.find((t) => t.title === 'WatchExpansion')!.query).toContain(

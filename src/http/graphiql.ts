@@ -23,8 +23,9 @@ query Me {
 `;
 
 const WRITE = `# Write a passage (a text-input-v1 blob): the
-# text-expansion processor expands it 3-5x. Run the
-# WatchExpansion tab first to see the text stream in.
+# text-expansion processor expands it 3-5x. To see the
+# text stream in, run WatchExpansion first, in a second
+# browser tab of this page (GraphiQL runs one at a time).
 mutation WritePassage($input: CreateBlobInput!) {
   createBlob(input: $input) {
     id
@@ -46,8 +47,9 @@ const WRITE_VARIABLES = `{
 `;
 
 const WATCH = `# Your expansions as the LLM writes them: each piece
-# of text, then the end. Keep it running, then run
-# WritePassage in the second tab.
+# of text, then the end. Run it in a second browser tab
+# of this page and keep it running; run WritePassage in
+# the first (GraphiQL runs one operation at a time).
 subscription WatchExpansion {
   runUpdated(processorId: "text-expansion") {
     runId
@@ -84,43 +86,56 @@ export function graphiqlOptions(token: string | undefined): StudioGraphiQLOption
 }
 
 /**
- * Runs before GraphiQL starts: when the server's development token differs from the one this
- * browser last saw, it replaces the Authorization header in GraphiQL's stored headers and in
- * every stored tab (other headers stay), so no tab keeps a token from an earlier start.
+ * Runs before GraphiQL starts, on GraphiQL's stored state. When the server's development token
+ * differs from the one this browser last saw, it replaces the Authorization header in every
+ * stored tab (other headers stay), so no tab keeps a token from an earlier start. A tab whose
+ * headers are the server's defaults is given none of its own again: it then follows the server's
+ * headers, and GraphiQL, which matches the opening query to a tab by query, variables and
+ * headers, finds the Me tab instead of adding one on each reload.
  */
-function refreshTokenScript(token: string): string {
-  const literal = (value: string) => JSON.stringify(value).replace(/</g, '\\u003c');
+function storedStateScript(token: string | undefined, headers: string): string {
+  const literal = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
   return `<script>
 (function () {
-  var token = ${literal(token)};
+  var token = ${literal(token ?? null)};
+  var defaults = JSON.parse(${literal(headers)});
   var seen = ${literal(TOKEN_STORAGE_KEY)};
-  try {
-    if (localStorage.getItem(seen) === token) return;
-    var withToken = function (text) {
-      var headers;
-      try { headers = JSON.parse(text); } catch (e) { return null; }
-      if (!headers || typeof headers !== 'object' || Array.isArray(headers)) return null;
-      var out = { Authorization: 'Bearer ' + token };
-      Object.keys(headers).forEach(function (k) {
-        if (k.toLowerCase() !== 'authorization') out[k] = headers[k];
-      });
-      return JSON.stringify(out, null, 2);
-    };
-    var stored = localStorage.getItem('graphiql:headers');
-    if (stored) {
-      var fixed = withToken(stored);
-      if (fixed) localStorage.setItem('graphiql:headers', fixed);
-      else localStorage.removeItem('graphiql:headers');
+  var parse = function (text) {
+    try {
+      var value = JSON.parse(text);
+      return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
+    } catch (e) {
+      return null;
     }
-    var state = JSON.parse(localStorage.getItem('graphiql:tabState') || 'null');
+  };
+  var withToken = function (headers) {
+    var out = { Authorization: 'Bearer ' + token };
+    Object.keys(headers).forEach(function (k) {
+      if (k.toLowerCase() !== 'authorization') out[k] = headers[k];
+    });
+    return out;
+  };
+  var same = function (a, b) {
+    var keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every(function (k) { return a[k] === b[k]; });
+  };
+  try {
+    var replace = token !== null && localStorage.getItem(seen) !== token;
+    // A copy of the last headers editor: GraphiQL reads it only to match the opening query to a
+    // tab (a mismatch adds a tab); each tab keeps its own headers.
+    localStorage.removeItem('graphiql:headers');
+    var state = parse(localStorage.getItem('graphiql:tabState') || 'null');
     if (state && Array.isArray(state.tabs)) {
       state.tabs.forEach(function (tab) {
-        // Headers GraphiQL cannot read fall back to the server's defaults (null).
-        if (tab && typeof tab.headers === 'string' && tab.headers.trim()) tab.headers = withToken(tab.headers);
+        if (!tab || typeof tab.headers !== 'string') return;
+        var own = parse(tab.headers);
+        // Headers GraphiQL cannot read fall back to the server's (null), as do the defaults.
+        if (own && replace) own = withToken(own);
+        tab.headers = own && !same(own, defaults) ? JSON.stringify(own, null, 2) : null;
       });
       localStorage.setItem('graphiql:tabState', JSON.stringify(state));
     }
-    localStorage.setItem(seen, token);
+    if (token !== null) localStorage.setItem(seen, token);
   } catch (e) {
     // Storage disabled: GraphiQL starts from the server's headers anyway.
   }
@@ -128,10 +143,12 @@ function refreshTokenScript(token: string): string {
 </script>`;
 }
 
-/** GraphiQL's page, with the token refresh ahead of GraphiQL's own script when there is a token. */
-export function renderStudioGraphiQL(options: GraphiQLOptions, token: string | undefined): string {
+/** GraphiQL's page, with the stored-state fix ahead of GraphiQL's own script. */
+export function renderStudioGraphiQL(options: GraphiQLOptions): string {
   const page = renderGraphiQL(options);
-  if (!token) return page;
+  const token = /^Bearer (\S+)$/.exec(
+    String((JSON.parse(options.headers ?? '{}') as Record<string, unknown>).Authorization ?? ''),
+  )?.[1];
   const root = '<div id="root"></div>';
-  return page.replace(root, () => `${root}\n${refreshTokenScript(token)}`);
+  return page.replace(root, () => `${root}\n${storedStateScript(token, options.headers ?? '{}')}`);
 }

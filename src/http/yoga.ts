@@ -75,7 +75,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    renderGraphiQL: (graphiql) => renderStudioGraphiQL(graphiql, options.graphiqlToken),
+    renderGraphiQL: renderStudioGraphiQL,
     graphiql: options.config.graphiql && graphiqlOptions(options.graphiqlToken),
     maskedErrors: { maskError: createMaskError(logError, logUnavailable) },
     logging: false,
