@@ -19,6 +19,11 @@ export interface ProcessorOptions {
     maxOutputTokens?: number;
     breakerThreshold?: number;
     breakerOpenMs?: number;
+    /**
+     * The built-in demo endpoint: text expansion streams its labelled sample text; the pitch
+     * builder assembles sections as written (polishing them with sample text would mislead).
+     */
+    demo?: boolean;
   };
   /** The models users may choose (the operator's allowlist). Default: only the LLM's model. */
   models?: readonly string[];
@@ -38,5 +43,5 @@ export function createProcessors(options: ProcessorOptions): Processor[] {
       })
     : undefined;
   const models = options.models ?? (o ? [o.model] : []);
-  return [textExpansion(llm, models), bookCompiler(), pitchBuilder(llm)];
+  return [textExpansion(llm, models), bookCompiler(), pitchBuilder(o?.demo ? undefined : llm)];
 }

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { ConnectionString } from 'mongodb-connection-string-url';
+import { DEMO_MODEL } from '../processors/text-expansion/demo-llm';
 
 export interface Config {
   /** HTTP port for GraphQL, SSE, WebSocket, REST and GraphiQL. Default 8010. */
@@ -33,6 +34,15 @@ export interface Config {
   readonly jwtMaxAgeSeconds: number | undefined;
   /** Dotted path of the claim holding the caller's roles (`roles`, `realm_access.roles`). */
   readonly rolesClaim: string;
+  /**
+   * Which LLM text expansion uses. `demo`: a built-in endpoint that streams labelled,
+   * deterministic sample text (model `demo`), the default on the embedded default when no LLM is
+   * configured, refused in production. `openai`: the OpenAI-compatible server of OPENAI_BASE_URL
+   * and/or OPENAI_API_KEY (with neither, runs fail with an error that says what to set).
+   */
+  readonly llm: 'demo' | 'openai';
+  /** Delay per streamed token of the demo LLM, in ms. Default 30. */
+  readonly llmDemoDelayMs: number;
   readonly openaiApiKey: string | undefined;
   readonly openaiBaseUrl: string | undefined;
   readonly llmModel: string;
@@ -219,6 +229,36 @@ function modelList(env: Env, fallback: string): string[] {
   return [...new Set([fallback, ...models])];
 }
 
+/** The settings that configure a real LLM: any of them means the demo is not wanted. */
+const LLM_SETTINGS = ['OPENAI_BASE_URL', 'OPENAI_API_KEY', 'REYNA_LLM_MODEL', 'REYNA_LLM_MODELS'];
+
+/**
+ * REYNA_LLM: `demo` or `openai`. Default: `demo` on the embedded default (no DATABASE_URL) when
+ * nothing configures a real LLM, outside production; `openai` otherwise.
+ */
+function llmKind(env: Env, databaseUrl: string | undefined): Config['llm'] {
+  const value = optional(env, 'REYNA_LLM')?.toLowerCase();
+  const production = env.NODE_ENV === 'production';
+  const configured = LLM_SETTINGS.filter((name) => optional(env, name) !== undefined);
+  if (value === undefined) {
+    return databaseUrl === undefined && !production && configured.length === 0 ? 'demo' : 'openai';
+  }
+  if (value !== 'demo' && value !== 'openai') {
+    throw new ConfigError(`REYNA_LLM must be demo or openai, got "${value.slice(0, 50)}"`);
+  }
+  if (value === 'demo' && production) {
+    throw new ConfigError(
+      'REYNA_LLM=demo is refused with NODE_ENV=production: the demo LLM writes labelled sample text, not AI text. Set REYNA_LLM=openai with OPENAI_BASE_URL (and OPENAI_API_KEY if the server needs one)',
+    );
+  }
+  if (value === 'demo' && configured.length > 0) {
+    throw new ConfigError(
+      `REYNA_LLM=demo does not use ${configured.join(', ')}: unset ${configured.length > 1 ? 'them' : 'it'}, or set REYNA_LLM=openai to use that LLM`,
+    );
+  }
+  return value;
+}
+
 /** Reads and checks the configuration. Throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const portText = optional(env, 'PORT') ?? '8010';
@@ -272,7 +312,9 @@ export function loadConfig(env: Env = process.env): Config {
       'REYNA_PERSISTED_ONLY needs REYNA_PERSISTED_OPERATIONS: the manifest of allowed operations',
     );
   }
-  const llmModel = optional(env, 'REYNA_LLM_MODEL') ?? 'gpt-4o-mini';
+  const llm = llmKind(env, databaseUrl);
+  const llmModel =
+    llm === 'demo' ? DEMO_MODEL : (optional(env, 'REYNA_LLM_MODEL') ?? 'gpt-4o-mini');
   const llmBreakerOpenMs = integer(env, 'REYNA_LLM_BREAKER_OPEN_MS', 30_000, 10, 3_600_000);
   // A retry budget shorter than the breaker's window would let runs fail while it is open.
   const retryWindowMs = integer(
@@ -300,10 +342,12 @@ export function loadConfig(env: Env = process.env): Config {
         ? undefined
         : integer(env, 'REYNA_JWT_MAX_AGE', 0, 60, 366 * 24 * 3600),
     rolesClaim,
+    llm,
+    llmDemoDelayMs: integer(env, 'REYNA_LLM_DEMO_DELAY_MS', 30, 0, 1000),
     openaiApiKey: optional(env, 'OPENAI_API_KEY'),
     openaiBaseUrl: url(env, 'OPENAI_BASE_URL', ['http:', 'https:']),
     llmModel,
-    llmModels: modelList(env, llmModel),
+    llmModels: llm === 'demo' ? [DEMO_MODEL] : modelList(env, llmModel),
     llmMaxOutputTokens: integer(env, 'REYNA_LLM_MAX_OUTPUT_TOKENS', 16_384, 16, 1_000_000),
     deploymentId,
     logLevel,

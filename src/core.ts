@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { migrateToLatest } from '../db/migrate';
 import { createProcessors } from '../processors/index';
 import type { Processor } from '../processors/kit';
+import { type DemoLlm, startDemoLlm } from '../processors/text-expansion/demo-llm';
 import { type MongoStores, openMongoStores } from './blobs/mongo-blob-store';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
@@ -59,26 +60,31 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     : new MemoryBackbone();
   let eventsStarted = false;
   let mongo: MongoStores | undefined;
+  let demo: DemoLlm | undefined;
   try {
     await migrateToLatest(database.db as unknown as Kysely<unknown>);
     // With MONGODB_URL, blobs (and the events of blob writes) live in MongoDB.
     if (config.mongodbUrl) mongo = await openMongoStores(config.mongodbUrl);
     const relayRef: { current?: OutboxRelay } = {};
     const kick = () => relayRef.current?.kick();
+    // The demo is a real OpenAI-compatible endpoint in this process: the same client talks to it.
+    if (config.llm === 'demo' && !options.processors) {
+      demo = await startDemoLlm({ tokenDelayMs: config.llmDemoDelayMs });
+    }
+    const llmSettings = {
+      model: config.llmModel,
+      timeoutMs: config.llmTimeoutMs,
+      maxOutputTokens: config.llmMaxOutputTokens,
+      breakerThreshold: config.llmBreakerThreshold,
+      breakerOpenMs: config.llmBreakerOpenMs,
+    };
     const processors =
       options.processors ??
       createProcessors({
-        llm:
-          config.openaiBaseUrl || config.openaiApiKey
-            ? {
-                baseURL: config.openaiBaseUrl,
-                apiKey: config.openaiApiKey,
-                model: config.llmModel,
-                timeoutMs: config.llmTimeoutMs,
-                maxOutputTokens: config.llmMaxOutputTokens,
-                breakerThreshold: config.llmBreakerThreshold,
-                breakerOpenMs: config.llmBreakerOpenMs,
-              }
+        llm: demo
+          ? { ...llmSettings, baseURL: demo.url, demo: true }
+          : config.openaiBaseUrl || config.openaiApiKey
+            ? { ...llmSettings, baseURL: config.openaiBaseUrl, apiKey: config.openaiApiKey }
             : undefined,
         models: config.llmModels,
       });
@@ -143,6 +149,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
         if (config.outboxRelay) await relay.drain().catch(() => {});
         await relay.stop();
         await events.stop();
+        await demo?.close();
         await services.inspector.close();
         await mongo?.close();
         if (ownsDatabase) await database.close();
@@ -150,6 +157,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     };
   } catch (error) {
     if (eventsStarted) await events.stop().catch(() => {});
+    await demo?.close().catch(() => {});
     await mongo?.close().catch(() => {});
     if (ownsDatabase) await database.close();
     throw error;

@@ -9,9 +9,23 @@
  *   reyna print-schema     write schema.graphql (sorted SDL) from the code
  */
 import { writeFile } from 'node:fs/promises';
+import { decodeJwt } from 'jose';
 import { createApp } from './app';
 import { mintToken, rolesClaims } from './auth/tokens';
-import { ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig } from './config';
+
+/** Which LLM text expansion uses, in a line an operator can act on. */
+function describeLlm(config: Config): string {
+  if (config.llm === 'demo') {
+    return `demo, model "${config.llmModel}": labelled sample text, not AI-written (set OPENAI_BASE_URL for a real model)`;
+  }
+  if (!config.openaiBaseUrl && !config.openaiApiKey) {
+    return 'none configured: text expansion runs fail until OPENAI_BASE_URL (or OPENAI_API_KEY) is set';
+  }
+  // The origin only: a URL may carry credentials.
+  const server = config.openaiBaseUrl ? new URL(config.openaiBaseUrl).origin : 'OpenAI';
+  return `${server}, model "${config.llmModel}"`;
+}
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -21,8 +35,15 @@ async function serve(): Promise<void> {
     app.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
   console.log(`ReYNa Studio API on ${engine}`);
   console.log(`GraphQL and GraphiQL: ${url}/graphql`);
+  console.log(`WebSocket (graphql-ws): ${url.replace(/^http/, 'ws')}/graphql`);
+  console.log(`LLM: ${describeLlm(config)}`);
   if (app.devToken) {
-    console.log('Development token (user "dev"), already filled in GraphiQL\'s headers:');
+    const { exp = 0 } = decodeJwt(app.devToken);
+    const days = Math.round((exp * 1000 - Date.now()) / 86_400_000);
+    const until = new Date(exp * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    console.log(
+      `Development token (user "dev", valid ${days} days, until ${until}), already filled in GraphiQL's headers:`,
+    );
     console.log(`  Authorization: Bearer ${app.devToken}`);
   }
   let stopping = false;

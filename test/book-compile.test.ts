@@ -241,7 +241,7 @@ describe('pitch builder', () => {
   }, 60_000);
 
   it('assembles the sections as written without an LLM, and says so', async () => {
-    const bare = await startHarness({ REYNA_PROCESSORS: 'all' });
+    const bare = await startHarness({ REYNA_LLM: 'openai', REYNA_PROCESSORS: 'all' });
     try {
       const token = await bare.token(bare.user());
       const doc = await pitch(bare, token);

@@ -8,8 +8,8 @@ import { createPersistedQueryLink } from '@apollo/client/link/persisted-queries'
 import { costLimitRule as armorCostRule } from '@escape.tech/graphql-armor-cost-limit';
 import { type DocumentNode, parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MeDocument, persistedHashOf } from '../client-sdk/index';
 import persisted from '../client-sdk/generated/persisted-documents.json';
+import { MeDocument, persistedHashOf } from '../client-sdk/index';
 import { ConfigError, loadConfig } from '../src/config';
 import { schema } from '../src/graphql/schema';
 import { analyseCost } from '../src/http/cost-limit';

@@ -17,6 +17,7 @@ interface Served {
   child: ChildProcess;
   url: string;
   token: string;
+  output: string;
 }
 
 async function serve(dir: string): Promise<Served> {
@@ -27,7 +28,7 @@ async function serve(dir: string): Promise<Served> {
     /Authorization: Bearer \S+\n/,
   );
   const token = /Authorization: Bearer (\S+)/.exec(started.output())![1]!;
-  return { child: started.child, url: servedUrl(started), token };
+  return { child: started.child, url: servedUrl(started), token, output: started.output() };
 }
 
 const stop = (child: ChildProcess) => stopProcess(child);
@@ -46,9 +47,19 @@ afterAll(async () => {
 });
 
 describe('reyna serve on the embedded default', () => {
-  it('starts with no services, prints a working token, keeps data and built-ins across restarts', async () => {
+  it('starts with no services and the demo LLM, prints a working token, keeps data and built-ins across restarts', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'reyna-serve-'));
     const first = await serve(dataDir);
+    // It says where to connect, which LLM writes expansions, and how long the token lives.
+    const printed = first.output;
+    expect(printed).toContain(
+      `WebSocket (graphql-ws): ${first.url.replace('http', 'ws')}/graphql\n`,
+    );
+    expect(printed).toMatch(/^LLM: demo, model "demo": labelled sample text, not AI-written/m);
+    const until = /valid 30 days, until (\S+)\), already filled in GraphiQL's headers/.exec(
+      printed,
+    );
+    expect(Math.abs(Date.parse(until![1]!) - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000);
     const me = await gql(first, '{ me { userId } }');
     expect(me.data).toEqual({ me: { userId: 'dev' } });
     const created = await gql(
@@ -56,6 +67,21 @@ describe('reyna serve on the embedded default', () => {
       'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "Kept across restarts." } }) { id } }',
     );
     const id = created.data!.createBlob.id as string;
+    // With no LLM configured, the demo expands it: labelled, and recorded as model "demo".
+    let derived: any[] = [];
+    for (let i = 0; i < 100 && derived.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const r = await gql(
+        first,
+        'query($id: ID!) { blob(id: $id) { derived { data provenance } } }',
+        {
+          id,
+        },
+      );
+      derived = r.data!.blob.derived;
+    }
+    expect(derived[0].provenance.model).toBe('demo');
+    expect(derived[0].data.expanded).toMatch(/^\[Demo expansion — not AI-written\]/);
     // The printed token may change the registry, so GraphiQL's users can register schemas.
     const registered = await gql(
       first,

@@ -314,7 +314,12 @@ describe('text expansion', () => {
 
 describe('text expansion without an LLM', () => {
   it('fails each run at once with an error that says what to set, and invents nothing', async () => {
-    const bare = await startHarness({ REYNA_PROCESSORS: 'all', REYNA_RETRY_BASE_MS: '20' });
+    // No LLM configured (the embedded default would use the demo).
+    const bare = await startHarness({
+      REYNA_LLM: 'openai',
+      REYNA_PROCESSORS: 'all',
+      REYNA_RETRY_BASE_MS: '20',
+    });
     try {
       const token = await bare.token(bare.user());
       const r = await bare.gql(

@@ -91,7 +91,8 @@ export function buildPrompt(content: string, style: string, min: number, max: nu
 
 export const NO_LLM_MESSAGE =
   'Text expansion needs an LLM and none is configured: set OPENAI_BASE_URL to an OpenAI-compatible ' +
-  'server (OpenAI, Ollama, vLLM, llama.cpp), OPENAI_API_KEY if it needs one, and REYNA_LLM_MODEL.';
+  'server (OpenAI, Ollama, vLLM, llama.cpp), OPENAI_API_KEY if it needs one, and REYNA_LLM_MODEL. ' +
+  'To try the studio without one, REYNA_LLM=demo streams labelled sample text (not in production).';
 
 export function textExpansion(llm: Llm | undefined, models: readonly string[]): Processor {
   return {

@@ -4,7 +4,6 @@
  * Subscriptions go out over SSE, Apollo's multipart HTTP protocol, or graphql-ws (websocket.ts).
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from '../auth/tokens';
@@ -23,15 +22,12 @@ import type { Services } from '../services';
 import { connectionAuthorization } from './connection-params';
 import { corsFor } from './cors';
 import { useCostLimit } from './cost-limit';
+import { graphiqlOptions, renderStudioGraphiQL } from './graphiql';
 import { useJsonContentType } from './json-content-type';
 import { useMultipartSubscriptions } from './multipart-subscriptions';
 import { useNoManifest } from './no-manifest';
 import { type Metrics, useObservability } from './observability';
-import {
-  GRAPHIQL_HEADER,
-  type PersistedOperations,
-  usePersistedManifest,
-} from './persisted-operations';
+import { type PersistedOperations, usePersistedManifest } from './persisted-operations';
 import type { RateLimits } from './rate-limits';
 import { useRestRoutes } from './rest-routes';
 import { useStorableInput } from './storable-input';
@@ -88,21 +84,8 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     cors: corsFor(options.config.allowedOrigins),
-    renderGraphiQL,
-    graphiql: options.config.graphiql && {
-      title: 'ReYNa Studio API',
-      // The marker header lets GraphiQL run ad-hoc operations in allowlist mode (development).
-      headers: JSON.stringify(
-        {
-          ...(options.graphiqlToken ? { Authorization: `Bearer ${options.graphiqlToken}` } : {}),
-          [GRAPHIQL_HEADER]: '1',
-        },
-        null,
-        2,
-      ),
-      defaultQuery:
-        '# Your state: books, conversations, blob count and size\nquery Me {\n  me {\n    userId\n    blobCount\n    totalSize\n  }\n}\n',
-    },
+    renderGraphiQL: renderStudioGraphiQL,
+    graphiql: options.config.graphiql && graphiqlOptions(options.graphiqlToken),
     maskedErrors: { maskError },
     logging: false,
     context: async ({

@@ -1,0 +1,165 @@
+/**
+ * GraphiQL in a real browser (headless Chromium driven by playwright-core), as a newcomer meets
+ * it: the prepared tabs on first open, `Me` runs with the token the server filled in, and after a
+ * restart the browser's stored headers carry the new token, in every tab.
+ *
+ * Without Chromium the file is skipped, loudly, unless CI is set: then it must run.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_STORAGE_KEY } from '../src/http/graphiql';
+import { type Harness, startHarness, stopHarness } from './support/harness';
+
+/** Debian's Chromium (`apt-get install chromium`), or the one CHROMIUM_PATH names. */
+const CHROMIUM =
+  process.env.CHROMIUM_PATH ??
+  ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const skip = CHROMIUM === undefined && !process.env.CI;
+if (skip) {
+  console.warn(
+    '\n*** test/graphiql.browser.test.ts skipped: no Chromium (apt-get install chromium, or set CHROMIUM_PATH) ***\n',
+  );
+}
+
+/** Set to a folder to keep screenshots of the first open and of the page after the restart. */
+const SHOTS = process.env.REYNA_SCREENSHOT_DIR;
+
+/** No REYNA_JWT_SECRET: the development secret and token, as on `npm start`. */
+const ENV = { REYNA_JWT_SECRET: '' };
+
+interface StoredTab {
+  title: string;
+  query: string | null;
+  headers: string | null;
+}
+
+describe.skipIf(skip)('GraphiQL in a browser', () => {
+  let h: Harness | undefined;
+  let context: BrowserContext;
+  let page: Page;
+  let profile = '';
+  let url = '';
+
+  beforeAll(async () => {
+    if (!CHROMIUM) throw new Error('CI is set but no Chromium was found: apt-get install chromium');
+    profile = await mkdtemp(join(tmpdir(), 'reyna-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    h = await startHarness(ENV);
+    url = await h.app.listen();
+  }, 120_000);
+  afterAll(async () => {
+    await context?.close();
+    await stopHarness(h);
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  const storedTabs = async (): Promise<StoredTab[]> =>
+    page.evaluate(
+      () => JSON.parse(localStorage.getItem('graphiql:tabState') ?? '{"tabs":[]}').tabs,
+    );
+
+  /** What an editor shows (Monaco draws spaces as no-break spaces). */
+  const textOf = async (selector: string) =>
+    (await page.locator(selector).innerText()).replace(/\u00a0/g, ' ');
+
+  async function openGraphiQL() {
+    await page.goto(`${url}/graphql`);
+    await page.getByRole('tab').first().waitFor({ timeout: 30_000 });
+  }
+
+  async function runMe() {
+    await page.getByRole('tab', { name: 'Me' }).click();
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    await expect
+      .poll(() => textOf('.graphiql-response'), { timeout: 15_000 })
+      .toContain('"userId": "dev"');
+  }
+
+  it('opens on the prepared tabs, with Me in the editor, and runs Me with the printed token', async () => {
+    await openGraphiQL();
+    const tabs = await page.getByRole('tab').allInnerTexts();
+    expect(tabs.map((t) => t.trim())).toEqual(['Me', 'WritePassage', 'WatchExpansion']);
+    await expect.poll(() => textOf('.graphiql-query-editor')).toContain('query Me {');
+    await runMe();
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'graphiql-first-open.png') });
+    // Visiting the tabs and reloading keeps the three (GraphiQL adds a tab when none matches).
+    await page.getByRole('tab', { name: 'WatchExpansion' }).click();
+    await page.getByRole('tab', { name: 'WritePassage' }).click();
+    await page.waitForTimeout(800); // GraphiQL stores its tabs 500 ms after a change
+    await openGraphiQL();
+    expect((await page.getByRole('tab').allInnerTexts()).map((t) => t.trim())).toEqual([
+      'Me',
+      'WritePassage',
+      'WatchExpansion',
+    ]);
+    const stored = await storedTabs();
+    expect(stored.map((t) => t.title)).toEqual(['Me', 'WritePassage', 'WatchExpansion']);
+    expect(stored.find((t) => t.title === 'WatchExpansion')!.query).toContain(
+      'runUpdated(processorId: "text-expansion")',
+    );
+  });
+
+  it('replaces the token the browser kept with the one a restarted server printed, keeping other headers', async () => {
+    const before = h!.app.devToken!;
+    await openGraphiQL();
+    // Leave GraphiQL (it writes its state on its own) and give one tab a header of the user's.
+    await page.goto(`${url}/healthz`);
+    await page.evaluate(() => {
+      const state = JSON.parse(localStorage.getItem('graphiql:tabState')!);
+      state.tabs[1].headers = JSON.stringify({
+        authorization: 'Bearer not-a-token-this-server-accepts',
+        'x-mine': 'kept',
+      });
+      localStorage.setItem('graphiql:tabState', JSON.stringify(state));
+    });
+    const port = new URL(url).port;
+    await stopHarness(h);
+    h = undefined;
+    // The same origin (port), so the same localStorage; a token minted a second later differs.
+    await new Promise((r) => setTimeout(r, 1100));
+    h = await startHarness({ ...ENV, PORT: port });
+    expect(await h.app.listen()).toBe(url);
+    const after = h.app.devToken!;
+    expect(after).not.toBe(before);
+
+    await openGraphiQL();
+    const stored = await storedTabs();
+    expect(stored).toHaveLength(3);
+    for (const tab of stored) {
+      if (tab.headers === null) continue;
+      const headers = JSON.parse(tab.headers) as Record<string, string>;
+      expect(headers.Authorization, tab.title).toBe(`Bearer ${after}`);
+      expect(Object.keys(headers).filter((k) => k.toLowerCase() === 'authorization')).toHaveLength(
+        1,
+      );
+    }
+    expect(JSON.parse(stored[1]!.headers!)['x-mine']).toBe('kept');
+    expect(await page.evaluate((key) => localStorage.getItem(key), TOKEN_STORAGE_KEY)).toBe(after);
+    await runMe();
+    // The headers editor shows the new token.
+    await page.getByRole('button', { name: 'Headers' }).click();
+    await expect
+      .poll(() => textOf('.graphiql-editor-tool'))
+      .toContain(after.split('.')[1]!.slice(-20));
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'graphiql-after-restart.png') });
+  }, 240_000);
+});
