@@ -10,7 +10,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BOOK_FORMATS,
@@ -20,6 +19,7 @@ import {
   MEDIA_TYPES,
   renderBook,
 } from '../processors/book-compiler/render';
+import { entry, unzip } from './support/zip';
 
 const EPUBCHECK = '/usr/share/java/epubcheck.jar';
 const SCRIPT_LINE = '<script>alert(1)</script> & "quotes"';
@@ -98,36 +98,6 @@ function requireTool(command: string, debianPackage: string): void {
       `${command} is missing: install the Debian package ${debianPackage} (apt-get install -y ${debianPackage})`,
     );
   }
-}
-
-/** The files of a zip archive, by name (stored or deflated entries, read from the central directory). */
-function unzip(zip: Buffer): Map<string, Buffer> {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0) throw new Error('not a zip file');
-  const count = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
-  const files = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad zip central directory');
-    const method = zip.readUInt16LE(at + 10);
-    const size = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extra = zip.readUInt16LE(at + 30);
-    const comment = zip.readUInt16LE(at + 32);
-    const local = zip.readUInt32LE(at + 42);
-    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const data = zip.subarray(start, start + size);
-    files.set(name, method === 0 ? data : inflateRawSync(data));
-    at += 46 + nameLength + extra + comment;
-  }
-  return files;
-}
-
-function entry(files: Map<string, Buffer>, name: string): string {
-  const file = files.get(name);
-  if (!file) throw new Error(`${name} is not in the archive: ${[...files.keys()].join(', ')}`);
-  return file.toString('utf8');
 }
 
 /** Asserts the strings occur in the text, each after the one before. */
