@@ -1,12 +1,13 @@
 /**
- * The PDF's fonts: DejaVu Sans first (Latin, Greek, Cyrillic), then Noto Sans for the scripts it
- * lacks (Chinese and Japanese through Noto Sans SC, Korean, Devanagari, Thai). Text is cut into
- * runs, each set in the first font of the chain that has its glyphs; pdfkit embeds only the
- * glyphs a document uses, so a Latin book stays as small as before.
+ * Text in any script for the processors' PDFs: DejaVu Sans first (Latin, Greek, Cyrillic), then
+ * Noto Sans for the scripts it lacks (Chinese and Japanese through Noto Sans SC, Korean,
+ * Devanagari, Thai). Text is cut into runs, each set in the first font of the chain that has its
+ * glyphs; pdfkit embeds only the glyphs a document uses, so a Latin book stays as small as before.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type PDFDocument from 'pdfkit';
 
 const require = createRequire(import.meta.url);
 
@@ -120,25 +121,32 @@ export interface FontRun {
 
 export const fontName = (faceKey: string, weight: Weight) => `${faceKey}-${weight}`;
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
 /**
- * Cuts text into runs of one font each. A character stays in the current run's font whenever
- * that font has it (spaces, punctuation, combining marks stay with their words); otherwise the
- * first font of the chain that has it starts a new run. A character no font has stays in the
- * current font, which shows it as a missing glyph.
+ * Cuts text into runs of one font each. A letter or digit DejaVu has is set in DejaVu; any other
+ * character stays in the current run's font whenever that font has it (spaces, punctuation and
+ * combining marks stay with their words); otherwise the first font of the chain that has it
+ * starts a new run. A character no font has stays in the current font, which shows it as a
+ * missing glyph.
  */
 export function fontRuns(text: string, weight: Weight): FontRun[] {
+  const primary = CHAIN[0]!;
   const runs: FontRun[] = [];
-  let current = CHAIN[0]!;
+  let current = primary;
   let buffer = '';
   for (const char of text) {
     const codePoint = char.codePointAt(0)!;
-    if (!covers(current, codePoint)) {
-      const next = CHAIN.find((face) => face !== current && covers(face, codePoint));
-      if (next) {
-        if (buffer) runs.push({ font: fontName(current.key, weight), text: buffer });
-        current = next;
-        buffer = '';
-      }
+    const next =
+      current !== primary && LETTER_OR_DIGIT.test(char) && covers(primary, codePoint)
+        ? primary
+        : covers(current, codePoint)
+          ? current
+          : CHAIN.find((face) => covers(face, codePoint));
+    if (next && next !== current) {
+      if (buffer) runs.push({ font: fontName(current.key, weight), text: buffer });
+      current = next;
+      buffer = '';
     }
     buffer += char;
   }
@@ -154,4 +162,66 @@ export function fontBytes(name: string): Buffer {
     }
   }
   throw new Error(`Unknown PDF font ${name}`);
+}
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+/** The fonts each document has registered, so each is registered (and read) once. */
+const registeredIn = new WeakMap<Doc, Set<string>>();
+
+function useFont(doc: Doc, font: string, size: number) {
+  let registered = registeredIn.get(doc);
+  if (!registered) {
+    registered = new Set();
+    registeredIn.set(doc, registered);
+  }
+  if (!registered.has(font)) {
+    doc.registerFont(font, fontBytes(font));
+    registered.add(font);
+  }
+  doc.font(font).fontSize(size);
+}
+
+/**
+ * Writes one block of text in any script, switching fonts run by run; `size` and `options` as
+ * for pdfkit's `font().fontSize().text()`. The document is left in the last run's font.
+ */
+export function writeText(
+  doc: Doc,
+  text: string,
+  weight: Weight,
+  size: number,
+  options: PDFKit.Mixins.TextOptions = {},
+): void {
+  const runs = fontRuns(text, weight);
+  if (runs.length > 1 && options.align === 'center') {
+    // pdfkit misplaces centred text made of several `continued` runs: centre one line by hand,
+    // or, when it does not fit on one line, set it flush left.
+    const widths = runs.map((run) => {
+      useFont(doc, run.font, size);
+      return doc.widthOfString(run.text);
+    });
+    const total = widths.reduce((a, b) => a + b, 0);
+    const left = doc.page.margins.left;
+    const room = doc.page.width - left - doc.page.margins.right;
+    if (total <= room) {
+      const y = doc.y;
+      let x = left + (room - total) / 2;
+      let height = 0;
+      for (const [i, run] of runs.entries()) {
+        useFont(doc, run.font, size);
+        doc.text(run.text, x, y, { lineBreak: false });
+        height = Math.max(height, doc.currentLineHeight(true));
+        x += widths[i]!;
+      }
+      doc.x = left;
+      doc.y = y + height;
+      return;
+    }
+    options = { ...options, align: 'left' };
+  }
+  for (const [i, run] of runs.entries()) {
+    useFont(doc, run.font, size);
+    doc.text(run.text, { ...options, continued: i < runs.length - 1 });
+  }
 }
