@@ -299,7 +299,14 @@ describe('book formats', () => {
         expect(text, format).toContain(chapter.text);
       }
     }
-  });
+    const check = await run('java', [
+      '-Duser.language=en',
+      '-jar',
+      EPUBCHECK,
+      await tempFile('world.epub', await render('epub', WORLD)),
+    ]);
+    expect(check.code, check.output).toBe(0);
+  }, 120_000);
 
   it('renders the same bytes twice for the same book and date (all but DOCX)', async () => {
     for (const format of ['markdown', 'html', 'epub', 'pdf'] as const) {
