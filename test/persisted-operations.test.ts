@@ -21,7 +21,7 @@ import {
   MeDocument,
   persistedHashOf,
   StudioError,
-} from '../client-sdk';
+} from '../client-sdk/index';
 import { createApp } from '../src/app';
 import { ConfigError, loadConfig } from '../src/config';
 import { schema } from '../src/graphql/schema';
