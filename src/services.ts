@@ -10,7 +10,7 @@ import { ConversationService } from './conversations/conversation-service';
 import type { Database } from './db/database';
 import { ProcessorRepository } from './processor-registry/processor-repository';
 import { ProcessorService } from './processor-registry/processor-service';
-import { BUILTIN_SCHEMAS } from './registry/builtin-schemas';
+import { BUILTIN_SCHEMAS, TEXT_INPUT_IDS } from './registry/builtin-schemas';
 import { SchemaInspector } from './registry/schema-inspector';
 import { SchemaRepository } from './registry/schema-repository';
 import { SchemaService } from './registry/schema-service';
@@ -110,7 +110,7 @@ export async function registerBuiltins(services: Services): Promise<void> {
       name: 'User input',
       version: '1.0.0',
       description: "The user's own writing: every blob a user creates directly.",
-      outputSchemaIds: ['text-input-v1'],
+      outputSchemaIds: [...TEXT_INPUT_IDS],
       emits: ['blob.created.*', 'blob.updated.*', 'blob.deleted.*'],
       maxConcurrency: 1,
     },
@@ -120,6 +120,7 @@ export async function registerBuiltins(services: Services): Promise<void> {
     await services.schemas.ensureBuiltin(schema.definition, {
       ownerProcessorId: schema.ownerProcessorId,
       description: schema.description,
+      compatibility: schema.compatibility ?? null,
     });
   }
 }

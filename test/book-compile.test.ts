@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { type Harness, startHarness, stopHarness } from './support/harness';
 import { eventually } from './support/realtime';
+import { entry, unzip } from './support/zip';
 
 const EPUBCHECK = '/usr/share/java/epubcheck.jar';
 let llm: FakeLlm;
@@ -40,6 +41,16 @@ async function download(token: string | null, url: string) {
     type: res.headers.get('content-type'),
     body: Buffer.from(await res.arrayBuffer()),
   };
+}
+
+/** Asserts the strings occur in the text, each after the one before. */
+function expectInOrder(text: string, parts: string[]): void {
+  let from = 0;
+  for (const part of parts) {
+    const at = text.indexOf(part, from);
+    expect(at, `"${part}" after position ${from}`).toBeGreaterThanOrEqual(0);
+    from = at + part.length;
+  }
 }
 
 async function waitRun(token: string, runId: string) {
@@ -152,6 +163,71 @@ describe('book compiler', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it('heads each chapter with its metadata.title in every format, and with "Chapter N" when it has none', async () => {
+    const token = await h.token(h.user());
+    const book = (
+      await h.gql('mutation { createBook(input: { title: "Titled" }) { id } }', {}, token)
+    ).data!.createBook.id;
+    const chapters = [
+      // v2 types the title; v1 accepts one in its open metadata; a v1 chapter without one.
+      { schemaId: 'text-input-v2', metadata: { chapter: 1, title: 'The Harbour 港口' } },
+      { schemaId: 'text-input-v1', metadata: { chapter: 2 } },
+      { schemaId: 'text-input-v1', metadata: { chapter: 3, title: '  Landfall  ' } },
+    ];
+    for (const [i, c] of chapters.entries()) {
+      const r = await h.gql(
+        'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+        {
+          input: {
+            schemaId: c.schemaId,
+            bookId: book,
+            data: { content: `The words of chapter number ${i + 1}.`, metadata: c.metadata },
+          },
+        },
+        token,
+      );
+      expect(r.errors).toBeUndefined();
+    }
+    const titles = ['The Harbour 港口', 'Chapter 2', 'Landfall'];
+    const compile = await h.gql(
+      'mutation($b: ID!) { compileBook(bookId: $b, formats: [EPUB, MARKDOWN, HTML, DOCX, PDF], useOriginals: true) { id } }',
+      { b: book },
+      token,
+    );
+    const run = await waitRun(token, compile.data!.compileBook.id);
+    expect(run.status, run.error).toBe('SUCCEEDED');
+    expect(run.output.data.chapters.map((c: any) => c.title)).toEqual(titles);
+    const files = Object.fromEntries(run.output.data.formats.map((f: any) => [f.format, f]));
+    const body = async (format: string) => (await download(token, files[format].url)).body;
+
+    const md = (await body('markdown')).toString();
+    expectInOrder(
+      md,
+      titles.map((t) => `\n## ${t}\n`),
+    );
+    const html = (await body('html')).toString();
+    expectInOrder(
+      html,
+      titles.map((t) => `<h2>${t}</h2>`),
+    );
+    const epub = unzip(await body('epub'));
+    titles.forEach((t, i) => {
+      expect(entry(epub, `OEBPS/chapter-${i + 1}.xhtml`)).toContain(`<h1>${t}</h1>`);
+    });
+    expectInOrder(entry(epub, 'OEBPS/toc.xhtml'), titles);
+    const docx = entry(unzip(await body('docx')), 'word/document.xml');
+    expectInOrder(docx, titles);
+    const dir = await mkdtemp(join(tmpdir(), 'reyna-titles-'));
+    try {
+      const file = join(dir, 'book.pdf');
+      await writeFile(file, await body('pdf'));
+      const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', file, '-']);
+      expectInOrder(stdout, titles);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('uses the originals when asked, and refuses bad requests', async () => {
     const token = await h.token(h.user());

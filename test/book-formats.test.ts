@@ -10,7 +10,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BOOK_FORMATS,
@@ -20,6 +19,7 @@ import {
   MEDIA_TYPES,
   renderBook,
 } from '../processors/book-compiler/render';
+import { entry, unzip } from './support/zip';
 
 const EPUBCHECK = '/usr/share/java/epubcheck.jar';
 const SCRIPT_LINE = '<script>alert(1)</script> & "quotes"';
@@ -40,6 +40,21 @@ const BOOK: BookManuscript = {
   ],
 };
 const TITLES = BOOK.chapters.map((c) => c.title);
+
+/** A book in the scripts DejaVu Sans lacks, each chapter one paragraph. */
+const WORLD: BookManuscript = {
+  title: '世界の物語 세계 이야기',
+  author: '山田 花子',
+  description: '',
+  language: 'ja',
+  date: new Date('2024-05-01T12:00:00Z'),
+  chapters: [
+    { title: '第一章 开始', text: '我们的故事从这里开始。繁體中文也一樣：我們的故事。' },
+    { title: '第二章 はじまり', text: 'ひらがなとカタカナと漢字で書かれた日本語の文章です。' },
+    { title: '제3장 시작', text: '우리의 이야기는 여기서 시작됩니다. 한국어 문장입니다.' },
+    { title: 'अध्याय चार และ บทที่ห้า', text: 'यह हमारी कहानी है। นี่คือเรื่องราวของเรา' },
+  ],
+};
 
 let dir: string;
 beforeAll(async () => {
@@ -83,36 +98,6 @@ function requireTool(command: string, debianPackage: string): void {
       `${command} is missing: install the Debian package ${debianPackage} (apt-get install -y ${debianPackage})`,
     );
   }
-}
-
-/** The files of a zip archive, by name (stored or deflated entries, read from the central directory). */
-function unzip(zip: Buffer): Map<string, Buffer> {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0) throw new Error('not a zip file');
-  const count = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
-  const files = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad zip central directory');
-    const method = zip.readUInt16LE(at + 10);
-    const size = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extra = zip.readUInt16LE(at + 30);
-    const comment = zip.readUInt16LE(at + 32);
-    const local = zip.readUInt32LE(at + 42);
-    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const data = zip.subarray(start, start + size);
-    files.set(name, method === 0 ? data : inflateRawSync(data));
-    at += 46 + nameLength + extra + comment;
-  }
-  return files;
-}
-
-function entry(files: Map<string, Buffer>, name: string): string {
-  const file = files.get(name);
-  if (!file) throw new Error(`${name} is not in the archive: ${[...files.keys()].join(', ')}`);
-  return file.toString('utf8');
 }
 
 /** Asserts the strings occur in the text, each after the one before. */
@@ -270,6 +255,58 @@ describe('book formats', () => {
     expect(third).toContain('Crème brûlée');
     expect(third).toContain('façade, naïve.');
   }, 60_000);
+
+  it('writes a PDF in the scripts DejaVu lacks: Chinese, Japanese, Korean, Devanagari and Thai extract as written', async () => {
+    const pdf = await render('pdf', WORLD);
+    const bytes = pdf.toString('latin1');
+    for (const font of ['NotoSansHans-Bold', 'NotoSansHans-Regular', 'NotoSansKR-Regular']) {
+      expect(bytes).toMatch(new RegExp(`/BaseFont /[A-Z]{6}\\+${font}\\b`));
+    }
+    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansDevanagari-Regular\b/);
+    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansThai-Regular\b/);
+    // Subset, not whole: the Chinese font alone is 8 MB.
+    expect(pdf.length).toBeLessThan(400_000);
+
+    requireTool('pdftotext', 'poppler-utils');
+    const file = await tempFile('world.pdf', pdf);
+    const out = await run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+    expect(out.code, out.output).toBe(0);
+    // CJK lines wrap anywhere: compare with all whitespace removed.
+    const text = out.stdout.normalize('NFC').replace(/\s+/g, '');
+    const bare = (s: string) => s.replace(/\s+/g, '');
+    expect(text).toContain(bare(WORLD.title));
+    expect(text).toContain(bare(WORLD.author));
+    for (const chapter of WORLD.chapters) {
+      expect(text).toContain(bare(chapter.title));
+      expect(text).toContain(bare(chapter.text));
+    }
+  }, 60_000);
+
+  it('keeps a Latin-only PDF in DejaVu alone: no fallback font is embedded', async () => {
+    const bytes = (await render('pdf')).toString('latin1');
+    expect(bytes).not.toMatch(/\/BaseFont \/[A-Z]{6}\+Noto/);
+  });
+
+  it('keeps the characters of every script in Markdown, HTML, EPUB and DOCX', async () => {
+    const md = (await render('markdown', WORLD)).toString('utf8');
+    const html = (await render('html', WORLD)).toString('utf8');
+    const epub = unzip(await render('epub', WORLD));
+    const epubText = [1, 2, 3, 4].map((n) => entry(epub, `OEBPS/chapter-${n}.xhtml`)).join('\n');
+    const docx = entry(unzip(await render('docx', WORLD)), 'word/document.xml');
+    for (const chapter of WORLD.chapters) {
+      for (const [format, text] of Object.entries({ md, html, epubText, docx })) {
+        expect(text, format).toContain(chapter.title);
+        expect(text, format).toContain(chapter.text);
+      }
+    }
+    const check = await run('java', [
+      '-Duser.language=en',
+      '-jar',
+      EPUBCHECK,
+      await tempFile('world.epub', await render('epub', WORLD)),
+    ]);
+    expect(check.code, check.output).toBe(0);
+  }, 120_000);
 
   it('renders the same bytes twice for the same book and date (all but DOCX)', async () => {
     for (const format of ['markdown', 'html', 'epub', 'pdf'] as const) {

@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import JSZip from 'jszip';
@@ -219,6 +224,36 @@ describe('renderPitch', () => {
     const titleRef = bytes.match(/\/Info (\d+) 0 R/) && bytes.match(/\/Title (\d+) 0 R/);
     expect(titleRef).not.toBeNull();
     expect(bytes).toContain(`\n${titleRef?.[1]} 0 obj\n(The Lantern Keeper)\nendobj`);
+  });
+
+  it('renders PDF in Chinese, Japanese and Korean, with text that extracts as written', async () => {
+    const doc = await assemblePitch({
+      ...FULL,
+      title: '灯台守 등대지기',
+      logline: '一个守灯人发现了海的秘密。',
+      synopsis: '彼女は毎晩、灯りをともす。\n\n그녀는 매일 밤 등불을 켠다.',
+    });
+    const pdf = await renderPitch(doc, 'pdf');
+    const bytes = pdf.toString('latin1');
+    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansHans-Bold\b/);
+    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansKR-Regular\b/);
+    const dir = await mkdtemp(join(tmpdir(), 'reyna-pitch-'));
+    try {
+      const file = join(dir, 'pitch.pdf');
+      await writeFile(file, pdf);
+      const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', file, '-']);
+      const text = stdout.replace(/\s+/g, '');
+      for (const part of [
+        '灯台守등대지기',
+        '一个守灯人发现了海的秘密。',
+        '彼女は毎晩、灯りをともす。',
+      ]) {
+        expect(text).toContain(part);
+      }
+      expect(text).toContain('그녀는매일밤등불을켠다.');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an unknown format', async () => {

@@ -147,7 +147,7 @@ describe('registerProcessor', () => {
       id: 'user-input',
       builtin: true,
       active: true,
-      outputSchemaIds: ['text-input-v1'],
+      outputSchemaIds: ['text-input-v1', 'text-input-v2'],
     });
   });
 

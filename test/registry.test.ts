@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
+import { TEXT_INPUT_V2 } from '../src/registry/builtin-schemas';
 import { type GraphQLResponse, nodes, uniqueId, useHarness } from './support/harness';
 
 const h = useHarness();
@@ -716,6 +717,10 @@ describe('built-in schemas', () => {
       },
     },
   };
+  const TEXT_INPUT_VERSIONS = [
+    { id: 'text-input-v1', version: '1.0.0' },
+    { id: 'text-input-v2', version: '2.0.0' },
+  ];
   const EXPANDED_TEXT_V1 = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'expanded-text-v1',
@@ -759,7 +764,7 @@ describe('built-in schemas', () => {
   });
 
   it('registers them once: a second start on the same database does not duplicate them', async () => {
-    expect(await versionsOf('text-input')).toEqual([{ id: 'text-input-v1', version: '1.0.0' }]);
+    expect(await versionsOf('text-input')).toEqual(TEXT_INPUT_VERSIONS);
     const second = await createApp(h().app.config, { database: h().testDb.database });
     try {
       const res = await second.yoga.fetch('http://studio.test/graphql', {
@@ -776,15 +781,18 @@ describe('built-in schemas', () => {
       const body = (await res.json()) as { data: unknown; errors?: unknown };
       expect(body.errors).toBeUndefined();
       expect(body.data).toEqual({
-        text: { edges: [{ node: { id: 'text-input-v1' } }] },
+        text: { edges: [{ node: { id: 'text-input-v1' } }, { node: { id: 'text-input-v2' } }] },
         expanded: { edges: [{ node: { id: 'expanded-text-v1' } }] },
       });
     } finally {
       await second.stop();
     }
-    expect(await versionsOf('text-input')).toEqual([{ id: 'text-input-v1', version: '1.0.0' }]);
+    expect(await versionsOf('text-input')).toEqual(TEXT_INPUT_VERSIONS);
     expect(JSON.stringify((await schemaById('text-input-v1')).definition)).toBe(
       JSON.stringify(TEXT_INPUT_V1),
+    );
+    expect(JSON.stringify((await schemaById('text-input-v2')).definition)).toBe(
+      JSON.stringify(TEXT_INPUT_V2),
     );
   });
 

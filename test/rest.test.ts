@@ -247,7 +247,10 @@ describe('GET /schemas', () => {
     const token = await restToken();
     const r = await h().rest('GET', '/schemas?name=text-input', { token });
     expect(r.status).toBe(200);
-    expect(r.body.schemas.map((s: { id: string }) => s.id)).toEqual(['text-input-v1']);
+    expect(r.body.schemas.map((s: { id: string }) => s.id)).toEqual([
+      'text-input-v1',
+      'text-input-v2',
+    ]);
     const all = await h().rest('GET', '/schemas', { token });
     expect(all.body.schemas.map((s: { id: string }) => s.id)).toEqual(
       expect.arrayContaining(['text-input-v1', 'expanded-text-v1']),
@@ -352,7 +355,10 @@ describe('GET /processors/:id/schemas', () => {
     expect(r.status).toBe(200);
     expect(r.body.processorId).toBe('user-input');
     expect(r.body.input).toEqual([]);
-    expect(r.body.output.map((s: { id: string }) => s.id)).toEqual(['text-input-v1']);
+    expect(r.body.output.map((s: { id: string }) => s.id)).toEqual([
+      'text-input-v1',
+      'text-input-v2',
+    ]);
     expect(r.body.owned.map((s: { id: string }) => s.id)).toContain('text-input-v1');
     expect(r.body.output[0]).toMatchObject({
       id: 'text-input-v1',

@@ -74,6 +74,29 @@ async function finished(token: string, blobId: string, processorId = 'text-expan
 }
 
 describe('text expansion', () => {
+  it('expands a text-input-v2 passage like a v1 one', async () => {
+    const token = await h.token(h.user());
+    const r = await h.gql(
+      CREATE,
+      {
+        input: {
+          schemaId: 'text-input-v2',
+          data: { content: PASSAGE, metadata: { title: 'Dawn', style: 'formal' } },
+        },
+      },
+      token,
+    );
+    expect(r.errors).toBeUndefined();
+    const id = r.data!.createBlob.id as string;
+    const { run, derived } = await finished(token, id);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(derived[0]).toMatchObject({
+      schemaId: 'expanded-text-v1',
+      data: { original: PASSAGE, expanded: llm.behaviour.reply(PASSAGE) },
+      provenance: { inputSchemaId: 'text-input-v2' },
+    });
+  });
+
   it('streams the text to the user as the model writes it, then stores a valid expanded-text-v1 blob', async () => {
     const token = await h.token(h.user());
     llm.behaviour.chunkDelayMs = 5;

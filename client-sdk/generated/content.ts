@@ -13,6 +13,23 @@ export interface TextInputV1 {
   [key: string]: unknown;
 }
 
+/** A passage the user writes in the Book Writer, with an optional chapter title; metadata keys are checked. */
+export interface TextInputV2 {
+  /** Schema: minLength 10, maxLength 50000. */
+  content: string;
+  metadata?: {
+    book_id?: string;
+    chapter?: number;
+    style?: "formal" | "casual" | "creative";
+    /**
+     * The chapter's title in every export of its book.
+     * Schema: minLength 1, maxLength 200.
+     */
+    title?: string;
+  };
+  [key: string]: unknown;
+}
+
 /** A passage expanded 3-5x by the text-expansion processor. */
 export interface ExpandedTextV1 {
   original: string;
@@ -126,6 +143,7 @@ export interface TextExpansionConfig {
 /** The data of a blob, by its schema id. */
 export interface ContentTypes {
   "text-input-v1": TextInputV1;
+  "text-input-v2": TextInputV2;
   "expanded-text-v1": ExpandedTextV1;
   "compiled-book-v1": CompiledBookV1;
   "pitch-sections-v1": PitchSectionsV1;
@@ -136,7 +154,7 @@ export interface ContentTypes {
 export type ContentSchemaId = keyof ContentTypes;
 
 /** Every built-in content schema id. */
-export const CONTENT_SCHEMA_IDS: readonly ContentSchemaId[] = ["text-input-v1", "expanded-text-v1", "compiled-book-v1", "pitch-sections-v1", "pitch-document-v1"];
+export const CONTENT_SCHEMA_IDS: readonly ContentSchemaId[] = ["text-input-v1", "text-input-v2", "expanded-text-v1", "compiled-book-v1", "pitch-sections-v1", "pitch-document-v1"];
 
 /** A processor instance's config, by processor id. */
 export interface ProcessorConfigs {

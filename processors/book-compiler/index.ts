@@ -5,6 +5,7 @@
  */
 import { type BlobView, PermanentError, type Processor, type ProcessorKit } from '../kit';
 import { words } from '../text-expansion/metrics';
+import { CHAPTER_SCHEMA_IDS, chapterContent, chapterTitle } from './chapter';
 import {
   BOOK_FORMATS,
   type BookFormat,
@@ -14,11 +15,6 @@ import {
   renderBook,
 } from './render';
 import { COMPILED_BOOK_V1 } from './schema';
-
-interface ChapterData {
-  content?: string;
-  metadata?: { chapter?: number };
-}
 
 const slug = (title: string) =>
   title
@@ -30,7 +26,7 @@ const slug = (title: string) =>
     .slice(0, 60) || 'book';
 
 async function chapterText(kit: ProcessorKit, chapter: BlobView, useOriginals: boolean) {
-  const original = (chapter.data as ChapterData).content ?? '';
+  const original = chapterContent(chapter.data);
   if (useOriginals) return { text: original, source: 'original' as const };
   const expansions = (await kit.derivedOf(chapter.id)).filter(
     (b) => b.schemaId === 'expanded-text-v1',
@@ -70,17 +66,21 @@ export function bookCompiler(): Processor {
       const requested = (kit.event.details?.formats as BookFormat[] | undefined) ?? BOOK_FORMATS;
       const formats = BOOK_FORMATS.filter((f) => requested.includes(f));
       const useOriginals = kit.event.details?.useOriginals === true;
-      const chapters = (await kit.chapters(bookId)).filter((c) => c.schemaId === 'text-input-v1');
+      const chapters = (await kit.chapters(bookId)).filter((c) =>
+        CHAPTER_SCHEMA_IDS.includes(c.schemaId),
+      );
       if (chapters.length === 0)
-        throw new PermanentError('The book has no chapters (text-input-v1 blobs in the book)');
+        throw new PermanentError(
+          'The book has no chapters (text-input-v1 or text-input-v2 blobs in the book)',
+        );
       const compiled: (CompiledChapter & { source: 'original' | 'expanded'; blobId: string })[] =
         [];
       for (const [i, chapter] of chapters.entries()) {
         const { text, source } = await chapterText(kit, chapter, useOriginals);
-        const number = (chapter.data as ChapterData).metadata?.chapter ?? i + 1;
-        compiled.push({ title: `Chapter ${number}`, text, source, blobId: chapter.id });
+        const title = chapterTitle(chapter.data, i + 1);
+        compiled.push({ title, text, source, blobId: chapter.id });
         kit.progress({
-          message: `gathered chapter ${number}`,
+          message: `gathered ${title}`,
           fraction: (i + 1) / (chapters.length + formats.length),
         });
       }

@@ -5,10 +5,9 @@
  * The logline is shown once, under the title (the logline section's body, polished when the
  * document is); the other sections follow as heading + body.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 import PDFDocument from 'pdfkit';
+import { primaryFontFile, writeText } from '../pdf-text';
 import type { PitchDocument, PitchSection } from './schemas';
 
 export type PitchFormat = 'markdown' | 'docx' | 'pdf';
@@ -26,14 +25,6 @@ export const EXTENSIONS: Record<PitchFormat, string> = {
   docx: 'docx',
   pdf: 'pdf',
 };
-
-/** The DejaVu Sans TTFs, resolved from the installed package (covers Cyrillic, Greek, ...). */
-const FONT_DIR = join(
-  dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
-  'ttf',
-);
-const FONT_REGULAR = join(FONT_DIR, 'DejaVuSans.ttf');
-const FONT_BOLD = join(FONT_DIR, 'DejaVuSans-Bold.ttf');
 
 /** Collapses whitespace, for text that must stay on one line. */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -104,7 +95,7 @@ export function renderPdf(doc: PitchDocument): Promise<Buffer> {
     const pdf = new PDFDocument({
       size: 'A4',
       margin: 72,
-      font: FONT_REGULAR,
+      font: primaryFontFile(),
       displayTitle: true,
       info: { Title: oneLine(doc.title), Subject: oneLine(doc.logline) },
     });
@@ -112,16 +103,18 @@ export function renderPdf(doc: PitchDocument): Promise<Buffer> {
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
     pdf.on('end', () => resolve(Buffer.concat(chunks)));
     pdf.on('error', reject);
-    pdf.registerFont('regular', FONT_REGULAR);
-    pdf.registerFont('bold', FONT_BOLD);
-
-    pdf.font('bold').fontSize(22).text(oneLine(doc.title));
-    pdf.moveDown(0.5).font('regular').fontSize(13).fillColor('#444444');
-    pdf.text(oneLine(tagline(doc))).fillColor('black');
+    writeText(pdf, oneLine(doc.title), 'bold', 22);
+    pdf.moveDown(0.5).fillColor('#444444');
+    writeText(pdf, oneLine(tagline(doc)), 'regular', 13);
+    pdf.fillColor('black');
     for (const s of bodySections(doc)) {
-      pdf.moveDown(1).font('bold').fontSize(14).text(oneLine(s.heading));
-      pdf.moveDown(0.3).font('regular').fontSize(11);
-      for (const lines of paragraphs(s.body)) pdf.text(lines.join('\n')).moveDown(0.5);
+      pdf.moveDown(1);
+      writeText(pdf, oneLine(s.heading), 'bold', 14);
+      pdf.moveDown(0.3);
+      for (const lines of paragraphs(s.body)) {
+        writeText(pdf, lines.join('\n'), 'regular', 11);
+        pdf.moveDown(0.5);
+      }
     }
     pdf.end();
   });

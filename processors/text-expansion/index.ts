@@ -1,5 +1,5 @@
 /**
- * text-expansion: turns a text-input-v1 passage into an expanded-text-v1 passage 3-5x longer,
+ * text-expansion: turns a text-input-v1 or -v2 passage into an expanded-text-v1 passage 3-5x longer,
  * streaming the text to the user as the model writes it.
  */
 import { createHash } from 'node:crypto';
@@ -101,9 +101,9 @@ export function textExpansion(llm: Llm | undefined, models: readonly string[]): 
       name: 'Text expansion',
       version: '1.0.0',
       description: 'Expands a passage 3-5x with an LLM, streaming the text as it is written.',
-      inputSchemaIds: ['text-input-v1'],
+      inputSchemaIds: ['text-input-v1', 'text-input-v2'],
       outputSchemaIds: ['expanded-text-v1'],
-      subscribes: ['blob.created.text-input-v1'],
+      subscribes: ['blob.created.text-input-v1', 'blob.created.text-input-v2'],
       emits: ['blob.created.expanded-text-v1', 'processor.completed.text-expansion'],
       maxConcurrency: 8,
       maxPerUser: 2,

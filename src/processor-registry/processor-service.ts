@@ -97,7 +97,24 @@ export class ProcessorService {
             `Processor "${record.id}" is built in, but the row in the database was registered by user "${existing.createdBy}". Remove or rename it before starting this release.`,
           );
         }
-        return existing;
+        // A release may teach a built-in processor new schemas and events (text-input-v2): the
+        // row follows the code, keeping what users and admins set (active). The config schema is
+        // left out: jsonb reorders its keys, so it would never compare equal.
+        const shipped = {
+          name: record.name,
+          version: record.version,
+          description: record.description,
+          inputSchemaIds: record.inputSchemaIds,
+          outputSchemaIds: record.outputSchemaIds,
+          subscribes: record.subscribes,
+          emits: record.emits,
+          maxConcurrency: record.maxConcurrency,
+        };
+        const stale = Object.entries(shipped).some(
+          ([key, value]) =>
+            JSON.stringify(value) !== JSON.stringify(existing[key as keyof typeof shipped]),
+        );
+        return stale ? this.repo.update({ ...existing, ...shipped }) : existing;
       }
       if (existing.builtin || (!actor!.admin && existing.createdBy !== actor!.userId)) {
         throw new AppError(

@@ -141,9 +141,12 @@ export class SchemaService {
     }
     const issues = this.validator.validate(schema, data);
     if (issues.length > 0) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, `Data does not match schema "${schemaId}"`, {
-        issues,
-      });
+      const first = issues[0]!;
+      throw new AppError(
+        ErrorCode.VALIDATION_FAILED,
+        `Data does not match schema "${schemaId}": ${first.path} ${first.message}`,
+        { issues },
+      );
     }
     return schema;
   }
@@ -229,7 +232,8 @@ export class SchemaService {
       }
       return;
     }
-    const { record, mode } = await this.prepare(null, { ...extra, definition }, 'builtin');
+    const prepared = await this.prepare(null, { ...extra, definition }, 'builtin');
+    const { record, previous } = prepared;
     const name = await this.repo.nameOwner(record.name);
     if (name && name.owner !== null) {
       throw new BuiltinClashError(
@@ -237,7 +241,23 @@ export class SchemaService {
           'Rename or remove those schemas before starting this release.',
       );
     }
+    // A new version of a built-in name obeys the registry's rules like any other: the release
+    // states the mode it keeps (FORWARD for a stricter version), and a break stops the start.
+    const mode = (previous && extra.compatibility) || prepared.mode;
+    if (previous) {
+      const changes = this.inspector.compatibilityTrusted(
+        previous.definition,
+        record.definition,
+        mode,
+      );
+      if (changes.length > 0) {
+        throw new BuiltinClashError(
+          `Built-in schema "${id}" is not ${mode} compatible with ${previous.id}: ${changes.map((c) => `${c.path} ${c.message}`).join('; ')}`,
+        );
+      }
+    }
     await this.repo.insert(record, mode);
+    if (previous && mode !== prepared.mode) await this.repo.setModeOfName(record.name, mode);
   }
 
   /** Activates or deactivates a version; its name's owner or an admin may, never on a built-in. */

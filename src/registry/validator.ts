@@ -147,6 +147,7 @@ function makeAjv<T extends Ajv>(AjvClass: new (options: object) => T, allErrors 
 export function toIssues(errors: ErrorObject[] | null | undefined): ValidationIssue[] {
   return (errors ?? []).slice(0, MAX_ISSUES).map((e) => {
     let path = e.instancePath || '';
+    let message = e.message ?? e.keyword;
     // Point at the missing property itself rather than at its parent object.
     if (e.keyword === 'required' && typeof e.params.missingProperty === 'string') {
       path = `${path}/${e.params.missingProperty}`;
@@ -155,8 +156,10 @@ export function toIssues(errors: ErrorObject[] | null | undefined): ValidationIs
       typeof e.params.additionalProperty === 'string'
     ) {
       path = `${path}/${e.params.additionalProperty}`;
+      // Name the key: a misspelt one is the usual cause.
+      message = `is not an allowed key ("${e.params.additionalProperty}"): ${message}`;
     }
-    return { path: path || '/', message: e.message ?? e.keyword, keyword: e.keyword };
+    return { path: path || '/', message, keyword: e.keyword };
   });
 }
 

@@ -96,7 +96,7 @@ describe('registry writes need a role', () => {
     expect(after.data).toEqual({
       s: null,
       p: null,
-      t: { active: true, compatibility: 'BACKWARD' },
+      t: { active: true, compatibility: 'FORWARD' },
     });
   });
 

@@ -1,18 +1,11 @@
-/** PDF through pdfkit, set in DejaVu Sans so that Cyrillic, Greek and accented Latin all render. */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+/**
+ * PDF through pdfkit, in DejaVu Sans with Noto Sans for the scripts it lacks (see
+ * processors/pdf-text.ts); pdfkit subsets every embedded font.
+ */
 import PDFDocument from 'pdfkit';
+import { primaryFontFile, writeText } from '../../pdf-text';
 import type { BookManuscript } from '../render';
 import { cleanManuscript, paragraphs } from './text';
-
-const fontDir = join(
-  dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
-  'ttf',
-);
-export const PDF_FONTS = {
-  regular: join(fontDir, 'DejaVuSans.ttf'),
-  bold: join(fontDir, 'DejaVuSans-Bold.ttf'),
-};
 
 export function renderPdf(book: BookManuscript): Promise<Buffer> {
   const { title, author, description, language, date, chapters } = cleanManuscript(book);
@@ -20,7 +13,7 @@ export function renderPdf(book: BookManuscript): Promise<Buffer> {
     size: 'A5',
     margins: { top: 56, bottom: 56, left: 50, right: 50 },
     autoFirstPage: false,
-    font: PDF_FONTS.regular,
+    font: primaryFontFile(),
     lang: language,
     displayTitle: true,
     info: {
@@ -32,8 +25,6 @@ export function renderPdf(book: BookManuscript): Promise<Buffer> {
       ModDate: date,
     },
   });
-  doc.registerFont('body', PDF_FONTS.regular);
-  doc.registerFont('heading', PDF_FONTS.bold);
 
   const done = new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -45,16 +36,22 @@ export function renderPdf(book: BookManuscript): Promise<Buffer> {
   // Title page: the title and the author, a third of the way down.
   doc.addPage();
   doc.y = doc.page.height / 3;
-  doc.font('heading').fontSize(26).text(title, { align: 'center' });
-  if (author) doc.moveDown(1).font('body').fontSize(14).text(author, { align: 'center' });
+  writeText(doc, title, 'bold', 26, { align: 'center' });
+  if (author) {
+    doc.moveDown(1);
+    writeText(doc, author, 'regular', 14, { align: 'center' });
+  }
 
   for (const chapter of chapters) {
     doc.addPage();
     doc.outline.addItem(chapter.title);
-    doc.font('heading').fontSize(18).text(chapter.title, { paragraphGap: 18 });
-    doc.font('body').fontSize(10.5);
+    writeText(doc, chapter.title, 'bold', 18, { paragraphGap: 18 });
     for (const paragraph of paragraphs(chapter.text)) {
-      doc.text(paragraph, { align: 'justify', paragraphGap: 6, lineGap: 2 });
+      writeText(doc, paragraph, 'regular', 10.5, {
+        align: 'justify',
+        paragraphGap: 6,
+        lineGap: 2,
+      });
     }
   }
   doc.end();
