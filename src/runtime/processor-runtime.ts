@@ -23,7 +23,8 @@ import type { FileStore } from '../files/file-store';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import type { RunRepository } from './run-repository';
-import type { ProcessorRun, RunUpdate } from './run-types';
+import { RunStream } from './run-stream';
+import type { ProcessorRun } from './run-types';
 
 export interface RuntimeOptions {
   services: Services;
@@ -159,18 +160,10 @@ export class ProcessorRuntime {
     return run.attempts >= maxAttempts && Date.now() - since >= this.retryWindowMs;
   }
 
-  private live(run: ProcessorRun, extra: Partial<RunUpdate> = {}): void {
-    const update: RunUpdate = {
-      runId: run.id,
-      processorId: run.processorId,
-      status: run.status,
-      inputBlobId: run.inputBlobId,
-      outputBlobId: run.outputBlobId,
-      attempts: run.attempts,
-      error: run.error,
-      ...extra,
-    };
-    this.options.events.publishLive(run.userId, { kind: 'run', ...update });
+  /** The live stream of a run's updates (see run-stream.ts). */
+  private stream(run: ProcessorRun, options: { newText: boolean; crashed: boolean }): RunStream {
+    const { events, runs, log } = this.options;
+    return new RunStream(run, (m) => events.publishLive(run.userId, m), runs, log, options);
   }
 
   private async handle(processor: Processor, item: WorkItem): Promise<WorkOutcome> {
@@ -217,14 +210,17 @@ export class ProcessorRuntime {
         run.id,
         `Gave up after ${run.attempts} attempts (the last one did not finish)`,
       );
-      if (failed) this.live(failed);
+      if (failed) await this.stream(run, { newText: false, crashed: true }).status(failed);
       return { kind: 'dead', reason: 'attempts exhausted', key: run.id };
     }
 
+    // Running already: the attempt before this one died, maybe with updates unwritten.
+    const crashed = run.status === 'running';
     const started = await runs.start(run.id);
     if (!started) return { kind: 'done' };
     run = started;
-    this.live(run);
+    const stream = this.stream(run, { newText: true, crashed });
+    await stream.status(run);
 
     let cancelled = false;
     const beat = setInterval(
@@ -237,7 +233,7 @@ export class ProcessorRuntime {
       Math.max(100, Math.min(this.ackWaitMs / 3, 1000)),
     );
     const output: { id: string | null } = { id: null };
-    const kit = this.kit(processor, run, event, () => cancelled, output);
+    const kit = this.kit(processor, run, event, stream, () => cancelled, output);
     try {
       await processor.handle(kit, input ? view(input) : null);
       if (cancelled || (await runs.status(run.id)) === 'cancelled') return { kind: 'done' };
@@ -255,7 +251,7 @@ export class ProcessorRuntime {
       };
       const done = await runs.succeed(run.id, completed, output.id);
       this.options.onWrite?.();
-      if (done) this.live(done);
+      if (done) await stream.status(done);
       return { kind: 'done' };
     } catch (error) {
       if (cancelled || (await runs.status(run.id)) === 'cancelled') return { kind: 'done' };
@@ -263,7 +259,7 @@ export class ProcessorRuntime {
       if (error instanceof UnavailableError) {
         // The dependency was not called: no attempt spent, come back when it may be up.
         const waiting = await runs.requeue(run.id, message, { refund: true });
-        if (waiting) this.live(waiting);
+        if (waiting) await stream.status(waiting);
         return {
           kind: 'retry',
           delayMs: Math.max(1, Math.round(error.retryAfterMs * (1 + Math.random() * 0.2))),
@@ -272,7 +268,7 @@ export class ProcessorRuntime {
       const permanent = error instanceof PermanentError;
       if (permanent || this.spent(run, maxAttempts)) {
         const failed = await runs.fail(run.id, message);
-        if (failed) this.live(failed);
+        if (failed) await stream.status(failed);
         log.warn('run failed', {
           processor: d.id,
           run: run.id,
@@ -282,10 +278,11 @@ export class ProcessorRuntime {
         return { kind: 'dead', reason: message, key: run.id };
       }
       const queued = await runs.requeue(run.id, message);
-      if (queued) this.live(queued);
+      if (queued) await stream.status(queued);
       return { kind: 'retry', delayMs: this.backoff(run.attempts) };
     } finally {
       clearInterval(beat);
+      stream.close();
     }
   }
 
@@ -293,10 +290,11 @@ export class ProcessorRuntime {
     processor: Processor,
     run: ProcessorRun,
     event: StudioEvent,
+    stream: RunStream,
     isCancelled: () => boolean,
     output: { id: string | null },
   ): ProcessorKit {
-    const { services, runs, files, events, log } = this.options;
+    const { services, runs, files, log } = this.options;
     const d = processor.definition;
     const userId = run.userId;
     let outputs = 0;
@@ -369,19 +367,7 @@ export class ProcessorRuntime {
           url: `/files/${f.id}`,
         };
       },
-      progress: (update) => {
-        events.publishLive(userId, {
-          kind: 'run',
-          runId: run.id,
-          processorId: d.id,
-          status: 'running',
-          inputBlobId: run.inputBlobId,
-          outputBlobId: null,
-          attempts: run.attempts,
-          error: null,
-          ...update,
-        } satisfies RunUpdate & { kind: string });
-      },
+      progress: (update) => stream.progress(update),
       config: async () => (await services.processors.instanceOf(userId, d.id))?.config ?? {},
       setModel: (model) => {
         void runs.setModel(run.id, model);
