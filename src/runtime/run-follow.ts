@@ -9,7 +9,8 @@
  * Every delivery carries the run's whole text so far (`textSoFar`, within RUN_TEXT_LIMIT), the
  * text it adds (`textDelta`), its `sequence` and a `cursor`. `reset` is true when `textSoFar`
  * does not continue the text delivered before for that run (a new attempt started over, or
- * updates were lost beyond recovery): show `textSoFar` instead of appending.
+ * updates were lost beyond recovery); its `textDelta` is then the whole text, so a client that
+ * selects only deltas keeps `text = reset ? textDelta : text + textDelta`.
  */
 import type { LiveSubscription } from '../events/backbone';
 import type { RunRepository } from './run-repository';
@@ -116,7 +117,8 @@ export function followRuns(
     held.set(update.runId, h);
     if (held.size > MAX_HELD) held.delete(held.keys().next().value!);
     ready.push({
-      update,
+      // A reset's delta is the whole text: `text = reset ? textDelta : text + textDelta`.
+      update: reset ? { ...update, textDelta: h.text } : update,
       sequence: h.seq,
       textSoFar: h.text,
       reset,

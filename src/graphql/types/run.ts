@@ -290,7 +290,7 @@ const RunUpdateRef = builder.objectRef<RunDelivery>('RunUpdate').implement({
     }),
     reset: t.boolean({
       description:
-        'True when `textSoFar` does not continue the text delivered before (a new attempt started over, or updates were lost): show `textSoFar` instead of appending `textDelta`.',
+        'True when `textSoFar` does not continue the text delivered before (a new attempt started over, or updates were lost): show `textSoFar` (here equal to `textDelta`) instead of appending.',
       resolve: (p) => p.reset,
     }),
     message: t.string({ nullable: true, resolve: (p) => p.update.message ?? null }),
