@@ -247,6 +247,34 @@ describe('runUpdated for a subscriber who comes late', () => {
   });
 });
 
+describe('the create-then-subscribe race', () => {
+  it('never misses a derivation: a cursor taken before the write replays it to a late blobDerived', async () => {
+    const token = await h.token(h.user());
+    llm.behaviour.chunkDelayMs = 0;
+    const cursor = (await h.gql('{ eventCursor }', {}, token)).data!.eventCursor as string;
+    const blobId = await write(token);
+    // The expansion is stored before anybody subscribes.
+    const stored = await expandedText(token, blobId);
+    const sub = subscribeWs(
+      client(token),
+      'subscription($parentId: ID, $after: String) { blobDerived(parentId: $parentId, after: $after) { reset processorId blob { data } } }',
+      { parentId: blobId, after: cursor },
+    );
+    const [derived] = await sub.take(1);
+    expect(derived.blobDerived).toMatchObject({
+      reset: false,
+      processorId: 'text-expansion',
+      blob: { data: { expanded: stored } },
+    });
+    sub.stop();
+  });
+
+  it('needs a token for eventCursor', async () => {
+    const r = await h.gql('{ eventCursor }', {}, null);
+    expect(r.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
+
 describe.runIf(natsEnabled)('runUpdated on another API instance', () => {
   let second: App;
   beforeAll(async () => {

@@ -261,3 +261,14 @@ builder.subscriptionFields((t) => ({
     resolve: (payload: Payload, _a, ctx) => deliver(ctx, payload),
   }),
 }));
+
+builder.queryField('eventCursor', (t) =>
+  t.string({
+    description:
+      'A cursor at the end of the event log now. Take it before a write and pass it as `after` to `blobEvents` or `blobDerived`: everything from the write on is delivered, however late you subscribe.',
+    resolve: async (_r, _a, ctx) => {
+      userOf(ctx);
+      return ctx.events.position();
+    },
+  }),
+);
