@@ -115,6 +115,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       retryBaseMs: config.retryBaseMs,
       retryWindowMs: config.retryWindowMs,
       workBuffer: config.workBuffer,
+      runTextLimit: config.runTextLimit,
       onWrite: kick,
     });
     await runtime.register();

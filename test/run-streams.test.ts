@@ -26,6 +26,8 @@ beforeAll(async () => {
     REYNA_LLM_MODEL: 'fake-model',
     REYNA_PROCESSORS: 'all',
     REYNA_RETRY_BASE_MS: '20',
+    // The smallest cap allowed, so that one test can pass it; REPLY (849 characters) fits.
+    REYNA_RUN_TEXT_LIMIT: '1000',
     HOST: '127.0.0.1',
   });
   url = await h.app.listen();
@@ -55,10 +57,10 @@ function client(token: string, at = url): Client {
   return c;
 }
 
-async function write(token: string): Promise<string> {
+async function write(token: string, content = PASSAGE): Promise<string> {
   const r = await h.gql(
     'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
-    { input: { schemaId: 'text-input-v1', data: { content: PASSAGE } } },
+    { input: { schemaId: 'text-input-v1', data: { content } } },
     token,
   );
   if (r.errors) throw new Error(JSON.stringify(r.errors));
@@ -214,6 +216,25 @@ describe('runUpdated for a subscriber who comes late', () => {
     const after = updates.slice(updates.indexOf(resets[0]));
     expectContinuous(after.slice(1), '');
     expect(after.at(-1).textSoFar).toBe(await expandedText(token, blobId));
+    sub.stop();
+  });
+
+  it('keeps at most REYNA_RUN_TEXT_LIMIT characters of text: beyond, it streams on as deltas only', async () => {
+    const long = Array.from({ length: 500 }, (_, i) => `longer${i}`).join(' ');
+    llm.behaviour.reply = () => long;
+    llm.behaviour.chunkDelayMs = 2;
+    const token = await h.token(h.user());
+    const sub = subscribeWs(client(token), RUN_UPDATED);
+    await subscribedOn(h.app.events, token, 1);
+    // Long enough an input for the output budget to allow the long answer.
+    const blobId = await write(token, PASSAGE.repeat(10));
+    const updates = await untilDone(sub);
+    const stored = await expandedText(token, blobId);
+    expect(stored.length).toBeGreaterThan(4000);
+    expect(updates.map((u) => u.textDelta ?? '').join('')).toBe(stored);
+    expect(Math.max(...updates.map((u) => u.textSoFar.length))).toBe(1000);
+    expect(updates.at(-1).textSoFar).toBe(stored.slice(0, 1000));
+    expect((await runOf(token, blobId))!.textSoFar).toBe(stored.slice(0, 1000));
     sub.stop();
   });
 

@@ -484,7 +484,7 @@ export type ProcessorRun = {
   status: RunStatus;
   /** Pass as `after` to `runUpdated(runId)` to receive what follows `textSoFar`. */
   streamCursor: Scalars['String']['output'];
-  /** The text the run's current (or last) attempt has streamed, readable while it runs (written every 250 ms at most; the first 524288 characters). */
+  /** The text the run's current (or last) attempt has streamed, readable while it runs (written every 250 ms at most; its first REYNA_RUN_TEXT_LIMIT characters, 524288 by default). */
   textSoFar: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
 };
@@ -758,7 +758,7 @@ export type RunUpdate = {
   status: RunStatus;
   /** The text this delivery adds to the previous delivery's `textSoFar` (all of it on a run's first delivery). */
   textDelta?: Maybe<Scalars['String']['output']>;
-  /** The whole text the attempt has streamed up to this delivery (its first 524288 characters). Sent in full with every delivery: for long texts, append `textDelta` instead. */
+  /** The whole text the attempt has streamed up to this delivery (its first REYNA_RUN_TEXT_LIMIT characters, 524288 by default). Sent in full with every delivery: for long texts, append `textDelta` instead. */
   textSoFar: Scalars['String']['output'];
 };
 

@@ -44,6 +44,8 @@ export interface RuntimeOptions {
   retryWindowMs?: number;
   /** Deliveries a worker holds waiting per processor, in per-user lanes. Default 500. */
   workBuffer?: number;
+  /** Most characters of a run's streamed text kept on its row. Default 512 Ki. */
+  runTextLimit?: number;
   /** Called after the runtime writes to the outbox (wakes the relay). */
   onWrite?: () => void;
 }
@@ -163,7 +165,10 @@ export class ProcessorRuntime {
   /** The live stream of a run's updates (see run-stream.ts). */
   private stream(run: ProcessorRun, options: { newText: boolean; crashed: boolean }): RunStream {
     const { events, runs, log } = this.options;
-    return new RunStream(run, (m) => events.publishLive(run.userId, m), runs, log, options);
+    return new RunStream(run, (m) => events.publishLive(run.userId, m), runs, log, {
+      ...options,
+      textLimit: this.options.runTextLimit,
+    });
   }
 
   private async handle(processor: Processor, item: WorkItem): Promise<WorkOutcome> {

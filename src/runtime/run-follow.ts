@@ -14,7 +14,6 @@
  */
 import type { LiveSubscription } from '../events/backbone';
 import type { RunRepository } from './run-repository';
-import { appendText } from './run-stream';
 import type { ProcessorRun, RunMessage, RunUpdate } from './run-types';
 
 export interface RunDelivery {
@@ -83,6 +82,10 @@ interface Held {
 const MAX_HELD = 100;
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const POLL_MS = 50;
+
+/** The text after a live update: `text` and its delta, as long as the worker says it is. */
+const extend = (text: string, delta: string | undefined, length: number): string =>
+  text.length >= length ? text.slice(0, length) : (text + (delta ?? '')).slice(0, length);
 
 const updateOf = (r: ProcessorRun, textDelta: string | undefined): RunUpdate => ({
   runId: r.id,
@@ -195,12 +198,12 @@ export function followRuns(
     if (before && textStart === before.start && sequence === before.seq + 1) {
       deliver(
         update,
-        { start: textStart, seq: sequence, text: appendText(before.text, m.textDelta) },
+        { start: textStart, seq: sequence, text: extend(before.text, m.textDelta, textLength) },
         false,
       );
       return;
     }
-    const text = appendText('', m.textDelta);
+    const text = extend('', m.textDelta, textLength);
     if (sequence === textStart && textLength === text.length) {
       // A text starting here: nothing before it is needed.
       deliver(update, { start: textStart, seq: sequence, text }, (before?.text ?? '') !== '');

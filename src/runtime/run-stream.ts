@@ -15,9 +15,10 @@ import type { RunRepository } from './run-repository';
 import type { ProcessorRun, RunMessage, RunUpdate } from './run-types';
 
 /**
- * Most characters of a run's text kept for late subscribers and queries: beyond it the text
- * still streams as deltas but `textSoFar` stops growing (an expansion of the largest input at
- * 5x fits; an endless or hostile answer costs no more than this per run).
+ * Most characters of a run's text kept for late subscribers and queries by default
+ * (REYNA_RUN_TEXT_LIMIT): beyond it the text still streams as deltas but `textSoFar` stops
+ * growing (an expansion of the largest input at 5x fits; an endless or hostile answer costs no
+ * more than this per run).
  */
 export const RUN_TEXT_LIMIT = 512 * 1024;
 /** Most updates one attempt publishes (the rest of its progress is not streamed). */
@@ -25,11 +26,11 @@ export const ATTEMPT_SPAN = 1_000_000;
 /** How often a streaming run's text is written to its row, at most. */
 export const STREAM_WRITE_MS = 250;
 
-/** `text` followed by `delta`, within RUN_TEXT_LIMIT. */
-export function appendText(text: string, delta: string | undefined): string {
-  if (!delta || text.length >= RUN_TEXT_LIMIT) return text;
+/** `text` followed by `delta`, within `limit` characters. */
+export function appendText(text: string, delta: string | undefined, limit: number): string {
+  if (!delta || text.length >= limit) return text;
   const next = text + delta;
-  return next.length > RUN_TEXT_LIMIT ? next.slice(0, RUN_TEXT_LIMIT) : next;
+  return next.length > limit ? next.slice(0, limit) : next;
 }
 
 type Progress = Pick<RunUpdate, 'textDelta' | 'message' | 'fraction'>;
@@ -42,6 +43,7 @@ export class RunStream {
   private timer: NodeJS.Timeout | undefined;
   private writes: Promise<void> = Promise.resolve();
   private run: ProcessorRun;
+  private readonly limit: number;
 
   /**
    * A stream for `run` as stored. `newText`: an attempt starts, its text begins empty.
@@ -52,8 +54,9 @@ export class RunStream {
     private readonly publish: (message: RunMessage) => void,
     private readonly repository: RunRepository,
     private readonly log: Logger,
-    options: { newText: boolean; crashed: boolean },
+    options: { newText: boolean; crashed: boolean; textLimit?: number },
   ) {
+    this.limit = options.textLimit ?? RUN_TEXT_LIMIT;
     this.run = run;
     this.seq = run.streamSeq + (options.crashed ? ATTEMPT_SPAN : 0);
     this.written = run.streamSeq;
@@ -86,7 +89,7 @@ export class RunStream {
 
   private next(update: Progress): RunMessage {
     this.seq += 1;
-    this.text = appendText(this.text, update.textDelta);
+    this.text = appendText(this.text, update.textDelta, this.limit);
     const r = this.run;
     return {
       kind: 'run',

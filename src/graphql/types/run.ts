@@ -61,7 +61,7 @@ export const RunRef = builder.objectRef<ProcessorRun>('ProcessorRun').implement(
       resolve: (r, _a, ctx) => (r.bookId ? ctx.loaders.book.load(r.bookId) : null),
     }),
     textSoFar: t.exposeString('textSoFar', {
-      description: `The text the run's current (or last) attempt has streamed, readable while it runs (written every ${STREAM_WRITE_MS} ms at most; the first ${RUN_TEXT_LIMIT} characters).`,
+      description: `The text the run's current (or last) attempt has streamed, readable while it runs (written every ${STREAM_WRITE_MS} ms at most; its first REYNA_RUN_TEXT_LIMIT characters, ${RUN_TEXT_LIMIT} by default).`,
     }),
     streamCursor: t.string({
       description: 'Pass as `after` to `runUpdated(runId)` to receive what follows `textSoFar`.',
@@ -276,7 +276,7 @@ const RunUpdateRef = builder.objectRef<RunDelivery>('RunUpdate').implement({
       resolve: (p) => p.update.textDelta ?? null,
     }),
     textSoFar: t.string({
-      description: `The whole text the attempt has streamed up to this delivery (its first ${RUN_TEXT_LIMIT} characters). Sent in full with every delivery: for long texts, append \`textDelta\` instead.`,
+      description: `The whole text the attempt has streamed up to this delivery (its first REYNA_RUN_TEXT_LIMIT characters, ${RUN_TEXT_LIMIT} by default). Sent in full with every delivery: for long texts, append \`textDelta\` instead.`,
       resolve: (p) => p.textSoFar,
     }),
     sequence: t.int({
