@@ -219,6 +219,29 @@ describe('runUpdated for a subscriber who comes late', () => {
     sub.stop();
   });
 
+  it('tells the subscriber when the run is cancelled, with the text it had streamed', async () => {
+    const token = await h.token(h.user());
+    const blobId = await write(token);
+    const run = await midRun(token, blobId, 20);
+    const sub = subscribeWs(client(token), RUN_UPDATED, { runId: run.id });
+    await sub.take(1);
+    const cancel = await h.gql(
+      'mutation($id: ID!) { cancelRun(id: $id) { status } }',
+      { id: run.id },
+      token,
+    );
+    expect(cancel.data?.cancelRun.status).toBe('CANCELLED');
+    await eventually(() => sub.items.some((u) => u.runUpdated.status === 'CANCELLED'), 10_000);
+    const updates = sub.items.map((u) => u.runUpdated);
+    expectContinuous(updates);
+    const last = updates.at(-1);
+    expect(last.status).toBe('CANCELLED');
+    expect(REPLY.startsWith(last.textSoFar)).toBe(true);
+    expect(last.textSoFar.length).toBeLessThan(REPLY.length);
+    expect((await runOf(token, blobId))!.textSoFar).toBe(last.textSoFar);
+    sub.stop();
+  });
+
   it('keeps at most REYNA_RUN_TEXT_LIMIT characters of text: beyond, it streams on as deltas only', async () => {
     const long = Array.from({ length: 500 }, (_, i) => `longer${i}`).join(' ');
     llm.behaviour.reply = () => long;

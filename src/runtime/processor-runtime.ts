@@ -171,6 +171,13 @@ export class ProcessorRuntime {
     });
   }
 
+  /** A run the user cancelled while it ran has stopped: its subscribers hear so. */
+  private async cancelled(run: ProcessorRun, stream: RunStream): Promise<WorkOutcome> {
+    const current = await this.options.runs.get(run.userId, run.id);
+    if (current?.status === 'cancelled') await stream.status(current);
+    return { kind: 'done' };
+  }
+
   private async handle(processor: Processor, item: WorkItem): Promise<WorkOutcome> {
     const { services, runs, log } = this.options;
     const d = processor.definition;
@@ -241,7 +248,8 @@ export class ProcessorRuntime {
     const kit = this.kit(processor, run, event, stream, () => cancelled, output);
     try {
       await processor.handle(kit, input ? view(input) : null);
-      if (cancelled || (await runs.status(run.id)) === 'cancelled') return { kind: 'done' };
+      if (cancelled || (await runs.status(run.id)) === 'cancelled')
+        return await this.cancelled(run, stream);
       const completed: StudioEvent = {
         id: randomUUID(),
         type: `processor.completed.${d.id}`,
@@ -259,7 +267,8 @@ export class ProcessorRuntime {
       if (done) await stream.status(done);
       return { kind: 'done' };
     } catch (error) {
-      if (cancelled || (await runs.status(run.id)) === 'cancelled') return { kind: 'done' };
+      if (cancelled || (await runs.status(run.id)) === 'cancelled')
+        return await this.cancelled(run, stream);
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof UnavailableError) {
         // The dependency was not called: no attempt spent, come back when it may be up.
@@ -287,7 +296,7 @@ export class ProcessorRuntime {
       return { kind: 'retry', delayMs: this.backoff(run.attempts) };
     } finally {
       clearInterval(beat);
-      stream.close();
+      await stream.finish();
     }
   }
 

@@ -81,10 +81,9 @@ export class RunStream {
     this.timer ??= setTimeout(() => void this.write(), STREAM_WRITE_MS);
   }
 
-  /** Stops the pending write timer (the last status change wrote everything). */
-  close(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+  /** Writes what is pending now: the attempt is over. */
+  async finish(): Promise<void> {
+    await this.write();
   }
 
   private next(update: Progress): RunMessage {
@@ -109,7 +108,8 @@ export class RunStream {
 
   /** Writes the state now (after the writes before it); a failed write only delays the row. */
   private write(): Promise<void> {
-    this.close();
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.written === this.seq) return this.writes;
     const state = { seq: this.seq, start: this.start, text: this.text };
     this.written = this.seq;
