@@ -80,7 +80,11 @@ interface Held {
 
 /** Runs whose state a subscription keeps at once; the least recent is forgotten (and recovered). */
 const MAX_HELD = 100;
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+/**
+ * Statuses the worker writes after the run's last update: a row with one holds the whole stream.
+ * Not `cancelled`: the API writes that, and the worker may stream on until it notices.
+ */
+const FINAL = new Set(['succeeded', 'failed']);
 const POLL_MS = 50;
 
 /** The text after a live update: `text` and its delta, as long as the worker says it is. */
@@ -148,7 +152,7 @@ export function followRuns(
     const until = Date.now() + catchUpMs;
     for (;;) {
       const row = await runs.get(userId, runId);
-      if (!row || row.streamSeq >= min || TERMINAL.has(row.status) || Date.now() >= until)
+      if (!row || row.streamSeq >= min || FINAL.has(row.status) || Date.now() >= until)
         return row;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
