@@ -152,8 +152,7 @@ export function followRuns(
     const until = Date.now() + catchUpMs;
     for (;;) {
       const row = await runs.get(userId, runId);
-      if (!row || row.streamSeq >= min || FINAL.has(row.status) || Date.now() >= until)
-        return row;
+      if (!row || row.streamSeq >= min || FINAL.has(row.status) || Date.now() >= until) return row;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   };
