@@ -22,6 +22,8 @@ const config: CodegenConfig = {
       },
       config: {
         useTypeImports: true,
+        // Relative imports end in .js: the SDK package is built by tsc as native ES modules.
+        importExtension: '.js',
         enumsAsTypes: true,
         scalars: {
           JSON: 'unknown',

@@ -1,6 +1,7 @@
 /**
  * A framework-free client for the Studio API: typed queries and mutations over HTTP, and
- * subscriptions over graphql-ws that reconnect and resume from the last cursor they saw.
+ * subscriptions over graphql-ws that reconnect (with a fresh token) and resume from the last
+ * cursor they saw. Every call throws one kind of error, `StudioError`.
  *
  * Every call takes one of the generated documents in `./generated`, so results and variables
  * are typed by the operation.
@@ -8,8 +9,13 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type GraphQLFormattedError, Kind, print } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
+import { download, type StudioDownload } from './download.js';
+import { closeCode, networkError, StudioError, subscriptionError } from './errors.js';
 
-export * from './generated/graphql';
+export * from './content.js';
+export { fileNameOf, type StudioDownload } from './download.js';
+export { type SdkErrorCode, StudioError, type StudioErrorOptions } from './errors.js';
+export * from './generated/graphql.js';
 
 /** Variables are optional when the operation has no required ones. */
 export type VariablesArg<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
@@ -19,9 +25,15 @@ export interface StudioClientOptions {
   url: string;
   /** Defaults to `url` with `http` replaced by `ws`. */
   wsUrl?: string;
-  /** A bearer token, or a function returning the current one (called per request / connect). */
+  /**
+   * A bearer token, or a function returning the current one. A function is called for every
+   * HTTP request and every time the WebSocket (re)connects, so it can hand out a refreshed token.
+   */
   token: string | (() => string | Promise<string>);
-  /** A WebSocket implementation where there is no global one (such as `ws` on Node). */
+  /**
+   * A WebSocket implementation where there is no global one (such as `ws` on Node 20). Only
+   * needed for subscriptions: the WebSocket client is created on the first subscription.
+   */
   webSocketImpl?: unknown;
   /** Defaults to the global `fetch`. */
   fetch?: typeof fetch;
@@ -32,26 +44,6 @@ export interface StudioClientOptions {
    * requests, and what a server in allowlist mode (REYNA_PERSISTED_ONLY) requires. Default false.
    */
   persisted?: boolean;
-}
-
-/** A GraphQL, HTTP or connection error; `code` is the first error's `extensions.code`. */
-export class StudioError extends Error {
-  readonly code: string | undefined;
-  readonly extensions: Record<string, unknown>;
-  readonly errors: readonly GraphQLFormattedError[];
-  readonly status: number | undefined;
-
-  constructor(
-    errors: readonly GraphQLFormattedError[],
-    options: { status?: number; cause?: unknown } = {},
-  ) {
-    super(errors.map((e) => e.message).join('; ') || 'request failed', { cause: options.cause });
-    this.name = 'StudioError';
-    this.errors = errors;
-    this.extensions = (errors[0]?.extensions as Record<string, unknown> | undefined) ?? {};
-    this.code = typeof this.extensions.code === 'string' ? this.extensions.code : undefined;
-    this.status = options.status;
-  }
 }
 
 export interface SubscriptionHandlers<T> {
@@ -70,37 +62,29 @@ export interface StudioClient {
     document: TypedDocumentNode<T, V>,
     ...variables: VariablesArg<V>
   ): Promise<T>;
-  /** Returns a function that stops the subscription. */
+  /**
+   * Returns a function that stops the subscription. Throws a StudioError (`NO_WEBSOCKET`) when
+   * there is no WebSocket implementation; every later failure reaches `handlers.error`.
+   */
   subscribe<T, V extends Record<string, unknown>>(
     document: TypedDocumentNode<T, V>,
     variables: V,
     handlers: SubscriptionHandlers<T>,
   ): () => void;
-  /** The underlying graphql-ws client (for urql or Apollo links, say). */
+  /**
+   * Fetches a file a processor exported (its `url` in a compiled book's `formats` or a pitch's
+   * `exports`, absolute or relative to `url`) with the token: its bytes and file name.
+   */
+  download(fileUrl: string): Promise<StudioDownload>;
+  /** The underlying graphql-ws client (for urql or Apollo links, say), created on first use. */
   readonly ws: Client;
   dispose(): Promise<void>;
 }
 
-// Close codes after which reconnecting cannot help (bad request, unauthorized, forbidden...).
-const FATAL_CLOSE = new Set([4400, 4401, 4403, 4406, 4409, 4429]);
-
-function closeCode(e: unknown): number | undefined {
-  return e && typeof e === 'object' && 'code' in e && typeof e.code === 'number'
-    ? e.code
-    : undefined;
-}
-
-function toStudioError(e: unknown): StudioError {
-  if (e instanceof StudioError) return e;
-  if (Array.isArray(e)) return new StudioError(e as GraphQLFormattedError[]);
-  const code = closeCode(e);
-  const reason =
-    e && typeof e === 'object' && 'reason' in e && typeof e.reason === 'string' ? e.reason : '';
-  const message = e instanceof Error ? e.message : reason || `connection closed (${code ?? '?'})`;
-  return new StudioError([{ message, extensions: { code: 'CONNECTION', closeCode: code } }], {
-    cause: e,
-  });
-}
+// Close codes after which reconnecting cannot help (bad request, unauthorized, duplicate...).
+// 4403 (a refused or expired token) is retried once with a fresh token from a token function.
+const FATAL_CLOSE = new Set([4400, 4401, 4406, 4409, 4429]);
+const FORBIDDEN = 4403;
 
 function hasVariable(document: TypedDocumentNode<unknown, never>, name: string): boolean {
   return document.definitions.some(
@@ -138,70 +122,149 @@ function operationPayload(
   return { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: hash } } };
 }
 
+type GraphQLBody<T> = { data?: T | null; errors?: GraphQLFormattedError[] };
+
+/** A GraphQL response body, or undefined for anything else (an HTML 404 page, say). */
+async function graphqlBody<T>(res: Response): Promise<GraphQLBody<T> | undefined> {
+  if (!/json/i.test(res.headers.get('content-type') ?? '')) return undefined;
+  try {
+    const body = (await res.json()) as unknown;
+    if (body && typeof body === 'object' && ('data' in body || 'errors' in body)) {
+      return body as GraphQLBody<T>;
+    }
+  } catch {
+    // not JSON after all
+  }
+  return undefined;
+}
+
 export function createStudioClient(options: StudioClientOptions): StudioClient {
   const getToken = async () =>
     typeof options.token === 'function' ? await options.token() : options.token;
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const url = options.url;
+  const wsUrl = options.wsUrl ?? url.replace(/^http/, 'ws');
+  const persisted = options.persisted ?? false;
 
-  const ws = createClient({
-    url: options.wsUrl ?? options.url.replace(/^http/, 'ws'),
-    webSocketImpl: options.webSocketImpl,
-    lazy: true,
-    connectionParams: async () => ({ authorization: `Bearer ${await getToken()}` }),
-    retryAttempts: options.retryAttempts ?? 10,
-    shouldRetry: (e) => !FATAL_CLOSE.has(closeCode(e) ?? 0),
-  });
+  let wsClient: Client | undefined;
+  // 4403 closes since the last accepted connection: a fresh token gets one more try.
+  let refusals = 0;
+  let lastClose: number | undefined;
 
-  async function request<T>(document: TypedDocumentNode<T, never>, variables: unknown): Promise<T> {
-    const res = await doFetch(options.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-        authorization: `Bearer ${await getToken()}`,
-      },
-      body: JSON.stringify({
-        ...operationPayload(document, options.persisted ?? false),
-        variables: variables ?? {},
-      }),
-    });
-    let body: { data?: T | null; errors?: GraphQLFormattedError[] };
+  function ws(): Client {
+    if (wsClient) return wsClient;
     try {
-      body = (await res.json()) as typeof body;
+      wsClient = createClient({
+        url: wsUrl,
+        webSocketImpl: options.webSocketImpl,
+        lazy: true,
+        connectionParams: async () => ({ authorization: `Bearer ${await getToken()}` }),
+        retryAttempts: options.retryAttempts ?? 10,
+        shouldRetry: (e) => {
+          const code = closeCode(e);
+          if (code === FORBIDDEN) return typeof options.token === 'function' && ++refusals <= 1;
+          return !FATAL_CLOSE.has(code ?? 0);
+        },
+        // A token that expired is replaced at once; anything else backs off as graphql-ws does.
+        retryWait: async (retries) => {
+          const ms =
+            lastClose === FORBIDDEN
+              ? 50
+              : 1000 * 2 ** retries + Math.floor(300 + Math.random() * 2700);
+          await new Promise((resolve) => setTimeout(resolve, ms));
+        },
+        on: {
+          connected: () => {
+            refusals = 0;
+          },
+          closed: (e) => {
+            lastClose = closeCode(e);
+          },
+        },
+      });
     } catch (cause) {
-      throw new StudioError(
-        [{ message: `HTTP ${res.status}`, extensions: { code: `HTTP_${res.status}` } }],
-        { status: res.status, cause },
+      throw StudioError.of(
+        'NO_WEBSOCKET',
+        'No WebSocket implementation for subscriptions: pass webSocketImpl (on Node 20: `import WebSocket from "ws"`).',
+        {},
+        { cause },
       );
     }
-    if (body.errors?.length) throw new StudioError(body.errors, { status: res.status });
+    return wsClient;
+  }
+
+  async function post<T>(
+    document: TypedDocumentNode<T, never>,
+    variables: unknown,
+    fresh?: string,
+  ): Promise<T> {
+    const token = fresh ?? (await getToken());
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          authorization: `Bearer ${token}`,
+        },
+        body: JSON.stringify({
+          ...operationPayload(document, persisted),
+          variables: variables ?? {},
+        }),
+      });
+    } catch (cause) {
+      throw networkError(url, `Could not reach ${url}`, { cause });
+    }
+    const body = await graphqlBody<T>(res);
+    if (!body) {
+      const type = res.headers.get('content-type') || 'no content type';
+      throw networkError(
+        url,
+        `${url} answered HTTP ${res.status} (${type}), not a GraphQL response`,
+        {
+          status: res.status,
+        },
+      );
+    }
+    if (body.errors?.length) {
+      const error = new StudioError(body.errors, { status: res.status });
+      // A token function may have a fresher token than the one just refused: one more try.
+      if (error.code === 'UNAUTHENTICATED' && !fresh && typeof options.token === 'function') {
+        const next = await getToken();
+        if (next !== token) return post(document, variables, next);
+      }
+      throw error;
+    }
     if (body.data == null) {
-      throw new StudioError(
-        [
-          {
-            message: `HTTP ${res.status} without data`,
-            extensions: { code: `HTTP_${res.status}` },
-          },
-        ],
-        { status: res.status },
+      throw StudioError.of(
+        'UNKNOWN',
+        `HTTP ${res.status} without data from ${url}`,
+        {},
+        {
+          status: res.status,
+        },
       );
     }
     return body.data;
   }
 
   return {
-    ws,
-    query: (document, ...variables) => request(document as never, variables[0]),
-    mutate: (document, ...variables) => request(document as never, variables[0]),
+    get ws() {
+      return ws();
+    },
+    query: (document, ...variables) => post(document as never, variables[0]),
+    mutate: (document, ...variables) => post(document as never, variables[0]),
     subscribe(document, variables, handlers) {
+      const client = ws();
       const resumable = hasVariable(document as never, 'after');
       // graphql-ws sends this payload again on every reconnect: keeping `after` current in it
       // resumes the subscription right after the last delivery it saw.
       const payload = {
-        ...operationPayload(document as never, options.persisted ?? false),
+        ...operationPayload(document as never, persisted),
         variables: { ...variables } as Record<string, unknown>,
       };
-      return ws.subscribe<never>(payload, {
+      return client.subscribe<never>(payload, {
         next(result) {
           if (result.errors?.length) {
             handlers.error?.(new StudioError(result.errors));
@@ -212,12 +275,13 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
           if (cursor !== undefined) payload.variables.after = cursor;
           handlers.next(result.data);
         },
-        error: (e) => handlers.error?.(toStudioError(e)),
+        error: (e) => handlers.error?.(subscriptionError(e, wsUrl)),
         complete: () => handlers.complete?.(),
       });
     },
+    download: async (fileUrl) => download(fileUrl, url, await getToken(), doFetch),
     dispose: async () => {
-      await ws.dispose();
+      await wsClient?.dispose();
     },
   };
 }

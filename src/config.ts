@@ -55,8 +55,13 @@ export interface Config {
   readonly wsMaxPayload: number;
   /** Time a WebSocket client has to send connection_init, in ms. */
   readonly wsInitTimeoutMs: number;
-  /** Origins allowed to open WebSockets; empty means any. */
+  /** Origins allowed to open WebSockets and read HTTP responses (CORS); empty means any. */
   readonly allowedOrigins: readonly string[];
+  /**
+   * The API's public base URL (e.g. https://api.example.com), without a trailing slash: file
+   * URLs in blobs are built on it. Unset: they are paths (`/files/<id>`) on the API's own URL.
+   */
+  readonly publicUrl: string | undefined;
   /**
    * Processors `reyna serve` runs in-process: 'all', 'none' or a list of ids. Default: all on
    * the embedded default, none with NATS (run `reyna worker` processes instead).
@@ -89,8 +94,11 @@ export interface Config {
    * wait. Default 150.
    */
   readonly costLimitUserMs: number;
-  /** A persisted-operations manifest (hash -> operation text) to load, as codegen writes it. */
-  readonly persistedOperations: string | undefined;
+  /**
+   * Persisted-operation manifests to load (comma-separated paths: the web SDK's, the Android
+   * app's, the iOS app's), each the client preset's or Apollo's shape.
+   */
+  readonly persistedOperations: readonly string[] | undefined;
   /** Allowlist mode: only operations in the manifest run (GraphiQL excepted, when enabled). */
   readonly persistedOnly: boolean;
   /** Serve GraphiQL at /graphql. Default: on, except with NODE_ENV=production. */
@@ -143,6 +151,19 @@ function processorList(text: string): 'all' | 'none' | string[] {
     );
   }
   return ids;
+}
+
+/** REYNA_PUBLIC_URL: an http(s) base URL without query or fragment, kept without a final slash. */
+function publicUrl(env: Env): string | undefined {
+  const value = url(env, 'REYNA_PUBLIC_URL', ['https:', 'http:']);
+  if (value === undefined) return undefined;
+  const parsed = new URL(value);
+  if (parsed.search || parsed.hash || parsed.username || parsed.password) {
+    throw new ConfigError(
+      'REYNA_PUBLIC_URL must be a plain base URL such as https://api.example.com (no query, fragment or credentials)',
+    );
+  }
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -241,7 +262,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(deploymentId)) {
     throw new ConfigError('REYNA_DEPLOYMENT must be 1-32 letters, digits, "_" or "-"');
   }
-  const persistedOperations = optional(env, 'REYNA_PERSISTED_OPERATIONS');
+  const manifests = (optional(env, 'REYNA_PERSISTED_OPERATIONS') ?? '')
+    .split(',')
+    .map((path) => path.trim())
+    .filter(Boolean);
+  const persistedOperations =
+    manifests.length > 0 ? [...new Set(manifests.map((path) => resolve(path)))] : undefined;
   const persistedOnly = flag(env, 'REYNA_PERSISTED_ONLY', false);
   if (persistedOnly && persistedOperations === undefined) {
     throw new ConfigError(
@@ -307,12 +333,12 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitIp: integer(env, 'REYNA_RATE_LIMIT_IP', 6000, 1, 10_000_000),
     rateLimitWsIp: integer(env, 'REYNA_RATE_LIMIT_WS_IP', 120, 1, 10_000_000),
     costLimitUserMs: integer(env, 'REYNA_COST_LIMIT_USER_MS', 150, 10, 100_000),
+    publicUrl: publicUrl(env),
     allowedOrigins: (optional(env, 'REYNA_ALLOWED_ORIGINS') ?? '')
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
-    persistedOperations:
-      persistedOperations === undefined ? undefined : resolve(persistedOperations),
+    persistedOperations,
     persistedOnly,
     graphiql: flag(env, 'REYNA_GRAPHIQL', env.NODE_ENV !== 'production'),
     quotaBlobs: integer(env, 'REYNA_QUOTA_BLOBS', 100_000, 1, 1_000_000_000),

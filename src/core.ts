@@ -117,6 +117,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       workBuffer: config.workBuffer,
       runTextLimit: config.runTextLimit,
       onWrite: kick,
+      publicUrl: config.publicUrl,
     });
     await runtime.register();
     let stopped = false;

@@ -27,6 +27,7 @@ export const ErrorCode = {
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   PERSISTED_QUERY_ONLY: 'PERSISTED_QUERY_ONLY',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -53,6 +54,8 @@ export interface ErrorDetails {
   breakingChanges?: BreakingChange[];
   /** The input field the error is about, e.g. `parentId`. */
   field?: string;
+  /** For NOT_FOUND on an id: the nearest existing one, when one is a few edits away. */
+  suggestion?: string;
   limit?: number;
   actual?: number;
   /** For FORBIDDEN on the registry: the role that would allow it. */
@@ -93,6 +96,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   QUOTA_EXCEEDED: 403,
   PERSISTED_QUERY_NOT_FOUND: 400,
   PERSISTED_QUERY_ONLY: 403,
+  // The server has no manifest: send the operation text.
+  PERSISTED_QUERY_NOT_SUPPORTED: 400,
   // A dependency (database, NATS) is down: the same request should work once it is back.
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,

@@ -76,7 +76,14 @@ export function createServices(database: Database, options: ServiceOptions = {})
     validator,
     async (ids) => {
       const found = new Set((await schemaRepo.findByIds(ids)).map((s) => s.id));
-      return ids.filter((id) => !found.has(id));
+      const missing = ids.filter((id) => !found.has(id));
+      // A suggestion for the first few only: each costs a query.
+      return Promise.all(
+        missing.map(async (id, i) => ({
+          id,
+          suggestion: i < 3 ? (await schemas.unknown(id)).details.suggestion : undefined,
+        })),
+      );
     },
     inspector,
     reserved,

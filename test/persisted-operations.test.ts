@@ -21,7 +21,7 @@ import {
   MeDocument,
   persistedHashOf,
   StudioError,
-} from '../client-sdk';
+} from '../client-sdk/index';
 import { createApp } from '../src/app';
 import { ConfigError, loadConfig } from '../src/config';
 import { schema } from '../src/graphql/schema';
@@ -298,7 +298,7 @@ describe('bad configuration', () => {
   };
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
   const refusal = (path: string) =>
-    loadPersistedOperations(path, schema, options).then(
+    loadPersistedOperations([path], schema, options).then(
       () => null,
       (e: unknown) => e,
     );

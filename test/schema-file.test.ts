@@ -13,15 +13,15 @@ describe('schema.graphql', () => {
     for (const name of [
       'blob(id: ID!): Blob',
       'blobs(',
-      'schema(id: ID!): JsonSchema',
+      'schema(id: ID!): Schema',
       'schemas(',
       'validate(data: JSON!, schemaId: ID!): ValidationResult!',
       'processor(id: ID!): Processor',
       'processors(',
       'book(id: ID!): Book',
-      'books(after: String, before: String, first: Int, last: Int): BookConnection!',
+      'books(after: String, first: Int): BookConnection!',
       'conversation(id: ID!): Conversation',
-      'conversations(after: String, before: String, first: Int, last: Int): ConversationConnection!',
+      'conversations(after: String, first: Int): ConversationConnection!',
       'me: UserState!',
       'createBlob(input: CreateBlobInput!): Blob!',
       'updateBlob(',
@@ -33,5 +33,12 @@ describe('schema.graphql', () => {
     ]) {
       expect(sdl).toContain(name);
     }
+  });
+
+  it('offers no backward paging: no list takes last or before (every list pages with first/after)', () => {
+    const sdl = printSortedSchema();
+    expect(sdl).toContain('blobs(after: String, filter: BlobFilter, first: Int,');
+    expect(sdl).not.toMatch(/\blast: Int/);
+    expect(sdl).not.toMatch(/\bbefore: String/);
   });
 });

@@ -1,10 +1,14 @@
-/** The committed client-sdk/generated must be what `npm run sdk:generate` produces now. */
+/**
+ * The committed client-sdk/generated must be what `npm run sdk:generate` produces now: the typed
+ * documents from GraphQL codegen, and content.ts from the built-in JSON Schemas.
+ */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generate } from '@graphql-codegen/cli';
 import { expect, it } from 'vitest';
 import config from '../codegen';
+import { CONTENT_FILE, renderContentTypes } from '../codegen-content';
 
 const root = resolve(import.meta.dirname, '..');
 const OUTPUT = 'client-sdk/generated/';
@@ -34,6 +38,7 @@ it('client-sdk/generated is up to date (run npm run sdk:generate)', async () => 
     );
     const fresh = await readAll(dir);
     const committed = await readAll(join(root, OUTPUT));
+    committed.delete('content.ts'); // not codegen's: checked below
     expect([...committed.keys()]).toEqual([...fresh.keys()]);
     for (const [name, content] of fresh) {
       expect(committed.get(name), `${name} drifted: run npm run sdk:generate`).toBe(content);
@@ -42,3 +47,18 @@ it('client-sdk/generated is up to date (run npm run sdk:generate)', async () => 
     await rm(dir, { recursive: true, force: true });
   }
 }, 30_000);
+
+it('client-sdk/generated/content.ts is up to date with the built-in schemas (run npm run sdk:generate)', async () => {
+  const committed = await readFile(join(root, CONTENT_FILE), 'utf8');
+  expect(committed, 'content.ts drifted: run npm run sdk:generate').toBe(renderContentTypes());
+  // Every built-in content schema has its type, keyed by its id.
+  for (const id of [
+    'text-input-v1',
+    'expanded-text-v1',
+    'compiled-book-v1',
+    'pitch-sections-v1',
+    'pitch-document-v1',
+  ]) {
+    expect(committed).toContain(`${JSON.stringify(id)}: `);
+  }
+});

@@ -17,12 +17,18 @@ import WebSocket from 'ws';
 import {
   BlobDerivedDocument,
   type BlobDerivedSubscription,
+  CancelRunDocument,
+  CompileBookDocument,
   CreateBlobDocument,
+  CreateBookDocument,
   createStudioClient,
   MeDocument,
+  RetryRunDocument,
+  RunsDocument,
   StudioError,
-} from '../client-sdk';
-import { useHarness } from './support/harness';
+} from '../client-sdk/index';
+import { mintToken } from '../src/auth/tokens';
+import { TEST_SECRET, useHarness } from './support/harness';
 import { eventually, subOf, subscribedOn, wsUrl } from './support/realtime';
 import { child, sdkFlow, text } from './support/sdk-flow';
 
@@ -85,6 +91,136 @@ describe('client SDK', () => {
     await eventually(() => got.includes(second.id), 10_000);
     expect(got.filter((id) => id === first.id)).toHaveLength(1);
     stop();
+  });
+});
+
+describe('tokens', () => {
+  /** A subscription to a fresh parent's derived blobs, recording what reaches each handler. */
+  async function watch(sdk: ReturnType<typeof createStudioClient>, writer: string) {
+    const parent = (
+      await writerClient(writer).mutate(CreateBlobDocument, {
+        input: text('A passage being watched.'),
+      })
+    ).createBlob;
+    const got: string[] = [];
+    const errors: StudioError[] = [];
+    const closes: (number | undefined)[] = [];
+    cleanups.push(sdk.ws.on('closed', (e) => closes.push((e as { code?: number }).code)));
+    const stop = sdk.subscribe(
+      BlobDerivedDocument,
+      { parentId: parent.id },
+      { next: (d) => got.push(d.blobDerived.derivedId ?? 'reset'), error: (e) => errors.push(e) },
+    );
+    cleanups.push(stop);
+    return { parent, got, errors, closes };
+  }
+  const writerClient = (token: string) => {
+    const sdk = createStudioClient({ url, token });
+    cleanups.push(() => sdk.dispose());
+    return sdk;
+  };
+
+  it('reconnects with a fresh token from the token function when the server closes an expired one (4403)', async () => {
+    const user = h().user('expiring');
+    let minted = 0;
+    const sdk = createStudioClient({
+      url,
+      webSocketImpl: WebSocket,
+      token: () => {
+        minted++;
+        return mintToken(TEST_SECRET, user, '3s');
+      },
+    });
+    cleanups.push(() => sdk.dispose());
+    const longLived = await h().token(user);
+    const { parent, got, errors, closes } = await watch(sdk, longLived);
+    await eventually(() => closes.includes(4403), 10_000);
+    // The socket comes back with a new token: blobs derived from now on are delivered.
+    const writer = writerClient(longLived);
+    const written: string[] = [];
+    let last = 0;
+    await eventually(async () => {
+      if (got.length > 0) return true;
+      if (Date.now() - last > 300) {
+        last = Date.now();
+        written.push(
+          (await writer.mutate(CreateBlobDocument, { input: child(parent.id) })).createBlob.id,
+        );
+      }
+      return false;
+    }, 10_000);
+    expect(written).toContain(got[0]);
+    expect(errors).toEqual([]);
+    expect(minted).toBeGreaterThanOrEqual(2);
+  }, 30_000);
+
+  it('surfaces UNAUTHENTICATED only when the fresh token is refused too', async () => {
+    const user = h().user('revoked');
+    let calls = 0;
+    const sdk = createStudioClient({
+      url,
+      webSocketImpl: WebSocket,
+      token: async () => (++calls === 1 ? mintToken(TEST_SECRET, user, '2s') : 'not-a-token'),
+    });
+    cleanups.push(() => sdk.dispose());
+    const { errors, closes } = await watch(sdk, await h().token(user));
+    await eventually(() => errors.length > 0, 15_000);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(StudioError);
+    expect(errors[0]!.code).toBe('UNAUTHENTICATED');
+    expect(calls).toBe(2);
+    expect(closes).toEqual([4403, 4403]);
+  }, 30_000);
+
+  it('fails a subscription with a fixed token the server refuses as UNAUTHENTICATED, at once', async () => {
+    const sdk = createStudioClient({ url, token: 'not-a-token', webSocketImpl: WebSocket });
+    cleanups.push(() => sdk.dispose());
+    const { errors, closes } = await watch(sdk, await h().token(h().user('writer')));
+    await eventually(() => errors.length > 0, 10_000);
+    expect(errors.map((e) => e.code)).toEqual(['UNAUTHENTICATED']);
+    expect(closes).toEqual([4403]);
+  });
+
+  it('retries an HTTP request refused as UNAUTHENTICATED once, when the token function has a new token', async () => {
+    const user = h().user('http');
+    const good = await h().token(user);
+    const tokens = ['not-a-token', good];
+    let calls = 0;
+    const sdk = createStudioClient({ url, token: () => tokens[Math.min(calls++, 1)]! });
+    expect((await sdk.query(MeDocument)).me.userId).toBe(user);
+    expect(calls).toBe(2);
+    // The same refused token again is not retried.
+    const stuck = createStudioClient({ url, token: () => 'not-a-token' });
+    const error = await stuck.query(MeDocument).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StudioError);
+    expect((error as StudioError).code).toBe('UNAUTHENTICATED');
+    expect((error as StudioError).status).toBe(401);
+  });
+});
+
+describe('runs', () => {
+  it('lists, cancels and retries a run with the generated documents', async () => {
+    // No processor runs in this harness: a compile stays QUEUED until cancelled.
+    const token = await h().token(h().user('runs'));
+    const sdk = createStudioClient({ url, token });
+    const { createBook: book } = await sdk.mutate(CreateBookDocument, { input: { title: 'Runs' } });
+    await sdk.mutate(CreateBlobDocument, {
+      input: { ...text('A chapter to compile.'), bookId: book.id },
+    });
+    const { compileBook: run } = await sdk.mutate(CompileBookDocument, {
+      bookId: book.id,
+      formats: ['MARKDOWN'],
+    });
+    expect(run.status).toBe('QUEUED');
+    expect((await sdk.mutate(CancelRunDocument, { id: run.id })).cancelRun.status).toBe(
+      'CANCELLED',
+    );
+    expect((await sdk.mutate(RetryRunDocument, { id: run.id })).retryRun.status).toBe('QUEUED');
+    const { runs } = await sdk.query(RunsDocument, { bookId: book.id });
+    expect(runs.edges.map((e) => [e.node.id, e.node.status])).toEqual([[run.id, 'QUEUED']]);
+    const error = await sdk.mutate(RetryRunDocument, { id: run.id }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StudioError);
+    expect((error as StudioError).code).toBe('BAD_USER_INPUT');
   });
 });
 
@@ -187,7 +323,7 @@ describe('generated document typing', () => {
       await writeFile(
         misuse,
         [
-          `import { createStudioClient, BlobsDocument } from '${join(root, 'client-sdk')}';`,
+          `import { createStudioClient, BlobsDocument } from '${join(root, 'client-sdk/index')}';`,
           "const sdk = createStudioClient({ url: 'http://localhost/graphql', token: 't' });",
           "const variables = { first: 'ten' };",
           'export const p = sdk.query(BlobsDocument, variables);',

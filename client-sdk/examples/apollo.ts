@@ -1,25 +1,40 @@
-/** The generated documents with Apollo Client's core (no React): HttpLink plus GraphQLWsLink. */
+/**
+ * The generated documents with Apollo Client's core (no React): HttpLink for queries and
+ * mutations, GraphQLWsLink over the SDK's graphql-ws client (it asks `token` again on every
+ * reconnect) for subscriptions.
+ */
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client/core';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
-import { createClient as createWsClient } from 'graphql-ws';
-import { BlobDerivedDocument, CreateBlobDocument, MeDocument } from '../generated/graphql';
+import {
+  BlobDerivedDocument,
+  CreateBlobDocument,
+  content,
+  createStudioClient,
+  dataOf,
+  MeDocument,
+} from '../index';
 
-export function createApolloClient(url: string, token: string, webSocketImpl?: unknown) {
-  const http = new HttpLink({ uri: url, headers: { authorization: `Bearer ${token}` } });
-  const ws = new GraphQLWsLink(
-    createWsClient({
-      url: url.replace(/^http/, 'ws'),
-      webSocketImpl,
-      connectionParams: { authorization: `Bearer ${token}` },
-    }),
-  );
+export function createApolloClient(url: string, token: () => string, webSocketImpl?: unknown) {
+  const studio = createStudioClient({ url, token, webSocketImpl });
+  // A custom fetch puts the current token on every request.
+  const http = new HttpLink({
+    uri: url,
+    fetch: (input, init) =>
+      fetch(input, {
+        ...init,
+        headers: {
+          ...(init?.headers as Record<string, string>),
+          authorization: `Bearer ${token()}`,
+        },
+      }),
+  });
   const link = ApolloLink.split(
     ({ query }) => {
       const def = getMainDefinition(query);
       return def.kind === 'OperationDefinition' && def.operation === 'subscription';
     },
-    ws,
+    new GraphQLWsLink(studio.ws),
     http,
   );
   return new ApolloClient({ link, cache: new InMemoryCache() });
@@ -30,11 +45,13 @@ export async function example(client: ApolloClient): Promise<void> {
   console.log(me.data?.me.userId);
   const created = await client.mutate({
     mutation: CreateBlobDocument,
-    variables: { input: { schemaId: 'text-input-v1', data: { content: 'Once upon a time.' } } },
+    variables: { input: content('text-input-v1', { content: 'Once upon a time.' }) },
   });
   const parentId = created.data?.createBlob.id;
   const sub = client
     .subscribe({ query: BlobDerivedDocument, variables: { parentId } })
-    .subscribe(({ data }) => console.log(data?.blobDerived.blob?.data));
+    .subscribe(({ data }) =>
+      console.log(dataOf(data?.blobDerived.blob, 'expanded-text-v1')?.expanded),
+    );
   setTimeout(() => sub.unsubscribe(), 60_000);
 }

@@ -1,23 +1,32 @@
-/** The generated documents with urql (no UI framework): HTTP for queries, graphql-ws for the rest. */
+/**
+ * The generated documents with urql (no UI framework): HTTP for queries and mutations, and the
+ * SDK's graphql-ws client for subscriptions (it asks `token` again on every reconnect).
+ */
 import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
-import { createClient as createWsClient } from 'graphql-ws';
-import { BlobDerivedDocument, CreateBlobDocument, MeDocument } from '../generated/graphql';
+import {
+  BlobDerivedDocument,
+  CreateBlobDocument,
+  content,
+  createStudioClient,
+  dataOf,
+  MeDocument,
+} from '../index';
 
-export function createUrqlClient(url: string, token: string, webSocketImpl?: unknown): Client {
-  const ws = createWsClient({
-    url: url.replace(/^http/, 'ws'),
-    webSocketImpl,
-    connectionParams: { authorization: `Bearer ${token}` },
-  });
+export function createUrqlClient(
+  url: string,
+  token: () => string,
+  webSocketImpl?: unknown,
+): Client {
+  const studio = createStudioClient({ url, token, webSocketImpl });
   return new Client({
     url,
-    fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+    fetchOptions: () => ({ headers: { authorization: `Bearer ${token()}` } }),
     exchanges: [
       fetchExchange,
       subscriptionExchange({
         forwardSubscription: (request) => ({
           subscribe: (sink) => ({
-            unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink),
+            unsubscribe: studio.ws.subscribe({ ...request, query: request.query ?? '' }, sink),
           }),
         }),
       }),
@@ -30,12 +39,14 @@ export async function example(client: Client): Promise<void> {
   console.log(me.data?.me.userId, me.error?.graphQLErrors[0]?.extensions.code);
   const created = await client
     .mutation(CreateBlobDocument, {
-      input: { schemaId: 'text-input-v1', data: { content: 'Once upon a time.' } },
+      input: content('text-input-v1', { content: 'Once upon a time.' }),
     })
     .toPromise();
   const parentId = created.data?.createBlob.id;
   const { unsubscribe } = client
     .subscription(BlobDerivedDocument, { parentId })
-    .subscribe((result) => console.log(result.data?.blobDerived.blob?.data));
+    .subscribe((result) =>
+      console.log(dataOf(result.data?.blobDerived.blob, 'expanded-text-v1')?.expanded),
+    );
   setTimeout(unsubscribe, 60_000);
 }

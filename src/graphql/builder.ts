@@ -6,6 +6,7 @@ import { DateTimeResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars
 import { ErrorCode } from '../errors';
 import { assertRoundTrips, nonRoundTripIssues } from '../json-values';
 import type { Context } from './context';
+import './forward-only';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -17,7 +18,7 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [RelayPlugin],
+  plugins: [RelayPlugin, 'forwardOnly'],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',

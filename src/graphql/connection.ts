@@ -1,18 +1,16 @@
-/** Relay connections from the pages services return: forward pagination only, as `blobs` does. */
-import { badInput } from '../errors';
+/**
+ * Relay connections from the pages services return: forward pagination only, as `blobs` does
+ * (`last` and `before` are not in the schema: see forward-only.ts).
+ */
 import type { Page } from '../paging';
 
 interface ConnectionArgs {
   first?: number | null;
   after?: string | null;
-  last?: number | null;
-  before?: string | null;
 }
 
-/** Refuses `last` and `before`: every list pages forward with `first` and `after`. */
+/** The page a connection's arguments ask for: `first` and `after`. */
 export function forwardOnly(args: ConnectionArgs): { first: number | null; after: string | null } {
-  if (args.last != null || args.before != null)
-    throw badInput('last', 'Only forward pagination (first, after) is supported');
   return { first: args.first ?? null, after: args.after ?? null };
 }
 

@@ -1,7 +1,7 @@
 /** Imports every type file and builds the schema. Printed, sorted, to schema.graphql. */
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder';
-import './types/json-schema';
+import './types/schema';
 import './types/processor';
 import './types/blob';
 import './types/book';

@@ -159,8 +159,7 @@ function routes(services: Services, files: FileStore): Route[] {
       'GET',
       /^\/schemas\/([^/]+)$/,
       async (_u, [id]) => {
-        const schema = await services.schemas.get(id!);
-        if (!schema) throw notFound('Schema', id!);
+        const schema = await services.schemas.require(id!);
         return json(200, schemaJson(schema));
       },
     ],

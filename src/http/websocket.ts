@@ -4,17 +4,19 @@
  * auth, limits and error masking apply as over HTTP.
  *
  * Hardening:
- * - the token travels in `connection_init` (`connectionParams.authorization`); a missing or bad
+ * - the token travels in `connection_init` (`connectionParams.authorization`, in any case, or
+ *   under `connectionParams.headers`); a missing or bad
  *   token closes the socket with 4403, and the socket is closed (4403) when the token expires;
  * - `connection_init` must arrive within `wsInitTimeoutMs` (else 4408);
  * - messages over `wsMaxPayload` bytes close the socket (1009);
  * - at most `wsMaxSubscriptions` subscriptions per connection (more are refused with
  *   TOO_MANY_SUBSCRIPTIONS);
- * - with `allowedOrigins` set, upgrades from other origins are refused with HTTP 403;
+ * - with `allowedOrigins` set, upgrades from other origins are refused with HTTP 403 (an upgrade
+ *   without an Origin header, as native clients send, is admitted: the list guards browsers);
  * - connections per IP are rate limited (HTTP 429 on the upgrade), and every operation sent over
  *   a socket counts against the same per-user and per-IP limits as an HTTP request;
- * - with a persisted-operations manifest, a subscribe message may carry an empty `query` and
- *   `extensions.persistedQuery.sha256Hash`; in allowlist mode operation text is refused.
+ * - with a persisted-operations manifest, a subscribe message may carry an empty or no `query`
+ *   and `extensions.persistedQuery.sha256Hash`; in allowlist mode operation text is refused.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError } from 'graphql';
@@ -25,9 +27,12 @@ import type { Authenticator, Principal } from '../auth/tokens';
 import type { Config } from '../config';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
+import { connectionAuthorization } from './connection-params';
 import { type CostMeter, withMeter } from './cost-meter';
+import { noManifestError } from './no-manifest';
 import {
   allowsText,
+  notFoundError,
   type PersistedOperations,
   persistedErrors,
   persistedHash,
@@ -48,11 +53,8 @@ export interface WebSocketOptions {
   persisted?: PersistedOperations;
 }
 
-type PersistedErrorKind = keyof typeof persistedErrors;
-const persistedError = (kind: PersistedErrorKind) => {
-  const { message, extensions } = persistedErrors[kind];
-  return new GraphQLError(message, { extensions: { code: extensions.code } });
-};
+const persistedError = (refusal: { message: string; extensions: { code: string } }) =>
+  new GraphQLError(refusal.message, { extensions: { code: refusal.extensions.code } });
 
 interface ConnectionState {
   principal?: Principal;
@@ -79,6 +81,22 @@ export function armExpiry(state: ConnectionState, endsAtMs: number, onExpired: (
   state.expiry.unref();
 }
 
+/**
+ * graphql-ws requires a subscribe message's `query` to be a string, but Apollo Kotlin and Apollo
+ * iOS send a persisted operation with no `query` at all (only `extensions.persistedQuery`). Such a
+ * message is read as if it carried an empty one, which `onSubscribe` resolves from the manifest.
+ * A JSON reviver sees the parsed message last, under the key "".
+ */
+function withEmptyQuery(key: string, value: unknown): unknown {
+  if (key !== '' || !value || typeof value !== 'object') return value;
+  const message = value as { type?: unknown; payload?: unknown };
+  if (message.type !== 'subscribe' || !message.payload || typeof message.payload !== 'object') {
+    return value;
+  }
+  const payload = message.payload as { query?: unknown };
+  return payload.query == null ? { ...message, payload: { ...payload, query: '' } } : value;
+}
+
 export function attachWebSocketServer(options: WebSocketOptions): { close(): Promise<void> } {
   const { server, yoga, auth, config, log } = options;
   const allowed = new Set(config.allowedOrigins);
@@ -95,7 +113,9 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
         headers?: Record<string, string>,
       ) => void,
     ) => {
-      if (allowed.size > 0 && !allowed.has(info.origin))
+      // The allowlist guards browsers, which always send Origin; native clients (Apollo Kotlin,
+      // Apollo iOS, servers) send none and are admitted on their token like any HTTP client.
+      if (allowed.size > 0 && info.origin !== undefined && !allowed.has(info.origin))
         return done(false, 403, 'Origin not allowed');
       if (!options.limits) return done(true);
       void options.limits.connection(info.req.socket.remoteAddress ?? 'unknown').then((wait) =>
@@ -112,10 +132,10 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
   const disposable = useServer(
     {
       connectionInitWaitTimeout: config.wsInitTimeoutMs,
+      jsonMessageReviver: withEmptyQuery,
       onConnect: async (ctx) => {
-        const header = ctx.connectionParams?.authorization;
         try {
-          const principal = await auth.fromHeader(typeof header === 'string' ? header : null);
+          const principal = await auth.fromHeader(connectionAuthorization(ctx.connectionParams));
           if (!principal) return false;
           const state: ConnectionState = { principal };
           armExpiry(state, principal.expiresAt * 1000, () =>
@@ -173,12 +193,13 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
         const ops = options.persisted;
         const hash = persistedHash(payload.extensions);
         if (text.trim() === '') {
-          if (hash === null) return [persistedError('keyNotFound')];
-          const found = ops?.documents.get(hash);
-          if (found === undefined) return [persistedError('notFound')];
+          if (hash === null) return [persistedError(persistedErrors.keyNotFound)];
+          if (!ops) return [noManifestError(false)];
+          const found = ops.documents.get(hash);
+          if (found === undefined) return [persistedError(notFoundError(ops))];
           text = found;
         } else if (ops && !allowsText(ops, (name) => ctx.connectionParams?.[name])) {
-          return [persistedError('persistedQueryOnly')];
+          return [persistedError(persistedErrors.persistedQueryOnly)];
         }
         let document: ReturnType<typeof parse>;
         try {

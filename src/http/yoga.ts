@@ -1,6 +1,7 @@
 /**
  * The GraphQL server: Pothos schema, JWT auth, masked errors, query limits, local GraphiQL and
  * the REST routes, all in one Yoga fetch handler at `/graphql` (REST at its own paths).
+ * Subscriptions go out over SSE, Apollo's multipart HTTP protocol, or graphql-ws (websocket.ts).
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -19,6 +20,12 @@ import { schema } from '../graphql/schema';
 import type { Logger } from '../logger';
 import type { RunRepository } from '../runtime/run-repository';
 import type { Services } from '../services';
+import { connectionAuthorization } from './connection-params';
+import { corsFor } from './cors';
+import { useCostLimit } from './cost-limit';
+import { useJsonContentType } from './json-content-type';
+import { useMultipartSubscriptions } from './multipart-subscriptions';
+import { useNoManifest } from './no-manifest';
 import { type Metrics, useObservability } from './observability';
 import {
   GRAPHIQL_HEADER,
@@ -53,7 +60,7 @@ export interface YogaOptions {
   knownOperations?: ReadonlySet<string>;
   /** The MongoDB blob store, checked by /readyz when present. */
   mongo?: { healthy(): Promise<boolean> };
-  config: Pick<Config, 'subscriptionBuffer' | 'graphiql'>;
+  config: Pick<Config, 'subscriptionBuffer' | 'graphiql' | 'allowedOrigins'>;
   /** A loaded persisted-operations manifest (and whether it is an allowlist). */
   persisted?: PersistedOperations;
   auth: Authenticator;
@@ -75,10 +82,12 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
   const logError = (error: unknown) => log.error('unexpected error', { error });
   const logUnavailable = (error: unknown) =>
     log.warn('dependency unavailable', { error: (error as Error)?.message ?? String(error) });
+  const maskError = createMaskError(logError, logUnavailable);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    cors: corsFor(options.config.allowedOrigins),
     renderGraphiQL,
     graphiql: options.config.graphiql && {
       title: 'ReYNa Studio API',
@@ -94,7 +103,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
       defaultQuery:
         '# Your state: books, conversations, blob count and size\nquery Me {\n  me {\n    userId\n    blobCount\n    totalSize\n  }\n}\n',
     },
-    maskedErrors: { maskError: createMaskError(logError, logUnavailable) },
+    maskedErrors: { maskError },
     logging: false,
     context: async ({
       request,
@@ -105,9 +114,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
     }) => {
       // Over WebSocket the token travels in connection_init; over HTTP and SSE in the header.
       const header = connectionParams
-        ? typeof connectionParams.authorization === 'string'
-          ? connectionParams.authorization
-          : null
+        ? connectionAuthorization(connectionParams)
         : request.headers.get('authorization');
       try {
         const principal = await auth.fromHeader(header);
@@ -149,13 +156,17 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         warn: logUnavailable,
         persistedOnly: options.persisted?.allowlist,
       }),
-      ...(options.persisted ? [usePersistedManifest(options.persisted)] : []),
+      useJsonContentType('/graphql'),
+      options.persisted ? usePersistedManifest(options.persisted) : useNoManifest(),
       useStorableInput(),
+      useCostLimit(QUERY_LIMITS.maxCost),
+      useMultipartSubscriptions({ maskError }),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
         maxAliases: { n: QUERY_LIMITS.maxAliases, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
         maxTokens: { n: QUERY_LIMITS.maxTokens, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
-        costLimit: { maxCost: QUERY_LIMITS.maxCost, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
+        // Our own rule computes the same cost and says which `first` would fit (cost-limit.ts).
+        costLimit: { enabled: false },
         maxDirectives: {
           n: QUERY_LIMITS.maxDirectives,
           onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX),

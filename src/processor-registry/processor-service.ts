@@ -46,7 +46,10 @@ export class ProcessorService {
   constructor(
     private readonly repo: ProcessorRepository,
     private readonly validator: SchemaValidator,
-    private readonly schemasExist: (ids: string[]) => Promise<string[]>,
+    /** The ids among `ids` that name no schema, each with the nearest registered id if any. */
+    private readonly schemasExist: (
+      ids: string[],
+    ) => Promise<{ id: string; suggestion?: string }[]>,
     private readonly inspector: SchemaInspector,
     private readonly reserved: Pick<Reserved, 'processorIds'> = { processorIds: new Set() },
   ) {}
@@ -164,10 +167,14 @@ export class ProcessorService {
       for (const field of ['inputSchemaIds', 'outputSchemaIds'] as const) {
         const missing = await this.schemasExist(lists[field]);
         if (missing.length > 0) {
+          const named = missing.map(({ id, suggestion }) =>
+            suggestion ? `${id} (did you mean "${suggestion}"?)` : id,
+          );
+          const suggestion = missing.find((m) => m.suggestion)?.suggestion;
           throw new AppError(
             ErrorCode.NOT_FOUND,
-            `Unknown schema${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
-            { field },
+            `Unknown schema${missing.length > 1 ? 's' : ''}: ${named.join(', ')}`,
+            { field, ...(suggestion ? { suggestion } : {}) },
           );
         }
       }

@@ -61,6 +61,18 @@ export class SchemaRepository {
     return rows.map(toRecord);
   }
 
+  /** Up to `limit` ids whose length is from `min` to `max` (candidates for a suggestion). */
+  async idsOfLength(min: number, max: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('schemas')
+      .select('id')
+      .where(sql<boolean>`length(id) between ${min} and ${max}`)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   /** The highest version of a name, by semver order (pre-releases are not supported). */
   async latestOfName(name: string): Promise<SchemaRecord | null> {
     const row = await this.db

@@ -11,9 +11,11 @@ import {
   reservedError,
 } from '../auth/registry-access';
 import { AppError, badInput, ErrorCode, notFound, type ValidationIssue } from '../errors';
+import { metered } from '../http/cost-meter';
 import { capText, depthOf, jsonBytes, MAX_DESCRIPTION_BYTES, MAX_EXAMPLES_BYTES } from '../limits';
 import { type Page, pageRequest } from '../paging';
 import type { CompatibilityMode } from './compatibility';
+import { nearest, suggestionCap } from './nearest';
 import type { SchemaInspector } from './schema-inspector';
 import { isSchemaKey, SCHEMA_CURSOR, type SchemaRepository } from './schema-repository';
 import type { CompatibilityReport, RegisterSchemaInput, SchemaRecord } from './schema-types';
@@ -83,10 +85,26 @@ export class SchemaService {
     return record;
   }
 
-  async require(id: string): Promise<SchemaRecord> {
+  async require(id: string, field?: string): Promise<SchemaRecord> {
     const record = await this.get(id);
-    if (!record) throw notFound('Schema', id);
+    if (!record) throw await this.unknown(id, field);
     return record;
+  }
+
+  /**
+   * NOT_FOUND for a schema id, suggesting the nearest registered id (`suggestion`) when one is a
+   * few edits away. Candidates are ids of about the same length, at most 1,000 of them (about 10 ms of work at worst).
+   */
+  async unknown(id: string, field?: string): Promise<AppError> {
+    const cap = suggestionCap(id);
+    const candidates =
+      id.length <= 128 ? await this.repo.idsOfLength(id.length - cap, id.length + cap, 1000) : [];
+    const suggestion = metered(() => nearest(id, candidates));
+    return new AppError(
+      ErrorCode.NOT_FOUND,
+      `Schema "${id}" was not found.${suggestion ? ` Did you mean "${suggestion}"?` : ' List the registered ones with `schemas` (or GET /schemas).'}`,
+      { ...(field ? { field } : {}), ...(suggestion ? { suggestion } : {}) },
+    );
   }
 
   getMany(ids: readonly string[]): Promise<SchemaRecord[]> {
@@ -115,10 +133,7 @@ export class SchemaService {
    */
   async assertValid(schemaId: string, data: unknown): Promise<SchemaRecord> {
     const schema = await this.get(schemaId);
-    if (!schema)
-      throw new AppError(ErrorCode.NOT_FOUND, `Schema "${schemaId}" was not found`, {
-        field: 'schemaId',
-      });
+    if (!schema) throw await this.unknown(schemaId, 'schemaId');
     if (!schema.active) {
       throw new AppError(ErrorCode.SCHEMA_INACTIVE, `Schema "${schemaId}" is not active`, {
         field: 'schemaId',
@@ -228,7 +243,7 @@ export class SchemaService {
   /** Activates or deactivates a version; its name's owner or an admin may, never on a built-in. */
   async setActive(actor: RegistryActor, id: string, active: boolean): Promise<SchemaRecord> {
     const schema = await this.repo.findById(id);
-    if (!schema) throw notFound('Schema', id);
+    if (!schema) throw await this.unknown(id, 'id');
     assertMayChange(actor, await this.ownerOfName(schema.name), `Schema "${id}"`);
     const updated = (await this.repo.setActive(id, active))!;
     this.cache.delete(id);

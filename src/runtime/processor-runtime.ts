@@ -48,6 +48,8 @@ export interface RuntimeOptions {
   runTextLimit?: number;
   /** Called after the runtime writes to the outbox (wakes the relay). */
   onWrite?: () => void;
+  /** Base of the file URLs stored in blobs (REYNA_PUBLIC_URL); unset, they are paths. */
+  publicUrl?: string;
 }
 
 export const retryEventType = (processorId: string) => `processor.retry.${processorId}`;
@@ -378,7 +380,7 @@ export class ProcessorRuntime {
           name: f.name,
           mediaType: f.mediaType,
           size: f.size,
-          url: `/files/${f.id}`,
+          url: `${this.options.publicUrl ?? ''}/files/${f.id}`,
         };
       },
       progress: (update) => stream.progress(update),

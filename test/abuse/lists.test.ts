@@ -152,12 +152,17 @@ describe('pagination', () => {
     expect(walked.pages).toBe(3);
   });
 
-  it('refuses first over 100, negative first, last/before and a foreign cursor with BAD_USER_INPUT', async () => {
+  it('refuses first over 100, negative first and a foreign cursor with BAD_USER_INPUT, and has no last/before', async () => {
     const { token } = await newUser();
     for (const field of ['schemas', 'processors', 'books', 'conversations', 'runs']) {
-      for (const args of ['first: 101', 'first: -1', 'last: 2']) {
+      for (const args of ['first: 101', 'first: -1']) {
         const r = await h().gql(`{ ${field}(${args}) { edges { node { id } } } }`, {}, token);
         expect(r.errors![0]!.extensions.code).toBe('BAD_USER_INPUT');
+      }
+      for (const args of ['last: 2', 'before: "x"']) {
+        const r = await h().gql(`{ ${field}(${args}) { edges { node { id } } } }`, {}, token);
+        expect(r.errors![0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+        expect(r.errors![0]!.message).toContain(`Unknown argument "${args.split(':')[0]}"`);
       }
     }
     const me = await h().gql('{ me { books(first: 101) { edges { node { id } } } } }', {}, token);

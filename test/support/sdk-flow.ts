@@ -10,7 +10,7 @@ import {
   CreateBlobDocument,
   MeDocument,
   type StudioClient,
-} from '../../client-sdk';
+} from '../../client-sdk/index';
 import { eventually, subOf, subscribedOn } from './realtime';
 
 export const text = (content: string) => ({ schemaId: 'text-input-v1', data: { content } });

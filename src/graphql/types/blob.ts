@@ -6,8 +6,8 @@ import { userOf } from '../context';
 import { selectedFields } from '../lookahead';
 import { BookRef } from './book';
 import { ConversationRef } from './conversation';
-import { JsonSchemaRef } from './json-schema';
 import { ProcessorRef } from './processor';
+import { SchemaRef } from './schema';
 
 export const BlobRef = builder.objectRef<Blob>('Blob');
 
@@ -57,7 +57,7 @@ BlobRef.implement({
         b.conversationId ? ctx.loaders.conversation.load(b.conversationId) : null,
     }),
     schema: t.field({
-      type: JsonSchemaRef,
+      type: SchemaRef,
       resolve: async (b, _a, ctx) => (await ctx.loaders.schema.load(b.schemaId))!,
     }),
     processor: t.field({

@@ -2,7 +2,7 @@ import type { ProcessorInstance, ProcessorRecord } from '../../processor-registr
 import { builder } from '../builder';
 import { forwardOnly, toConnection } from '../connection';
 import { registryActorOf, userOf } from '../context';
-import { JsonSchemaRef } from './json-schema';
+import { SchemaRef } from './schema';
 
 export const ProcessorRef = builder.objectRef<ProcessorRecord>('Processor');
 export const ProcessorInstanceRef = builder.objectRef<ProcessorInstance>('ProcessorInstance');
@@ -15,12 +15,12 @@ ProcessorRef.implement({
     version: t.exposeString('version'),
     description: t.exposeString('description', { nullable: true }),
     inputSchemas: t.field({
-      type: [JsonSchemaRef],
+      type: [SchemaRef],
       resolve: async (p, _a, ctx) =>
         (await ctx.loaders.schema.loadMany(p.inputSchemaIds)).filter(isRecord),
     }),
     outputSchemas: t.field({
-      type: [JsonSchemaRef],
+      type: [SchemaRef],
       resolve: async (p, _a, ctx) =>
         (await ctx.loaders.schema.loadMany(p.outputSchemaIds)).filter(isRecord),
     }),

@@ -17,7 +17,7 @@ export const CompatibilityModeEnum = builder.enumType('CompatibilityMode', {
   } satisfies Record<CompatibilityMode, unknown>,
 });
 
-export const JsonSchemaRef = builder.objectRef<SchemaRecord>('JsonSchema').implement({
+export const SchemaRef = builder.objectRef<SchemaRecord>('Schema').implement({
   description: 'A registered JSON Schema. Its id is its `$id`.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -117,7 +117,7 @@ const RegisterSchemaInput = builder.inputType('RegisterSchemaInput', {
 
 builder.queryFields((t) => ({
   schema: t.field({
-    type: JsonSchemaRef,
+    type: SchemaRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, ctx) => {
@@ -126,7 +126,7 @@ builder.queryFields((t) => ({
     },
   }),
   schemas: t.connection({
-    type: JsonSchemaRef,
+    type: SchemaRef,
     description: 'Registered schemas in name and version order, at most 100 a page.',
     args: { name: t.arg.string(), active: t.arg.boolean(), ownerProcessorId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
@@ -169,7 +169,7 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   registerSchema: t.field({
-    type: JsonSchemaRef,
+    type: SchemaRef,
     args: { input: t.arg({ type: RegisterSchemaInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       ctx.services.schemas.register(registryActorOf(ctx), {
@@ -178,7 +178,7 @@ builder.mutationFields((t) => ({
       }),
   }),
   setSchemaActive: t.field({
-    type: JsonSchemaRef,
+    type: SchemaRef,
     description:
       "Needs the registry-author role and ownership of the schema's name, or registry-admin. Built-ins cannot be changed.",
     args: { id: t.arg.id({ required: true }), active: t.arg.boolean({ required: true }) },
