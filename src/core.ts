@@ -121,6 +121,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       retryBaseMs: config.retryBaseMs,
       retryWindowMs: config.retryWindowMs,
       workBuffer: config.workBuffer,
+      runTextLimit: config.runTextLimit,
       onWrite: kick,
       publicUrl: config.publicUrl,
     });

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 const EVENTS = `subscription($filter: BlobEventFilter, $after: String) {
-  blobEvents(filter: $filter, after: $after) { cursor kind type blobId parentId schemaId processorId bookId blob { id data version } }
+  blobEvents(filter: $filter, after: $after) { cursor reset kind type blobId parentId schemaId processorId bookId blob { id data version } }
 }`;
 const DERIVED = `subscription($parentId: ID, $bookId: ID) {
   blobDerived(parentId: $parentId, bookId: $bookId) { cursor reset parentId derivedId processorId blob { id schemaId data } }
@@ -95,6 +95,7 @@ describe(`blobEvents over WebSocket (${natsEnabled ? 'NATS' : 'in-process'} back
     const [first] = await events.take(1);
     expect(first.blobEvents).toMatchObject({
       kind: 'CREATED',
+      reset: false,
       blobId: child,
       parentId: parent,
       schemaId: 'expanded-text-v1',
@@ -239,7 +240,13 @@ describe('resume with a cursor', () => {
     await purgeRetained();
     const resumed = subscribeWs(client(token), EVENTS, { after: seen.blobEvents.cursor });
     const [reset] = await resumed.take(1);
-    expect(reset.blobEvents).toMatchObject({ kind: 'RESET', blobId: null, blob: null });
+    // The same RESET shape as blobDerived's and runUpdated's: `reset: true`, then its cursor.
+    expect(reset.blobEvents).toMatchObject({
+      kind: 'RESET',
+      reset: true,
+      blobId: null,
+      blob: null,
+    });
     const live = await create(token, text('After the reset.'));
     const [, next] = await resumed.take(2);
     expect(next.blobEvents.blobId).toBe(live);

@@ -6,6 +6,7 @@ import * as blobRefs from './20261124T0700_blob_refs';
 import * as schemaNameOwners from './20261201T0800_schema_name_owners';
 import * as blobUsage from './20261201T0900_blob_usage';
 import * as outboxClaims from './20261201T1000_outbox_claims';
+import * as runStreams from './20261201T1100_run_streams';
 
 /** Every migration, by timestamped name. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T0800_schema_name_owners': schemaNameOwners,
   '20261201T0900_blob_usage': blobUsage,
   '20261201T1000_outbox_claims': outboxClaims,
+  '20261201T1100_run_streams': runStreams,
 };

@@ -142,6 +142,9 @@ export interface ProcessorRunsTable {
   error: string | null;
   model: string | null;
   progress: ColumnType<unknown, string | null | undefined, string | null>;
+  stream_text: ColumnType<string, string | undefined, string>;
+  stream_seq: ColumnType<number, number | undefined, number>;
+  stream_start: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;
   started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;

@@ -104,6 +104,11 @@ export interface EventBackbone {
   stop(): Promise<void>;
   /** Stores the event durably; a repeated event id within the dedup window is stored once. */
   publish(event: StudioEvent): Promise<{ cursor: string; duplicate: boolean }>;
+  /**
+   * A cursor at the end of the log now: subscribing with it as `after` delivers every event
+   * published from this moment on (nothing before it).
+   */
+  position(): Promise<string>;
   /** The events of one user, live (and replayed from `after`). */
   subscribe(userId: string, options?: SubscribeOptions): Promise<EventSubscription>;
   /**

@@ -189,6 +189,10 @@ export class MemoryBackbone implements EventBackbone {
     return this.dead.filter((d) => d.group === group);
   }
 
+  async position(): Promise<string> {
+    return String(this.seq);
+  }
+
   publishLive(userId: string, message: unknown): void {
     for (const channel of this.live.get(userId) ?? []) channel.push(message);
   }

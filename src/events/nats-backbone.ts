@@ -300,6 +300,12 @@ export class NatsBackbone implements EventBackbone {
     return out;
   }
 
+  async position(): Promise<string> {
+    if (!this.jsm) throw new Error('NATS backbone not started');
+    const { state } = await this.jsm.streams.info(this.stream);
+    return String(state.last_seq);
+  }
+
   publishLive(userId: string, message: unknown): void {
     if (!this.nc || this.nc.isClosed()) return;
     this.nc.publish(

@@ -23,7 +23,8 @@ import type { FileStore } from '../files/file-store';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import type { RunRepository } from './run-repository';
-import type { ProcessorRun, RunUpdate } from './run-types';
+import { RunStream } from './run-stream';
+import type { ProcessorRun } from './run-types';
 
 export interface RuntimeOptions {
   services: Services;
@@ -43,6 +44,8 @@ export interface RuntimeOptions {
   retryWindowMs?: number;
   /** Deliveries a worker holds waiting per processor, in per-user lanes. Default 500. */
   workBuffer?: number;
+  /** Most characters of a run's streamed text kept on its row. Default 512 Ki. */
+  runTextLimit?: number;
   /** Called after the runtime writes to the outbox (wakes the relay). */
   onWrite?: () => void;
   /** Base of the file URLs stored in blobs (REYNA_PUBLIC_URL); unset, they are paths. */
@@ -161,18 +164,20 @@ export class ProcessorRuntime {
     return run.attempts >= maxAttempts && Date.now() - since >= this.retryWindowMs;
   }
 
-  private live(run: ProcessorRun, extra: Partial<RunUpdate> = {}): void {
-    const update: RunUpdate = {
-      runId: run.id,
-      processorId: run.processorId,
-      status: run.status,
-      inputBlobId: run.inputBlobId,
-      outputBlobId: run.outputBlobId,
-      attempts: run.attempts,
-      error: run.error,
-      ...extra,
-    };
-    this.options.events.publishLive(run.userId, { kind: 'run', ...update });
+  /** The live stream of a run's updates (see run-stream.ts). */
+  private stream(run: ProcessorRun, options: { newText: boolean; crashed: boolean }): RunStream {
+    const { events, runs, log } = this.options;
+    return new RunStream(run, (m) => events.publishLive(run.userId, m), runs, log, {
+      ...options,
+      textLimit: this.options.runTextLimit,
+    });
+  }
+
+  /** A run the user cancelled while it ran has stopped: its subscribers hear so. */
+  private async cancelled(run: ProcessorRun, stream: RunStream): Promise<WorkOutcome> {
+    const current = await this.options.runs.get(run.userId, run.id);
+    if (current?.status === 'cancelled') await stream.status(current);
+    return { kind: 'done' };
   }
 
   private async handle(processor: Processor, item: WorkItem): Promise<WorkOutcome> {
@@ -219,14 +224,17 @@ export class ProcessorRuntime {
         run.id,
         `Gave up after ${run.attempts} attempts (the last one did not finish)`,
       );
-      if (failed) this.live(failed);
+      if (failed) await this.stream(run, { newText: false, crashed: true }).status(failed);
       return { kind: 'dead', reason: 'attempts exhausted', key: run.id };
     }
 
+    // Running already: the attempt before this one died, maybe with updates unwritten.
+    const crashed = run.status === 'running';
     const started = await runs.start(run.id);
     if (!started) return { kind: 'done' };
     run = started;
-    this.live(run);
+    const stream = this.stream(run, { newText: true, crashed });
+    await stream.status(run);
 
     let cancelled = false;
     const beat = setInterval(
@@ -239,10 +247,11 @@ export class ProcessorRuntime {
       Math.max(100, Math.min(this.ackWaitMs / 3, 1000)),
     );
     const output: { id: string | null } = { id: null };
-    const kit = this.kit(processor, run, event, () => cancelled, output);
+    const kit = this.kit(processor, run, event, stream, () => cancelled, output);
     try {
       await processor.handle(kit, input ? view(input) : null);
-      if (cancelled || (await runs.status(run.id)) === 'cancelled') return { kind: 'done' };
+      if (cancelled || (await runs.status(run.id)) === 'cancelled')
+        return await this.cancelled(run, stream);
       const completed: StudioEvent = {
         id: randomUUID(),
         type: `processor.completed.${d.id}`,
@@ -257,15 +266,16 @@ export class ProcessorRuntime {
       };
       const done = await runs.succeed(run.id, completed, output.id);
       this.options.onWrite?.();
-      if (done) this.live(done);
+      if (done) await stream.status(done);
       return { kind: 'done' };
     } catch (error) {
-      if (cancelled || (await runs.status(run.id)) === 'cancelled') return { kind: 'done' };
+      if (cancelled || (await runs.status(run.id)) === 'cancelled')
+        return await this.cancelled(run, stream);
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof UnavailableError) {
         // The dependency was not called: no attempt spent, come back when it may be up.
         const waiting = await runs.requeue(run.id, message, { refund: true });
-        if (waiting) this.live(waiting);
+        if (waiting) await stream.status(waiting);
         return {
           kind: 'retry',
           delayMs: Math.max(1, Math.round(error.retryAfterMs * (1 + Math.random() * 0.2))),
@@ -274,7 +284,7 @@ export class ProcessorRuntime {
       const permanent = error instanceof PermanentError;
       if (permanent || this.spent(run, maxAttempts)) {
         const failed = await runs.fail(run.id, message);
-        if (failed) this.live(failed);
+        if (failed) await stream.status(failed);
         log.warn('run failed', {
           processor: d.id,
           run: run.id,
@@ -284,10 +294,11 @@ export class ProcessorRuntime {
         return { kind: 'dead', reason: message, key: run.id };
       }
       const queued = await runs.requeue(run.id, message);
-      if (queued) this.live(queued);
+      if (queued) await stream.status(queued);
       return { kind: 'retry', delayMs: this.backoff(run.attempts) };
     } finally {
       clearInterval(beat);
+      await stream.finish();
     }
   }
 
@@ -295,10 +306,11 @@ export class ProcessorRuntime {
     processor: Processor,
     run: ProcessorRun,
     event: StudioEvent,
+    stream: RunStream,
     isCancelled: () => boolean,
     output: { id: string | null },
   ): ProcessorKit {
-    const { services, runs, files, events, log } = this.options;
+    const { services, runs, files, log } = this.options;
     const d = processor.definition;
     const userId = run.userId;
     let outputs = 0;
@@ -371,19 +383,7 @@ export class ProcessorRuntime {
           url: `${this.options.publicUrl ?? ''}/files/${f.id}`,
         };
       },
-      progress: (update) => {
-        events.publishLive(userId, {
-          kind: 'run',
-          runId: run.id,
-          processorId: d.id,
-          status: 'running',
-          inputBlobId: run.inputBlobId,
-          outputBlobId: null,
-          attempts: run.attempts,
-          error: null,
-          ...update,
-        } satisfies RunUpdate & { kind: string });
-      },
+      progress: (update) => stream.progress(update),
       config: async () => (await services.processors.instanceOf(userId, d.id))?.config ?? {},
       setModel: (model) => {
         void runs.setModel(run.id, model);

@@ -23,6 +23,9 @@ const toRun = (r: Selectable<ProcessorRunsTable>): ProcessorRun => ({
   error: r.error,
   model: r.model,
   progress: r.progress,
+  textSoFar: r.stream_text,
+  streamSeq: r.stream_seq,
+  streamStart: r.stream_start,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   startedAt: r.started_at,
@@ -140,6 +143,42 @@ export class RunRepository {
       .limit(page.first + 1)
       .execute();
     return toPage(RUN_CURSOR, rows.map(toRun), page.first, (r) => r.id);
+  }
+
+  /**
+   * The user's queued and running runs matching the filter, newest first (at most `limit`): what
+   * a subscriber joining mid-run is brought up to date on.
+   */
+  async active(
+    userId: string,
+    filter: { inputBlobId?: string | null; processorId?: string | null },
+    limit: number,
+  ): Promise<ProcessorRun[]> {
+    let q = this.db
+      .selectFrom('processor_runs')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('status', 'in', ['queued', 'running']);
+    if (filter.inputBlobId) {
+      if (!isUuid(filter.inputBlobId)) return [];
+      q = q.where('input_blob_id', '=', filter.inputBlobId);
+    }
+    if (filter.processorId) q = q.where('processor_id', '=', filter.processorId);
+    const rows = await q.orderBy('created_at', 'desc').limit(limit).execute();
+    return rows.map(toRun);
+  }
+
+  /**
+   * Writes what a run has streamed so far, unless a later state is already written (writes of
+   * one run may finish out of order).
+   */
+  async saveStream(id: string, state: { seq: number; start: number; text: string }): Promise<void> {
+    await this.db
+      .updateTable('processor_runs')
+      .set({ stream_seq: state.seq, stream_start: state.start, stream_text: state.text })
+      .where('id', '=', id)
+      .where('stream_seq', '<', state.seq)
+      .execute();
   }
 
   /** Moves a queued (or crashed running) run to running and counts the attempt. */

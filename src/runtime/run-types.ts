@@ -18,13 +18,19 @@ export interface ProcessorRun {
   error: string | null;
   model: string | null;
   progress: unknown;
+  /** The text the current (or last) attempt has streamed, as last written (capped). */
+  textSoFar: string;
+  /** Sequence of the last update written with `textSoFar`. */
+  streamSeq: number;
+  /** Sequence from which `textSoFar` is one continuous text (the attempt's first update). */
+  streamStart: number;
   createdAt: Date;
   updatedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
 }
 
-/** What run subscribers receive (live, not stored). */
+/** A run's status and progress as run subscribers see it. */
 export interface RunUpdate {
   runId: string;
   processorId: string;
@@ -36,4 +42,16 @@ export interface RunUpdate {
   textDelta?: string;
   message?: string;
   fraction?: number;
+}
+
+/**
+ * A RunUpdate as the runtime publishes it live: numbered per run (`sequence`, +1 per update
+ * within an attempt), with where its continuous text began (`textStart`) and the text's length
+ * after it, so a subscriber can tell a missed update from a new start. See run-stream.ts.
+ */
+export interface RunMessage extends RunUpdate {
+  kind: 'run';
+  sequence: number;
+  textStart: number;
+  textLength: number;
 }

@@ -327,8 +327,8 @@ class Scenario {
     };
     const committedBlobs = new Set<string>();
     for (const user of users) {
-      // Blob events are what the user's blobEvents subscription carries; run events go to
-      // runUpdated, which has no cursor to resume from, so they are counted apart.
+      // Blob events are what the user's blobEvents subscription carries; run events
+      // (processor.completed) are not on it, so they are counted apart.
       const outbox = await this.query<{ event_id: string; blob: string | null }>(
         `select event_id, event->>'blobId' as blob from outbox
           where user_id = $1 and event->>'type' like 'blob.%'`,

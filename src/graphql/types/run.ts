@@ -3,7 +3,14 @@ import { AppError, badInput, ErrorCode, notFound } from '../../errors';
 import type { StudioEvent } from '../../events/event';
 import { inSlot } from '../../events/subscription-slots';
 import { retryEventType } from '../../runtime/processor-runtime';
-import type { ProcessorRun, RunUpdate } from '../../runtime/run-types';
+import {
+  decodeRunCursor,
+  encodeRunCursor,
+  followRuns,
+  type RunDelivery,
+} from '../../runtime/run-follow';
+import { RUN_TEXT_LIMIT, STREAM_WRITE_MS } from '../../runtime/run-stream';
+import type { ProcessorRun } from '../../runtime/run-types';
 import { builder } from '../builder';
 import { forwardOnly, toConnection } from '../connection';
 import { createLoaders, userOf } from '../context';
@@ -52,6 +59,19 @@ export const RunRef = builder.objectRef<ProcessorRun>('ProcessorRun').implement(
       type: BookRef,
       nullable: true,
       resolve: (r, _a, ctx) => (r.bookId ? ctx.loaders.book.load(r.bookId) : null),
+    }),
+    textSoFar: t.exposeString('textSoFar', {
+      description: `The text the run's current (or last) attempt has streamed, readable while it runs (written every ${STREAM_WRITE_MS} ms at most; its first REYNA_RUN_TEXT_LIMIT characters, ${RUN_TEXT_LIMIT} by default).`,
+    }),
+    streamCursor: t.string({
+      description: 'Pass as `after` to `runUpdated(runId)` to receive what follows `textSoFar`.',
+      resolve: (r) =>
+        encodeRunCursor({
+          runId: r.id,
+          start: r.streamStart,
+          sequence: r.streamSeq,
+          length: r.textSoFar.length,
+        }),
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (r) => r.updatedAt }),
@@ -238,13 +258,9 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-interface RunUpdatePayload {
-  update: RunUpdate;
-}
-
-const RunUpdateRef = builder.objectRef<RunUpdatePayload>('RunUpdate').implement({
+const RunUpdateRef = builder.objectRef<RunDelivery>('RunUpdate').implement({
   description:
-    'A run changed status, or reported progress (`textDelta` carries LLM text as it streams).',
+    'A run changed status, or reported progress (`textDelta` carries LLM text as it streams). The first delivery for a run already under way carries its text so far.',
   fields: (t) => ({
     runId: t.id({ resolve: (p) => p.update.runId }),
     processorId: t.id({ resolve: (p) => p.update.processorId }),
@@ -253,7 +269,30 @@ const RunUpdateRef = builder.objectRef<RunUpdatePayload>('RunUpdate').implement(
     error: t.string({ nullable: true, resolve: (p) => p.update.error }),
     inputBlobId: t.id({ nullable: true, resolve: (p) => p.update.inputBlobId }),
     outputBlobId: t.id({ nullable: true, resolve: (p) => p.update.outputBlobId }),
-    textDelta: t.string({ nullable: true, resolve: (p) => p.update.textDelta ?? null }),
+    textDelta: t.string({
+      nullable: true,
+      description:
+        "The text this delivery adds to the previous delivery's `textSoFar` (all of it on a run's first delivery).",
+      resolve: (p) => p.update.textDelta ?? null,
+    }),
+    textSoFar: t.string({
+      description: `The whole text the attempt has streamed up to this delivery (its first REYNA_RUN_TEXT_LIMIT characters, ${RUN_TEXT_LIMIT} by default). Sent in full with every delivery: for long texts, append \`textDelta\` instead.`,
+      resolve: (p) => p.textSoFar,
+    }),
+    sequence: t.int({
+      description:
+        "Grows with each of the run's updates: +1 from one live delivery to the next; a delivery that brings you up to date may cover several.",
+      resolve: (p) => p.sequence,
+    }),
+    cursor: t.string({
+      description: 'Pass as `after` (with this `runId`) to continue after this delivery.',
+      resolve: (p) => p.cursor,
+    }),
+    reset: t.boolean({
+      description:
+        'True when `textSoFar` does not continue the text delivered before (a new attempt started over, or updates were lost): show `textSoFar` (here equal to `textDelta`) instead of appending.',
+      resolve: (p) => p.reset,
+    }),
     message: t.string({ nullable: true, resolve: (p) => p.update.message ?? null }),
     fraction: t.float({ nullable: true, resolve: (p) => p.update.fraction ?? null }),
     run: t.field({
@@ -270,43 +309,42 @@ builder.subscriptionField('runUpdated', (t) =>
   t.field({
     type: RunUpdateRef,
     description:
-      'Your runs as they progress: status changes, and the text of LLM steps as it streams.',
-    args: { runId: t.arg.id(), inputBlobId: t.arg.id(), processorId: t.arg.id() },
+      'Your runs as they progress: status changes, and the text of LLM steps as it streams. A run already under way (the one named, or those queued or running that match) first gets one delivery with its status and text so far; `after` continues after a cursor instead.',
+    args: {
+      runId: t.arg.id(),
+      inputBlobId: t.arg.id(),
+      processorId: t.arg.id(),
+      after: t.arg.string({
+        description:
+          "A `cursor` of this run's deliveries (or its `streamCursor`): continue after it.",
+      }),
+    },
     subscribe: async (_r, args, ctx) => {
       const userId = userOf(ctx);
-      const want = {
-        runId: args.runId ? String(args.runId) : null,
+      const after = args.after == null ? null : decodeRunCursor(args.after);
+      if (args.after != null && !after)
+        throw badInput('after', 'after is not a cursor of runUpdated or ProcessorRun.streamCursor');
+      const runId = args.runId ? String(args.runId) : (after?.runId ?? null);
+      if (after && after.runId !== runId)
+        throw badInput('after', `after is a cursor of run "${after.runId}", not of run "${runId}"`);
+      if (runId && !(await ctx.runs.get(userId, runId))) {
+        throw new AppError(ErrorCode.NOT_FOUND, `Run "${runId}" was not found`, {
+          field: args.runId ? 'runId' : 'after',
+        });
+      }
+      const filter = {
+        runId,
         inputBlobId: args.inputBlobId ? String(args.inputBlobId) : null,
         processorId: args.processorId ? String(args.processorId) : null,
       };
       const live = await inSlot(ctx.slots, userId, () =>
         ctx.events.subscribeLive(userId, ctx.subscriptionBuffer),
       );
-      const source = live[Symbol.asyncIterator]();
-      return {
-        [Symbol.asyncIterator]: () => ({
-          async next(): Promise<IteratorResult<RunUpdate>> {
-            for (;;) {
-              const r = await source.next();
-              if (r.done) return { value: undefined, done: true };
-              const u = r.value as RunUpdate & { kind?: string };
-              if (u.kind !== 'run') continue;
-              if (want.runId && u.runId !== want.runId) continue;
-              if (want.inputBlobId && u.inputBlobId !== want.inputBlobId) continue;
-              if (want.processorId && u.processorId !== want.processorId) continue;
-              return { value: u, done: false };
-            }
-          },
-          async return() {
-            await live.close();
-            return { value: undefined, done: true };
-          },
-        }),
-      };
+      return followRuns(live, ctx.runs, userId, filter, after);
     },
-    resolve: (update: RunUpdate, _a, ctx) => {
+    resolve: (delivery: RunDelivery, _a, ctx) => {
       ctx.loaders = createLoaders(ctx.services, ctx.principal?.userId ?? null);
-      return { update };
+      return delivery;
     },
   }),
 );

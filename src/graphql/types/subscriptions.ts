@@ -106,6 +106,11 @@ const BlobEventRef = builder.objectRef<BlobEventPayload>('BlobEvent').implement(
       description: 'Pass as `after` to resume after this event.',
       resolve: (p) => p.delivery.cursor,
     }),
+    reset: t.boolean({
+      description:
+        'True when events were missed (the same delivery as `kind: RESET`): refetch what you show, then continue from its cursor.',
+      resolve: (p) => p.delivery.kind === 'reset',
+    }),
     kind: t.field({
       type: BlobEventKind,
       resolve: (p): Kind => {
@@ -143,9 +148,13 @@ type DerivedPayload = Payload;
 const BlobDerivedRef = builder.objectRef<DerivedPayload>('BlobDerived').implement({
   description: 'A blob was derived from the watched parent or inside the watched book.',
   fields: (t) => ({
-    cursor: t.string({ resolve: (p) => p.delivery.cursor }),
+    cursor: t.string({
+      description: 'Pass as `after` to resume after this delivery.',
+      resolve: (p) => p.delivery.cursor,
+    }),
     reset: t.boolean({
-      description: 'True when events were missed: refetch.',
+      description:
+        'True when events were missed: refetch what you show, then continue from its cursor.',
       resolve: (p) => p.delivery.kind === 'reset',
     }),
     parentId: t.id({
@@ -252,3 +261,14 @@ builder.subscriptionFields((t) => ({
     resolve: (payload: Payload, _a, ctx) => deliver(ctx, payload),
   }),
 }));
+
+builder.queryField('eventCursor', (t) =>
+  t.string({
+    description:
+      'A cursor at the end of the event log now. Take it before a write and pass it as `after` to `blobEvents` or `blobDerived`: everything from the write on is delivered, however late you subscribe.',
+    resolve: async (_r, _a, ctx) => {
+      userOf(ctx);
+      return ctx.events.position();
+    },
+  }),
+);

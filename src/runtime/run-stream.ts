@@ -1,0 +1,126 @@
+/**
+ * The worker's side of a run's live stream. Every update of a run (status change or progress)
+ * gets the next `sequence` of that run, and the text streamed by the current attempt is kept
+ * (up to RUN_TEXT_LIMIT characters) and written to the run's row: at most every STREAM_WRITE_MS
+ * while it streams, and before every status change is published, so the row is exact whenever
+ * the run is not streaming. Any API instance can then bring a late subscriber up to date (see
+ * run-follow.ts), and `ProcessorRun.textSoFar` reads the row.
+ *
+ * Sequences only grow. An attempt continues from the sequence last written; an attempt that
+ * follows a crashed one (whose last updates may have gone out unwritten) starts ATTEMPT_SPAN
+ * further on, and an attempt publishes fewer updates than that.
+ */
+import type { Logger } from '../logger';
+import type { RunRepository } from './run-repository';
+import type { ProcessorRun, RunMessage, RunUpdate } from './run-types';
+
+/**
+ * Most characters of a run's text kept for late subscribers and queries by default
+ * (REYNA_RUN_TEXT_LIMIT): beyond it the text still streams as deltas but `textSoFar` stops
+ * growing (an expansion of the largest input at 5x fits; an endless or hostile answer costs no
+ * more than this per run).
+ */
+export const RUN_TEXT_LIMIT = 512 * 1024;
+/** Most updates one attempt publishes (the rest of its progress is not streamed). */
+export const ATTEMPT_SPAN = 1_000_000;
+/** How often a streaming run's text is written to its row, at most. */
+export const STREAM_WRITE_MS = 250;
+
+/** `text` followed by `delta`, within `limit` characters. */
+export function appendText(text: string, delta: string | undefined, limit: number): string {
+  if (!delta || text.length >= limit) return text;
+  const next = text + delta;
+  return next.length > limit ? next.slice(0, limit) : next;
+}
+
+type Progress = Pick<RunUpdate, 'textDelta' | 'message' | 'fraction'>;
+
+export class RunStream {
+  private seq: number;
+  private readonly start: number;
+  private text: string;
+  private written: number;
+  private timer: NodeJS.Timeout | undefined;
+  private writes: Promise<void> = Promise.resolve();
+  private run: ProcessorRun;
+  private readonly limit: number;
+
+  /**
+   * A stream for `run` as stored. `newText`: an attempt starts, its text begins empty.
+   * `crashed`: the previous attempt died, its last updates may be unwritten.
+   */
+  constructor(
+    run: ProcessorRun,
+    private readonly publish: (message: RunMessage) => void,
+    private readonly repository: RunRepository,
+    private readonly log: Logger,
+    options: { newText: boolean; crashed: boolean; textLimit?: number },
+  ) {
+    this.limit = options.textLimit ?? RUN_TEXT_LIMIT;
+    this.run = run;
+    this.seq = run.streamSeq + (options.crashed ? ATTEMPT_SPAN : 0);
+    this.written = run.streamSeq;
+    const fresh = options.newText || options.crashed;
+    this.start = fresh ? this.seq + 1 : run.streamStart;
+    this.text = options.newText ? '' : run.textSoFar;
+  }
+
+  /** Publishes a status change once the row holds everything up to it. */
+  async status(run: ProcessorRun): Promise<void> {
+    this.run = run;
+    const message = this.next({});
+    await this.write();
+    this.publish(message);
+  }
+
+  /** Publishes progress now; the row catches up within STREAM_WRITE_MS. */
+  progress(update: Progress): void {
+    if (this.seq - this.start >= ATTEMPT_SPAN - 2) return;
+    const message = this.next(update);
+    this.publish(message);
+    this.timer ??= setTimeout(() => void this.write(), STREAM_WRITE_MS);
+  }
+
+  /** Writes what is pending now: the attempt is over. */
+  async finish(): Promise<void> {
+    await this.write();
+  }
+
+  private next(update: Progress): RunMessage {
+    this.seq += 1;
+    this.text = appendText(this.text, update.textDelta, this.limit);
+    const r = this.run;
+    return {
+      kind: 'run',
+      runId: r.id,
+      processorId: r.processorId,
+      status: r.status,
+      inputBlobId: r.inputBlobId,
+      outputBlobId: r.outputBlobId,
+      attempts: r.attempts,
+      error: r.error,
+      ...update,
+      sequence: this.seq,
+      textStart: this.start,
+      textLength: this.text.length,
+    };
+  }
+
+  /** Writes the state now (after the writes before it); a failed write only delays the row. */
+  private write(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.written === this.seq) return this.writes;
+    const state = { seq: this.seq, start: this.start, text: this.text };
+    this.written = this.seq;
+    this.writes = this.writes
+      .then(() => this.repository.saveStream(this.run.id, state))
+      .catch((error) => {
+        this.log.warn('run text not written', {
+          run: this.run.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      });
+    return this.writes;
+  }
+}
