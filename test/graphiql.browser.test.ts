@@ -28,8 +28,16 @@ if (skip) {
 /** Set to a folder to keep screenshots of the first open and of the page after the restart. */
 const SHOTS = process.env.REYNA_SCREENSHOT_DIR;
 
-/** No REYNA_JWT_SECRET: the development secret and token, as on `npm start`. */
-const ENV = { REYNA_JWT_SECRET: '' };
+/**
+ * No REYNA_JWT_SECRET: the development secret and token, as on `npm start`; the processors and
+ * the demo LLM run, as they do there, so the prepared tabs can write a passage and watch it grow.
+ */
+const ENV = {
+  REYNA_JWT_SECRET: '',
+  REYNA_PROCESSORS: 'all',
+  REYNA_LLM: 'demo',
+  REYNA_LLM_DEMO_DELAY_MS: '15',
+};
 
 interface StoredTab {
   title: string;
@@ -162,4 +170,32 @@ describe.skipIf(skip)('GraphiQL in a browser', () => {
       .toContain(after.split('.')[1]!.slice(-20));
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'graphiql-after-restart.png') });
   }, 240_000);
+
+  it('streams an expansion as a whole in WatchExpansion while WritePassage writes it', async () => {
+    // GraphiQL runs one operation at a time: the tab's comment says to watch in a second tab.
+    const watcher = await context.newPage();
+    try {
+      await watcher.goto(`${url}/graphql`);
+      await watcher.getByRole('tab', { name: 'WatchExpansion' }).click();
+      await watcher.getByRole('button', { name: /Execute (query|subscription)/ }).click();
+      // Let the subscription reach the server before the passage is written.
+      await watcher.waitForTimeout(1500);
+      await openGraphiQL();
+      await page.getByRole('tab', { name: 'WritePassage' }).click();
+      await page.getByRole('button', { name: /Execute query/ }).click();
+      await expect
+        .poll(() => textOf('.graphiql-response'), { timeout: 15_000 })
+        .toContain('"createBlob"');
+      const response = async () =>
+        (await watcher.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ');
+      // Mid-stream: the whole text so far, labelled, not a lone fragment.
+      await expect
+        .poll(response, { timeout: 30_000 })
+        .toMatch(/"textSoFar": "\[Demo expansion[^"]{40,}/);
+      await expect.poll(response, { timeout: 60_000 }).toContain('"status": "SUCCEEDED"');
+      if (SHOTS) await watcher.screenshot({ path: join(SHOTS, 'graphiql-watch-expansion.png') });
+    } finally {
+      await watcher.close();
+    }
+  }, 180_000);
 });

@@ -46,15 +46,16 @@ const WRITE_VARIABLES = `{
 }
 `;
 
-const WATCH = `# Your expansions as the LLM writes them: each piece
-# of text, then the end. Run it in a second browser tab
+const WATCH = `# Your expansions as the LLM writes them: textSoFar is
+# the whole text up to now. Run it in a second browser tab
 # of this page and keep it running; run WritePassage in
 # the first (GraphiQL runs one operation at a time).
 subscription WatchExpansion {
   runUpdated(processorId: "text-expansion") {
     runId
     status
-    textDelta
+    sequence
+    textSoFar
     outputBlobId
     error
   }
