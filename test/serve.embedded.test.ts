@@ -118,7 +118,10 @@ describe('reyna serve on the embedded default', () => {
       );
       expect(after.data!.blob.data).toEqual({ content: 'Kept across restarts.' });
       expect(after.data!.schemas).toEqual({
-        edges: [{ node: { id: 'text-input-v1', version: '1.0.0' } }],
+        edges: [
+          { node: { id: 'text-input-v1', version: '1.0.0' } },
+          { node: { id: 'text-input-v2', version: '2.0.0' } },
+        ],
       });
     } finally {
       expect(await stop(second.child)).toBe(0);

@@ -22,8 +22,9 @@ query Me {
 }
 `;
 
-const WRITE = `# Write a passage (a text-input-v1 blob): the
-# text-expansion processor expands it 3-5x. To see the
+const WRITE = `# Write a passage (a text-input-v2 blob: a misspelt
+# metadata key is refused): the text-expansion
+# processor expands it 3-5x. To see the
 # text stream in, run WatchExpansion first, in a second
 # browser tab of this page (GraphiQL runs one at a time).
 mutation WritePassage($input: CreateBlobInput!) {
@@ -37,10 +38,10 @@ mutation WritePassage($input: CreateBlobInput!) {
 
 const WRITE_VARIABLES = `{
   "input": {
-    "schemaId": "text-input-v1",
+    "schemaId": "text-input-v2",
     "data": {
       "content": "The ship sailed at dawn while the harbour slept.",
-      "metadata": { "style": "creative" }
+      "metadata": { "style": "creative", "title": "Dawn" }
     }
   }
 }
