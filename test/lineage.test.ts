@@ -284,6 +284,41 @@ describe(`a living lineage (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, (
     expect(view.all).toHaveLength(1);
   });
 
+  it('rebuilds a pitch when its sections are edited; the first document is superseded', async () => {
+    const token = await h.token(h.user());
+    const sections = (logline: string) => ({
+      title: 'The Keeper',
+      logline,
+      synopsis: 'Maren tends the last manual lighthouse.',
+    });
+    const created = await h.gql(
+      CREATE,
+      {
+        input: {
+          schemaId: 'pitch-sections-v1',
+          data: sections('A keeper finds her lamp calls ships.'),
+        },
+      },
+      token,
+    );
+    const id = created.data!.createBlob.id as string;
+    await settled(token, id, 1);
+    const edited = await h.gql(
+      UPDATE,
+      {
+        id,
+        input: { data: sections('A keeper learns her lamp calls ships from other centuries.') },
+      },
+      token,
+    );
+    expect(edited.data!.updateBlob.version).toBe(2);
+    const done = await settled(token, id, 2);
+    expect(done.derived).toHaveLength(1);
+    expect(JSON.stringify(done.derived[0]!.data)).toContain('from other centuries');
+    expect(done.all).toHaveLength(2);
+    expect(done.all[0]!.supersededBy).toEqual({ id: done.derived[0]!.id });
+  });
+
   it('names the update events the processors that follow updates consume', async () => {
     const r = await h.gql(
       '{ te: processor(id: "text-expansion") { subscribes } pb: processor(id: "pitch-builder") { subscribes } bc: processor(id: "book-compiler") { subscribes } }',

@@ -275,11 +275,11 @@ export class ProcessorRuntime {
     if (input && !d.inputSchemaIds.includes(input.schemaId)) return { kind: 'done' };
 
     if (!run) {
-      // A processor following updates works on the version the event names; others on the
-      // version there is now (they see one event per input).
+      // A processor following updates works on the version the event names (never one past the
+      // blob's); others on the version there is now (they see one event per input).
       const inputVersion = input
         ? d.followsUpdates
-          ? (eventVersion(event) ?? input.version)
+          ? Math.min(eventVersion(event) ?? input.version, input.version)
           : input.version
         : null;
       run = await runs.ensure({
