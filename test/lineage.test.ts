@@ -8,6 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Blob } from '../src/blobs/blob-types';
+import { currentOnly, supersession } from '../src/blobs/lineage';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { type Harness, nodes, startHarness, stopHarness } from './support/harness';
 import { natsEnabled } from './support/nats';
@@ -333,5 +335,56 @@ describe(`a living lineage (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, (
     ]);
     expect(r.data!.pb.subscribes).toContain('blob.updated.pitch-sections-v1');
     expect(r.data!.bc.subscribes).toEqual(['book.compile.requested']);
+  });
+});
+
+describe('which derived blobs are current', () => {
+  const parent = randomUUID();
+  const blob = (seq: number, inputVersion: number | null, extra: Partial<Blob> = {}): Blob => ({
+    id: `b${seq}`,
+    userId: 'u',
+    processorId: 'text-expansion',
+    schemaId: 'expanded-text-v1',
+    data: {},
+    size: 2,
+    version: 1,
+    parentId: parent,
+    bookId: null,
+    conversationId: null,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+    seq,
+    provenance: inputVersion === null ? null : { inputBlobId: parent, inputVersion },
+    ...extra,
+  });
+
+  it('is the one made from the newest input version, even when an older one was stored later', () => {
+    // The run for version 1 stored its expansion after the run for version 3 did.
+    const v3 = blob(1, 3);
+    const v1 = blob(2, 1);
+    const v2 = blob(3, 2);
+    expect(currentOnly([v3, v1, v2]).map((b) => b.id)).toEqual([v3.id]);
+    expect([...supersession([v3, v1, v2])].map(([id, by]) => [id, by.id])).toEqual([
+      [v1.id, v3.id],
+      [v2.id, v3.id],
+    ]);
+  });
+
+  it('keeps your own blobs and other processors or schemas apart', () => {
+    const mine = blob(1, null, { processorId: 'user-input' });
+    const expansion = blob(2, 1);
+    const newer = blob(3, 2);
+    const pitch = blob(4, 1, { processorId: 'pitch-builder', schemaId: 'pitch-document-v1' });
+    expect(currentOnly([mine, expansion, newer, pitch]).map((b) => b.id)).toEqual([
+      mine.id,
+      newer.id,
+      pitch.id,
+    ]);
+  });
+
+  it('prefers the newest of several made from the same version (a new processor version)', () => {
+    const old = blob(1, 2);
+    const reprocessed = blob(2, 2);
+    expect(currentOnly([reprocessed, old]).map((b) => b.id)).toEqual([reprocessed.id]);
   });
 });
