@@ -21,6 +21,14 @@ export interface ProcessorDefinition {
   schemas?: { definition: JsonSchemaDefinition; description: string }[];
   /** Event types it handles, exactly: `blob.created.text-input-v1`, `book.compile.requested`. */
   subscribes: string[];
+  /**
+   * Derive again when an input blob is updated: each `blob.created.<schema>` it subscribes to
+   * brings `blob.updated.<schema>` with it. A run is then for one input version: a newer
+   * version cancels the runs still queued or running for older ones (a burst of edits gives one
+   * run, for the last), and the blobs derived from older versions become superseded (see
+   * `Blob.supersededBy`). Default false: the processor derives once per input, when created.
+   */
+  followsUpdates?: boolean;
   emits: string[];
   /** Runs in flight per worker process. */
   maxConcurrency: number;
@@ -112,8 +120,11 @@ export interface ProcessorKit {
   readBook(id: string): Promise<BookView | null>;
   /** The book's top-level blobs in chapter order. */
   chapters(bookId: string): Promise<BlobView[]>;
-  /** Blobs derived from `parentId`, oldest first. */
-  derivedOf(parentId: string): Promise<BlobView[]>;
+  /**
+   * Blobs derived from `parentId`, oldest first: the current ones (not superseded by a blob
+   * derived from a newer version of the parent), or all with `includeSuperseded`.
+   */
+  derivedOf(parentId: string, options?: { includeSuperseded?: boolean }): Promise<BlobView[]>;
   /**
    * Stores a derived blob after validating it against its schema. Exactly once per run: asked
    * again (a redelivery, a retry) it returns the blob already stored.

@@ -146,7 +146,13 @@ describe('text-input-v2', () => {
     expect(r.data!.userInput.outputSchemaIds).toEqual(['text-input-v1', 'text-input-v2']);
     expect(r.data!.expansion).toEqual({
       inputSchemaIds: ['text-input-v1', 'text-input-v2'],
-      subscribes: ['blob.created.text-input-v1', 'blob.created.text-input-v2'],
+      // It follows updates: an edited passage is expanded again.
+      subscribes: [
+        'blob.created.text-input-v1',
+        'blob.created.text-input-v2',
+        'blob.updated.text-input-v1',
+        'blob.updated.text-input-v2',
+      ],
     });
   });
 

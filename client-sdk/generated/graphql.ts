@@ -29,7 +29,7 @@ export type Blob = {
   conversation?: Maybe<Conversation>;
   createdAt: Scalars['DateTime']['output'];
   data: Scalars['JSON']['output'];
-  /** Blobs derived from this one, oldest first. */
+  /** Blobs derived from this one, oldest first: the current ones, unless `includeSuperseded` (then also those made from earlier versions of this blob, with `supersededBy` set). */
   derived: Array<Blob>;
   id: Scalars['ID']['output'];
   /** The blob this one was derived from; null when there is none or it was deleted. */
@@ -45,12 +45,20 @@ export type Blob = {
   schemaId: Scalars['ID']['output'];
   /** Bytes of the serialised data. */
   size: Scalars['Int']['output'];
+  /** The blob that replaces this one: the same processor derived it again from a newer version of the same parent. Null while this one is current. */
+  supersededBy?: Maybe<Blob>;
   updatedAt: Scalars['DateTime']['output'];
   userId: Scalars['ID']['output'];
   /** 1 when created, +1 on each update. */
   version: Scalars['Int']['output'];
   /** Every version, oldest first; the last is the current content. */
   versions: Array<BlobVersion>;
+};
+
+
+/** A JSON document valid against its schema, owned by one user, produced by a processor. */
+export type BlobDerivedArgs = {
+  includeSuperseded?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A blob was derived from the watched parent or inside the watched book. */

@@ -1,6 +1,6 @@
 /**
  * book-compiler: on `book.compile.requested`, gathers the book's chapters in order (each
- * chapter's newest expansion, unless the request asks for the originals) and writes Markdown,
+ * chapter's current expansion, unless the request asks for the originals) and writes Markdown,
  * HTML, EPUB 3, DOCX and PDF files, described by a compiled-book-v1 blob.
  */
 import { type BlobView, PermanentError, type Processor, type ProcessorKit } from '../kit';
@@ -28,6 +28,8 @@ const slug = (title: string) =>
 async function chapterText(kit: ProcessorKit, chapter: BlobView, useOriginals: boolean) {
   const original = chapterContent(chapter.data);
   if (useOriginals) return { text: original, source: 'original' as const };
+  // The current expansion: the one made from the chapter's newest version (derivedOf leaves out
+  // expansions of earlier versions), the newest of them should there be several.
   const expansions = (await kit.derivedOf(chapter.id)).filter(
     (b) => b.schemaId === 'expanded-text-v1',
   );

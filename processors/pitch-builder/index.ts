@@ -31,6 +31,8 @@ export function pitchBuilder(llm: Llm | undefined): Processor {
         { definition: PITCH_DOCUMENT_V1, description: 'A structured pitch document.' },
       ],
       subscribes: ['blob.created.pitch-sections-v1'],
+      // Edited sections rebuild the pitch: the document follows what the writer last wrote.
+      followsUpdates: true,
       emits: ['blob.created.pitch-document-v1', 'processor.completed.pitch-builder'],
       maxConcurrency: 4,
       maxAttempts: 4,

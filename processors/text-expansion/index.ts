@@ -104,6 +104,8 @@ export function textExpansion(llm: Llm | undefined, models: readonly string[]): 
       inputSchemaIds: ['text-input-v1', 'text-input-v2'],
       outputSchemaIds: ['expanded-text-v1'],
       subscribes: ['blob.created.text-input-v1', 'blob.created.text-input-v2'],
+      // An edited passage is expanded again (a burst of edits once, for the last version).
+      followsUpdates: true,
       emits: ['blob.created.expanded-text-v1', 'processor.completed.text-expansion'],
       maxConcurrency: 8,
       maxPerUser: 2,

@@ -32,7 +32,7 @@ import {
   MongoServerError,
 } from 'mongodb';
 import { ConnectionString } from 'mongodb-connection-string-url';
-import type { StudioEvent } from '../events/event';
+import { type StudioEvent, withVersion } from '../events/event';
 import type { OutboxEntry, OutboxSource } from '../events/outbox-relay';
 import { isUuid } from '../ids';
 import type { BlobStore } from './blob-store';
@@ -512,7 +512,9 @@ export class MongoBlobStore implements BlobStore {
         bytes: change.size,
         currentBytes: change.size - current.size,
       });
-      await this.outbox.insertOne(this.outboxDoc(event, outboxSeq), { session });
+      await this.outbox.insertOne(this.outboxDoc(withVersion(event, updated.version), outboxSeq), {
+        session,
+      });
       return toBlob(updated);
     });
   }

@@ -1,7 +1,7 @@
 /** The blob store on PostgreSQL (or PGlite): blobs as JSONB, earlier versions in blob_versions. */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { BlobsTable, DB } from '../db/types';
-import type { StudioEvent } from '../events/event';
+import { type StudioEvent, withVersion } from '../events/event';
 import { isUuid } from '../ids';
 import type { BlobStore } from './blob-store';
 import type {
@@ -236,7 +236,10 @@ export class PgBlobStore implements BlobStore {
         bytes: change.size,
         currentBytes: change.size - current.size,
       });
-      await trx.insertInto('outbox').values(outboxRow(event)).execute();
+      await trx
+        .insertInto('outbox')
+        .values(outboxRow(withVersion(event, row.version)))
+        .execute();
       return toBlob(row);
     });
   }

@@ -101,6 +101,24 @@ export function blobEvent(
   };
 }
 
+/**
+ * The event with the blob version the write produced in `details.version`: stores stamp update
+ * events inside the transaction that picks the version, so two racing updates never share one.
+ */
+export function withVersion(event: StudioEvent, version: number): StudioEvent {
+  return { ...event, details: { ...event.details, version } };
+}
+
+/**
+ * The blob version an event is about: `details.version` when stamped, 1 for a creation (a new
+ * blob is version 1), else null (an event from before versions were stamped).
+ */
+export function eventVersion(event: StudioEvent): number | null {
+  const stamped = event.details?.version;
+  if (typeof stamped === 'number' && Number.isInteger(stamped) && stamped >= 1) return stamped;
+  return splitType(event.type)[1] === 'created' ? 1 : null;
+}
+
 /** `blob.created.text-input-v1` -> ['blob', 'created', 'text-input-v1'] */
 export function splitType(type: string): [string, string, string] {
   const [entity = '', action = '', ...rest] = type.split('.');

@@ -6,6 +6,12 @@
  * Exactly-once effects: a run is keyed by processor, processor version, input blob and input
  * version (or the event, for runs without an input blob); the blobs it derives are keyed by the
  * run key, so a redelivered or retried event never stores a second derived blob.
+ *
+ * Processors that follow updates (`followsUpdates`) also take `blob.updated.<schema>`, and their
+ * runs are for the input version the event names. A run for version N cancels the runs of the
+ * same processor still queued or running for earlier versions of that input, and a run whose
+ * input has moved past its version by the time it starts (or derives) is cancelled as
+ * superseded: a burst of edits gives one run, for the last version.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -16,9 +22,10 @@ import {
   UnavailableError,
 } from '../../processors/kit';
 import type { Blob } from '../blobs/blob-types';
+import { currentOnly } from '../blobs/lineage';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone, WorkConsumer, WorkItem, WorkOutcome } from '../events/backbone';
-import type { StudioEvent } from '../events/event';
+import { eventVersion, type StudioEvent, splitType } from '../events/event';
 import type { FileStore } from '../files/file-store';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
@@ -53,6 +60,26 @@ export interface RuntimeOptions {
 }
 
 export const retryEventType = (processorId: string) => `processor.retry.${processorId}`;
+
+/**
+ * The event types a processor consumes: what it subscribes to, and when it follows updates,
+ * `blob.updated.<schema>` for each `blob.created.<schema>` among them.
+ */
+export function subscriptionsOf(d: Processor['definition']): string[] {
+  const types = [...d.subscribes];
+  if (d.followsUpdates) {
+    for (const type of d.subscribes) {
+      const [entity, action, subject] = splitType(type);
+      const updated = `blob.updated.${subject}`;
+      if (entity === 'blob' && action === 'created' && !types.includes(updated))
+        types.push(updated);
+    }
+  }
+  return types;
+}
+
+const supersededReason = (version: number) =>
+  `Superseded: the input is at version ${version}, which a newer run handles`;
 
 const view = (b: Blob): BlobView => ({
   id: b.id,
@@ -100,7 +127,7 @@ export class ProcessorRuntime {
           description: d.description,
           inputSchemaIds: d.inputSchemaIds,
           outputSchemaIds: d.outputSchemaIds,
-          subscribes: d.subscribes,
+          subscribes: subscriptionsOf(d),
           emits: d.emits,
           maxConcurrency: d.maxConcurrency,
           configSchema: d.configSchema ?? null,
@@ -116,7 +143,7 @@ export class ProcessorRuntime {
     for (const processor of this.processors) {
       const d = processor.definition;
       if (ids !== 'all' && !ids.includes(d.id)) continue;
-      for (const type of [...d.subscribes, retryEventType(d.id)]) {
+      for (const type of [...subscriptionsOf(d), retryEventType(d.id)]) {
         this.consumers.push(
           await this.options.events.consume(
             {
@@ -139,7 +166,7 @@ export class ProcessorRuntime {
       this.options.log.info('processor started', {
         processor: d.id,
         version: d.version,
-        subscribes: d.subscribes,
+        subscribes: subscriptionsOf(d),
       });
     }
   }
@@ -173,6 +200,51 @@ export class ProcessorRuntime {
     });
   }
 
+  /** Whether the input has moved past the version a run is for. */
+  private behind(run: ProcessorRun, currentVersion: number): boolean {
+    return run.inputVersion !== null && currentVersion > run.inputVersion;
+  }
+
+  /**
+   * Cancels the runs of the same processor still queued or running for earlier versions of the
+   * run's input. A queued one's subscribers hear it here; a running one stops at its next check
+   * and its own handler says so.
+   */
+  private async coalesce(run: ProcessorRun): Promise<void> {
+    const reason = `Superseded by the run for version ${run.inputVersion} of the input`;
+    for (const status of ['queued', 'running'] as const) {
+      const older = await this.options.runs.cancelOlder(
+        run.userId,
+        run.processorId,
+        run.inputBlobId!,
+        run.inputVersion!,
+        status,
+        reason,
+      );
+      for (const cancelled of older) {
+        this.options.log.info('run superseded', {
+          processor: run.processorId,
+          run: cancelled.id,
+          by: run.id,
+        });
+        // A running one's own handler publishes when it stops (one writer per live stream).
+        if (status === 'queued')
+          await this.stream(cancelled, { newText: false, crashed: false }).status(cancelled);
+      }
+    }
+  }
+
+  /** Cancels a run whose input has moved on (a newer run does the work), telling subscribers. */
+  private async supersede(run: ProcessorRun, currentVersion: number): Promise<void> {
+    const cancelled = await this.options.runs.cancel(
+      run.userId,
+      run.id,
+      supersededReason(currentVersion),
+    );
+    if (cancelled)
+      await this.stream(cancelled, { newText: false, crashed: false }).status(cancelled);
+  }
+
   /** A run the user cancelled while it ran has stopped: its subscribers hear so. */
   private async cancelled(run: ProcessorRun, stream: RunStream): Promise<WorkOutcome> {
     const current = await this.options.runs.get(run.userId, run.id);
@@ -203,21 +275,33 @@ export class ProcessorRuntime {
     if (input && !d.inputSchemaIds.includes(input.schemaId)) return { kind: 'done' };
 
     if (!run) {
+      // A processor following updates works on the version the event names (never one past the
+      // blob's); others on the version there is now (they see one event per input).
+      const inputVersion = input
+        ? d.followsUpdates
+          ? Math.min(eventVersion(event) ?? input.version, input.version)
+          : input.version
+        : null;
       run = await runs.ensure({
         key: input
-          ? `${d.id}@${d.version}:${input.id}@${input.version}`
+          ? `${d.id}@${d.version}:${input.id}@${inputVersion}`
           : `${d.id}@${d.version}:event:${event.id}`,
         userId: event.userId,
         processorId: d.id,
         processorVersion: d.version,
         event,
         inputBlobId: input?.id ?? null,
-        inputVersion: input?.version ?? null,
+        inputVersion,
         bookId: event.bookId,
       });
+      if (d.followsUpdates && input && inputVersion !== null) await this.coalesce(run);
     }
     if (run.status === 'succeeded' || run.status === 'cancelled' || run.status === 'failed')
       return { kind: 'done' };
+    if (d.followsUpdates && input && this.behind(run, input.version)) {
+      await this.supersede(run, input.version);
+      return { kind: 'done' };
+    }
     // Still running: its last attempt never finished (a worker died in it).
     if (run.status === 'running' && this.spent(run, maxAttempts)) {
       const failed = await runs.fail(
@@ -339,8 +423,21 @@ export class ProcessorRuntime {
           : null;
       },
       chapters: async (bookId) => (await services.blobs.chaptersOf(userId, bookId)).map(view),
-      derivedOf: async (parentId) => (await services.blobs.derivedOf(userId, [parentId])).map(view),
+      derivedOf: async (parentId, options) => {
+        const derived = await services.blobs.derivedOf(userId, [parentId]);
+        return (options?.includeSuperseded ? derived : currentOnly(derived)).map(view);
+      },
       derive: async (options) => {
+        if (isCancelled() || (await runs.status(run.id)) === 'cancelled')
+          throw new Error('The run was cancelled before it stored its output');
+        if (d.followsUpdates && run.inputBlobId) {
+          // Output for an input that has moved on is not stored: the newer run stores its own.
+          const input = await services.blobs.get(userId, run.inputBlobId);
+          if (input && this.behind(run, input.version)) {
+            await runs.cancel(userId, run.id, supersededReason(input.version));
+            throw new Error('The input changed while the run worked; a newer run handles it');
+          }
+        }
         const index = outputs++;
         const parentId = options.parentId === undefined ? run.inputBlobId : options.parentId;
         try {

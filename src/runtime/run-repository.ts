@@ -266,12 +266,42 @@ export class RunRepository {
     return row ? toRun(row) : null;
   }
 
-  /** Cancels a queued or running run of the user's. */
-  async cancel(userId: string, id: string): Promise<ProcessorRun | null> {
+  /**
+   * The user's runs of `processorId` in `status` (queued or running) for earlier versions of
+   * `inputBlobId` than `version`, cancelled with `reason` (a running one stops at its next check).
+   */
+  async cancelOlder(
+    userId: string,
+    processorId: string,
+    inputBlobId: string,
+    version: number,
+    status: 'queued' | 'running',
+    reason: string,
+  ): Promise<ProcessorRun[]> {
+    const rows = await this.db
+      .updateTable('processor_runs')
+      .set({ status: 'cancelled', error: reason, finished_at: new Date(), updated_at: new Date() })
+      .where('user_id', '=', userId)
+      .where('processor_id', '=', processorId)
+      .where('input_blob_id', '=', inputBlobId)
+      .where('input_version', '<', version)
+      .where('status', '=', status)
+      .returningAll()
+      .execute();
+    return rows.map(toRun);
+  }
+
+  /** Cancels a queued or running run of the user's; `reason`, when given, is its error. */
+  async cancel(userId: string, id: string, reason?: string): Promise<ProcessorRun | null> {
     if (!isUuid(id)) return null;
     const row = await this.db
       .updateTable('processor_runs')
-      .set({ status: 'cancelled', finished_at: new Date(), updated_at: new Date() })
+      .set({
+        status: 'cancelled',
+        finished_at: new Date(),
+        updated_at: new Date(),
+        ...(reason ? { error: reason } : {}),
+      })
       .where('id', '=', id)
       .where('user_id', '=', userId)
       .where('status', 'in', ['queued', 'running'])

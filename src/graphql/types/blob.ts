@@ -1,5 +1,6 @@
 import { encodeCursor } from '../../blobs/blob-service';
 import type { Blob, BlobVersion } from '../../blobs/blob-types';
+import { currentOnly, supersession } from '../../blobs/lineage';
 import { badInput } from '../../errors';
 import { builder } from '../builder';
 import { userOf } from '../context';
@@ -42,8 +43,23 @@ BlobRef.implement({
     }),
     derived: t.field({
       type: [BlobRef],
-      description: 'Blobs derived from this one, oldest first.',
-      resolve: (b, _a, ctx) => ctx.loaders.derived.load(b.id),
+      description:
+        'Blobs derived from this one, oldest first: the current ones, unless `includeSuperseded` (then also those made from earlier versions of this blob, with `supersededBy` set).',
+      args: { includeSuperseded: t.arg.boolean({ defaultValue: false }) },
+      resolve: async (b, { includeSuperseded }, ctx) => {
+        const derived = await ctx.loaders.derived.load(b.id);
+        return includeSuperseded ? derived : currentOnly(derived);
+      },
+    }),
+    supersededBy: t.field({
+      type: BlobRef,
+      nullable: true,
+      description:
+        'The blob that replaces this one: the same processor derived it again from a newer version of the same parent. Null while this one is current.',
+      resolve: async (b, _a, ctx) => {
+        if (!b.parentId || !b.provenance) return null;
+        return supersession(await ctx.loaders.derived.load(b.parentId)).get(b.id) ?? null;
+      },
     }),
     book: t.field({
       type: BookRef,
