@@ -113,7 +113,7 @@ function load(face: Face, weight: Weight) {
 const covers = (face: Face, codePoint: number) =>
   load(face, 'regular').font.hasGlyphForCodePoint(codePoint);
 
-/** A stretch of text and the name of the font (registered by `useFont`) to set it in. */
+/** A stretch of text and the name of the font (registered by `setFont`) to set it in. */
 export interface FontRun {
   font: string;
   text: string;
@@ -169,7 +169,7 @@ type Doc = InstanceType<typeof PDFDocument>;
 /** The fonts each document has registered, so each is registered (and read) once. */
 const registeredIn = new WeakMap<Doc, Set<string>>();
 
-function useFont(doc: Doc, font: string, size: number) {
+function setFont(doc: Doc, font: string, size: number) {
   let registered = registeredIn.get(doc);
   if (!registered) {
     registered = new Set();
@@ -198,7 +198,7 @@ export function writeText(
     // pdfkit misplaces centred text made of several `continued` runs: centre one line by hand,
     // or, when it does not fit on one line, set it flush left.
     const widths = runs.map((run) => {
-      useFont(doc, run.font, size);
+      setFont(doc, run.font, size);
       return doc.widthOfString(run.text);
     });
     const total = widths.reduce((a, b) => a + b, 0);
@@ -209,7 +209,7 @@ export function writeText(
       let x = left + (room - total) / 2;
       let height = 0;
       for (const [i, run] of runs.entries()) {
-        useFont(doc, run.font, size);
+        setFont(doc, run.font, size);
         doc.text(run.text, x, y, { lineBreak: false });
         height = Math.max(height, doc.currentLineHeight(true));
         x += widths[i]!;
@@ -221,7 +221,7 @@ export function writeText(
     options = { ...options, align: 'left' };
   }
   for (const [i, run] of runs.entries()) {
-    useFont(doc, run.font, size);
+    setFont(doc, run.font, size);
     doc.text(run.text, { ...options, continued: i < runs.length - 1 });
   }
 }
