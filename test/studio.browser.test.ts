@@ -112,11 +112,7 @@ describe.skipIf(skip)('the Studio in a browser', () => {
     await page
       .getByLabel('Passage text')
       .fill('The keeper climbed the spiral stairs as the storm rolled in from the sea.');
-    await expect
-      .poll(() => page.getByRole('status').filter({ hasText: 'Saved' }).innerText(), {
-        timeout: 10_000,
-      })
-      .toBe('Saved (version 1)');
+    await expect.poll(() => saveStatus(page), { timeout: 10_000 }).toBe('Saved (version 1)');
     expect(new URL(page.url()).pathname).toMatch(/^\/books\/[^/]+\/chapters\/[^/]+$/);
     await expect
       .poll(() => page.getByRole('navigation', { name: 'Chapters' }).innerText())
@@ -174,11 +170,48 @@ describe.skipIf(skip)('the Studio in a browser', () => {
     await expect
       .poll(() => page.getByLabel('Passage text').inputValue(), { timeout: 15_000 })
       .toBe(`${before} A gull cried overhead.`);
-    await expect
-      .poll(() => page.getByRole('status').filter({ hasText: 'Saved' }).innerText(), {
-        timeout: 10_000,
-      })
-      .toBe('Saved (version 2)');
+    await expect.poll(() => saveStatus(page), { timeout: 10_000 }).toBe('Saved (version 2)');
     await shot('after-sign-in');
   }, 60_000);
+
+  it('reports a write from another tab instead of overwriting it, and shows the saved version on request', async () => {
+    const chapter = page.url();
+    const other = await context.newPage();
+    try {
+      await other.goto(chapter);
+      const theirs = other.getByLabel('Passage text');
+      await expect.poll(() => theirs.inputValue(), { timeout: 15_000 }).toContain('A gull cried');
+      const mine = 'The keeper lit the lamp, and the beam swept the dark water.';
+      await page.getByLabel('Passage text').fill(mine);
+      await expect.poll(() => saveStatus(page), { timeout: 10_000 }).toBe('Saved (version 3)');
+      // The other tab still holds version 2: its write is refused, and it says so.
+      await theirs.fill('The keeper slept through the storm until the bell woke him.');
+      const conflict = other.getByRole('alert').filter({ hasText: 'changed elsewhere' });
+      await conflict.waitFor({ timeout: 10_000 });
+      if (SHOTS)
+        await other.screenshot({ path: join(SHOTS, 'studio-conflict.png'), fullPage: true });
+      await other.getByRole('button', { name: 'Show the saved version' }).click();
+      await expect.poll(() => theirs.inputValue()).toBe(mine);
+      await expect.poll(() => saveStatus(other)).toBe('Saved (version 3)');
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+
+  it('takes a token handed over as #token= and removes it from the address at once', async () => {
+    const handed = await mintToken(h!.app.config.jwtSecret!, 'embedded-writer', '1h');
+    await page.goto(`${url}/#token=${handed}`);
+    await page.getByRole('heading', { name: 'Your books' }).waitFor({ timeout: 15_000 });
+    expect(page.url()).toBe(`${url}/`);
+    // Another user: none of dev's books.
+    await expect.poll(() => page.getByText('No books yet').isVisible()).toBe(true);
+    expect(await page.evaluate(() => localStorage.getItem('reyna:studio-token'))).toBe(handed);
+  }, 60_000);
 });
+
+/** The passage's save status line. */
+const saveStatus = (p: Page) =>
+  p
+    .getByRole('status')
+    .filter({ hasText: /^Saved/ })
+    .innerText();

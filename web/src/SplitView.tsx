@@ -3,9 +3,9 @@
  * with `expectedVersion`, so another tab's write is reported, not overwritten); on the right its
  * expansion, streaming in as the model writes it, then the stored blob with metrics and provenance.
  */
-import { CreateBlobDocument, UpdateBlobDocument } from '@reyna-studio/sdk';
+import { BlobDocument, CreateBlobDocument, dataOf, UpdateBlobDocument } from '@reyna-studio/sdk';
 import { useEffect, useId, useRef, useState } from 'react';
-import { type CombinedError, useMutation } from 'urql';
+import { type CombinedError, useClient, useMutation } from 'urql';
 import type { Chapter } from './BookView';
 import { type Draft, loadDraft, saveDraft } from './drafts';
 import { ExpansionPane } from './ExpansionPane';
@@ -55,6 +55,7 @@ export function SplitView({
   );
   const [, createBlob] = useMutation(CreateBlobDocument);
   const [, updateBlob] = useMutation(UpdateBlobDocument);
+  const client = useClient();
   const saving = useRef(false);
   const latest = useRef({ draft, blob });
   latest.current = { draft, blob };
@@ -122,6 +123,39 @@ export function SplitView({
     return () => clearTimeout(timer);
   }, [draft, state.kind]);
 
+  /** After a conflict: take the stored version, or keep this text and write it over that one. */
+  async function resolve(keep: 'theirs' | 'mine'): Promise<void> {
+    if (!blob) return;
+    const result = await client
+      .query(BlobDocument, { id: blob.id }, { requestPolicy: 'network-only' })
+      .toPromise();
+    const stored = result.data?.blob;
+    if (!stored) {
+      setState({
+        kind: 'error',
+        message: result.error ? messageOf(result.error) : 'the chapter is gone',
+      });
+      return;
+    }
+    setBlob({ id: stored.id, version: stored.version });
+    latest.current.blob = { id: stored.id, version: stored.version };
+    if (keep === 'mine') {
+      setState({ kind: 'unsaved' });
+      return;
+    }
+    const data = dataOf(stored, 'text-input-v2') ?? dataOf(stored, 'text-input-v1');
+    const meta = (data?.metadata ?? {}) as { title?: string; style?: string };
+    const theirs = {
+      title: meta.title ?? '',
+      style: meta.style ?? '',
+      content: data?.content ?? '',
+    };
+    setDraft(theirs);
+    latest.current.draft = theirs;
+    saveDraft(bookId, stored.id, null);
+    setState({ kind: 'saved' });
+  }
+
   const issues = state.kind === 'invalid' ? state.issues : [];
   const issueAt = (prefix: string) =>
     issues.filter((i) => i.path === prefix || i.path.startsWith(`${prefix}/`));
@@ -176,6 +210,16 @@ export function SplitView({
           version={blob?.version}
           restored={initial.current.restored}
         />
+        {state.kind === 'conflict' && (
+          <div className="row">
+            <button type="button" onClick={() => void resolve('theirs')}>
+              Show the saved version
+            </button>
+            <button type="button" onClick={() => void resolve('mine')}>
+              Save mine over it
+            </button>
+          </div>
+        )}
       </section>
       <ExpansionPane blobId={blob?.id ?? null} version={blob?.version ?? null} />
     </div>
@@ -220,7 +264,7 @@ function SaveStatus({
       break;
     case 'conflict':
       text =
-        'Not saved: this chapter was changed elsewhere (another tab or device). Your text is kept here; copy it, then reload the page to see the other version.';
+        'Not saved: this chapter was changed elsewhere (another tab or device) since you opened it. Your text is still here: show the saved version (yours is discarded) or save yours over it.';
       break;
     case 'error':
       text = `Not saved: ${state.message}`;
