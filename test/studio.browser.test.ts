@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeJwt } from 'jose';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/auth/tokens';
@@ -193,8 +194,46 @@ describe.skipIf(skip)('the Studio in a browser', () => {
       await other.getByRole('button', { name: 'Show the saved version' }).click();
       await expect.poll(() => theirs.inputValue()).toBe(mine);
       await expect.poll(() => saveStatus(other)).toBe('Saved (version 3)');
+      // Readable at a phone's width: the panes stack.
+      await other.setViewportSize({ width: 390, height: 844 });
+      if (SHOTS) await other.screenshot({ path: join(SHOTS, 'studio-phone.png'), fullPage: true });
     } finally {
       await other.close();
+    }
+  }, 60_000);
+
+  it('brings the sign-in back when the token expires mid-session, and saves the text typed meanwhile', async () => {
+    const chapter = page.url();
+    const brief = await mintToken(h!.app.config.jwtSecret!, 'dev', '5s');
+    const expiry = (decodeJwt(brief).exp ?? 0) * 1000;
+    // The save of the text typed reaches the server only once the token has expired.
+    let held = false;
+    await page.route('**/graphql', async (route) => {
+      if (route.request().postData()?.includes('mutation UpdateBlob')) {
+        held = true;
+        await new Promise((r) => setTimeout(r, Math.max(0, expiry + 1000 - Date.now())));
+      }
+      await route.fallback();
+    });
+    try {
+      await page.goto(`${url}/healthz`); // a new document: a fragment alone would not reload
+      await page.goto(`${chapter}#token=${brief}`);
+      const passage = page.getByLabel('Passage text');
+      await expect.poll(() => passage.inputValue(), { timeout: 15_000 }).toContain('beam swept');
+      const typed = 'The keeper wrote the night in the log, the ink still wet when the dawn came.';
+      await passage.fill(typed);
+      await expect.poll(() => held, { timeout: 5_000 }).toBe(true);
+      const dialog = page.getByRole('dialog', { name: 'Sign in to ReYNa Studio' });
+      await dialog.waitFor({ timeout: 15_000 });
+      // The page under the sign-in still holds the text, and this browser keeps it too.
+      expect(await passage.inputValue()).toBe(typed);
+      await dialog.getByLabel('Access token').fill(h!.app.devToken!);
+      await dialog.getByRole('button', { name: 'Sign in' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect.poll(() => saveStatus(page), { timeout: 10_000 }).toBe('Saved (version 4)');
+      expect(await passage.inputValue()).toBe(typed);
+    } finally {
+      await page.unroute('**/graphql');
     }
   }, 60_000);
 

@@ -33,7 +33,9 @@ export function App() {
     });
   }, []);
 
-  const onUnauthenticated = useCallback(() => {
+  const onUnauthenticated = useCallback((refused: string) => {
+    // A client of a token already replaced may still hear refusals: they are no news.
+    if (refused !== tokenRef.current) return;
     storeToken(null);
     setAuth({
       state: 'signed-out',
@@ -51,7 +53,7 @@ export function App() {
 
   // One client per token: a new token starts fresh connections (the WebSocket included).
   const urql = useMemo(
-    () => (lastToken ? createUrql(() => tokenRef.current, onUnauthenticated) : null),
+    () => (lastToken ? createUrql(lastToken, onUnauthenticated) : null),
     [lastToken, onUnauthenticated],
   );
   useEffect(() => () => urql?.dispose(), [urql]);

@@ -20,6 +20,7 @@ type SaveState =
   | { kind: 'unsaved' }
   | { kind: 'saving' }
   | { kind: 'conflict' }
+  | { kind: 'signed-out' }
   | { kind: 'invalid'; issues: Issue[] }
   | { kind: 'error'; message: string };
 
@@ -56,6 +57,8 @@ export function SplitView({
   const [, createBlob] = useMutation(CreateBlobDocument);
   const [, updateBlob] = useMutation(UpdateBlobDocument);
   const client = useClient();
+  const clientRef = useRef(client);
+  clientRef.current = client;
   const saving = useRef(false);
   const latest = useRef({ draft, blob });
   latest.current = { draft, blob };
@@ -64,12 +67,13 @@ export function SplitView({
     const next = { ...draft, ...change };
     setDraft(next);
     saveDraft(bookId, blob?.id ?? null, next);
-    if (state.kind !== 'conflict') setState({ kind: 'unsaved' });
+    if (state.kind !== 'conflict' && state.kind !== 'signed-out') setState({ kind: 'unsaved' });
   };
 
   async function save(): Promise<void> {
     if (saving.current) return;
     saving.current = true;
+    const startedWith = clientRef.current;
     const { draft: text, blob: current } = latest.current;
     setState({ kind: 'saving' });
     const metadata = {
@@ -111,9 +115,17 @@ export function SplitView({
     const code = codeOf(error);
     if (code === 'VERSION_CONFLICT') setState({ kind: 'conflict' });
     else if (code === 'VALIDATION_FAILED') setState({ kind: 'invalid', issues: issuesOf(error) });
-    else if (code !== 'UNAUTHENTICATED') setState({ kind: 'error', message: messageOf(error) });
-    else setState({ kind: 'unsaved' });
+    else if (code === 'UNAUTHENTICATED') {
+      // Refused with a token already replaced (signed in again meanwhile): save again at once.
+      setState({ kind: clientRef.current === startedWith ? 'signed-out' : 'unsaved' });
+    } else setState({ kind: 'error', message: messageOf(error) });
   }
+
+  // Signed in again (a new client): what was refused is saved now.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new client retries.
+  useEffect(() => {
+    setState((s) => (s.kind === 'signed-out' ? { kind: 'unsaved' } : s));
+  }, [client]);
 
   // Save after each pause in typing (and again once a save finishes, if more was typed).
   // biome-ignore lint/correctness/useExhaustiveDependencies: save reads the latest text itself.
@@ -258,6 +270,9 @@ function SaveStatus({
       break;
     case 'saving':
       text = 'Saving…';
+      break;
+    case 'signed-out':
+      text = 'Not saved yet: sign in again and it is saved (it is kept in this browser meanwhile)';
       break;
     case 'invalid':
       text = 'Not saved: fix the issue shown above';

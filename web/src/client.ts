@@ -1,7 +1,7 @@
 /**
- * The Studio's one urql client: queries and mutations over HTTP to this origin's /graphql, and
- * subscriptions over the SDK's graphql-ws client (which asks for the token again on every
- * reconnect). No document cache: every screen asks the server, so what it shows is what is stored.
+ * The Studio's urql client: queries and mutations over HTTP to this origin's /graphql, and
+ * subscriptions over the SDK's graphql-ws client (which reconnects and resumes). No document
+ * cache: every screen asks the server, so what it shows is what is stored.
  */
 import { createStudioClient } from '@reyna-studio/sdk';
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
@@ -12,21 +12,21 @@ export interface StudioUrql {
   dispose(): void;
 }
 
-export function createUrql(token: () => string | null, onUnauthenticated: () => void): StudioUrql {
+/**
+ * A client for one token (a new token gets a new client). `onUnauthenticated` hears the token this
+ * client was refused with, so a late refusal of a replaced token can be told apart.
+ */
+export function createUrql(token: string, onUnauthenticated: (token: string) => void): StudioUrql {
   const url = `${window.location.origin}/graphql`;
-  const studio = createStudioClient({ url, token: () => token() ?? '' });
+  const studio = createStudioClient({ url, token });
   const client = new Client({
     url,
     preferGetMethod: false,
-    fetchOptions: () => {
-      const current = token();
-      const headers: Record<string, string> = current ? { authorization: `Bearer ${current}` } : {};
-      return { headers };
-    },
+    fetchOptions: { headers: { authorization: `Bearer ${token}` } },
     exchanges: [
       mapExchange({
         onError(error) {
-          if (codeOf(error) === 'UNAUTHENTICATED') onUnauthenticated();
+          if (codeOf(error) === 'UNAUTHENTICATED') onUnauthenticated(token);
         },
       }),
       fetchExchange,
@@ -39,7 +39,7 @@ export function createUrql(token: () => string | null, onUnauthenticated: () => 
                 next: (value) => sink.next(value as never),
                 error: (error) => {
                   // graphql-ws closes with 4403 for a refused or expired token.
-                  if ((error as { code?: number })?.code === 4403) onUnauthenticated();
+                  if ((error as { code?: number })?.code === 4403) onUnauthenticated(token);
                   sink.error(error as Error);
                 },
                 complete: () => sink.complete(),
