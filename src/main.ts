@@ -1,7 +1,8 @@
 /**
  * The `reyna` command.
  *
- *   reyna serve            start the API (embedded PGlite unless DATABASE_URL is set)
+ *   reyna serve            start the API (embedded PGlite unless DATABASE_URL is set) and the
+ *                          Studio web app at `/` (built first when web/dist is missing or stale)
  *   reyna worker [ids..]   run processors (all, or the ids given) as a separate process
  *   reyna token [sub] [expiry] [roles]
  *                          print a token (HS256 with REYNA_JWT_SECRET or the dev secret), e.g.
@@ -13,6 +14,7 @@ import { decodeJwt } from 'jose';
 import { createApp } from './app';
 import { mintToken, rolesClaims } from './auth/tokens';
 import { type Config, ConfigError, loadConfig } from './config';
+import { ensureStudioBuilt } from './http/studio-build';
 
 /** Which LLM text expansion uses, in a line an operator can act on. */
 function describeLlm(config: Config): string {
@@ -29,11 +31,19 @@ function describeLlm(config: Config): string {
 
 async function serve(): Promise<void> {
   const config = loadConfig();
-  const app = await createApp(config);
+  const [app, studio] = await Promise.all([createApp(config), ensureStudioBuilt()]);
   const url = await app.listen();
   const engine =
     app.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
   console.log(`ReYNa Studio API on ${engine}`);
+  if (studio.status === 'failed') {
+    console.log(
+      `Studio (web app): not served, the build failed (${studio.reason}): ${studio.error}`,
+    );
+  } else {
+    const built = studio.status === 'built' ? ` (built in ${studio.ms} ms: ${studio.reason})` : '';
+    console.log(`Studio (web app): ${url}/${built}`);
+  }
   console.log(`GraphQL and GraphiQL: ${url}/graphql`);
   console.log(`WebSocket (graphql-ws): ${url.replace(/^http/, 'ws')}/graphql`);
   console.log(`LLM: ${describeLlm(config)}`);

@@ -107,6 +107,14 @@ describe('reyna serve on the embedded default', () => {
     const page = await fetch(`${first.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('GraphiQL');
+    // The Studio at `/` (built at start when missing or stale), signed in by the dev token.
+    expect(printed).toMatch(new RegExp(`^Studio \\(web app\\): ${first.url}/( |\n)`, 'm'));
+    const studio = await fetch(`${first.url}/`);
+    expect(studio.status).toBe(200);
+    expect(studio.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await studio.text()).toContain('<div id="root">');
+    const config = await fetch(`${first.url}/studio/config.json`);
+    expect(await config.json()).toEqual({ devToken: first.token });
     expect(await stop(first.child)).toBe(0);
 
     const second = await serve(dataDir);

@@ -1,6 +1,7 @@
 /**
- * The GraphQL server: Pothos schema, JWT auth, masked errors, query limits, local GraphiQL and
- * the REST routes, all in one Yoga fetch handler at `/graphql` (REST at its own paths).
+ * The GraphQL server: Pothos schema, JWT auth, masked errors, query limits, local GraphiQL, the
+ * REST routes and the Studio web app, all in one Yoga fetch handler: GraphQL at `/graphql`, REST
+ * at its own paths, the Studio at `/` (studio.ts).
  * Subscriptions go out over SSE, Apollo's multipart HTTP protocol, or graphql-ws (websocket.ts).
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -31,6 +32,7 @@ import { type PersistedOperations, usePersistedManifest } from './persisted-oper
 import type { RateLimits } from './rate-limits';
 import { useRestRoutes } from './rest-routes';
 import { useStorableInput } from './storable-input';
+import { useStudio } from './studio';
 
 /** Query limits. Generous for real clients, fatal for abusive queries. */
 export const QUERY_LIMITS = {
@@ -61,8 +63,10 @@ export interface YogaOptions {
   persisted?: PersistedOperations;
   auth: Authenticator;
   log: Logger;
-  /** A token GraphiQL pre-fills in its headers (development only). */
+  /** A token GraphiQL pre-fills in its headers and the Studio signs in with (development only). */
   graphiqlToken?: string;
+  /** Where the Studio's build is (tests); defaults to web/dist. */
+  studioDist?: string;
 }
 
 export type StudioYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -139,6 +143,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         warn: logUnavailable,
         persistedOnly: options.persisted?.allowlist,
       }),
+      useStudio({ devToken: options.graphiqlToken, dist: options.studioDist }),
       useJsonContentType('/graphql'),
       options.persisted ? usePersistedManifest(options.persisted) : useNoManifest(),
       useStorableInput(),

@@ -1,0 +1,146 @@
+/**
+ * The Studio web app (web/, built by Vite into web/dist) served at `/`, beside GraphQL:
+ *
+ *   GET /assets/*            hashed build output: cached for a year, immutable; 404 when missing
+ *   GET /studio/config.json  `{ devToken }` on the embedded default (development secret, loopback
+ *                            bind), `{ devToken: null }` elsewhere; never cached
+ *   GET /<file>              another file of the build (icons), revalidated on each use
+ *   GET /anything/else       index.html (client routes), revalidated on each use
+ *
+ * Every answer carries a Content-Security-Policy that lets the page load and connect to this
+ * deployment only (no inline script or style, nothing from another origin).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'graphql-yoga';
+
+/** The folder Vite builds the Studio into. */
+export const STUDIO_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** Paths the API answers itself: never the Studio's, not even its fallback. */
+const API_PATHS = /^\/(graphql|schemas|processors|files|healthz|readyz|metrics)(\/|$)/;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * The policy for a page served under `host` (the request's Host): this origin only, and
+ * WebSockets to the same host (CSP's 'self' covers ws: only in newer browsers).
+ */
+export function studioCsp(host: string | null): string {
+  const sameHost = host && /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host);
+  const connect = sameHost ? `'self' ws://${host} wss://${host}` : "'self'";
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${connect}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
+
+function securityHeaders(request: Request): Record<string, string> {
+  return {
+    // The URL's host is the Host header the request came with.
+    'content-security-policy': studioCsp(new URL(request.url).host),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+}
+
+/** A file of the build, or null when there is none (or the path leaves the folder). */
+async function readBuilt(dist: string, path: string): Promise<Buffer | null> {
+  const file = normalize(join(dist, path));
+  if (!file.startsWith(dist.endsWith(sep) ? dist : dist + sep)) return null;
+  try {
+    if (!(await stat(file)).isFile()) return null;
+    return await readFile(file);
+  } catch {
+    return null;
+  }
+}
+
+function notFound(request: Request, message: string): Response {
+  return new Response(message, {
+    status: 404,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders(request) },
+  });
+}
+
+export interface StudioOptions {
+  /** The development token handed to the page (embedded default only). */
+  devToken?: string;
+  /** Where the build is; defaults to web/dist. */
+  dist?: string;
+}
+
+/** Serves the Studio from inside Yoga, after the API's own routes. */
+export function useStudio(options: StudioOptions = {}): Plugin {
+  const dist = options.dist ?? STUDIO_DIST;
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return;
+      const path = url.pathname;
+      if (API_PATHS.test(path)) return;
+      const security = securityHeaders(request);
+      const send = (body: Buffer | string, type: string, cache: string) =>
+        endResponse(
+          new Response(request.method === 'HEAD' ? null : new Uint8Array(Buffer.from(body)), {
+            status: 200,
+            headers: { 'content-type': type, 'cache-control': cache, ...security },
+          }),
+        );
+      if (path === '/studio/config.json') {
+        send(JSON.stringify({ devToken: options.devToken ?? null }), TYPES['.json']!, 'no-store');
+        return;
+      }
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(path);
+      } catch {
+        endResponse(notFound(request, 'Not found'));
+        return;
+      }
+      if (decoded.startsWith('/assets/')) {
+        const asset = await readBuilt(dist, decoded);
+        if (asset) send(asset, TYPES[extname(decoded)] ?? 'application/octet-stream', IMMUTABLE);
+        else endResponse(notFound(request, 'Not found'));
+        return;
+      }
+      if (decoded !== '/' && extname(decoded) !== '') {
+        const file = await readBuilt(dist, decoded);
+        if (file) send(file, TYPES[extname(decoded)] ?? 'application/octet-stream', 'no-cache');
+        else endResponse(notFound(request, 'Not found'));
+        return;
+      }
+      // A client route (or `/`): the app's page, which reads the route itself.
+      const page = await readBuilt(dist, 'index.html');
+      if (page) send(page, TYPES['.html']!, 'no-cache');
+      else
+        endResponse(
+          notFound(
+            request,
+            'The Studio is not built: `npm start` builds it (or run `npx vite build web`). GraphQL is at /graphql.',
+          ),
+        );
+    },
+  };
+}

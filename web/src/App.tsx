@@ -1,0 +1,101 @@
+/**
+ * The Studio's frame: signs in (development token, handed-over token or the sign-in screen),
+ * owns the urql client, and shows the page the path names. An expired or refused token brings
+ * the sign-in back over the page, which stays as it was (drafts are kept in localStorage too).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Provider } from 'urql';
+import { initialToken, storeToken } from './auth';
+import { BookView } from './BookView';
+import { createUrql } from './client';
+import { Library } from './Library';
+import { followLink, parseRoute, usePath } from './router';
+import { SignIn } from './SignIn';
+
+type Auth =
+  | { state: 'starting' }
+  | { state: 'signed-in'; token: string }
+  | { state: 'signed-out'; reason?: string };
+
+export function App() {
+  const [auth, setAuth] = useState<Auth>({ state: 'starting' });
+  // The last token that worked: the page stays mounted under the sign-in screen with it.
+  const [lastToken, setLastToken] = useState<string | null>(null);
+  const tokenRef = useRef<string | null>(null);
+
+  useEffect(() => {
+    void initialToken().then((token) => {
+      if (token) {
+        tokenRef.current = token;
+        setLastToken(token);
+        setAuth({ state: 'signed-in', token });
+      } else setAuth({ state: 'signed-out' });
+    });
+  }, []);
+
+  const onUnauthenticated = useCallback((refused: string) => {
+    // A client of a token already replaced may still hear refusals: they are no news.
+    if (refused !== tokenRef.current) return;
+    storeToken(null);
+    setAuth({
+      state: 'signed-out',
+      reason:
+        'Your session has ended (the token expired or was refused). Sign in again: your text is kept.',
+    });
+  }, []);
+
+  const signIn = useCallback((token: string) => {
+    storeToken(token);
+    tokenRef.current = token;
+    setLastToken(token);
+    setAuth({ state: 'signed-in', token });
+  }, []);
+
+  // One client per token: a new token starts fresh connections (the WebSocket included).
+  const urql = useMemo(
+    () => (lastToken ? createUrql(lastToken, onUnauthenticated) : null),
+    [lastToken, onUnauthenticated],
+  );
+  useEffect(() => () => urql?.dispose(), [urql]);
+
+  if (auth.state === 'starting') {
+    return (
+      <p className="centered" role="status">
+        Signing in…
+      </p>
+    );
+  }
+  return (
+    <>
+      {urql && (
+        <Provider value={urql.client}>
+          <div inert={auth.state === 'signed-out' ? true : undefined}>
+            <Pages />
+          </div>
+        </Provider>
+      )}
+      {auth.state === 'signed-out' && <SignIn reason={auth.reason} onSignIn={signIn} />}
+    </>
+  );
+}
+
+function Pages() {
+  const route = parseRoute(usePath());
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a href="/" className="brand" onClick={(e) => followLink(e, '/')}>
+          ReYNa Studio
+        </a>
+        <span className="subtitle">Book Writer</span>
+      </header>
+      <main>
+        {route.page === 'library' ? (
+          <Library />
+        ) : (
+          <BookView bookId={route.bookId} chapterId={route.chapterId} />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * The right pane: the expansion of the passage streaming in token by token (`runUpdated`), then
+ * the stored `expanded-text-v1` blob with its metrics and provenance (`blobDerived` says when).
+ */
+import {
+  BlobDerivedDocument,
+  dataOf,
+  PassageDocument,
+  RunUpdatedDocument,
+} from '@reyna-studio/sdk';
+import { useEffect } from 'react';
+import { useQuery, useSubscription } from 'urql';
+import { messageOf } from './errors';
+
+interface Stream {
+  runId: string | null;
+  status: string | null;
+  text: string;
+  error: string | null;
+}
+
+const EMPTY: Stream = { runId: null, status: null, text: '', error: null };
+
+export function ExpansionPane({
+  blobId,
+  version,
+}: {
+  blobId: string | null;
+  version: number | null;
+}) {
+  const paused = blobId === null;
+  const [passage, refetch] = useQuery({
+    query: PassageDocument,
+    variables: { id: blobId ?? '' },
+    pause: paused,
+  });
+  const [stream] = useSubscription(
+    {
+      query: RunUpdatedDocument,
+      variables: { processorId: 'text-expansion', inputBlobId: blobId },
+      pause: paused,
+    },
+    (previous: Stream = EMPTY, data): Stream => {
+      const update = data.runUpdated;
+      // A new run (a new version's expansion) starts a new text.
+      const same = previous.runId === update.runId && !update.reset;
+      return {
+        runId: update.runId,
+        status: update.status,
+        text: (same ? previous.text : '') + (update.textDelta ?? ''),
+        error: update.error ?? null,
+      };
+    },
+  );
+  const [derived] = useSubscription({
+    query: BlobDerivedDocument,
+    variables: { parentId: blobId },
+    pause: paused,
+  });
+
+  const status = stream.data?.status ?? null;
+  const derivedId = derived.data?.blobDerived.derivedId ?? null;
+  // The stored blob is read again when the run ends or a derived blob arrives.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refetch is stable for this query.
+  useEffect(() => {
+    if (!paused && (derivedId || status === 'SUCCEEDED'))
+      refetch({ requestPolicy: 'network-only' });
+  }, [derivedId, status, paused]);
+
+  if (paused) {
+    return (
+      <section className="pane expansion" aria-labelledby="expansion-title">
+        <h2 id="expansion-title">Expansion</h2>
+        <p className="empty">The expansion appears here once the passage is saved.</p>
+      </section>
+    );
+  }
+  const expansions = (passage.data?.blob?.derived ?? []).filter(
+    (b) => b.schemaId === 'expanded-text-v1',
+  );
+  const stored = expansions.at(-1);
+  const storedData = dataOf(stored, 'expanded-text-v1');
+  const provenance = (stored?.provenance ?? {}) as Record<string, unknown>;
+  const streaming = stream.data && (status === 'QUEUED' || status === 'RUNNING');
+  const showStream = stream.data && (streaming || !storedData) && stream.data.text;
+
+  return (
+    <section className="pane expansion" aria-labelledby="expansion-title">
+      <h2 id="expansion-title">Expansion</h2>
+      {passage.error && (
+        <p role="alert" className="notice error">
+          {messageOf(passage.error)}
+        </p>
+      )}
+      {status === 'FAILED' && (
+        <p role="alert" className="notice error">
+          The expansion failed: {stream.data?.error ?? 'no reason given'}
+        </p>
+      )}
+      {streaming && !stream.data?.text && <p role="status">The model is starting…</p>}
+      {showStream && (
+        <section
+          className="streaming"
+          aria-label="Expansion as it streams"
+          aria-busy={streaming || undefined}
+        >
+          <p className="live-label">{streaming ? 'Writing…' : 'Streamed text'}</p>
+          <p className="text">{stream.data?.text}</p>
+        </section>
+      )}
+      {!showStream && !storedData && !passage.fetching && (
+        <p className="empty">No expansion yet: it starts when the passage is saved.</p>
+      )}
+      {storedData && stored && !streaming && (
+        <article className="stored" aria-label="Stored expansion">
+          <p className="text">{storedData.expanded}</p>
+          <dl className="metrics">
+            <dt>Ratio</dt>
+            <dd>{storedData.expansion_ratio.toFixed(2)}×</dd>
+            {storedData.metrics?.readability_score !== undefined && (
+              <>
+                <dt>Readability</dt>
+                <dd>{storedData.metrics.readability_score.toFixed(1)}</dd>
+              </>
+            )}
+            {storedData.metrics?.tone !== undefined && (
+              <>
+                <dt>Tone</dt>
+                <dd>{storedData.metrics.tone}</dd>
+              </>
+            )}
+            <dt>Model</dt>
+            <dd>{String(provenance.model ?? 'unknown')}</dd>
+            <dt>Processor</dt>
+            <dd>
+              {String(provenance.processorId ?? stored.processorId)}{' '}
+              {provenance.processorVersion ? `v${String(provenance.processorVersion)}` : ''}
+            </dd>
+            <dt>Of passage version</dt>
+            <dd>
+              {String(provenance.inputVersion ?? '?')}
+              {version !== null &&
+              provenance.inputVersion !== undefined &&
+              provenance.inputVersion !== version
+                ? ` (the passage is now at version ${version})`
+                : ''}
+            </dd>
+          </dl>
+        </article>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,297 @@
+/**
+ * The split view: the passage on the left, saved as the writer types (a new version each pause,
+ * with `expectedVersion`, so another tab's write is reported, not overwritten); on the right its
+ * expansion, streaming in as the model writes it, then the stored blob with metrics and provenance.
+ */
+import { BlobDocument, CreateBlobDocument, dataOf, UpdateBlobDocument } from '@reyna-studio/sdk';
+import { useEffect, useId, useRef, useState } from 'react';
+import { type CombinedError, useClient, useMutation } from 'urql';
+import type { Chapter } from './BookView';
+import { type Draft, loadDraft, saveDraft } from './drafts';
+import { ExpansionPane } from './ExpansionPane';
+import { codeOf, type Issue, issuesOf, messageOf } from './errors';
+
+/** How long the writer pauses before the text is saved. */
+const SAVE_AFTER_MS = 800;
+const STYLES = ['formal', 'casual', 'creative'] as const;
+
+type SaveState =
+  | { kind: 'saved' }
+  | { kind: 'unsaved' }
+  | { kind: 'saving' }
+  | { kind: 'conflict' }
+  | { kind: 'signed-out' }
+  | { kind: 'invalid'; issues: Issue[] }
+  | { kind: 'error'; message: string };
+
+export function SplitView({
+  bookId,
+  chapter,
+  number,
+  onCreated,
+}: {
+  bookId: string;
+  chapter: Chapter | null;
+  number: number;
+  onCreated: (id: string) => void;
+}) {
+  const ids = useId();
+  const initial = useRef<{ id: string | null; draft: Draft; restored: boolean } | null>(null);
+  if (initial.current === null) {
+    const stored: Draft = {
+      title: chapter?.title ?? '',
+      style: chapter?.style ?? '',
+      content: chapter?.content ?? '',
+    };
+    const kept = loadDraft(bookId, chapter?.id ?? null);
+    const restored = kept !== null && JSON.stringify(kept) !== JSON.stringify(stored);
+    initial.current = { id: chapter?.id ?? null, draft: restored ? kept : stored, restored };
+  }
+  const [draft, setDraft] = useState<Draft>(initial.current.draft);
+  const [blob, setBlob] = useState<{ id: string; version: number } | null>(
+    chapter ? { id: chapter.id, version: chapter.version } : null,
+  );
+  const [state, setState] = useState<SaveState>(
+    initial.current.restored ? { kind: 'unsaved' } : { kind: 'saved' },
+  );
+  const [, createBlob] = useMutation(CreateBlobDocument);
+  const [, updateBlob] = useMutation(UpdateBlobDocument);
+  const client = useClient();
+  const clientRef = useRef(client);
+  clientRef.current = client;
+  const saving = useRef(false);
+  const latest = useRef({ draft, blob });
+  latest.current = { draft, blob };
+
+  const edit = (change: Partial<Draft>) => {
+    const next = { ...draft, ...change };
+    setDraft(next);
+    saveDraft(bookId, blob?.id ?? null, next);
+    if (state.kind !== 'conflict' && state.kind !== 'signed-out') setState({ kind: 'unsaved' });
+  };
+
+  async function save(): Promise<void> {
+    if (saving.current) return;
+    saving.current = true;
+    const startedWith = clientRef.current;
+    const { draft: text, blob: current } = latest.current;
+    setState({ kind: 'saving' });
+    const metadata = {
+      chapter: number,
+      ...(text.title.trim() ? { title: text.title.trim() } : {}),
+      ...(text.style ? { style: text.style as (typeof STYLES)[number] } : {}),
+    };
+    const data = { content: text.content, metadata };
+    let error: CombinedError | undefined;
+    if (!current) {
+      const result = await createBlob({ input: { schemaId: 'text-input-v2', data, bookId } });
+      error = result.error;
+      if (result.data) {
+        const made = result.data.createBlob;
+        setBlob({ id: made.id, version: made.version });
+        latest.current.blob = { id: made.id, version: made.version };
+        saveDraft(bookId, null, null);
+        onCreated(made.id);
+      }
+    } else {
+      const result = await updateBlob({
+        id: current.id,
+        input: { data, expectedVersion: current.version },
+      });
+      error = result.error;
+      if (result.data) {
+        const made = result.data.updateBlob;
+        setBlob({ id: made.id, version: made.version });
+        latest.current.blob = { id: made.id, version: made.version };
+      }
+    }
+    saving.current = false;
+    if (!error) {
+      const changedMeanwhile = JSON.stringify(latest.current.draft) !== JSON.stringify(text);
+      if (!changedMeanwhile) saveDraft(bookId, latest.current.blob?.id ?? null, null);
+      setState(changedMeanwhile ? { kind: 'unsaved' } : { kind: 'saved' });
+      return;
+    }
+    const code = codeOf(error);
+    if (code === 'VERSION_CONFLICT') setState({ kind: 'conflict' });
+    else if (code === 'VALIDATION_FAILED') setState({ kind: 'invalid', issues: issuesOf(error) });
+    else if (code === 'UNAUTHENTICATED') {
+      // Refused with a token already replaced (signed in again meanwhile): save again at once.
+      setState({ kind: clientRef.current === startedWith ? 'signed-out' : 'unsaved' });
+    } else setState({ kind: 'error', message: messageOf(error) });
+  }
+
+  // Signed in again (a new client): what was refused is saved now.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new client retries.
+  useEffect(() => {
+    setState((s) => (s.kind === 'signed-out' ? { kind: 'unsaved' } : s));
+  }, [client]);
+
+  // Save after each pause in typing (and again once a save finishes, if more was typed).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: save reads the latest text itself.
+  useEffect(() => {
+    if (state.kind !== 'unsaved') return;
+    const timer = setTimeout(() => void save(), SAVE_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [draft, state.kind]);
+
+  /** After a conflict: take the stored version, or keep this text and write it over that one. */
+  async function resolve(keep: 'theirs' | 'mine'): Promise<void> {
+    if (!blob) return;
+    const result = await client
+      .query(BlobDocument, { id: blob.id }, { requestPolicy: 'network-only' })
+      .toPromise();
+    const stored = result.data?.blob;
+    if (!stored) {
+      setState({
+        kind: 'error',
+        message: result.error ? messageOf(result.error) : 'the chapter is gone',
+      });
+      return;
+    }
+    setBlob({ id: stored.id, version: stored.version });
+    latest.current.blob = { id: stored.id, version: stored.version };
+    if (keep === 'mine') {
+      setState({ kind: 'unsaved' });
+      return;
+    }
+    const data = dataOf(stored, 'text-input-v2') ?? dataOf(stored, 'text-input-v1');
+    const meta = (data?.metadata ?? {}) as { title?: string; style?: string };
+    const theirs = {
+      title: meta.title ?? '',
+      style: meta.style ?? '',
+      content: data?.content ?? '',
+    };
+    setDraft(theirs);
+    latest.current.draft = theirs;
+    saveDraft(bookId, stored.id, null);
+    setState({ kind: 'saved' });
+  }
+
+  const issues = state.kind === 'invalid' ? state.issues : [];
+  const issueAt = (prefix: string) =>
+    issues.filter((i) => i.path === prefix || i.path.startsWith(`${prefix}/`));
+  const contentIssues = issues.filter(
+    (i) => !i.path.startsWith('/metadata/title') && !i.path.startsWith('/metadata/style'),
+  );
+
+  return (
+    <div className="split">
+      <section className="pane passage" aria-labelledby={`${ids}-passage`}>
+        <h2 id={`${ids}-passage`}>Passage</h2>
+        <div className="fields">
+          <label htmlFor={`${ids}-title`}>Chapter title</label>
+          <input
+            id={`${ids}-title`}
+            value={draft.title}
+            maxLength={200}
+            placeholder={`Chapter ${number}`}
+            onChange={(e) => edit({ title: e.target.value })}
+          />
+          <FieldIssues issues={issueAt('/metadata/title')} />
+          <label htmlFor={`${ids}-style`}>Style</label>
+          <select
+            id={`${ids}-style`}
+            value={draft.style}
+            onChange={(e) => edit({ style: e.target.value })}
+          >
+            <option value="">Default</option>
+            {STYLES.map((s) => (
+              <option key={s} value={s}>
+                {s[0]!.toUpperCase() + s.slice(1)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label htmlFor={`${ids}-content`}>Passage text</label>
+        <textarea
+          id={`${ids}-content`}
+          value={draft.content}
+          rows={14}
+          aria-invalid={contentIssues.length > 0 || undefined}
+          aria-describedby={`${ids}-content-issues ${ids}-status`}
+          placeholder="Write your passage here (at least 10 characters). It is saved as you type."
+          onChange={(e) => edit({ content: e.target.value })}
+        />
+        <div id={`${ids}-content-issues`}>
+          <FieldIssues issues={contentIssues} />
+        </div>
+        <SaveStatus
+          id={`${ids}-status`}
+          state={state}
+          version={blob?.version}
+          restored={initial.current.restored}
+        />
+        {state.kind === 'conflict' && (
+          <div className="row">
+            <button type="button" onClick={() => void resolve('theirs')}>
+              Show the saved version
+            </button>
+            <button type="button" onClick={() => void resolve('mine')}>
+              Save mine over it
+            </button>
+          </div>
+        )}
+      </section>
+      <ExpansionPane blobId={blob?.id ?? null} version={blob?.version ?? null} />
+    </div>
+  );
+}
+
+function FieldIssues({ issues }: { issues: Issue[] }) {
+  if (issues.length === 0) return null;
+  return (
+    <ul className="field-error" role="alert">
+      {issues.map((i) => (
+        <li key={`${i.path}:${i.message}`}>{i.message}</li>
+      ))}
+    </ul>
+  );
+}
+
+function SaveStatus({
+  id,
+  state,
+  version,
+  restored,
+}: {
+  id: string;
+  state: SaveState;
+  version: number | undefined;
+  restored: boolean;
+}) {
+  let text: string;
+  switch (state.kind) {
+    case 'saved':
+      text = version ? `Saved (version ${version})` : 'Not saved yet';
+      break;
+    case 'unsaved':
+      text = restored && !version ? 'Unsaved text restored from this browser' : 'Unsaved changes';
+      break;
+    case 'saving':
+      text = 'Saving…';
+      break;
+    case 'signed-out':
+      text = 'Not saved yet: sign in again and it is saved (it is kept in this browser meanwhile)';
+      break;
+    case 'invalid':
+      text = 'Not saved: fix the issue shown above';
+      break;
+    case 'conflict':
+      text =
+        'Not saved: this chapter was changed elsewhere (another tab or device) since you opened it. Your text is still here: show the saved version (yours is discarded) or save yours over it.';
+      break;
+    case 'error':
+      text = `Not saved: ${state.message}`;
+      break;
+  }
+  return (
+    <p
+      id={id}
+      className={`status ${state.kind}`}
+      role={state.kind === 'conflict' || state.kind === 'error' ? 'alert' : 'status'}
+    >
+      {text}
+    </p>
+  );
+}

@@ -1,0 +1,54 @@
+/** The Studio's routes, read from the path: `/`, `/books/:id`, `/books/:id/chapters/:chapter`. */
+import { type MouseEvent, useSyncExternalStore } from 'react';
+
+export type Route =
+  | { page: 'library' }
+  | { page: 'book'; bookId: string; chapterId: string | null };
+
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+export function parseRoute(path: string): Route {
+  const book = /^\/books\/([^/]+)(?:\/chapters\/([^/]+))?\/?$/.exec(path);
+  if (book) {
+    return {
+      page: 'book',
+      bookId: decodeURIComponent(book[1]!),
+      chapterId: book[2] ? decodeURIComponent(book[2]) : null,
+    };
+  }
+  return { page: 'library' };
+}
+
+export function usePath(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+export function navigate(path: string): void {
+  window.history.pushState(null, '', path);
+  for (const listener of listeners) listener();
+}
+
+/** Changes the address without telling the app (the page already shows what it names). */
+export function replaceQuietly(path: string): void {
+  window.history.replaceState(null, '', path);
+}
+
+export const bookPath = (bookId: string) => `/books/${encodeURIComponent(bookId)}`;
+export const chapterPath = (bookId: string, chapterId: string) =>
+  `${bookPath(bookId)}/chapters/${encodeURIComponent(chapterId)}`;
+
+/** A link's click that changes the page without reloading it (a modified click opens a tab). */
+export function followLink(event: MouseEvent<HTMLAnchorElement>, path: string): void {
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+  event.preventDefault();
+  navigate(path);
+}
