@@ -177,11 +177,26 @@ describe.skipIf(skip)('GraphiQL in a browser', () => {
     try {
       await watcher.goto(`${url}/graphql`);
       await watcher.getByRole('tab', { name: 'WatchExpansion' }).click();
+      // On a busy machine the editor may still show the previous tab: wait for its text.
+      await expect
+        .poll(
+          async () =>
+            (await watcher.locator('.graphiql-query-editor').innerText()).replace(/\u00a0/g, ' '),
+          { timeout: 15_000 },
+        )
+        .toContain('subscription WatchExpansion');
+      // GraphiQL works out the operation name from the editor's text a moment later: clicking
+      // Execute before then runs the previous tab's operation ("Cannot infer operation Me").
+      await watcher.waitForTimeout(1000);
       await watcher.getByRole('button', { name: /Execute (query|subscription)/ }).click();
       // Let the subscription reach the server before the passage is written.
       await watcher.waitForTimeout(1500);
       await openGraphiQL();
       await page.getByRole('tab', { name: 'WritePassage' }).click();
+      await expect
+        .poll(() => textOf('.graphiql-query-editor'), { timeout: 15_000 })
+        .toContain('mutation WritePassage');
+      await page.waitForTimeout(1000);
       await page.getByRole('button', { name: /Execute query/ }).click();
       await expect
         .poll(() => textOf('.graphiql-response'), { timeout: 15_000 })
