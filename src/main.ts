@@ -15,6 +15,27 @@ import { createApp } from './app';
 import { mintToken, rolesClaims } from './auth/tokens';
 import { type Config, ConfigError, loadConfig } from './config';
 import { ensureStudioBuilt } from './http/studio-build';
+import type { Logger } from './logger';
+import { toUnavailable } from './unavailable';
+
+/**
+ * A dependency going away never ends the process. Every path that talks to PostgreSQL or NATS
+ * handles its errors; this is the net under them: an outage error that escapes to the top (a
+ * background step caught mid-flight by a crash) is logged as a warning and the process goes on.
+ * Anything else is a bug: logged, and the process ends as Node would end it.
+ */
+function surviveOutages(log: Logger): void {
+  const escaped = (kind: string) => (error: unknown) => {
+    if (toUnavailable(error)) {
+      log.warn(`dependency unavailable (${kind} outside any handler)`, { error });
+      return;
+    }
+    log.error(kind, { error });
+    process.exit(1);
+  };
+  process.on('unhandledRejection', escaped('unhandled rejection'));
+  process.on('uncaughtException', escaped('uncaught exception'));
+}
 
 /** Which LLM text expansion uses, in a line an operator can act on. */
 function describeLlm(config: Config): string {
@@ -66,6 +87,7 @@ async function serve(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  surviveOutages(app.log);
 }
 
 async function worker(...ids: string[]): Promise<void> {
@@ -92,6 +114,7 @@ async function worker(...ids: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  surviveOutages(core.log);
 }
 
 async function token(sub = 'dev', expiresIn = '30d', roles = ''): Promise<void> {

@@ -290,7 +290,7 @@ describe.skipIf(missing.length > 0)('surviving the database and NATS going away'
       await db.start();
       await nats.start();
       await sleep(2500);
-      expect(started.child.exitCode).toBeNull();
+      expect(started.child.exitCode, started.output()).toBeNull();
       expect(started.child.signalCode).toBeNull();
     }
     expect(await stopProcess(started.child)).toBe(0);
