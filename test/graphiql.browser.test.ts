@@ -5,28 +5,13 @@
  *
  * Without Chromium the file is skipped, loudly, unless CI is set: then it must run.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_STORAGE_KEY } from '../src/http/graphiql';
+import { type Browser, launchBrowser, skipWithoutChromium } from './support/browser';
 import { type Harness, startHarness, stopHarness } from './support/harness';
 
-/** Debian's Chromium (`apt-get install chromium`), or the one CHROMIUM_PATH names. */
-const CHROMIUM =
-  process.env.CHROMIUM_PATH ??
-  ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const skip = CHROMIUM === undefined && !process.env.CI;
-if (skip) {
-  console.warn(
-    '\n*** test/graphiql.browser.test.ts skipped: no Chromium (apt-get install chromium, or set CHROMIUM_PATH) ***\n',
-  );
-}
-
-/** Set to a folder to keep screenshots of the first open and of the page after the restart. */
-const SHOTS = process.env.REYNA_SCREENSHOT_DIR;
+const skip = skipWithoutChromium('test/graphiql.browser.test.ts');
 
 /**
  * No REYNA_JWT_SECRET: the development secret and token, as on `npm start`; the processors and
@@ -49,35 +34,18 @@ describe.skipIf(skip)('GraphiQL in a browser', () => {
   let h: Harness | undefined;
   let context: BrowserContext;
   let page: Page;
-  let profile = '';
+  let browser: Browser | undefined;
   let url = '';
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('CI is set but no Chromium was found: apt-get install chromium');
-    profile = await mkdtemp(join(tmpdir(), 'reyna-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchBrowser();
+    ({ context, page } = browser);
     h = await startHarness(ENV);
     url = await h.app.listen();
   }, 120_000);
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await stopHarness(h);
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   const storedTabs = async (): Promise<StoredTab[]> =>
@@ -108,7 +76,7 @@ describe.skipIf(skip)('GraphiQL in a browser', () => {
     expect(tabs.map((t) => t.trim())).toEqual(['Me', 'WritePassage', 'WatchExpansion']);
     await expect.poll(() => textOf('.graphiql-query-editor')).toContain('query Me {');
     await runMe();
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'graphiql-first-open.png') });
+    await browser!.shot('graphiql-first-open');
     // Visiting the tabs and reloading keeps the three (GraphiQL adds a tab when none matches).
     await page.getByRole('tab', { name: 'WatchExpansion' }).click();
     await page.getByRole('tab', { name: 'WritePassage' }).click();
@@ -168,7 +136,7 @@ describe.skipIf(skip)('GraphiQL in a browser', () => {
     await expect
       .poll(() => textOf('.graphiql-editor-tool'))
       .toContain(after.split('.')[1]!.slice(-20));
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'graphiql-after-restart.png') });
+    await browser!.shot('graphiql-after-restart');
   }, 240_000);
 
   it('streams an expansion as a whole in WatchExpansion while WritePassage writes it', async () => {
@@ -208,7 +176,7 @@ describe.skipIf(skip)('GraphiQL in a browser', () => {
         .poll(response, { timeout: 30_000 })
         .toMatch(/"textSoFar": "\[Demo expansion[^"]{40,}/);
       await expect.poll(response, { timeout: 60_000 }).toContain('"status": "SUCCEEDED"');
-      if (SHOTS) await watcher.screenshot({ path: join(SHOTS, 'graphiql-watch-expansion.png') });
+      await browser!.shot('graphiql-watch-expansion', watcher);
     } finally {
       await watcher.close();
     }

@@ -5,29 +5,15 @@
  *
  * Without Chromium the file is skipped, loudly, unless CI is set: then it must run.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/auth/tokens';
 import { ensureStudioBuilt } from '../src/http/studio-build';
+import { type Browser, launchBrowser, skipWithoutChromium } from './support/browser';
 import { type Harness, startHarness, stopHarness } from './support/harness';
 
-const CHROMIUM =
-  process.env.CHROMIUM_PATH ??
-  ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const skip = CHROMIUM === undefined && !process.env.CI;
-if (skip) {
-  console.warn(
-    '\n*** test/studio.browser.test.ts skipped: no Chromium (apt-get install chromium, or set CHROMIUM_PATH) ***\n',
-  );
-}
-
-/** Set to a folder to keep screenshots of each screen. */
-const SHOTS = process.env.REYNA_SCREENSHOT_DIR;
+const skip = skipWithoutChromium('test/studio.browser.test.ts');
 
 /** As on `npm start`: the development secret and token, the processors and the demo LLM. */
 const ENV = {
@@ -41,40 +27,21 @@ describe.skipIf(skip)('the Studio in a browser', () => {
   let h: Harness | undefined;
   let context: BrowserContext;
   let page: Page;
-  let profile = '';
+  let browser: Browser | undefined;
   let url = '';
-  const shot = async (name: string) => {
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, `studio-${name}.png`), fullPage: true });
-  };
+  const shot = (name: string, p?: Page) => browser!.shot(`studio-${name}`, p);
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('CI is set but no Chromium was found: apt-get install chromium');
     const build = await ensureStudioBuilt();
     if (build.status === 'failed') throw new Error(`the Studio did not build: ${build.error}`);
-    profile = await mkdtemp(join(tmpdir(), 'reyna-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchBrowser();
+    ({ context, page } = browser);
     h = await startHarness(ENV);
     url = await h.app.listen();
   }, 180_000);
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await stopHarness(h);
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('signs in by itself, creates a book and a chapter, and shows the expansion stream in, then stored', async () => {
@@ -189,14 +156,13 @@ describe.skipIf(skip)('the Studio in a browser', () => {
       await theirs.fill('The keeper slept through the storm until the bell woke him.');
       const conflict = other.getByRole('alert').filter({ hasText: 'changed elsewhere' });
       await conflict.waitFor({ timeout: 10_000 });
-      if (SHOTS)
-        await other.screenshot({ path: join(SHOTS, 'studio-conflict.png'), fullPage: true });
+      await shot('conflict', other);
       await other.getByRole('button', { name: 'Show the saved version' }).click();
       await expect.poll(() => theirs.inputValue()).toBe(mine);
       await expect.poll(() => saveStatus(other)).toBe('Saved (version 3)');
       // Readable at a phone's width: the panes stack.
       await other.setViewportSize({ width: 390, height: 844 });
-      if (SHOTS) await other.screenshot({ path: join(SHOTS, 'studio-phone.png'), fullPage: true });
+      await shot('phone', other);
     } finally {
       await other.close();
     }
