@@ -6,9 +6,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Provider } from 'urql';
 import { initialToken, storeToken } from './auth';
+import { BookExport } from './BookExport';
 import { BookView } from './BookView';
 import { createUrql } from './client';
+import { DownloadContext } from './Downloads';
 import { Library } from './Library';
+import { Pitches } from './Pitches';
 import { followLink, parseRoute, usePath } from './router';
 import { SignIn } from './SignIn';
 
@@ -69,9 +72,11 @@ export function App() {
     <>
       {urql && (
         <Provider value={urql.client}>
-          <div inert={auth.state === 'signed-out' ? true : undefined}>
-            <Pages />
-          </div>
+          <DownloadContext.Provider value={urql.download}>
+            <div inert={auth.state === 'signed-out' ? true : undefined}>
+              <Pages />
+            </div>
+          </DownloadContext.Provider>
         </Provider>
       )}
       {auth.state === 'signed-out' && <SignIn reason={auth.reason} onSignIn={signIn} />}
@@ -88,13 +93,20 @@ function Pages() {
           ReYNa Studio
         </a>
         <span className="subtitle">Book Writer</span>
+        <a
+          href="/pitches"
+          className="toplink"
+          aria-current={route.page === 'pitches' ? 'page' : undefined}
+          onClick={(e) => followLink(e, '/pitches')}
+        >
+          Pitches
+        </a>
       </header>
       <main>
-        {route.page === 'library' ? (
-          <Library />
-        ) : (
-          <BookView bookId={route.bookId} chapterId={route.chapterId} />
-        )}
+        {route.page === 'library' && <Library />}
+        {route.page === 'book' && <BookView bookId={route.bookId} chapterId={route.chapterId} />}
+        {route.page === 'export' && <BookExport key={route.bookId} bookId={route.bookId} />}
+        {route.page === 'pitches' && <Pitches pitchId={route.pitchId} />}
       </main>
     </div>
   );

@@ -3,7 +3,7 @@ import { BookDocument, dataOf } from '@reyna-studio/sdk';
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import { messageOf } from './errors';
-import { bookPath, chapterPath, followLink, navigate, replaceQuietly } from './router';
+import { bookPath, chapterPath, exportPath, followLink, navigate, replaceQuietly } from './router';
 import { SplitView } from './SplitView';
 
 export interface Chapter {
@@ -96,6 +96,11 @@ export function BookView({ bookId, chapterId }: { bookId: string; chapterId: str
         >
           Add chapter
         </button>
+        <p>
+          <a href={exportPath(bookId)} onClick={(e) => followLink(e, exportPath(bookId))}>
+            Compile and export
+          </a>
+        </p>
       </nav>
       <section className="workspace">
         {editing ? (

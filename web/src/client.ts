@@ -3,12 +3,14 @@
  * subscriptions over the SDK's graphql-ws client (which reconnects and resumes). No document
  * cache: every screen asks the server, so what it shows is what is stored.
  */
-import { createStudioClient } from '@reyna-studio/sdk';
+import { createStudioClient, type StudioDownload } from '@reyna-studio/sdk';
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 import { codeOf } from './errors';
 
 export interface StudioUrql {
   client: Client;
+  /** Fetches a file a processor exported (its `url`) with this client's token. */
+  download(url: string): Promise<StudioDownload>;
   dispose(): void;
 }
 
@@ -50,5 +52,9 @@ export function createUrql(token: string, onUnauthenticated: (token: string) => 
       }),
     ],
   });
-  return { client, dispose: () => void studio.dispose() };
+  return {
+    client,
+    download: (fileUrl) => studio.download(fileUrl),
+    dispose: () => void studio.dispose(),
+  };
 }

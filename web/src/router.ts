@@ -1,9 +1,14 @@
-/** The Studio's routes, read from the path: `/`, `/books/:id`, `/books/:id/chapters/:chapter`. */
+/**
+ * The Studio's routes, read from the path: `/`, `/books/:id`, `/books/:id/chapters/:chapter`,
+ * `/books/:id/export`, `/pitches`, `/pitches/:id`.
+ */
 import { type MouseEvent, useSyncExternalStore } from 'react';
 
 export type Route =
   | { page: 'library' }
-  | { page: 'book'; bookId: string; chapterId: string | null };
+  | { page: 'book'; bookId: string; chapterId: string | null }
+  | { page: 'export'; bookId: string }
+  | { page: 'pitches'; pitchId: string | null };
 
 const listeners = new Set<() => void>();
 
@@ -17,6 +22,10 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function parseRoute(path: string): Route {
+  const exporting = /^\/books\/([^/]+)\/export\/?$/.exec(path);
+  if (exporting) return { page: 'export', bookId: decodeURIComponent(exporting[1]!) };
+  const pitch = /^\/pitches(?:\/([^/]+))?\/?$/.exec(path);
+  if (pitch) return { page: 'pitches', pitchId: pitch[1] ? decodeURIComponent(pitch[1]) : null };
   const book = /^\/books\/([^/]+)(?:\/chapters\/([^/]+))?\/?$/.exec(path);
   if (book) {
     return {
@@ -43,6 +52,8 @@ export function replaceQuietly(path: string): void {
 }
 
 export const bookPath = (bookId: string) => `/books/${encodeURIComponent(bookId)}`;
+export const exportPath = (bookId: string) => `${bookPath(bookId)}/export`;
+export const pitchPath = (pitchId: string) => `/pitches/${encodeURIComponent(pitchId)}`;
 export const chapterPath = (bookId: string, chapterId: string) =>
   `${bookPath(bookId)}/chapters/${encodeURIComponent(chapterId)}`;
 
