@@ -40,16 +40,24 @@ function follow(before: LiveBuild | undefined, event: RunUpdatedSubscription): L
 
 const FINISHED: RunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
-/** What the builder records about polishing, said plainly. */
-function polishStatement(polished: boolean, provenance: unknown): string {
+/** What the builder records about polishing (`polished`, and its provenance), said plainly. */
+function polishStatement(
+  polished: boolean,
+  provenance: unknown,
+): { said: string; note: string | null } {
   const p = (provenance ?? {}) as { model?: unknown; notes?: unknown };
+  const note = typeof p.notes === 'string' && p.notes.trim() ? p.notes.trim() : null;
   if (polished) {
     const model = typeof p.model === 'string' ? ` “${p.model}”` : '';
-    return `Polished by the model${model}: each section below is the model's rewrite of what you wrote.`;
+    return {
+      said: `Polished by the model${model}: each section below is the model's rewrite of what you wrote.`,
+      note,
+    };
   }
-  const why =
-    typeof p.notes === 'string' && /no LLM/i.test(p.notes) ? ' (no model is configured)' : '';
-  return `Kept as written${why}: each section below is exactly what you wrote, not rewritten by a model.`;
+  return {
+    said: 'Kept as written: no model polished this pitch; each section below is exactly what you wrote.',
+    note,
+  };
 }
 
 export function PitchDocumentView({ pitchId, onBuilt }: { pitchId: string; onBuilt: () => void }) {
@@ -172,6 +180,7 @@ export function PitchDocumentView({ pitchId, onBuilt }: { pitchId: string; onBui
   }
 
   const title = doc.title;
+  const statement = polishStatement(doc.polished, newest?.provenance);
   return (
     <article className="card pitch-doc" aria-labelledby="pitch-doc-title">
       <header>
@@ -188,9 +197,10 @@ export function PitchDocumentView({ pitchId, onBuilt }: { pitchId: string; onBui
           </p>
         )}
       </header>
-      <p className={`polish ${doc.polished ? 'polished' : 'as-written'}`} role="note">
-        {polishStatement(doc.polished, newest?.provenance)}
-      </p>
+      <div className={`polish ${doc.polished ? 'polished' : 'as-written'}`} role="note">
+        <p>{statement.said}</p>
+        {statement.note && <p className="hint">The pitch builder's note: {statement.note}.</p>}
+      </div>
       {doc.sections.map((s) => (
         <section key={s.key} className="pitch-section" aria-labelledby={`pitch-${s.key}`}>
           <h2 id={`pitch-${s.key}`}>{s.heading}</h2>
