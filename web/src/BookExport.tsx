@@ -14,7 +14,7 @@ import {
   RunUpdatedDocument,
   type RunUpdatedSubscription,
 } from '@reyna-studio/sdk';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { DownloadList } from './Downloads';
 import { messageOf } from './errors';
@@ -28,6 +28,9 @@ const FORMATS: { id: BookFormat; label: string; hint: string }[] = [
   { id: 'HTML', label: 'HTML', hint: 'one web page' },
   { id: 'MARKDOWN', label: 'Markdown', hint: 'plain text' },
 ];
+
+/** The book's blobs that are chapters (a book holds its exports and pitches too). */
+const CHAPTER_SCHEMAS = ['text-input-v1', 'text-input-v2'];
 
 const FINISHED: RunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 const finished = (s: RunStatus | undefined) => s !== undefined && FINISHED.includes(s);
@@ -105,7 +108,9 @@ export function BookExport({ bookId }: { bookId: string }) {
     );
   }
   const title = book.data.book.title;
-  const chapterCount = book.data.book.chapters.length;
+  const chapterCount = book.data.book.chapters.filter((c) =>
+    CHAPTER_SCHEMAS.includes(c.schemaId),
+  ).length;
 
   const start = async () => {
     if (chosen.size === 0) {
@@ -113,6 +118,7 @@ export function BookExport({ bookId }: { bookId: string }) {
       return;
     }
     const formats = FORMATS.map((f) => f.id).filter((f) => chosen.has(f));
+    refetchBook({ requestPolicy: 'network-only' });
     const result = await compile({ bookId, formats, useOriginals });
     if (result.data) setRunId(result.data.compileBook.id);
   };
@@ -194,7 +200,10 @@ export function BookExport({ bookId }: { bookId: string }) {
           live={live.data?.[runId]}
           onRetry={() => void start()}
           retrying={started.fetching}
-          onCompiled={setShown}
+          onCompiled={(id) => {
+            setShown(id);
+            refetchBook({ requestPolicy: 'network-only' });
+          }}
         />
       )}
       <EarlierExports bookId={bookId} title={title} hide={shown} />
@@ -242,9 +251,15 @@ function CompileRun({
 
   const run = stored.data?.run;
   const outputId = run?.output?.id;
+  // Told once per output (the callback is a new function on every render of the page).
+  const toldRef = useRef<string | null>(null);
+  const onCompiledRef = useRef(onCompiled);
+  onCompiledRef.current = onCompiled;
   useEffect(() => {
-    if (outputId) onCompiled(outputId);
-  }, [outputId, onCompiled]);
+    if (!outputId || toldRef.current === outputId) return;
+    toldRef.current = outputId;
+    onCompiledRef.current(outputId);
+  }, [outputId]);
   const error = run?.error ?? live?.error ?? null;
   const compiled = run?.output ? dataOf(run.output, 'compiled-book-v1') : undefined;
   const fraction = status === 'SUCCEEDED' ? 1 : (live?.fraction ?? null);
@@ -260,16 +275,18 @@ function CompileRun({
           ? ` (attempt ${live?.attempts ?? run?.attempts})`
           : ''}
       </p>
-      <progress
-        aria-label="Compile progress"
-        max={1}
-        value={fraction ?? undefined}
-        aria-valuetext={fraction === null ? 'Not started' : `${Math.round(fraction * 100)}%`}
-      />
+      {(status === 'SUCCEEDED' || !finished(status)) && (
+        <progress
+          aria-label="Compile progress"
+          max={1}
+          value={fraction ?? undefined}
+          aria-valuetext={fraction === null ? 'Not started' : `${Math.round(fraction * 100)}%`}
+        />
+      )}
       {live && live.steps.length > 0 && (
         <ol className="steps" aria-label="Compile steps">
           {live.steps.map((step) => (
-            <li key={step}>{step}</li>
+            <li key={step}>{step.charAt(0).toUpperCase() + step.slice(1)}</li>
           ))}
         </ol>
       )}
@@ -291,15 +308,25 @@ function CompileRun({
       )}
       {status === 'SUCCEEDED' && compiled && (
         <>
-          <p>
-            {compiled.chapters.length === 1 ? '1 chapter' : `${compiled.chapters.length} chapters`},{' '}
-            {compiled.word_count.toLocaleString('en')} words.
-          </p>
+          <p>{summaryOf(compiled)}</p>
           <DownloadList files={compiled.formats} context={`“${title}”`} />
         </>
       )}
     </section>
   );
+}
+
+/** "2 chapters (1 expanded, 1 as written), 180 words." */
+function summaryOf(compiled: { chapters: { source: string }[]; word_count: number }): string {
+  const n = compiled.chapters.length;
+  const expanded = compiled.chapters.filter((c) => c.source === 'expanded').length;
+  const sources =
+    expanded === n
+      ? 'all expanded'
+      : expanded === 0
+        ? 'all as written'
+        : `${expanded} expanded, ${n - expanded} as written`;
+  return `${n === 1 ? '1 chapter' : `${n} chapters`} (${sources}), ${compiled.word_count.toLocaleString('en')} words.`;
 }
 
 /** The book's compiled-book-v1 blobs, newest first (the one just shown left out). */
@@ -343,10 +370,7 @@ function EarlierExports({
             <li key={blob.id} className="card">
               <article aria-label={`Export of ${when}`}>
                 <h3>{when}</h3>
-                <p className="hint">
-                  {data.chapters.length === 1 ? '1 chapter' : `${data.chapters.length} chapters`},{' '}
-                  {data.word_count.toLocaleString('en')} words
-                </p>
+                <p className="hint">{summaryOf(data)}</p>
                 <DownloadList files={data.formats} context={`“${title}” of ${when}`} />
               </article>
             </li>

@@ -48,7 +48,11 @@ export function BookView({ bookId, chapterId }: { bookId: string; chapterId: str
       </div>
     );
   }
-  const chapters: Chapter[] = book.data.book.chapters.map((blob, index) => {
+  // A book holds its compiled exports and linked pitches too: only its texts are chapters.
+  const texts = book.data.book.chapters.filter(
+    (blob) => blob.schemaId === 'text-input-v2' || blob.schemaId === 'text-input-v1',
+  );
+  const chapters: Chapter[] = texts.map((blob, index) => {
     const data = dataOf(blob, 'text-input-v2') ?? dataOf(blob, 'text-input-v1');
     const meta = (data?.metadata ?? {}) as { title?: string; chapter?: number; style?: string };
     return {

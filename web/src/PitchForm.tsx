@@ -111,6 +111,7 @@ export function PitchForm({ onCreated }: { onCreated: (pitchId: string) => void 
       id: string;
       'aria-invalid': true | undefined;
       'aria-describedby': string;
+      onInput: () => void;
     }) => ReactNode,
     options: { required?: boolean; hint?: string } = {},
   ) => {
@@ -126,13 +127,17 @@ export function PitchForm({ onCreated }: { onCreated: (pitchId: string) => void 
           id,
           'aria-invalid': found.length ? true : undefined,
           'aria-describedby': options.hint ? `${id}-hint ${id}-issues` : `${id}-issues`,
+          // What the server said about a field holds until the writer changes it.
+          onInput: () => {
+            if (found.length) setIssues((all) => all.filter((i) => i.path !== path));
+          },
         })}
         {options.hint && (
           <p id={`${id}-hint`} className="hint">
             {options.hint}
           </p>
         )}
-        <FieldIssues id={`${id}-issues`} issues={found} />
+        <FieldIssues id={`${id}-issues`} issues={found} label={label} />
       </div>
     );
   };
@@ -425,12 +430,17 @@ export function PitchForm({ onCreated }: { onCreated: (pitchId: string) => void 
   );
 }
 
-function FieldIssues({ id, issues }: { id: string; issues: Issue[] }) {
+/** Ajv's "must have required property 'x'" said of the field x itself. */
+const sayable = (message: string) =>
+  /^must have required property/.test(message) ? 'is required' : message;
+
+/** The server's issues about one field, each a sentence naming the field when it is known. */
+function FieldIssues({ id, issues, label }: { id: string; issues: Issue[]; label?: string }) {
   return (
     <div id={id}>
       {issues.map((i) => (
         <p key={i.message} className="field-error" role="alert">
-          {i.message}
+          {label ? `${label.replace(/ \(optional\)$/, '')} ${sayable(i.message)}.` : i.message}
         </p>
       ))}
     </div>
