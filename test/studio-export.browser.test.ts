@@ -18,6 +18,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureStudioBuilt } from '../src/http/studio-build';
 import { type Browser, launchBrowser, skipWithoutChromium } from './support/browser';
+import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { type Harness, startHarness, stopHarness } from './support/harness';
 
 const skip = skipWithoutChromium('test/studio-export.browser.test.ts');
@@ -323,6 +324,56 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
     await chapters.first().waitFor({ timeout: 15_000 });
     expect(await chapters.allInnerTexts()).toEqual(['The Harbour', 'The Flood']);
     expect(problems).toEqual([]);
+  }, 240_000);
+
+  it('says a pitch was polished by the model when one is configured, and offers to try a failed build again', async () => {
+    // A server of its own, with a model that polishes pitches (a fake OpenAI-compatible one).
+    let llm: FakeLlm | undefined;
+    let polishing: Harness | undefined;
+    try {
+      llm = await startFakeLlm();
+      llm.behaviour.reply = (user) => `Polished: ${user.split('\n\n').slice(1).join(' ')}`;
+      llm.behaviour.chunkDelayMs = 15;
+      polishing = await startHarness({
+        REYNA_JWT_SECRET: '',
+        REYNA_PROCESSORS: 'all',
+        OPENAI_BASE_URL: llm.url,
+        REYNA_LLM_MODEL: 'fake-model',
+        REYNA_RETRY_BASE_MS: '20',
+      });
+      const base = await polishing.app.listen();
+      // The model refuses the first build (404: it does not know the model).
+      llm.behaviour.failModels = { 'fake-model': 404 };
+      await page.goto(`${base}/pitches`);
+      await page.getByLabel('Book title (required)').fill('Salt Lines');
+      await page
+        .getByLabel('Logline (required)')
+        .fill('A cartographer maps a coast that redraws itself every night.');
+      await page.getByRole('button', { name: 'Build pitch' }).click();
+      const failed = page.getByRole('alert').filter({ hasText: 'could not be built' });
+      await failed.waitFor({ timeout: 60_000 });
+      expect(lines(await failed.innerText())).toMatch(
+        /^The pitch document could not be built:\n.*does not know the model "fake-model".*\nYour sections are stored: try again when the cause is fixed\.\nTry again$/,
+      );
+      await browser!.shot('pitch-failed');
+
+      llm.behaviour.failModels = {};
+      await failed.getByRole('button', { name: 'Try again' }).click();
+      const doc = page.getByRole('article', { name: 'Salt Lines' });
+      await doc.waitFor({ timeout: 60_000 });
+      expect(lines(await doc.getByRole('note').innerText())).toBe(
+        "Polished by the model “fake-model”: each section below is the model's rewrite of what you wrote.\n" +
+          "The pitch builder's note: sections polished by the LLM.",
+      );
+      expect(lines(await doc.getByRole('region', { name: 'Logline' }).innerText())).toBe(
+        'Logline\nPolished: A cartographer maps a coast that redraws itself every night.',
+      );
+      await browser!.shot('pitch-polished');
+      expect(problems).toEqual([]);
+    } finally {
+      await stopHarness(polishing);
+      await llm?.close();
+    }
   }, 240_000);
 });
 

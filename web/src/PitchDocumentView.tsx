@@ -141,10 +141,9 @@ export function PitchDocumentView({ pitchId, onBuilt }: { pitchId: string; onBui
         <h1 id="building-title">{sections?.title ?? 'Your pitch'}</h1>
         {failed ? (
           <div className="notice error" role="alert">
-            <p>
-              The pitch document could not be built{error ? `: ${error}` : '.'} Your sections are
-              stored.
-            </p>
+            <p>The pitch document could not be built{error ? ':' : '.'}</p>
+            {error && <p className="run-error">{error}</p>}
+            <p>Your sections are stored: try again when the cause is fixed.</p>
             {runId && (
               <button
                 type="button"

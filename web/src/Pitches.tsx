@@ -52,7 +52,7 @@ export function Pitches({ pitchId }: { pitchId: string | null }) {
                 >
                   {title}
                 </a>
-                {!built && <span className="hint"> (being built)</span>}
+                {!built && <span className="hint"> (no document yet)</span>}
               </li>
             );
           })}
