@@ -11,6 +11,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,6 +103,7 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
     const runs = await gql('{ runs(processorId: "book-compiler") { edges { node { id } } } }');
     expect(runs.data!.runs.edges).toEqual([]);
     await browser!.shot('export-no-format');
+    expect(await axeViolations(page)).toEqual([]);
 
     // A book without chapters: the run fails, and its error is shown with a way to try again.
     await page.getByRole('checkbox', { name: /^EPUB/ }).check();
@@ -143,6 +145,7 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
       'Wrote pdf',
     ]);
     await browser!.shot('export-compiled');
+    expect(await axeViolations(page)).toEqual([]);
 
     const epub = await download(
       compile.getByRole('button', { name: 'Download EPUB of “The Tide Clock”' }),
@@ -235,6 +238,7 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
     expect(stored.data!.blobs.edges).toEqual([]);
     expect(new URL(page.url()).pathname).toBe('/pitches');
     await browser!.shot('pitch-invalid');
+    expect(await axeViolations(page)).toEqual([]);
 
     await logline.fill(
       'A clockmaker learns that her clocks hold back the sea, and one has stopped.',
@@ -293,6 +297,7 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
     expect(linked.data!.blob.book?.title ?? null).toBe('The Tide Clock');
     expect(linked.data!.blob.data.book_id).toBeTruthy();
     await browser!.shot('pitch-document');
+    expect(await axeViolations(page)).toEqual([]);
 
     const md = await download(
       doc.getByRole('button', { name: 'Download Markdown of the pitch “The Tide Clock”' }),
@@ -356,6 +361,7 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
         /^The pitch document could not be built:\n.*does not know the model "fake-model".*\nYour sections are stored: try again when the cause is fixed\.\nTry again$/,
       );
       await browser!.shot('pitch-failed');
+      expect(await axeViolations(page)).toEqual([]);
 
       llm.behaviour.failModels = {};
       await failed.getByRole('button', { name: 'Try again' }).click();
@@ -376,6 +382,27 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
     }
   }, 240_000);
 });
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * What axe-core finds against WCAG 2 A and AA on the page as it is: "rule: target" for each node.
+ * Evaluated through the DevTools protocol, which the page's CSP does not govern.
+ */
+async function axeViolations(page: Page): Promise<string[]> {
+  const source = await readFile(AXE, 'utf8');
+  await page.evaluate(source);
+  const violations = (await page.evaluate(async () => {
+    const axe = (globalThis as any).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.flatMap((v: any) =>
+      v.nodes.map((n: any) => `${v.id}: ${n.target.join(' ')}`),
+    );
+  })) as string[];
+  return violations;
+}
 
 /** The text's lines, blank ones left out (innerText puts one between paragraphs). */
 const lines = (text: string) => text.replace(/\n\s*\n/g, '\n').trim();
