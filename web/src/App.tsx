@@ -3,17 +3,19 @@
  * owns the urql client, and shows the page the path names. An expired or refused token brings
  * the sign-in back over the page, which stays as it was (drafts are kept in localStorage too).
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Provider } from 'urql';
 import { initialToken, storeToken } from './auth';
-import { BookExport } from './BookExport';
 import { BookView } from './BookView';
 import { createUrql } from './client';
 import { DownloadContext } from './Downloads';
 import { Library } from './Library';
-import { Pitches } from './Pitches';
 import { followLink, parseRoute, usePath } from './router';
 import { SignIn } from './SignIn';
+
+// Loaded when first opened: the first page ships without them.
+const BookExport = lazy(() => import('./BookExport').then((m) => ({ default: m.BookExport })));
+const Pitches = lazy(() => import('./Pitches').then((m) => ({ default: m.Pitches })));
 
 type Auth =
   | { state: 'starting' }
@@ -105,8 +107,10 @@ function Pages() {
       <main>
         {route.page === 'library' && <Library />}
         {route.page === 'book' && <BookView bookId={route.bookId} chapterId={route.chapterId} />}
-        {route.page === 'export' && <BookExport key={route.bookId} bookId={route.bookId} />}
-        {route.page === 'pitches' && <Pitches pitchId={route.pitchId} />}
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          {route.page === 'export' && <BookExport key={route.bookId} bookId={route.bookId} />}
+          {route.page === 'pitches' && <Pitches pitchId={route.pitchId} />}
+        </Suspense>
       </main>
     </div>
   );

@@ -6,6 +6,7 @@
  */
 import type { StudioDownload } from '@reyna-studio/sdk';
 import { createContext, useContext, useState } from 'react';
+import './downloads.css';
 
 export type Download = (url: string) => Promise<StudioDownload>;
 
