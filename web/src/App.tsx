@@ -9,6 +9,9 @@ import { initialToken, storeToken } from './auth';
 import { BookView } from './BookView';
 import { createUrql } from './client';
 import { Library } from './Library';
+import { StudioClientContext } from './live';
+import { OfflineBanner } from './OfflineBanner';
+import { RunsPanel } from './RunsPanel';
 import { followLink, parseRoute, usePath } from './router';
 import { SignIn } from './SignIn';
 
@@ -69,9 +72,11 @@ export function App() {
     <>
       {urql && (
         <Provider value={urql.client}>
-          <div inert={auth.state === 'signed-out' ? true : undefined}>
-            <Pages />
-          </div>
+          <StudioClientContext.Provider value={urql.studio}>
+            <div inert={auth.state === 'signed-out' ? true : undefined}>
+              <Pages />
+            </div>
+          </StudioClientContext.Provider>
         </Provider>
       )}
       {auth.state === 'signed-out' && <SignIn reason={auth.reason} onSignIn={signIn} />}
@@ -83,15 +88,21 @@ function Pages() {
   const route = parseRoute(usePath());
   return (
     <div className="app">
+      <OfflineBanner />
       <header className="topbar">
         <a href="/" className="brand" onClick={(e) => followLink(e, '/')}>
           ReYNa Studio
         </a>
         <span className="subtitle">Book Writer</span>
+        <a href="/runs" className="nav" onClick={(e) => followLink(e, '/runs')}>
+          Runs
+        </a>
       </header>
       <main>
         {route.page === 'library' ? (
           <Library />
+        ) : route.page === 'runs' ? (
+          <RunsPanel />
         ) : (
           <BookView bookId={route.bookId} chapterId={route.chapterId} />
         )}

@@ -4,13 +4,16 @@
  */
 import {
   BlobDerivedDocument,
+  type BlobDerivedSubscription,
   dataOf,
   PassageDocument,
   RunUpdatedDocument,
+  type RunUpdatedSubscription,
 } from '@reyna-studio/sdk';
 import { useEffect } from 'react';
-import { useQuery, useSubscription } from 'urql';
+import { useQuery } from 'urql';
 import { messageOf } from './errors';
+import { type Delivery, useLiveSubscription } from './live';
 
 interface Stream {
   runId: string | null;
@@ -19,7 +22,44 @@ interface Stream {
   error: string | null;
 }
 
-const EMPTY: Stream = { runId: null, status: null, text: '', error: null };
+/** The runs of this passage as they stream, and the one shown (the newest). */
+interface Streams {
+  current: string;
+  runs: Record<string, Stream & { subscription: number }>;
+}
+
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/**
+ * `text = reset ? textDelta : text + textDelta` per run; a run's first delivery on a new
+ * subscription carries its whole text so far, so it replaces what was held too. A run seen for
+ * the first time is shown unless it already ended while another still streams.
+ */
+function followRuns(
+  previous: Streams | undefined,
+  data: RunUpdatedSubscription,
+  { subscription }: Delivery,
+): Streams {
+  const u = data.runUpdated;
+  const held = previous?.runs[u.runId];
+  const continues = held && held.subscription === subscription && !u.reset;
+  const run = {
+    runId: u.runId,
+    status: u.status,
+    text: (continues ? held.text : '') + (u.textDelta ?? ''),
+    error: u.error ?? null,
+    subscription,
+  };
+  const shown = previous ? previous.runs[previous.current] : undefined;
+  const switches =
+    !shown || (!held && (!TERMINAL.has(u.status) || TERMINAL.has(shown.status ?? '')));
+  return {
+    current: switches ? u.runId : previous!.current,
+    runs: { ...previous?.runs, [u.runId]: run },
+  };
+}
+
+const lastDerived = (_: unknown, data: BlobDerivedSubscription) => data;
 
 export function ExpansionPane({
   blobId,
@@ -34,29 +74,24 @@ export function ExpansionPane({
     variables: { id: blobId ?? '' },
     pause: paused,
   });
-  const [stream] = useSubscription(
-    {
-      query: RunUpdatedDocument,
-      variables: { processorId: 'text-expansion', inputBlobId: blobId },
-      pause: paused,
-    },
-    (previous: Stream = EMPTY, data): Stream => {
-      const update = data.runUpdated;
-      // A new run (a new version's expansion) starts a new text.
-      const same = previous.runId === update.runId && !update.reset;
-      return {
-        runId: update.runId,
-        status: update.status,
-        text: (same ? previous.text : '') + (update.textDelta ?? ''),
-        error: update.error ?? null,
-      };
-    },
+  // Both resume from their last cursor after a dropped connection; a RESET or a reconnection
+  // reads the stored blob again. A new version subscribes afresh to the runs (a resumed
+  // `runUpdated` follows the run of its cursor only).
+  const reread = () => refetch({ requestPolicy: 'network-only' });
+  const streams = useLiveSubscription(
+    RunUpdatedDocument,
+    { processorId: 'text-expansion', inputBlobId: blobId },
+    { pause: paused, restartKey: version ?? undefined, onStale: reread },
+    followRuns,
   );
-  const [derived] = useSubscription({
-    query: BlobDerivedDocument,
-    variables: { parentId: blobId },
-    pause: paused,
-  });
+  const stream = { data: streams ? streams.runs[streams.current] : undefined };
+  const derivedData = useLiveSubscription(
+    BlobDerivedDocument,
+    { parentId: blobId },
+    { pause: paused, onStale: reread },
+    lastDerived,
+  );
+  const derived = { data: derivedData };
 
   const status = stream.data?.status ?? null;
   const derivedId = derived.data?.blobDerived.derivedId ?? null;

@@ -10,9 +10,12 @@ import type { Chapter } from './BookView';
 import { type Draft, loadDraft, saveDraft } from './drafts';
 import { ExpansionPane } from './ExpansionPane';
 import { codeOf, type Issue, issuesOf, messageOf } from './errors';
+import { useConnection } from './live';
 
 /** How long the writer pauses before the text is saved. */
 const SAVE_AFTER_MS = 800;
+/** How often a save that could not reach the server is tried again while still offline. */
+const RETRY_OFFLINE_MS = 5000;
 const STYLES = ['formal', 'casual', 'creative'] as const;
 
 type SaveState =
@@ -21,6 +24,7 @@ type SaveState =
   | { kind: 'saving' }
   | { kind: 'conflict' }
   | { kind: 'signed-out' }
+  | { kind: 'offline' }
   | { kind: 'invalid'; issues: Issue[] }
   | { kind: 'error'; message: string };
 
@@ -67,7 +71,8 @@ export function SplitView({
     const next = { ...draft, ...change };
     setDraft(next);
     saveDraft(bookId, blob?.id ?? null, next);
-    if (state.kind !== 'conflict' && state.kind !== 'signed-out') setState({ kind: 'unsaved' });
+    if (state.kind !== 'conflict' && state.kind !== 'signed-out' && state.kind !== 'offline')
+      setState({ kind: 'unsaved' });
   };
 
   async function save(): Promise<void> {
@@ -115,6 +120,7 @@ export function SplitView({
     const code = codeOf(error);
     if (code === 'VERSION_CONFLICT') setState({ kind: 'conflict' });
     else if (code === 'VALIDATION_FAILED') setState({ kind: 'invalid', issues: issuesOf(error) });
+    else if (code === 'NETWORK_ERROR') setState({ kind: 'offline' });
     else if (code === 'UNAUTHENTICATED') {
       // Refused with a token already replaced (signed in again meanwhile): save again at once.
       setState({ kind: clientRef.current === startedWith ? 'signed-out' : 'unsaved' });
@@ -126,6 +132,20 @@ export function SplitView({
   useEffect(() => {
     setState((s) => (s.kind === 'signed-out' ? { kind: 'unsaved' } : s));
   }, [client]);
+
+  // The server could not be reached: the text stays unsaved (and in this browser) and is saved
+  // when the connection is back, or tried again every few seconds meanwhile.
+  const { online, reconnections } = useConnection();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a change of connection retries.
+  useEffect(() => {
+    if (state.kind !== 'offline') return;
+    if (online) {
+      setState({ kind: 'unsaved' });
+      return;
+    }
+    const timer = setTimeout(() => setState({ kind: 'unsaved' }), RETRY_OFFLINE_MS);
+    return () => clearTimeout(timer);
+  }, [state.kind, online, reconnections]);
 
   // Save after each pause in typing (and again once a save finishes, if more was typed).
   // biome-ignore lint/correctness/useExhaustiveDependencies: save reads the latest text itself.
@@ -273,6 +293,10 @@ function SaveStatus({
       break;
     case 'signed-out':
       text = 'Not saved yet: sign in again and it is saved (it is kept in this browser meanwhile)';
+      break;
+    case 'offline':
+      text =
+        'Not saved yet: the Studio API cannot be reached. Your text is kept in this browser and saved when the connection is back.';
       break;
     case 'invalid':
       text = 'Not saved: fix the issue shown above';

@@ -3,12 +3,15 @@
  * subscriptions over the SDK's graphql-ws client (which reconnects and resumes). No document
  * cache: every screen asks the server, so what it shows is what is stored.
  */
-import { createStudioClient } from '@reyna-studio/sdk';
+import { createStudioClient, type StudioClient } from '@reyna-studio/sdk';
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 import { codeOf } from './errors';
+import { reportConnection } from './live';
 
 export interface StudioUrql {
   client: Client;
+  /** The SDK client under it, for subscriptions that resume (`useLiveSubscription`). */
+  studio: StudioClient;
   dispose(): void;
 }
 
@@ -18,7 +21,17 @@ export interface StudioUrql {
  */
 export function createUrql(token: string, onUnauthenticated: (token: string) => void): StudioUrql {
   const url = `${window.location.origin}/graphql`;
-  const studio = createStudioClient({ url, token });
+  // The Studio never gives up reconnecting: the banner says it is offline meanwhile.
+  const studio = createStudioClient({
+    url,
+    token,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    onConnection: reportConnection,
+  });
+  // A browser that goes offline may keep a dead socket open for minutes: drop it at once, so
+  // the subscriptions resume as soon as the network is back.
+  const dropSocket = () => studio.ws.terminate();
+  window.addEventListener('offline', dropSocket);
   const client = new Client({
     url,
     preferGetMethod: false,
@@ -50,5 +63,12 @@ export function createUrql(token: string, onUnauthenticated: (token: string) => 
       }),
     ],
   });
-  return { client, dispose: () => void studio.dispose() };
+  return {
+    client,
+    studio,
+    dispose: () => {
+      window.removeEventListener('offline', dropSocket);
+      void studio.dispose();
+    },
+  };
 }

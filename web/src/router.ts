@@ -1,8 +1,12 @@
-/** The Studio's routes, read from the path: `/`, `/books/:id`, `/books/:id/chapters/:chapter`. */
+/**
+ * The Studio's routes, read from the path: `/`, `/books/:id`, `/books/:id/chapters/:chapter`,
+ * `/runs`.
+ */
 import { type MouseEvent, useSyncExternalStore } from 'react';
 
 export type Route =
   | { page: 'library' }
+  | { page: 'runs' }
   | { page: 'book'; bookId: string; chapterId: string | null };
 
 const listeners = new Set<() => void>();
@@ -17,6 +21,7 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function parseRoute(path: string): Route {
+  if (/^\/runs\/?$/.test(path)) return { page: 'runs' };
   const book = /^\/books\/([^/]+)(?:\/chapters\/([^/]+))?\/?$/.exec(path);
   if (book) {
     return {
