@@ -132,6 +132,26 @@ export function RunsPanel() {
     follow,
   );
 
+  /** Takes what the server said of a run (a refetch, or a mutation's answer). */
+  const patch = useCallback((fresh: Partial<Run> & { id: string }) => {
+    setRuns((list) =>
+      list.map((r) =>
+        r.id === fresh.id
+          ? {
+              ...r,
+              status: fresh.status ?? r.status,
+              attempts: fresh.attempts ?? r.attempts,
+              error: fresh.error,
+              startedAt: fresh.startedAt,
+              finishedAt: fresh.finishedAt,
+              outputBlobId: fresh.outputBlobId,
+              at: performance.now(),
+            }
+          : r,
+      ),
+    );
+  }, []);
+
   // A run whose status changed is read again (its start and end times); a run not listed yet
   // (just started) brings the first page again, once.
   const asked = useRef(new Set<string>());
@@ -158,26 +178,7 @@ export function RunsPanel() {
         });
     }
     if (unknown) void reload();
-  }, [live, runs, client, reload]);
-
-  function patch(fresh: Partial<Run> & { id: string }): void {
-    setRuns((list) =>
-      list.map((r) =>
-        r.id === fresh.id
-          ? {
-              ...r,
-              status: fresh.status ?? r.status,
-              attempts: fresh.attempts ?? r.attempts,
-              error: fresh.error,
-              startedAt: fresh.startedAt,
-              finishedAt: fresh.finishedAt,
-              outputBlobId: fresh.outputBlobId,
-              at: performance.now(),
-            }
-          : r,
-      ),
-    );
-  }
+  }, [live, runs, client, reload, patch]);
 
   async function act(run: Run, action: 'retry' | 'cancel'): Promise<void> {
     setBusy((b) => ({ ...b, [run.id]: true }));
