@@ -175,6 +175,9 @@ describe.skipIf(skip)('the runs panel', () => {
       .toBe(1);
     expect(await runItem(page, 'The Failing Tide').count()).toBe(0);
     await browser!.shot('runs-cancelled');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await browser!.shot('runs-phone');
+    await page.setViewportSize({ width: 1400, height: 900 });
     await page.getByLabel('Status').selectOption('FAILED');
     await page.getByText('No failed runs.').waitFor();
 
@@ -221,7 +224,7 @@ describe.skipIf(skip)('the runs panel', () => {
     const refusal = item.getByRole('alert');
     await refusal.waitFor();
     expect(await refusal.innerText()).toMatch(
-      /^Run "[^"]+" is SUCCEEDED: only FAILED or CANCELLED runs can be retried$/,
+      /^This run is SUCCEEDED: only FAILED or CANCELLED runs can be retried$/,
     );
     // Refused: nothing changed.
     const after = await stored(h!, blobId);

@@ -190,7 +190,9 @@ export function RunsPanel() {
     setBusy(({ [run.id]: _, ...rest }) => rest);
     if (result.error) {
       const refused = result.error;
-      setRefusals((r) => ({ ...r, [run.id]: messageOf(refused) }));
+      // The row already names the run: "Run "<id>" is ..." reads "This run is ...".
+      const message = messageOf(refused).replace(/^Run "[^"]+"/, 'This run');
+      setRefusals((r) => ({ ...r, [run.id]: message }));
       return;
     }
     const data = result.data as
