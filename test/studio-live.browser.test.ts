@@ -358,6 +358,63 @@ describe.skipIf(skip)('real time across a restart and a dropped connection', () 
   }, 180_000);
 });
 
+describe.skipIf(skip)('a save whose answer is lost', () => {
+  let h: Harness | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let url = '';
+
+  beforeAll(async () => {
+    await buildStudio();
+    browser = await launchBrowser();
+    page = browser.page;
+    h = await startHarness({
+      REYNA_JWT_SECRET: '',
+      REYNA_PROCESSORS: 'all',
+      REYNA_LLM: 'demo',
+      REYNA_LLM_DEMO_DELAY_MS: '5',
+    });
+    url = await h.app.listen();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stopHarness(h);
+  });
+
+  it('is not mistaken for another tab’s write when the server stored it', async () => {
+    const { bookId, blobId } = await writePassage(h!, 'The Lost Answer');
+    // The first update reaches the server, but its answer never reaches the page.
+    let dropped = 0;
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postData() ?? '';
+      if (dropped === 0 && body.includes('mutation UpdateBlob')) {
+        dropped++;
+        await route.fetch();
+        await route.abort('connectionreset');
+        return;
+      }
+      await route.continue();
+    });
+    await page.goto(`${url}/books/${bookId}/chapters/${blobId}`);
+    await expect.poll(() => page.getByLabel('Passage text').inputValue()).toBe(PASSAGE);
+    const typed = `${PASSAGE} Nobody heard the answer.`;
+    await page.getByLabel('Passage text').fill(typed);
+    await expect
+      .poll(() => saveStatus(page), { timeout: 20_000 })
+      .toMatch(/^Saved \(version \d\)$/);
+    expect(dropped).toBe(1);
+    expect(await page.getByText('this chapter was changed elsewhere').count()).toBe(0);
+    const r = await h!.gql(
+      'query($id: ID!) { blob(id: $id) { version data } }',
+      { id: blobId },
+      h!.app.devToken!,
+    );
+    expect(r.data!.blob.data.content).toBe(typed);
+    expect(await saveStatus(page)).toBe(`Saved (version ${r.data!.blob.version})`);
+    await page.unrouteAll();
+  }, 120_000);
+});
+
 /** The chapter id in the address. */
 const blobIdOf = (page: Page) =>
   page.evaluate(() => /\/chapters\/([^/]+)/.exec(window.location.pathname)?.[1]);

@@ -64,6 +64,8 @@ export function SplitView({
   const clientRef = useRef(client);
   clientRef.current = client;
   const saving = useRef(false);
+  /** An update whose answer never came: the server may have stored it all the same. */
+  const lost = useRef<{ id: string; version: number; data: unknown } | null>(null);
   const latest = useRef({ draft, blob });
   latest.current = { draft, blob };
 
@@ -110,6 +112,21 @@ export function SplitView({
         latest.current.blob = { id: made.id, version: made.version };
       }
     }
+    if (current && error) {
+      const landed = await landedUpdate(current.id, codeOf(error));
+      if (landed) {
+        // That update was stored: carry on from its version (the editor's text is saved next).
+        setBlob(landed);
+        latest.current.blob = landed;
+        saving.current = false;
+        setState({ kind: 'unsaved' });
+        return;
+      }
+      lost.current =
+        codeOf(error) === 'NETWORK_ERROR'
+          ? { id: current.id, version: current.version, data }
+          : null;
+    } else lost.current = null;
     saving.current = false;
     if (!error) {
       const changedMeanwhile = JSON.stringify(latest.current.draft) !== JSON.stringify(text);
@@ -125,6 +142,25 @@ export function SplitView({
       // Refused with a token already replaced (signed in again meanwhile): save again at once.
       setState({ kind: clientRef.current === startedWith ? 'signed-out' : 'unsaved' });
     } else setState({ kind: 'error', message: messageOf(error) });
+  }
+
+  /**
+   * After an update's answer was lost, a VERSION_CONFLICT may be that very update, stored: the
+   * version after it holding exactly its text. Then it is not another tab's write.
+   */
+  async function landedUpdate(
+    id: string,
+    code: string | undefined,
+  ): Promise<{ id: string; version: number } | null> {
+    const sent = lost.current;
+    if (code !== 'VERSION_CONFLICT' || sent?.id !== id) return null;
+    lost.current = null;
+    const result = await clientRef.current
+      .query(BlobDocument, { id }, { requestPolicy: 'network-only' })
+      .toPromise();
+    const found = result.data?.blob;
+    if (!found || found.version !== sent.version + 1) return null;
+    return sameData(found.data, sent.data) ? { id, version: found.version } : null;
   }
 
   // Signed in again (a new client): what was refused is saved now.
@@ -255,6 +291,19 @@ export function SplitView({
       </section>
       <ExpansionPane blobId={blob?.id ?? null} version={blob?.version ?? null} />
     </div>
+  );
+}
+
+/** The same JSON value, whatever the order of object keys (the database may reorder them). */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
   );
 }
 
