@@ -164,9 +164,18 @@ export function useLiveSubscription<T, V extends Record<string, unknown>, S>(
           const data = result.data as T;
           setState((previous) => reduceRef.current(previous, data, { subscription }));
         },
-        error() {
-          // The socket gave up (or the server refused the subscription): try again shortly.
+        error(error) {
           if (stopped) return;
+          if (Array.isArray(error)) {
+            // Refused by the server: a cursor it no longer accepts is dropped (and the screen
+            // refetched); any other refusal stands.
+            if (payload.variables.after !== undefined) {
+              start(undefined);
+              staleRef.current?.();
+            }
+            return;
+          }
+          // The socket gave up: try again shortly.
           setTimeout(() => {
             if (!stopped) start(payload.variables.after as string | undefined);
           }, 3000);
