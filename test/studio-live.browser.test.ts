@@ -234,6 +234,32 @@ describe.skipIf(skip)('the runs panel', () => {
     await browser!.shot('runs-refusal');
     hold = false;
   }, 120_000);
+
+  it('lists 20 runs a page, newest first, and loads the rest on request', async () => {
+    llm.reset();
+    llm.behaviour.failModels = { 'fake-model': 401 };
+    for (let i = 1; i <= 20; i++) await writePassage(h!, `Page Book ${i}`);
+    // Runs start from the passages' events: wait until the 20 new ones have failed.
+    const runs = async () =>
+      (
+        await h!.gql('{ runs(first: 100) { edges { node { id status } } } }', {}, h!.app.devToken!)
+      ).data!.runs.edges.map((e: { node: { status: string } }) => e.node.status) as string[];
+    await expect
+      .poll(async () => (await runs()).filter((s) => s === 'FAILED').length, {
+        timeout: 30_000,
+      })
+      .toBe(20);
+    const total = (await runs()).length;
+    expect(total).toBeGreaterThan(20);
+    await page.goto(`${url}/runs`);
+    const items = page.getByRole('list', { name: 'Your runs' }).getByRole('article');
+    await expect.poll(() => items.count()).toBe(20);
+    expect(await items.first().innerText()).toContain('Page Book 20');
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => items.count()).toBe(total);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    expect(await items.last().innerText()).toContain('The Failing Tide');
+  }, 120_000);
 });
 
 describe.skipIf(skip)('real time across a restart and a dropped connection', () => {
