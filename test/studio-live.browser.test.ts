@@ -324,8 +324,13 @@ describe.skipIf(skip)('real time across a restart and a dropped connection', () 
       await browser!.shot('offline-banner');
     });
 
+    const listening = performance.now();
     await banner().waitFor({ state: 'detached', timeout: 30_000 });
+    const back = performance.now() - listening;
     await expect.poll(() => saveStatus(page), { timeout: 30_000 }).toBe('Saved (version 2)');
+    console.info(
+      `restart: banner gone ${Math.round(back)} ms after the server listened again, text saved ${Math.round(performance.now() - listening)} ms after`,
+    );
     const article = page.getByRole('article', { name: 'Stored expansion' });
     await expect
       .poll(() => article.innerText().catch(() => ''), { timeout: 60_000 })
@@ -364,7 +369,9 @@ describe.skipIf(skip)('real time across a restart and a dropped connection', () 
     await banner().waitFor({ timeout: 10_000 });
     await new Promise((r) => setTimeout(r, 1500));
     await page.context().setOffline(false);
+    const online = performance.now();
     await banner().waitFor({ state: 'detached', timeout: 30_000 });
+    console.info(`offline: banner gone ${Math.round(performance.now() - online)} ms after online`);
 
     const article = page.getByRole('article', { name: 'Stored expansion' });
     await expect
