@@ -1,0 +1,126 @@
+/**
+ * A passage's version history: every stored version (number, time, size, first words), one of
+ * them open to read, and a button to restore it. Restoring does not rewrite history: the split
+ * view saves that version's text as a new version (with `expectedVersion`, like any save).
+ */
+import { dataOf, PassageVersionsDocument } from '@reyna-studio/sdk';
+import { useEffect, useId, useState } from 'react';
+import { useQuery } from 'urql';
+import './history.css';
+import { messageOf } from './errors';
+
+/** What a version holds that a restore brings back. */
+export interface VersionText {
+  version: number;
+  title: string;
+  style: string;
+  content: string;
+}
+
+const firstWords = (text: string, count = 8) => {
+  const words = text.trim().split(/\s+/);
+  return words.slice(0, count).join(' ') + (words.length > count ? ' …' : '');
+};
+
+const sizeOf = (bytes: number) =>
+  bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`;
+
+const timeOf = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+export function VersionHistory({
+  blobId,
+  version,
+  onRestore,
+  onClose,
+}: {
+  blobId: string;
+  /** The passage's current version: the list is read again when it changes. */
+  version: number;
+  onRestore: (text: VersionText) => void;
+  onClose: () => void;
+}) {
+  const ids = useId();
+  const [result, refetch] = useQuery({ query: PassageVersionsDocument, variables: { id: blobId } });
+  const [selected, setSelected] = useState<number | null>(null);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new version reads the list again.
+  useEffect(() => {
+    refetch({ requestPolicy: 'network-only' });
+  }, [version]);
+
+  const versions = (result.data?.blob?.versions ?? [])
+    .map((v) => {
+      const data = dataOf(v, 'text-input-v2') ?? dataOf(v, 'text-input-v1');
+      const meta = (data?.metadata ?? {}) as { title?: string; style?: string };
+      return {
+        version: v.version,
+        createdAt: String(v.createdAt),
+        size: v.size,
+        title: meta.title ?? '',
+        style: meta.style ?? '',
+        content: data?.content ?? '',
+      };
+    })
+    .reverse();
+  const current = versions[0]?.version ?? version;
+  const open = versions.find((v) => v.version === (selected ?? current)) ?? null;
+
+  return (
+    <section className="history" aria-labelledby={`${ids}-title`}>
+      <div className="history-head">
+        <h3 id={`${ids}-title`}>Version history</h3>
+        <button type="button" onClick={onClose}>
+          Close history
+        </button>
+      </div>
+      {result.fetching && !result.data && <p role="status">Loading the versions…</p>}
+      {result.error && (
+        <p role="alert" className="notice error">
+          The versions could not be loaded: {messageOf(result.error)}
+        </p>
+      )}
+      {versions.length > 0 && (
+        <div className="history-body">
+          <ul className="versions" aria-label="Versions, newest first">
+            {versions.map((v) => (
+              <li key={v.version}>
+                <button
+                  type="button"
+                  aria-pressed={v.version === open?.version}
+                  onClick={() => setSelected(v.version)}
+                >
+                  <span className="v-head">
+                    <strong>Version {v.version}</strong>
+                    {v.version === current && <span className="badge">current</span>}
+                  </span>
+                  <span className="v-meta">
+                    {timeOf(v.createdAt)} · {sizeOf(v.size)}
+                  </span>
+                  <span className="v-words">{firstWords(v.content) || '(empty)'}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          {open && (
+            <article className="version-text" aria-label={`Version ${open.version}`}>
+              <p className="v-meta">
+                Version {open.version}
+                {open.title ? ` · “${open.title}”` : ''}
+                {open.style ? ` · ${open.style}` : ''}
+              </p>
+              <p className="text">{open.content}</p>
+              {open.version !== current ? (
+                <button type="button" className="primary" onClick={() => onRestore(open)}>
+                  Restore version {open.version}
+                </button>
+              ) : (
+                <p className="status">This is the current version.</p>
+              )}
+            </article>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
