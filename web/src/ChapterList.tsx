@@ -34,6 +34,9 @@ export function ChapterList({
   const [, reorder] = useMutation(ReorderChaptersDocument);
   const focusAfter = useRef<{ id: string; direction: 'up' | 'down' } | null>(null);
   const buttons = useRef(new Map<string, HTMLButtonElement>());
+  // One reorder at a time (two at once would conflict): moves made meanwhile are sent after it.
+  const sending = useRef(false);
+  const unsent = useRef<string[] | null>(null);
 
   const serverOrder = chapters.map((c) => c.id).join();
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new list from the server replaces the local order.
@@ -68,12 +71,20 @@ export function ChapterList({
     focusAfter.current = { id: moved, direction: by < 0 ? 'up' : 'down' };
     const title = byId.get(moved)?.title ?? 'The chapter';
     setAnnounce(`“${title}” is now chapter ${target + 1} of ${ids.length}.`);
-    const result = await reorder({ bookId, chapterIds: ids });
-    if (result.error) {
-      setOrder(null);
-      setAnnounce('');
-      setError(`The new order was not saved: ${messageOf(result.error)}`);
+    unsent.current = ids;
+    if (sending.current) return;
+    sending.current = true;
+    while (unsent.current) {
+      const chapterIds = unsent.current;
+      unsent.current = null;
+      const result = await reorder({ bookId, chapterIds });
+      if (result.error && !unsent.current) {
+        setOrder(null);
+        setAnnounce('');
+        setError(`The new order was not saved: ${messageOf(result.error)}`);
+      }
     }
+    sending.current = false;
     onReordered();
   }
 

@@ -26,7 +26,28 @@ const sizeOf = (bytes: number) =>
   bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`;
 
 const timeOf = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
+interface Entry {
+  version: number;
+  createdAt: string;
+  size: number;
+  title: string;
+  style: string;
+  chapter: number | null;
+  content: string;
+}
+
+/** What a version changed beside its text (the text itself shows in its first words). */
+function changeOf(entry: Entry, before: Entry | undefined): string | null {
+  if (!before || before.content !== entry.content) return null;
+  const changes: string[] = [];
+  if (before.title !== entry.title) changes.push('title changed');
+  if (before.style !== entry.style) changes.push(`style: ${entry.style || 'default'}`);
+  if (before.chapter !== entry.chapter && entry.chapter !== null)
+    changes.push(`moved to chapter ${entry.chapter}`);
+  return changes.length > 0 ? `Same text, ${changes.join(', ')}` : 'Same text';
+}
 
 export function VersionHistory({
   blobId,
@@ -49,20 +70,21 @@ export function VersionHistory({
     refetch({ requestPolicy: 'network-only' });
   }, [version]);
 
-  const versions = (result.data?.blob?.versions ?? [])
-    .map((v) => {
-      const data = dataOf(v, 'text-input-v2') ?? dataOf(v, 'text-input-v1');
-      const meta = (data?.metadata ?? {}) as { title?: string; style?: string };
-      return {
-        version: v.version,
-        createdAt: String(v.createdAt),
-        size: v.size,
-        title: meta.title ?? '',
-        style: meta.style ?? '',
-        content: data?.content ?? '',
-      };
-    })
-    .reverse();
+  const oldestFirst: Entry[] = (result.data?.blob?.versions ?? []).map((v) => {
+    const data = dataOf(v, 'text-input-v2') ?? dataOf(v, 'text-input-v1');
+    const meta = (data?.metadata ?? {}) as { title?: string; style?: string; chapter?: number };
+    return {
+      version: v.version,
+      createdAt: String(v.createdAt),
+      size: v.size,
+      title: meta.title ?? '',
+      style: meta.style ?? '',
+      chapter: typeof meta.chapter === 'number' ? meta.chapter : null,
+      content: data?.content ?? '',
+    };
+  });
+  const changes = new Map(oldestFirst.map((v, i) => [v.version, changeOf(v, oldestFirst[i - 1])]));
+  const versions = [...oldestFirst].reverse();
   const current = versions[0]?.version ?? version;
   const open = versions.find((v) => v.version === (selected ?? current)) ?? null;
 
@@ -98,6 +120,9 @@ export function VersionHistory({
                     {timeOf(v.createdAt)} · {sizeOf(v.size)}
                   </span>
                   <span className="v-words">{firstWords(v.content) || '(empty)'}</span>
+                  {changes.get(v.version) && (
+                    <span className="v-change">{changes.get(v.version)}</span>
+                  )}
                 </button>
               </li>
             ))}
@@ -111,9 +136,15 @@ export function VersionHistory({
               </p>
               <p className="text">{open.content}</p>
               {open.version !== current ? (
-                <button type="button" className="primary" onClick={() => onRestore(open)}>
-                  Restore version {open.version}
-                </button>
+                <>
+                  <button type="button" className="primary" onClick={() => onRestore(open)}>
+                    Restore version {open.version}
+                  </button>
+                  <p className="v-meta restore-note">
+                    Saves its text and style as a new version; the title and the chapter’s place
+                    stay as they are.
+                  </p>
+                </>
               ) : (
                 <p className="status">This is the current version.</p>
               )}
