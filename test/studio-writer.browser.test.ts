@@ -119,6 +119,10 @@ describe.skipIf(skip)('the Book Writer in a browser', () => {
         timeout: 5_000,
       })
       .toBe('“Arrival” is now chapter 3 of 3.');
+    // The open chapter (Harbour, moved too) takes its new version as the base of its next save.
+    await expect
+      .poll(() => saveStatus(page), { timeout: 10_000 })
+      .toMatch(/^Saved \(version [23]\)$/);
     await shot('chapters');
 
     await page.reload();
