@@ -300,6 +300,10 @@ export class BlobService {
     return this.store.versions(userId, id);
   }
 
+  versionOf(userId: string, id: string, version: number) {
+    return this.store.versionOf(userId, id, version);
+  }
+
   stats(userId: string) {
     return this.store.stats(userId);
   }

@@ -83,6 +83,8 @@ export interface BlobStore {
   chaptersOf(userId: string, bookId: string, limit?: number): Promise<Blob[]>;
   /** Every version, oldest first, the current one last. */
   versions(userId: string, id: string): Promise<BlobVersion[]>;
+  /** One version (the current one included); null when the blob or that version is not there. */
+  versionOf(userId: string, id: string, version: number): Promise<BlobVersion | null>;
   /** Visible blobs and the bytes of their current versions. */
   stats(userId: string): Promise<{ count: number; totalSize: number }>;
   /** The user's usage as quotas count it (earlier versions included). */

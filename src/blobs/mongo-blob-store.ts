@@ -707,6 +707,23 @@ export class MongoBlobStore implements BlobStore {
     ];
   }
 
+  async versionOf(userId: string, id: string, version: number): Promise<BlobVersion | null> {
+    const current = await this.findById(userId, id);
+    if (!current) return null;
+    if (version === current.version) return currentVersion(current);
+    const d = await this.versionsCol.findOne({ _id: `${current.id}:${version}` });
+    return d
+      ? {
+          blobId: d.blobId,
+          version: d.version,
+          schemaId: d.schemaId,
+          data: JSON.parse(d.json) as unknown,
+          size: d.size,
+          createdAt: d.createdAt,
+        }
+      : null;
+  }
+
   async stats(userId: string): Promise<{ count: number; totalSize: number }> {
     const { blobs, currentBytes } = await this.countsNow(userId);
     return { count: blobs, totalSize: currentBytes };

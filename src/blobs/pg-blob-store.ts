@@ -413,6 +413,28 @@ export class PgBlobStore implements BlobStore {
     ];
   }
 
+  async versionOf(userId: string, id: string, version: number): Promise<BlobVersion | null> {
+    const current = await this.findById(userId, id);
+    if (!current) return null;
+    if (version === current.version) return currentVersion(current);
+    const r = await this.db
+      .selectFrom('blob_versions')
+      .selectAll()
+      .where('blob_id', '=', current.id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return r
+      ? {
+          blobId: r.blob_id,
+          version: r.version,
+          schemaId: r.schema_id,
+          data: r.data,
+          size: r.size,
+          createdAt: r.created_at,
+        }
+      : null;
+  }
+
   async stats(userId: string): Promise<{ count: number; totalSize: number }> {
     const row = await this.usageRow(userId);
     return { count: Number(row?.blobs ?? 0), totalSize: Number(row?.current_bytes ?? 0) };

@@ -212,48 +212,39 @@ export class ProcessorRuntime {
   private async behind(d: Definition, run: ProcessorRun, input: Blob): Promise<boolean> {
     if (run.inputVersion === null || input.version <= run.inputVersion) return false;
     if (!d.inputKey) return true;
-    const newer = (await this.runsOf(d, input)).some((r) => r.inputVersion! > run.inputVersion!);
-    return newer || !(await this.sameInput(d, input, [run.inputVersion, input.version]));
+    const newer = await this.options.runs.forInput(input.userId, d, input.id, run.inputVersion + 1);
+    if (newer.some((r) => r.inputVersion! > run.inputVersion!)) return true;
+    return !(await this.sameInput(d, input, run.inputVersion, input.version));
   }
 
-  /** This processor version's runs for an input (any status). */
-  private async runsOf(d: Definition, input: Blob): Promise<ProcessorRun[]> {
-    const runs = await this.options.runs.byInputs(input.userId, [input.id]);
-    return runs.filter(
-      (r) => r.processorId === d.id && r.processorVersion === d.version && r.inputVersion !== null,
-    );
-  }
-
-  /** Whether the input's versions all have one input key (false when one is unreadable). */
-  private async sameInput(d: Definition, input: Blob, versions: number[]): Promise<boolean> {
+  /** Whether two versions of the input have one input key (false when one is unreadable). */
+  private async sameInput(d: Definition, input: Blob, a: number, b: number): Promise<boolean> {
     if (!d.inputKey) return false;
-    if (new Set(versions).size === 1) return true;
-    const stored = await this.options.services.blobs.versions(input.userId, input.id);
-    const keys = new Set<string>();
-    for (const version of versions) {
-      const found = stored.find((v) => v.version === version);
-      if (!found) return false;
-      try {
-        keys.add(JSON.stringify(d.inputKey(found.data)) ?? 'undefined');
-      } catch {
-        return false;
-      }
+    if (a === b) return true;
+    const { blobs } = this.options.services;
+    const [va, vb] = await Promise.all([
+      blobs.versionOf(input.userId, input.id, a),
+      blobs.versionOf(input.userId, input.id, b),
+    ]);
+    if (!va || !vb) return false;
+    try {
+      return JSON.stringify(d.inputKey(va.data)) === JSON.stringify(d.inputKey(vb.data));
+    } catch {
+      return false;
     }
-    return keys.size === 1;
   }
 
   /**
    * Whether an update to input version `version` needs no run: the processor's current output
-   * (or a queued or running run) is for a version with the same input key, and no run is for a
-   * newer version (a late event of an older version takes the usual path and is superseded).
+   * (or a queued or running run) is for a version with the same input key, and no run is for
+   * this version or a newer one (a late event of an older version takes the usual path and is
+   * superseded).
    */
   private async unchanged(d: Definition, input: Blob, version: number): Promise<boolean> {
     if (!d.inputKey) return false;
-    const runs = await this.runsOf(d, input);
-    if (runs.some((r) => r.inputVersion! >= version)) return false;
-    const active = runs
-      .filter((r) => r.status === 'queued' || r.status === 'running')
-      .map((r) => r.inputVersion!);
+    const runs = await this.options.runs.forInput(input.userId, d, input.id, version);
+    if (runs.some((r) => r.inputVersion !== null && r.inputVersion >= version)) return false;
+    const active = runs.map((r) => r.inputVersion).filter((v): v is number => v !== null);
     const derived = currentOnly(
       await this.options.services.blobs.derivedOf(input.userId, [input.id]),
     )
@@ -261,7 +252,7 @@ export class ProcessorRuntime {
       .map((b) => b.provenance?.inputVersion)
       .filter((v): v is number => typeof v === 'number' && v < version);
     const reference = Math.max(-1, ...active, ...derived);
-    return reference > 0 && (await this.sameInput(d, input, [reference, version]));
+    return reference > 0 && (await this.sameInput(d, input, reference, version));
   }
 
   /**

@@ -196,6 +196,13 @@ export function blobStoreContract(
         [3, { content: 'three' }],
       ]);
       expect(versions[0]!.size).toBe(size({ content: 'one' }));
+      expect((await s.store.versionOf(u, b.id, 1))?.data).toEqual({ content: 'one' });
+      expect((await s.store.versionOf(u, b.id.toUpperCase(), 3))?.data).toEqual({
+        content: 'three',
+      });
+      expect(await s.store.versionOf(u, b.id, 4)).toBeNull();
+      expect(await s.store.versionOf(user(), b.id, 1)).toBeNull();
+      expect(await s.store.versionOf(u, 'not-a-uuid', 1)).toBeNull();
       expect((await drain()).map((e) => e.type)).toEqual([
         'blob.updated.text-input-v1',
         'blob.updated.text-input-v1',
