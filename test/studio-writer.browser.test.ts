@@ -206,6 +206,9 @@ describe.skipIf(skip)('the Book Writer in a browser', () => {
     await expect
       .poll(() => versions.getByRole('button').allInnerTexts(), { timeout: 10_000 })
       .toHaveLength(restored);
+    expect((await versions.getByRole('button').allInnerTexts())[0]).toMatch(
+      new RegExp(`^Version ${restored}\\s+current[\\s\\S]*Text of version 1$`),
+    );
     const chapterId = new URL(page.url()).pathname.split('/').at(-1);
     const stored = await h!.gql(
       'query($id: ID!) { blob(id: $id) { version data versions { version data } } }',

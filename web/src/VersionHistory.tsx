@@ -38,9 +38,17 @@ interface Entry {
   content: string;
 }
 
-/** What a version changed beside its text (the text itself shows in its first words). */
-function changeOf(entry: Entry, before: Entry | undefined): string | null {
-  if (!before || before.content !== entry.content) return null;
+/**
+ * What a version changed beside its text (the text itself shows in its first words), or which
+ * earlier version's text it brings back (a restore).
+ */
+function changeOf(entry: Entry, earlier: Entry[]): string | null {
+  const before = earlier.at(-1);
+  if (!before) return null;
+  if (before.content !== entry.content) {
+    const same = earlier.find((e) => e.content === entry.content);
+    return same ? `Text of version ${same.version}` : null;
+  }
   const changes: string[] = [];
   if (before.title !== entry.title) changes.push('title changed');
   if (before.style !== entry.style) changes.push(`style: ${entry.style || 'default'}`);
@@ -83,7 +91,9 @@ export function VersionHistory({
       content: data?.content ?? '',
     };
   });
-  const changes = new Map(oldestFirst.map((v, i) => [v.version, changeOf(v, oldestFirst[i - 1])]));
+  const changes = new Map(
+    oldestFirst.map((v, i) => [v.version, changeOf(v, oldestFirst.slice(0, i))]),
+  );
   const versions = [...oldestFirst].reverse();
   const current = versions[0]?.version ?? version;
   const open = versions.find((v) => v.version === (selected ?? current)) ?? null;
