@@ -10,6 +10,7 @@ import type { Chapter } from './BookView';
 import { type Draft, loadDraft, saveDraft } from './drafts';
 import { ExpansionPane } from './ExpansionPane';
 import { codeOf, type Issue, issuesOf, messageOf } from './errors';
+import { VersionHistory, type VersionText } from './VersionHistory';
 
 /** How long the writer pauses before the text is saved. */
 const SAVE_AFTER_MS = 800;
@@ -62,6 +63,27 @@ export function SplitView({
   const saving = useRef(false);
   const latest = useRef({ draft, blob });
   latest.current = { draft, blob };
+  // The text as stored at `blob.version` (what a newer version that only moved the chapter keeps).
+  const storedText = useRef<Draft>({
+    title: chapter?.title ?? '',
+    style: chapter?.style ?? '',
+    content: chapter?.content ?? '',
+  });
+  const [historyOpen, setHistoryOpen] = useState(false);
+
+  // A newer version from the book (a reorder moved this chapter) with the text as stored here is
+  // taken as the base of the next save; any other newer version is another tab's, and the next
+  // save reports the conflict.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a newer version from the book matters.
+  useEffect(() => {
+    const current = latest.current.blob;
+    if (!chapter || !current || chapter.id !== current.id || chapter.version <= current.version)
+      return;
+    const theirs = { title: chapter.title, style: chapter.style, content: chapter.content };
+    if (JSON.stringify(theirs) !== JSON.stringify(storedText.current)) return;
+    setBlob({ id: chapter.id, version: chapter.version });
+    latest.current.blob = { id: chapter.id, version: chapter.version };
+  }, [chapter?.version]);
 
   const edit = (change: Partial<Draft>) => {
     const next = { ...draft, ...change };
@@ -108,6 +130,7 @@ export function SplitView({
     saving.current = false;
     if (!error) {
       const changedMeanwhile = JSON.stringify(latest.current.draft) !== JSON.stringify(text);
+      storedText.current = text;
       if (!changedMeanwhile) saveDraft(bookId, latest.current.blob?.id ?? null, null);
       setState(changedMeanwhile ? { kind: 'unsaved' } : { kind: 'saved' });
       return;
@@ -164,8 +187,20 @@ export function SplitView({
     };
     setDraft(theirs);
     latest.current.draft = theirs;
+    storedText.current = theirs;
     saveDraft(bookId, stored.id, null);
     setState({ kind: 'saved' });
+  }
+
+  /** Saves an earlier version's text and style as a new version (the title and place stay). */
+  function restore(version: VersionText): void {
+    const next = { ...latest.current.draft, style: version.style, content: version.content };
+    setDraft(next);
+    latest.current.draft = next;
+    saveDraft(bookId, blob?.id ?? null, next);
+    if (state.kind === 'conflict') return;
+    setState({ kind: 'unsaved' });
+    void save();
   }
 
   const issues = state.kind === 'invalid' ? state.issues : [];
@@ -231,6 +266,24 @@ export function SplitView({
               Save mine over it
             </button>
           </div>
+        )}
+        {blob && !historyOpen && (
+          <button
+            type="button"
+            className="history-toggle"
+            aria-expanded={false}
+            onClick={() => setHistoryOpen(true)}
+          >
+            Version history
+          </button>
+        )}
+        {blob && historyOpen && (
+          <VersionHistory
+            blobId={blob.id}
+            version={blob.version}
+            onRestore={restore}
+            onClose={() => setHistoryOpen(false)}
+          />
         )}
       </section>
       <ExpansionPane blobId={blob?.id ?? null} version={blob?.version ?? null} />
