@@ -90,7 +90,12 @@ export async function ensureStudioBuilt(dist = STUDIO_DIST): Promise<StudioBuild
           error ? reject(new Error(stderr || error.message)) : resolve(),
       );
     });
-    // Another build may have finished first: the newer one wins, either is complete.
+    // Another build (a second process starting at the same moment) may have finished first: then
+    // its build is kept, as replacing it would leave a moment with no web/dist for its server.
+    if ((await studioBuildNeeded(dist)) === null) {
+      await rm(out, { recursive: true, force: true });
+      return { status: 'built', reason, ms: Date.now() - started };
+    }
     await rm(dist, { recursive: true, force: true });
     try {
       await rename(out, dist);

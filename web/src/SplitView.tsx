@@ -11,6 +11,7 @@ import { type Draft, loadDraft, saveDraft } from './drafts';
 import { ExpansionPane } from './ExpansionPane';
 import { codeOf, type Issue, issuesOf, messageOf } from './errors';
 import { useConnection } from './live';
+import { VersionHistory, type VersionText } from './VersionHistory';
 
 /** How long the writer pauses before the text is saved. */
 const SAVE_AFTER_MS = 800;
@@ -65,9 +66,30 @@ export function SplitView({
   clientRef.current = client;
   const saving = useRef(false);
   /** An update whose answer never came: the server may have stored it all the same. */
-  const lost = useRef<{ id: string; version: number; data: unknown } | null>(null);
+  const lost = useRef<{ id: string; version: number; data: unknown; text: Draft } | null>(null);
   const latest = useRef({ draft, blob });
   latest.current = { draft, blob };
+  // The text as stored at `blob.version` (what a newer version that only moved the chapter keeps).
+  const storedText = useRef<Draft>({
+    title: chapter?.title ?? '',
+    style: chapter?.style ?? '',
+    content: chapter?.content ?? '',
+  });
+  const [historyOpen, setHistoryOpen] = useState(false);
+
+  // A newer version from the book (a reorder moved this chapter) with the text as stored here is
+  // taken as the base of the next save; any other newer version is another tab's, and the next
+  // save reports the conflict.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a newer version from the book matters.
+  useEffect(() => {
+    const current = latest.current.blob;
+    if (!chapter || !current || chapter.id !== current.id || chapter.version <= current.version)
+      return;
+    const theirs = { title: chapter.title, style: chapter.style, content: chapter.content };
+    if (JSON.stringify(theirs) !== JSON.stringify(storedText.current)) return;
+    setBlob({ id: chapter.id, version: chapter.version });
+    latest.current.blob = { id: chapter.id, version: chapter.version };
+  }, [chapter?.version]);
 
   const edit = (change: Partial<Draft>) => {
     const next = { ...draft, ...change };
@@ -116,20 +138,22 @@ export function SplitView({
       const landed = await landedUpdate(current.id, codeOf(error));
       if (landed) {
         // That update was stored: carry on from its version (the editor's text is saved next).
-        setBlob(landed);
-        latest.current.blob = landed;
+        setBlob({ id: landed.id, version: landed.version });
+        latest.current.blob = { id: landed.id, version: landed.version };
+        storedText.current = landed.text;
         saving.current = false;
         setState({ kind: 'unsaved' });
         return;
       }
       lost.current =
         codeOf(error) === 'NETWORK_ERROR'
-          ? { id: current.id, version: current.version, data }
+          ? { id: current.id, version: current.version, data, text }
           : null;
     } else lost.current = null;
     saving.current = false;
     if (!error) {
       const changedMeanwhile = JSON.stringify(latest.current.draft) !== JSON.stringify(text);
+      storedText.current = text;
       if (!changedMeanwhile) saveDraft(bookId, latest.current.blob?.id ?? null, null);
       setState(changedMeanwhile ? { kind: 'unsaved' } : { kind: 'saved' });
       return;
@@ -151,7 +175,7 @@ export function SplitView({
   async function landedUpdate(
     id: string,
     code: string | undefined,
-  ): Promise<{ id: string; version: number } | null> {
+  ): Promise<{ id: string; version: number; text: Draft } | null> {
     const sent = lost.current;
     if (code !== 'VERSION_CONFLICT' || sent?.id !== id) return null;
     lost.current = null;
@@ -160,7 +184,7 @@ export function SplitView({
       .toPromise();
     const found = result.data?.blob;
     if (!found || found.version !== sent.version + 1) return null;
-    return sameData(found.data, sent.data) ? { id, version: found.version } : null;
+    return sameData(found.data, sent.data) ? { id, version: found.version, text: sent.text } : null;
   }
 
   // Signed in again (a new client): what was refused is saved now.
@@ -220,8 +244,20 @@ export function SplitView({
     };
     setDraft(theirs);
     latest.current.draft = theirs;
+    storedText.current = theirs;
     saveDraft(bookId, stored.id, null);
     setState({ kind: 'saved' });
+  }
+
+  /** Saves an earlier version's text and style as a new version (the title and place stay). */
+  function restore(version: VersionText): void {
+    const next = { ...latest.current.draft, style: version.style, content: version.content };
+    setDraft(next);
+    latest.current.draft = next;
+    saveDraft(bookId, blob?.id ?? null, next);
+    if (state.kind === 'conflict') return;
+    setState({ kind: 'unsaved' });
+    void save();
   }
 
   const issues = state.kind === 'invalid' ? state.issues : [];
@@ -287,6 +323,24 @@ export function SplitView({
               Save mine over it
             </button>
           </div>
+        )}
+        {blob && !historyOpen && (
+          <button
+            type="button"
+            className="history-toggle"
+            aria-expanded={false}
+            onClick={() => setHistoryOpen(true)}
+          >
+            Version history
+          </button>
+        )}
+        {blob && historyOpen && (
+          <VersionHistory
+            blobId={blob.id}
+            version={blob.version}
+            onRestore={restore}
+            onClose={() => setHistoryOpen(false)}
+          />
         )}
       </section>
       <ExpansionPane blobId={blob?.id ?? null} version={blob?.version ?? null} />
