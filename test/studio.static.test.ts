@@ -26,6 +26,13 @@ describe('the Studio at /', () => {
     expect(await studioBuildNeeded()).toBeNull();
   });
 
+  it('is the production build, even when built under vitest (NODE_ENV=test)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const code = await readFile(join(STUDIO_DIST, 'assets', script), 'utf8');
+    // React's production build has short error codes; the development build (328 KB more) does not.
+    expect(code).toContain('Minified React error');
+  });
+
   it('serves the page with a policy that allows only this deployment, revalidated on each use', async () => {
     const res = await get('/');
     expect(res.status).toBe(200);
