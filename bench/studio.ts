@@ -146,9 +146,9 @@ async function typeAndWait(page: Page, text: string): Promise<Marks> {
     );
   } catch (error) {
     const pane = await page
-      .getByRole('region', { name: 'Expansion', exact: true })
-      .innerText()
-      .catch(() => '(no expansion pane)');
+      .evaluate(() => document.querySelector('main')?.innerText ?? '(no main)')
+      .catch((e: Error) => `(page unreadable: ${e.message})`);
+    await page.screenshot({ path: 'test-artifacts/bench-studio-timeout.png' }).catch(() => {});
     throw new Error(
       `no stored expansion of the saved version within 60 s: ${JSON.stringify(await marks(page))}\n${pane}`,
       { cause: error },
@@ -168,6 +168,8 @@ interface Round {
   warm: number[];
   fresh: Marks[];
   edits: Marks[];
+  /** Requests the server refused with 429 (rate limit or event-loop budget) during the round. */
+  refused: number;
 }
 
 async function round(delayMs: string | null): Promise<Round> {
@@ -182,6 +184,10 @@ async function round(delayMs: string | null): Promise<Round> {
   const browser = await launchBrowser({ width: 1400, height: 900 });
   const { page, context } = browser;
   try {
+    let refused = 0;
+    page.on('response', (r) => {
+      if (r.status() === 429) refused++;
+    });
     const cdp = await context.newCDPSession(page);
     // 1. What the first load ships.
     await cdp.send('Network.clearBrowserCache');
@@ -263,6 +269,7 @@ async function round(delayMs: string | null): Promise<Round> {
       warm,
       fresh,
       edits,
+      refused,
     };
   } finally {
     await browser.close();
@@ -334,6 +341,9 @@ async function main(): Promise<void> {
     line('navigation → editable passage, warm cache', r.warm);
     printLatencies(`new passages (n=${r.fresh.length})`, r.fresh);
     printLatencies(`edits (n=${r.edits.length})`, r.edits);
+    console.log(
+      `  requests refused with 429 (rate limit or event-loop budget) and asked again: ${r.refused}`,
+    );
     console.log('');
   }
 }
