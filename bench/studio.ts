@@ -126,15 +126,25 @@ async function installProbe(page: Page): Promise<void> {
   });
 }
 
-const marks = (page: Page) =>
-  page.evaluate(() => {
+/** The probe's marks, with the page's clock origin and the passage's id (from the address). */
+const marks = async (page: Page): Promise<Sample> => {
+  const m = await page.evaluate(() => {
     const { reset: _, ...m } = (window as unknown as { __probe: Marks & { reset(): void } })
       .__probe;
-    return m as Marks;
+    return { ...(m as Marks), origin: performance.timeOrigin };
   });
+  return { ...m, blobId: /\/chapters\/([^/]+)$/.exec(new URL(page.url()).pathname)?.[1] ?? null };
+};
+
+/** One save, as the page saw it; the run's own times (server clock, same machine) added later. */
+interface Sample extends Marks {
+  origin: number;
+  blobId: string | null;
+  run?: { created: number; started: number; finished: number };
+}
 
 /** Types `text` at a brisk typist's pace, then waits for the stored expansion of the save. */
-async function typeAndWait(page: Page, text: string): Promise<Marks> {
+async function typeAndWait(page: Page, text: string): Promise<Sample> {
   await page.evaluate(() => (window as unknown as { __probe: { reset(): void } }).__probe.reset());
   await page.getByLabel('Passage text').press('End');
   await page.keyboard.type(text, { delay: 25 });
@@ -157,17 +167,34 @@ async function typeAndWait(page: Page, text: string): Promise<Marks> {
   return marks(page);
 }
 
+interface RunsAnswer {
+  data?: {
+    runs: {
+      edges: {
+        node: {
+          inputBlobId: string;
+          inputVersion: number;
+          createdAt: string;
+          startedAt: string | null;
+          finishedAt: string | null;
+        };
+      }[];
+    };
+  };
+}
+
 interface Round {
   label: string;
   jsRaw: number;
   jsGzip: number;
+  jsWire: number;
   cssRaw: number;
   cssGzip: number;
   serverCompresses: boolean;
   cold: number[];
   warm: number[];
-  fresh: Marks[];
-  edits: Marks[];
+  fresh: Sample[];
+  edits: Sample[];
   /** Requests the server refused with 429 (rate limit or event-loop budget) during the round. */
   refused: number;
 }
@@ -191,15 +218,27 @@ async function round(delayMs: string | null): Promise<Round> {
     const cdp = await context.newCDPSession(page);
     // 1. What the first load ships.
     await cdp.send('Network.clearBrowserCache');
-    const assets: { type: string; raw: number; gzip: number; encoded: boolean }[] = [];
+    const assets: {
+      type: string;
+      raw: number;
+      gzip: number;
+      wire: number;
+      encoded: boolean;
+    }[] = [];
     const pending: Promise<void>[] = [];
     const onResponse = (r: import('playwright-core').Response) => {
       const type = r.request().resourceType();
       if (type !== 'script' && type !== 'stylesheet') return;
       pending.push(
-        r.body().then((body) => {
+        Promise.all([r.body(), r.request().sizes()]).then(([body, sizes]) => {
           const encoded = Boolean(r.headers()['content-encoding']);
-          assets.push({ type, raw: body.length, gzip: gzipSync(body).length, encoded });
+          assets.push({
+            type,
+            raw: body.length,
+            gzip: gzipSync(body).length,
+            wire: sizes.responseBodySize,
+            encoded,
+          });
         }),
       );
     };
@@ -208,7 +247,7 @@ async function round(delayMs: string | null): Promise<Round> {
     await page.getByRole('heading', { name: 'Your books' }).waitFor({ timeout: 30_000 });
     await Promise.all(pending);
     page.off('response', onResponse);
-    const sum = (type: string, key: 'raw' | 'gzip') =>
+    const sum = (type: string, key: 'raw' | 'gzip' | 'wire') =>
       assets.filter((a) => a.type === type).reduce((n, a) => n + a[key], 0);
 
     // A book to write in.
@@ -218,8 +257,8 @@ async function round(delayMs: string | null): Promise<Round> {
     const bookUrl = page.url();
 
     // 3. New passages, each followed by edits.
-    const fresh: Marks[] = [];
-    const edits: Marks[] = [];
+    const fresh: Sample[] = [];
+    const edits: Sample[] = [];
     let chapterUrl = '';
     for (let i = 0; i < RUNS; i++) {
       await page.goto(bookUrl);
@@ -230,6 +269,29 @@ async function round(delayMs: string | null): Promise<Round> {
       for (let e = 0; e < EDITS_PER_PASSAGE; e++)
         edits.push(await typeAndWait(page, ` The storm came in off the sea again.`));
       chapterUrl = page.url();
+    }
+
+    // The expansion runs' own times, to see where the time between save and screen goes.
+    const token = await page.evaluate(() => localStorage.getItem('reyna:studio-token'));
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query:
+          '{ runs(first: 100, processorId: "text-expansion", status: SUCCEEDED) { edges { node { inputBlobId inputVersion createdAt startedAt finishedAt } } } }',
+      }),
+    });
+    const runs = ((await res.json()) as RunsAnswer).data?.runs.edges.map((e) => e.node) ?? [];
+    for (const sample of [...fresh, ...edits]) {
+      const run = runs.find(
+        (r) => r.inputBlobId === sample.blobId && r.inputVersion === sample.savedVersion,
+      );
+      if (run?.startedAt && run.finishedAt)
+        sample.run = {
+          created: Date.parse(run.createdAt),
+          started: Date.parse(run.startedAt),
+          finished: Date.parse(run.finishedAt),
+        };
     }
 
     // 2. Navigation to an editable passage, cold and warm.
@@ -262,6 +324,7 @@ async function round(delayMs: string | null): Promise<Round> {
           : 'demo model at its default pace (30 ms a token)',
       jsRaw: sum('script', 'raw'),
       jsGzip: sum('script', 'gzip'),
+      jsWire: sum('script', 'wire'),
       cssRaw: sum('stylesheet', 'raw'),
       cssGzip: sum('stylesheet', 'gzip'),
       serverCompresses: assets.some((a) => a.encoded),
@@ -279,8 +342,8 @@ async function round(delayMs: string | null): Promise<Round> {
   }
 }
 
-function printLatencies(kind: string, samples: Marks[]): void {
-  const of = (f: (m: Marks) => number | null) =>
+function printLatencies(kind: string, samples: Sample[]): void {
+  const of = (f: (m: Sample) => number | null) =>
     samples.map(f).filter((v): v is number => v !== null && Number.isFinite(v));
   console.log(`  ${kind}:`);
   line(
@@ -318,6 +381,23 @@ function printLatencies(kind: string, samples: Marks[]): void {
     '  first token → derived blob (≈ the model)',
     of((m) => m.blob! - m.firstToken!),
   );
+  // Where it goes (page and server clocks on one machine; a run's times are whole ms).
+  const timed = samples.filter((m) => m.run);
+  const at = (m: Sample, t: number | null) => m.origin + (t ?? Number.NaN);
+  const by = (f: (m: Sample) => number) => timed.map(f).filter((v) => Number.isFinite(v));
+  console.log(`    where the time after the save's acknowledgement goes (n=${timed.length}):`);
+  line(
+    '    save ack → run started (queue, processor)',
+    by((m) => m.run!.started - at(m, m.saveAck)),
+  );
+  line(
+    '    run started → finished (model, storing)',
+    by((m) => m.run!.finished - m.run!.started),
+  );
+  line(
+    '    run finished → blob on screen (event, refetch)',
+    by((m) => at(m, m.blob) - m.run!.finished),
+  );
 }
 
 async function main(): Promise<void> {
@@ -331,11 +411,11 @@ async function main(): Promise<void> {
     const r = await round(delay);
     console.log(r.label);
     console.log(
-      `  JavaScript on first load:  ${kb(r.jsRaw)} raw, ${kb(r.jsGzip)} gzip   aim < 200 KB gzip`,
+      `  JavaScript on first load:  ${kb(r.jsGzip)} gzip (${kb(r.jsRaw)} raw; ${kb(r.jsWire)} over the wire)   aim < 200 KB gzip`,
     );
-    console.log(`  CSS on first load:         ${kb(r.cssRaw)} raw, ${kb(r.cssGzip)} gzip`);
+    console.log(`  CSS on first load:         ${kb(r.cssGzip)} gzip (${kb(r.cssRaw)} raw)`);
     console.log(
-      `  (${r.serverCompresses ? 'the server sends them compressed' : 'the server sends them uncompressed'}; gzip sizes computed here with zlib, level 6)`,
+      `  (gzip: zlib level 6 computed here; ${r.serverCompresses ? 'the server sends them gzip-compressed itself' : 'the server sends them uncompressed'})`,
     );
     line('navigation → editable passage, cold cache', r.cold);
     line('navigation → editable passage, warm cache', r.warm);

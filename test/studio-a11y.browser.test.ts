@@ -242,6 +242,34 @@ describe.skipIf(skip)('the Studio made for people', () => {
     }
     await page.getByRole('button', { name: 'Try again' }).click();
     await page.getByRole('heading', { name: 'The Keyboard Lighthouse' }).waitFor();
+    // A burst refused with 429 (over a rate limit): asked again after the wait it names, and the
+    // page shows the books, not an error.
+    let asked = 0;
+    await page.route('**/graphql', async (route) => {
+      if (!route.request().postData()?.includes('query Books')) return route.fallback();
+      asked++;
+      if (asked > 1) return route.fallback();
+      await route.fulfill({
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '1' },
+        body: JSON.stringify({
+          errors: [
+            {
+              message: 'Too many requests: retry in 1 s',
+              extensions: { code: 'RATE_LIMITED', retryAfterMs: 1000 },
+            },
+          ],
+        }),
+      });
+    });
+    try {
+      await page.goto(`${url}/`);
+      await page.getByRole('link', { name: 'The Tide Tables' }).waitFor({ timeout: 15_000 });
+      expect(asked).toBe(2);
+      expect(await page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await page.unroute('**/graphql');
+    }
     // A book that is not there.
     await page.goto(`${url}/books/no-such-book`);
     await page.getByText('There is no such book among yours.').waitFor({ timeout: 15_000 });

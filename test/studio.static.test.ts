@@ -58,6 +58,22 @@ describe('the Studio at /', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
   });
 
+  it('sends scripts gzip-compressed to a browser that accepts it, and as they are to one that does not', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { gunzipSync } = await import('node:zlib');
+    const file = await readFile(join(STUDIO_DIST, 'assets', script));
+    const zipped = await get(`/assets/${script}`, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toBe('accept-encoding');
+    expect(zipped.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const body = Buffer.from(await zipped.arrayBuffer());
+    expect(body.length).toBeLessThan(file.length / 2);
+    expect(gunzipSync(body).equals(file)).toBe(true);
+    const plain = await get(`/assets/${script}`);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(Buffer.from(await plain.arrayBuffer()).equals(file)).toBe(true);
+  });
+
   it('answers client routes with the page, and missing files with 404', async () => {
     for (const route of ['/books/123', '/books/123/chapters/new', '/anything/else']) {
       const res = await get(route);
