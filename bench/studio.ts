@@ -168,6 +168,7 @@ async function typeAndWait(page: Page, text: string): Promise<Sample> {
 }
 
 interface RunsAnswer {
+  errors?: unknown;
   data?: {
     runs: {
       edges: {
@@ -272,7 +273,9 @@ async function round(delayMs: string | null): Promise<Round> {
     }
 
     // The expansion runs' own times, to see where the time between save and screen goes.
-    const token = await page.evaluate(() => localStorage.getItem('reyna:studio-token'));
+    const { devToken: token } = (await (await fetch(`${url}/studio/config.json`)).json()) as {
+      devToken: string;
+    };
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -281,7 +284,9 @@ async function round(delayMs: string | null): Promise<Round> {
           '{ runs(first: 100, processorId: "text-expansion", status: SUCCEEDED) { edges { node { inputBlobId inputVersion createdAt startedAt finishedAt } } } }',
       }),
     });
-    const runs = ((await res.json()) as RunsAnswer).data?.runs.edges.map((e) => e.node) ?? [];
+    const answer = (await res.json()) as RunsAnswer;
+    const runs = answer.data?.runs.edges.map((e) => e.node) ?? [];
+    if (runs.length === 0) console.log(`  (the runs could not be read: ${JSON.stringify(answer)})`);
     for (const sample of [...fresh, ...edits]) {
       const run = runs.find(
         (r) => r.inputBlobId === sample.blobId && r.inputVersion === sample.savedVersion,
