@@ -85,7 +85,19 @@ export function App() {
 }
 
 function Pages() {
-  const route = parseRoute(usePath());
+  const path = usePath();
+  const route = parseRoute(path);
+  const main = useRef<HTMLElement>(null);
+  const firstPath = useRef(path);
+  // A page change that removed the focused control (a link followed) moves the focus to the new
+  // page, so the keyboard and a screen reader go on from there rather than from the top.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each page change.
+  useEffect(() => {
+    if (path === firstPath.current) return;
+    firstPath.current = '';
+    const active = document.activeElement;
+    if (!active || active === document.body) main.current?.focus({ preventScroll: true });
+  }, [path]);
   return (
     <div className="app">
       <OfflineBanner />
@@ -98,7 +110,7 @@ function Pages() {
           Runs
         </a>
       </header>
-      <main>
+      <main ref={main} tabIndex={-1}>
         {route.page === 'library' ? (
           <Library />
         ) : route.page === 'runs' ? (

@@ -364,11 +364,13 @@ function sameData(a: unknown, b: unknown): boolean {
 function FieldIssues({ issues }: { issues: Issue[] }) {
   if (issues.length === 0) return null;
   return (
-    <ul className="field-error" role="alert">
-      {issues.map((i) => (
-        <li key={`${i.path}:${i.message}`}>{i.message}</li>
-      ))}
-    </ul>
+    <div role="alert">
+      <ul className="field-error">
+        {issues.map((i) => (
+          <li key={`${i.path}:${i.message}`}>{i.message}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

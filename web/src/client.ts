@@ -15,6 +15,29 @@ export interface StudioUrql {
   dispose(): void;
 }
 
+/** How many times a refused (429) request is asked again, and the longest wait between. */
+const RATE_LIMIT_RETRIES = 3;
+const RATE_LIMIT_MAX_WAIT_MS = 5000;
+
+/**
+ * `fetch`, patient with a 429: over a rate limit or the event-loop budget the server refuses a
+ * request before running any of it, so asking again after the `Retry-After` it names is safe for
+ * mutations too. A short burst (a save and the refetches it starts) then costs a second, not an
+ * error screen that replaces the editor.
+ */
+export async function patientFetch(
+  input: RequestInfo | URL,
+  init?: RequestInit,
+): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(input, init);
+    if (res.status !== 429 || attempt >= RATE_LIMIT_RETRIES || init?.signal?.aborted) return res;
+    const seconds = Number(res.headers.get('retry-after'));
+    const wait = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
+    await new Promise((r) => setTimeout(r, Math.min(wait, RATE_LIMIT_MAX_WAIT_MS)));
+  }
+}
+
 /**
  * A client for one token (a new token gets a new client). `onUnauthenticated` hears the token this
  * client was refused with, so a late refusal of a replaced token can be told apart.
@@ -35,6 +58,7 @@ export function createUrql(token: string, onUnauthenticated: (token: string) => 
   const client = new Client({
     url,
     preferGetMethod: false,
+    fetch: patientFetch,
     fetchOptions: { headers: { authorization: `Bearer ${token}` } },
     exchanges: [
       mapExchange({
