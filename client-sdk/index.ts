@@ -44,7 +44,23 @@ export interface StudioClientOptions {
    * requests, and what a server in allowlist mode (REYNA_PERSISTED_ONLY) requires. Default false.
    */
   persisted?: boolean;
+  /**
+   * Hears the WebSocket's life: `connecting` (again after a drop when `retry`), `connected`, and
+   * `closed` with its close code (1000 is a normal close, such as the lazy close when no
+   * subscription is left; anything else is a drop that is retried). A throwing listener is
+   * ignored.
+   */
+  onConnection?: (event: ConnectionEvent) => void;
 }
+
+/** What `onConnection` hears. */
+export type ConnectionEvent =
+  | { type: 'connecting'; retry: boolean }
+  | { type: 'connected'; retry: boolean }
+  | { type: 'closed'; code: number | undefined };
+
+/** The longest wait between two reconnection attempts. */
+const MAX_RETRY_WAIT_MS = 15_000;
 
 export interface SubscriptionHandlers<T> {
   /** Each delivery, RESET ones included (refetch what you show, then continue). */
@@ -147,6 +163,13 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
   const persisted = options.persisted ?? false;
 
   let wsClient: Client | undefined;
+  const tell = (event: ConnectionEvent) => {
+    try {
+      options.onConnection?.(event);
+    } catch {
+      // a listener's failure is not the connection's
+    }
+  };
   // 4403 closes since the last accepted connection: a fresh token gets one more try.
   let refusals = 0;
   let lastClose: number | undefined;
@@ -165,20 +188,35 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
           if (code === FORBIDDEN) return typeof options.token === 'function' && ++refusals <= 1;
           return !FATAL_CLOSE.has(code ?? 0);
         },
-        // A token that expired is replaced at once; anything else backs off as graphql-ws does.
+        // A token that expired is replaced at once; anything else backs off as graphql-ws does
+        // (capped at MAX_RETRY_WAIT_MS), and a browser that comes back online retries at once.
         retryWait: async (retries) => {
           const ms =
             lastClose === FORBIDDEN
               ? 50
-              : 1000 * 2 ** retries + Math.floor(300 + Math.random() * 2700);
-          await new Promise((resolve) => setTimeout(resolve, ms));
+              : Math.min(
+                  MAX_RETRY_WAIT_MS,
+                  1000 * 2 ** retries + Math.floor(300 + Math.random() * 2700),
+                );
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              clearTimeout(timer);
+              globalThis.removeEventListener?.('online', done);
+              resolve();
+            };
+            const timer = setTimeout(done, ms);
+            globalThis.addEventListener?.('online', done);
+          });
         },
         on: {
-          connected: () => {
+          connecting: (retry) => tell({ type: 'connecting', retry }),
+          connected: (_socket, _payload, retry) => {
             refusals = 0;
+            tell({ type: 'connected', retry });
           },
           closed: (e) => {
             lastClose = closeCode(e);
+            tell({ type: 'closed', code: lastClose });
           },
         },
       });

@@ -29,6 +29,16 @@ export interface ProcessorDefinition {
    * `Blob.supersededBy`). Default false: the processor derives once per input, when created.
    */
   followsUpdates?: boolean;
+  /**
+   * With `followsUpdates`: the part of an input's data the output depends on (compared as JSON).
+   * An update whose key equals the key of the version the current output was made from (or
+   * that a queued or running run works on) starts no run: nothing is cancelled, superseded or
+   * derived again, and the current output stays current (its provenance keeps the version it
+   * was made from). A run whose input moved on to a version with the same key is not superseded.
+   * Without it, every update derives again. Text expansion: the content and the style (a new
+   * chapter number or title changes nothing it writes).
+   */
+  inputKey?(data: unknown): unknown;
   emits: string[];
   /** Runs in flight per worker process. */
   maxConcurrency: number;

@@ -26,6 +26,13 @@ describe('the Studio at /', () => {
     expect(await studioBuildNeeded()).toBeNull();
   });
 
+  it('is the production build, even when built under vitest (NODE_ENV=test)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const code = await readFile(join(STUDIO_DIST, 'assets', script), 'utf8');
+    // React's production build has short error codes; the development build (328 KB more) does not.
+    expect(code).toContain('Minified React error');
+  });
+
   it('serves the page with a policy that allows only this deployment, revalidated on each use', async () => {
     const res = await get('/');
     expect(res.status).toBe(200);
@@ -49,6 +56,22 @@ describe('the Studio at /', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('sends scripts gzip-compressed to a browser that accepts it, and as they are to one that does not', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { gunzipSync } = await import('node:zlib');
+    const file = await readFile(join(STUDIO_DIST, 'assets', script));
+    const zipped = await get(`/assets/${script}`, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toBe('accept-encoding');
+    expect(zipped.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const body = Buffer.from(await zipped.arrayBuffer());
+    expect(body.length).toBeLessThan(file.length / 2);
+    expect(gunzipSync(body).equals(file)).toBe(true);
+    const plain = await get(`/assets/${script}`);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(Buffer.from(await plain.arrayBuffer()).equals(file)).toBe(true);
   });
 
   it('answers client routes with the page, and missing files with 404', async () => {

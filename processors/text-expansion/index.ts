@@ -106,6 +106,11 @@ export function textExpansion(llm: Llm | undefined, models: readonly string[]): 
       subscribes: ['blob.created.text-input-v1', 'blob.created.text-input-v2'],
       // An edited passage is expanded again (a burst of edits once, for the last version).
       followsUpdates: true,
+      // Only the text and its style change what the model writes: a title or chapter number does not.
+      inputKey: (data) => {
+        const input = data as TextInput;
+        return { content: input.content, style: input.metadata?.style ?? null };
+      },
       emits: ['blob.created.expanded-text-v1', 'processor.completed.text-expansion'],
       maxConcurrency: 8,
       maxPerUser: 2,

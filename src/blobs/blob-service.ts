@@ -13,11 +13,22 @@ import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { blobEvent } from '../events/event';
 import type { SchemaService } from '../registry/schema-service';
 import type { BlobStore } from './blob-store';
-import type { Admit, Blob, BlobFilter, BlobOrder, BlobPage, NewBlob, Usage } from './blob-types';
+import type {
+  Admit,
+  Blob,
+  BlobChange,
+  BlobFilter,
+  BlobOrder,
+  BlobPage,
+  NewBlob,
+  Usage,
+} from './blob-types';
 
 /** The largest serialised blob data accepted: 1 MiB. */
 export const MAX_BLOB_BYTES = 1024 * 1024;
 export const MAX_PAGE = 100;
+/** Chapters one book read returns, and one reorder takes. */
+export const MAX_CHAPTERS = 1000;
 export const USER_INPUT_PROCESSOR = 'user-input';
 /** Per-user quotas when none are configured (REYNA_QUOTA_BLOBS, REYNA_QUOTA_BYTES). */
 export const DEFAULT_QUOTA: Usage = { blobs: 100_000, bytes: 1024 ** 3 };
@@ -194,6 +205,68 @@ export class BlobService {
     throw notFound('Blob', id);
   }
 
+  /**
+   * Puts a book's chapters in the order given: `chapterIds` must list each of the book's chapters
+   * exactly once. Each chapter whose place changes gets a new version with its
+   * `data.metadata.chapter` set to its place (1, 2, ...), all in one transaction: all or nothing.
+   * Chapters keep their text, so processors whose input key ignores the number (text expansion)
+   * derive nothing again. A chapter written meanwhile fails the whole reorder with VERSION_CONFLICT.
+   */
+  async reorderChapters(
+    userId: string,
+    bookId: string,
+    chapterIds: readonly string[],
+  ): Promise<Blob[]> {
+    if (!(await this.books.get(userId, bookId)))
+      throw new AppError(ErrorCode.NOT_FOUND, `Book "${bookId}" was not found`, {
+        field: 'bookId',
+      });
+    if (chapterIds.length > MAX_CHAPTERS)
+      throw badInput('chapterIds', `A book is reordered with at most ${MAX_CHAPTERS} chapters`);
+    const given = chapterIds.map((id) => id.toLowerCase());
+    const twice = given.find((id, i) => given.indexOf(id) !== i);
+    if (twice)
+      throw badInput('chapterIds', `Chapter "${twice}" is listed twice; list each chapter once`);
+    const chapters = await this.store.chaptersOf(userId, bookId, MAX_CHAPTERS + 1);
+    const byId = new Map(chapters.map((c) => [c.id.toLowerCase(), c]));
+    const unknown = chapterIds.find((id) => !byId.has(id.toLowerCase()));
+    if (unknown) throw badInput('chapterIds', `"${unknown}" is not a chapter of book "${bookId}"`);
+    if (given.length !== chapters.length) {
+      const missing = chapters.filter((c) => !given.includes(c.id.toLowerCase())).length;
+      throw badInput(
+        'chapterIds',
+        `List all ${chapters.length} chapters of the book in their new order; ${missing} missing`,
+      );
+    }
+    const changes: BlobChange[] = [];
+    for (const [index, id] of given.entries()) {
+      const chapter = byId.get(id)!;
+      const data = (chapter.data ?? {}) as { metadata?: Record<string, unknown> };
+      if (data.metadata?.chapter === index + 1) continue;
+      const next = { ...data, metadata: { ...(data.metadata ?? {}), chapter: index + 1 } };
+      await this.schemas.assertValid(chapter.schemaId, next);
+      changes.push({
+        id: chapter.id,
+        schemaId: chapter.schemaId,
+        data: next,
+        size: measure(next),
+        expectedVersion: chapter.version,
+        event: blobEvent('updated', chapter),
+      });
+    }
+    const bytes = changes.reduce((sum, c) => sum + c.size, 0);
+    const updated = await this.store.updateAll(userId, changes, this.admit(0, bytes));
+    if (!updated) {
+      throw new AppError(
+        ErrorCode.VERSION_CONFLICT,
+        'A chapter of this book changed while it was being reordered; nothing was changed, try again',
+        { field: 'chapterIds' },
+      );
+    }
+    if (updated.length > 0) this.onWrite();
+    return this.store.chaptersOf(userId, bookId, MAX_CHAPTERS);
+  }
+
   async delete(userId: string, id: string): Promise<Blob> {
     const current = await this.store.findById(userId, id);
     const deleted =
@@ -225,6 +298,10 @@ export class BlobService {
 
   versions(userId: string, id: string) {
     return this.store.versions(userId, id);
+  }
+
+  versionOf(userId: string, id: string, version: number) {
+    return this.store.versionOf(userId, id, version);
   }
 
   stats(userId: string) {

@@ -13,6 +13,7 @@ import type { StudioEvent } from '../events/event';
 import type {
   Admit,
   Blob,
+  BlobChange,
   BlobFamily,
   BlobFilter,
   BlobOrder,
@@ -49,6 +50,12 @@ export interface BlobStore {
     event: StudioEvent,
     admit?: Admit,
   ): Promise<Blob | null>;
+  /**
+   * Updates several blobs of one user in one transaction, each with its event: all or nothing.
+   * Returns null (nothing written) when any is absent, deleted, another user's, listed twice, or
+   * no longer at its `expectedVersion`. `admit` is asked once, before anything is written.
+   */
+  updateAll(userId: string, changes: readonly BlobChange[], admit?: Admit): Promise<Blob[] | null>;
   /** Marks a blob deleted (with its event); null when there was no visible blob to delete. */
   softDelete(userId: string, id: string, event: StudioEvent): Promise<Blob | null>;
   findById(userId: string, id: string): Promise<Blob | null>;
@@ -76,6 +83,8 @@ export interface BlobStore {
   chaptersOf(userId: string, bookId: string, limit?: number): Promise<Blob[]>;
   /** Every version, oldest first, the current one last. */
   versions(userId: string, id: string): Promise<BlobVersion[]>;
+  /** One version (the current one included); null when the blob or that version is not there. */
+  versionOf(userId: string, id: string, version: number): Promise<BlobVersion | null>;
   /** Visible blobs and the bytes of their current versions. */
   stats(userId: string): Promise<{ count: number; totalSize: number }>;
   /** The user's usage as quotas count it (earlier versions included). */

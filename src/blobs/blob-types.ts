@@ -1,4 +1,6 @@
 /** A blob: one JSON document, valid against its schema, owned by one user. */
+import type { StudioEvent } from '../events/event';
+
 export interface Blob {
   id: string;
   userId: string;
@@ -39,6 +41,18 @@ export const currentVersion = (blob: Blob): BlobVersion => ({
   size: blob.size,
   createdAt: blob.updatedAt,
 });
+
+/** One blob's new content in an update of several blobs at once (`BlobStore.updateAll`). */
+export interface BlobChange {
+  id: string;
+  schemaId: string;
+  data: unknown;
+  size: number;
+  /** The version the blob must still be at; null or absent: any. */
+  expectedVersion?: number | null;
+  /** The blob's `blob.updated` event (its version is set to the new one when stored). */
+  event: StudioEvent;
+}
 
 export interface NewBlob {
   /** Chosen by the caller, so that the blob and its event can be written in one statement. */

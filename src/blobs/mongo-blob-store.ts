@@ -39,6 +39,7 @@ import type { BlobStore } from './blob-store';
 import type {
   Admit,
   Blob,
+  BlobChange,
   BlobFamily,
   BlobFilter,
   BlobOrder,
@@ -468,54 +469,76 @@ export class MongoBlobStore implements BlobStore {
     event: StudioEvent,
     admit?: Admit,
   ): Promise<Blob | null> {
-    if (!isUuid(id)) return null;
-    id = lower(id);
-    const outboxSeq = await this.nextSeq(1);
+    return (await this.updateAll(userId, [{ id, ...change, event }], admit))?.[0] ?? null;
+  }
+
+  async updateAll(
+    userId: string,
+    changes: readonly BlobChange[],
+    admit?: Admit,
+  ): Promise<Blob[] | null> {
+    if (changes.length === 0) return [];
+    if (!changes.every((c) => isUuid(c.id))) return null;
+    const ids = changes.map((c) => lower(c.id));
+    if (new Set(ids).size !== ids.length) return null;
+    const outboxSeq = await this.nextSeq(changes.length);
     await this.ensureLock(userId);
     return this.transaction(async (session) => {
       const usage = await this.lockUsage(session, userId);
-      const current = await this.blobs.findOne({ _id: id, userId, deletedAt: null }, { session });
-      if (!current) return null;
-      if (change.expectedVersion != null && current.version !== change.expectedVersion) {
-        return null;
+      const docs = await this.blobs
+        .find({ _id: { $in: ids }, userId, deletedAt: null }, { session })
+        .toArray();
+      const byId = new Map(docs.map((d) => [d._id, d]));
+      const currents = ids.map((id) => byId.get(id));
+      // All or nothing: one absent or moved-on blob and nothing is written.
+      for (const [i, current] of currents.entries()) {
+        const expected = changes[i]!.expectedVersion;
+        if (!current || (expected != null && current.version !== expected)) return null;
       }
       admit?.(usage);
-      await this.versionsCol.insertOne(
-        {
-          _id: `${id}:${current.version}`,
-          blobId: id,
-          version: current.version,
-          schemaId: current.schemaId,
-          json: current.json,
-          size: current.size,
-          createdAt: current.updatedAt,
-        },
-        { session },
-      );
-      const updated = await this.blobs.findOneAndUpdate(
-        { _id: id, version: current.version },
-        {
-          $set: {
-            json: JSON.stringify(change.data),
-            schemaId: change.schemaId,
-            size: change.size,
-            version: current.version + 1,
-            updatedAt: new Date(),
+      const updatedAll: Blob[] = [];
+      for (const [i, change] of changes.entries()) {
+        const current = currents[i]!;
+        const id = current._id;
+        await this.versionsCol.insertOne(
+          {
+            _id: `${id}:${current.version}`,
+            blobId: id,
+            version: current.version,
+            schemaId: current.schemaId,
+            json: current.json,
+            size: current.size,
+            createdAt: current.updatedAt,
           },
-        },
-        { session, returnDocument: 'after' },
-      );
-      if (!updated) throw new Error(`blob ${id} changed during its update`);
-      // The old content stays as a version and keeps counting: only the new bytes are added.
-      await this.count(session, userId, {
-        blobs: 0,
-        bytes: change.size,
-        currentBytes: change.size - current.size,
-      });
-      await this.outbox.insertOne(this.outboxDoc(withVersion(event, updated.version), outboxSeq), {
-        session,
-      });
-      return toBlob(updated);
+          { session },
+        );
+        const updated = await this.blobs.findOneAndUpdate(
+          { _id: id, version: current.version },
+          {
+            $set: {
+              json: JSON.stringify(change.data),
+              schemaId: change.schemaId,
+              size: change.size,
+              version: current.version + 1,
+              updatedAt: new Date(),
+            },
+          },
+          { session, returnDocument: 'after' },
+        );
+        if (!updated) throw new Error(`blob ${id} changed during its update`);
+        // The old content stays as a version and keeps counting: only the new bytes are added.
+        await this.count(session, userId, {
+          blobs: 0,
+          bytes: change.size,
+          currentBytes: change.size - current.size,
+        });
+        await this.outbox.insertOne(
+          this.outboxDoc(withVersion(change.event, updated.version), outboxSeq + i),
+          { session },
+        );
+        updatedAll.push(toBlob(updated));
+      }
+      return updatedAll;
     });
   }
 
@@ -682,6 +705,23 @@ export class MongoBlobStore implements BlobStore {
       })),
       currentVersion(current),
     ];
+  }
+
+  async versionOf(userId: string, id: string, version: number): Promise<BlobVersion | null> {
+    const current = await this.findById(userId, id);
+    if (!current) return null;
+    if (version === current.version) return currentVersion(current);
+    const d = await this.versionsCol.findOne({ _id: `${current.id}:${version}` });
+    return d
+      ? {
+          blobId: d.blobId,
+          version: d.version,
+          schemaId: d.schemaId,
+          data: JSON.parse(d.json) as unknown,
+          size: d.size,
+          createdAt: d.createdAt,
+        }
+      : null;
   }
 
   async stats(userId: string): Promise<{ count: number; totalSize: number }> {

@@ -7,6 +7,7 @@ import type { BlobStore } from './blob-store';
 import type {
   Admit,
   Blob,
+  BlobChange,
   BlobFamily,
   BlobFilter,
   BlobOrder,
@@ -193,54 +194,75 @@ export class PgBlobStore implements BlobStore {
     event: StudioEvent,
     admit?: Admit,
   ): Promise<Blob | null> {
-    if (!isUuid(id)) return null;
+    return (await this.updateAll(userId, [{ id, ...change, event }], admit))?.[0] ?? null;
+  }
+
+  async updateAll(
+    userId: string,
+    changes: readonly BlobChange[],
+    admit?: Admit,
+  ): Promise<Blob[] | null> {
+    const ids = changes.map((c) => c.id.toLowerCase());
+    if (ids.length === 0) return [];
+    if (!ids.every(isUuid) || new Set(ids).size !== ids.length) return null;
     return this.db.transaction().execute(async (trx) => {
       const usage = await this.lockUsage(trx, userId);
-      const current = await trx
+      const rows = await trx
         .selectFrom('blobs')
         .selectAll()
-        .where('id', '=', id)
+        .where('id', 'in', ids)
         .where('user_id', '=', userId)
         .where('deleted_at', 'is', null)
+        .orderBy('id')
         .forUpdate()
-        .executeTakeFirst();
-      if (!current) return null;
-      if (change.expectedVersion != null && current.version !== change.expectedVersion) return null;
+        .execute();
+      const byId = new Map(rows.map((r) => [r.id.toLowerCase(), r]));
+      const currents = ids.map((id) => byId.get(id));
+      // All or nothing: one absent or moved-on blob and nothing is written.
+      for (const [i, current] of currents.entries()) {
+        const expected = changes[i]!.expectedVersion;
+        if (!current || (expected != null && current.version !== expected)) return null;
+      }
       admit?.(usage);
-      await trx
-        .insertInto('blob_versions')
-        .values({
-          blob_id: id,
-          version: current.version,
-          schema_id: current.schema_id,
-          data: JSON.stringify(current.data),
-          size: current.size,
-          created_at: current.updated_at,
-        })
-        .execute();
-      const row = await trx
-        .updateTable('blobs')
-        .set({
-          data: JSON.stringify(change.data),
-          schema_id: change.schemaId,
-          size: change.size,
-          version: current.version + 1,
-          updated_at: new Date(),
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      // The old content stays as a version and keeps counting: only the new bytes are added.
-      await this.count(trx, userId, {
-        blobs: 0,
-        bytes: change.size,
-        currentBytes: change.size - current.size,
-      });
-      await trx
-        .insertInto('outbox')
-        .values(outboxRow(withVersion(event, row.version)))
-        .execute();
-      return toBlob(row);
+      const updated: Blob[] = [];
+      for (const [i, change] of changes.entries()) {
+        const current = currents[i]!;
+        await trx
+          .insertInto('blob_versions')
+          .values({
+            blob_id: current.id,
+            version: current.version,
+            schema_id: current.schema_id,
+            data: JSON.stringify(current.data),
+            size: current.size,
+            created_at: current.updated_at,
+          })
+          .execute();
+        const row = await trx
+          .updateTable('blobs')
+          .set({
+            data: JSON.stringify(change.data),
+            schema_id: change.schemaId,
+            size: change.size,
+            version: current.version + 1,
+            updated_at: new Date(),
+          })
+          .where('id', '=', current.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        // The old content stays as a version and keeps counting: only the new bytes are added.
+        await this.count(trx, userId, {
+          blobs: 0,
+          bytes: change.size,
+          currentBytes: change.size - current.size,
+        });
+        await trx
+          .insertInto('outbox')
+          .values(outboxRow(withVersion(change.event, row.version)))
+          .execute();
+        updated.push(toBlob(row));
+      }
+      return updated;
     });
   }
 
@@ -389,6 +411,28 @@ export class PgBlobStore implements BlobStore {
       })),
       currentVersion(current),
     ];
+  }
+
+  async versionOf(userId: string, id: string, version: number): Promise<BlobVersion | null> {
+    const current = await this.findById(userId, id);
+    if (!current) return null;
+    if (version === current.version) return currentVersion(current);
+    const r = await this.db
+      .selectFrom('blob_versions')
+      .selectAll()
+      .where('blob_id', '=', current.id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return r
+      ? {
+          blobId: r.blob_id,
+          version: r.version,
+          schemaId: r.schema_id,
+          data: r.data,
+          size: r.size,
+          createdAt: r.created_at,
+        }
+      : null;
   }
 
   async stats(userId: string): Promise<{ count: number; totalSize: number }> {

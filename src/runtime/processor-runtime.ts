@@ -11,7 +11,10 @@
  * runs are for the input version the event names. A run for version N cancels the runs of the
  * same processor still queued or running for earlier versions of that input, and a run whose
  * input has moved past its version by the time it starts (or derives) is cancelled as
- * superseded: a burst of edits gives one run, for the last version.
+ * superseded: a burst of edits gives one run, for the last version. A processor that declares an
+ * `inputKey` is spared updates that leave that key as it was (a chapter's title or number for
+ * text expansion): no run is recorded, nothing is cancelled or superseded, and a run already
+ * working on a version with that key goes on (see `unchanged` and `behind`).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -58,6 +61,8 @@ export interface RuntimeOptions {
   /** Base of the file URLs stored in blobs (REYNA_PUBLIC_URL); unset, they are paths. */
   publicUrl?: string;
 }
+
+type Definition = Processor['definition'];
 
 export const retryEventType = (processorId: string) => `processor.retry.${processorId}`;
 
@@ -200,9 +205,54 @@ export class ProcessorRuntime {
     });
   }
 
-  /** Whether the input has moved past the version a run is for. */
-  private behind(run: ProcessorRun, currentVersion: number): boolean {
-    return run.inputVersion !== null && currentVersion > run.inputVersion;
+  /**
+   * Whether the input has moved past the version a run is for: to a version the run's output
+   * would not fit (another input key), or one a newer run was started for.
+   */
+  private async behind(d: Definition, run: ProcessorRun, input: Blob): Promise<boolean> {
+    if (run.inputVersion === null || input.version <= run.inputVersion) return false;
+    if (!d.inputKey) return true;
+    const newer = await this.options.runs.forInput(input.userId, d, input.id, run.inputVersion + 1);
+    if (newer.some((r) => r.inputVersion! > run.inputVersion!)) return true;
+    return !(await this.sameInput(d, input, run.inputVersion, input.version));
+  }
+
+  /** Whether two versions of the input have one input key (false when one is unreadable). */
+  private async sameInput(d: Definition, input: Blob, a: number, b: number): Promise<boolean> {
+    if (!d.inputKey) return false;
+    if (a === b) return true;
+    const { blobs } = this.options.services;
+    const [va, vb] = await Promise.all([
+      blobs.versionOf(input.userId, input.id, a),
+      blobs.versionOf(input.userId, input.id, b),
+    ]);
+    if (!va || !vb) return false;
+    try {
+      return JSON.stringify(d.inputKey(va.data)) === JSON.stringify(d.inputKey(vb.data));
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Whether an update to input version `version` needs no run: the processor's current output
+   * (or a queued or running run) is for a version with the same input key, and no run is for
+   * this version or a newer one (a late event of an older version takes the usual path and is
+   * superseded).
+   */
+  private async unchanged(d: Definition, input: Blob, version: number): Promise<boolean> {
+    if (!d.inputKey) return false;
+    const runs = await this.options.runs.forInput(input.userId, d, input.id, version);
+    if (runs.some((r) => r.inputVersion !== null && r.inputVersion >= version)) return false;
+    const active = runs.map((r) => r.inputVersion).filter((v): v is number => v !== null);
+    const derived = currentOnly(
+      await this.options.services.blobs.derivedOf(input.userId, [input.id]),
+    )
+      .filter((b) => b.processorId === d.id && b.provenance?.processorVersion === d.version)
+      .map((b) => b.provenance?.inputVersion)
+      .filter((v): v is number => typeof v === 'number' && v < version);
+    const reference = Math.max(-1, ...active, ...derived);
+    return reference > 0 && (await this.sameInput(d, input, reference, version));
   }
 
   /**
@@ -282,6 +332,21 @@ export class ProcessorRuntime {
           ? Math.min(eventVersion(event) ?? input.version, input.version)
           : input.version
         : null;
+      if (
+        input &&
+        inputVersion !== null &&
+        d.followsUpdates &&
+        event.type.startsWith('blob.updated.') &&
+        (await this.unchanged(d, input, inputVersion))
+      ) {
+        // What the output depends on did not change (a title, a chapter number): no run, no cost.
+        log.info('update needs no run: input key unchanged', {
+          processor: d.id,
+          blob: input.id,
+          version: inputVersion,
+        });
+        return { kind: 'done' };
+      }
       run = await runs.ensure({
         key: input
           ? `${d.id}@${d.version}:${input.id}@${inputVersion}`
@@ -298,7 +363,7 @@ export class ProcessorRuntime {
     }
     if (run.status === 'succeeded' || run.status === 'cancelled' || run.status === 'failed')
       return { kind: 'done' };
-    if (d.followsUpdates && input && this.behind(run, input.version)) {
+    if (d.followsUpdates && input && (await this.behind(d, run, input))) {
       await this.supersede(run, input.version);
       return { kind: 'done' };
     }
@@ -433,7 +498,7 @@ export class ProcessorRuntime {
         if (d.followsUpdates && run.inputBlobId) {
           // Output for an input that has moved on is not stored: the newer run stores its own.
           const input = await services.blobs.get(userId, run.inputBlobId);
-          if (input && this.behind(run, input.version)) {
+          if (input && (await this.behind(d, run, input))) {
             await runs.cancel(userId, run.id, supersededReason(input.version));
             throw new Error('The input changed while the run worked; a newer run handles it');
           }

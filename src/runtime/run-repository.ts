@@ -121,6 +121,33 @@ export class RunRepository {
     return rows.map(toRun);
   }
 
+  /**
+   * The runs of one processor version for one input that are queued or running, or for input
+   * version `fromVersion` or later: what decides whether an update of the input needs a run.
+   */
+  async forInput(
+    userId: string,
+    processor: { id: string; version: string },
+    inputBlobId: string,
+    fromVersion: number,
+  ): Promise<ProcessorRun[]> {
+    if (!isUuid(inputBlobId)) return [];
+    const rows = await this.db
+      .selectFrom('processor_runs')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('input_blob_id', '=', inputBlobId)
+      .where('processor_id', '=', processor.id)
+      .where('processor_version', '=', processor.version)
+      .where((eb) =>
+        eb.or([eb('status', 'in', ['queued', 'running']), eb('input_version', '>=', fromVersion)]),
+      )
+      .orderBy('created_at')
+      .limit(MAX_PAGE)
+      .execute();
+    return rows.map(toRun);
+  }
+
   /** A page of the user's runs, newest first; `after` is a cursor from a previous page. */
   async list(
     userId: string,

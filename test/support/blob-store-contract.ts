@@ -196,11 +196,68 @@ export function blobStoreContract(
         [3, { content: 'three' }],
       ]);
       expect(versions[0]!.size).toBe(size({ content: 'one' }));
+      expect((await s.store.versionOf(u, b.id, 1))?.data).toEqual({ content: 'one' });
+      expect((await s.store.versionOf(u, b.id.toUpperCase(), 3))?.data).toEqual({
+        content: 'three',
+      });
+      expect(await s.store.versionOf(u, b.id, 4)).toBeNull();
+      expect(await s.store.versionOf(user(), b.id, 1)).toBeNull();
+      expect(await s.store.versionOf(u, 'not-a-uuid', 1)).toBeNull();
       expect((await drain()).map((e) => e.type)).toEqual([
         'blob.updated.text-input-v1',
         'blob.updated.text-input-v1',
       ]);
       expect((await s.store.findById(u, b.id))!.data).toEqual({ content: 'three' });
+    });
+
+    it('updates several blobs all or nothing, each with its event', async () => {
+      const u = user();
+      const a = await create(u, { data: { content: 'a1' } });
+      const b = await create(u, { data: { content: 'b1' } });
+      const theirs = await create(user(), { data: { content: 'theirs' } });
+      await drain();
+      const change = (x: Blob, content: string, expectedVersion?: number | null) => ({
+        id: x.id,
+        schemaId: x.schemaId,
+        data: { content },
+        size: size({ content }),
+        expectedVersion,
+        event: blobEvent('updated', x),
+      });
+      const before = await s.store.usage(u);
+      // One moved on, one another user's, one listed twice, one not an id: nothing is written.
+      for (const refused of [
+        [change(a, 'a2', 1), change(b, 'b2', 2)],
+        [change(a, 'a2', 1), change(theirs, 'x', 1)],
+        [change(a, 'a2', 1), change(a, 'a3', 1)],
+        [change(a, 'a2', 1), { ...change(b, 'b2', 1), id: 'not-a-uuid' }],
+      ]) {
+        expect(await s.store.updateAll(u, refused)).toBeNull();
+      }
+      expect((await s.store.findById(u, a.id))!.version).toBe(1);
+      expect(await s.store.usage(u)).toEqual(before);
+      expect(await drain()).toEqual([]);
+      expect(await s.store.updateAll(u, [])).toEqual([]);
+
+      const updated = await s.store.updateAll(u, [
+        change(b, 'b2', 1),
+        { ...change(a, 'a2', 1), id: a.id.toUpperCase() },
+      ]);
+      expect(updated!.map((x) => [x.id, x.version, x.data])).toEqual([
+        [b.id, 2, { content: 'b2' }],
+        [a.id, 2, { content: 'a2' }],
+      ]);
+      expect((await s.store.versions(u, a.id)).map((v) => v.data)).toEqual([
+        { content: 'a1' },
+        { content: 'a2' },
+      ]);
+      expect((await drain()).map((e) => [e.type, e.blobId, (e.details as any)?.version])).toEqual([
+        ['blob.updated.text-input-v1', b.id, 2],
+        ['blob.updated.text-input-v1', a.id, 2],
+      ]);
+      expect((await s.store.usage(u)).bytes).toBe(
+        before.bytes + size({ content: 'a2' }) + size({ content: 'b2' }),
+      );
     });
 
     it('soft-deletes: the blob leaves every read, once, and only for its owner', async () => {

@@ -8,8 +8,10 @@ import { Provider } from 'urql';
 import { initialToken, storeToken } from './auth';
 import { BookView } from './BookView';
 import { createUrql } from './client';
-import { DownloadContext } from './Downloads';
 import { Library } from './Library';
+import { StudioClientContext } from './live';
+import { OfflineBanner } from './OfflineBanner';
+import { RunsPanel } from './RunsPanel';
 import { followLink, parseRoute, usePath } from './router';
 import { SignIn } from './SignIn';
 
@@ -74,11 +76,11 @@ export function App() {
     <>
       {urql && (
         <Provider value={urql.client}>
-          <DownloadContext.Provider value={urql.download}>
+          <StudioClientContext.Provider value={urql.studio}>
             <div inert={auth.state === 'signed-out' ? true : undefined}>
               <Pages />
             </div>
-          </DownloadContext.Provider>
+          </StudioClientContext.Provider>
         </Provider>
       )}
       {auth.state === 'signed-out' && <SignIn reason={auth.reason} onSignIn={signIn} />}
@@ -87,9 +89,22 @@ export function App() {
 }
 
 function Pages() {
-  const route = parseRoute(usePath());
+  const path = usePath();
+  const route = parseRoute(path);
+  const main = useRef<HTMLElement>(null);
+  const firstPath = useRef(path);
+  // A page change that removed the focused control (a link followed) moves the focus to the new
+  // page, so the keyboard and a screen reader go on from there rather than from the top.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each page change.
+  useEffect(() => {
+    if (path === firstPath.current) return;
+    firstPath.current = '';
+    const active = document.activeElement;
+    if (!active || active === document.body) main.current?.focus({ preventScroll: true });
+  }, [path]);
   return (
     <div className="app">
+      <OfflineBanner />
       <header className="topbar">
         <a href="/" className="brand" onClick={(e) => followLink(e, '/')}>
           ReYNa Studio
@@ -97,15 +112,24 @@ function Pages() {
         <span className="subtitle">Book Writer</span>
         <a
           href="/pitches"
-          className="toplink"
+          className="nav"
           aria-current={route.page === 'pitches' ? 'page' : undefined}
           onClick={(e) => followLink(e, '/pitches')}
         >
           Pitches
         </a>
+        <a
+          href="/runs"
+          className="nav"
+          aria-current={route.page === 'runs' ? 'page' : undefined}
+          onClick={(e) => followLink(e, '/runs')}
+        >
+          Runs
+        </a>
       </header>
-      <main>
+      <main ref={main} tabIndex={-1}>
         {route.page === 'library' && <Library />}
+        {route.page === 'runs' && <RunsPanel />}
         {route.page === 'book' && <BookView bookId={route.bookId} chapterId={route.chapterId} />}
         <Suspense fallback={<p role="status">Loading…</p>}>
           {route.page === 'export' && <BookExport key={route.bookId} bookId={route.bookId} />}

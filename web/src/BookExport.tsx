@@ -266,9 +266,9 @@ function CompileRun({
   const showFinal = finished(status) && (status !== 'SUCCEEDED' || compiled);
 
   return (
-    <section className="card run" aria-labelledby="run-title">
-      <h2 id="run-title">This compile</h2>
-      <p className="run-status" role="status">
+    <section className="card compile-run" aria-labelledby="compile-title">
+      <h2 id="compile-title">This compile</h2>
+      <p className="compile-status" role="status">
         <strong>{STATUS_TEXT[status]}</strong>
         {!finished(status) && live?.message ? ` — ${live.message}` : ''}
         {(live?.attempts ?? run?.attempts ?? 0) > 1

@@ -2,6 +2,7 @@
 import { BookDocument, dataOf } from '@reyna-studio/sdk';
 import { useState } from 'react';
 import { useQuery } from 'urql';
+import { ChapterList } from './ChapterList';
 import { messageOf } from './errors';
 import { bookPath, chapterPath, exportPath, followLink, navigate, replaceQuietly } from './router';
 import { SplitView } from './SplitView';
@@ -76,20 +77,12 @@ export function BookView({ bookId, chapterId }: { bookId: string; chapterId: str
           ← Your books
         </a>
         <h1>{book.data.book.title}</h1>
-        {chapters.length === 0 && <p className="empty">No chapters yet.</p>}
-        <ol>
-          {chapters.map((c) => (
-            <li key={c.id}>
-              <a
-                href={chapterPath(bookId, c.id)}
-                aria-current={c.id === openId ? 'page' : undefined}
-                onClick={(e) => followLink(e, chapterPath(bookId, c.id))}
-              >
-                {c.title}
-              </a>
-            </li>
-          ))}
-        </ol>
+        <ChapterList
+          bookId={bookId}
+          chapters={chapters}
+          openId={openId}
+          onReordered={() => refetch({ requestPolicy: 'network-only' })}
+        />
         <button
           type="button"
           onClick={() => {

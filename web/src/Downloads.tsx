@@ -5,13 +5,9 @@
  * (`Content-Disposition`).
  */
 import type { StudioDownload } from '@reyna-studio/sdk';
-import { createContext, useContext, useState } from 'react';
+import { useContext, useState } from 'react';
+import { StudioClientContext } from './live';
 import './downloads.css';
-
-export type Download = (url: string) => Promise<StudioDownload>;
-
-/** The signed-in client's download (App provides it beside urql). */
-export const DownloadContext = createContext<Download | null>(null);
 
 /** An exported file as compiled-book-v1 `formats` and pitch-document-v1 `exports` list it. */
 export interface ExportedFile {
@@ -60,7 +56,8 @@ type State =
 
 /** One file's download button; says the name it was saved under, or why it failed. */
 export function DownloadButton({ file, context }: { file: ExportedFile; context: string }) {
-  const download = useContext(DownloadContext);
+  // The SDK client App provides beside urql: its download sends the token.
+  const studio = useContext(StudioClientContext);
   const [state, setState] = useState<State>({ kind: 'idle' });
   const name = formatName(file.format);
   return (
@@ -68,12 +65,12 @@ export function DownloadButton({ file, context }: { file: ExportedFile; context:
       <button
         type="button"
         aria-label={`Download ${name} of ${context}`}
-        disabled={!download || state.kind === 'busy'}
+        disabled={!studio || state.kind === 'busy'}
         onClick={async () => {
-          if (!download) return;
+          if (!studio) return;
           setState({ kind: 'busy' });
           try {
-            const got = await download(file.url);
+            const got = await studio.download(file.url);
             save(got);
             setState({ kind: 'saved', fileName: got.fileName });
           } catch (error) {

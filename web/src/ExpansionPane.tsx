@@ -1,16 +1,23 @@
 /**
  * The right pane: the expansion of the passage streaming in token by token (`runUpdated`), then
  * the stored `expanded-text-v1` blob with its metrics and provenance (`blobDerived` says when).
+ * When the passage is edited, the new version's expansion streams in and replaces the stored one;
+ * the earlier ones (superseded, kept) are listed under "Earlier expansions".
  */
 import {
   BlobDerivedDocument,
+  type BlobDerivedSubscription,
   dataOf,
   PassageDocument,
+  PassageHistoryDocument,
   RunUpdatedDocument,
+  type RunUpdatedSubscription,
 } from '@reyna-studio/sdk';
 import { useEffect } from 'react';
-import { useQuery, useSubscription } from 'urql';
+import { useQuery } from 'urql';
 import { messageOf } from './errors';
+import { type Delivery, useLiveSubscription } from './live';
+import './history.css';
 
 interface Stream {
   runId: string | null;
@@ -19,7 +26,44 @@ interface Stream {
   error: string | null;
 }
 
-const EMPTY: Stream = { runId: null, status: null, text: '', error: null };
+/** The runs of this passage as they stream, and the one shown (the newest). */
+interface Streams {
+  current: string;
+  runs: Record<string, Stream & { subscription: number }>;
+}
+
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/**
+ * `text = reset ? textDelta : text + textDelta` per run; a run's first delivery on a new
+ * subscription carries its whole text so far, so it replaces what was held too. A run seen for
+ * the first time is shown unless it already ended while another still streams.
+ */
+function followRuns(
+  previous: Streams | undefined,
+  data: RunUpdatedSubscription,
+  { subscription }: Delivery,
+): Streams {
+  const u = data.runUpdated;
+  const held = previous?.runs[u.runId];
+  const continues = held && held.subscription === subscription && !u.reset;
+  const run = {
+    runId: u.runId,
+    status: u.status,
+    text: (continues ? held.text : '') + (u.textDelta ?? ''),
+    error: u.error ?? null,
+    subscription,
+  };
+  const shown = previous ? previous.runs[previous.current] : undefined;
+  const switches =
+    !shown || (!held && (!TERMINAL.has(u.status) || TERMINAL.has(shown.status ?? '')));
+  return {
+    current: switches ? u.runId : previous!.current,
+    runs: { ...previous?.runs, [u.runId]: run },
+  };
+}
+
+const lastDerived = (_: unknown, data: BlobDerivedSubscription) => data;
 
 export function ExpansionPane({
   blobId,
@@ -34,38 +78,48 @@ export function ExpansionPane({
     variables: { id: blobId ?? '' },
     pause: paused,
   });
-  const [stream] = useSubscription(
-    {
-      query: RunUpdatedDocument,
-      variables: { processorId: 'text-expansion', inputBlobId: blobId },
-      pause: paused,
-    },
-    (previous: Stream = EMPTY, data): Stream => {
-      const update = data.runUpdated;
-      // A new run (a new version's expansion) starts a new text.
-      const same = previous.runId === update.runId && !update.reset;
-      return {
-        runId: update.runId,
-        status: update.status,
-        text: (same ? previous.text : '') + (update.textDelta ?? ''),
-        error: update.error ?? null,
-      };
-    },
-  );
-  const [derived] = useSubscription({
-    query: BlobDerivedDocument,
-    variables: { parentId: blobId },
+  const [history, refetchHistory] = useQuery({
+    query: PassageHistoryDocument,
+    variables: { id: blobId ?? '' },
     pause: paused,
   });
+  // Both resume from their last cursor after a dropped connection; a RESET or a reconnection
+  // reads the stored blob again. A new version subscribes afresh to the runs (a resumed
+  // `runUpdated` follows the run of its cursor only).
+  const reread = () => {
+    refetch({ requestPolicy: 'network-only' });
+    refetchHistory({ requestPolicy: 'network-only' });
+  };
+  const streams = useLiveSubscription(
+    RunUpdatedDocument,
+    { processorId: 'text-expansion', inputBlobId: blobId },
+    { pause: paused, restartKey: version ?? undefined, onStale: reread },
+    followRuns,
+  );
+  const stream = { data: streams ? streams.runs[streams.current] : undefined };
+  const derivedData = useLiveSubscription(
+    BlobDerivedDocument,
+    { parentId: blobId },
+    { pause: paused, onStale: reread },
+    lastDerived,
+  );
+  const derived = { data: derivedData };
 
   const status = stream.data?.status ?? null;
   const derivedId = derived.data?.blobDerived.derivedId ?? null;
   // The stored blob is read again when the run ends or a derived blob arrives.
   // biome-ignore lint/correctness/useExhaustiveDependencies: refetch is stable for this query.
   useEffect(() => {
-    if (!paused && (derivedId || status === 'SUCCEEDED'))
+    if (!paused && (derivedId || status === 'SUCCEEDED')) {
       refetch({ requestPolicy: 'network-only' });
+      refetchHistory({ requestPolicy: 'network-only' });
+    }
   }, [derivedId, status, paused]);
+  // A new version of the passage: its stored text is read again (is the expansion still of it?).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refetch is stable for this query.
+  useEffect(() => {
+    if (!paused && version !== null) refetch({ requestPolicy: 'network-only' });
+  }, [version]);
 
   if (paused) {
     return (
@@ -81,6 +135,11 @@ export function ExpansionPane({
   const stored = expansions.at(-1);
   const storedData = dataOf(stored, 'expanded-text-v1');
   const provenance = (stored?.provenance ?? {}) as Record<string, unknown>;
+  const passageData =
+    dataOf(passage.data?.blob, 'text-input-v2') ?? dataOf(passage.data?.blob, 'text-input-v1');
+  const earlier = (history.data?.blob?.derived ?? [])
+    .filter((b) => b.schemaId === 'expanded-text-v1' && b.supersededBy)
+    .reverse();
   const streaming = stream.data && (status === 'QUEUED' || status === 'RUNNING');
   const showStream = stream.data && (streaming || !storedData) && stream.data.text;
 
@@ -142,11 +201,33 @@ export function ExpansionPane({
               {version !== null &&
               provenance.inputVersion !== undefined &&
               provenance.inputVersion !== version
-                ? ` (the passage is now at version ${version})`
+                ? passageData && passageData.content === storedData.original
+                  ? ` (same text in version ${version}, so not expanded again)`
+                  : ` (the passage is now at version ${version})`
                 : ''}
             </dd>
           </dl>
         </article>
+      )}
+      {earlier.length > 0 && (
+        <details className="earlier">
+          <summary>Earlier expansions ({earlier.length})</summary>
+          <ol aria-label="Earlier expansions, newest first">
+            {earlier.map((b) => {
+              const p = (b.provenance ?? {}) as Record<string, unknown>;
+              const text = dataOf(b, 'expanded-text-v1')?.expanded ?? '';
+              return (
+                <li key={b.id}>
+                  <p className="v-meta">
+                    Of passage version {String(p.inputVersion ?? '?')}{' '}
+                    <span className="badge old">superseded</span>
+                  </p>
+                  <p className="text">{text.length > 280 ? `${text.slice(0, 280)} …` : text}</p>
+                </li>
+              );
+            })}
+          </ol>
+        </details>
       )}
     </section>
   );

@@ -142,7 +142,7 @@ export function PitchDocumentView({ pitchId, onBuilt }: { pitchId: string; onBui
         {failed ? (
           <div className="notice error" role="alert">
             <p>The pitch document could not be built{error ? ':' : '.'}</p>
-            {error && <p className="run-error">{error}</p>}
+            {error && <p className="build-error">{error}</p>}
             <p>Your sections are stored: try again when the cause is fixed.</p>
             {runId && (
               <button

@@ -1,5 +1,5 @@
 /** The sign-in screen: a token pasted by the person (or handed over with `#token=`). */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { expired } from './auth';
 
 export function SignIn({
@@ -11,6 +11,9 @@ export function SignIn({
 }) {
   const [token, setToken] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+  // The dialog takes the focus (the page under it is inert): the token field is where to type.
+  useEffect(() => field.current?.focus(), []);
   return (
     <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="signin-title">
       <form
@@ -30,6 +33,7 @@ export function SignIn({
         <label htmlFor="signin-token">Access token</label>
         <textarea
           id="signin-token"
+          ref={field}
           rows={4}
           value={token}
           onChange={(e) => setToken(e.target.value)}
@@ -40,7 +44,7 @@ export function SignIn({
           <code>npm run token -- you</code>).
         </p>
         {problem && (
-          <p id="signin-problem" className="field-error">
+          <p id="signin-problem" className="field-error" role="alert">
             {problem}
           </p>
         )}

@@ -10,9 +10,13 @@ import type { Chapter } from './BookView';
 import { type Draft, loadDraft, saveDraft } from './drafts';
 import { ExpansionPane } from './ExpansionPane';
 import { codeOf, type Issue, issuesOf, messageOf } from './errors';
+import { useConnection } from './live';
+import { VersionHistory, type VersionText } from './VersionHistory';
 
 /** How long the writer pauses before the text is saved. */
 const SAVE_AFTER_MS = 800;
+/** How often a save that could not reach the server is tried again while still offline. */
+const RETRY_OFFLINE_MS = 5000;
 const STYLES = ['formal', 'casual', 'creative'] as const;
 
 type SaveState =
@@ -21,6 +25,7 @@ type SaveState =
   | { kind: 'saving' }
   | { kind: 'conflict' }
   | { kind: 'signed-out' }
+  | { kind: 'offline' }
   | { kind: 'invalid'; issues: Issue[] }
   | { kind: 'error'; message: string };
 
@@ -60,14 +65,38 @@ export function SplitView({
   const clientRef = useRef(client);
   clientRef.current = client;
   const saving = useRef(false);
+  /** An update whose answer never came: the server may have stored it all the same. */
+  const lost = useRef<{ id: string; version: number; data: unknown; text: Draft } | null>(null);
   const latest = useRef({ draft, blob });
   latest.current = { draft, blob };
+  // The text as stored at `blob.version` (what a newer version that only moved the chapter keeps).
+  const storedText = useRef<Draft>({
+    title: chapter?.title ?? '',
+    style: chapter?.style ?? '',
+    content: chapter?.content ?? '',
+  });
+  const [historyOpen, setHistoryOpen] = useState(false);
+
+  // A newer version from the book (a reorder moved this chapter) with the text as stored here is
+  // taken as the base of the next save; any other newer version is another tab's, and the next
+  // save reports the conflict.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a newer version from the book matters.
+  useEffect(() => {
+    const current = latest.current.blob;
+    if (!chapter || !current || chapter.id !== current.id || chapter.version <= current.version)
+      return;
+    const theirs = { title: chapter.title, style: chapter.style, content: chapter.content };
+    if (JSON.stringify(theirs) !== JSON.stringify(storedText.current)) return;
+    setBlob({ id: chapter.id, version: chapter.version });
+    latest.current.blob = { id: chapter.id, version: chapter.version };
+  }, [chapter?.version]);
 
   const edit = (change: Partial<Draft>) => {
     const next = { ...draft, ...change };
     setDraft(next);
     saveDraft(bookId, blob?.id ?? null, next);
-    if (state.kind !== 'conflict' && state.kind !== 'signed-out') setState({ kind: 'unsaved' });
+    if (state.kind !== 'conflict' && state.kind !== 'signed-out' && state.kind !== 'offline')
+      setState({ kind: 'unsaved' });
   };
 
   async function save(): Promise<void> {
@@ -105,9 +134,26 @@ export function SplitView({
         latest.current.blob = { id: made.id, version: made.version };
       }
     }
+    if (current && error) {
+      const landed = await landedUpdate(current.id, codeOf(error));
+      if (landed) {
+        // That update was stored: carry on from its version (the editor's text is saved next).
+        setBlob({ id: landed.id, version: landed.version });
+        latest.current.blob = { id: landed.id, version: landed.version };
+        storedText.current = landed.text;
+        saving.current = false;
+        setState({ kind: 'unsaved' });
+        return;
+      }
+      lost.current =
+        codeOf(error) === 'NETWORK_ERROR'
+          ? { id: current.id, version: current.version, data, text }
+          : null;
+    } else lost.current = null;
     saving.current = false;
     if (!error) {
       const changedMeanwhile = JSON.stringify(latest.current.draft) !== JSON.stringify(text);
+      storedText.current = text;
       if (!changedMeanwhile) saveDraft(bookId, latest.current.blob?.id ?? null, null);
       setState(changedMeanwhile ? { kind: 'unsaved' } : { kind: 'saved' });
       return;
@@ -115,10 +161,30 @@ export function SplitView({
     const code = codeOf(error);
     if (code === 'VERSION_CONFLICT') setState({ kind: 'conflict' });
     else if (code === 'VALIDATION_FAILED') setState({ kind: 'invalid', issues: issuesOf(error) });
+    else if (code === 'NETWORK_ERROR') setState({ kind: 'offline' });
     else if (code === 'UNAUTHENTICATED') {
       // Refused with a token already replaced (signed in again meanwhile): save again at once.
       setState({ kind: clientRef.current === startedWith ? 'signed-out' : 'unsaved' });
     } else setState({ kind: 'error', message: messageOf(error) });
+  }
+
+  /**
+   * After an update's answer was lost, a VERSION_CONFLICT may be that very update, stored: the
+   * version after it holding exactly its text. Then it is not another tab's write.
+   */
+  async function landedUpdate(
+    id: string,
+    code: string | undefined,
+  ): Promise<{ id: string; version: number; text: Draft } | null> {
+    const sent = lost.current;
+    if (code !== 'VERSION_CONFLICT' || sent?.id !== id) return null;
+    lost.current = null;
+    const result = await clientRef.current
+      .query(BlobDocument, { id }, { requestPolicy: 'network-only' })
+      .toPromise();
+    const found = result.data?.blob;
+    if (!found || found.version !== sent.version + 1) return null;
+    return sameData(found.data, sent.data) ? { id, version: found.version, text: sent.text } : null;
   }
 
   // Signed in again (a new client): what was refused is saved now.
@@ -126,6 +192,20 @@ export function SplitView({
   useEffect(() => {
     setState((s) => (s.kind === 'signed-out' ? { kind: 'unsaved' } : s));
   }, [client]);
+
+  // The server could not be reached: the text stays unsaved (and in this browser) and is saved
+  // when the connection is back, or tried again every few seconds meanwhile.
+  const { online, reconnections } = useConnection();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a change of connection retries.
+  useEffect(() => {
+    if (state.kind !== 'offline') return;
+    if (online) {
+      setState({ kind: 'unsaved' });
+      return;
+    }
+    const timer = setTimeout(() => setState({ kind: 'unsaved' }), RETRY_OFFLINE_MS);
+    return () => clearTimeout(timer);
+  }, [state.kind, online, reconnections]);
 
   // Save after each pause in typing (and again once a save finishes, if more was typed).
   // biome-ignore lint/correctness/useExhaustiveDependencies: save reads the latest text itself.
@@ -164,8 +244,20 @@ export function SplitView({
     };
     setDraft(theirs);
     latest.current.draft = theirs;
+    storedText.current = theirs;
     saveDraft(bookId, stored.id, null);
     setState({ kind: 'saved' });
+  }
+
+  /** Saves an earlier version's text and style as a new version (the title and place stay). */
+  function restore(version: VersionText): void {
+    const next = { ...latest.current.draft, style: version.style, content: version.content };
+    setDraft(next);
+    latest.current.draft = next;
+    saveDraft(bookId, blob?.id ?? null, next);
+    if (state.kind === 'conflict') return;
+    setState({ kind: 'unsaved' });
+    void save();
   }
 
   const issues = state.kind === 'invalid' ? state.issues : [];
@@ -232,20 +324,53 @@ export function SplitView({
             </button>
           </div>
         )}
+        {blob && !historyOpen && (
+          <button
+            type="button"
+            className="history-toggle"
+            aria-expanded={false}
+            onClick={() => setHistoryOpen(true)}
+          >
+            Version history
+          </button>
+        )}
+        {blob && historyOpen && (
+          <VersionHistory
+            blobId={blob.id}
+            version={blob.version}
+            onRestore={restore}
+            onClose={() => setHistoryOpen(false)}
+          />
+        )}
       </section>
       <ExpansionPane blobId={blob?.id ?? null} version={blob?.version ?? null} />
     </div>
   );
 }
 
+/** The same JSON value, whatever the order of object keys (the database may reorder them). */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
 function FieldIssues({ issues }: { issues: Issue[] }) {
   if (issues.length === 0) return null;
   return (
-    <ul className="field-error" role="alert">
-      {issues.map((i) => (
-        <li key={`${i.path}:${i.message}`}>{i.message}</li>
-      ))}
-    </ul>
+    <div role="alert">
+      <ul className="field-error">
+        {issues.map((i) => (
+          <li key={`${i.path}:${i.message}`}>{i.message}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -273,6 +398,10 @@ function SaveStatus({
       break;
     case 'signed-out':
       text = 'Not saved yet: sign in again and it is saved (it is kept in this browser meanwhile)';
+      break;
+    case 'offline':
+      text =
+        'Not saved yet: the Studio API cannot be reached. Your text is kept in this browser and saved when the connection is back.';
       break;
     case 'invalid':
       text = 'Not saved: fix the issue shown above';

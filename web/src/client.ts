@@ -3,15 +3,39 @@
  * subscriptions over the SDK's graphql-ws client (which reconnects and resumes). No document
  * cache: every screen asks the server, so what it shows is what is stored.
  */
-import { createStudioClient, type StudioDownload } from '@reyna-studio/sdk';
+import { createStudioClient, type StudioClient } from '@reyna-studio/sdk';
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 import { codeOf } from './errors';
+import { reportConnection } from './live';
 
 export interface StudioUrql {
   client: Client;
-  /** Fetches a file a processor exported (its `url`) with this client's token. */
-  download(url: string): Promise<StudioDownload>;
+  /** The SDK client under it, for subscriptions that resume (`useLiveSubscription`). */
+  studio: StudioClient;
   dispose(): void;
+}
+
+/** How many times a refused (429) request is asked again, and the longest wait between. */
+const RATE_LIMIT_RETRIES = 3;
+const RATE_LIMIT_MAX_WAIT_MS = 5000;
+
+/**
+ * `fetch`, patient with a 429: over a rate limit or the event-loop budget the server refuses a
+ * request before running any of it, so asking again after the `Retry-After` it names is safe for
+ * mutations too. A short burst (a save and the refetches it starts) then costs a second, not an
+ * error screen that replaces the editor.
+ */
+export async function patientFetch(
+  input: RequestInfo | URL,
+  init?: RequestInit,
+): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(input, init);
+    if (res.status !== 429 || attempt >= RATE_LIMIT_RETRIES || init?.signal?.aborted) return res;
+    const seconds = Number(res.headers.get('retry-after'));
+    const wait = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
+    await new Promise((r) => setTimeout(r, Math.min(wait, RATE_LIMIT_MAX_WAIT_MS)));
+  }
 }
 
 /**
@@ -20,10 +44,21 @@ export interface StudioUrql {
  */
 export function createUrql(token: string, onUnauthenticated: (token: string) => void): StudioUrql {
   const url = `${window.location.origin}/graphql`;
-  const studio = createStudioClient({ url, token });
+  // The Studio never gives up reconnecting: the banner says it is offline meanwhile.
+  const studio = createStudioClient({
+    url,
+    token,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    onConnection: reportConnection,
+  });
+  // A browser that goes offline may keep a dead socket open for minutes: drop it at once, so
+  // the subscriptions resume as soon as the network is back.
+  const dropSocket = () => studio.ws.terminate();
+  window.addEventListener('offline', dropSocket);
   const client = new Client({
     url,
     preferGetMethod: false,
+    fetch: patientFetch,
     fetchOptions: { headers: { authorization: `Bearer ${token}` } },
     exchanges: [
       mapExchange({
@@ -54,7 +89,10 @@ export function createUrql(token: string, onUnauthenticated: (token: string) => 
   });
   return {
     client,
-    download: (fileUrl) => studio.download(fileUrl),
-    dispose: () => void studio.dispose(),
+    studio,
+    dispose: () => {
+      window.removeEventListener('offline', dropSocket);
+      void studio.dispose();
+    },
   };
 }

@@ -1,11 +1,12 @@
 /**
  * The Studio's routes, read from the path: `/`, `/books/:id`, `/books/:id/chapters/:chapter`,
- * `/books/:id/export`, `/pitches`, `/pitches/:id`.
+ * `/books/:id/export`, `/pitches`, `/pitches/:id`, `/runs`.
  */
 import { type MouseEvent, useSyncExternalStore } from 'react';
 
 export type Route =
   | { page: 'library' }
+  | { page: 'runs' }
   | { page: 'book'; bookId: string; chapterId: string | null }
   | { page: 'export'; bookId: string }
   | { page: 'pitches'; pitchId: string | null };
@@ -22,6 +23,7 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function parseRoute(path: string): Route {
+  if (/^\/runs\/?$/.test(path)) return { page: 'runs' };
   const exporting = /^\/books\/([^/]+)\/export\/?$/.exec(path);
   if (exporting) return { page: 'export', bookId: decodeURIComponent(exporting[1]!) };
   const pitch = /^\/pitches(?:\/([^/]+))?\/?$/.exec(path);

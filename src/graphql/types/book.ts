@@ -1,3 +1,4 @@
+import { MAX_CHAPTERS } from '../../blobs/blob-service';
 import type { Book } from '../../books/book-service';
 import { builder } from '../builder';
 import { forwardOnly, toConnection } from '../connection';
@@ -5,9 +6,6 @@ import { userOf } from '../context';
 import { BlobRef } from './blob';
 
 export const BookRef = builder.objectRef<Book>('Book');
-
-/** Chapters one read of a book returns: a book is long, a response should not be unbounded. */
-const MAX_CHAPTERS = 1000;
 
 BookRef.implement({
   description: "A book: the user's chapters and what processors derived from them.",
@@ -73,5 +71,19 @@ builder.mutationFields((t) => ({
     type: BookRef,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: BookInput, required: true }) },
     resolve: (_r, { id, input }, ctx) => ctx.services.books.update(userOf(ctx), String(id), input),
+  }),
+  reorderChapters: t.field({
+    type: BookRef,
+    description:
+      "Puts the book's chapters in this order: `chapterIds` lists each of its chapters exactly once (at most 1000). Each chapter that moves gets a new version with `data.metadata.chapter` set to its place; all or nothing. Chapters keep their text, so nothing is expanded again. BAD_USER_INPUT for a list that is not the book's chapters, NOT_FOUND for a book that is not yours, VERSION_CONFLICT when a chapter changed meanwhile.",
+    args: {
+      bookId: t.arg.id({ required: true }),
+      chapterIds: t.arg.idList({ required: true }),
+    },
+    resolve: async (_r, { bookId, chapterIds }, ctx) => {
+      const userId = userOf(ctx);
+      await ctx.services.blobs.reorderChapters(userId, String(bookId), chapterIds.map(String));
+      return (await ctx.services.books.get(userId, String(bookId)))!;
+    },
   }),
 }));

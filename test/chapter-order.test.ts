@@ -1,0 +1,317 @@
+/**
+ * Reordering a book's chapters (`reorderChapters`): the whole list in its new order, applied all
+ * or nothing, used by the book compiler; bad lists get a typed error and change nothing. Neither a
+ * reorder nor a new chapter title expands a passage again (text expansion's input key is the text
+ * and its style), while a new text still does. The fake LLM counts the calls.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeLlm, startFakeLlm } from './support/fake-llm';
+import { type Harness, startHarness, stopHarness } from './support/harness';
+import { natsEnabled } from './support/nats';
+import { eventually } from './support/realtime';
+
+let llm: FakeLlm;
+let h: Harness;
+
+beforeAll(async () => {
+  llm = await startFakeLlm();
+  h = await startHarness({
+    OPENAI_BASE_URL: llm.url,
+    OPENAI_API_KEY: 'test-key',
+    REYNA_LLM_MODEL: 'fake-model',
+    REYNA_PROCESSORS: 'all',
+    REYNA_RETRY_BASE_MS: '20',
+  });
+});
+afterAll(async () => {
+  await stopHarness(h);
+  await llm.close();
+});
+beforeEach(() => llm.reset());
+
+const REORDER = `mutation($bookId: ID!, $chapterIds: [ID!]!) {
+  reorderChapters(bookId: $bookId, chapterIds: $chapterIds) { id chapters { id version data } }
+}`;
+const CHAPTERS = 'query($id: ID!) { book(id: $id) { chapters { id version data } } }';
+const LINEAGE = `query($id: ID!) { blob(id: $id) {
+  version
+  runs { status inputVersion }
+  derived { id provenance }
+  all: derived(includeSuperseded: true) { id supersededBy { id } }
+} }`;
+
+interface Chapter {
+  id: string;
+  version: number;
+  data: { content: string; metadata: { chapter: number; title: string } };
+}
+
+async function gql(token: string, query: string, variables: Record<string, unknown> = {}) {
+  const r = await h.gql(query, variables, token);
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data!;
+}
+
+/** A book with chapters titled as given (numbered 1, 2, ...), each expanded once. */
+async function bookWith(token: string, titles: string[]) {
+  const bookId = (
+    await gql(token, 'mutation { createBook(input: { title: "Order test" }) { id } }')
+  ).createBook.id as string;
+  const ids: string[] = [];
+  for (const [i, title] of titles.entries()) {
+    const r = await gql(
+      token,
+      'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+      {
+        input: {
+          schemaId: 'text-input-v2',
+          bookId,
+          data: { content: textOf(title), metadata: { chapter: i + 1, title } },
+        },
+      },
+    );
+    ids.push(r.createBlob.id);
+  }
+  for (const id of ids) await settled(token, id, 1);
+  return { bookId, ids };
+}
+
+const textOf = (title: string) => `${title}: the keeper climbed the tower and lit the lamp.`;
+
+async function chapters(token: string, bookId: string): Promise<Chapter[]> {
+  return (await gql(token, CHAPTERS, { id: bookId })).book.chapters;
+}
+
+async function lineage(token: string, id: string) {
+  return (await gql(token, LINEAGE, { id })).blob as {
+    version: number;
+    runs: { status: string; inputVersion: number }[];
+    derived: { id: string; provenance: { inputVersion: number } }[];
+    all: { id: string; supersededBy: { id: string } | null }[];
+  };
+}
+
+/** Waits until the run for `version` succeeded and no run is queued or running. */
+async function settled(token: string, id: string, version: number) {
+  await eventually(async () => {
+    const { runs } = await lineage(token, id);
+    return (
+      runs.some((r) => r.inputVersion === version && r.status === 'SUCCEEDED') &&
+      runs.every((r) => r.status !== 'QUEUED' && r.status !== 'RUNNING')
+    );
+  }, 30_000);
+  return lineage(token, id);
+}
+
+/** LLM calls made for a text. */
+const callsFor = (content: string) => llm.requests.filter((r) => r.user === content).length;
+
+/** Long enough for an update's event to reach the processor (and a run to start) if it would. */
+const quiet = () => new Promise((r) => setTimeout(r, natsEnabled ? 1500 : 800));
+
+describe('reorderChapters', () => {
+  it('puts the chapters in the new order at once, and the book compiler follows it', async () => {
+    const token = await h.token(h.user());
+    const { bookId, ids } = await bookWith(token, ['Arrival', 'Storm', 'Harbour']);
+    const [arrival, storm, harbour] = ids as [string, string, string];
+
+    const r = await gql(token, REORDER, { bookId, chapterIds: [harbour, arrival, storm] });
+    const order = r.reorderChapters.chapters as Chapter[];
+    expect(order.map((c) => c.data.metadata.title)).toEqual(['Harbour', 'Arrival', 'Storm']);
+    expect(order.map((c) => c.data.metadata.chapter)).toEqual([1, 2, 3]);
+    // Every chapter moved, so each has a new version keeping its text and title.
+    expect(order.map((c) => c.version)).toEqual([2, 2, 2]);
+    expect(order[0]!.data.content).toBe(textOf('Harbour'));
+    // A fresh read (a reload) shows the same order.
+    expect((await chapters(token, bookId)).map((c) => c.id)).toEqual([harbour, arrival, storm]);
+
+    // Only the chapters that move get a new version.
+    const again = await gql(token, REORDER, { bookId, chapterIds: [harbour, storm, arrival] });
+    expect(
+      (again.reorderChapters.chapters as Chapter[]).map((c) => [c.data.metadata.title, c.version]),
+    ).toEqual([
+      ['Harbour', 2],
+      ['Storm', 3],
+      ['Arrival', 3],
+    ]);
+
+    const compile = await gql(
+      token,
+      'mutation($b: ID!) { compileBook(bookId: $b, formats: [MARKDOWN]) { id } }',
+      { b: bookId },
+    );
+    let run: any;
+    await eventually(async () => {
+      run = (
+        await gql(token, 'query($id: ID!) { run(id: $id) { status output { data } } }', {
+          id: compile.compileBook.id,
+        })
+      ).run;
+      return ['SUCCEEDED', 'FAILED'].includes(run.status);
+    }, 30_000);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output.data.chapters.map((c: any) => [c.title, c.source])).toEqual([
+      ['Harbour', 'expanded'],
+      ['Storm', 'expanded'],
+      ['Arrival', 'expanded'],
+    ]);
+  });
+
+  it('a reorder and a title rename call no LLM and derive nothing; a new text is expanded again', async () => {
+    const token = await h.token(h.user());
+    const { bookId, ids } = await bookWith(token, ['Arrival', 'Storm']);
+    const [arrival, storm] = ids as [string, string];
+    const before = await lineage(token, arrival);
+    expect(before.derived).toHaveLength(1);
+    expect(callsFor(textOf('Arrival'))).toBe(1);
+
+    await gql(token, REORDER, { bookId, chapterIds: [storm, arrival] });
+    const renamed = await gql(
+      token,
+      'mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { version } }',
+      {
+        id: arrival,
+        input: {
+          expectedVersion: 2,
+          data: { content: textOf('Arrival'), metadata: { chapter: 2, title: 'The Arrival' } },
+        },
+      },
+    );
+    expect(renamed.updateBlob.version).toBe(3);
+    await quiet();
+
+    for (const id of [arrival, storm]) {
+      const after = await lineage(token, id);
+      // No run for the new versions, the same single expansion, still current.
+      expect(after.runs.map((r) => [r.inputVersion, r.status])).toEqual([[1, 'SUCCEEDED']]);
+      expect(after.all).toHaveLength(1);
+      expect(after.derived.map((d) => d.provenance.inputVersion)).toEqual([1]);
+    }
+    expect(callsFor(textOf('Arrival'))).toBe(1);
+    expect(callsFor(textOf('Storm'))).toBe(1);
+
+    // A new text is expanded again, and the earlier expansion is superseded by it.
+    const edited = 'The Arrival: the keeper saw a ship with black sails at dawn.';
+    await gql(
+      token,
+      'mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { version } }',
+      {
+        id: arrival,
+        input: { data: { content: edited, metadata: { chapter: 2, title: 'The Arrival' } } },
+      },
+    );
+    const followed = await settled(token, arrival, 4);
+    expect(followed.runs.map((r) => [r.inputVersion, r.status])).toEqual([
+      [1, 'SUCCEEDED'],
+      [4, 'SUCCEEDED'],
+    ]);
+    expect(followed.derived.map((d) => d.provenance.inputVersion)).toEqual([4]);
+    expect(followed.all.find((d) => d.id === before.derived[0]!.id)?.supersededBy?.id).toBe(
+      followed.derived[0]!.id,
+    );
+    expect(callsFor(edited)).toBe(1);
+
+    // A new style changes what the model writes: expanded again.
+    await gql(
+      token,
+      'mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { version } }',
+      {
+        id: arrival,
+        input: {
+          data: {
+            content: edited,
+            metadata: { chapter: 2, title: 'The Arrival', style: 'formal' },
+          },
+        },
+      },
+    );
+    expect(
+      (await settled(token, arrival, 5)).derived.map((d) => d.provenance.inputVersion),
+    ).toEqual([5]);
+  });
+
+  it('a title rename while the expansion streams lets it finish, without a second call', async () => {
+    const token = await h.token(h.user());
+    llm.behaviour.chunkDelayMs = 15;
+    const bookId = (
+      await gql(token, 'mutation { createBook(input: { title: "Streaming" }) { id } }')
+    ).createBook.id as string;
+    const content = textOf('Lantern');
+    const id = (
+      await gql(token, 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }', {
+        input: { schemaId: 'text-input-v2', bookId, data: { content, metadata: { chapter: 1 } } },
+      })
+    ).createBlob.id as string;
+    await eventually(() => callsFor(content) === 1, 10_000);
+    await gql(
+      token,
+      'mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { version } }',
+      { id, input: { data: { content, metadata: { chapter: 1, title: 'Lantern' } } } },
+    );
+    const done = await settled(token, id, 1);
+    await quiet();
+    expect((await lineage(token, id)).runs.map((r) => [r.inputVersion, r.status])).toEqual([
+      [1, 'SUCCEEDED'],
+    ]);
+    expect(done.derived.map((d) => d.provenance.inputVersion)).toEqual([1]);
+    expect(callsFor(content)).toBe(1);
+  });
+
+  it('refuses a list that is not the book’s chapters, or a book that is not yours, and changes nothing', async () => {
+    const user = h.user();
+    const token = await h.token(user);
+    const { bookId, ids } = await bookWith(token, ['One', 'Two', 'Three']);
+    const [one, two, three] = ids as [string, string, string];
+    const other = await h.token(h.user());
+    const theirs = await bookWith(other, ['Theirs']);
+    const expansion = (await lineage(token, one)).derived[0]!.id;
+    const before = await chapters(token, bookId);
+
+    const cases: [string, Record<string, unknown>, string, RegExp][] = [
+      ['a duplicate', { bookId, chapterIds: [one, one, two] }, 'BAD_USER_INPUT', /listed twice/],
+      ['a missing chapter', { bookId, chapterIds: [two, one] }, 'BAD_USER_INPUT', /all 3 chapters/],
+      ['an empty list', { bookId, chapterIds: [] }, 'BAD_USER_INPUT', /all 3 chapters/],
+      [
+        'an unknown id',
+        { bookId, chapterIds: [one, two, three, '00000000-0000-4000-8000-000000000000'] },
+        'BAD_USER_INPUT',
+        /is not a chapter/,
+      ],
+      [
+        'not an id',
+        { bookId, chapterIds: [one, two, 'chapter-3'] },
+        'BAD_USER_INPUT',
+        /not a chapter/,
+      ],
+      [
+        'an expansion (not a chapter)',
+        { bookId, chapterIds: [one, two, expansion] },
+        'BAD_USER_INPUT',
+        /not a chapter/,
+      ],
+      [
+        'another user’s chapter',
+        { bookId, chapterIds: [one, two, theirs.ids[0]] },
+        'BAD_USER_INPUT',
+        /not a chapter/,
+      ],
+      [
+        'another user’s book',
+        { bookId: theirs.bookId, chapterIds: theirs.ids },
+        'NOT_FOUND',
+        /was not found/,
+      ],
+      ['an unknown book', { bookId: 'no-such-book', chapterIds: [one] }, 'NOT_FOUND', /not found/],
+    ];
+    for (const [what, variables, code, message] of cases) {
+      const r = await h.gql(REORDER, variables, token);
+      expect(r.errors?.[0]?.extensions?.code, what).toBe(code);
+      expect(r.errors?.[0]?.message, what).toMatch(message);
+      expect(r.errors?.[0]?.extensions?.field, what).toBe(
+        code === 'NOT_FOUND' ? 'bookId' : 'chapterIds',
+      );
+    }
+    expect(await chapters(token, bookId)).toEqual(before);
+    expect((await chapters(other, theirs.bookId)).map((c) => c.version)).toEqual([1]);
+  });
+});
