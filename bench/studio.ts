@@ -92,6 +92,15 @@ async function installProbe(page: Page): Promise<void> {
     // came before it, and only the newest save's acknowledgement counts.
     let saves = 0;
     let streamedBefore: string | null = null;
+    // A method, not a function: tsx names functions with a helper the page does not have.
+    const dom = {
+      streamingText(): string | null {
+        const streaming = document.querySelector(
+          'section[aria-label="Expansion as it streams"][aria-busy="true"] .text',
+        );
+        return streaming?.textContent || null;
+      },
+    };
     document.addEventListener(
       'input',
       () => {
@@ -108,22 +117,16 @@ async function installProbe(page: Page): Promise<void> {
       if (save) {
         probe.saveSent = performance.now();
         // Text an earlier save's run is still streaming is not this save's first token.
-        streamedBefore = streamingText();
+        streamedBefore = dom.streamingText();
       }
       const res = await original(input, init);
       if (save && n === saves && probe.saveSent !== null) probe.saveAck = performance.now();
       return res;
     };
-    function streamingText(): string | null {
-      const streaming = document.querySelector(
-        'section[aria-label="Expansion as it streams"][aria-busy="true"] .text',
-      );
-      return streaming?.textContent || null;
-    }
     new MutationObserver(() => {
       const now = performance.now();
       if (probe.saveSent !== null && probe.firstToken === null) {
-        const text = streamingText();
+        const text = dom.streamingText();
         // A new run's text starts afresh; an earlier run's goes on from what it showed.
         if (text && (streamedBefore === null || !text.startsWith(streamedBefore)))
           probe.firstToken = now;
