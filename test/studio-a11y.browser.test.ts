@@ -2,8 +2,9 @@
  * The Studio made for people (issue 12, point 8), in a real browser: every screen there is
  * (library empty and full, a book, the split view with a stored expansion, a validation issue,
  * the sign-in dialog, loading and error states, the runs panel, the chapter list with its move
- * buttons, the version history open and the offline banner) passes axe-core's WCAG 2 A/AA rules at a laptop's
- * width (1400 px) and at a phone's (390 px), nothing reaches past the edge at the phone's width,
+ * buttons, the version history open and the offline banner) passes axe-core's WCAG 2 A/AA rules
+ * at a laptop's width (1400 px) and at a phone's (390 px), nothing reaches past the edge at the
+ * phone's width,
  * and a writer who uses only the keyboard (Tab, Enter, typing) creates a book, opens it, adds a
  * chapter, writes a passage and reads its expansion, always seeing where the focus is.
  *
