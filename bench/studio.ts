@@ -86,9 +86,25 @@ async function installProbe(page: Page): Promise<void> {
       },
     } as Marks & { reset(): void };
     w.__probe = probe;
+    // The marks are of the last save after the last keystroke: on a loaded machine a pause in
+    // the middle of the typing saves too, and that save's stream, shown before the typing ends,
+    // once gave a first token before the last input (a negative time). A keystroke forgets what
+    // came before it, and only the newest save's acknowledgement counts.
+    let saves = 0;
+    let streamedBefore: string | null = null;
+    // A method, not a function: tsx names functions with a helper the page does not have.
+    const dom = {
+      streamingText(): string | null {
+        const streaming = document.querySelector(
+          'section[aria-label="Expansion as it streams"][aria-busy="true"] .text',
+        );
+        return streaming?.textContent || null;
+      },
+    };
     document.addEventListener(
       'input',
       () => {
+        probe.reset();
         probe.lastInput = performance.now();
       },
       true,
@@ -97,18 +113,24 @@ async function installProbe(page: Page): Promise<void> {
     window.fetch = async (input, init) => {
       const body = typeof init?.body === 'string' ? init.body : '';
       const save = /mutation (CreateBlob|UpdateBlob)\b/.test(body);
-      if (save) probe.saveSent = performance.now();
+      const n = save ? ++saves : 0;
+      if (save) {
+        probe.saveSent = performance.now();
+        // Text an earlier save's run is still streaming is not this save's first token.
+        streamedBefore = dom.streamingText();
+      }
       const res = await original(input, init);
-      if (save) probe.saveAck = performance.now();
+      if (save && n === saves && probe.saveSent !== null) probe.saveAck = performance.now();
       return res;
     };
     new MutationObserver(() => {
       const now = performance.now();
       if (probe.saveSent !== null && probe.firstToken === null) {
-        const streaming = document.querySelector(
-          'section[aria-label="Expansion as it streams"][aria-busy="true"] .text',
-        );
-        if (streaming?.textContent) probe.firstToken = now;
+        const text = dom.streamingText();
+        // A new run's text starts afresh; an earlier run's goes on from what it showed.
+        if (text && (streamedBefore === null || !text.startsWith(streamedBefore)))
+          probe.firstToken = now;
+        else if (!text) streamedBefore = null;
       }
       if (probe.saveAck !== null && probe.savedVersion === null) {
         // The version the save made, as the editor says it ("Saved (version 3)").

@@ -15,9 +15,10 @@ import {
   type RunUpdatedSubscription,
 } from '@reyna-studio/sdk';
 import { useEffect, useRef, useState } from 'react';
-import { useMutation, useQuery, useSubscription } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { DownloadList } from './Downloads';
 import { messageOf } from './errors';
+import { useLiveSubscription } from './live';
 import { bookPath, followLink } from './router';
 import './export.css';
 
@@ -74,9 +75,14 @@ function follow(runs: LiveRuns = {}, event: RunUpdatedSubscription): LiveRuns {
 
 export function BookExport({ bookId }: { bookId: string }) {
   const [book, refetchBook] = useQuery({ query: BookDocument, variables: { id: bookId } });
-  // Listening before anything is started, so no progress event of a new run is missed.
-  const [live] = useSubscription(
-    { query: RunUpdatedDocument, variables: { processorId: 'book-compiler' } },
+  // Listening before anything is started, so no progress event of a new run is missed. After a
+  // dropped connection the subscription starts again (a cursor would resume one run only) and the
+  // stored run is read anew (`reread`), for what happened meanwhile.
+  const [reread, setReread] = useState(0);
+  const live = useLiveSubscription(
+    RunUpdatedDocument,
+    { processorId: 'book-compiler' },
+    { resume: false, onStale: () => setReread((n) => n + 1) },
     follow,
   );
   const [chosen, setChosen] = useState<Set<BookFormat>>(new Set(['EPUB']));
@@ -197,7 +203,8 @@ export function BookExport({ bookId }: { bookId: string }) {
           key={runId}
           runId={runId}
           title={title}
-          live={live.data?.[runId]}
+          live={live?.[runId]}
+          reread={reread}
           onRetry={() => void start()}
           retrying={started.fetching}
           onCompiled={(id) => {
@@ -216,6 +223,7 @@ function CompileRun({
   runId,
   title,
   live,
+  reread,
   onRetry,
   retrying,
   onCompiled,
@@ -223,6 +231,8 @@ function CompileRun({
   runId: string;
   title: string;
   live: LiveRun | undefined;
+  /** Changes when the live events may have missed something (back after a drop). */
+  reread: number;
   onRetry: () => void;
   retrying: boolean;
   /** Hears the compiled-book-v1 blob's id once the run has made it. */
@@ -237,17 +247,18 @@ function CompileRun({
   const status: RunStatus =
     (finished(storedStatus) ? storedStatus : live?.status) ?? storedStatus ?? 'QUEUED';
 
-  // The stored run, with its output, once the events say it ended; asked now and then meanwhile
-  // too, in case an event was lost on a dropped connection.
+  // The stored run, with its output, once the events say it ended, and again when the connection
+  // is back after a drop (an event may have been lost meanwhile).
   useEffect(() => {
     if (finished(live?.status) && !finished(storedStatus))
       refetch({ requestPolicy: 'network-only' });
   }, [live?.status, storedStatus, refetch]);
+  const rereadSeen = useRef(reread);
   useEffect(() => {
-    if (finished(storedStatus)) return;
-    const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), 3000);
-    return () => clearInterval(timer);
-  }, [storedStatus, refetch]);
+    if (reread === rereadSeen.current) return;
+    rereadSeen.current = reread;
+    if (!finished(storedStatus)) refetch({ requestPolicy: 'network-only' });
+  }, [reread, storedStatus, refetch]);
 
   const run = stored.data?.run;
   const outputId = run?.output?.id;

@@ -14,24 +14,32 @@ import {
   type RunUpdatedSubscription,
 } from '@reyna-studio/sdk';
 import { useEffect, useRef } from 'react';
-import { useMutation, useQuery, useSubscription } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { DownloadList } from './Downloads';
 import { messageOf } from './errors';
+import { type Delivery, useLiveSubscription } from './live';
 import { followLink } from './router';
 
 interface LiveBuild {
   runId: string;
+  /** The subscription that delivered it: a new one starts with all the text so far. */
+  subscription: number;
   status: RunStatus;
   error: string | null;
   text: string;
 }
 
-function follow(before: LiveBuild | undefined, event: RunUpdatedSubscription): LiveBuild {
+function follow(
+  before: LiveBuild | undefined,
+  event: RunUpdatedSubscription,
+  delivery: Delivery,
+): LiveBuild {
   const u = event.runUpdated;
-  const same = before?.runId === u.runId;
+  const same = before?.runId === u.runId && before.subscription === delivery.subscription;
   const delta = u.textDelta ?? '';
   return {
     runId: u.runId,
+    subscription: delivery.subscription,
     status: u.status,
     error: u.error ?? null,
     text: same && !u.reset ? before.text + delta : delta,
@@ -62,8 +70,18 @@ function polishStatement(
 
 export function PitchDocumentView({ pitchId, onBuilt }: { pitchId: string; onBuilt: () => void }) {
   // Listening first, so the build's updates from now on are not missed.
-  const [live] = useSubscription(
-    { query: RunUpdatedDocument, variables: { inputBlobId: pitchId } },
+  // After a drop it starts again (a cursor would resume one run only) and the pitch and its runs
+  // are read anew.
+  const liveBuild = useLiveSubscription(
+    RunUpdatedDocument,
+    { inputBlobId: pitchId },
+    {
+      resume: false,
+      onStale: () => {
+        refetch({ requestPolicy: 'network-only' });
+        refetchRuns({ requestPolicy: 'network-only' });
+      },
+    },
     follow,
   );
   const [pitch, refetch] = useQuery({
@@ -85,12 +103,12 @@ export function PitchDocumentView({ pitchId, onBuilt }: { pitchId: string; onBui
   const newest = documents.at(-1);
   const doc = newest ? dataOf(newest, 'pitch-document-v1') : undefined;
   const storedRun = runs.data?.runs.edges.map((e) => e.node).find((r) => r.inputBlobId === pitchId);
-  const liveBuild = live.data;
   const status = liveBuild?.status ?? storedRun?.status ?? 'QUEUED';
   const error = liveBuild?.error ?? storedRun?.error ?? null;
   const runId = liveBuild?.runId ?? storedRun?.id ?? null;
 
-  // The stored document once the run ends; asked now and then meanwhile too (an event may be lost).
+  // The stored document once the run ends; asked now and then meanwhile too: the build starts
+  // with the pitch, before this page listens, so its end may come before the subscription does.
   const told = useRef(false);
   useEffect(() => {
     if (FINISHED.includes(status)) refetch({ requestPolicy: 'network-only' });
