@@ -43,5 +43,14 @@ export function createProcessors(options: ProcessorOptions): Processor[] {
       })
     : undefined;
   const models = options.models ?? (o ? [o.model] : []);
-  return [textExpansion(llm, models), bookCompiler(), pitchBuilder(o?.demo ? undefined : llm)];
+  return [
+    textExpansion(llm, models),
+    bookCompiler(),
+    pitchBuilder(
+      o?.demo ? undefined : llm,
+      o?.demo
+        ? 'assembled as written: the demo LLM does not polish pitches'
+        : 'assembled as written: no LLM configured',
+    ),
+  ];
 }

@@ -80,7 +80,14 @@ describe.skipIf(skip)('GraphiQL in a browser', () => {
     // Visiting the tabs and reloading keeps the three (GraphiQL adds a tab when none matches).
     await page.getByRole('tab', { name: 'WatchExpansion' }).click();
     await page.getByRole('tab', { name: 'WritePassage' }).click();
-    await page.waitForTimeout(800); // GraphiQL stores its tabs 500 ms after a change
+    // GraphiQL stores its tabs 500 ms after a change: wait until it has stored this one.
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => JSON.parse(localStorage.getItem('graphiql:tabState') ?? '{}').activeTabIndex,
+        ),
+      )
+      .toBe(1);
     await openGraphiQL();
     expect((await page.getByRole('tab').allInnerTexts()).map((t) => t.trim())).toEqual([
       'Me',

@@ -198,8 +198,16 @@ describe.skipIf(missing.length > 0)('surviving the database and NATS going away'
             await client.dispose();
           }
         }
-        // Held down a while, so the load meets the outage too.
+        // Held down until the load has met the outage too (at least 1.5 s; longer on a busy
+        // machine, where a write may take that long to come round).
+        const seen = statuses.filter((s) => s === 503).length;
+        const heldFrom = performance.now();
         await sleep(1500);
+        while (
+          statuses.filter((s) => s === 503).length === seen &&
+          performance.now() - heldFrom < 15_000
+        )
+          await sleep(100);
         const restartedAt = performance.now();
         await db.start();
         const up = await readyzUntil(api.url, true);

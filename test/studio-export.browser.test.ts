@@ -265,7 +265,7 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
     // records why, and the Studio says so.
     expect(lines(await doc.getByRole('note').innerText())).toBe(
       'Kept as written: no model polished this pitch; each section below is exactly what you wrote.\n' +
-        "The pitch builder's note: assembled as written: no LLM configured.",
+        "The pitch builder's note: assembled as written: the demo LLM does not polish pitches.",
     );
     const headings = await doc.getByRole('heading', { level: 2 }).allInnerTexts();
     expect(headings).toEqual([

@@ -14,7 +14,15 @@ const POLISH_PROMPT =
   'You polish book pitches for literary agents. Rewrite the section you are given so it reads ' +
   'clearly and persuasively, keeping every fact, name and title. Answer with the section text only.';
 
-export function pitchBuilder(llm: Llm | undefined): Processor {
+/**
+ * `llm` polishes the sections when given. `unpolishedNote` says why there is none (recorded in
+ * the provenance's notes, which the Studio shows): no LLM configured, or only the demo one, whose
+ * made-up text has no place in a pitch.
+ */
+export function pitchBuilder(
+  llm: Llm | undefined,
+  unpolishedNote = 'assembled as written: no LLM configured',
+): Processor {
   return {
     definition: {
       id: 'pitch-builder',
@@ -82,7 +90,7 @@ export function pitchBuilder(llm: Llm | undefined): Processor {
               promptHash: createHash('sha256').update(POLISH_PROMPT).digest('hex'),
               notes: 'sections polished by the LLM',
             }
-          : { notes: 'assembled as written: no LLM configured' },
+          : { notes: unpolishedNote },
       });
     },
   };

@@ -109,7 +109,18 @@ function Pages() {
         <a href="/" className="brand" onClick={(e) => followLink(e, '/')}>
           ReYNa Studio
         </a>
-        <span className="subtitle">Book Writer</span>
+        <a
+          href="/"
+          className="nav"
+          aria-current={
+            route.page === 'library' || route.page === 'book' || route.page === 'export'
+              ? 'page'
+              : undefined
+          }
+          onClick={(e) => followLink(e, '/')}
+        >
+          Book Writer
+        </a>
         <a
           href="/pitches"
           className="nav"
