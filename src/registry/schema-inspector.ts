@@ -87,7 +87,11 @@ export class SchemaInspector {
    * The breaking changes of `next` against `previous` under `mode` and the version bump it needs,
    * computed on a worker.
    */
-  async assess(previous: unknown, next: unknown, mode: CompatibilityMode): Promise<ChangeAssessment> {
+  async assess(
+    previous: unknown,
+    next: unknown,
+    mode: CompatibilityMode,
+  ): Promise<ChangeAssessment> {
     return (await this.run({ kind: 'compatibility', previous, next, mode }))!;
   }
 

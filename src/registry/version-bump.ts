@@ -110,7 +110,11 @@ function annotationChanges(before: Map<string, string>, after: Map<string, strin
   return changes.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-const plain = ({ path, kind, message }: BreakingChange): BreakingChange => ({ path, kind, message });
+const plain = ({ path, kind, message }: BreakingChange): BreakingChange => ({
+  path,
+  kind,
+  message,
+});
 
 /** The breaking changes of `next` against `previous` under `mode`, and the bump `next` needs. */
 export function assessChange(
@@ -157,7 +161,10 @@ export function minimumVersion(previous: string, bump: SemverBump): string {
 /** The bump `version` makes over `previous` (the larger part that grew). */
 export function bumpOf(previous: string, version: string): SemverBump {
   if (semver.major(version) > semver.major(previous)) return 'MAJOR';
-  if (semver.minor(version) > semver.minor(previous) && semver.major(version) === semver.major(previous))
+  if (
+    semver.minor(version) > semver.minor(previous) &&
+    semver.major(version) === semver.major(previous)
+  )
     return 'MINOR';
   return 'PATCH';
 }
