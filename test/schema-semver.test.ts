@@ -3,7 +3,12 @@
  * a break under the name's mode, MINOR for any other change, PATCH for annotations), an
  * understated version is refused with nothing stored, and the dry run suggests the version.
  */
+import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import {
+  CheckSchemaCompatibilityDocument,
+  type CheckSchemaCompatibilityQuery,
+} from '../client-sdk/index';
 import { TEXT_INPUT_V1, TEXT_INPUT_V2 } from '../src/registry/builtin-schemas';
 import { assessChange, minimumVersion } from '../src/registry/version-bump';
 import { nodes, uniqueId, useHarness } from './support/harness';
@@ -13,12 +18,6 @@ const author = () => h().token('semver-author', { roles: ['registry-author'] });
 
 const REGISTER =
   'mutation($input: RegisterSchemaInput!) { registerSchema(input: $input) { id name version compatibility } }';
-const CHECK = `query($input: RegisterSchemaInput!) {
-  checkSchemaCompatibility(input: $input) {
-    compatible mode previousId breakingChanges { path kind }
-    bump bumpReasons { path kind message } suggestedVersion versionAccepted
-  }
-}`;
 const BY_NAME = 'query($name: String) { schemas(name: $name) { edges { node { id version } } } }';
 const GET = 'query($id: ID!) { schema(id: $id) { id version } }';
 
@@ -48,8 +47,10 @@ async function register(input: Input) {
   return h().gql(REGISTER, { input }, await author());
 }
 
+/** The dry run, through the SDK's typed document. */
+const CHECK = print(CheckSchemaCompatibilityDocument);
 async function check(input: Input) {
-  return h().gql(CHECK, { input }, await h().token('semver-reader'));
+  return h().gql<CheckSchemaCompatibilityQuery>(CHECK, { input }, await h().token('semver-reader'));
 }
 
 async function versionsOf(name: string) {
@@ -91,9 +92,7 @@ describe('the bump a new schema version needs', () => {
       suggestedVersion: '1.0.1',
       versionAccepted: true,
     });
-    expect(
-      report.bumpReasons.map((c: { path: string; kind: string }) => `${c.path} ${c.kind}`),
-    ).toEqual([
+    expect(report.bumpReasons.map((c) => `${c.path} ${c.kind}`)).toEqual([
       '/$comment ANNOTATION_CHANGED',
       '/examples ANNOTATION_CHANGED',
       '/properties/title/default ANNOTATION_CHANGED',
