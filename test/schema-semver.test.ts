@@ -124,6 +124,17 @@ describe('the bump a new schema version needs', () => {
         },
       ],
     });
+    // POST /schemas refuses it alike, with 409.
+    const rest = await h().rest('POST', '/schemas', {
+      token: await author(),
+      body: { definition, name, version: '1.0.1' },
+    });
+    expect(rest.status).toBe(409);
+    expect(rest.body.error).toMatchObject({
+      code: 'SCHEMA_VERSION_TOO_LOW',
+      requiredBump: 'MINOR',
+      minimumVersion: '1.1.0',
+    });
     expect(await versionsOf(name)).toEqual(['1.0.0']);
     const none = await h().gql(GET, { id: `${name}-b` }, await h().token('semver-reader'));
     expect(none.data!.schema).toBeNull();
