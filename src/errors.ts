@@ -17,6 +17,7 @@ export const ErrorCode = {
   SCHEMA_TOO_COMPLEX: 'SCHEMA_TOO_COMPLEX',
   SCHEMA_CONFLICT: 'SCHEMA_CONFLICT',
   SCHEMA_INCOMPATIBLE: 'SCHEMA_INCOMPATIBLE',
+  SCHEMA_VERSION_TOO_LOW: 'SCHEMA_VERSION_TOO_LOW',
   SCHEMA_INACTIVE: 'SCHEMA_INACTIVE',
   PROCESSOR_CONFLICT: 'PROCESSOR_CONFLICT',
   VERSION_CONFLICT: 'VERSION_CONFLICT',
@@ -52,6 +53,13 @@ export interface ErrorDetails {
   issues?: ValidationIssue[];
   /** What broke, for SCHEMA_INCOMPATIBLE. */
   breakingChanges?: BreakingChange[];
+  /**
+   * For SCHEMA_VERSION_TOO_LOW (and SCHEMA_INCOMPATIBLE): the semver bump the change needs over
+   * the latest version, the smallest version that carries it, and the changes that need it.
+   */
+  requiredBump?: 'MAJOR' | 'MINOR' | 'PATCH';
+  minimumVersion?: string;
+  bumpReasons?: BreakingChange[];
   /** The input field the error is about, e.g. `parentId`. */
   field?: string;
   /** For NOT_FOUND on an id: the nearest existing one, when one is a few edits away. */
@@ -85,6 +93,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   SCHEMA_TOO_COMPLEX: 422,
   SCHEMA_CONFLICT: 409,
   SCHEMA_INCOMPATIBLE: 409,
+  SCHEMA_VERSION_TOO_LOW: 409,
   SCHEMA_INACTIVE: 422,
   PROCESSOR_CONFLICT: 409,
   VERSION_CONFLICT: 409,

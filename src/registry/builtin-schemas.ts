@@ -81,8 +81,9 @@ export interface BuiltinSchema {
   ownerProcessorId: string;
   description: string;
   /**
-   * How this version must relate to the previous one of its name; checked at start-up, and it
-   * becomes the name's mode. Defaults to the name's mode (BACKWARD for a new name).
+   * How this version must relate to the previous one of its name; checked at start-up (with the
+   * semver bump its change needs, see version-bump.ts), and it becomes the name's mode. Defaults
+   * to the name's mode (BACKWARD for a new name).
    */
   compatibility?: CompatibilityMode;
 }

@@ -20,9 +20,12 @@ import type { BreakingChange } from '../errors';
 export type CompatibilityMode = 'BACKWARD' | 'FORWARD' | 'FULL' | 'NONE';
 export const COMPATIBILITY_MODES: CompatibilityMode[] = ['BACKWARD', 'FORWARD', 'FULL', 'NONE'];
 
-/** narrow: the new version rejects data the old accepted. widen: it accepts data the old rejected. */
-type Direction = 'narrow' | 'widen' | 'both';
-interface Change {
+/**
+ * narrow: the new version rejects data the old accepted. widen: it accepts data the old rejected.
+ * none: a change that no mode counts as breaking (an optional property declared on an open object).
+ */
+export type Direction = 'narrow' | 'widen' | 'both' | 'none';
+export interface Change {
   path: string;
   kind: string;
   message: string;
@@ -164,6 +167,20 @@ function diff(oldS: unknown, newS: unknown, path: string, out: Change[]): void {
         message: `property "${name}" added to a closed object`,
         direction: 'widen',
       });
+    else if (name in newProps)
+      out.push({
+        path: p,
+        kind: 'PROPERTY_ADDED',
+        message: `optional property "${name}" added`,
+        direction: 'none',
+      });
+    else
+      out.push({
+        path: p,
+        kind: 'PROPERTY_REMOVED',
+        message: `property "${name}" no longer described (still allowed)`,
+        direction: 'none',
+      });
   }
   if (!oldClosed && newClosed)
     out.push({
@@ -297,6 +314,13 @@ function diff(oldS: unknown, newS: unknown, path: string, out: Change[]): void {
         direction: 'both',
       });
   }
+}
+
+/** Every difference the structural diff finds between two definitions, breaking or not. */
+export function changesBetween(oldDef: unknown, newDef: unknown): Change[] {
+  const all: Change[] = [];
+  diff(oldDef, newDef, '', all);
+  return all.map((c) => ({ ...c, path: c.path || '/' }));
 }
 
 let wasmReady = false;

@@ -4,9 +4,10 @@
  * `SchemaInspector` runs them on a worker thread for definitions users send, so a hostile one
  * never blocks the event loop; built-in definitions run them in-process.
  */
-import { AppError, type BreakingChange, ErrorCode } from '../errors';
-import { breakingChanges, type CompatibilityMode } from './compatibility';
+import { AppError, ErrorCode } from '../errors';
+import type { CompatibilityMode } from './compatibility';
 import type { SchemaValidator } from './validator';
+import { assessChange, type ChangeAssessment } from './version-bump';
 
 export type InspectionRequest =
   | { kind: 'inspect'; definition: Record<string, unknown>; examples: unknown[] }
@@ -39,10 +40,10 @@ export function inspectDefinition(
 export function runInspection(
   validator: SchemaValidator,
   request: InspectionRequest,
-): BreakingChange[] | null {
+): ChangeAssessment | null {
   if (request.kind === 'inspect') {
     inspectDefinition(validator, request.definition, request.examples);
     return null;
   }
-  return breakingChanges(request.previous, request.next, request.mode);
+  return assessChange(request.previous, request.next, request.mode);
 }

@@ -9,11 +9,12 @@
  * accumulates. `close()` terminates them.
  */
 import { Worker } from 'node:worker_threads';
-import { AppError, type BreakingChange, ErrorCode, type ErrorDetails } from '../errors';
+import { AppError, ErrorCode, type ErrorDetails } from '../errors';
 import { chargeMs } from '../http/cost-meter';
 import type { CompatibilityMode } from './compatibility';
 import { type InspectionRequest, inspectDefinition, runInspection } from './schema-inspection';
 import type { SchemaValidator } from './validator';
+import type { ChangeAssessment } from './version-bump';
 
 export interface InspectorOptions {
   /** Worker threads. Default 2. */
@@ -30,7 +31,7 @@ export interface InspectorOptions {
 
 interface Job {
   request: InspectionRequest;
-  resolve: (value: BreakingChange[] | null) => void;
+  resolve: (value: ChangeAssessment | null) => void;
   reject: (error: Error) => void;
   /** Called when a worker starts on the job: its time is charged from then. */
   onStart: () => void;
@@ -46,7 +47,7 @@ interface Slot {
 
 interface Reply {
   id: number;
-  value?: BreakingChange[] | null;
+  value?: ChangeAssessment | null;
   error?: { code?: ErrorCode; message: string; details?: ErrorDetails };
 }
 
@@ -82,14 +83,22 @@ export class SchemaInspector {
     await this.run({ kind: 'inspect', definition, examples });
   }
 
-  /** The breaking changes of `next` against `previous` under `mode`, computed on a worker. */
-  async compatibility(
+  /**
+   * The breaking changes of `next` against `previous` under `mode` and the version bump it needs,
+   * computed on a worker.
+   */
+  async assess(
     previous: unknown,
     next: unknown,
     mode: CompatibilityMode,
-  ): Promise<BreakingChange[]> {
+  ): Promise<ChangeAssessment> {
+    return (await this.run({ kind: 'compatibility', previous, next, mode }))!;
+  }
+
+  /** The breaking changes of `next` against `previous` under `mode`, computed on a worker. */
+  async compatibility(previous: unknown, next: unknown, mode: CompatibilityMode) {
     if (mode === 'NONE') return [];
-    return (await this.run({ kind: 'compatibility', previous, next, mode })) ?? [];
+    return (await this.assess(previous, next, mode)).breakingChanges;
   }
 
   /** The same checks in-process, for definitions that ship with the server. */
@@ -97,9 +106,9 @@ export class SchemaInspector {
     inspectDefinition(this.validator, definition, examples);
   }
 
-  /** Breaking changes in-process, for definitions that ship with the server. */
-  compatibilityTrusted(previous: unknown, next: unknown, mode: CompatibilityMode) {
-    return runInspection(this.validator, { kind: 'compatibility', previous, next, mode }) ?? [];
+  /** Breaking changes and the bump in-process, for definitions that ship with the server. */
+  assessTrusted(previous: unknown, next: unknown, mode: CompatibilityMode): ChangeAssessment {
+    return runInspection(this.validator, { kind: 'compatibility', previous, next, mode })!;
   }
 
   async close(): Promise<void> {
@@ -112,7 +121,7 @@ export class SchemaInspector {
    * Runs a request on a worker, charging the time the worker spent on it (not the time it waited
    * for a free worker, nor a worker's start) to the request that asked for it.
    */
-  private async run(request: InspectionRequest): Promise<BreakingChange[] | null> {
+  private async run(request: InspectionRequest): Promise<ChangeAssessment | null> {
     let started: number | undefined;
     try {
       return await this.runOnWorker(request, () => {
@@ -126,7 +135,7 @@ export class SchemaInspector {
   private runOnWorker(
     request: InspectionRequest,
     onStart: () => void,
-  ): Promise<BreakingChange[] | null> {
+  ): Promise<ChangeAssessment | null> {
     if (this.closed) return Promise.reject(new Error('The schema inspector is closed'));
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(

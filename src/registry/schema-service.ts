@@ -10,7 +10,14 @@ import {
   type Reserved,
   reservedError,
 } from '../auth/registry-access';
-import { AppError, badInput, ErrorCode, notFound, type ValidationIssue } from '../errors';
+import {
+  AppError,
+  type BreakingChange,
+  badInput,
+  ErrorCode,
+  notFound,
+  type ValidationIssue,
+} from '../errors';
 import { metered } from '../http/cost-meter';
 import { capText, depthOf, jsonBytes, MAX_DESCRIPTION_BYTES, MAX_EXAMPLES_BYTES } from '../limits';
 import { type Page, pageRequest } from '../paging';
@@ -20,6 +27,7 @@ import type { SchemaInspector } from './schema-inspector';
 import { isSchemaKey, SCHEMA_CURSOR, type SchemaRepository } from './schema-repository';
 import type { CompatibilityReport, RegisterSchemaInput, SchemaRecord } from './schema-types';
 import type { SchemaValidator } from './validator';
+import { bumpOf, type ChangeAssessment, minimumVersion } from './version-bump';
 
 /** Caps on a submitted definition: a registry is no place for megabyte schemas. */
 export const SCHEMA_LIMITS = {
@@ -56,6 +64,37 @@ export type ProcessorOwnerLookup = (
 /** A start-up that finds a row it did not write under a built-in name refuses to adopt it. */
 export class BuiltinClashError extends Error {
   override name = 'BuiltinClashError';
+}
+
+const describe = (changes: BreakingChange[]) =>
+  changes.map((c) => `${c.path} ${c.message}`).join('; ');
+
+function bumpDetails(previous: SchemaRecord, assessment: ChangeAssessment) {
+  return {
+    requiredBump: assessment.bump,
+    minimumVersion: minimumVersion(previous.version, assessment.bump),
+    bumpReasons: assessment.reasons,
+  };
+}
+
+/**
+ * Calls `refuse` when `record.version` understates the bump its change over `previous` needs
+ * (1.0.0 -> 1.0.1 for a new property): with the bump needed, why, and the smallest version.
+ */
+function assertVersionCarries(
+  record: SchemaRecord,
+  previous: SchemaRecord,
+  assessment: ChangeAssessment,
+  refuse: (message: string, details: ReturnType<typeof bumpDetails>) => never,
+): void {
+  const details = bumpDetails(previous, assessment);
+  if (!semver.lt(record.version, details.minimumVersion)) return;
+  refuse(
+    `Version ${record.version} of "${record.name}" is a ${bumpOf(previous.version, record.version)} bump over ${previous.version}, ` +
+      `but the change needs a ${assessment.bump} bump (${describe(assessment.reasons)}); ` +
+      `the smallest acceptable version is ${details.minimumVersion}`,
+    details,
+  );
 }
 
 const NO_RESERVED: Reserved = {
@@ -152,19 +191,36 @@ export class SchemaService {
   }
 
   /**
-   * What `register` would decide about compatibility, without registering. A read: open to every
-   * signed-in user, and it says nothing about whether they may publish.
+   * What `register` would decide about compatibility and the version, without registering: the
+   * breaking changes, the semver bump the change needs with its reasons, and the smallest version
+   * that carries it. A read: open to every signed-in user, and it says nothing about whether
+   * they may publish.
    */
   async checkCompatibility(input: RegisterSchemaInput): Promise<CompatibilityReport> {
     const { mode, previous, record } = await this.prepare(null, input, 'dry-run');
-    const changes = previous
-      ? await this.inspector.compatibility(previous.definition, record.definition, mode)
-      : [];
+    if (!previous) {
+      return {
+        compatible: true,
+        mode,
+        previousId: null,
+        breakingChanges: [],
+        bump: null,
+        bumpReasons: [],
+        suggestedVersion: record.version,
+        versionAccepted: true,
+      };
+    }
+    const assessment = await this.inspector.assess(previous.definition, record.definition, mode);
+    const suggestedVersion = minimumVersion(previous.version, assessment.bump);
     return {
-      compatible: changes.length === 0,
+      compatible: assessment.breakingChanges.length === 0,
       mode,
-      previousId: previous?.id ?? null,
-      breakingChanges: changes,
+      previousId: previous.id,
+      breakingChanges: assessment.breakingChanges,
+      bump: assessment.bump,
+      bumpReasons: assessment.reasons,
+      suggestedVersion,
+      versionAccepted: !semver.lt(record.version, suggestedVersion),
     };
   }
 
@@ -176,18 +232,21 @@ export class SchemaService {
   async register(actor: RegistryActor, input: RegisterSchemaInput): Promise<SchemaRecord> {
     const { record, mode, previous } = await this.prepare(actor, input, 'user');
     if (previous) {
-      const changes = await this.inspector.compatibility(
-        previous.definition,
-        record.definition,
-        mode,
-      );
+      const assessment = await this.inspector.assess(previous.definition, record.definition, mode);
+      const changes = assessment.breakingChanges;
       if (changes.length > 0) {
         throw new AppError(
           ErrorCode.SCHEMA_INCOMPATIBLE,
-          `Version ${record.version} of "${record.name}" is not ${mode} compatible with ${previous.version}: ${changes.map((c) => `${c.path} ${c.message}`).join('; ')}`,
-          { breakingChanges: changes },
+          `Version ${record.version} of "${record.name}" is not ${mode} compatible with ${previous.version}: ${describe(changes)}`,
+          { breakingChanges: changes, ...bumpDetails(previous, assessment) },
         );
       }
+      assertVersionCarries(record, previous, assessment, (message, details) => {
+        throw new AppError(ErrorCode.SCHEMA_VERSION_TOO_LOW, message, {
+          field: 'version',
+          ...details,
+        });
+      });
     }
     // The owner is checked again under a lock on the name: two users racing for a new name
     // cannot both publish under it.
@@ -245,16 +304,15 @@ export class SchemaService {
     // states the mode it keeps (FORWARD for a stricter version), and a break stops the start.
     const mode = (previous && extra.compatibility) || prepared.mode;
     if (previous) {
-      const changes = this.inspector.compatibilityTrusted(
-        previous.definition,
-        record.definition,
-        mode,
-      );
-      if (changes.length > 0) {
+      const assessment = this.inspector.assessTrusted(previous.definition, record.definition, mode);
+      if (assessment.breakingChanges.length > 0) {
         throw new BuiltinClashError(
-          `Built-in schema "${id}" is not ${mode} compatible with ${previous.id}: ${changes.map((c) => `${c.path} ${c.message}`).join('; ')}`,
+          `Built-in schema "${id}" is not ${mode} compatible with ${previous.id}: ${describe(assessment.breakingChanges)}`,
         );
       }
+      assertVersionCarries(record, previous, assessment, (message) => {
+        throw new BuiltinClashError(`Built-in schema "${id}": ${message}`);
+      });
     }
     await this.repo.insert(record, mode);
     if (previous && mode !== prepared.mode) await this.repo.setModeOfName(record.name, mode);

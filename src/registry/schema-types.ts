@@ -1,5 +1,6 @@
 import type { CompatibilityMode } from './compatibility';
 import type { Draft } from './validator';
+import type { SemverBump } from './version-bump';
 
 /** A registered JSON Schema. Immutable once stored, except for `active`. */
 export interface SchemaRecord {
@@ -35,4 +36,12 @@ export interface CompatibilityReport {
   /** The version checked against, or null for the first version of a name. */
   previousId: string | null;
   breakingChanges: { path: string; kind: string; message: string }[];
+  /** The semver bump the change needs over `previousId`; null for the first version of a name. */
+  bump: SemverBump | null;
+  /** Why that bump: the breaking changes, the other changes, or the annotations that changed. */
+  bumpReasons: { path: string; kind: string; message: string }[];
+  /** The smallest version that carries the bump (the submitted one for a first version). */
+  suggestedVersion: string;
+  /** Whether the submitted version carries the bump (it may be higher than suggested). */
+  versionAccepted: boolean;
 }

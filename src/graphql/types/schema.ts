@@ -2,6 +2,7 @@ import type { BreakingChange, ValidationIssue } from '../../errors';
 import { COMPATIBILITY_MODES, type CompatibilityMode } from '../../registry/compatibility';
 import type { ValidationResult } from '../../registry/schema-service';
 import type { CompatibilityReport, SchemaRecord } from '../../registry/schema-types';
+import type { SemverBump } from '../../registry/version-bump';
 import { builder } from '../builder';
 import { forwardOnly, toConnection } from '../connection';
 import { registryActorOf, userOf } from '../context';
@@ -76,10 +77,53 @@ const BreakingChangeRef = builder.objectRef<BreakingChange>('BreakingChange').im
   }),
 });
 
+const SemverBumpEnum = builder.enumType('SemverBump', {
+  description:
+    'The part of a semantic version a new schema version must raise over the latest of its name.',
+  values: {
+    MAJOR: {
+      description:
+        "A breaking change under the name's mode (under NONE: a change that refuses stored data).",
+    },
+    MINOR: { description: 'A change that breaks nothing: a new optional property, a wider enum.' },
+    PATCH: { description: 'Annotations only: title, description, examples, $comment, default.' },
+  } satisfies Record<SemverBump, unknown>,
+});
+
+const SchemaChangeRef = builder.objectRef<BreakingChange>('SchemaChange').implement({
+  description: 'A difference between two versions of a schema, breaking or not.',
+  fields: (t) => ({
+    path: t.exposeString('path', { description: 'JSON Pointer into the new definition.' }),
+    kind: t.exposeString('kind', {
+      description: 'e.g. REQUIRED_ADDED, PROPERTY_ADDED, ENUM_VALUE_ADDED, ANNOTATION_CHANGED.',
+    }),
+    message: t.exposeString('message'),
+  }),
+});
+
 const CompatibilityReportRef = builder
   .objectRef<CompatibilityReport>('CompatibilityReport')
   .implement({
     fields: (t) => ({
+      bump: t.field({
+        type: SemverBumpEnum,
+        nullable: true,
+        description: 'The bump the change needs over `previousId`; null for a new name.',
+        resolve: (r) => r.bump,
+      }),
+      bumpReasons: t.field({
+        type: [SchemaChangeRef],
+        description: 'Why that bump: the breaking changes, the other changes, or the annotations.',
+        resolve: (r) => r.bumpReasons,
+      }),
+      suggestedVersion: t.exposeString('suggestedVersion', {
+        description:
+          'The smallest version that carries the bump (the submitted one for a new name).',
+      }),
+      versionAccepted: t.exposeBoolean('versionAccepted', {
+        description:
+          'Whether the submitted version carries the bump; registerSchema refuses it with SCHEMA_VERSION_TOO_LOW otherwise.',
+      }),
       compatible: t.exposeBoolean('compatible'),
       mode: t.field({ type: CompatibilityModeEnum, resolve: (r) => r.mode }),
       previousId: t.exposeID('previousId', {
@@ -99,7 +143,8 @@ const RegisterSchemaInput = builder.inputType('RegisterSchemaInput', {
     }),
     name: t.string({ description: 'Defaults to the `$id` without its `-vN` suffix.' }),
     version: t.string({
-      description: 'Semantic version; defaults to N.0.0 for an `$id` ending in -vN.',
+      description:
+        'Semantic version; defaults to N.0.0 for an `$id` ending in -vN. It must carry the bump the change needs over the latest version (see checkSchemaCompatibility).',
     }),
     description: t.string(),
     examples: t.field({
@@ -155,7 +200,8 @@ builder.queryFields((t) => ({
   }),
   checkSchemaCompatibility: t.field({
     type: CompatibilityReportRef,
-    description: 'Dry run of registerSchema: what would break, without registering.',
+    description:
+      'Dry run of registerSchema: what would break, the semver bump the change needs and the smallest version that carries it, without registering.',
     args: { input: t.arg({ type: RegisterSchemaInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
       userOf(ctx);
