@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeartbeatRepository } from '../src/health/heartbeat-repository';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
-import { type Harness, startHarness, stopHarness } from './support/harness';
+import { type Harness, startHarness, stopHarness, TEST_SECRET } from './support/harness';
 import { NATS_URL } from './support/nats';
 import { startReyna, stopProcess } from './support/processes';
 import { eventually } from './support/realtime';
@@ -34,7 +34,8 @@ beforeAll(async () => {
   admin = await h.token(h.user('admin'), { roles: ['registry-admin'] });
 });
 afterAll(async () => {
-  for (const c of children) await stopProcess(c, 'SIGKILL');
+  // One killed by a signal has a signalCode, not an exitCode: stopProcess would wait for it.
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await stopHarness(h);
   await llm.close();
 });
@@ -192,6 +193,7 @@ describe('a worker that dies', () => {
           DATABASE_URL: h.testDb.url,
           NATS_URL,
           REYNA_DEPLOYMENT: h.app.config.deploymentId,
+          REYNA_JWT_SECRET: TEST_SECRET,
           REYNA_LOG_LEVEL: 'warn',
           OPENAI_BASE_URL: llm.url,
           REYNA_LLM_MODEL: 'fake-model',
