@@ -36,10 +36,13 @@ export interface Metrics {
 
 /** Every active processor that consumes events, with its health; computed once a scrape. */
 function healthSnapshot(health: ProcessorHealthService, processors: ProcessorService) {
-  let last: { at: number; value: Promise<{ workers: number; all: ProcessorHealth[] }> } | null =
-    null;
+  let last: {
+    at: number;
+    value: Promise<{ workers: number; all: ProcessorHealth[] } | null>;
+  } | null = null;
   return () => {
     if (last && performance.now() - last.at < 1000) return last.value;
+    // A dependency that is down leaves these gauges out of the scrape, not the whole scrape.
     const value = (async () => {
       const page = await processors.list({ active: true }, 100, null);
       const live = await health.liveWorkers();
@@ -48,7 +51,7 @@ function healthSnapshot(health: ProcessorHealthService, processors: ProcessorSer
         workers: live.length,
         all: await Promise.all(consuming.map((p) => health.of(p, live))),
       };
-    })();
+    })().catch(() => null);
     last = { at: performance.now(), value };
     return value;
   };
@@ -117,7 +120,9 @@ export function createMetrics(deps: {
     help: 'Processes running processors whose last heartbeat is within two intervals',
     registers: [registry],
     async collect() {
-      this.set((await snapshot()).workers);
+      const now = await snapshot();
+      this.reset();
+      if (now) this.set(now.workers);
     },
   });
   const perProcessor = (name: string, help: string, value: (h: ProcessorHealth) => number | null) =>
@@ -127,9 +132,9 @@ export function createMetrics(deps: {
       labelNames: ['processor'],
       registers: [registry],
       async collect() {
-        const { all } = await snapshot();
+        const now = await snapshot();
         this.reset();
-        for (const h of all) {
+        for (const h of now?.all ?? []) {
           const v = value(h);
           if (v !== null) this.set({ processor: h.processorId }, v);
         }
