@@ -79,6 +79,11 @@ export interface Config {
   readonly processors: 'all' | 'none' | readonly string[];
   /** A delivery without a heartbeat for this long goes to another worker. */
   readonly ackWaitMs: number;
+  /**
+   * How often a process running processors writes its heartbeat row; it counts as live for two
+   * intervals after its last one.
+   */
+  readonly heartbeatMs: number;
   /** First retry delay of a failed run (doubles per attempt). */
   readonly retryBaseMs: number;
   /** LLM request timeout, consecutive failures that open the circuit, and how long it stays open. */
@@ -363,6 +368,7 @@ export function loadConfig(env: Env = process.env): Config {
       optional(env, 'REYNA_PROCESSORS') ?? (env.NATS_URL?.trim() ? 'none' : 'all'),
     ),
     ackWaitMs: integer(env, 'REYNA_ACK_WAIT_MS', 30_000, 500, 3_600_000),
+    heartbeatMs: integer(env, 'REYNA_HEARTBEAT_MS', 5000, 100, 600_000),
     retryBaseMs: integer(env, 'REYNA_RETRY_BASE_MS', 1000, 1, 600_000),
     llmTimeoutMs: integer(env, 'REYNA_LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
     // Ten failures in a row: an LLM that is down reaches it within seconds, while one failing

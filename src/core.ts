@@ -16,6 +16,10 @@ import { MemoryBackbone } from './events/memory-backbone';
 import { NatsBackbone } from './events/nats-backbone';
 import { OutboxRelay, PgOutboxSource } from './events/outbox-relay';
 import { FileStore } from './files/file-store';
+import { HeartbeatRepository } from './health/heartbeat-repository';
+import { ProcessorHealthService } from './health/processor-health';
+import { RunStatsRepository } from './health/run-stats-repository';
+import { WorkerHeartbeat } from './health/worker-heartbeat';
 import { createLogger, type Logger } from './logger';
 import { BUILTIN_SCHEMAS } from './registry/builtin-schemas';
 import { ProcessorRuntime } from './runtime/processor-runtime';
@@ -32,6 +36,10 @@ export interface Core {
   runs: RunRepository;
   files: FileStore;
   runtime: ProcessorRuntime;
+  /** Processor health: live workers, backlog, dead letters, recent runs. */
+  health: ProcessorHealthService;
+  /** This process's heartbeat, written while it runs processors. */
+  heartbeat: WorkerHeartbeat;
   /** The MongoDB blob store and its outbox, when MONGODB_URL is set. */
   mongo: MongoStores | undefined;
   /** Starts the processors named (or those `config.processors` names). */
@@ -126,6 +134,13 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       publicUrl: config.publicUrl,
     });
     await runtime.register();
+    const heartbeats = new HeartbeatRepository(database.db);
+    const heartbeat = new WorkerHeartbeat(heartbeats, runtime, config.heartbeatMs, log);
+    const health = new ProcessorHealthService({
+      heartbeats,
+      runStats: new RunStatsRepository(database.db),
+      events,
+    });
     let stopped = false;
     return {
       config,
@@ -137,15 +152,20 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       runs,
       files,
       runtime,
+      health,
+      heartbeat,
       mongo,
       async startProcessors(ids = config.processors) {
         if (ids === 'none') return;
         await runtime.start(ids);
+        if (runtime.running().length > 0) await heartbeat.start();
       },
       async stop() {
         if (stopped) return;
         stopped = true;
         await runtime.stop();
+        // After the runs in flight: until then this process is still working.
+        await heartbeat.stop();
         // Publish what the last runs wrote before the backbone goes.
         if (config.outboxRelay) await relay.drain().catch(() => {});
         await relay.stop();

@@ -99,6 +99,9 @@ async function worker(...ids: string[]): Promise<void> {
   console.log(
     `ReYNa worker running ${names} on ${core.events.kind === 'nats' ? 'NATS JetStream' : 'the in-process backbone'}`,
   );
+  console.log(
+    `  heartbeat every ${config.heartbeatMs} ms as ${core.heartbeat.id} (no HTTP: see Processor.health and /metrics on the API)`,
+  );
   if (core.events.kind === 'memory') {
     console.log(
       '  note: without NATS_URL this worker only sees events written by itself; set NATS_URL to share work',

@@ -17,7 +17,7 @@ describe('health, readiness and metrics', () => {
     const checks: Record<string, string> = { database: 'ok', migrations: 'ok', events: 'ok' };
     // With Redis behind the rate limits (PostgreSQL project), readiness checks it too.
     if (h().app.config.redisUrl) checks.redis = 'ok';
-    expect(JSON.parse(ready.text)).toEqual({ status: 'ready', checks });
+    expect(JSON.parse(ready.text)).toEqual({ status: 'ready', checks, consumers: [] });
   });
 
   it('answers /readyz with 503 and the failing check when the database is gone', async () => {

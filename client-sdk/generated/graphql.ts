@@ -22,6 +22,13 @@ export type Scalars = {
   SafeInt: { input: number; output: number; }
 };
 
+/** Where `ProcessorHealth.backlog` was counted. */
+export type BacklogSource =
+  /** The in-process backbone of the API process answering: its queue (waiting, retrying and running) only. */
+  | 'IN_PROCESS_QUEUE'
+  /** The processor's durable JetStream consumers: undelivered plus delivered and unacknowledged, across every worker. */
+  | 'NATS_CONSUMER';
+
 /** A JSON document valid against its schema, owned by one user, produced by a processor. */
 export type Blob = {
   __typename?: 'Blob';
@@ -415,6 +422,8 @@ export type Processor = {
   description?: Maybe<Scalars['String']['output']>;
   /** Events it produces. */
   emits: Array<Scalars['String']['output']>;
+  /** Live workers, backlog, runs in flight, dead letters, last error, success rate and p95 over the last hour. Needs the registry-admin role: null with a FORBIDDEN error otherwise. */
+  health?: Maybe<ProcessorHealth>;
   id: Scalars['ID']['output'];
   inputSchemaIds: Array<Scalars['ID']['output']>;
   inputSchemas: Array<Schema>;
@@ -438,6 +447,32 @@ export type ProcessorRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<RunStatus>;
+};
+
+/** A processor's workers, queue and recent runs, as an operator watches them. */
+export type ProcessorHealth = {
+  __typename?: 'ProcessorHealth';
+  /** Events it has not finished yet. */
+  backlog: Scalars['Int']['output'];
+  backlogSource: BacklogSource;
+  /** Dead-lettered runs (one each). */
+  deadLetters: Scalars['Int']['output'];
+  /** Runs failed in the window. */
+  failed: Scalars['Int']['output'];
+  /** The error of its most recently failed run. */
+  lastError?: Maybe<RunError>;
+  /** Workers running it whose last heartbeat is within two of their intervals. */
+  liveWorkers: Array<Worker>;
+  /** 95th percentile run duration (first start to finish) in the window. */
+  p95DurationMs?: Maybe<Scalars['Int']['output']>;
+  /** Deliveries its live workers are handling now. */
+  runsInFlight: Scalars['Int']['output'];
+  /** Runs succeeded in the window. */
+  succeeded: Scalars['Int']['output'];
+  /** succeeded / (succeeded + failed) in the window; null without finished runs. */
+  successRate?: Maybe<Scalars['Float']['output']>;
+  /** How far back the run figures look (runs finished since then). */
+  windowSeconds: Scalars['Int']['output'];
 };
 
 /** One user's configuration of a processor. */
@@ -534,6 +569,8 @@ export type Query = {
   schemas: QuerySchemasConnection;
   /** Validates data against a registered schema without storing anything. */
   validate: ValidationResult;
+  /** Processes running processors whose last heartbeat is within two of their intervals. Needs the registry-admin role. */
+  workers: Array<Worker>;
 };
 
 
@@ -717,6 +754,14 @@ export type RegisterSchemaInput = {
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Why a run failed. */
+export type RunError = {
+  __typename?: 'RunError';
+  at: Scalars['DateTime']['output'];
+  message: Scalars['String']['output'];
+  runId: Scalars['ID']['output'];
+};
+
 export type RunStatus =
   | 'CANCELLED'
   | 'FAILED'
@@ -886,6 +931,23 @@ export type ValidationResult = {
   __typename?: 'ValidationResult';
   errors: Array<ValidationIssue>;
   valid: Scalars['Boolean']['output'];
+};
+
+/** A process running processors (`reyna worker`, or `reyna serve` with in-process processors), as its last heartbeat described it. */
+export type Worker = {
+  __typename?: 'Worker';
+  /** Its heartbeat interval: it counts as live for two of these after its last beat. */
+  heartbeatMs: Scalars['Int']['output'];
+  host: Scalars['String']['output'];
+  /** host:pid:random, new for every start. */
+  id: Scalars['ID']['output'];
+  lastBeatAt: Scalars['DateTime']['output'];
+  pid: Scalars['Int']['output'];
+  /** Processor ids it consumes for. */
+  processors: Array<Scalars['String']['output']>;
+  /** Deliveries it is handling now, all processors together. */
+  runsInFlight: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
 };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
@@ -1111,6 +1173,18 @@ export type DeleteProcessorInstanceMutationVariables = Exact<{
 
 export type DeleteProcessorInstanceMutation = { __typename?: 'Mutation', deleteProcessorInstance: boolean };
 
+export type ProcessorHealthQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ProcessorHealthQuery = { __typename?: 'Query', processor?: { __typename?: 'Processor', id: string, name: string, health?: { __typename?: 'ProcessorHealth', backlog: number, backlogSource: BacklogSource, runsInFlight: number, deadLetters: number, windowSeconds: number, succeeded: number, failed: number, successRate?: number | null, p95DurationMs?: number | null, liveWorkers: Array<{ __typename?: 'Worker', id: string, host: string, pid: number, processors: Array<string>, runsInFlight: number, heartbeatMs: number, startedAt: string, lastBeatAt: string }>, lastError?: { __typename?: 'RunError', runId: string, message: string, at: string } | null } | null } | null };
+
+export type WorkersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkersQuery = { __typename?: 'Query', workers: Array<{ __typename?: 'Worker', id: string, host: string, pid: number, processors: Array<string>, runsInFlight: number, heartbeatMs: number, startedAt: string, lastBeatAt: string }> };
+
 export type RunQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
@@ -1240,6 +1314,8 @@ export const ProcessorInstancesDocument = {"__meta__":{"hash":"30ae29171e9f4949f
 export const ConfigureProcessorDocument = {"__meta__":{"hash":"bf270d1a353e7731351c1d8a758e865f25aef28d5b6ce5aeb85194224966d57e"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ConfigureProcessor"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"processorId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"config"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"JSON"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"enabled"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"configureProcessor"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"processorId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"processorId"}}},{"kind":"Argument","name":{"kind":"Name","value":"config"},"value":{"kind":"Variable","name":{"kind":"Name","value":"config"}}},{"kind":"Argument","name":{"kind":"Name","value":"enabled"},"value":{"kind":"Variable","name":{"kind":"Name","value":"enabled"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProcessorInstanceFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProcessorInstanceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorInstance"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"config"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<ConfigureProcessorMutation, ConfigureProcessorMutationVariables>;
 export const UpdateProcessorInstanceDocument = {"__meta__":{"hash":"3c6b349eb1ac4ffa366c49f3577db510c9e3dcfc5d5928fa6100bfc4b28cdffc"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateProcessorInstance"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"config"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"JSON"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"enabled"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateProcessorInstance"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"config"},"value":{"kind":"Variable","name":{"kind":"Name","value":"config"}}},{"kind":"Argument","name":{"kind":"Name","value":"enabled"},"value":{"kind":"Variable","name":{"kind":"Name","value":"enabled"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProcessorInstanceFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProcessorInstanceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorInstance"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"config"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<UpdateProcessorInstanceMutation, UpdateProcessorInstanceMutationVariables>;
 export const DeleteProcessorInstanceDocument = {"__meta__":{"hash":"8598fceb0892cff9d27aa23441c7df3762bc3cb3e05724625d2b6b4cf22ed4c1"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteProcessorInstance"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteProcessorInstance"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<DeleteProcessorInstanceMutation, DeleteProcessorInstanceMutationVariables>;
+export const ProcessorHealthDocument = {"__meta__":{"hash":"92d3430f66bb1f53b3cd698021bb6034696ba22d7048dda3f0848a49482d1b1a"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProcessorHealth"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"processor"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"health"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"liveWorkers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"host"}},{"kind":"Field","name":{"kind":"Name","value":"pid"}},{"kind":"Field","name":{"kind":"Name","value":"processors"}},{"kind":"Field","name":{"kind":"Name","value":"runsInFlight"}},{"kind":"Field","name":{"kind":"Name","value":"heartbeatMs"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastBeatAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"backlog"}},{"kind":"Field","name":{"kind":"Name","value":"backlogSource"}},{"kind":"Field","name":{"kind":"Name","value":"runsInFlight"}},{"kind":"Field","name":{"kind":"Name","value":"deadLetters"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"runId"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"at"}}]}},{"kind":"Field","name":{"kind":"Name","value":"windowSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"succeeded"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"successRate"}},{"kind":"Field","name":{"kind":"Name","value":"p95DurationMs"}}]}}]}}]}}]} as unknown as DocumentNode<ProcessorHealthQuery, ProcessorHealthQueryVariables>;
+export const WorkersDocument = {"__meta__":{"hash":"2bb986b5e33a3486fe4bb112f21b6db819a14a9cfd1dd8de30dc3ec23db0a0ba"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Workers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"workers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"host"}},{"kind":"Field","name":{"kind":"Name","value":"pid"}},{"kind":"Field","name":{"kind":"Name","value":"processors"}},{"kind":"Field","name":{"kind":"Name","value":"runsInFlight"}},{"kind":"Field","name":{"kind":"Name","value":"heartbeatMs"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastBeatAt"}}]}}]}}]} as unknown as DocumentNode<WorkersQuery, WorkersQueryVariables>;
 export const RunDocument = {"__meta__":{"hash":"d835d1e2cda2554a41b0ebc63e05534be4e84b9bec8fe54935cfef53673055d3"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Run"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"run"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RunFields"}},{"kind":"Field","name":{"kind":"Name","value":"textSoFar"}},{"kind":"Field","name":{"kind":"Name","value":"streamCursor"}},{"kind":"Field","name":{"kind":"Name","value":"output"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"inputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"outputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<RunQuery, RunQueryVariables>;
 export const RunsDocument = {"__meta__":{"hash":"e8f3db70347827c1e3fd07e2644ce6ad4b128b198bcf0e4c364ddfafa10daf5c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Runs"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"RunStatus"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"processorId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"bookId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"runs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"processorId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"processorId"}}},{"kind":"Argument","name":{"kind":"Name","value":"bookId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"bookId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RunFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"inputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"outputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}}]}}]} as unknown as DocumentNode<RunsQuery, RunsQueryVariables>;
 export const RetryRunDocument = {"__meta__":{"hash":"75b044a24d2276c99fff139c07cf932e7ab917929aa983a442190d4503838249"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RetryRun"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryRun"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RunFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"inputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"outputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}}]}}]} as unknown as DocumentNode<RetryRunMutation, RetryRunMutationVariables>;

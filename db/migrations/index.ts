@@ -7,6 +7,7 @@ import * as schemaNameOwners from './20261201T0800_schema_name_owners';
 import * as blobUsage from './20261201T0900_blob_usage';
 import * as outboxClaims from './20261201T1000_outbox_claims';
 import * as runStreams from './20261201T1100_run_streams';
+import * as workerHeartbeats from './20261201T1200_worker_heartbeats';
 
 /** Every migration, by timestamped name. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T0900_blob_usage': blobUsage,
   '20261201T1000_outbox_claims': outboxClaims,
   '20261201T1100_run_streams': runStreams,
+  '20261201T1200_worker_heartbeats': workerHeartbeats,
 };

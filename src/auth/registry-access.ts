@@ -34,6 +34,14 @@ export function registryActor(userId: string, roles: readonly string[]): Registr
   return { userId, admin };
 }
 
+/** `userId` when `roles` make it an admin; FORBIDDEN (naming the role) otherwise. */
+export function requireAdmin(userId: string, roles: readonly string[]): string {
+  if (roles.includes(REGISTRY_ADMIN)) return userId;
+  throw new AppError(ErrorCode.FORBIDDEN, `This needs the role "${REGISTRY_ADMIN}" in your token`, {
+    requiredRole: REGISTRY_ADMIN,
+  });
+}
+
 /**
  * FORBIDDEN unless `actor` owns the thing (`ownerId`) or is an admin. Built-ins (no owner) are
  * changed by releases only, not even by admins.

@@ -162,7 +162,21 @@ export interface FilesTable {
   created_at: Timestamp;
 }
 
+export interface WorkerHeartbeatsTable {
+  id: string;
+  host: string;
+  pid: number;
+  /** Processor ids, a JSON array. */
+  processors: ColumnType<string[], string, string>;
+  /** Runs in flight by processor id, a JSON object. */
+  in_flight: ColumnType<Record<string, number>, string, string>;
+  interval_ms: number;
+  started_at: ColumnType<Date, Date, Date>;
+  last_beat: ColumnType<Date, Date, Date>;
+}
+
 export interface DB {
+  worker_heartbeats: WorkerHeartbeatsTable;
   processor_runs: ProcessorRunsTable;
   files: FilesTable;
   outbox: OutboxTable;

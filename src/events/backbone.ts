@@ -123,6 +123,14 @@ export interface EventBackbone {
     options: WorkOptions,
     handler: (item: WorkItem) => Promise<WorkOutcome>,
   ): Promise<WorkConsumer>;
+  /**
+   * Events of these types the group has not finished: on NATS its durable consumers' pending
+   * count (undelivered plus delivered and unacknowledged, whichever worker holds them); in-process
+   * the queue of this process (waiting, held in lanes and running).
+   */
+  workBacklog(group: string, types: readonly string[]): Promise<number>;
+  /** How many dead letters a group has (one per dead-lettered run). */
+  deadLetterCount(group: string): Promise<number>;
   /** Dead letters of a group, oldest first (for operators and tests). */
   deadLetters(group: string): Promise<DeadLetter[]>;
   /** Sends an ephemeral message to one user's live subscribers (best effort, not stored). */

@@ -54,6 +54,8 @@ export class MemoryBackbone implements EventBackbone {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
   private readonly workers = new Map<string, Set<(event: StudioEvent, delivery: number) => void>>();
   private readonly dead: DeadLetter[] = [];
+  /** What each work consumer of this process has not finished (for `backlog`). */
+  private readonly pending = new Set<{ group: string; type: string; count: () => number }>();
   private readonly live = new Map<string, Set<BoundedChannel<unknown>>>();
   private readonly lanes = new GroupLanes();
   private readonly retain: number;
@@ -171,10 +173,21 @@ export class MemoryBackbone implements EventBackbone {
       this.workers.set(options.type, set);
     }
     set.add(enqueue);
+    const pending = {
+      group: options.group,
+      type: options.type,
+      count: () =>
+        backlog.length +
+        timers.size +
+        [...lanes.waiting()].filter((item) => item.owner === owner).length +
+        inFlight.size,
+    };
+    this.pending.add(pending);
     return {
       stop: async () => {
         if (stopped) return;
         stopped = true;
+        this.pending.delete(pending);
         set.delete(enqueue);
         for (const t of timers) clearTimeout(t);
         backlog.length = 0;
@@ -187,6 +200,16 @@ export class MemoryBackbone implements EventBackbone {
 
   async deadLetters(group: string): Promise<DeadLetter[]> {
     return this.dead.filter((d) => d.group === group);
+  }
+
+  async deadLetterCount(group: string): Promise<number> {
+    return this.dead.filter((d) => d.group === group).length;
+  }
+
+  async workBacklog(group: string, types: readonly string[]): Promise<number> {
+    let n = 0;
+    for (const p of this.pending) if (p.group === group && types.includes(p.type)) n += p.count();
+    return n;
   }
 
   async position(): Promise<string> {

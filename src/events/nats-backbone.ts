@@ -57,6 +57,16 @@ export interface NatsBackboneOptions {
 
 const ms = (n: number) => n * 1_000_000; // NATS durations are nanoseconds
 
+/** The durable consumer of one group and event type. */
+const durableName = (group: string, type: string) =>
+  `${group}__${type}`.replace(/[^A-Za-z0-9_-]/g, '_');
+
+/** Whether JetStream said a stream or consumer does not exist. */
+const isNotFound = (error: unknown) =>
+  /not found/i.test((error as Error)?.message ?? '') ||
+  (error as { api_error?: { err_code?: number } })?.api_error?.err_code === 10014 ||
+  (error as { api_error?: { err_code?: number } })?.api_error?.err_code === 10059;
+
 export class NatsBackbone implements EventBackbone {
   readonly kind = 'nats' as const;
   private nc: NatsConnection | undefined;
@@ -146,7 +156,7 @@ export class NatsBackbone implements EventBackbone {
       encodeToken(action),
       encodeToken(rest.join('.')),
     ].join('.');
-    const durable = `${options.group}__${options.type}`.replace(/[^A-Za-z0-9_-]/g, '_');
+    const durable = durableName(options.group, options.type);
     const config = {
       durable_name: durable,
       filter_subject: filter,
@@ -272,6 +282,39 @@ export class NatsBackbone implements EventBackbone {
     );
     // Published first, then trimmed: the run is never without its dead letter in between.
     if (key) await this.jsm.streams.purge(this.deadStream, { filter: subject, keep: 1 });
+  }
+
+  async workBacklog(group: string, types: readonly string[]): Promise<number> {
+    if (!this.jsm) throw new Error('NATS backbone not started');
+    let n = 0;
+    for (const type of types) {
+      try {
+        const info = await this.jsm.consumers.info(this.stream, durableName(group, type));
+        n += info.num_pending + info.num_ack_pending;
+      } catch (error) {
+        // No consumer yet (no worker ever ran this processor): nothing is queued for it.
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return n;
+  }
+
+  async deadLetterCount(group: string): Promise<number> {
+    if (!this.jsm) throw new Error('NATS backbone not started');
+    const group_ = encodeToken(group);
+    let n = 0;
+    for (const filter of [
+      `${this.options.prefix}.dlq.${group_}`,
+      `${this.options.prefix}.dlq.${group_}.>`,
+    ]) {
+      try {
+        const info = await this.jsm.streams.info(this.deadStream, { subjects_filter: filter });
+        for (const count of Object.values(info.state.subjects ?? {})) n += count;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return n;
   }
 
   async deadLetters(group: string): Promise<DeadLetter[]> {

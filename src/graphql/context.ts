@@ -1,6 +1,6 @@
 /** What every resolver receives: the caller, the services and per-request batch loaders. */
 import DataLoader from 'dataloader';
-import { type RegistryActor, registryActor } from '../auth/registry-access';
+import { type RegistryActor, registryActor, requireAdmin } from '../auth/registry-access';
 import type { Principal } from '../auth/tokens';
 import type { Blob } from '../blobs/blob-types';
 import type { Book } from '../books/book-service';
@@ -8,6 +8,7 @@ import type { Conversation } from '../conversations/conversation-service';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
 import type { SubscriptionSlots } from '../events/subscription-slots';
+import type { ProcessorHealthService } from '../health/processor-health';
 import type { ProcessorRecord } from '../processor-registry/processor-types';
 import type { SchemaRecord } from '../registry/schema-types';
 import type { RunRepository } from '../runtime/run-repository';
@@ -29,6 +30,8 @@ export interface Context {
   loaders: Loaders;
   events: EventBackbone;
   runs: RunRepository;
+  /** Processor health (admins only; see `adminOf`). */
+  health: ProcessorHealthService;
   /** Wakes the outbox relay after a write that queued events. */
   onWrite: () => void;
   /** Records how long an event took from being written to being delivered. */
@@ -65,6 +68,11 @@ export function createLoaders(services: Services, userId: string | null): Loader
 /** The caller's registry rights; UNAUTHENTICATED without a token, FORBIDDEN without a role. */
 export function registryActorOf(ctx: Context): RegistryActor {
   return registryActor(userOf(ctx), ctx.principal!.roles);
+}
+
+/** The caller's id when an admin; UNAUTHENTICATED without a token, FORBIDDEN without the role. */
+export function adminOf(ctx: Context): string {
+  return requireAdmin(userOf(ctx), ctx.principal!.roles);
 }
 
 /** The caller's user id; UNAUTHENTICATED when the request carried no token. */

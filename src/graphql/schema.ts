@@ -9,6 +9,7 @@ import './types/conversation';
 import './types/me';
 import './types/subscriptions';
 import './types/run';
+import './types/processor-health';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

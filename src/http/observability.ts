@@ -3,9 +3,12 @@
  *
  *   GET /healthz   200 while the process is up
  *   GET /readyz    200 when the database answers, migrations are applied, NATS is connected and
- *                  (when used) Redis and MongoDB answer; 503 with what is failing otherwise
+ *                  (when used) Redis and MongoDB answer; 503 with what is failing otherwise.
+ *                  `consumers` lists the work queues this process consumes (its in-process
+ *                  processors; `reyna worker` serves no HTTP)
  *   GET /metrics   Prometheus text: GraphQL operation durations, open subscriptions, event lag,
- *                  outbox backlog, runs by processor and status
+ *                  outbox backlog, runs by processor and status, and each processor's health
+ *                  (live workers, backlog, runs in flight, dead letters, success rate, p95)
  *
  * Every response carries an `x-request-id` (the client's, or a new one), also in the logs.
  */
@@ -19,7 +22,10 @@ import type { Database } from '../db/database';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
 import type { OutboxRelay } from '../events/outbox-relay';
+import type { ProcessorHealth, ProcessorHealthService } from '../health/processor-health';
 import type { Logger } from '../logger';
+import type { ProcessorService } from '../processor-registry/processor-service';
+import type { ConsumerInfo } from '../runtime/processor-runtime';
 
 export interface Metrics {
   registry: Registry;
@@ -28,10 +34,35 @@ export interface Metrics {
   eventLag: Histogram;
 }
 
+/** Every active processor that consumes events, with its health; computed once a scrape. */
+function healthSnapshot(health: ProcessorHealthService, processors: ProcessorService) {
+  let last: {
+    at: number;
+    value: Promise<{ workers: number; all: ProcessorHealth[] } | null>;
+  } | null = null;
+  return () => {
+    if (last && performance.now() - last.at < 1000) return last.value;
+    // A dependency that is down leaves these gauges out of the scrape, not the whole scrape.
+    const value = (async () => {
+      const page = await processors.list({ active: true }, 100, null);
+      const live = await health.liveWorkers();
+      const consuming = page.edges.map((e) => e.node).filter((p) => p.subscribes.length > 0);
+      return {
+        workers: live.length,
+        all: await Promise.all(consuming.map((p) => health.of(p, live))),
+      };
+    })().catch(() => null);
+    last = { at: performance.now(), value };
+    return value;
+  };
+}
+
 export function createMetrics(deps: {
   database: Database;
   events: EventBackbone;
   relay: OutboxRelay;
+  health: ProcessorHealthService;
+  processors: ProcessorService;
 }): Metrics {
   const registry = new Registry();
   const operationDuration = new Histogram({
@@ -83,6 +114,62 @@ export function createMetrics(deps: {
       for (const r of rows) this.set({ processor: r.processor_id, status: r.status }, r.n);
     },
   });
+  const snapshot = healthSnapshot(deps.health, deps.processors);
+  new Gauge({
+    name: 'reyna_workers_live',
+    help: 'Processes running processors whose last heartbeat is within two intervals',
+    registers: [registry],
+    async collect() {
+      const now = await snapshot();
+      this.reset();
+      if (now) this.set(now.workers);
+    },
+  });
+  const perProcessor = (name: string, help: string, value: (h: ProcessorHealth) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['processor'],
+      registers: [registry],
+      async collect() {
+        const now = await snapshot();
+        this.reset();
+        for (const h of now?.all ?? []) {
+          const v = value(h);
+          if (v !== null) this.set({ processor: h.processorId }, v);
+        }
+      },
+    });
+  perProcessor(
+    'reyna_processor_live_workers',
+    'Live workers running the processor',
+    (h) => h.liveWorkers.length,
+  );
+  perProcessor(
+    'reyna_processor_backlog',
+    'Events the processor has not finished (NATS: its consumers pending; in-process: this process)',
+    (h) => h.backlog,
+  );
+  perProcessor(
+    'reyna_processor_runs_in_flight',
+    'Deliveries live workers are handling',
+    (h) => h.runsInFlight,
+  );
+  perProcessor(
+    'reyna_processor_dead_letters',
+    'Dead letters of the processor',
+    (h) => h.deadLetters,
+  );
+  perProcessor(
+    'reyna_processor_success_ratio',
+    'Succeeded / finished runs in the last hour (absent without finished runs)',
+    (h) => h.successRate,
+  );
+  perProcessor(
+    'reyna_processor_run_p95_seconds',
+    '95th percentile run duration, first start to finish, in the last hour',
+    (h) => (h.p95DurationMs === null ? null : h.p95DurationMs / 1000),
+  );
   return { registry, operationDuration, operationErrors, eventLag };
 }
 
@@ -200,6 +287,8 @@ export function useObservability(options: {
   mongo?: { healthy(): Promise<boolean> };
   /** Operation names that may appear as metric labels; others are counted as `other`. */
   knownOperations?: ReadonlySet<string>;
+  /** The work queues this process consumes, listed by /readyz. */
+  consumers?: () => ConsumerInfo[];
 }): Plugin {
   const known = options.knownOperations ?? new Set<string>();
   const { metrics } = options;
@@ -222,7 +311,13 @@ export function useObservability(options: {
           options.mongo,
         );
         const ready = Object.values(checks).every((v) => v === 'ok');
-        endResponse(json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks }));
+        endResponse(
+          json(ready ? 200 : 503, {
+            status: ready ? 'ready' : 'not ready',
+            checks,
+            consumers: options.consumers?.() ?? [],
+          }),
+        );
       } else if (url.pathname === '/metrics') {
         endResponse(
           new Response(await metrics.registry.metrics(), {

@@ -17,7 +17,9 @@ import type { FileStore } from '../files/file-store';
 import { type Context, createLoaders } from '../graphql/context';
 import { createMaskError } from '../graphql/errors';
 import { schema } from '../graphql/schema';
+import type { ProcessorHealthService } from '../health/processor-health';
 import type { Logger } from '../logger';
+import type { ConsumerInfo } from '../runtime/processor-runtime';
 import type { RunRepository } from '../runtime/run-repository';
 import type { Services } from '../services';
 import { connectionAuthorization } from './connection-params';
@@ -48,6 +50,9 @@ export interface YogaOptions {
   events: EventBackbone;
   runs: RunRepository;
   files: FileStore;
+  health: ProcessorHealthService;
+  /** The work queues this process consumes, listed by /readyz. */
+  consumers?: () => ConsumerInfo[];
   /** Wakes the outbox relay after a write that queued events. */
   onWrite: () => void;
   database: Database;
@@ -110,6 +115,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
           services,
           events,
           runs: options.runs,
+          health: options.health,
           onWrite: options.onWrite,
           observeEventLag: (seconds: number) => options.metrics.eventLag.observe(seconds),
           subscriptionBuffer: options.config.subscriptionBuffer,
@@ -134,6 +140,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         limits: options.limits,
         mongo: options.mongo,
         knownOperations: options.knownOperations,
+        consumers: options.consumers,
       }),
       useRestRoutes({
         services,

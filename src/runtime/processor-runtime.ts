@@ -98,8 +98,17 @@ const view = (b: Blob): BlobView => ({
   createdAt: b.createdAt,
 });
 
+/** One durable work queue this process consumes. */
+export interface ConsumerInfo {
+  processor: string;
+  type: string;
+}
+
 export class ProcessorRuntime {
   private readonly consumers: WorkConsumer[] = [];
+  private readonly consuming: ConsumerInfo[] = [];
+  /** Deliveries being handled now, by processor id. */
+  private readonly handling = new Map<string, number>();
   private readonly ackWaitMs: number;
   private readonly retryBaseMs: number;
   private readonly retryWindowMs: number;
@@ -164,9 +173,10 @@ export class ProcessorRuntime {
               buffer: this.options.workBuffer,
               ackWaitMs: this.ackWaitMs,
             },
-            (item) => this.handle(processor, item),
+            (item) => this.counted(processor, item),
           ),
         );
+        this.consuming.push({ processor: d.id, type });
       }
       this.options.log.info('processor started', {
         processor: d.id,
@@ -179,6 +189,34 @@ export class ProcessorRuntime {
   /** Stops taking work and lets the runs in flight finish. */
   async stop(): Promise<void> {
     await Promise.all(this.consumers.splice(0).map((c) => c.stop()));
+    this.consuming.length = 0;
+  }
+
+  /** The work queues this process consumes (for /readyz). */
+  consumerList(): ConsumerInfo[] {
+    return [...this.consuming];
+  }
+
+  /** The processors this process consumes for. */
+  running(): string[] {
+    return [...new Set(this.consuming.map((c) => c.processor))];
+  }
+
+  /** Deliveries being handled now, by processor id (zeros included for those it runs). */
+  inFlight(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const id of this.running()) out[id] = this.handling.get(id) ?? 0;
+    return out;
+  }
+
+  private async counted(processor: Processor, item: WorkItem): Promise<WorkOutcome> {
+    const id = processor.definition.id;
+    this.handling.set(id, (this.handling.get(id) ?? 0) + 1);
+    try {
+      return await this.handle(processor, item);
+    } finally {
+      this.handling.set(id, (this.handling.get(id) ?? 1) - 1);
+    }
   }
 
   private backoff(attempt: number): number {
