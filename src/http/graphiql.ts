@@ -123,9 +123,11 @@ function storedStateScript(token: string | undefined, headers: string): string {
   };
   try {
     var replace = token !== null && localStorage.getItem(seen) !== token;
-    // A copy of the last headers editor: GraphiQL reads it only to match the opening query to a
-    // tab (a mismatch adds a tab); each tab keeps its own headers.
+    // Copies of the last headers and variables editors: GraphiQL reads them only to match the
+    // opening query to a tab (a mismatch adds a tab); each tab keeps its own. The variables copy
+    // is the last tab's: closing on WritePassage made the next open add a second Me tab.
     localStorage.removeItem('graphiql:headers');
+    localStorage.removeItem('graphiql:variables');
     var state = parse(localStorage.getItem('graphiql:tabState') || 'null');
     if (state && Array.isArray(state.tabs)) {
       state.tabs.forEach(function (tab) {
