@@ -291,7 +291,7 @@ class Scenario {
     users: string[],
     recoveryFrom: number,
     acknowledged: string[] = [],
-    { expansion = true, limitMs = 60_000 } = {},
+    { expansion = true, limitMs = 120_000 } = {},
   ) {
     for (const u of users) await this.watcher(u);
     const drained = await this.until(async () => (await this.pendingOutbox()) === 0, limitMs);
