@@ -84,6 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       log: core.log,
       events: core.events,
       runs: core.runs,
+      runService: core.runService,
       files: core.files,
       config,
       onWrite: () => core.relay.kick(),

@@ -24,6 +24,7 @@ import { createLogger, type Logger } from './logger';
 import { BUILTIN_SCHEMAS } from './registry/builtin-schemas';
 import { ProcessorRuntime } from './runtime/processor-runtime';
 import { RunRepository } from './runtime/run-repository';
+import { RunService } from './runtime/run-service';
 import { createServices, registerBuiltins, reservedOf, type Services } from './services';
 
 export interface Core {
@@ -34,6 +35,8 @@ export interface Core {
   events: EventBackbone;
   relay: OutboxRelay;
   runs: RunRepository;
+  /** The one way runs are requested, retried, cancelled and replayed. */
+  runService: RunService;
   files: FileStore;
   runtime: ProcessorRuntime;
   /** Processor health: live workers, backlog, dead letters, recent runs. */
@@ -119,10 +122,12 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     if (config.outboxRelay) relay.start();
     const runs = new RunRepository(database.db);
     const files = new FileStore(database.db);
+    const runService = new RunService({ runs, events, log, onWrite: kick });
     const runtime = new ProcessorRuntime(processors, {
       services,
       events,
       runs,
+      runService,
       files,
       log,
       ackWaitMs: config.ackWaitMs,
@@ -150,6 +155,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       events,
       relay,
       runs,
+      runService,
       files,
       runtime,
       health,

@@ -12,6 +12,7 @@ import type { ProcessorHealthService } from '../health/processor-health';
 import type { ProcessorRecord } from '../processor-registry/processor-types';
 import type { SchemaRecord } from '../registry/schema-types';
 import type { RunRepository } from '../runtime/run-repository';
+import type { RunService } from '../runtime/run-service';
 import type { Services } from '../services';
 
 export interface Loaders {
@@ -29,7 +30,10 @@ export interface Context {
   /** Per-request batch loaders. Subscriptions replace them for each delivered event. */
   loaders: Loaders;
   events: EventBackbone;
+  /** Reads of runs (lists, follow-ups). */
   runs: RunRepository;
+  /** Requests, retries, cancels, replays: the only way runs are asked for and steered. */
+  runService: RunService;
   /** Processor health (admins only; see `adminOf`). */
   health: ProcessorHealthService;
   /** Wakes the outbox relay after a write that queued events. */

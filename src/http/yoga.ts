@@ -21,6 +21,7 @@ import type { ProcessorHealthService } from '../health/processor-health';
 import type { Logger } from '../logger';
 import type { ConsumerInfo } from '../runtime/processor-runtime';
 import type { RunRepository } from '../runtime/run-repository';
+import type { RunService } from '../runtime/run-service';
 import type { Services } from '../services';
 import { connectionAuthorization } from './connection-params';
 import { corsFor } from './cors';
@@ -49,6 +50,7 @@ export interface YogaOptions {
   services: Services;
   events: EventBackbone;
   runs: RunRepository;
+  runService: RunService;
   files: FileStore;
   health: ProcessorHealthService;
   /** The work queues this process consumes, listed by /readyz. */
@@ -115,6 +117,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
           services,
           events,
           runs: options.runs,
+          runService: options.runService,
           health: options.health,
           onWrite: options.onWrite,
           observeEventLag: (seconds: number) => options.metrics.eventLag.observe(seconds),

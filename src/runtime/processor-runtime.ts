@@ -33,6 +33,7 @@ import type { FileStore } from '../files/file-store';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import type { RunRepository } from './run-repository';
+import { type RunService, retryEventType } from './run-service';
 import { RunStream } from './run-stream';
 import type { ProcessorRun } from './run-types';
 
@@ -40,6 +41,8 @@ export interface RuntimeOptions {
   services: Services;
   events: EventBackbone;
   runs: RunRepository;
+  /** Requests, retries, cancels: the one way runs are asked for and steered. */
+  runService: RunService;
   files: FileStore;
   log: Logger;
   /** Without a heartbeat for this long, a delivery goes to another worker. Default 30 s. */
@@ -63,8 +66,6 @@ export interface RuntimeOptions {
 }
 
 type Definition = Processor['definition'];
-
-export const retryEventType = (processorId: string) => `processor.retry.${processorId}`;
 
 /**
  * The event types a processor consumes: what it subscribes to, and when it follows updates,
@@ -293,44 +294,20 @@ export class ProcessorRuntime {
     return reference > 0 && (await this.sameInput(d, input, reference, version));
   }
 
-  /**
-   * Cancels the runs of the same processor still queued or running for earlier versions of the
-   * run's input. A queued one's subscribers hear it here; a running one stops at its next check
-   * and its own handler says so.
-   */
+  /** Cancels the runs for earlier versions of the run's input, saying so in the log. */
   private async coalesce(run: ProcessorRun): Promise<void> {
-    const reason = `Superseded by the run for version ${run.inputVersion} of the input`;
-    for (const status of ['queued', 'running'] as const) {
-      const older = await this.options.runs.cancelOlder(
-        run.userId,
-        run.processorId,
-        run.inputBlobId!,
-        run.inputVersion!,
-        status,
-        reason,
-      );
-      for (const cancelled of older) {
-        this.options.log.info('run superseded', {
-          processor: run.processorId,
-          run: cancelled.id,
-          by: run.id,
-        });
-        // A running one's own handler publishes when it stops (one writer per live stream).
-        if (status === 'queued')
-          await this.stream(cancelled, { newText: false, crashed: false }).status(cancelled);
-      }
+    for (const cancelled of await this.options.runService.supersedeOlder(run)) {
+      this.options.log.info('run superseded', {
+        processor: run.processorId,
+        run: cancelled.id,
+        by: run.id,
+      });
     }
   }
 
   /** Cancels a run whose input has moved on (a newer run does the work), telling subscribers. */
   private async supersede(run: ProcessorRun, currentVersion: number): Promise<void> {
-    const cancelled = await this.options.runs.cancel(
-      run.userId,
-      run.id,
-      supersededReason(currentVersion),
-    );
-    if (cancelled)
-      await this.stream(cancelled, { newText: false, crashed: false }).status(cancelled);
+    await this.options.runService.stop(run, supersededReason(currentVersion), true);
   }
 
   /** A run the user cancelled while it ran has stopped: its subscribers hear so. */
@@ -385,18 +362,11 @@ export class ProcessorRuntime {
         });
         return { kind: 'done' };
       }
-      run = await runs.ensure({
-        key: input
-          ? `${d.id}@${d.version}:${input.id}@${inputVersion}`
-          : `${d.id}@${d.version}:event:${event.id}`,
-        userId: event.userId,
-        processorId: d.id,
-        processorVersion: d.version,
+      run = await this.options.runService.forEvent(
+        d,
         event,
-        inputBlobId: input?.id ?? null,
-        inputVersion,
-        bookId: event.bookId,
-      });
+        input && inputVersion !== null ? { id: input.id, version: inputVersion } : null,
+      );
       if (d.followsUpdates && input && inputVersion !== null) await this.coalesce(run);
     }
     if (run.status === 'succeeded' || run.status === 'cancelled' || run.status === 'failed')
@@ -537,7 +507,7 @@ export class ProcessorRuntime {
           // Output for an input that has moved on is not stored: the newer run stores its own.
           const input = await services.blobs.get(userId, run.inputBlobId);
           if (input && (await this.behind(d, run, input))) {
-            await runs.cancel(userId, run.id, supersededReason(input.version));
+            await this.options.runService.stop(run, supersededReason(input.version), false);
             throw new Error('The input changed while the run worked; a newer run handles it');
           }
         }

@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { AppError, badInput, ErrorCode, notFound } from '../../errors';
-import type { StudioEvent } from '../../events/event';
+import { AppError, badInput, ErrorCode } from '../../errors';
 import { inSlot } from '../../events/subscription-slots';
-import { retryEventType } from '../../runtime/processor-runtime';
 import {
   decodeRunCursor,
   encodeRunCursor,
@@ -173,88 +170,27 @@ builder.mutationFields((t) => ({
       }
       if (args.formats.length === 0) throw badInput('formats', 'Ask for at least one format');
       const compiler = await ctx.services.processors.require('book-compiler');
-      const event: StudioEvent = {
-        id: randomUUID(),
+      return ctx.runService.request(userId, compiler, {
         type: 'book.compile.requested',
-        userId,
-        blobId: null,
-        parentId: null,
-        processorId: null,
-        schemaId: null,
         bookId,
-        time: new Date().toISOString(),
         details: {
           formats: [...new Set(args.formats.map((f) => f.toLowerCase()))],
           useOriginals: args.useOriginals ?? false,
         },
-      };
-      const run = await ctx.runs.ensure(
-        {
-          key: `book-compiler@${compiler.version}:event:${event.id}`,
-          userId,
-          processorId: 'book-compiler',
-          processorVersion: compiler.version,
-          event,
-          inputBlobId: null,
-          inputVersion: null,
-          bookId,
-        },
-        [event],
-      );
-      ctx.onWrite();
-      return run;
+      });
     },
   }),
   retryRun: t.field({
     type: RunRef,
     description: 'Runs a FAILED or CANCELLED run again from its first step.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_r, { id }, ctx) => {
-      const userId = userOf(ctx);
-      const current = await ctx.runs.get(userId, String(id));
-      if (!current) throw notFound('Run', String(id));
-      const event: StudioEvent = {
-        id: randomUUID(),
-        type: retryEventType(current.processorId),
-        userId,
-        blobId: current.inputBlobId,
-        parentId: null,
-        processorId: current.processorId,
-        schemaId: null,
-        bookId: current.bookId,
-        time: new Date().toISOString(),
-        details: { runId: current.id },
-      };
-      const run = await ctx.runs.retry(userId, current.id, event);
-      if (!run) {
-        throw new AppError(
-          ErrorCode.BAD_USER_INPUT,
-          `Run "${current.id}" is ${current.status.toUpperCase()}: only FAILED or CANCELLED runs can be retried`,
-          { field: 'id' },
-        );
-      }
-      ctx.onWrite();
-      return run;
-    },
+    resolve: (_r, { id }, ctx) => ctx.runService.retry(userOf(ctx), String(id)),
   }),
   cancelRun: t.field({
     type: RunRef,
     description: 'Cancels a QUEUED or RUNNING run; a running step stops at its next checkpoint.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_r, { id }, ctx) => {
-      const userId = userOf(ctx);
-      const current = await ctx.runs.get(userId, String(id));
-      if (!current) throw notFound('Run', String(id));
-      const run = await ctx.runs.cancel(userId, current.id);
-      if (!run) {
-        throw new AppError(
-          ErrorCode.BAD_USER_INPUT,
-          `Run "${current.id}" is ${current.status.toUpperCase()}: only QUEUED or RUNNING runs can be cancelled`,
-          { field: 'id' },
-        );
-      }
-      return run;
-    },
+    resolve: (_r, { id }, ctx) => ctx.runService.cancel(userOf(ctx), String(id)),
   }),
 }));
 

@@ -1,0 +1,247 @@
+/**
+ * The one way runs are asked for and steered: GraphQL, REST, the processor runtime and the
+ * operator commands all request, retry, cancel and replay runs here, never by building events
+ * or run keys themselves.
+ *
+ * What it owns:
+ * - Run keys. A run is keyed by processor, processor version and input version (or by the event
+ *   that asked for it, for runs without an input blob); the blobs a run derives are keyed by the
+ *   run key, so whatever path brings the same work twice stores one blob.
+ * - The events that set runs going: a request event for on-request processors, a retry event
+ *   for a run put back in the queue, each written in the transaction that records the run.
+ * - Telling subscribers: a queued run that is cancelled is announced here; a running one is
+ *   announced by the handler running it when it stops (one writer per live stream).
+ *
+ * What it does not own: a run's life while a worker executes it (start, progress, success,
+ * failure, requeue), which stays with the runtime that executes it.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError, ErrorCode, notFound } from '../errors';
+import type { EventBackbone } from '../events/backbone';
+import type { StudioEvent } from '../events/event';
+import type { Logger } from '../logger';
+import type { RunRepository } from './run-repository';
+import { RunStream } from './run-stream';
+import type { ProcessorRun } from './run-types';
+
+/** The event that puts a run back in its processor's queue (`details.runId` names the run). */
+export const retryEventType = (processorId: string) => `processor.retry.${processorId}`;
+
+/** A processor, as far as run keys are concerned. */
+export interface ProcessorVersion {
+  id: string;
+  version: string;
+}
+
+/** The key of the run of `processor` for one input version, or for one event without input. */
+export function runKey(
+  processor: ProcessorVersion,
+  target: { inputBlobId: string; inputVersion: number } | { eventId: string },
+): string {
+  const base = `${processor.id}@${processor.version}`;
+  return 'eventId' in target
+    ? `${base}:event:${target.eventId}`
+    : `${base}:${target.inputBlobId}@${target.inputVersion}`;
+}
+
+/** What an on-request processor is asked to do. */
+export interface RunRequest {
+  /** The event type the processor subscribes to for requests: `book.compile.requested`. */
+  type: string;
+  bookId?: string | null;
+  blobId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface RunServiceOptions {
+  runs: RunRepository;
+  events: Pick<EventBackbone, 'publishLive'>;
+  log: Logger;
+  /** Wakes the outbox relay after a run's events were written. */
+  onWrite?: () => void;
+}
+
+/** A new event of the studio's envelope, with the nulls it does not use filled in. */
+function newEvent(
+  fields: Pick<StudioEvent, 'type' | 'userId'> & Partial<StudioEvent>,
+): StudioEvent {
+  return {
+    id: randomUUID(),
+    blobId: null,
+    parentId: null,
+    processorId: null,
+    schemaId: null,
+    bookId: null,
+    time: new Date().toISOString(),
+    ...fields,
+  };
+}
+
+export class RunService {
+  constructor(private readonly options: RunServiceOptions) {}
+
+  /** The user's run, or null. */
+  get(userId: string, id: string): Promise<ProcessorRun | null> {
+    return this.options.runs.get(userId, id);
+  }
+
+  /**
+   * Records a queued run of an on-request processor and the request event its worker consumes,
+   * in one commit. The caller checked that the user may ask (the book is theirs).
+   */
+  async request(
+    userId: string,
+    processor: ProcessorVersion,
+    request: RunRequest,
+  ): Promise<ProcessorRun> {
+    const event = newEvent({
+      type: request.type,
+      userId,
+      blobId: request.blobId ?? null,
+      bookId: request.bookId ?? null,
+      details: request.details,
+    });
+    const run = await this.options.runs.ensure(
+      {
+        key: runKey(processor, { eventId: event.id }),
+        userId,
+        processorId: processor.id,
+        processorVersion: processor.version,
+        event,
+        inputBlobId: null,
+        inputVersion: null,
+        bookId: event.bookId,
+      },
+      [event],
+    );
+    this.options.onWrite?.();
+    return run;
+  }
+
+  /**
+   * The run an event starts (created queued the first time, the same run when the event comes
+   * again): how the runtime records work that events bring.
+   */
+  forEvent(
+    processor: ProcessorVersion,
+    event: StudioEvent,
+    input: { id: string; version: number } | null,
+  ): Promise<ProcessorRun> {
+    return this.options.runs.ensure({
+      key: input
+        ? runKey(processor, { inputBlobId: input.id, inputVersion: input.version })
+        : runKey(processor, { eventId: event.id }),
+      userId: event.userId,
+      processorId: processor.id,
+      processorVersion: processor.version,
+      event,
+      inputBlobId: input?.id ?? null,
+      inputVersion: input?.version ?? null,
+      bookId: event.bookId,
+    });
+  }
+
+  /**
+   * Puts a FAILED or CANCELLED run back in its processor's queue, attempts reset, from its first
+   * step (its derived blobs are keyed by the run, so none is stored twice). NOT_FOUND for a run
+   * that is not the user's; BAD_USER_INPUT for one in another state.
+   */
+  async retry(userId: string, runId: string): Promise<ProcessorRun> {
+    const current = await this.options.runs.get(userId, runId);
+    if (!current) throw notFound('Run', runId);
+    const run = await this.requeue(current);
+    if (!run) {
+      throw new AppError(
+        ErrorCode.BAD_USER_INPUT,
+        `Run "${current.id}" is ${current.status.toUpperCase()}: only FAILED or CANCELLED runs can be retried`,
+        { field: 'id' },
+      );
+    }
+    return run;
+  }
+
+  /**
+   * Puts a run back in the queue if it is FAILED or CANCELLED now (null otherwise): retries,
+   * dead-letter replays and bulk retries all come through here.
+   */
+  async requeue(run: ProcessorRun): Promise<ProcessorRun | null> {
+    const event = newEvent({
+      type: retryEventType(run.processorId),
+      userId: run.userId,
+      blobId: run.inputBlobId,
+      processorId: run.processorId,
+      bookId: run.bookId,
+      details: { runId: run.id },
+    });
+    const queued = await this.options.runs.retry(run.userId, run.id, event);
+    if (queued) this.options.onWrite?.();
+    return queued;
+  }
+
+  /**
+   * Cancels a QUEUED or RUNNING run; a running step stops at its next checkpoint. NOT_FOUND for
+   * a run that is not the user's; BAD_USER_INPUT for one already finished.
+   */
+  async cancel(userId: string, runId: string): Promise<ProcessorRun> {
+    const current = await this.options.runs.get(userId, runId);
+    if (!current) throw notFound('Run', runId);
+    const run = await this.stop(current);
+    if (!run) {
+      throw new AppError(
+        ErrorCode.BAD_USER_INPUT,
+        `Run "${current.id}" is ${current.status.toUpperCase()}: only QUEUED or RUNNING runs can be cancelled`,
+        { field: 'id' },
+      );
+    }
+    return run;
+  }
+
+  /**
+   * Cancels a run if it is QUEUED or RUNNING now (null otherwise), `reason` becoming its error:
+   * user cancels and the runtime's supersedes both come through here. A queued run's
+   * subscribers hear it now; a running run's handler tells them when it stops.
+   */
+  async stop(
+    run: ProcessorRun,
+    reason?: string,
+    announce = run.status === 'queued',
+  ): Promise<ProcessorRun | null> {
+    const cancelled = await this.options.runs.cancel(run.userId, run.id, reason);
+    if (cancelled && announce) await this.announce(cancelled);
+    return cancelled;
+  }
+
+  /**
+   * Cancels the runs of `run`'s processor still queued or running for earlier versions of its
+   * input: a burst of edits gives one run, for the last. Returns those cancelled.
+   */
+  async supersedeOlder(run: ProcessorRun): Promise<ProcessorRun[]> {
+    if (!run.inputBlobId || run.inputVersion === null) return [];
+    const reason = `Superseded by the run for version ${run.inputVersion} of the input`;
+    const cancelled: ProcessorRun[] = [];
+    for (const status of ['queued', 'running'] as const) {
+      const older = await this.options.runs.cancelOlder(
+        run.userId,
+        run.processorId,
+        run.inputBlobId,
+        run.inputVersion,
+        status,
+        reason,
+      );
+      // A running one's own handler publishes when it stops (one writer per live stream).
+      if (status === 'queued') for (const o of older) await this.announce(o);
+      cancelled.push(...older);
+    }
+    return cancelled;
+  }
+
+  /** Publishes a run's current status to its live stream. */
+  async announce(run: ProcessorRun, options = { crashed: false }): Promise<void> {
+    const { events, runs, log } = this.options;
+    const stream = new RunStream(run, (m) => events.publishLive(run.userId, m), runs, log, {
+      newText: false,
+      crashed: options.crashed,
+    });
+    await stream.status(run);
+  }
+}
