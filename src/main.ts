@@ -8,11 +8,15 @@
  *                          print a token (HS256 with REYNA_JWT_SECRET or the dev secret), e.g.
  *                          `reyna token alice 30d registry-author`
  *   reyna print-schema     write schema.graphql (sorted SDL) from the code
+ *
+ * Operator commands (src/cli/) talk to a running API with an admin token: see src/cli/index.ts.
  */
 import { writeFile } from 'node:fs/promises';
 import { decodeJwt } from 'jose';
 import { createApp } from './app';
 import { mintToken, rolesClaims } from './auth/tokens';
+import { ApiError } from './cli/api-client';
+import { operatorCommands } from './cli/index';
 import { type Config, ConfigError, loadConfig } from './config';
 import { ensureStudioBuilt } from './http/studio-build';
 import type { Logger } from './logger';
@@ -146,6 +150,7 @@ const commands: Record<string, (...a: string[]) => Promise<void>> = {
   worker,
   token,
   'print-schema': printSchema,
+  ...operatorCommands,
 };
 const run = commands[command];
 if (!run) {
@@ -153,6 +158,8 @@ if (!run) {
   process.exit(2);
 }
 run(...args).catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `configuration: ${error.message}` : error);
+  if (error instanceof ConfigError) console.error(`configuration: ${error.message}`);
+  else if (error instanceof ApiError) console.error(`${error.code ?? 'error'}: ${error.message}`);
+  else console.error(error);
   process.exit(1);
 });
