@@ -75,8 +75,11 @@ export interface WorkItem {
 export type WorkOutcome =
   | { kind: 'done' }
   | { kind: 'retry'; delayMs: number }
-  /** `key` names what was dead-lettered (a run id): a later dead letter of it replaces this one. */
-  | { kind: 'dead'; reason: string; key?: string };
+  /**
+   * `key` names what was dead-lettered (a run id): a later dead letter of it replaces this one.
+   * `attempts` is what the run made before it gave up.
+   */
+  | { kind: 'dead'; reason: string; key?: string; attempts?: number };
 
 export interface WorkConsumer {
   /** Stops taking items and waits for those in flight. */
@@ -90,6 +93,41 @@ export interface DeadLetter {
   reason: string;
   /** One dead letter per key (a run retried and failed again keeps one). */
   key?: string;
+  /** Attempts the run made before it was dead-lettered. */
+  attempts?: number;
+}
+
+/** A dead letter as the dead-letter log holds it: where it sits, and when it got there. */
+export interface StoredDeadLetter extends DeadLetter {
+  /** Its place in the log; a later dead letter has a greater one (a replaced one moves on). */
+  position: number;
+  at: Date;
+}
+
+/** What `scanDeadLetters` reads. */
+export interface DeadLetterScan {
+  /** Only this group's letters. */
+  group?: string;
+  /** Only letters written at or after `since`, and at or before `until`. */
+  since?: Date;
+  until?: Date;
+  /** Start after this position (a previous scan's `last`). */
+  after?: number;
+  /** Only letters this accepts (checked as they are read). */
+  match?: (letter: StoredDeadLetter) => boolean;
+  /** Stop once this many letters matched. */
+  limit: number;
+  /** Stop once this many letters were read, matching or not: what bounds one call. */
+  budget: number;
+}
+
+export interface DeadLetterPage {
+  /** The letters that matched, in log order. */
+  letters: StoredDeadLetter[];
+  /** The position of the last letter read (matching or not); null when none was read. */
+  last: number | null;
+  /** Whether it stopped before the end of what the scan asked for (continue after `last`). */
+  more: boolean;
 }
 
 /** A live subscription to ephemeral messages (run progress): not stored, not replayed. */
@@ -133,6 +171,18 @@ export interface EventBackbone {
   deadLetterCount(group: string): Promise<number>;
   /** Dead letters of a group, oldest first (for operators and tests). */
   deadLetters(group: string): Promise<DeadLetter[]>;
+  /**
+   * Dead letters in log order (oldest first), of every group or one, reading at most
+   * `scan.budget` of them: however many there are, one call holds no more than that in memory.
+   */
+  scanDeadLetters(scan: DeadLetterScan): Promise<DeadLetterPage>;
+  /** The dead letter of `key` in `group`, or null. */
+  deadLetter(group: string, key: string): Promise<StoredDeadLetter | null>;
+  /**
+   * Removes the dead letter of `letter.key` if it is still the one at `letter.position` (a newer
+   * dead letter of the same key, written since it was read, stays). Whether one was removed.
+   */
+  discardDeadLetter(letter: { group: string; key: string; position: number }): Promise<boolean>;
   /** Sends an ephemeral message to one user's live subscribers (best effort, not stored). */
   publishLive(userId: string, message: unknown): void;
   subscribeLive(userId: string, bufferSize?: number): Promise<LiveSubscription>;

@@ -6,10 +6,13 @@
 import {
   DEFAULT_BUFFER,
   type DeadLetter,
+  type DeadLetterPage,
+  type DeadLetterScan,
   type Delivery,
   type EventBackbone,
   type EventSubscription,
   type LiveSubscription,
+  type StoredDeadLetter,
   type SubscribeOptions,
   type WorkConsumer,
   type WorkItem,
@@ -53,7 +56,9 @@ export class MemoryBackbone implements EventBackbone {
   private readonly seen = new Map<string, { seq: number; at: number }>();
   private readonly subscribers = new Map<string, Set<Subscriber>>();
   private readonly workers = new Map<string, Set<(event: StudioEvent, delivery: number) => void>>();
-  private readonly dead: DeadLetter[] = [];
+  /** In position order: a letter replaced by a newer one of its key leaves, the newer goes last. */
+  private readonly dead: StoredDeadLetter[] = [];
+  private deadSeq = 0;
   /** What each work consumer of this process has not finished (for `backlog`). */
   private readonly pending = new Set<{ group: string; type: string; count: () => number }>();
   private readonly live = new Map<string, Set<BoundedChannel<unknown>>>();
@@ -125,16 +130,13 @@ export class MemoryBackbone implements EventBackbone {
         }, outcome.delayMs);
         timers.add(timer);
       } else if (outcome.kind !== 'done') {
-        const key = outcome.kind === 'dead' ? outcome.key : undefined;
-        if (key !== undefined) {
-          const at = this.dead.findIndex((d) => d.group === options.group && d.key === key);
-          if (at >= 0) this.dead.splice(at, 1);
-        }
-        this.dead.push({
+        const dead = outcome.kind === 'dead' ? outcome : undefined;
+        this.bury({
           group: options.group,
           event,
-          reason: outcome.kind === 'dead' ? outcome.reason : 'maximum deliveries reached',
-          ...(key === undefined ? {} : { key }),
+          reason: dead?.reason ?? 'maximum deliveries reached',
+          ...(dead?.key === undefined ? {} : { key: dead.key }),
+          ...(dead?.attempts === undefined ? {} : { attempts: dead.attempts }),
         });
       }
     };
@@ -198,8 +200,53 @@ export class MemoryBackbone implements EventBackbone {
     };
   }
 
+  /** Stores a dead letter last in the log, replacing the one of its key in its group. */
+  private bury(letter: DeadLetter): void {
+    if (letter.key !== undefined) {
+      const at = this.dead.findIndex((d) => d.group === letter.group && d.key === letter.key);
+      if (at >= 0) this.dead.splice(at, 1);
+    }
+    this.dead.push({ ...letter, position: ++this.deadSeq, at: new Date() });
+  }
+
   async deadLetters(group: string): Promise<DeadLetter[]> {
     return this.dead.filter((d) => d.group === group);
+  }
+
+  async scanDeadLetters(scan: DeadLetterScan): Promise<DeadLetterPage> {
+    const letters: StoredDeadLetter[] = [];
+    let last: number | null = null;
+    let read = 0;
+    const start = scan.after ?? 0;
+    for (const letter of this.dead) {
+      if (letter.position <= start || (scan.group && letter.group !== scan.group)) continue;
+      if (scan.since && letter.at < scan.since) continue;
+      // The log is in time order: nothing after a letter past `until` is inside the range.
+      if (scan.until && letter.at > scan.until) return { letters, last, more: false };
+      if (read === scan.budget || letters.length === scan.limit)
+        return { letters, last, more: true };
+      read++;
+      last = letter.position;
+      if (!scan.match || scan.match(letter)) letters.push(letter);
+    }
+    return { letters, last, more: false };
+  }
+
+  async deadLetter(group: string, key: string): Promise<StoredDeadLetter | null> {
+    return this.dead.find((d) => d.group === group && d.key === key) ?? null;
+  }
+
+  async discardDeadLetter(letter: {
+    group: string;
+    key: string;
+    position: number;
+  }): Promise<boolean> {
+    const at = this.dead.findIndex(
+      (d) => d.group === letter.group && d.key === letter.key && d.position <= letter.position,
+    );
+    if (at < 0) return false;
+    this.dead.splice(at, 1);
+    return true;
   }
 
   async deadLetterCount(group: string): Promise<number> {

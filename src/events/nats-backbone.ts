@@ -26,10 +26,13 @@ import type { Logger } from '../logger';
 import {
   DEFAULT_BUFFER,
   type DeadLetter,
+  type DeadLetterPage,
+  type DeadLetterScan,
   type Delivery,
   type EventBackbone,
   type EventSubscription,
   type LiveSubscription,
+  type StoredDeadLetter,
   type SubscribeOptions,
   type WorkConsumer,
   type WorkItem,
@@ -66,6 +69,18 @@ const isNotFound = (error: unknown) =>
   /not found/i.test((error as Error)?.message ?? '') ||
   (error as { api_error?: { err_code?: number } })?.api_error?.err_code === 10014 ||
   (error as { api_error?: { err_code?: number } })?.api_error?.err_code === 10059;
+
+/** Whether JetStream said the stream holds no message for a request. */
+const isNoMessage = (error: unknown) =>
+  /no message found/i.test((error as Error)?.message ?? '') ||
+  (error as { api_error?: { err_code?: number } })?.api_error?.err_code === 10037;
+
+/** A dead letter as read from the stream, with its sequence and time. */
+const storedLetter = (letter: DeadLetter, seq: number, at: Date): StoredDeadLetter => ({
+  ...letter,
+  position: seq,
+  at,
+});
 
 export class NatsBackbone implements EventBackbone {
   readonly kind = 'nats' as const;
@@ -201,7 +216,7 @@ export class NatsBackbone implements EventBackbone {
       if (outcome.kind === 'done') m.ack();
       else if (outcome.kind === 'retry') m.nak(outcome.delayMs);
       else {
-        await this.deadLetter(options.group, event, outcome.reason, outcome.key);
+        await this.bury(options.group, event, outcome);
         m.term();
       }
     };
@@ -256,12 +271,12 @@ export class NatsBackbone implements EventBackbone {
    * One subject per dead-lettered thing (`<prefix>.dlq.<group>.<key or event id>`), trimmed to its
    * newest message: a run retried and dead-lettered again keeps one identity in the stream.
    */
-  private async deadLetter(
+  private async bury(
     group: string,
     event: StudioEvent,
-    reason: string,
-    key?: string,
+    outcome: { reason: string; key?: string; attempts?: number },
   ): Promise<void> {
+    const { reason, key, attempts } = outcome;
     if (!this.js || !this.jsm) return;
     try {
       await this.jsm.streams.info(this.deadStream);
@@ -274,14 +289,25 @@ export class NatsBackbone implements EventBackbone {
         })
         .catch(() => {});
     }
-    const subject = `${this.options.prefix}.dlq.${encodeToken(group)}.${encodeToken(key ?? event.id)}`;
+    const subject = this.deadSubject(group, key ?? event.id);
+    const letter: DeadLetter = {
+      group,
+      event,
+      reason,
+      ...(key ? { key } : {}),
+      ...(attempts === undefined ? {} : { attempts }),
+    };
     await this.js.publish(
       subject,
-      this.encoder.encode(JSON.stringify({ group, event, reason, ...(key ? { key } : {}) })),
+      this.encoder.encode(JSON.stringify(letter)),
       { msgID: `${group}:${event.id}` },
     );
     // Published first, then trimmed: the run is never without its dead letter in between.
     if (key) await this.jsm.streams.purge(this.deadStream, { filter: subject, keep: 1 });
+  }
+
+  private deadSubject(group: string, key: string): string {
+    return `${this.options.prefix}.dlq.${encodeToken(group)}.${encodeToken(key)}`;
   }
 
   async workBacklog(group: string, types: readonly string[]): Promise<number> {
@@ -341,6 +367,90 @@ export class NatsBackbone implements EventBackbone {
       }
     }
     return out;
+  }
+
+  /**
+   * Reads the dead-letter stream through an ordered consumer that starts where the scan does
+   * (after a position, or at a time) and fetches a hundred at a time, deleted when done. Letters
+   * from before they had a subject each (`<prefix>.dlq.<group>`) are read only without a group.
+   */
+  async scanDeadLetters(scan: DeadLetterScan): Promise<DeadLetterPage> {
+    if (!this.js || !this.jsm) throw new Error('NATS backbone not started');
+    const page: DeadLetterPage = { letters: [], last: null, more: false };
+    if (!(await this.hasDeadStream())) return page;
+    const consumer = await this.js.consumers.get(this.deadStream, {
+      filter_subjects: `${this.options.prefix}.dlq.${scan.group ? `${encodeToken(scan.group)}.` : ''}>`,
+      ...(scan.after !== undefined
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: scan.after + 1 }
+        : scan.since
+          ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: scan.since.toISOString() }
+          : {}),
+    });
+    try {
+      let pending = (await consumer.info()).num_pending;
+      let read = 0;
+      while (pending > 0) {
+        if (read === scan.budget || page.letters.length === scan.limit) {
+          page.more = true;
+          return page;
+        }
+        const batch = await consumer.fetch({
+          max_messages: Math.min(100, scan.budget - read, pending),
+          expires: 5000,
+        });
+        for await (const m of batch) {
+          pending = m.info.pending;
+          const letter = storedLetter(m.json<DeadLetter>(), m.seq, m.time);
+          // The stream is in time order: nothing after a letter past `until` is in the range.
+          if (scan.until && letter.at > scan.until) return page;
+          read++;
+          page.last = letter.position;
+          if (!scan.match || scan.match(letter)) page.letters.push(letter);
+          if (read === scan.budget || page.letters.length === scan.limit || pending === 0) break;
+        }
+      }
+      return page;
+    } finally {
+      await consumer.delete().catch(() => false);
+    }
+  }
+
+  async deadLetter(group: string, key: string): Promise<StoredDeadLetter | null> {
+    if (!this.jsm) throw new Error('NATS backbone not started');
+    try {
+      const m = await this.jsm.streams.getMessage(this.deadStream, {
+        last_by_subj: this.deadSubject(group, key),
+      });
+      return m ? storedLetter(m.json<DeadLetter>(), m.seq, m.time) : null;
+    } catch (error) {
+      if (isNotFound(error) || isNoMessage(error)) return null;
+      throw error;
+    }
+  }
+
+  async discardDeadLetter(letter: {
+    group: string;
+    key: string;
+    position: number;
+  }): Promise<boolean> {
+    if (!this.jsm) throw new Error('NATS backbone not started');
+    if (!(await this.hasDeadStream())) return false;
+    // Up to and including its position only: a newer letter of the key, written since, stays.
+    const { purged } = await this.jsm.streams.purge(this.deadStream, {
+      filter: this.deadSubject(letter.group, letter.key),
+      seq: letter.position + 1,
+    });
+    return purged > 0;
+  }
+
+  private async hasDeadStream(): Promise<boolean> {
+    try {
+      await this.jsm!.streams.info(this.deadStream);
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
   }
 
   async position(): Promise<string> {

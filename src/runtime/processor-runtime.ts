@@ -382,7 +382,7 @@ export class ProcessorRuntime {
         `Gave up after ${run.attempts} attempts (the last one did not finish)`,
       );
       if (failed) await this.stream(run, { newText: false, crashed: true }).status(failed);
-      return { kind: 'dead', reason: 'attempts exhausted', key: run.id };
+      return { kind: 'dead', reason: 'attempts exhausted', key: run.id, attempts: run.attempts };
     }
 
     // Running already: the attempt before this one died, maybe with updates unwritten.
@@ -448,7 +448,7 @@ export class ProcessorRuntime {
           attempts: run.attempts,
           error: message,
         });
-        return { kind: 'dead', reason: message, key: run.id };
+        return { kind: 'dead', reason: message, key: run.id, attempts: run.attempts };
       }
       const queued = await runs.requeue(run.id, message);
       if (queued) await stream.status(queued);
