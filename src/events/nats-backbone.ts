@@ -297,11 +297,9 @@ export class NatsBackbone implements EventBackbone {
       ...(key ? { key } : {}),
       ...(attempts === undefined ? {} : { attempts }),
     };
-    await this.js.publish(
-      subject,
-      this.encoder.encode(JSON.stringify(letter)),
-      { msgID: `${group}:${event.id}` },
-    );
+    await this.js.publish(subject, this.encoder.encode(JSON.stringify(letter)), {
+      msgID: `${group}:${event.id}`,
+    });
     // Published first, then trimmed: the run is never without its dead letter in between.
     if (key) await this.jsm.streams.purge(this.deadStream, { filter: subject, keep: 1 });
   }

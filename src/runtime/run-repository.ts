@@ -45,6 +45,16 @@ export interface NewRun {
 
 const RUN_CURSOR = 'run';
 
+/** Which failed runs a bulk retry takes, across users: all given criteria must hold. */
+export interface FailedRunFilter {
+  processorId?: string | null;
+  /** Text the run's error contains, case-insensitively. */
+  error?: string | null;
+  /** Finished at or after `from`, and at or before `to`. */
+  from?: Date | null;
+  to?: Date | null;
+}
+
 export class RunRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -360,5 +370,38 @@ export class RunRepository {
       if (row) await enqueue(trx, retryEvent);
       return row ? toRun(row) : null;
     });
+  }
+
+  /**
+   * Failed runs of every user matching the filter, earliest finished first, at most `limit`:
+   * a bulk retry takes them batch by batch (a run it requeues leaves the set).
+   */
+  async failedRuns(filter: FailedRunFilter, limit: number): Promise<ProcessorRun[]> {
+    const rows = await this.failedWhere(filter)
+      .selectAll()
+      .orderBy('finished_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toRun);
+  }
+
+  /** How many failed runs of every user match the filter. */
+  async countFailed(filter: FailedRunFilter): Promise<number> {
+    const row = await this.failedWhere(filter)
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private failedWhere(filter: FailedRunFilter) {
+    let q = this.db.selectFrom('processor_runs').where('status', '=', 'failed');
+    if (filter.processorId) q = q.where('processor_id', '=', filter.processorId);
+    // position(), not like: the text is the operator's, and % or _ in it mean themselves.
+    if (filter.error)
+      q = q.where(sql<boolean>`position(lower(${filter.error}) in lower(coalesce(error, ''))) > 0`);
+    if (filter.from) q = q.where('finished_at', '>=', filter.from);
+    if (filter.to) q = q.where('finished_at', '<=', filter.to);
+    return q;
   }
 }
