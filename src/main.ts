@@ -15,7 +15,7 @@ import { writeFile } from 'node:fs/promises';
 import { decodeJwt } from 'jose';
 import { createApp } from './app';
 import { mintToken, rolesClaims } from './auth/tokens';
-import { ApiError } from './cli/api-client';
+import { ApiError, UsageError } from './cli/api-client';
 import { operatorCommands } from './cli/index';
 import { type Config, ConfigError, loadConfig } from './config';
 import { ensureStudioBuilt } from './http/studio-build';
@@ -160,6 +160,7 @@ if (!run) {
 run(...args).catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(`configuration: ${error.message}`);
   else if (error instanceof ApiError) console.error(`${error.code ?? 'error'}: ${error.message}`);
+  else if (error instanceof UsageError) console.error(`usage: ${error.message}`);
   else console.error(error);
-  process.exit(1);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -198,6 +198,29 @@ export type BreakingChange = {
   path: Scalars['String']['output'];
 };
 
+export type BulkSkip = {
+  __typename?: 'BulkSkip';
+  /** The dead letter (or, for retryFailedRuns, the run). */
+  id: Scalars['ID']['output'];
+  message: Scalars['String']['output'];
+  reason: BulkSkipReason;
+  runId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type BulkSkipCount = {
+  __typename?: 'BulkSkipCount';
+  count: Scalars['Int']['output'];
+  reason: BulkSkipReason;
+};
+
+export type BulkSkipReason =
+  /** The dead letter went (replayed, discarded or replaced) meanwhile. */
+  | 'GONE'
+  /** The dead letter names no run that exists. */
+  | 'RUN_NOT_FOUND'
+  /** The run is no longer FAILED or CANCELLED (retried, running, or succeeded). */
+  | 'RUN_NOT_RETRYABLE';
+
 /** How a new version of a schema name must relate to the previous version. */
 export type CompatibilityMode =
   /** Data valid under the previous version stays valid (default). */
@@ -259,6 +282,111 @@ export type CreateBlobInput = {
   schemaId: Scalars['ID']['input'];
 };
 
+/** An event a processor gave up on: its run failed for good (one dead letter per run; a run that fails again replaces its letter). Replay puts the run back on the processor's queue; discard removes the letter and leaves the run FAILED. */
+export type DeadLetter = {
+  __typename?: 'DeadLetter';
+  /** When it was dead-lettered. */
+  at: Scalars['DateTime']['output'];
+  /** Attempts the run made (null for letters written before this was recorded). */
+  attempts?: Maybe<Scalars['Int']['output']>;
+  /** The event as delivered. */
+  event: Scalars['JSON']['output'];
+  eventId: Scalars['ID']['output'];
+  eventType: Scalars['String']['output'];
+  /** `<processor>/<run id>`: what replayDeadLetters and discardDeadLetters take. */
+  id: Scalars['ID']['output'];
+  processor?: Maybe<Processor>;
+  processorId: Scalars['ID']['output'];
+  /** Why the run failed: its last error. */
+  reason: Scalars['String']['output'];
+  /** The run, whoever's it is (its input, output and book resolve for your own runs only). */
+  run?: Maybe<ProcessorRun>;
+  runId?: Maybe<Scalars['ID']['output']>;
+  /** The user the run belongs to. */
+  userId: Scalars['ID']['output'];
+};
+
+export type DeadLetterConnection = {
+  __typename?: 'DeadLetterConnection';
+  edges: Array<DeadLetterEdge>;
+  pageInfo: PageInfo;
+};
+
+/** What discardDeadLetters did: dead letters matched, discarded and skipped. */
+export type DeadLetterDiscardResult = {
+  __typename?: 'DeadLetterDiscardResult';
+  /** Acted on (in a dry run: would be). */
+  discarded: Scalars['Int']['output'];
+  /** True: nothing was changed. */
+  dryRun: Scalars['Boolean']['output'];
+  /** The filter may match more than this call took (it acts on 1000 and reads 10000 dead letters at most): call it again to go on. */
+  hasMore: Scalars['Boolean']['output'];
+  /** What the call matched: at most 1000 (a dry run of retryFailedRuns counts every match). */
+  matched: Scalars['Int']['output'];
+  skipped: Scalars['Int']['output'];
+  /** The first 100 skipped, with why. */
+  skippedItems: Array<BulkSkip>;
+  skippedReasons: Array<BulkSkipCount>;
+};
+
+export type DeadLetterEdge = {
+  __typename?: 'DeadLetterEdge';
+  cursor: Scalars['String']['output'];
+  node: DeadLetter;
+};
+
+/** Every criterion given must hold. `from` and `to` bound when the letter was written, both included. */
+export type DeadLetterFilter = {
+  /** Text its reason contains, case-insensitively (at most 200 characters). */
+  error?: InputMaybe<Scalars['String']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  processorId?: InputMaybe<Scalars['ID']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** What replayDeadLetters did: dead letters matched, replayed (their runs queued again, the letters removed) and skipped. */
+export type DeadLetterReplayResult = {
+  __typename?: 'DeadLetterReplayResult';
+  /** True: nothing was changed. */
+  dryRun: Scalars['Boolean']['output'];
+  /** The filter may match more than this call took (it acts on 1000 and reads 10000 dead letters at most): call it again to go on. */
+  hasMore: Scalars['Boolean']['output'];
+  /** What the call matched: at most 1000 (a dry run of retryFailedRuns counts every match). */
+  matched: Scalars['Int']['output'];
+  /** Acted on (in a dry run: would be). */
+  replayed: Scalars['Int']['output'];
+  skipped: Scalars['Int']['output'];
+  /** The first 100 skipped, with why. */
+  skippedItems: Array<BulkSkip>;
+  skippedReasons: Array<BulkSkipCount>;
+};
+
+/** Every criterion given must hold. `from` and `to` bound when the run failed, both included. */
+export type FailedRunFilter = {
+  /** Text its error contains, case-insensitively (at most 200 characters). */
+  error?: InputMaybe<Scalars['String']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  processorId?: InputMaybe<Scalars['ID']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** What retryFailedRuns did: failed runs matched, queued again and skipped. */
+export type FailedRunRetryResult = {
+  __typename?: 'FailedRunRetryResult';
+  /** True: nothing was changed. */
+  dryRun: Scalars['Boolean']['output'];
+  /** The filter may match more than this call took (it retries 1000 runs at most): call it again to go on. */
+  hasMore: Scalars['Boolean']['output'];
+  /** What the call matched: at most 1000 (a dry run of retryFailedRuns counts every match). */
+  matched: Scalars['Int']['output'];
+  /** Acted on (in a dry run: would be). */
+  retried: Scalars['Int']['output'];
+  skipped: Scalars['Int']['output'];
+  /** The first 100 skipped, with why. */
+  skippedItems: Array<BulkSkip>;
+  skippedReasons: Array<BulkSkipCount>;
+};
+
 /** Everything a signed-in user can change. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -275,11 +403,17 @@ export type Mutation = {
   /** Soft delete: the blob disappears from every read; blobs derived from it stay, with `parent` null. */
   deleteBlob: Blob;
   deleteProcessorInstance: Scalars['Boolean']['output'];
+  /** Removes the dead letters named (or matching the filter); their runs stay FAILED. Needs the registry-admin role. */
+  discardDeadLetters: DeadLetterDiscardResult;
   /** Registers a processor, or updates one you own (version may not go down). Needs the registry-author role (registry-admin to update any). */
   registerProcessor: Processor;
   registerSchema: Schema;
   /** Puts the book's chapters in this order: `chapterIds` lists each of its chapters exactly once (at most 1000). Each chapter that moves gets a new version with `data.metadata.chapter` set to its place; all or nothing. Chapters keep their text, so nothing is expanded again. BAD_USER_INPUT for a list that is not the book's chapters, NOT_FOUND for a book that is not yours, VERSION_CONFLICT when a chapter changed meanwhile. */
   reorderChapters: Book;
+  /** Puts the runs of the dead letters named (or matching the filter) back on their processors' queues and removes the letters. A run keeps its key, so a replay never stores a second blob; a run no longer FAILED or CANCELLED is skipped and its letter stays. Needs the registry-admin role. */
+  replayDeadLetters: DeadLetterReplayResult;
+  /** Queues again the FAILED runs of every user that the filter matches (by processor, error text, and when they failed), 1000 at most a call, oldest failure first; their dead letters are removed. A dry run counts every match. Needs the registry-admin role. */
+  retryFailedRuns: FailedRunRetryResult;
   /** Runs a FAILED or CANCELLED run again from its first step. */
   retryRun: ProcessorRun;
   /** Needs the registry-author role and ownership of the schema's name, or registry-admin. Built-ins cannot be changed. */
@@ -345,6 +479,15 @@ export type MutationDeleteProcessorInstanceArgs = {
 
 
 /** Everything a signed-in user can change. */
+export type MutationDiscardDeadLettersArgs = {
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<DeadLetterFilter>;
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+/** Everything a signed-in user can change. */
 export type MutationRegisterProcessorArgs = {
   input: RegisterProcessorInput;
 };
@@ -360,6 +503,23 @@ export type MutationRegisterSchemaArgs = {
 export type MutationReorderChaptersArgs = {
   bookId: Scalars['ID']['input'];
   chapterIds: Array<Scalars['ID']['input']>;
+};
+
+
+/** Everything a signed-in user can change. */
+export type MutationReplayDeadLettersArgs = {
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<DeadLetterFilter>;
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+/** Everything a signed-in user can change. */
+export type MutationRetryFailedRunsArgs = {
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<FailedRunFilter>;
 };
 
 
@@ -552,6 +712,8 @@ export type Query = {
   conversation?: Maybe<Conversation>;
   /** Your conversations, oldest first, at most 100 a page. */
   conversations: ConversationConnection;
+  /** Dead letters matching the filter, oldest first, at most 100 a page. Needs the registry-admin role. A call reads at most 2000 dead letters: when few of them match, a page may be short or empty with hasNextPage true; go on from endCursor. */
+  deadLetters: DeadLetterConnection;
   /** A cursor at the end of the event log now. Take it before a write and pass it as `after` to `blobEvents` or `blobDerived`: everything from the write on is delivered, however late you subscribe. */
   eventCursor: Scalars['String']['output'];
   me: UserState;
@@ -617,6 +779,14 @@ export type QueryConversationArgs = {
 /** Everything a signed-in user can read. */
 export type QueryConversationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Everything a signed-in user can read. */
+export type QueryDeadLettersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DeadLetterFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1092,6 +1262,44 @@ export type CreateConversationMutationVariables = Exact<{
 
 export type CreateConversationMutation = { __typename?: 'Mutation', createConversation: { __typename?: 'Conversation', id: string, title: string, createdAt: string } };
 
+export type DeadLettersQueryVariables = Exact<{
+  filter?: InputMaybe<DeadLetterFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DeadLettersQuery = { __typename?: 'Query', deadLetters: { __typename?: 'DeadLetterConnection', edges: Array<{ __typename?: 'DeadLetterEdge', node: { __typename?: 'DeadLetter', id: string, processorId: string, runId?: string | null, userId: string, eventType: string, reason: string, attempts?: number | null, at: string, run?: { __typename?: 'ProcessorRun', id: string, status: RunStatus } | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+
+export type ReplayDeadLettersMutationVariables = Exact<{
+  ids?: InputMaybe<Array<Scalars['ID']['input']> | Scalars['ID']['input']>;
+  filter?: InputMaybe<DeadLetterFilter>;
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+}>;
+
+
+export type ReplayDeadLettersMutation = { __typename?: 'Mutation', replayDeadLetters: { __typename?: 'DeadLetterReplayResult', dryRun: boolean, matched: number, replayed: number, hasMore: boolean, skipped: number, skippedReasons: Array<{ __typename?: 'BulkSkipCount', reason: BulkSkipReason, count: number }>, skippedItems: Array<{ __typename?: 'BulkSkip', id: string, runId?: string | null, reason: BulkSkipReason, message: string }> } };
+
+export type DiscardDeadLettersMutationVariables = Exact<{
+  ids?: InputMaybe<Array<Scalars['ID']['input']> | Scalars['ID']['input']>;
+  filter?: InputMaybe<DeadLetterFilter>;
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+}>;
+
+
+export type DiscardDeadLettersMutation = { __typename?: 'Mutation', discardDeadLetters: { __typename?: 'DeadLetterDiscardResult', dryRun: boolean, matched: number, discarded: number, hasMore: boolean, skipped: number, skippedReasons: Array<{ __typename?: 'BulkSkipCount', reason: BulkSkipReason, count: number }>, skippedItems: Array<{ __typename?: 'BulkSkip', id: string, runId?: string | null, reason: BulkSkipReason, message: string }> } };
+
+export type RetryFailedRunsMutationVariables = Exact<{
+  filter?: InputMaybe<FailedRunFilter>;
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+}>;
+
+
+export type RetryFailedRunsMutation = { __typename?: 'Mutation', retryFailedRuns: { __typename?: 'FailedRunRetryResult', dryRun: boolean, matched: number, retried: number, hasMore: boolean, skipped: number, skippedReasons: Array<{ __typename?: 'BulkSkipCount', reason: BulkSkipReason, count: number }>, skippedItems: Array<{ __typename?: 'BulkSkip', id: string, runId?: string | null, reason: BulkSkipReason, message: string }> } };
+
 export type BlobFieldsFragment = { __typename?: 'Blob', id: string, schemaId: string, processorId: string, parentId?: string | null, version: number, data: unknown, createdAt: string };
 
 export type RunFieldsFragment = { __typename?: 'ProcessorRun', id: string, processorId: string, status: RunStatus, attempts: number, error?: string | null, inputBlobId?: string | null, outputBlobId?: string | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null };
@@ -1305,6 +1513,10 @@ export const PassageHistoryDocument = {"__meta__":{"hash":"e0fc42584a4fdd5427971
 export const ConversationsDocument = {"__meta__":{"hash":"df562d4fbba7e2c83a82ee94e1b2f125c60066afa991ca17efe80e15ced7c9c3"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Conversations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"conversations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<ConversationsQuery, ConversationsQueryVariables>;
 export const ConversationDocument = {"__meta__":{"hash":"c496e04466f920c6ffef8bbeec7b8d636d60100915a786fccb0b5cf7e9fe7af9"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Conversation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"conversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"blobs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<ConversationQuery, ConversationQueryVariables>;
 export const CreateConversationDocument = {"__meta__":{"hash":"538f666f41c4e95b979e953e30932478ada38f06f74dad0702d76e4202f8c6c5"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateConversation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"title"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createConversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"title"},"value":{"kind":"Variable","name":{"kind":"Name","value":"title"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]} as unknown as DocumentNode<CreateConversationMutation, CreateConversationMutationVariables>;
+export const DeadLettersDocument = {"__meta__":{"hash":"1419ba54f8e4c34fbe520599258234869df9fa963dcab9d12269fab17bd43111"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DeadLetters"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DeadLetterFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deadLetters"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"runId"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"eventType"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"run"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<DeadLettersQuery, DeadLettersQueryVariables>;
+export const ReplayDeadLettersDocument = {"__meta__":{"hash":"4c3521701f506a30660d18a138bc5a7801660165a75c043d913cf0c5cd5f309a"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReplayDeadLetters"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DeadLetterFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"all"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"dryRun"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replayDeadLetters"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"all"},"value":{"kind":"Variable","name":{"kind":"Name","value":"all"}}},{"kind":"Argument","name":{"kind":"Name","value":"dryRun"},"value":{"kind":"Variable","name":{"kind":"Name","value":"dryRun"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"matched"}},{"kind":"Field","name":{"kind":"Name","value":"replayed"}},{"kind":"Field","name":{"kind":"Name","value":"hasMore"}},{"kind":"Field","name":{"kind":"Name","value":"skipped"}},{"kind":"Field","name":{"kind":"Name","value":"skippedReasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"skippedItems"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"runId"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<ReplayDeadLettersMutation, ReplayDeadLettersMutationVariables>;
+export const DiscardDeadLettersDocument = {"__meta__":{"hash":"f555d5f55dbe047d5e386d974b3ff1a84850a0e907d1e7a3470a759446e9f16f"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DiscardDeadLetters"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DeadLetterFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"all"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"dryRun"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"discardDeadLetters"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"all"},"value":{"kind":"Variable","name":{"kind":"Name","value":"all"}}},{"kind":"Argument","name":{"kind":"Name","value":"dryRun"},"value":{"kind":"Variable","name":{"kind":"Name","value":"dryRun"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"matched"}},{"kind":"Field","name":{"kind":"Name","value":"discarded"}},{"kind":"Field","name":{"kind":"Name","value":"hasMore"}},{"kind":"Field","name":{"kind":"Name","value":"skipped"}},{"kind":"Field","name":{"kind":"Name","value":"skippedReasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"skippedItems"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"runId"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<DiscardDeadLettersMutation, DiscardDeadLettersMutationVariables>;
+export const RetryFailedRunsDocument = {"__meta__":{"hash":"49fbdf42af249f1b3bf7a190cb140cac2a4cd31be5c25544457860d64ca10f2e"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RetryFailedRuns"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"FailedRunFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"all"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"dryRun"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryFailedRuns"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"all"},"value":{"kind":"Variable","name":{"kind":"Name","value":"all"}}},{"kind":"Argument","name":{"kind":"Name","value":"dryRun"},"value":{"kind":"Variable","name":{"kind":"Name","value":"dryRun"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"matched"}},{"kind":"Field","name":{"kind":"Name","value":"retried"}},{"kind":"Field","name":{"kind":"Name","value":"hasMore"}},{"kind":"Field","name":{"kind":"Name","value":"skipped"}},{"kind":"Field","name":{"kind":"Name","value":"skippedReasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"skippedItems"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"runId"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RetryFailedRunsMutation, RetryFailedRunsMutationVariables>;
 export const PitchesDocument = {"__meta__":{"hash":"7d1d089505349a0a94bbc8927a8608cdaa42591bac11d1b9c41c5c2fe2d2b579"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Pitches"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"bookId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"blobs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"schemaId"},"value":{"kind":"StringValue","value":"pitch-sections-v1","block":false}},{"kind":"ObjectField","name":{"kind":"Name","value":"bookId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"bookId"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}},{"kind":"Field","name":{"kind":"Name","value":"derived"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<PitchesQuery, PitchesQueryVariables>;
 export const CreatePitchDocument = {"__meta__":{"hash":"945247f99cb6efcb2377c6c89a3d1a225a70c7b637a656e98749a662cf4fe030"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreatePitch"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"sections"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"JSON"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"bookId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createBlob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"schemaId"},"value":{"kind":"StringValue","value":"pitch-sections-v1","block":false}},{"kind":"ObjectField","name":{"kind":"Name","value":"data"},"value":{"kind":"Variable","name":{"kind":"Name","value":"sections"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"bookId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"bookId"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<CreatePitchMutation, CreatePitchMutationVariables>;
 export const PitchDetailDocument = {"__meta__":{"hash":"c67e74834bdb0316bb7e72a141d002ff157e6a7a06346ed3aea8fad8de86bcff"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PitchDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"blob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}},{"kind":"Field","name":{"kind":"Name","value":"derived"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}},{"kind":"Field","name":{"kind":"Name","value":"provenance"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<PitchDetailQuery, PitchDetailQueryVariables>;

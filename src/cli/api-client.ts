@@ -8,6 +8,8 @@
  *   REYNA_TOKEN  a token with the `registry-admin` role, e.g. from
  *                `npm run token -- ops 1h registry-admin`
  */
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { ConfigError } from '../config';
 
 export interface ApiTarget {
@@ -59,6 +61,20 @@ export async function callApi<T>(
     throw new ApiError(`the API answered HTTP ${response.status}`, undefined);
   }
   return body.data;
+}
+
+/** Sends one of the SDK's typed documents: its result comes back typed. */
+export function callDocument<R, V extends Record<string, unknown>>(
+  target: ApiTarget,
+  document: TypedDocumentNode<R, V>,
+  variables: V,
+): Promise<R> {
+  return callApi<R>(target, print(document), variables);
+}
+
+/** A command used wrongly (unknown option, bad value): said before anything is sent. */
+export class UsageError extends Error {
+  override name = 'UsageError';
 }
 
 /** `--name value` and `--flag` options, and the words before them. */
