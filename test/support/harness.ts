@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import { type App, createApp } from '../../src/app';
+import { type App, type AppOptions, createApp } from '../../src/app';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { openTestDatabase, type TestDatabase } from './database';
@@ -62,10 +62,14 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
   return { ...base, ...env };
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** `options.processors` replaces the built-in processors (a test's own processor beside them). */
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: Omit<AppOptions, 'database'> = {},
+): Promise<Harness> {
   const testDb = await openTestDatabase();
   const config = loadConfig(testEnv(env));
-  const app = await createApp(config, { database: testDb.database });
+  const app = await createApp(config, { ...options, database: testDb.database });
   const harness: Harness = {
     app,
     testDb,
