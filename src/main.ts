@@ -13,7 +13,6 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { decodeJwt } from 'jose';
-import { createApp } from './app';
 import { mintToken, rolesClaims } from './auth/tokens';
 import { ApiError, UsageError } from './cli/api-client';
 import { operatorCommands } from './cli/index';
@@ -56,6 +55,8 @@ function describeLlm(config: Config): string {
 
 async function serve(): Promise<void> {
   const config = loadConfig();
+  // Loaded here, not at the top: operator commands start without loading the whole server.
+  const { createApp } = await import('./app');
   const [app, studio] = await Promise.all([createApp(config), ensureStudioBuilt()]);
   const url = await app.listen();
   const engine =

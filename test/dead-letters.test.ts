@@ -522,7 +522,8 @@ describe('who may, and bad input', () => {
   });
 });
 
-describe('reyna dead-letters and reyna runs retry-failed', () => {
+// Each command is a new Node process: seconds apiece on a busy machine.
+describe('reyna dead-letters and reyna runs retry-failed', { timeout: 180_000 }, () => {
   let url = '';
   beforeAll(async () => {
     url = await h.app.listen();

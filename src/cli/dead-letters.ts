@@ -114,8 +114,8 @@ interface Result {
 }
 
 /** The lines an operator reads after a bulk action. */
-function report(result: Result, done: number, verb: string): void {
-  const would = result.dryRun ? `dry run: would ${verb.replace(/ed$/, '')}` : verb;
+function report(result: Result, done: number, verb: { done: string; would: string }): void {
+  const would = result.dryRun ? `dry run: would ${verb.would}` : verb.done;
   console.log(`matched ${result.matched}, ${would} ${done}, skipped ${result.skipped}`);
   for (const r of result.skippedReasons) console.log(`  skipped ${r.count}: ${r.reason}`);
   for (const s of result.skippedItems) console.log(`  ${s.id}  ${s.reason}  ${s.message}`);
@@ -138,12 +138,18 @@ function actionOf(args: readonly string[]) {
 
 async function replay(args: readonly string[]): Promise<void> {
   const data = await callDocument(apiTarget(), ReplayDeadLettersDocument, actionOf(args));
-  report(data.replayDeadLetters, data.replayDeadLetters.replayed, 'replayed');
+  report(data.replayDeadLetters, data.replayDeadLetters.replayed, {
+    done: 'replayed',
+    would: 'replay',
+  });
 }
 
 async function discard(args: readonly string[]): Promise<void> {
   const data = await callDocument(apiTarget(), DiscardDeadLettersDocument, actionOf(args));
-  report(data.discardDeadLetters, data.discardDeadLetters.discarded, 'discarded');
+  report(data.discardDeadLetters, data.discardDeadLetters.discarded, {
+    done: 'discarded',
+    would: 'discard',
+  });
 }
 
 async function retryFailed(args: readonly string[]): Promise<void> {
@@ -153,7 +159,7 @@ async function retryFailed(args: readonly string[]): Promise<void> {
     all: options.has('all'),
     dryRun: options.has('dry-run'),
   });
-  report(data.retryFailedRuns, data.retryFailedRuns.retried, 'retried');
+  report(data.retryFailedRuns, data.retryFailedRuns.retried, { done: 'retried', would: 'retry' });
 }
 
 /** A command group: its first word picks the subcommand. */
