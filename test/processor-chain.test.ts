@@ -51,7 +51,7 @@ async function notes() {
   return { v1: `${name}-v1`, v2: `${name}-v2` };
 }
 
-const processor = (fields: Input): Input => ({
+const processor = (fields: Input): Input & { id: string } => ({
   id: uniqueId('chain'),
   name: 'Chain test',
   version: '1.0.0',
@@ -105,6 +105,9 @@ describe('registerProcessor checks the chain', () => {
     const consumer = processor({ inputSchemaIds: [s.v2], subscribes: ['blob.created.*'] });
     const r = await register(consumer, owner);
     expect(r.errors).toBeUndefined();
+    // A wildcard subscription adds no links: what a processor reads is its input schemas.
+    const wildcard = await check(processor({ subscribes: ['blob.created.*'] }));
+    expect(wildcard.data!.checkProcessorChain).toEqual({ compatible: true, links: [] });
     const report = await check(consumer);
     expect(report.data!.checkProcessorChain).toEqual({
       compatible: true,
@@ -133,7 +136,7 @@ describe('registerProcessor checks the chain', () => {
     expect(r.errors?.[0]?.extensions.code).toBe('PROCESSOR_CHAIN_INCOMPATIBLE');
     expect(r.errors![0]!.message).toContain(`${producer.id} (${s.v2}) -> ${consumer.id} (${s.v1})`);
     expect(r.errors![0]!.extensions.links).toEqual([brokenLink(producer.id, consumer.id, s)]);
-    expect(await processorById(consumer.id as string)).toBeNull();
+    expect(await processorById(consumer.id)).toBeNull();
   });
 
   it('accepts the same consumer with an override, and records who, when, why and which links', async () => {
@@ -147,7 +150,7 @@ describe('registerProcessor checks the chain', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data!.registerProcessor.id).toBe(consumer.id);
 
-    const read = await overridesOf(consumer.id as string, owner);
+    const read = await overridesOf(consumer.id, owner);
     expect(read.errors).toBeUndefined();
     const [override, ...more] = nodes(read.data!.processor.chainOverrides);
     expect(more).toEqual([]);
@@ -155,18 +158,18 @@ describe('registerProcessor checks the chain', () => {
       processorVersion: '1.0.0',
       reason: 'Reads v2 from next week',
       overriddenBy: ownerId,
-      links: [brokenLink(producer.id, consumer.id as string, s)],
+      links: [brokenLink(producer.id, consumer.id, s)],
     });
     expect(Date.parse(override.createdAt)).toBeGreaterThanOrEqual(before - 1000);
     // An admin reads it too; nobody else does.
-    const asAdmin = await overridesOf(consumer.id as string, await admin());
+    const asAdmin = await overridesOf(consumer.id, await admin());
     expect(nodes(asAdmin.data!.processor.chainOverrides)).toEqual([override]);
-    const stranger = await overridesOf(consumer.id as string, await author('chain-stranger'));
+    const stranger = await overridesOf(consumer.id, await author('chain-stranger'));
     expect(stranger.errors?.[0]?.extensions).toMatchObject({
       code: 'FORBIDDEN',
       requiredRole: 'registry-admin',
     });
-    const anonymous = await overridesOf(consumer.id as string, '');
+    const anonymous = await overridesOf(consumer.id, '');
     expect(anonymous.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
   });
 
@@ -183,14 +186,12 @@ describe('registerProcessor checks the chain', () => {
     const update = { ...producer, version: '1.1.0', outputSchemaIds: [s.v2] };
     const r = await register(update, producerOwner);
     expect(r.errors?.[0]?.extensions.code).toBe('PROCESSOR_CHAIN_INCOMPATIBLE');
-    expect(r.errors![0]!.extensions.links).toEqual([
-      brokenLink(producer.id as string, consumer.id, s),
-    ]);
-    expect(await processorById(producer.id as string)).toMatchObject({
+    expect(r.errors![0]!.extensions.links).toEqual([brokenLink(producer.id, consumer.id, s)]);
+    expect(await processorById(producer.id)).toMatchObject({
       version: '1.0.0',
       outputSchemaIds: [s.v1],
     });
-    const overrides = await overridesOf(producer.id as string, producerOwner);
+    const overrides = await overridesOf(producer.id, producerOwner);
     expect(nodes(overrides.data!.processor.chainOverrides)).toEqual([]);
   });
 
@@ -206,7 +207,29 @@ describe('registerProcessor checks the chain', () => {
     });
     const r = await register({ ...consumer, active: true }, owner);
     expect(r.errors?.[0]?.extensions.code).toBe('PROCESSOR_CHAIN_INCOMPATIBLE');
-    expect((await processorById(consumer.id as string)).active).toBe(false);
+    expect((await processorById(consumer.id)).active).toBe(false);
+  });
+  it('never refuses a release: a built-in that breaks a user consumer is registered and the break recorded as its override', async () => {
+    const s = await notes();
+    const consumer = await registered(
+      processor({ inputSchemaIds: [s.v1] }),
+      await author('chain-consumer'),
+    );
+    const id = uniqueId('release');
+    const shipped = { id, name: 'Release step', version: '1.0.0', outputSchemaIds: [s.v2] };
+    const { processors } = h().app.services;
+    expect(await processors.register(null, shipped, true)).toMatchObject({ id, builtin: true });
+    // Starting again with nothing changed checks and records nothing more.
+    await processors.register(null, shipped, true);
+    const overrides = await overridesOf(id, await admin());
+    expect(nodes(overrides.data!.processor.chainOverrides)).toMatchObject([
+      {
+        processorVersion: '1.0.0',
+        overriddenBy: null,
+        reason: `Built-in ${id} 1.0.0, registered by a release at start-up`,
+        links: [brokenLink(id, consumer.id, s)],
+      },
+    ]);
   });
 });
 
@@ -220,9 +243,9 @@ describe('checkProcessorChain', () => {
     expect(dry.errors).toBeUndefined();
     expect(dry.data!.checkProcessorChain).toEqual({
       compatible: false,
-      links: [brokenLink(producer.id, consumer.id as string, s)],
+      links: [brokenLink(producer.id, consumer.id, s)],
     });
-    expect(await processorById(consumer.id as string)).toBeNull();
+    expect(await processorById(consumer.id)).toBeNull();
     const refused = await register(consumer, owner);
     expect(refused.errors![0]!.extensions.links).toEqual(dry.data!.checkProcessorChain.links);
 
@@ -230,11 +253,11 @@ describe('checkProcessorChain', () => {
     expect((await register(consumer, owner, { reason: 'migrating' })).errors).toBeUndefined();
     const update = { ...consumer, version: '1.0.1' };
     expect((await check(update)).data!.checkProcessorChain.compatible).toBe(false);
-    const overrides = await overridesOf(consumer.id as string, owner);
+    const overrides = await overridesOf(consumer.id, owner);
     expect(nodes(overrides.data!.processor.chainOverrides).map((o) => o.processorVersion)).toEqual([
       '1.0.0',
     ]);
-    expect((await processorById(consumer.id as string)).version).toBe('1.0.0');
+    expect((await processorById(consumer.id)).version).toBe('1.0.0');
   });
 
   it('passes the built-in chain: user-input feeds text-expansion both text-input versions', async () => {
@@ -276,7 +299,7 @@ describe('bad input', () => {
         field: 'inputSchemaIds',
       });
     }
-    expect(await processorById(input.id as string)).toBeNull();
+    expect(await processorById(input.id)).toBeNull();
   });
 
   it('refuses an empty override reason with BAD_USER_INPUT and stores nothing', async () => {
@@ -290,7 +313,7 @@ describe('bad input', () => {
         code: 'BAD_USER_INPUT',
         field: 'allowIncompatibleChain.reason',
       });
-      expect(await processorById(consumer.id as string)).toBeNull();
+      expect(await processorById(consumer.id)).toBeNull();
     }
   });
 

@@ -3,7 +3,7 @@ import type { ChainOverride, ChainReport } from '../../processor-registry/proces
 import { builder } from '../builder';
 import { forwardOnly, toConnection } from '../connection';
 import { registryViewerOf, userOf } from '../context';
-import { processorInputOf, ProcessorRef, RegisterProcessorInput } from './processor';
+import { ProcessorRef, processorInputOf, RegisterProcessorInput } from './processor';
 import { BreakingChangeRef } from './schema';
 
 const ChainLinkRef = builder.objectRef<ChainLink>('ProcessorChainLink').implement({
