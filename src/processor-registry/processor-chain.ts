@@ -20,9 +20,15 @@
  *   one is a registration, checked like any other. A processor is never linked to itself.
  */
 import semver from 'semver';
-import type { BreakingChange, ChainLink } from '../errors';
+import { AppError, type BreakingChange, badInput, type ChainLink, ErrorCode } from '../errors';
+import { capText, MAX_DESCRIPTION_BYTES } from '../limits';
 import type { SchemaRecord } from '../registry/schema-types';
-import type { ChainReport, ProcessorRecord } from './processor-types';
+import type {
+  ChainOverride,
+  ChainOverrideRequest,
+  ChainReport,
+  ProcessorRecord,
+} from './processor-types';
 
 /** Where the checker reads the registry, and how it compares two schemas. */
 export interface ChainSources {
@@ -155,4 +161,50 @@ function memoized(compare: Compare): Compare {
     }
     return result;
   };
+}
+
+/** The reason of an override, trimmed; BAD_USER_INPUT when empty or too long. */
+export function overrideReason(override: ChainOverrideRequest): string {
+  const reason = override.reason.trim();
+  const field = 'allowIncompatibleChain.reason';
+  if (reason.length === 0)
+    throw badInput(field, 'Say why the chain may break: the reason is recorded');
+  capText(field, reason, MAX_DESCRIPTION_BYTES);
+  return reason;
+}
+
+/** The override a registration over `broken` links records; a release gives its own reason. */
+export function overrideOf(
+  record: ProcessorRecord,
+  broken: ChainLink[],
+  createdBy: string | null,
+  reason: string | null,
+): Omit<ChainOverride, 'id' | 'createdAt'> {
+  return {
+    processorId: record.id,
+    processorVersion: record.version,
+    reason:
+      reason ?? `Built-in ${record.id} ${record.version}, registered by a release at start-up`,
+    createdBy,
+    links: broken,
+  };
+}
+
+const describeLink = (l: ChainLink) =>
+  `${l.producerId} (${l.producerSchemaId}) -> ${l.consumerId} (${l.consumerSchemaId}): ${l.breakingChanges
+    .map((c) => `${c.path} ${c.message}`)
+    .join('; ')}`;
+
+export /** The message names the first few links; `details.links` has them all. */
+const LINKS_NAMED = 5;
+
+/** PROCESSOR_CHAIN_INCOMPATIBLE for a registration that breaks `broken`. */
+export function chainError(record: ProcessorRecord, broken: ChainLink[]): AppError {
+  const named = broken.slice(0, LINKS_NAMED).map(describeLink).join(' | ');
+  const more = broken.length > LINKS_NAMED ? ` | and ${broken.length - LINKS_NAMED} more` : '';
+  return new AppError(
+    ErrorCode.PROCESSOR_CHAIN_INCOMPATIBLE,
+    `Registering "${record.id}" ${record.version} breaks ${broken.length} chain link${broken.length > 1 ? 's' : ''}: ${named}${more}. Fix the schemas, or pass allowIncompatibleChain with a reason.`,
+    { links: broken },
+  );
 }

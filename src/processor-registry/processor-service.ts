@@ -9,7 +9,7 @@ import {
   type Reserved,
   reservedError,
 } from '../auth/registry-access';
-import { AppError, badInput, type ChainLink, ErrorCode, notFound } from '../errors';
+import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { isUuid } from '../ids';
 import {
   capJson,
@@ -24,7 +24,7 @@ import type { SchemaInspector } from '../registry/schema-inspector';
 import { BuiltinClashError } from '../registry/schema-service';
 import type { SchemaValidator } from '../registry/validator';
 import { CHAIN_OVERRIDE_CURSOR, type ChainOverrideRepository } from './chain-override-repository';
-import type { ChainChecker } from './processor-chain';
+import { type ChainChecker, chainError, overrideOf, overrideReason } from './processor-chain';
 import {
   INSTANCE_CURSOR,
   PROCESSOR_CURSOR,
@@ -106,46 +106,6 @@ function userRow(
   }
   // An admin's update leaves the processor with its owner.
   return { ...record, createdBy: existing.createdBy };
-}
-
-/** The reason of an override, trimmed; BAD_USER_INPUT when empty or too long. */
-function overrideReason(override: ChainOverrideRequest): string {
-  const reason = override.reason.trim();
-  const field = 'allowIncompatibleChain.reason';
-  if (reason.length === 0)
-    throw badInput(field, 'Say why the chain may break: the reason is recorded');
-  capText(field, reason, MAX_DESCRIPTION_BYTES);
-  return reason;
-}
-
-/** The override a registration over `broken` links records; a release gives its own reason. */
-function overrideOf(
-  record: ProcessorRecord,
-  broken: ChainLink[],
-  createdBy: string | null,
-  reason: string | null,
-): Omit<ChainOverride, 'id' | 'createdAt'> {
-  return {
-    processorId: record.id,
-    processorVersion: record.version,
-    reason:
-      reason ?? `Built-in ${record.id} ${record.version}, registered by a release at start-up`,
-    createdBy,
-    links: broken,
-  };
-}
-
-const describeLink = (l: ChainLink) =>
-  `${l.producerId} (${l.producerSchemaId}) -> ${l.consumerId} (${l.consumerSchemaId}): ${l.breakingChanges
-    .map((c) => `${c.path} ${c.message}`)
-    .join('; ')}`;
-
-function chainError(record: ProcessorRecord, broken: ChainLink[]): AppError {
-  return new AppError(
-    ErrorCode.PROCESSOR_CHAIN_INCOMPATIBLE,
-    `Registering "${record.id}" ${record.version} breaks ${broken.length} chain link${broken.length > 1 ? 's' : ''}: ${broken.map(describeLink).join(' | ')}. Fix the schemas, or pass allowIncompatibleChain with a reason.`,
-    { links: broken },
-  );
 }
 
 export class ProcessorService {
