@@ -11,6 +11,11 @@ export interface Config {
   readonly port: number;
   /** Host to bind. Default 127.0.0.1 on the embedded default, 0.0.0.0 otherwise. */
   readonly host: string;
+  /**
+   * Port of a `reyna worker`'s /healthz, /readyz and /metrics (REYNA_WORKER_PORT, on HOST); 0
+   * picks a free one. Unset: the worker serves no HTTP.
+   */
+  readonly workerPort: number | undefined;
   /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
   readonly databaseUrl: string | undefined;
   /** Folder for the embedded PGlite database (and later, export files). */
@@ -334,6 +339,10 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     port,
     host,
+    workerPort:
+      optional(env, 'REYNA_WORKER_PORT') === undefined
+        ? undefined
+        : integer(env, 'REYNA_WORKER_PORT', 0, 0, 65_535),
     databaseUrl,
     dataDir: resolve(optional(env, 'REYNA_DATA_DIR') ?? '.reyna-data'),
     natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:']),

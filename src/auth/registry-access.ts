@@ -21,6 +21,16 @@ export interface RegistryActor {
   admin: boolean;
 }
 
+/** Who reads what only an owner and admins may see (a processor's chain overrides). */
+export interface RegistryViewer {
+  userId: string;
+  admin: boolean;
+}
+
+export function registryViewer(userId: string, roles: readonly string[]): RegistryViewer {
+  return { userId, admin: roles.includes(REGISTRY_ADMIN) };
+}
+
 /** The registry rights `roles` grant `userId`; FORBIDDEN when they grant none. */
 export function registryActor(userId: string, roles: readonly string[]): RegistryActor {
   const admin = roles.includes(REGISTRY_ADMIN);

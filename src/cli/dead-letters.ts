@@ -7,16 +7,16 @@
  *   reyna dead-letters replay|discard (--id ID[,ID..] | filters [--all]) [--dry-run]
  *   reyna runs retry-failed [filters] [--all] [--dry-run]
  */
-import {
-  DeadLettersDocument,
-  type DeadLettersQuery,
-  DiscardDeadLettersDocument,
-  ReplayDeadLettersDocument,
-  RetryFailedRunsDocument,
-} from '../../client-sdk/generated/graphql';
+import type { DeadLettersQuery } from '../../client-sdk/generated/graphql';
 import { apiTarget, callDocument, parseOptions, UsageError } from './api-client';
 
 type Options = Map<string, string | true>;
+
+/**
+ * The SDK's documents, loaded when a command runs: `reyna print-schema` loads this file too, and
+ * must work while the SDK is generated again from the schema it prints.
+ */
+const sdk = () => import('../../client-sdk/generated/graphql');
 
 const FILTER_OPTIONS = ['processor', 'error', 'since', 'until'];
 const LIST_USAGE =
@@ -85,6 +85,7 @@ async function list(args: readonly string[]): Promise<void> {
     throw new UsageError(`--limit must be from 1 to ${MAX_LIST}`);
   const target = apiTarget();
   const filter = filterOf(options);
+  const { DeadLettersDocument } = await sdk();
   let after: string | null = null;
   let shown = 0;
   let more = false;
@@ -137,6 +138,7 @@ function actionOf(args: readonly string[]) {
 }
 
 async function replay(args: readonly string[]): Promise<void> {
+  const { ReplayDeadLettersDocument } = await sdk();
   const data = await callDocument(apiTarget(), ReplayDeadLettersDocument, actionOf(args));
   report(data.replayDeadLetters, data.replayDeadLetters.replayed, {
     done: 'replayed',
@@ -145,6 +147,7 @@ async function replay(args: readonly string[]): Promise<void> {
 }
 
 async function discard(args: readonly string[]): Promise<void> {
+  const { DiscardDeadLettersDocument } = await sdk();
   const data = await callDocument(apiTarget(), DiscardDeadLettersDocument, actionOf(args));
   report(data.discardDeadLetters, data.discardDeadLetters.discarded, {
     done: 'discarded',
@@ -154,6 +157,7 @@ async function discard(args: readonly string[]): Promise<void> {
 
 async function retryFailed(args: readonly string[]): Promise<void> {
   const options = optionsOf(args, [...FILTER_OPTIONS, 'all', 'dry-run'], RETRY_USAGE);
+  const { RetryFailedRunsDocument } = await sdk();
   const data = await callDocument(apiTarget(), RetryFailedRunsDocument, {
     filter: filterOf(options),
     all: options.has('all'),

@@ -47,6 +47,19 @@ export interface ProcessorsTable {
   updated_at: Timestamp;
 }
 
+/** A registration accepted over broken chain links, and why. */
+export interface ProcessorChainOverridesTable {
+  id: Generated<string>;
+  processor_id: string;
+  processor_version: string;
+  reason: string;
+  /** Null when a release registered a built-in processor at start-up. */
+  created_by: string | null;
+  /** The broken links, a JSON array of `ChainLink`. */
+  links: Json;
+  created_at: Timestamp;
+}
+
 export interface ProcessorInstancesTable {
   id: Generated<string>;
   user_id: string;
@@ -184,6 +197,7 @@ export interface DB {
   schemas: SchemasTable;
   processors: ProcessorsTable;
   processor_instances: ProcessorInstancesTable;
+  processor_chain_overrides: ProcessorChainOverridesTable;
   books: BooksTable;
   conversations: ConversationsTable;
   blobs: BlobsTable;

@@ -1,6 +1,12 @@
 /** What every resolver receives: the caller, the services and per-request batch loaders. */
 import DataLoader from 'dataloader';
-import { type RegistryActor, registryActor, requireAdmin } from '../auth/registry-access';
+import {
+  type RegistryActor,
+  type RegistryViewer,
+  registryActor,
+  registryViewer,
+  requireAdmin,
+} from '../auth/registry-access';
 import type { Principal } from '../auth/tokens';
 import type { Blob } from '../blobs/blob-types';
 import type { Book } from '../books/book-service';
@@ -72,6 +78,11 @@ export function createLoaders(services: Services, userId: string | null): Loader
 /** The caller's registry rights; UNAUTHENTICATED without a token, FORBIDDEN without a role. */
 export function registryActorOf(ctx: Context): RegistryActor {
   return registryActor(userOf(ctx), ctx.principal!.roles);
+}
+
+/** The caller and whether they are a registry admin; UNAUTHENTICATED without a token. */
+export function registryViewerOf(ctx: Context): RegistryViewer {
+  return registryViewer(userOf(ctx), ctx.principal!.roles);
 }
 
 /** The caller's id when an admin; UNAUTHENTICATED without a token, FORBIDDEN without the role. */

@@ -10,6 +10,7 @@ import './types/me';
 import './types/subscriptions';
 import './types/run';
 import './types/processor-health';
+import './types/processor-chain';
 import './types/dead-letters';
 
 export const schema = builder.toSchema({ sortSchema: true });

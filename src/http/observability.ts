@@ -276,6 +276,25 @@ function errorCode(error: {
 /** The `code` label: one of ours, or OTHER (GraphQL's own codes, armor's), never free text. */
 const codeLabel = (code: string) => (KNOWN_CODES.has(code) ? code : 'OTHER');
 
+/**
+ * What /readyz answers, for the API and for a worker alike: each dependency's check, and the work
+ * queues the process consumes.
+ */
+export async function readinessReport(options: {
+  database: Database;
+  events: EventBackbone;
+  limits?: { store: string; healthy(): Promise<boolean> };
+  mongo?: { healthy(): Promise<boolean> };
+  consumers?: () => ConsumerInfo[];
+}): Promise<{ ready: boolean; body: Record<string, unknown> }> {
+  const checks = await readiness(options.database, options.events, options.limits, options.mongo);
+  const ready = Object.values(checks).every((v) => v === 'ok');
+  return {
+    ready,
+    body: { status: ready ? 'ready' : 'not ready', checks, consumers: options.consumers?.() ?? [] },
+  };
+}
+
 export function useObservability(options: {
   database: Database;
   events: EventBackbone;
@@ -304,20 +323,8 @@ export function useObservability(options: {
       if (request.method !== 'GET') return;
       if (url.pathname === '/healthz') endResponse(json(200, { status: 'ok' }));
       else if (url.pathname === '/readyz') {
-        const checks = await readiness(
-          options.database,
-          options.events,
-          options.limits,
-          options.mongo,
-        );
-        const ready = Object.values(checks).every((v) => v === 'ok');
-        endResponse(
-          json(ready ? 200 : 503, {
-            status: ready ? 'ready' : 'not ready',
-            checks,
-            consumers: options.consumers?.() ?? [],
-          }),
-        );
+        const report = await readinessReport(options);
+        endResponse(json(report.ready ? 200 : 503, report.body));
       } else if (url.pathname === '/metrics') {
         endResponse(
           new Response(await metrics.registry.metrics(), {

@@ -66,7 +66,7 @@ const ValidationResultRef = builder.objectRef<ValidationResult>('ValidationResul
   }),
 });
 
-const BreakingChangeRef = builder.objectRef<BreakingChange>('BreakingChange').implement({
+export const BreakingChangeRef = builder.objectRef<BreakingChange>('BreakingChange').implement({
   description: 'A difference between two versions that breaks the compatibility mode.',
   fields: (t) => ({
     path: t.exposeString('path', { description: 'JSON Pointer into the new definition.' }),
