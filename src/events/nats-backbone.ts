@@ -396,15 +396,23 @@ export class NatsBackbone implements EventBackbone {
           max_messages: Math.min(100, scan.budget - read, pending),
           expires: 5000,
         });
+        let fetched = 0;
         for await (const m of batch) {
+          fetched++;
           pending = m.info.pending;
           const letter = storedLetter(m.json<DeadLetter>(), m.seq, m.time);
           // The stream is in time order: nothing after a letter past `until` is in the range.
           if (scan.until && letter.at > scan.until) return page;
+          if (scan.since && letter.at < scan.since) continue;
           read++;
           page.last = letter.position;
           if (!scan.match || scan.match(letter)) page.letters.push(letter);
           if (read === scan.budget || page.letters.length === scan.limit || pending === 0) break;
+        }
+        if (fetched === 0) {
+          // The server said there were more but sent none in time: say so rather than wait on.
+          page.more = true;
+          return page;
         }
       }
       return page;
