@@ -175,17 +175,25 @@ const RetryResult = bulkResult(
   `it retries ${BULK_LIMIT} runs at most`,
 );
 
-const checked = (ctx: Context, input: FilterInput | null | undefined) =>
-  checkFilter(input, async (id) => (await ctx.services.processors.get(id)) !== null);
+/** A filter argument as GraphQL gives it (an ID may come as a number). */
+type FilterArg = Omit<FilterInput, 'processorId'> & { processorId?: string | number | null };
+
+/** The filter argument, checked (see checkFilter). */
+const checked = (ctx: Context, input: FilterArg | null | undefined) =>
+  checkFilter(
+    input && {
+      ...input,
+      processorId: input.processorId == null ? null : String(input.processorId),
+    },
+    async (id) => (await ctx.services.processors.get(id)) !== null,
+  );
 
 const deadLetterService = (ctx: Context) =>
   new DeadLetterService({ events: ctx.events, runs: ctx.runs, runService: ctx.runService });
 
-const idOrNull = (v: string | number | null | undefined) => (v == null ? null : String(v));
-
 interface TargetArgs {
   ids?: readonly (string | number)[] | null;
-  filter?: FilterInput | null;
+  filter?: FilterArg | null;
   all?: boolean | null;
   dryRun?: boolean | null;
 }
@@ -200,11 +208,6 @@ async function targetOf(ctx: Context, args: TargetArgs): Promise<DeadLetterTarge
   return { filter };
 }
 
-const filterArg = (input: { processorId?: string | number | null } & FilterInput) => ({
-  ...input,
-  processorId: idOrNull(input.processorId),
-});
-
 builder.queryField('deadLetters', (t) =>
   t.connection(
     {
@@ -213,7 +216,7 @@ builder.queryField('deadLetters', (t) =>
       args: { filter: t.arg({ type: DeadLetterFilterInput }) },
       resolve: async (_r, args, ctx) => {
         adminOf(ctx);
-        const filter: OperatorFilter = await checked(ctx, args.filter && filterArg(args.filter));
+        const filter: OperatorFilter = await checked(ctx, args.filter);
         const listing = await deadLetterService(ctx).list(filter, args.first, args.after);
         return {
           edges: listing.edges,
@@ -248,7 +251,7 @@ builder.mutationFields((t) => {
       args,
       resolve: async (_r, a, ctx) => {
         adminOf(ctx);
-        const target = await targetOf(ctx, { ...a, filter: a.filter && filterArg(a.filter) });
+        const target = await targetOf(ctx, a);
         return deadLetterService(ctx).replay(target, a.dryRun ?? false);
       },
     }),
@@ -259,7 +262,7 @@ builder.mutationFields((t) => {
       args,
       resolve: async (_r, a, ctx) => {
         adminOf(ctx);
-        const target = await targetOf(ctx, { ...a, filter: a.filter && filterArg(a.filter) });
+        const target = await targetOf(ctx, a);
         return deadLetterService(ctx).discard(target, a.dryRun ?? false);
       },
     }),
@@ -276,7 +279,7 @@ builder.mutationFields((t) => {
       },
       resolve: async (_r, a, ctx) => {
         adminOf(ctx);
-        const filter = await checked(ctx, a.filter && filterArg(a.filter));
+        const filter = await checked(ctx, a.filter);
         requireScope(filter, a.all ?? false, a.dryRun ?? false);
         return new FailedRunRetry({
           events: ctx.events,
