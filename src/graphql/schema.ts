@@ -10,6 +10,7 @@ import './types/me';
 import './types/subscriptions';
 import './types/run';
 import './types/processor-health';
+import './types/reprocessing';
 
 export const schema = builder.toSchema({ sortSchema: true });
 
