@@ -85,14 +85,44 @@ const tokens: Record<string, string> = {};
 const users: Record<string, string> = {};
 let bookId: string;
 
-async function ok<T = any>(query: string, variables: Record<string, unknown>, token: string) {
+interface DerivedView {
+  id: string;
+  schemaId: string;
+  supersededBy: { id: string } | null;
+  provenance: Record<string, unknown> | null;
+}
+interface BlobRuns {
+  derived: DerivedView[];
+  runs: { processorVersion: string; status: string }[];
+}
+interface ReprocessingView {
+  id: string;
+  status: string;
+  total: number;
+  skipped: number;
+  queued: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  finishedAt: string | null;
+  [field: string]: unknown;
+}
+interface ReprocessResult {
+  reprocess: { plan: Record<string, unknown>; reprocessing: ReprocessingView | null };
+}
+type Connection<T> = {
+  edges: { node: T }[];
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+};
+
+async function ok<T>(query: string, variables: Record<string, unknown>, token: string) {
   const r = await h.gql<T>(query, variables, token);
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data!;
 }
 
 async function write(label: string, content: string, book?: string): Promise<string> {
-  const d = await ok(
+  const d = await ok<{ createBlob: { id: string } }>(
     'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
     { input: { schemaId: 'text-input-v1', data: { content }, bookId: book } },
     tokens[label]!,
@@ -101,7 +131,7 @@ async function write(label: string, content: string, book?: string): Promise<str
 }
 
 async function derivedOf(label: string, id: string) {
-  return (await ok(DERIVED, { id }, tokens[label]!)).blob;
+  return (await ok<{ blob: BlobRuns }>(DERIVED, { id }, tokens[label]!)).blob;
 }
 
 /** Waits until every input of `label` has a current output of `schemaId`. */
@@ -109,27 +139,31 @@ async function outputsOf(label: string, schemaId: string) {
   await eventually(async () => {
     for (const id of inputs[label]!) {
       const b = await derivedOf(label, id);
-      if (!b.derived.some((d: any) => d.schemaId === schemaId && !d.supersededBy)) return false;
+      if (!b.derived.some((d) => d.schemaId === schemaId && !d.supersededBy)) return false;
     }
     return true;
   }, 30_000);
 }
 
 async function statusOf(id: string) {
-  return (await ok(STATUS, { id }, admin)).reprocessing;
+  return (await ok<{ reprocessing: ReprocessingView }>(STATUS, { id }, admin)).reprocessing;
 }
 
 async function ended(id: string) {
-  let r: any;
+  let r: ReprocessingView | undefined;
   await eventually(async () => {
     r = await statusOf(id);
     return r.finishedAt !== null;
   }, 40_000);
-  return r;
+  return r!;
 }
 
 async function reprocessingCount(): Promise<number> {
-  const d = await ok('{ reprocessings(first: 100) { edges { node { id } } } }', {}, admin);
+  const d = await ok<{ reprocessings: Connection<{ id: string }> }>(
+    '{ reprocessings(first: 100) { edges { node { id } } pageInfo { endCursor hasNextPage } } }',
+    {},
+    admin,
+  );
   return d.reprocessings.edges.length;
 }
 
@@ -142,8 +176,13 @@ beforeAll(async () => {
     users[label] = h.user(label);
     tokens[label] = await h.token(users[label]!);
   }
-  bookId = (await ok('mutation { createBook(input: { title: "Loud" }) { id } }', {}, tokens.a!))
-    .createBook.id;
+  bookId = (
+    await ok<{ createBook: { id: string } }>(
+      'mutation { createBook(input: { title: "Loud" }) { id } }',
+      {},
+      tokens.a!,
+    )
+  ).createBook.id;
   inputs.a = [
     await write('a', 'in the book', bookId),
     await write('a', 'the first passage'),
@@ -172,8 +211,12 @@ describe('an app that registers version 2.0.0 and runs no processors', () => {
   }, 60_000);
 
   it('enqueues a batch at a time: two runs queued, no more while they wait', async () => {
-    const d = await ok(REPROCESS, { input: { processorId: PROCESSOR, userId: users.c } }, admin);
-    const r = d.reprocess.reprocessing;
+    const d = await ok<ReprocessResult>(
+      REPROCESS,
+      { input: { processorId: PROCESSOR, userId: users.c } },
+      admin,
+    );
+    const r = d.reprocess.reprocessing!;
     cancelledId = r.id;
     expect(r).toMatchObject({ total: 4, toVersion: '2.0.0', fromVersions: ['1.0.0'] });
     await eventually(async () => (await statusOf(r.id)).queued === 2);
@@ -183,7 +226,7 @@ describe('an app that registers version 2.0.0 and runs no processors', () => {
   });
 
   it('cancels: its queued runs are cancelled and nothing more is enqueued', async () => {
-    const d = await ok(
+    const d = await ok<{ cancelReprocessing: ReprocessingView }>(
       'mutation($id: ID!) { cancelReprocessing(id: $id) { status queued cancelled finishedAt } }',
       { id: cancelledId },
       admin,
@@ -202,20 +245,24 @@ describe('an app that registers version 2.0.0 and runs no processors', () => {
     );
     expect(again.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
     // The runs it cancelled are the user's to see, cancelled with the reason.
-    const runs = await ok(
+    const runs = await ok<{ runs: Connection<{ error: string; processorVersion: string }> }>(
       '{ runs(status: CANCELLED) { edges { node { error processorVersion } } } }',
       {},
       tokens.c!,
     );
-    expect(runs.runs.edges.map((e: any) => e.node)).toEqual([
+    expect(runs.runs.edges.map((e) => e.node)).toEqual([
       { error: `Reprocessing ${cancelledId} was cancelled`, processorVersion: '2.0.0' },
       { error: `Reprocessing ${cancelledId} was cancelled`, processorVersion: '2.0.0' },
     ]);
   });
 
   it('is stopped with a reprocessing half done (resumed by the next app below)', async () => {
-    const d = await ok(REPROCESS, { input: { processorId: PROCESSOR, userId: users.d } }, admin);
-    resumedId = d.reprocess.reprocessing.id;
+    const d = await ok<ReprocessResult>(
+      REPROCESS,
+      { input: { processorId: PROCESSOR, userId: users.d } },
+      admin,
+    );
+    resumedId = d.reprocess.reprocessing!.id;
     await eventually(async () => (await statusOf(resumedId)).queued === 2);
     await h.app.stop();
   });
@@ -239,14 +286,14 @@ describe('an app that registers version 2.0.0 and runs no processors', () => {
       });
       for (const id of inputs.d!) {
         const b = await derivedOf('d', id);
-        expect(b.runs.filter((run: any) => run.processorVersion === '2.0.0')).toHaveLength(1);
-        expect(b.derived.filter((x: any) => x.schemaId === 'shout-words-v1')).toHaveLength(1);
+        expect(b.runs.filter((run) => run.processorVersion === '2.0.0')).toHaveLength(1);
+        expect(b.derived.filter((x) => x.schemaId === 'shout-words-v1')).toHaveLength(1);
       }
     });
 
     it('counts in a dry run and writes nothing', async () => {
       const before = await reprocessingCount();
-      const d = await ok(
+      const d = await ok<ReprocessResult>(
         REPROCESS,
         { input: { processorId: PROCESSOR, userId: users.a }, dryRun: true },
         admin,
@@ -263,13 +310,13 @@ describe('an app that registers version 2.0.0 and runs no processors', () => {
         reprocessing: null,
       });
       expect(await reprocessingCount()).toBe(before);
-      const book = await ok(
+      const book = await ok<ReprocessResult>(
         REPROCESS,
         { input: { processorId: PROCESSOR, bookId }, dryRun: true },
         admin,
       );
       expect(book.reprocess.plan).toMatchObject({ matched: 1, toDerive: 1 });
-      const all = await ok(
+      const all = await ok<ReprocessResult>(
         REPROCESS,
         { input: { processorId: PROCESSOR, all: true }, dryRun: true },
         admin,
@@ -280,8 +327,12 @@ describe('an app that registers version 2.0.0 and runs no processors', () => {
     });
 
     it("re-derives one user's inputs with 2.0.0; the new schema's blob supersedes 1.0.0's", async () => {
-      const d = await ok(REPROCESS, { input: { processorId: PROCESSOR, userId: users.a } }, admin);
-      const started = d.reprocess.reprocessing;
+      const d = await ok<ReprocessResult>(
+        REPROCESS,
+        { input: { processorId: PROCESSOR, userId: users.a } },
+        admin,
+      );
+      const started = d.reprocess.reprocessing!;
       expect(started).toMatchObject({
         total: 3,
         toVersion: '2.0.0',
@@ -300,12 +351,12 @@ describe('an app that registers version 2.0.0 and runs no processors', () => {
       });
       for (const id of inputs.a!) {
         const b = await derivedOf('a', id);
-        const v1 = b.derived.find((x: any) => x.schemaId === 'shout-text-v1');
-        const v2 = b.derived.find((x: any) => x.schemaId === 'shout-words-v1');
+        const v1 = b.derived.find((x) => x.schemaId === 'shout-text-v1')!;
+        const v2 = b.derived.find((x) => x.schemaId === 'shout-words-v1')!;
         expect(v2.supersededBy).toBeNull();
         expect(v2.provenance).toMatchObject({ processorVersion: '2.0.0', inputVersion: 1 });
         expect(v1.supersededBy).toEqual({ id: v2.id });
-        const current = await ok(
+        const current = await ok<{ blob: { derived: { id: string }[] } }>(
           'query($id: ID!) { blob(id: $id) { derived { id } } }',
           { id },
           tokens.a!,
@@ -314,13 +365,17 @@ describe('an app that registers version 2.0.0 and runs no processors', () => {
       }
       // Another user's inputs were not in the selection.
       const other = await derivedOf('b', inputs.b![0]!);
-      expect(other.derived.map((x: any) => x.schemaId)).toEqual(['shout-text-v1']);
+      expect(other.derived.map((x) => x.schemaId)).toEqual(['shout-text-v1']);
     });
 
     it('never derives twice: the same reprocessing again makes no run and no blob', async () => {
       const before = await Promise.all(inputs.a!.map((id) => derivedOf('a', id)));
-      const d = await ok(REPROCESS, { input: { processorId: PROCESSOR, userId: users.a } }, admin);
-      const r = await ended(d.reprocess.reprocessing.id);
+      const d = await ok<ReprocessResult>(
+        REPROCESS,
+        { input: { processorId: PROCESSOR, userId: users.a } },
+        admin,
+      );
+      const r = await ended(d.reprocess.reprocessing!.id);
       expect(r).toMatchObject({
         status: 'SUCCEEDED',
         total: 3,
@@ -331,13 +386,13 @@ describe('an app that registers version 2.0.0 and runs no processors', () => {
       const after = await Promise.all(inputs.a!.map((id) => derivedOf('a', id)));
       expect(after).toEqual(before);
       for (const b of after)
-        expect(b.runs.filter((x: any) => x.processorVersion === '2.0.0')).toHaveLength(1);
+        expect(b.runs.filter((x) => x.processorVersion === '2.0.0')).toHaveLength(1);
     });
 
     it('skips an input whose current output already comes from 2.0.0', async () => {
       const id = await write('b', 'written under version two');
       await eventually(async () => (await derivedOf('b', id)).derived.length === 1, 20_000);
-      const d = await ok(
+      const d = await ok<ReprocessResult>(
         REPROCESS,
         { input: { processorId: PROCESSOR, blobId: id }, dryRun: true },
         admin,
@@ -348,8 +403,12 @@ describe('an app that registers version 2.0.0 and runs no processors', () => {
         toDerive: 0,
         fromVersions: [],
       });
-      const started = await ok(REPROCESS, { input: { processorId: PROCESSOR, blobId: id } }, admin);
-      expect(await ended(started.reprocess.reprocessing.id)).toMatchObject({
+      const started = await ok<ReprocessResult>(
+        REPROCESS,
+        { input: { processorId: PROCESSOR, blobId: id } },
+        admin,
+      );
+      expect(await ended(started.reprocess.reprocessing!.id)).toMatchObject({
         skipped: 1,
         succeeded: 0,
       });
@@ -409,21 +468,19 @@ describe('an app that registers version 2.0.0 and runs no processors', () => {
     });
 
     it('lists reprocessings newest first as a connection', async () => {
-      const first = await ok(
+      const first = await ok<{ reprocessings: Connection<{ id: string }> }>(
         '{ reprocessings(first: 2) { edges { node { id createdAt } } pageInfo { hasNextPage endCursor } } }',
         {},
         admin,
       );
       expect(first.reprocessings.edges).toHaveLength(2);
       expect(first.reprocessings.pageInfo.hasNextPage).toBe(true);
-      const next = await ok(
+      const next = await ok<{ reprocessings: Connection<{ id: string }> }>(
         'query($after: String) { reprocessings(first: 100, after: $after) { edges { node { id } } } }',
         { after: first.reprocessings.pageInfo.endCursor },
         admin,
       );
-      const ids = [...first.reprocessings.edges, ...next.reprocessings.edges].map(
-        (e: any) => e.node.id,
-      );
+      const ids = [...first.reprocessings.edges, ...next.reprocessings.edges].map((e) => e.node.id);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.at(-1)).toBe(cancelledId);
       const bad = await h.gql('{ reprocessings(first: -1) { edges { node { id } } } }', {}, admin);
