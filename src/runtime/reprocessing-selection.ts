@@ -71,7 +71,7 @@ export async function checkSelection(
   if (input.schemaId != null) await checkSchema(deps, processor, input.schemaId);
   let userId = input.userId ?? null;
   if (input.bookId != null)
-    userId = await ownerOf(
+    userId = ownerOf(
       userId,
       await deps.repo.bookOwner(input.bookId),
       'Book',
@@ -79,15 +79,15 @@ export async function checkSelection(
       input.bookId,
     );
   if (input.blobId != null) {
-    userId = await ownerOf(
+    userId = ownerOf(
       userId,
       await deps.repo.inputOwner(processor.id, input.blobId),
-      'Input blob',
+      `Input blob of processor "${processor.id}"`,
       'blobId',
       input.blobId,
     );
     if (!(await deps.blobs.get(userId, input.blobId)))
-      throw notFoundAt('Input blob', 'blobId', input.blobId);
+      throw notFoundAt(`Input blob of processor "${processor.id}"`, 'blobId', input.blobId);
   }
   return {
     userId,
@@ -103,13 +103,13 @@ const notFoundAt = (what: string, field: string, id: string) =>
   new AppError(ErrorCode.NOT_FOUND, notFound(what, id).message, { field });
 
 /** The owner an id resolves to, NOT_FOUND when none or when it is not the user asked for. */
-async function ownerOf(
+function ownerOf(
   userId: string | null,
   owner: string | null,
   what: string,
   field: string,
   id: string,
-): Promise<string> {
+): string {
   if (owner === null) throw notFoundAt(what, field, id);
   if (userId !== null && owner !== userId)
     throw new AppError(ErrorCode.NOT_FOUND, `${what} "${id}" is not one of user "${userId}"'s`, {
