@@ -268,6 +268,8 @@ export type CreateBlobInput = {
 /** Everything a signed-in user can change. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Stops a reprocessing: nothing more is enqueued and its queued runs are cancelled; running ones finish. Needs the registry-admin role. */
+  cancelReprocessing: Reprocessing;
   /** Cancels a QUEUED or RUNNING run; a running step stops at its next checkpoint. */
   cancelRun: ProcessorRun;
   /** Compiles the book (each chapter's newest expansion, or the originals) into the formats asked for; the run's output is a compiled-book-v1 blob whose files download from /files/:id. */
@@ -286,6 +288,8 @@ export type Mutation = {
   registerSchema: Schema;
   /** Puts the book's chapters in this order: `chapterIds` lists each of its chapters exactly once (at most 1000). Each chapter that moves gets a new version with `data.metadata.chapter` set to its place; all or nothing. Chapters keep their text, so nothing is expanded again. BAD_USER_INPUT for a list that is not the book's chapters, NOT_FOUND for a book that is not yours, VERSION_CONFLICT when a chapter changed meanwhile. */
   reorderChapters: Book;
+  /** Re-derives a processor's outputs for the inputs selected with its current version, in batches; with `dryRun`, only counts. Needs the registry-admin role. */
+  reprocess: ReprocessResult;
   /** Runs a FAILED or CANCELLED run again from its first step. */
   retryRun: ProcessorRun;
   /** Needs the registry-author role and ownership of the schema's name, or registry-admin. Built-ins cannot be changed. */
@@ -295,6 +299,12 @@ export type Mutation = {
   updateBlob: Blob;
   updateBook: Book;
   updateProcessorInstance: ProcessorInstance;
+};
+
+
+/** Everything a signed-in user can change. */
+export type MutationCancelReprocessingArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -367,6 +377,13 @@ export type MutationRegisterSchemaArgs = {
 export type MutationReorderChaptersArgs = {
   bookId: Scalars['ID']['input'];
   chapterIds: Array<Scalars['ID']['input']>;
+};
+
+
+/** Everything a signed-in user can change. */
+export type MutationReprocessArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  input: ReprocessInput;
 };
 
 
@@ -633,6 +650,10 @@ export type Query = {
   processorInstances: ProcessorInstanceConnection;
   /** Registered processors in id order, at most 100 a page. */
   processors: QueryProcessorsConnection;
+  /** A reprocessing by id. Needs the registry-admin role. */
+  reprocessing?: Maybe<Reprocessing>;
+  /** Every reprocessing, newest first, at most 100 a page. Needs the registry-admin role. */
+  reprocessings: ReprocessingConnection;
   run?: Maybe<ProcessorRun>;
   /** Your runs, newest first, at most 100 a page. */
   runs: ProcessorRunConnection;
@@ -721,6 +742,19 @@ export type QueryProcessorInstancesArgs = {
 /** Everything a signed-in user can read. */
 export type QueryProcessorsArgs = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Everything a signed-in user can read. */
+export type QueryReprocessingArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Everything a signed-in user can read. */
+export type QueryReprocessingsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -830,6 +864,98 @@ export type RegisterSchemaInput = {
   ownerProcessorId?: InputMaybe<Scalars['ID']['input']>;
   /** Semantic version; defaults to N.0.0 for an `$id` ending in -vN. It must carry the bump the change needs over the latest version (see checkSchemaCompatibility). */
   version?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Which inputs of a processor to re-derive. Every field given narrows the selection; with none, `all: true` is required. */
+export type ReprocessInput = {
+  /** Every input the processor has worked on, when no other field narrows it. */
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only this input blob. */
+  blobId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only the inputs in this book (its owner is the user). */
+  bookId?: InputMaybe<Scalars['ID']['input']>;
+  /** A processor that consumes blob.created events. */
+  processorId: Scalars['ID']['input'];
+  /** Only inputs of this schema (one the processor takes). */
+  schemaId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only inputs created at or after this instant (not in the future). */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only this user's inputs. */
+  userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReprocessResult = {
+  __typename?: 'ReprocessResult';
+  plan: ReprocessingPlan;
+  /** The reprocessing started; null for a dry run. */
+  reprocessing?: Maybe<Reprocessing>;
+};
+
+/** A processor's outputs re-derived with its current version for chosen inputs, as a run-like object. Run counts are counted from the runs it created. */
+export type Reprocessing = {
+  __typename?: 'Reprocessing';
+  cancelled: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  failed: Scalars['Int']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Versions of the processor that made the outputs it replaces. */
+  fromVersions: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  processor: Processor;
+  processorId: Scalars['ID']['output'];
+  /** Its runs waiting for a worker. */
+  queued: Scalars['Int']['output'];
+  /** The admin who asked for it. */
+  requestedBy: Scalars['String']['output'];
+  running: Scalars['Int']['output'];
+  selection: ReprocessingSelection;
+  /** Inputs passed over: a run of toVersion for their current version exists, or their current output comes from toVersion. */
+  skipped: Scalars['Int']['output'];
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: RunStatus;
+  succeeded: Scalars['Int']['output'];
+  /** The version its runs derive with. */
+  toVersion: Scalars['String']['output'];
+  /** Inputs the selection held when it was asked for. */
+  total: Scalars['Int']['output'];
+};
+
+export type ReprocessingConnection = {
+  __typename?: 'ReprocessingConnection';
+  edges: Array<ReprocessingEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ReprocessingEdge = {
+  __typename?: 'ReprocessingEdge';
+  cursor: Scalars['String']['output'];
+  node: Reprocessing;
+};
+
+/** What a reprocessing of a selection does, counted without writing anything. */
+export type ReprocessingPlan = {
+  __typename?: 'ReprocessingPlan';
+  fromVersions: Array<Scalars['String']['output']>;
+  /** Inputs that match the selection. */
+  matched: Scalars['Int']['output'];
+  processorId: Scalars['ID']['output'];
+  /** Of those, inputs whose output for their current version already comes from toVersion (or is being made). */
+  skipped: Scalars['Int']['output'];
+  /** Of those, inputs that would be re-derived. */
+  toDerive: Scalars['Int']['output'];
+  toVersion: Scalars['String']['output'];
+};
+
+/** The inputs a reprocessing was asked for (`userId` is the owner a book or blob resolved to). */
+export type ReprocessingSelection = {
+  __typename?: 'ReprocessingSelection';
+  all: Scalars['Boolean']['output'];
+  blobId?: Maybe<Scalars['ID']['output']>;
+  bookId?: Maybe<Scalars['ID']['output']>;
+  schemaId?: Maybe<Scalars['ID']['output']>;
+  since?: Maybe<Scalars['DateTime']['output']>;
+  userId?: Maybe<Scalars['String']['output']>;
 };
 
 /** Why a run failed. */

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
+import type { Processor } from '../../processors/kit';
 import { type App, createApp } from '../../src/app';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
@@ -62,10 +63,20 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
   return { ...base, ...env };
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const testDb = await openTestDatabase();
+/**
+ * Starts a test app. `processors` replaces the built-in ones; `testDb` starts it on the database
+ * of an earlier harness (stop that one's app first: `app.stop()` leaves the database open).
+ */
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { processors?: Processor[]; testDb?: TestDatabase } = {},
+): Promise<Harness> {
+  const testDb = options.testDb ?? (await openTestDatabase());
   const config = loadConfig(testEnv(env));
-  const app = await createApp(config, { database: testDb.database });
+  const app = await createApp(config, {
+    database: testDb.database,
+    processors: options.processors,
+  });
   const harness: Harness = {
     app,
     testDb,
