@@ -89,6 +89,12 @@ export interface Config {
    * intervals after its last one.
    */
   readonly heartbeatMs: number;
+  /**
+   * Reprocessings: runs enqueued per batch (the next batch goes when fewer than half of one are
+   * still queued or running), and how often the API process that drives them looks at them.
+   */
+  readonly reprocessBatch: number;
+  readonly reprocessPollMs: number;
   /** First retry delay of a failed run (doubles per attempt). */
   readonly retryBaseMs: number;
   /** LLM request timeout, consecutive failures that open the circuit, and how long it stays open. */
@@ -378,6 +384,8 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     ackWaitMs: integer(env, 'REYNA_ACK_WAIT_MS', 30_000, 500, 3_600_000),
     heartbeatMs: integer(env, 'REYNA_HEARTBEAT_MS', 5000, 100, 600_000),
+    reprocessBatch: integer(env, 'REYNA_REPROCESS_BATCH', 100, 1, 100),
+    reprocessPollMs: integer(env, 'REYNA_REPROCESS_POLL_MS', 1000, 50, 60_000),
     retryBaseMs: integer(env, 'REYNA_RETRY_BASE_MS', 1000, 1, 600_000),
     llmTimeoutMs: integer(env, 'REYNA_LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
     // Ten failures in a row: an LLM that is down reaches it within seconds, while one failing

@@ -396,6 +396,8 @@ export type FailedRunRetryResult = {
 /** Everything a signed-in user can change. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Stops a reprocessing: nothing more is enqueued and its queued runs are cancelled; running ones finish. Needs the registry-admin role. */
+  cancelReprocessing: Reprocessing;
   /** Cancels a QUEUED or RUNNING run; a running step stops at its next checkpoint. */
   cancelRun: ProcessorRun;
   /** Compiles the book (each chapter's newest expansion, or the originals) into the formats asked for; the run's output is a compiled-book-v1 blob whose files download from /files/:id. */
@@ -418,6 +420,8 @@ export type Mutation = {
   reorderChapters: Book;
   /** Puts the runs of the dead letters named (or matching the filter) back on their processors' queues and removes the letters. A run keeps its key, so a replay never stores a second blob; a run no longer FAILED or CANCELLED is skipped and its letter stays. Needs the registry-admin role. */
   replayDeadLetters: DeadLetterReplayResult;
+  /** Re-derives a processor's outputs for the inputs selected with its current version, in batches; with `dryRun`, only counts. Needs the registry-admin role. */
+  reprocess: ReprocessResult;
   /** Queues again the FAILED runs of every user that the filter matches (by processor, error text, and when they failed), 1000 at most a call, oldest failure first; their dead letters are removed. A dry run counts every match. Needs the registry-admin role. */
   retryFailedRuns: FailedRunRetryResult;
   /** Runs a FAILED or CANCELLED run again from its first step. */
@@ -429,6 +433,12 @@ export type Mutation = {
   updateBlob: Blob;
   updateBook: Book;
   updateProcessorInstance: ProcessorInstance;
+};
+
+
+/** Everything a signed-in user can change. */
+export type MutationCancelReprocessingArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -519,6 +529,13 @@ export type MutationReplayDeadLettersArgs = {
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   filter?: InputMaybe<DeadLetterFilter>;
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+/** Everything a signed-in user can change. */
+export type MutationReprocessArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  input: ReprocessInput;
 };
 
 
@@ -795,6 +812,10 @@ export type Query = {
   processorInstances: ProcessorInstanceConnection;
   /** Registered processors in id order, at most 100 a page. */
   processors: QueryProcessorsConnection;
+  /** A reprocessing by id. Needs the registry-admin role. */
+  reprocessing?: Maybe<Reprocessing>;
+  /** Every reprocessing, newest first, at most 100 a page. Needs the registry-admin role. */
+  reprocessings: ReprocessingConnection;
   run?: Maybe<ProcessorRun>;
   /** Your runs, newest first, at most 100 a page. */
   runs: ProcessorRunConnection;
@@ -891,6 +912,19 @@ export type QueryProcessorInstancesArgs = {
 /** Everything a signed-in user can read. */
 export type QueryProcessorsArgs = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Everything a signed-in user can read. */
+export type QueryReprocessingArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Everything a signed-in user can read. */
+export type QueryReprocessingsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1000,6 +1034,98 @@ export type RegisterSchemaInput = {
   ownerProcessorId?: InputMaybe<Scalars['ID']['input']>;
   /** Semantic version; defaults to N.0.0 for an `$id` ending in -vN. It must carry the bump the change needs over the latest version (see checkSchemaCompatibility). */
   version?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Which inputs of a processor to re-derive. Every field given narrows the selection; with none, `all: true` is required. */
+export type ReprocessInput = {
+  /** Every input the processor has worked on, when no other field narrows it. */
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only this input blob. */
+  blobId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only the inputs in this book (its owner is the user). */
+  bookId?: InputMaybe<Scalars['ID']['input']>;
+  /** A processor that consumes blob.created events. */
+  processorId: Scalars['ID']['input'];
+  /** Only inputs of this schema (one the processor takes). */
+  schemaId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only inputs created at or after this instant (not in the future). */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only this user's inputs. */
+  userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReprocessResult = {
+  __typename?: 'ReprocessResult';
+  plan: ReprocessingPlan;
+  /** The reprocessing started; null for a dry run. */
+  reprocessing?: Maybe<Reprocessing>;
+};
+
+/** A processor's outputs re-derived with its current version for chosen inputs, as a run-like object. Run counts are counted from the runs it created. */
+export type Reprocessing = {
+  __typename?: 'Reprocessing';
+  cancelled: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  failed: Scalars['Int']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Versions of the processor that made the outputs it replaces. */
+  fromVersions: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  processor: Processor;
+  processorId: Scalars['ID']['output'];
+  /** Its runs waiting for a worker. */
+  queued: Scalars['Int']['output'];
+  /** The admin who asked for it. */
+  requestedBy: Scalars['String']['output'];
+  running: Scalars['Int']['output'];
+  selection: ReprocessingSelection;
+  /** Inputs passed over: a run of toVersion for their current version exists, or their current output comes from toVersion. */
+  skipped: Scalars['Int']['output'];
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: RunStatus;
+  succeeded: Scalars['Int']['output'];
+  /** The version its runs derive with. */
+  toVersion: Scalars['String']['output'];
+  /** Inputs the selection held when it was asked for. */
+  total: Scalars['Int']['output'];
+};
+
+export type ReprocessingConnection = {
+  __typename?: 'ReprocessingConnection';
+  edges: Array<ReprocessingEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ReprocessingEdge = {
+  __typename?: 'ReprocessingEdge';
+  cursor: Scalars['String']['output'];
+  node: Reprocessing;
+};
+
+/** What a reprocessing of a selection does, counted without writing anything. */
+export type ReprocessingPlan = {
+  __typename?: 'ReprocessingPlan';
+  fromVersions: Array<Scalars['String']['output']>;
+  /** Inputs that match the selection. */
+  matched: Scalars['Int']['output'];
+  processorId: Scalars['ID']['output'];
+  /** Of those, inputs whose output for their current version already comes from toVersion (or is being made). */
+  skipped: Scalars['Int']['output'];
+  /** Of those, inputs that would be re-derived. */
+  toDerive: Scalars['Int']['output'];
+  toVersion: Scalars['String']['output'];
+};
+
+/** The inputs a reprocessing was asked for (`userId` is the owner a book or blob resolved to). */
+export type ReprocessingSelection = {
+  __typename?: 'ReprocessingSelection';
+  all: Scalars['Boolean']['output'];
+  blobId?: Maybe<Scalars['ID']['output']>;
+  bookId?: Maybe<Scalars['ID']['output']>;
+  schemaId?: Maybe<Scalars['ID']['output']>;
+  since?: Maybe<Scalars['DateTime']['output']>;
+  userId?: Maybe<Scalars['String']['output']>;
 };
 
 /** Why a run failed. */

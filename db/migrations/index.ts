@@ -9,7 +9,8 @@ import * as outboxClaims from './20261201T1000_outbox_claims';
 import * as runStreams from './20261201T1100_run_streams';
 import * as workerHeartbeats from './20261201T1200_worker_heartbeats';
 import * as processorChainOverrides from './20261201T1300_processor_chain_overrides';
-import * as failedRuns from './20261201T1400_failed_runs';
+import * as reprocessings from './20261201T1400_reprocessings';
+import * as failedRuns from './20261201T1500_failed_runs';
 
 /** Every migration, by timestamped name. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '20261201T1100_run_streams': runStreams,
   '20261201T1200_worker_heartbeats': workerHeartbeats,
   '20261201T1300_processor_chain_overrides': processorChainOverrides,
-  '20261201T1400_failed_runs': failedRuns,
+  '20261201T1400_reprocessings': reprocessings,
+  '20261201T1500_failed_runs': failedRuns,
 };

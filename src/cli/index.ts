@@ -4,9 +4,11 @@
  *
  *   reyna dead-letters list|replay|discard   dead letters (dead-letters.ts)
  *   reyna runs retry-failed                  bulk retry of FAILED runs (dead-letters.ts)
+ *   reyna reprocess                          re-derive with a new processor version (reprocess.ts)
  */
 import { deadLetterCommands } from './dead-letters';
+import { reprocess } from './reprocess';
 
 export type Command = (...args: string[]) => Promise<void>;
 
-export const operatorCommands: Record<string, Command> = { ...deadLetterCommands };
+export const operatorCommands: Record<string, Command> = { reprocess, ...deadLetterCommands };

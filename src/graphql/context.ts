@@ -17,6 +17,7 @@ import type { SubscriptionSlots } from '../events/subscription-slots';
 import type { ProcessorHealthService } from '../health/processor-health';
 import type { ProcessorRecord } from '../processor-registry/processor-types';
 import type { SchemaRecord } from '../registry/schema-types';
+import type { ReprocessingService } from '../runtime/reprocessing-service';
 import type { RunRepository } from '../runtime/run-repository';
 import type { RunService } from '../runtime/run-service';
 import type { Services } from '../services';
@@ -40,6 +41,10 @@ export interface Context {
   runs: RunRepository;
   /** Requests, retries, cancels, replays: the only way runs are asked for and steered. */
   runService: RunService;
+  /** Reprocessings (admins only; see `adminOf`). */
+  reprocessings: ReprocessingService;
+  /** Called after a reprocessing was recorded: its driver polls at once. */
+  onReprocess: () => void;
   /** Processor health (admins only; see `adminOf`). */
   health: ProcessorHealthService;
   /** Wakes the outbox relay after a write that queued events. */

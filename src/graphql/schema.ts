@@ -11,6 +11,7 @@ import './types/subscriptions';
 import './types/run';
 import './types/processor-health';
 import './types/processor-chain';
+import './types/reprocessing';
 import './types/dead-letters';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import { type App, type AppOptions, createApp } from '../../src/app';
+import type { Processor } from '../../processors/kit';
+import { type App, createApp } from '../../src/app';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { openTestDatabase, type TestDatabase } from './database';
@@ -62,14 +63,20 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
   return { ...base, ...env };
 }
 
-/** `options.processors` replaces the built-in processors (a test's own processor beside them). */
+/**
+ * Starts a test app. `processors` replaces the built-in ones; `testDb` starts it on the database
+ * of an earlier harness (stop that one's app first: `app.stop()` leaves the database open).
+ */
 export async function startHarness(
   env: Record<string, string> = {},
-  options: Omit<AppOptions, 'database'> = {},
+  options: { processors?: Processor[]; testDb?: TestDatabase } = {},
 ): Promise<Harness> {
-  const testDb = await openTestDatabase();
+  const testDb = options.testDb ?? (await openTestDatabase());
   const config = loadConfig(testEnv(env));
-  const app = await createApp(config, { ...options, database: testDb.database });
+  const app = await createApp(config, {
+    database: testDb.database,
+    processors: options.processors,
+  });
   const harness: Harness = {
     app,
     testDb,
