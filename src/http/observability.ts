@@ -15,8 +15,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { latestAppliedMigration } from '../../db/migrate';
 import { migrations } from '../../db/migrations/index';
 import type { Database } from '../db/database';
 import { AppError, ErrorCode } from '../errors';
@@ -58,7 +59,6 @@ function healthSnapshot(health: ProcessorHealthService, processors: ProcessorSer
 }
 
 export function createMetrics(deps: {
-  database: Database;
   events: EventBackbone;
   relay: OutboxRelay;
   health: ProcessorHealthService;
@@ -106,12 +106,9 @@ export function createMetrics(deps: {
     labelNames: ['processor', 'status'],
     registers: [registry],
     async collect() {
-      const { rows } = await sql<{ processor_id: string; status: string; n: number }>`
-        select processor_id, status, count(*)::int as n from processor_runs group by processor_id, status`.execute(
-        deps.database.db,
-      );
+      const counts = await deps.health.runCounts();
       this.reset();
-      for (const r of rows) this.set({ processor: r.processor_id, status: r.status }, r.n);
+      for (const r of counts) this.set({ processor: r.processorId, status: r.status }, r.count);
     },
   });
   const snapshot = healthSnapshot(deps.health, deps.processors);
@@ -207,13 +204,8 @@ async function readiness(
   const verdict = (ok: boolean) => (ok ? 'ok' : 'failing');
   // In parallel: each is bounded by CHECK_TIMEOUT_MS, so the whole answer is too.
   const [migrated, eventsOk, redisOk, mongoOk] = await Promise.all([
-    within(
-      sql<{
-        name: string;
-      }>`select name from kysely_migration order by name desc limit 1`.execute(database.db),
-      'the database',
-    ).then(
-      ({ rows }) => ({ ok: true as const, name: rows[0]?.name }),
+    within(latestAppliedMigration(database.db as Kysely<unknown>), 'the database').then(
+      (name) => ({ ok: true as const, name }),
       (error: Error) => ({ ok: false as const, message: error.message }),
     ),
     healthyWithin(() => events.healthy(), 'events'),
