@@ -135,12 +135,12 @@ export class ConfigError extends Error {
 }
 
 /** Whether `host` is reachable only from this machine. */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** The HS256 secret used when nothing is configured on a loopback bind. Never reachable from outside. */
-export const DEV_JWT_SECRET = 'reyna-development-secret-do-not-use-in-production';
+const DEV_JWT_SECRET = 'reyna-development-secret-do-not-use-in-production';
 
 type Env = Record<string, string | undefined>;
 

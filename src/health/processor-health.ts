@@ -10,7 +10,7 @@ import type { HeartbeatRepository, WorkerBeat } from './heartbeat-repository';
 import type { LastFailure, RunCount, RunStatsRepository } from './run-stats-repository';
 
 /** How far back success rate and p95 look: runs finished in the last hour. */
-export const HEALTH_WINDOW_MS = 3_600_000;
+const HEALTH_WINDOW_MS = 3_600_000;
 
 export interface ProcessorHealth {
   processorId: string;

@@ -243,7 +243,7 @@ export function operationNames(texts: Iterable<string>): Set<string> {
  * persisted manifest or the SDK's operations); anything else is `other`. Labels a client could
  * choose freely would let one client grow the metrics without bound.
  */
-export function operationLabel(name: string | undefined, known: ReadonlySet<string>): string {
+function operationLabel(name: string | undefined, known: ReadonlySet<string>): string {
   if (!name) return 'anonymous';
   return known.has(name) ? name : 'other';
 }

@@ -44,7 +44,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * The policy for a page served under `host` (the request's Host): this origin only, and
  * WebSockets to the same host (CSP's 'self' covers ws: only in newer browsers).
  */
-export function studioCsp(host: string | null): string {
+function studioCsp(host: string | null): string {
   const sameHost = host && /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host);
   const connect = sameHost ? `'self' ws://${host} wss://${host}` : "'self'";
   return [

@@ -33,7 +33,7 @@ export const COMPLEXITY_LIMITS = {
   /** RE2 program size of all the patterns of a definition together. */
   regexProgram: 5_000,
 } as const;
-export type ComplexityLimit = keyof typeof COMPLEXITY_LIMITS;
+type ComplexityLimit = keyof typeof COMPLEXITY_LIMITS;
 
 /** Refuses a definition that exceeds `limit`; the message names the limit and where. */
 function tooComplex(limit: ComplexityLimit, path: string, what: string, actual?: number): AppError {

@@ -30,7 +30,7 @@ import type { SchemaValidator } from './validator';
 import { bumpOf, type ChangeAssessment, minimumVersion } from './version-bump';
 
 /** Caps on a submitted definition: a registry is no place for megabyte schemas. */
-export const SCHEMA_LIMITS = {
+const SCHEMA_LIMITS = {
   maxBytes: 256 * 1024,
   maxDepth: 32,
   maxExamples: 20,
