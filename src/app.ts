@@ -96,7 +96,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       health: core.health,
       consumers: () => core.runtime.consumerList(),
       metrics: createMetrics({
-        database: core.database,
         events: core.events,
         relay: core.relay,
         health: core.health,

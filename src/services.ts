@@ -5,7 +5,9 @@ import type { Reserved } from './auth/registry-access';
 import { BlobService } from './blobs/blob-service';
 import type { BlobStore } from './blobs/blob-store';
 import { PgBlobStore } from './blobs/pg-blob-store';
+import { BookRepository } from './books/book-repository';
 import { BookService } from './books/book-service';
+import { ConversationRepository } from './conversations/conversation-repository';
 import { ConversationService } from './conversations/conversation-service';
 import type { Database } from './db/database';
 import { ChainOverrideRepository } from './processor-registry/chain-override-repository';
@@ -102,8 +104,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     inspector,
     reserved,
   );
-  const books = new BookService(database.db);
-  const conversations = new ConversationService(database.db);
+  const books = new BookService(new BookRepository(database.db));
+  const conversations = new ConversationService(new ConversationRepository(database.db));
   const blobs = new BlobService(
     store,
     schemas,

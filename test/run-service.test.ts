@@ -4,8 +4,9 @@
  * requested run stays QUEUED until its user acts on it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { type Harness, startHarness, stopHarness } from './support/harness';
-import { type Collected, subscribeWs, wsClient } from './support/realtime';
+import { type Collected, eventually, subscribeWs, wsClient } from './support/realtime';
 
 let h: Harness;
 let url: string;
@@ -105,4 +106,68 @@ describe('a run steered by its user', () => {
     expect(none.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
     expect((await h.gql(RUN, { id: runId }, owner)).data!.run.status).toBe('QUEUED');
   });
+});
+
+describe('a retried run whose input moved to a schema its processor does not take', () => {
+  let p: Harness;
+  let llm: FakeLlm;
+  beforeAll(async () => {
+    llm = await startFakeLlm();
+    p = await startHarness({
+      OPENAI_BASE_URL: llm.url,
+      OPENAI_API_KEY: 'test-key',
+      REYNA_LLM_MODEL: 'fake-model',
+      REYNA_PROCESSORS: 'all',
+    });
+  });
+  afterAll(async () => {
+    await stopHarness(p);
+    await llm.close();
+  });
+
+  it('ends FAILED saying why, instead of staying QUEUED for ever', async () => {
+    const token = await p.token(p.user('writer'));
+    // An unknown model is a failure no retry fixes: the run fails at once.
+    llm.behaviour.failModels = { 'fake-model': 404 };
+    const created = await p.gql<{ createBlob: { id: string } }>(
+      'mutation($i: CreateBlobInput!) { createBlob(input: $i) { id } }',
+      { i: { schemaId: 'text-input-v1', data: { content: 'A lamp in the window.' } } },
+      token,
+    );
+    const blobId = created.data!.createBlob.id;
+    const runs = async () =>
+      (
+        await p.gql<{ blob: { runs: { id: string; status: string; error: string | null }[] } }>(
+          'query($id: ID!) { blob(id: $id) { runs { id status error } } }',
+          { id: blobId },
+          token,
+        )
+      ).data!.blob.runs;
+    await eventually(async () => (await runs())[0]?.status === 'FAILED', 20_000);
+    const [failed] = await runs();
+    llm.behaviour.failModels = {};
+
+    const moved = await p.gql(
+      'mutation($id: ID!, $i: UpdateBlobInput!) { updateBlob(id: $id, input: $i) { schemaId } }',
+      {
+        id: blobId,
+        i: {
+          schemaId: 'expanded-text-v1',
+          data: { original: 'a', expanded: 'bb', expansion_ratio: 2 },
+        },
+      },
+      token,
+    );
+    expect(moved.errors).toBeUndefined();
+    const retried = await p.gql(
+      'mutation($id: ID!) { retryRun(id: $id) { status } }',
+      { id: failed!.id },
+      token,
+    );
+    expect(retried.errors).toBeUndefined();
+    await eventually(async () => (await runs())[0]?.status === 'FAILED', 20_000);
+    expect((await runs())[0]!.error).toBe(
+      'The input is now expanded-text-v1, which text-expansion does not take',
+    );
+  }, 60_000);
 });

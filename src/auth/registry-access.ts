@@ -12,7 +12,7 @@
 import { AppError, ErrorCode } from '../errors';
 
 export const REGISTRY_ADMIN = 'registry-admin';
-export const REGISTRY_AUTHOR = 'registry-author';
+const REGISTRY_AUTHOR = 'registry-author';
 
 /** A caller allowed to write to the registry, and how far. */
 export interface RegistryActor {
@@ -74,7 +74,7 @@ export interface Reserved {
 }
 
 /** Prefix kept for future built-ins, in schema ids, schema names and processor ids. */
-export const RESERVED_PREFIX = 'reyna-';
+const RESERVED_PREFIX = 'reyna-';
 
 export function isReserved(set: ReadonlySet<string>, value: string): boolean {
   const v = value.toLowerCase();

@@ -9,8 +9,8 @@ import {
 } from '../auth/registry-access';
 import type { Principal } from '../auth/tokens';
 import type { Blob } from '../blobs/blob-types';
-import type { Book } from '../books/book-service';
-import type { Conversation } from '../conversations/conversation-service';
+import type { Book } from '../books/book-types';
+import type { Conversation } from '../conversations/conversation-types';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
 import type { SubscriptionSlots } from '../events/subscription-slots';

@@ -25,7 +25,6 @@ export async function startWorkerProbe(
   host: string,
 ): Promise<WorkerProbe> {
   const metrics = createMetrics({
-    database: core.database,
     events: core.events,
     relay: core.relay,
     health: core.health,

@@ -8,7 +8,7 @@ import { forwardOnly, toConnection } from '../connection';
 import { registryActorOf, userOf } from '../context';
 import { ProcessorRef } from './processor';
 
-export const CompatibilityModeEnum = builder.enumType('CompatibilityMode', {
+const CompatibilityModeEnum = builder.enumType('CompatibilityMode', {
   description: 'How a new version of a schema name must relate to the previous version.',
   values: {
     BACKWARD: { description: 'Data valid under the previous version stays valid (default).' },
@@ -48,7 +48,7 @@ export const SchemaRef = builder.objectRef<SchemaRecord>('Schema').implement({
   }),
 });
 
-export const ValidationIssueRef = builder.objectRef<ValidationIssue>('ValidationIssue').implement({
+const ValidationIssueRef = builder.objectRef<ValidationIssue>('ValidationIssue').implement({
   description: 'One place where a JSON document breaks its schema.',
   fields: (t) => ({
     path: t.exposeString('path', {
