@@ -46,7 +46,11 @@ export function pageRequest<K>(
   return { first: size, after: key };
 }
 
-function encodeKey(kind: string, key: unknown): string {
+/**
+ * The cursor of `key` in the list `kind`: for a list whose next page may start after a row it
+ * did not return (dead letters read but not matched).
+ */
+export function encodeKey(kind: string, key: unknown): string {
   return Buffer.from(`${kind}:${JSON.stringify(key)}`).toString('base64url');
 }
 
