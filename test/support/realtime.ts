@@ -5,6 +5,9 @@ import type { DocumentNode } from 'graphql';
 import { createClient as createSseClient } from 'graphql-sse';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { EventBackbone } from '../../src/events/backbone';
+import { MemoryBackbone } from '../../src/events/memory-backbone';
+import { NatsBackbone } from '../../src/events/nats-backbone';
 import { queryText, type Untyped, type Variables } from './kit';
 
 export interface Collected<T> {
@@ -172,4 +175,23 @@ export function subscribedOn(
 ): Promise<void> {
   const sub = subOf(token);
   return eventually(() => events.subscriptionCount(sub) >= k);
+}
+
+/** The `extensions.code` of the first GraphQL error a subscription failed with, if any. */
+export function subscriptionErrorCode(error: unknown): unknown {
+  if (!Array.isArray(error)) return undefined;
+  const [first] = error as { extensions?: { code?: unknown } }[];
+  return first?.extensions?.code;
+}
+
+/** Drops every event the backbone retains so far, as a retention limit would. */
+export async function purgeRetained(events: EventBackbone): Promise<void> {
+  if (events instanceof MemoryBackbone) {
+    events.purgeThrough(Number.MAX_SAFE_INTEGER);
+    return;
+  }
+  if (!(events instanceof NatsBackbone)) throw new Error('unknown backbone');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const jsm = await jetstreamManager(events.connection);
+  await jsm.streams.purge(events.stream);
 }
