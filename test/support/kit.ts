@@ -9,7 +9,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
 import { expect } from 'vitest';
-import type { ErrorCode } from '../../src/errors';
+import type { ErrorCode, ValidationIssue } from '../../src/errors';
 
 /**
  * What a string query or a REST body answers when the test names no type. It stays loose only
@@ -148,6 +148,13 @@ export function expectError<X>(
   expect(first?.extensions.code, JSON.stringify(r.errors ?? r.data)).toBe(code);
   if (!first) throw new Error(`no error, expected ${code}`);
   return first;
+}
+
+/** The issues (JSON Pointer path, message, keyword) a VALIDATION_FAILED error lists. */
+export function issuesOf(error: GraphQLErrorBody<unknown>): ValidationIssue[] {
+  const { issues } = error.extensions;
+  expect(Array.isArray(issues), JSON.stringify(error)).toBe(true);
+  return issues as ValidationIssue[];
 }
 
 /** The nodes of a connection, in order: `nodes(data.books)` (typed as the connection's nodes). */
