@@ -303,11 +303,7 @@ describe('blobs connection', () => {
     expect(p2.data!.blobs.pageInfo.hasNextPage).toBe(false);
     const newest = await h().gql(Q, { first: 1 }, token);
     expect(newest.data!.blobs.edges).toHaveLength(1);
-    const byParent = await h().gql(
-      Q,
-      { filter: { parentId: ids[0] } } as BlobsQueryVariables,
-      token,
-    );
+    const byParent = await h().gql(Q, { filter: { parentId: ids[0] } }, token);
     expect(byParent.data!.blobs.edges).toHaveLength(1);
     const byProcessor = await h().gql(Q, { filter: { processorId: 'user-input' } }, token);
     expect(byProcessor.data!.blobs.edges).toHaveLength(6);
