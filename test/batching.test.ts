@@ -58,8 +58,12 @@ describe('batching', () => {
     expect(result!.errors).toBeUndefined();
     const edges = result!.data!.blobs.edges;
     expect(edges).toHaveLength(50);
-    expect(edges.filter((e: any) => e.node.parent !== null)).toHaveLength(25);
-    expect(edges.filter((e: any) => e.node.derived.length === 1)).toHaveLength(25);
+    expect(edges.filter((e: { node: { parent: unknown } }) => e.node.parent !== null)).toHaveLength(
+      25,
+    );
+    expect(
+      edges.filter((e: { node: { derived: unknown[] } }) => e.node.derived.length === 1),
+    ).toHaveLength(25);
 
     const for4 = await h().countQueries(() => h().gql(QUERY, { first: 4 }, token));
     // One statement each for the page, parents, derived lists, schemas, processors and books, at

@@ -1,26 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { useHarness } from './support/harness';
+import {
+  BlobDocument,
+  BlobsDocument,
+  CreateBlobDocument,
+  DeleteBlobDocument,
+  MeDocument,
+} from '../client-sdk/index';
+import { expectData, expectError, issuesOf, nodes, useHarness } from './support/harness';
 
 const h = useHarness();
 
-const CREATE = `mutation($input: CreateBlobInput!) {
+/** createBlob with what the SDK's CreateBlob leaves out: the owner, the size and the links. */
+const CREATE_FULL = `mutation($input: CreateBlobInput!) {
   createBlob(input: $input) { id userId processorId schemaId data size version parentId createdAt parent { id } derived { id } }
 }`;
+interface CreatedFull {
+  createBlob: {
+    id: string;
+    userId: string;
+    size: number;
+    parent: { id: string } | null;
+    derived: { id: string }[];
+  };
+}
 const text = (content: string, metadata?: object) => ({
   content,
   ...(metadata ? { metadata } : {}),
 });
 
 async function countOf(token: string) {
-  const r = await h().gql('{ me { blobCount totalSize } }', {}, token);
-  return r.data!.me as { blobCount: number; totalSize: number };
+  const { blobCount, totalSize } = expectData(await h().gql(MeDocument, {}, token)).me;
+  return { blobCount, totalSize };
 }
 
 describe('createBlob', () => {
   it('stores a valid text-input-v1 blob owned by the caller, produced by user-input', async () => {
     const token = await h().token('alice-create');
-    const r = await h().gql(
-      CREATE,
+    const r = await h().gql<CreatedFull>(
+      CREATE_FULL,
       { input: { schemaId: 'text-input-v1', data: text('The ship sailed at dawn.') } },
       token,
     );
@@ -35,18 +52,14 @@ describe('createBlob', () => {
       parent: null,
       derived: [],
     });
-    const again = await h().gql(
-      'query($id: ID!) { blob(id: $id) { id data } }',
-      { id: r.data!.createBlob.id },
-      token,
-    );
-    expect(again.data!.blob.data).toEqual({ content: 'The ship sailed at dawn.' });
+    const again = await h().gql(BlobDocument, { id: r.data!.createBlob.id }, token);
+    expect(again.data!.blob?.data).toEqual({ content: 'The ship sailed at dawn.' });
   });
 
   it('refuses data that does not validate, naming the failing paths, and writes nothing', async () => {
     const token = await h().token(h().user());
     const r = await h().gql(
-      CREATE,
+      CreateBlobDocument,
       {
         input: {
           schemaId: 'text-input-v1',
@@ -56,9 +69,10 @@ describe('createBlob', () => {
       token,
     );
     expect(r.data).toBeNull();
-    const err = r.errors![0]!;
-    expect(err.extensions.code).toBe('VALIDATION_FAILED');
-    const paths = err.extensions.issues.map((i: { path: string }) => i.path).sort();
+    const err = expectError(r, 'VALIDATION_FAILED');
+    const paths = issuesOf(err)
+      .map((i) => i.path)
+      .sort();
     expect(paths).toEqual(['/content', '/metadata/chapter', '/metadata/style']);
     expect(await countOf(token)).toEqual({ blobCount: 0, totalSize: 0 });
   });
@@ -66,7 +80,7 @@ describe('createBlob', () => {
   it('refuses an unknown schema with NOT_FOUND', async () => {
     const token = await h().token(h().user());
     const r = await h().gql(
-      CREATE,
+      CreateBlobDocument,
       { input: { schemaId: 'no-such-schema-v1', data: text('long enough text') } },
       token,
     );
@@ -78,7 +92,7 @@ describe('createBlob', () => {
     const token = await h().token(h().user());
     const big = 'x'.repeat(1024 * 1024);
     const r = await h().gql(
-      CREATE,
+      CreateBlobDocument,
       {
         input: {
           schemaId: 'expanded-text-v1',
@@ -95,8 +109,8 @@ describe('createBlob', () => {
     const token = await h().token(h().user());
     const wrapper = JSON.stringify({ original: 'a', expanded: '', expansion_ratio: 2 }).length;
     const big = 'x'.repeat(1024 * 1024 - wrapper);
-    const r = await h().gql(
-      CREATE,
+    const r = await h().gql<CreatedFull>(
+      CREATE_FULL,
       {
         input: {
           schemaId: 'expanded-text-v1',
@@ -112,13 +126,13 @@ describe('createBlob', () => {
   it('links a derived blob to its parent, and the parent lists it', async () => {
     const token = await h().token(h().user());
     const parent = await h().gql(
-      CREATE,
+      CreateBlobDocument,
       { input: { schemaId: 'text-input-v1', data: text('The ship sailed.') } },
       token,
     );
     const parentId = parent.data!.createBlob.id;
-    const child = await h().gql(
-      CREATE,
+    const child = await h().gql<CreatedFull>(
+      CREATE_FULL,
       {
         input: {
           schemaId: 'expanded-text-v1',
@@ -134,12 +148,8 @@ describe('createBlob', () => {
     );
     expect(child.errors).toBeUndefined();
     expect(child.data!.createBlob.parent).toEqual({ id: parentId });
-    const p = await h().gql(
-      'query($id: ID!) { blob(id: $id) { derived { id schemaId } } }',
-      { id: parentId },
-      token,
-    );
-    expect(p.data!.blob.derived).toEqual([
+    const p = await h().gql(BlobDocument, { id: parentId }, token);
+    expect(p.data!.blob?.derived.map(({ id, schemaId }) => ({ id, schemaId }))).toEqual([
       { id: child.data!.createBlob.id, schemaId: 'expanded-text-v1' },
     ]);
   });
@@ -148,7 +158,7 @@ describe('createBlob', () => {
     const token = await h().token(h().user());
     for (const parentId of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
       const r = await h().gql(
-        CREATE,
+        CreateBlobDocument,
         { input: { schemaId: 'text-input-v1', parentId, data: text('long enough text') } },
         token,
       );
@@ -159,7 +169,8 @@ describe('createBlob', () => {
 
   it('refuses input with missing or mistyped fields as a GraphQL input error', async () => {
     const token = await h().token(h().user());
-    const r = await h().gql(CREATE, { input: { data: text('long enough text') } }, token);
+    // Variables the operation does not allow: a string, as no typed client could send them.
+    const r = await h().gql(CREATE_FULL, { input: { data: text('long enough text') } }, token);
     expect(r.errors![0]!.extensions.code).toBe('BAD_USER_INPUT');
     expect(r.errors![0]!.message).toMatch(/schemaId/);
     expect((await countOf(token)).blobCount).toBe(0);
@@ -170,15 +181,27 @@ describe('updateBlob and deleteBlob', () => {
   it('re-validates, bumps the version and keeps earlier versions readable', async () => {
     const token = await h().token(h().user());
     const created = await h().gql(
-      CREATE,
+      CreateBlobDocument,
       { input: { schemaId: 'text-input-v1', data: text('First draft of it.') } },
       token,
     );
     const id = created.data!.createBlob.id;
+    // updateBlob with the versions it answers, which the SDK's UpdateBlob does not select.
     const UPDATE = `mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { version data versions { version data } } }`;
+    type Updated = {
+      updateBlob: {
+        version: number;
+        data: unknown;
+        versions: { version: number; data: unknown }[];
+      };
+    };
     const bad = await h().gql(UPDATE, { id, input: { data: { content: 'tiny' } } }, token);
     expect(bad.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
-    const ok = await h().gql(UPDATE, { id, input: { data: text('Second draft of it.') } }, token);
+    const ok = await h().gql<Updated>(
+      UPDATE,
+      { id, input: { data: text('Second draft of it.') } },
+      token,
+    );
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.updateBlob.version).toBe(2);
     expect(ok.data!.updateBlob.versions).toEqual([
@@ -191,24 +214,23 @@ describe('updateBlob and deleteBlob', () => {
       token,
     );
     expect(stale.errors![0]!.extensions.code).toBe('VERSION_CONFLICT');
-    const after = await h().gql(
-      'query($id: ID!) { blob(id: $id) { version data } }',
-      { id },
-      token,
-    );
-    expect(after.data!.blob).toEqual({ version: 2, data: { content: 'Second draft of it.' } });
+    const after = await h().gql(BlobDocument, { id }, token);
+    expect(after.data!.blob).toMatchObject({
+      version: 2,
+      data: { content: 'Second draft of it.' },
+    });
   });
 
   it('soft-deletes: the blob disappears, derived blobs stay with a null parent', async () => {
     const token = await h().token(h().user());
     const parent = await h().gql(
-      CREATE,
+      CreateBlobDocument,
       { input: { schemaId: 'text-input-v1', data: text('The ship sailed.') } },
       token,
     );
     const parentId = parent.data!.createBlob.id;
     const child = await h().gql(
-      CREATE,
+      CreateBlobDocument,
       {
         input: {
           schemaId: 'expanded-text-v1',
@@ -218,28 +240,16 @@ describe('updateBlob and deleteBlob', () => {
       },
       token,
     );
-    const del = await h().gql(
-      'mutation($id: ID!) { deleteBlob(id: $id) { id } }',
-      { id: parentId },
-      token,
-    );
+    const del = await h().gql(DeleteBlobDocument, { id: parentId }, token);
     expect(del.errors).toBeUndefined();
-    const gone = await h().gql('query($id: ID!) { blob(id: $id) { id } }', { id: parentId }, token);
+    const gone = await h().gql(BlobDocument, { id: parentId }, token);
     expect(gone.data!.blob).toBeNull();
-    const kept = await h().gql(
-      'query($id: ID!) { blob(id: $id) { parentId parent { id } } }',
-      { id: child.data!.createBlob.id },
-      token,
-    );
-    expect(kept.data!.blob).toEqual({ parentId, parent: null });
-    const again = await h().gql(
-      'mutation($id: ID!) { deleteBlob(id: $id) { id } }',
-      { id: parentId },
-      token,
-    );
+    const kept = await h().gql(BlobDocument, { id: child.data!.createBlob.id }, token);
+    expect(kept.data!.blob).toMatchObject({ parentId, parent: null });
+    const again = await h().gql(DeleteBlobDocument, { id: parentId }, token);
     expect(again.errors![0]!.extensions.code).toBe('NOT_FOUND');
     const derive = await h().gql(
-      CREATE,
+      CreateBlobDocument,
       { input: { schemaId: 'text-input-v1', parentId, data: text('long enough text') } },
       token,
     );
@@ -254,14 +264,14 @@ describe('blobs connection', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await h().gql(
-        CREATE,
+        CreateBlobDocument,
         { input: { schemaId: 'text-input-v1', data: text(`Passage number ${i}`) } },
         token,
       );
       ids.push(r.data!.createBlob.id);
     }
     await h().gql(
-      CREATE,
+      CreateBlobDocument,
       {
         input: {
           schemaId: 'expanded-text-v1',
@@ -271,14 +281,13 @@ describe('blobs connection', () => {
       },
       token,
     );
-    const Q = `query($first: Int, $after: String, $filter: BlobFilter, $order: BlobOrder) {
-      blobs(first: $first, after: $after, filter: $filter, order: $order) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
+    const Q = BlobsDocument;
     const p1 = await h().gql(
       Q,
       { first: 2, filter: { schemaId: 'text-input-v1' }, order: 'OLDEST_FIRST' },
       token,
     );
-    expect(p1.data!.blobs.edges.map((e: any) => e.node.id)).toEqual(ids.slice(0, 2));
+    expect(nodes(p1.data!.blobs).map((b) => b.id)).toEqual(ids.slice(0, 2));
     expect(p1.data!.blobs.pageInfo.hasNextPage).toBe(true);
     const p2 = await h().gql(
       Q,
@@ -290,7 +299,7 @@ describe('blobs connection', () => {
       },
       token,
     );
-    expect(p2.data!.blobs.edges.map((e: any) => e.node.id)).toEqual(ids.slice(2));
+    expect(nodes(p2.data!.blobs).map((b) => b.id)).toEqual(ids.slice(2));
     expect(p2.data!.blobs.pageInfo.hasNextPage).toBe(false);
     const newest = await h().gql(Q, { first: 1 }, token);
     expect(newest.data!.blobs.edges).toHaveLength(1);

@@ -1,48 +1,62 @@
 import { describe, expect, it } from 'vitest';
-import { nodes, useHarness } from './support/harness';
+import {
+  BlobsDocument,
+  BookDocument,
+  type BookInput,
+  BooksDocument,
+  ConversationDocument,
+  ConversationsDocument,
+  CreateBlobDocument,
+  type CreateBlobInput,
+  CreateBookDocument,
+  CreateConversationDocument,
+  DeleteBlobDocument,
+  MeDocument,
+  UpdateBookDocument,
+} from '../client-sdk/index';
+import { expectData, expectError, nodes, useHarness } from './support/harness';
 
 const h = useHarness();
 
-const BOOK_FIELDS = 'id title author description';
-const CREATE_BOOK = `mutation($input: BookInput!) { createBook(input: $input) { ${BOOK_FIELDS} chapters { id } } }`;
-const UPDATE_BOOK = `mutation($id: ID!, $input: BookInput!) { updateBook(id: $id, input: $input) { ${BOOK_FIELDS} } }`;
-const BOOK = `query($id: ID!) { book(id: $id) { ${BOOK_FIELDS} } }`;
-const BOOKS = `{ books { edges { node { ${BOOK_FIELDS} } } } }`;
-const CHAPTERS = 'query($id: ID!) { book(id: $id) { chapters { id data } } }';
+const CREATE_BOOK = CreateBookDocument;
+const UPDATE_BOOK = UpdateBookDocument;
+const BOOK = BookDocument;
+const CREATE_CONVERSATION = CreateConversationDocument;
+const CONVERSATIONS = ConversationsDocument;
+/** createBlob with the size and the book and conversation it is in, which CreateBlob leaves out. */
 const CREATE_BLOB = `mutation($input: CreateBlobInput!) {
   createBlob(input: $input) { id size data book { id title } conversation { id title } }
 }`;
-const CREATE_CONVERSATION =
-  'mutation($title: String!) { createConversation(title: $title) { id title } }';
-const CONVERSATIONS = '{ conversations { edges { node { id title } } } }';
-
-async function newUser() {
-  const userId = h().user();
-  return { userId, token: await h().token(userId) };
+interface CreatedBlob {
+  id: string;
+  size: number;
+  data: unknown;
+  book: { id: string; title: string } | null;
+  conversation: { id: string; title: string } | null;
 }
 
-async function createBook(token: string, input: Record<string, unknown>) {
-  const r = await h().gql(CREATE_BOOK, { input }, token);
-  expect(r.errors).toBeUndefined();
-  return r.data!.createBook as { id: string; title: string };
+const newUser = () => h().signIn();
+
+async function createBook(token: string, input: BookInput) {
+  return expectData(await h().gql(CREATE_BOOK, { input }, token)).createBook;
 }
 
 async function books(token: string) {
-  const r = await h().gql(BOOKS, {}, token);
-  expect(r.errors).toBeUndefined();
-  return nodes<Record<string, unknown>>(r.data!.books);
+  return nodes(expectData(await h().gql(BooksDocument, {}, token)).books);
 }
 
-async function createBlob(token: string, input: Record<string, unknown>) {
-  const r = await h().gql(CREATE_BLOB, { input }, token);
-  expect(r.errors).toBeUndefined();
-  return r.data!.createBlob as {
-    id: string;
-    size: number;
-    data: unknown;
-    book: unknown;
-    conversation: unknown;
-  };
+async function chapterIds(token: string, id: string) {
+  return expectData(await h().gql(BOOK, { id }, token)).book?.chapters.map((b) => b.id);
+}
+
+async function createBlob(token: string, input: CreateBlobInput) {
+  const r = await h().gql<{ createBlob: CreatedBlob }>(CREATE_BLOB, { input }, token);
+  return expectData(r).createBlob;
+}
+
+async function countOf(token: string) {
+  const { blobCount, totalSize } = expectData(await h().gql(MeDocument, {}, token)).me;
+  return { blobCount, totalSize };
 }
 
 const passage = (content: string, chapter?: number) => ({
@@ -58,18 +72,15 @@ describe('books', () => {
       { input: { title: '  The Long Voyage  ', author: 'A. Writer', description: 'Sea stories' } },
       token,
     );
-    expect(r.errors).toBeUndefined();
-    const book = r.data!.createBook;
-    expect(book).toMatchObject({
+    const stored = expectData(r).createBook;
+    expect(stored).toMatchObject({
       title: 'The Long Voyage',
       author: 'A. Writer',
       description: 'Sea stories',
-      chapters: [],
     });
-    const { chapters: _chapters, ...stored } = book;
-    const byId = await h().gql(BOOK, { id: book.id }, token);
-    expect(byId.data!.book).toEqual(stored);
-    expect(await books(token)).toEqual([stored]);
+    const byId = await h().gql(BOOK, { id: stored.id }, token);
+    expect(byId.data!.book).toMatchObject({ ...stored, chapters: [] });
+    expect(await books(token)).toMatchObject([stored]);
   });
 
   it('createBook leaves author and description null when not given', async () => {
@@ -95,11 +106,10 @@ describe('books', () => {
     });
     const input = { title: 'Final title', author: 'A. Writer', description: 'The finished book' };
     const r = await h().gql(UPDATE_BOOK, { id: book.id, input }, token);
-    expect(r.errors).toBeUndefined();
-    expect(r.data!.updateBook).toEqual({ id: book.id, ...input });
+    expect(expectData(r).updateBook).toMatchObject({ id: book.id, ...input });
     const byId = await h().gql(BOOK, { id: book.id }, token);
-    expect(byId.data!.book).toEqual({ id: book.id, ...input });
-    expect(await books(token)).toEqual([{ id: book.id, ...input }]);
+    expect(byId.data!.book).toMatchObject({ id: book.id, ...input });
+    expect(await books(token)).toMatchObject([{ id: book.id, ...input }]);
   });
 
   it('updateBook of a book that does not exist is NOT_FOUND', async () => {
@@ -107,7 +117,7 @@ describe('books', () => {
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
       const r = await h().gql(UPDATE_BOOK, { id, input: { title: 'Anything' } }, token);
       expect(r.data).toBeNull();
-      expect(r.errors![0]!.extensions.code).toBe('NOT_FOUND');
+      expectError(r, 'NOT_FOUND');
     }
     expect(await books(token)).toEqual([]);
   });
@@ -168,7 +178,7 @@ describe('books', () => {
       expect(r.data).toBeNull();
       expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'title' });
       const byId = await h().gql(BOOK, { id: book.id }, token);
-      expect(byId.data!.book).toEqual({
+      expect(byId.data!.book).toMatchObject({
         id: book.id,
         title: 'Keep me',
         author: 'Me',
@@ -225,22 +235,11 @@ describe('Book.chapters', () => {
     });
     await createBlob(token, { schemaId: 'text-input-v1', data: passage('Not in any book.', 1) });
 
-    const r = await h().gql(CHAPTERS, { id: book.id }, token);
-    expect(r.errors).toBeUndefined();
-    expect(r.data!.book.chapters.map((b: { id: string }) => b.id)).toEqual([
-      c1.id,
-      c2.id,
-      c3.id,
-      c10.id,
-      loose.id,
-    ]);
-    expect(r.data!.book.chapters.map((b: { id: string }) => b.id)).not.toContain(derived.id);
+    const chapters = await chapterIds(token, book.id);
+    expect(chapters).toEqual([c1.id, c2.id, c3.id, c10.id, loose.id]);
+    expect(chapters).not.toContain(derived.id);
 
-    const inBook = await h().gql(
-      'query($bookId: ID!) { blobs(filter: { bookId: $bookId }) { edges { node { id } } } }',
-      { bookId: book.id },
-      token,
-    );
+    const inBook = await h().gql(BlobsDocument, { filter: { bookId: book.id } }, token);
     expect(inBook.data!.blobs.edges).toHaveLength(6);
   });
 
@@ -257,14 +256,9 @@ describe('Book.chapters', () => {
       bookId: book.id,
       data: passage('Chapter two text.', 2),
     });
-    const del = await h().gql(
-      'mutation($id: ID!) { deleteBlob(id: $id) { id } }',
-      { id: c1.id },
-      token,
-    );
+    const del = await h().gql(DeleteBlobDocument, { id: c1.id }, token);
     expect(del.errors).toBeUndefined();
-    const r = await h().gql(CHAPTERS, { id: book.id }, token);
-    expect(r.data!.book.chapters.map((b: { id: string }) => b.id)).toEqual([c2.id]);
+    expect(await chapterIds(token, book.id)).toEqual([c2.id]);
   });
 
   it('Blob.book resolves to the book the blob was created in, and is null outside a book', async () => {
@@ -276,7 +270,7 @@ describe('Book.chapters', () => {
       data: passage('Chapter one text.', 1),
     });
     expect(inBook.book).toEqual({ id: book.id, title: 'The Long Voyage' });
-    const read = await h().gql(
+    const read = await h().gql<{ blob: Pick<CreatedBlob, 'book'> }>(
       'query($id: ID!) { blob(id: $id) { book { id title } } }',
       { id: inBook.id },
       token,
@@ -293,15 +287,14 @@ describe('Book.chapters', () => {
     const { token } = await newUser();
     for (const bookId of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
       const r = await h().gql(
-        CREATE_BLOB,
+        CreateBlobDocument,
         { input: { schemaId: 'text-input-v1', bookId, data: passage('Chapter one text.') } },
         token,
       );
       expect(r.data).toBeNull();
       expect(r.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'bookId' });
     }
-    const me = await h().gql('{ me { blobCount } }', {}, token);
-    expect(me.data!.me.blobCount).toBe(0);
+    expect((await countOf(token)).blobCount).toBe(0);
   });
 });
 
@@ -314,14 +307,10 @@ describe('conversations', () => {
     const second = await h().gql(CREATE_CONVERSATION, { title: 'Edits' }, token);
     const a = first.data!.createConversation;
     const b = second.data!.createConversation;
-    const byId = await h().gql(
-      'query($id: ID!) { conversation(id: $id) { id title blobs { id } } }',
-      { id: a.id },
-      token,
-    );
-    expect(byId.data!.conversation).toEqual({ ...a, blobs: [] });
+    const byId = await h().gql(ConversationDocument, { id: a.id }, token);
+    expect(byId.data!.conversation).toMatchObject({ ...a, blobs: [] });
     const list = await h().gql(CONVERSATIONS, {}, token);
-    expect(nodes(list.data!.conversations)).toEqual([a, b]);
+    expect(nodes(list.data!.conversations)).toMatchObject([a, b]);
   });
 
   it('Conversation.blobs lists its blobs in creation order and Blob.conversation resolves', async () => {
@@ -353,7 +342,8 @@ describe('conversations', () => {
       schemaId: 'text-input-v1',
       data: passage('Outside any conversation.'),
     });
-    const r = await h().gql(
+    type Answer = { conversation: { blobs: { id: string; conversation: { id: string } }[] } };
+    const r = await h().gql<Answer>(
       'query($id: ID!) { conversation(id: $id) { blobs { id conversation { id } } } }',
       { id: conv.id },
       token,
@@ -383,9 +373,8 @@ describe('conversations', () => {
   it('conversation of an id that does not exist is null', async () => {
     const { token } = await newUser();
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
-      const r = await h().gql('query($id: ID!) { conversation(id: $id) { id } }', { id }, token);
-      expect(r.errors).toBeUndefined();
-      expect(r.data!.conversation).toBeNull();
+      const r = await h().gql(ConversationDocument, { id }, token);
+      expect(expectData(r).conversation).toBeNull();
     }
   });
 });
@@ -396,7 +385,7 @@ describe('me', () => {
 
   it('is empty for a new user', async () => {
     const { userId, token } = await newUser();
-    const r = await h().gql(ME, {}, token);
+    const r = await h().gql<{ me: unknown }>(ME, {}, token);
     expect(r.data!.me).toEqual({
       userId,
       books: { edges: [] },
@@ -427,7 +416,7 @@ describe('me', () => {
     for (const blob of blobs) expect(blob.size).toBe(Buffer.byteLength(JSON.stringify(blob.data)));
     const total = blobs.reduce((sum, b) => sum + b.size, 0);
 
-    const r = await h().gql(ME, {}, token);
+    const r = await h().gql<{ me: unknown }>(ME, {}, token);
     expect(r.data!.me).toEqual({
       userId,
       books: { edges: [{ node: { id: book.id } }] },
@@ -436,22 +425,13 @@ describe('me', () => {
       totalSize: total,
     });
 
-    const listed = await h().gql('{ blobs { edges { node { size } } } }', {}, token);
-    expect(
-      listed.data!.blobs.edges.reduce(
-        (sum: number, e: { node: { size: number } }) => sum + e.node.size,
-        0,
-      ),
-    ).toBe(total);
+    type Sizes = { blobs: { edges: { node: { size: number } }[] } };
+    const listed = await h().gql<Sizes>('{ blobs { edges { node { size } } } }', {}, token);
+    expect(nodes(listed.data!.blobs).reduce((sum, node) => sum + node.size, 0)).toBe(total);
 
-    const del = await h().gql(
-      'mutation($id: ID!) { deleteBlob(id: $id) { id } }',
-      { id: blobs[2]!.id },
-      token,
-    );
+    const del = await h().gql(DeleteBlobDocument, { id: blobs[2]!.id }, token);
     expect(del.errors).toBeUndefined();
-    const after = await h().gql('{ me { blobCount totalSize } }', {}, token);
-    expect(after.data!.me).toEqual({ blobCount: 2, totalSize: total - blobs[2]!.size });
+    expect(await countOf(token)).toEqual({ blobCount: 2, totalSize: total - blobs[2]!.size });
   });
 
   it('counts the current size after an update, not the sum of versions', async () => {
@@ -461,20 +441,18 @@ describe('me', () => {
       data: passage('A short first draft.'),
     });
     const data = passage('A considerably longer second draft of the same passage.');
-    const r = await h().gql(
+    const r = await h().gql<{ updateBlob: { size: number } }>(
       'mutation($id: ID!, $data: JSON!) { updateBlob(id: $id, input: { data: $data }) { size } }',
       { id: blob.id, data },
       token,
     );
-    expect(r.errors).toBeUndefined();
-    const size = r.data!.updateBlob.size;
+    const size = expectData(r).updateBlob.size;
     expect(size).toBe(Buffer.byteLength(JSON.stringify(data)));
-    const me = await h().gql('{ me { blobCount totalSize } }', {}, token);
-    expect(me.data!.me).toEqual({ blobCount: 1, totalSize: size });
+    expect(await countOf(token)).toEqual({ blobCount: 1, totalSize: size });
   });
 
   it('refuses without a token with UNAUTHENTICATED', async () => {
-    const r = await h().gql('{ me { userId } }', {}, null);
-    expect(r.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
+    const r = await h().gql(MeDocument, {}, null);
+    expectError(r, 'UNAUTHENTICATED');
   });
 });

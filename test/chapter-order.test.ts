@@ -5,8 +5,24 @@
  * and its style), while a new text still does. The fake LLM counts the calls.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BookDocument,
+  type BookQuery,
+  CompileBookDocument,
+  CreateBlobDocument,
+  CreateBookDocument,
+  dataOf,
+  ReorderChaptersDocument,
+  type ReorderChaptersMutationVariables,
+  RunDocument,
+  type RunQuery,
+  type RunStatus,
+  type TextInputV2,
+  UpdateBlobDocument,
+  type UpdateBlobMutationVariables,
+} from '../client-sdk/index';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
-import { type Harness, startHarness, stopHarness } from './support/harness';
+import { expectData, type Harness, startHarness, stopHarness } from './support/harness';
 import { natsEnabled } from './support/nats';
 import { eventually } from './support/realtime';
 
@@ -29,10 +45,8 @@ afterAll(async () => {
 });
 beforeEach(() => llm.reset());
 
-const REORDER = `mutation($bookId: ID!, $chapterIds: [ID!]!) {
-  reorderChapters(bookId: $bookId, chapterIds: $chapterIds) { id chapters { id version data } }
-}`;
-const CHAPTERS = 'query($id: ID!) { book(id: $id) { chapters { id version data } } }';
+const REORDER = ReorderChaptersDocument;
+/** A passage's runs and expansions, current and all (no SDK operation reads these together). */
 const LINEAGE = `query($id: ID!) { blob(id: $id) {
   version
   runs { status inputVersion }
@@ -40,36 +54,35 @@ const LINEAGE = `query($id: ID!) { blob(id: $id) {
   all: derived(includeSuperseded: true) { id supersededBy { id } }
 } }`;
 
-interface Chapter {
-  id: string;
-  version: number;
-  data: { content: string; metadata: { chapter: number; title: string } };
+type Chapter = NonNullable<BookQuery['book']>['chapters'][number];
+
+/** A chapter's text-input-v2 data (every chapter here is one). */
+const dataOfChapter = (chapter: { schemaId: string; data: unknown }): TextInputV2 | undefined =>
+  dataOf(chapter, 'text-input-v2');
+
+async function createBook(token: string, title: string) {
+  return expectData(await h.gql(CreateBookDocument, { input: { title } }, token)).createBook.id;
 }
 
-async function gql(token: string, query: string, variables: Record<string, unknown> = {}) {
-  const r = await h.gql(query, variables, token);
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!;
+async function update(token: string, variables: UpdateBlobMutationVariables) {
+  return expectData(await h.gql(UpdateBlobDocument, variables, token)).updateBlob;
+}
+
+async function reorder(token: string, variables: ReorderChaptersMutationVariables) {
+  return expectData(await h.gql(REORDER, variables, token)).reorderChapters.chapters;
 }
 
 /** A book with chapters titled as given (numbered 1, 2, ...), each expanded once. */
 async function bookWith(token: string, titles: string[]) {
-  const bookId = (
-    await gql(token, 'mutation { createBook(input: { title: "Order test" }) { id } }')
-  ).createBook.id as string;
+  const bookId = await createBook(token, 'Order test');
   const ids: string[] = [];
   for (const [i, title] of titles.entries()) {
-    const r = await gql(
-      token,
-      'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
-      {
-        input: {
-          schemaId: 'text-input-v2',
-          bookId,
-          data: { content: textOf(title), metadata: { chapter: i + 1, title } },
-        },
-      },
-    );
+    const input = {
+      schemaId: 'text-input-v2',
+      bookId,
+      data: { content: textOf(title), metadata: { chapter: i + 1, title } },
+    };
+    const r = expectData(await h.gql(CreateBlobDocument, { input }, token));
     ids.push(r.createBlob.id);
   }
   for (const id of ids) await settled(token, id, 1);
@@ -79,16 +92,18 @@ async function bookWith(token: string, titles: string[]) {
 const textOf = (title: string) => `${title}: the keeper climbed the tower and lit the lamp.`;
 
 async function chapters(token: string, bookId: string): Promise<Chapter[]> {
-  return (await gql(token, CHAPTERS, { id: bookId })).book.chapters;
+  return expectData(await h.gql(BookDocument, { id: bookId }, token)).book?.chapters ?? [];
 }
 
-async function lineage(token: string, id: string) {
-  return (await gql(token, LINEAGE, { id })).blob as {
-    version: number;
-    runs: { status: string; inputVersion: number }[];
-    derived: { id: string; provenance: { inputVersion: number } }[];
-    all: { id: string; supersededBy: { id: string } | null }[];
-  };
+interface Lineage {
+  version: number;
+  runs: { status: RunStatus; inputVersion: number }[];
+  derived: { id: string; provenance: { inputVersion: number } }[];
+  all: { id: string; supersededBy: { id: string } | null }[];
+}
+
+async function lineage(token: string, id: string): Promise<Lineage> {
+  return expectData(await h.gql<{ blob: Lineage }>(LINEAGE, { id }, token)).blob;
 }
 
 /** Waits until the run for `version` succeeded and no run is queued or running. */
@@ -115,42 +130,34 @@ describe('reorderChapters', () => {
     const { bookId, ids } = await bookWith(token, ['Arrival', 'Storm', 'Harbour']);
     const [arrival, storm, harbour] = ids as [string, string, string];
 
-    const r = await gql(token, REORDER, { bookId, chapterIds: [harbour, arrival, storm] });
-    const order = r.reorderChapters.chapters as Chapter[];
-    expect(order.map((c) => c.data.metadata.title)).toEqual(['Harbour', 'Arrival', 'Storm']);
-    expect(order.map((c) => c.data.metadata.chapter)).toEqual([1, 2, 3]);
+    const order = await reorder(token, { bookId, chapterIds: [harbour, arrival, storm] });
+    const titles = order.map((c) => dataOfChapter(c)?.metadata?.title);
+    expect(titles).toEqual(['Harbour', 'Arrival', 'Storm']);
+    expect(order.map((c) => dataOfChapter(c)?.metadata?.chapter)).toEqual([1, 2, 3]);
     // Every chapter moved, so each has a new version keeping its text and title.
     expect(order.map((c) => c.version)).toEqual([2, 2, 2]);
-    expect(order[0]!.data.content).toBe(textOf('Harbour'));
+    expect(dataOfChapter(order[0]!)?.content).toBe(textOf('Harbour'));
     // A fresh read (a reload) shows the same order.
     expect((await chapters(token, bookId)).map((c) => c.id)).toEqual([harbour, arrival, storm]);
 
     // Only the chapters that move get a new version.
-    const again = await gql(token, REORDER, { bookId, chapterIds: [harbour, storm, arrival] });
-    expect(
-      (again.reorderChapters.chapters as Chapter[]).map((c) => [c.data.metadata.title, c.version]),
-    ).toEqual([
+    const again = await reorder(token, { bookId, chapterIds: [harbour, storm, arrival] });
+    expect(again.map((c) => [dataOfChapter(c)?.metadata?.title, c.version])).toEqual([
       ['Harbour', 2],
       ['Storm', 3],
       ['Arrival', 3],
     ]);
 
-    const compile = await gql(
-      token,
-      'mutation($b: ID!) { compileBook(bookId: $b, formats: [MARKDOWN]) { id } }',
-      { b: bookId },
-    );
-    let run: any;
+    const compile = await h.gql(CompileBookDocument, { bookId, formats: ['MARKDOWN'] }, token);
+    const runId = expectData(compile).compileBook.id;
+    let run = null as RunQuery['run'];
     await eventually(async () => {
-      run = (
-        await gql(token, 'query($id: ID!) { run(id: $id) { status output { data } } }', {
-          id: compile.compileBook.id,
-        })
-      ).run;
-      return ['SUCCEEDED', 'FAILED'].includes(run.status);
+      run = expectData(await h.gql(RunDocument, { id: runId }, token)).run;
+      return ['SUCCEEDED', 'FAILED'].includes(run?.status ?? '');
     }, 30_000);
-    expect(run.status).toBe('SUCCEEDED');
-    expect(run.output.data.chapters.map((c: any) => [c.title, c.source])).toEqual([
+    expect(run?.status).toBe('SUCCEEDED');
+    const compiled = dataOf(run?.output, 'compiled-book-v1');
+    expect(compiled?.chapters.map((c) => [c.title, c.source])).toEqual([
       ['Harbour', 'expanded'],
       ['Storm', 'expanded'],
       ['Arrival', 'expanded'],
@@ -165,19 +172,15 @@ describe('reorderChapters', () => {
     expect(before.derived).toHaveLength(1);
     expect(callsFor(textOf('Arrival'))).toBe(1);
 
-    await gql(token, REORDER, { bookId, chapterIds: [storm, arrival] });
-    const renamed = await gql(
-      token,
-      'mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { version } }',
-      {
-        id: arrival,
-        input: {
-          expectedVersion: 2,
-          data: { content: textOf('Arrival'), metadata: { chapter: 2, title: 'The Arrival' } },
-        },
+    await reorder(token, { bookId, chapterIds: [storm, arrival] });
+    const renamed = await update(token, {
+      id: arrival,
+      input: {
+        expectedVersion: 2,
+        data: { content: textOf('Arrival'), metadata: { chapter: 2, title: 'The Arrival' } },
       },
-    );
-    expect(renamed.updateBlob.version).toBe(3);
+    });
+    expect(renamed.version).toBe(3);
     await quiet();
 
     for (const id of [arrival, storm]) {
@@ -192,14 +195,10 @@ describe('reorderChapters', () => {
 
     // A new text is expanded again, and the earlier expansion is superseded by it.
     const edited = 'The Arrival: the keeper saw a ship with black sails at dawn.';
-    await gql(
-      token,
-      'mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { version } }',
-      {
-        id: arrival,
-        input: { data: { content: edited, metadata: { chapter: 2, title: 'The Arrival' } } },
-      },
-    );
+    await update(token, {
+      id: arrival,
+      input: { data: { content: edited, metadata: { chapter: 2, title: 'The Arrival' } } },
+    });
     const followed = await settled(token, arrival, 4);
     expect(followed.runs.map((r) => [r.inputVersion, r.status])).toEqual([
       [1, 'SUCCEEDED'],
@@ -212,19 +211,15 @@ describe('reorderChapters', () => {
     expect(callsFor(edited)).toBe(1);
 
     // A new style changes what the model writes: expanded again.
-    await gql(
-      token,
-      'mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { version } }',
-      {
-        id: arrival,
-        input: {
-          data: {
-            content: edited,
-            metadata: { chapter: 2, title: 'The Arrival', style: 'formal' },
-          },
+    await update(token, {
+      id: arrival,
+      input: {
+        data: {
+          content: edited,
+          metadata: { chapter: 2, title: 'The Arrival', style: 'formal' },
         },
       },
-    );
+    });
     expect(
       (await settled(token, arrival, 5)).derived.map((d) => d.provenance.inputVersion),
     ).toEqual([5]);
@@ -233,21 +228,19 @@ describe('reorderChapters', () => {
   it('a title rename while the expansion streams lets it finish, without a second call', async () => {
     const token = await h.token(h.user());
     llm.behaviour.chunkDelayMs = 15;
-    const bookId = (
-      await gql(token, 'mutation { createBook(input: { title: "Streaming" }) { id } }')
-    ).createBook.id as string;
+    const bookId = await createBook(token, 'Streaming');
     const content = textOf('Lantern');
-    const id = (
-      await gql(token, 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }', {
-        input: { schemaId: 'text-input-v2', bookId, data: { content, metadata: { chapter: 1 } } },
-      })
-    ).createBlob.id as string;
+    const input = {
+      schemaId: 'text-input-v2',
+      bookId,
+      data: { content, metadata: { chapter: 1 } },
+    };
+    const id = expectData(await h.gql(CreateBlobDocument, { input }, token)).createBlob.id;
     await eventually(() => callsFor(content) === 1, 10_000);
-    await gql(
-      token,
-      'mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { version } }',
-      { id, input: { data: { content, metadata: { chapter: 1, title: 'Lantern' } } } },
-    );
+    await update(token, {
+      id,
+      input: { data: { content, metadata: { chapter: 1, title: 'Lantern' } } },
+    });
     const done = await settled(token, id, 1);
     await quiet();
     expect((await lineage(token, id)).runs.map((r) => [r.inputVersion, r.status])).toEqual([
@@ -267,7 +260,7 @@ describe('reorderChapters', () => {
     const expansion = (await lineage(token, one)).derived[0]!.id;
     const before = await chapters(token, bookId);
 
-    const cases: [string, Record<string, unknown>, string, RegExp][] = [
+    const cases: [string, ReorderChaptersMutationVariables, string, RegExp][] = [
       ['a duplicate', { bookId, chapterIds: [one, one, two] }, 'BAD_USER_INPUT', /listed twice/],
       ['a missing chapter', { bookId, chapterIds: [two, one] }, 'BAD_USER_INPUT', /all 3 chapters/],
       ['an empty list', { bookId, chapterIds: [] }, 'BAD_USER_INPUT', /all 3 chapters/],
@@ -291,7 +284,7 @@ describe('reorderChapters', () => {
       ],
       [
         'another user’s chapter',
-        { bookId, chapterIds: [one, two, theirs.ids[0]] },
+        { bookId, chapterIds: [one, two, theirs.ids[0]!] },
         'BAD_USER_INPUT',
         /not a chapter/,
       ],

@@ -11,8 +11,18 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  BlobDerivedDocument,
+  CompileBookDocument,
+  CreateBlobDocument,
+  CreateBookDocument,
+  dataOf,
+  RunDocument,
+  type RunQuery,
+  RunUpdatedDocument,
+} from '../client-sdk/index';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
-import { type Harness, startHarness, stopHarness } from './support/harness';
+import { expectData, type Harness, startHarness, stopHarness } from './support/harness';
 import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realtime';
 
 let llm: FakeLlm;
@@ -36,29 +46,18 @@ afterAll(async () => {
 
 it('createBlob -> streamed expansion -> blobDerived -> compileBook -> a valid EPUB', async () => {
   const url = await h.app.listen();
-  const token = await h.token(h.user('writer'));
+  const { token } = await h.signIn('writer');
   const book = (
-    await h.gql(
-      'mutation { createBook(input: { title: "My Novel", author: "Me" }) { id } }',
-      {},
-      token,
-    )
+    await h.gql(CreateBookDocument, { input: { title: 'My Novel', author: 'Me' } }, token)
   ).data!.createBook.id;
   client = wsClient(url, token);
-  const pane = subscribeWs(
-    client,
-    'subscription { runUpdated(processorId: "text-expansion") { status textDelta } }',
-  );
-  const derived = subscribeWs(
-    client,
-    'subscription($b: ID) { blobDerived(bookId: $b) { parentId derivedId processorId blob { schemaId data } } }',
-    { b: book },
-  );
+  const pane = subscribeWs(client, RunUpdatedDocument, { processorId: 'text-expansion' });
+  const derived = subscribeWs(client, BlobDerivedDocument, { bookId: book });
   await subscribedOn(h.app.events, token, 2);
 
   const content = 'The ship sailed. The crew sang as the harbour lights faded behind them.';
   const created = await h.gql(
-    'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+    CreateBlobDocument,
     {
       input: {
         schemaId: 'text-input-v1',
@@ -71,39 +70,31 @@ it('createBlob -> streamed expansion -> blobDerived -> compileBook -> a valid EP
   const parentId = created.data!.createBlob.id;
 
   const [arrived] = await derived.take(1, 20_000);
-  expect(arrived.blobDerived).toMatchObject({
+  expect(arrived?.blobDerived).toMatchObject({
     parentId,
     processorId: 'text-expansion',
     blob: { schemaId: 'expanded-text-v1' },
   });
-  const expanded = arrived.blobDerived.blob.data.expanded as string;
+  const expanded = dataOf(arrived?.blobDerived.blob, 'expanded-text-v1')?.expanded;
   // The right pane had the text piece by piece before the blob arrived, and it adds up to it.
-  const streamed = pane.items.map((u: any) => u.runUpdated.textDelta ?? '').join('');
+  const streamed = pane.items.map((u) => u.runUpdated.textDelta ?? '').join('');
   expect(streamed.trim()).toBe(expanded);
-  expect(pane.items.filter((u: any) => u.runUpdated.textDelta).length).toBeGreaterThan(5);
-  await eventually(() => pane.items.some((u: any) => u.runUpdated.status === 'SUCCEEDED'));
+  expect(pane.items.filter((u) => u.runUpdated.textDelta).length).toBeGreaterThan(5);
+  await eventually(() => pane.items.some((u) => u.runUpdated.status === 'SUCCEEDED'));
 
-  const compile = await h.gql(
-    'mutation($b: ID!) { compileBook(bookId: $b, formats: [EPUB]) { id } }',
-    { b: book },
-    token,
-  );
-  let run: any;
+  const compile = await h.gql(CompileBookDocument, { bookId: book, formats: ['EPUB'] }, token);
+  const runId = expectData(compile).compileBook.id;
+  let run = null as RunQuery['run'];
   await eventually(async () => {
-    run = (
-      await h.gql(
-        'query($id: ID!) { run(id: $id) { status error output { data } } }',
-        { id: compile.data!.compileBook.id },
-        token,
-      )
-    ).data!.run;
-    return run.status === 'SUCCEEDED' || run.status === 'FAILED';
+    run = expectData(await h.gql(RunDocument, { id: runId }, token)).run;
+    return run?.status === 'SUCCEEDED' || run?.status === 'FAILED';
   }, 30_000);
-  expect(run.status).toBe('SUCCEEDED');
-  expect(run.output.data.chapters).toEqual([
+  expect(run?.status).toBe('SUCCEEDED');
+  const compiled = dataOf(run?.output, 'compiled-book-v1');
+  expect(compiled?.chapters).toEqual([
     { title: 'Chapter 1', word_count: expect.any(Number), source: 'expanded', blob_id: parentId },
   ]);
-  const res = await fetch(`${url}${run.output.data.formats[0].url}`, {
+  const res = await fetch(`${url}${compiled?.formats[0]?.url}`, {
     headers: { authorization: `Bearer ${token}` },
   });
   expect(res.status).toBe(200);

@@ -9,13 +9,31 @@ import { costLimitRule as armorCostRule } from '@escape.tech/graphql-armor-cost-
 import { type DocumentNode, parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import persisted from '../client-sdk/generated/persisted-documents.json';
-import { MeDocument, persistedHashOf } from '../client-sdk/index';
+import {
+  CompileBookDocument,
+  CreateBlobDocument,
+  CreateBookDocument,
+  dataOf,
+  MeDocument,
+  ProcessorDocument,
+  persistedHashOf,
+  RunDocument,
+  type RunQuery,
+} from '../client-sdk/index';
 import { ConfigError, loadConfig } from '../src/config';
 import { schema } from '../src/graphql/schema';
 import { analyseCost } from '../src/http/cost-limit';
 import { QUERY_LIMITS } from '../src/http/yoga';
 import { boundedDistance, nearest } from '../src/registry/nearest';
-import { type Harness, startHarness, stopHarness, testEnv, useHarness } from './support/harness';
+import {
+  expectData,
+  type GraphQLErrorBody,
+  type Harness,
+  startHarness,
+  stopHarness,
+  testEnv,
+  useHarness,
+} from './support/harness';
 import { eventually, subOf, wsClient } from './support/realtime';
 
 const PUBLIC_URL = 'https://studio.example/api';
@@ -25,13 +43,16 @@ let listening: Promise<string> | undefined;
 /** The base URL of the harness's app on a real port (listening once). */
 const base = () => (listening ??= h().app.listen());
 
+/** A GraphQL answer to `ME`, as it comes over the wire. */
+interface MeBody {
+  data?: { me: { userId: string; blobCount: number } };
+  errors?: GraphQLErrorBody[];
+}
+
+/** A request to /graphql as sent, without the harness's JSON body and headers. */
 async function raw(path: string, init: RequestInit) {
   const res = await h().app.yoga.fetch(`http://studio.test${path}`, init);
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {}
+  const body = (await res.json()) as MeBody;
   return { status: res.status, headers: res.headers, body };
 }
 
@@ -58,13 +79,13 @@ describe('a POST to /graphql that is not JSON', () => {
         body: new TextEncoder().encode(body),
       });
       expect(r.status, String(type)).toBe(415);
-      expect(r.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-      expect(r.body.errors[0].message).toContain('Content-Type: application/json');
-      expect(r.body.errors[0].message).toContain(
+      expect(r.body.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+      expect(r.body.errors?.[0]?.message).toContain('Content-Type: application/json');
+      expect(r.body.errors?.[0]?.message).toContain(
         type ? `Content-Type: ${type}` : 'no Content-Type',
       );
     }
-    expect((await h().gql(ME, {}, token)).data!.me.blobCount).toBe(0);
+    expect(expectData(await h().gql(MeDocument, {}, token)).me.blobCount).toBe(0);
   });
 
   it('accepts JSON with a charset, and GET queries', async () => {
@@ -75,9 +96,9 @@ describe('a POST to /graphql that is not JSON', () => {
       headers: { ...auth, 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify({ query: ME }),
     });
-    expect(post.body.data.me.userId).toBe(subOf(token));
+    expect(post.body.data?.me.userId).toBe(subOf(token));
     const get = await raw(`/graphql?query=${encodeURIComponent(ME)}`, { headers: auth });
-    expect(get.body.data.me.userId).toBe(subOf(token));
+    expect(get.body.data?.me.userId).toBe(subOf(token));
   });
 });
 
@@ -98,10 +119,10 @@ describe('a persisted-operation hash sent to a server without a manifest', () =>
     });
     for (const r of [post, get]) {
       expect(r.status).toBe(400);
-      expect(r.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
-      expect(r.body.errors[0].message).toMatch(/no persisted-operations manifest/);
-      expect(r.body.errors[0].message).toContain('send the operation text in "query"');
-      expect(r.body.errors[0].message).toContain('REYNA_PERSISTED_OPERATIONS');
+      expect(r.body.errors?.[0]?.extensions.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
+      expect(r.body.errors?.[0]?.message).toMatch(/no persisted-operations manifest/);
+      expect(r.body.errors?.[0]?.message).toContain('send the operation text in "query"');
+      expect(r.body.errors?.[0]?.message).toContain('REYNA_PERSISTED_OPERATIONS');
     }
     // With the text as well, the text runs.
     const both = await raw('/graphql', {
@@ -109,7 +130,7 @@ describe('a persisted-operation hash sent to a server without a manifest', () =>
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ query: ME, extensions }),
     });
-    expect(both.body.data.me.userId).toBe(subOf(token));
+    expect(both.body.data?.me.userId).toBe(subOf(token));
   });
 
   it('says the same over graphql-ws', async () => {
@@ -189,7 +210,7 @@ describe('a query over the cost limit', () => {
     );
     const error = nested.errors![0]!;
     expect(error.extensions.code).toBe('QUERY_TOO_COMPLEX');
-    expect(error.extensions.suggestions.map((s: any) => s.path)).toContain('me.books');
+    expect(error.extensions.suggestions.map((s: { path: string }) => s.path)).toContain('me.books');
     expect(error.message).toContain('`me.books` from first: 100 to first: ');
   });
 
@@ -259,7 +280,7 @@ describe('an unknown schema id', () => {
     const rest = await h().rest('GET', '/schemas/compiled-bok-v1', { token });
     expect(rest.status).toBe(404);
     expect(rest.body.error).toMatchObject({ code: 'NOT_FOUND', suggestion: 'compiled-book-v1' });
-    expect((await h().gql(ME, {}, token)).data!.me.blobCount).toBe(0);
+    expect(expectData(await h().gql(MeDocument, {}, token)).me.blobCount).toBe(0);
   });
 
   it('suggests the nearest in registerProcessor, and registers nothing', async () => {
@@ -285,10 +306,7 @@ describe('an unknown schema id', () => {
     expect(r.errors![0]!.message).toBe(
       'Unknown schemas: expanded-txt-v1 (did you mean "expanded-text-v1"?), zzzz-nothing-like-it',
     );
-    expect(
-      (await h().gql('query($id: ID!) { processor(id: $id) { id } }', { id }, token)).data!
-        .processor,
-    ).toBeNull();
+    expect(expectData(await h().gql(ProcessorDocument, { id }, token)).processor).toBeNull();
   });
 
   it('suggests nothing when no id is close, and says where to list them', async () => {
@@ -403,11 +421,10 @@ describe('CORS', () => {
 describe('file URLs in blobs', () => {
   it('are absolute on REYNA_PUBLIC_URL and download with the token', async () => {
     const token = await h().token(h().user());
-    const book = (
-      await h().gql('mutation { createBook(input: { title: "Edges" }) { id } }', {}, token)
-    ).data!.createBook.id;
+    const book = (await h().gql(CreateBookDocument, { input: { title: 'Edges' } }, token)).data!
+      .createBook.id;
     const created = await h().gql(
-      'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+      CreateBlobDocument,
       {
         input: {
           schemaId: 'text-input-v1',
@@ -419,27 +436,22 @@ describe('file URLs in blobs', () => {
     );
     expect(created.errors).toBeUndefined();
     const compile = await h().gql(
-      'mutation($b: ID!) { compileBook(bookId: $b, formats: [MARKDOWN], useOriginals: true) { id } }',
-      { b: book },
+      CompileBookDocument,
+      { bookId: book, formats: ['MARKDOWN'], useOriginals: true },
       token,
     );
-    expect(compile.errors).toBeUndefined();
-    let run: any;
+    const runId = expectData(compile).compileBook.id;
+    let run = null as RunQuery['run'];
     await eventually(async () => {
-      run = (
-        await h().gql(
-          'query($id: ID!) { run(id: $id) { status output { data } } }',
-          { id: compile.data!.compileBook.id },
-          token,
-        )
-      ).data!.run;
-      return ['SUCCEEDED', 'FAILED'].includes(run.status);
+      run = expectData(await h().gql(RunDocument, { id: runId }, token)).run;
+      return ['SUCCEEDED', 'FAILED'].includes(run?.status ?? '');
     }, 30_000);
-    expect(run.status).toBe('SUCCEEDED');
-    const [file] = run.output.data.formats;
-    expect(file.url).toBe(`${PUBLIC_URL}/files/${file.file_id}`);
+    expect(run?.status).toBe('SUCCEEDED');
+    const [file] = dataOf(run?.output, 'compiled-book-v1')?.formats ?? [];
+    expect(file?.url).toBe(`${PUBLIC_URL}/files/${file?.file_id}`);
     // Behind a proxy that maps PUBLIC_URL to this server, the path under it is /files/<id>.
-    const res = await h().app.yoga.fetch(`http://studio.test${file.url.slice(PUBLIC_URL.length)}`, {
+    const path = file?.url.slice(PUBLIC_URL.length);
+    const res = await h().app.yoga.fetch(`http://studio.test${path}`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(res.status).toBe(200);

@@ -8,10 +8,30 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BlobDerivedDocument,
+  BlobsDocument,
+  CompileBookDocument,
+  CreateBlobDocument,
+  CreateBookDocument,
+  dataOf,
+  RetryRunDocument,
+  RunDocument,
+  type RunQuery,
+  type RunStatus,
+  UpdateBlobDocument,
+} from '../client-sdk/index';
 import type { Blob } from '../src/blobs/blob-types';
 import { currentOnly, supersession } from '../src/blobs/lineage';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
-import { type Harness, nodes, startHarness, stopHarness } from './support/harness';
+import {
+  expectData,
+  expectError,
+  type Harness,
+  nodes,
+  startHarness,
+  stopHarness,
+} from './support/harness';
 import { natsEnabled } from './support/nats';
 import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realtime';
 
@@ -45,46 +65,46 @@ beforeEach(() => {
 });
 
 const passage = (n: number) => `Version ${n}: the lighthouse keeper counted ships at dusk.`;
-const CREATE = 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id version } }';
-const UPDATE =
-  'mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { id version } }';
 const LINEAGE = `query($id: ID!) { blob(id: $id) {
   version
   runs { id status inputVersion error processorId }
   derived { id data provenance supersededBy { id } }
   all: derived(includeSuperseded: true) { id data provenance supersededBy { id } }
 } }`;
-const DERIVED_SUB = `subscription($parentId: ID) {
-  blobDerived(parentId: $parentId) { parentId derivedId processorId blob { id data } }
-}`;
 
 async function write(token: string, content: string, bookId?: string): Promise<string> {
-  const r = await h.gql(
-    CREATE,
-    { input: { schemaId: 'text-input-v1', data: { content }, bookId } },
-    token,
-  );
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!.createBlob.id as string;
+  const input = { schemaId: 'text-input-v1', data: { content }, bookId };
+  return expectData(await h.gql(CreateBlobDocument, { input }, token)).createBlob.id;
 }
 
 async function edit(token: string, id: string, content: string): Promise<number> {
-  const r = await h.gql(UPDATE, { id, input: { data: { content } } }, token);
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!.updateBlob.version as number;
+  const r = await h.gql(UpdateBlobDocument, { id, input: { data: { content } } }, token);
+  return expectData(r).updateBlob.version;
 }
 
+interface DerivedView {
+  id: string;
+  data: Record<string, unknown>;
+  provenance: unknown;
+  supersededBy: { id: string } | null;
+}
+
+/** A passage with its runs, its current expansions and all of them (no SDK operation has these). */
 interface Lineage {
   version: number;
-  runs: { id: string; status: string; inputVersion: number; error: string | null }[];
-  derived: { id: string; data: any; provenance: any; supersededBy: { id: string } | null }[];
-  all: { id: string; data: any; provenance: any; supersededBy: { id: string } | null }[];
+  runs: {
+    id: string;
+    status: RunStatus;
+    inputVersion: number;
+    error: string | null;
+    processorId: string;
+  }[];
+  derived: DerivedView[];
+  all: DerivedView[];
 }
 
 async function lineage(token: string, id: string): Promise<Lineage> {
-  const r = await h.gql(LINEAGE, { id }, token);
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!.blob as Lineage;
+  return expectData(await h.gql<{ blob: Lineage }>(LINEAGE, { id }, token)).blob;
 }
 
 /** The lineage once no run is queued or running and the run for `version` has succeeded. */
@@ -113,7 +133,7 @@ describe(`a living lineage (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, (
 
     const client = wsClient(url, token);
     clients.push(client);
-    const derived = subscribeWs(client, DERIVED_SUB, { parentId: id });
+    const derived = subscribeWs(client, BlobDerivedDocument, { parentId: id });
     await subscribedOn(h.app.events, token, 1);
 
     // The first edit's run starts streaming; the other four land while it streams.
@@ -145,7 +165,7 @@ describe(`a living lineage (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, (
       [e1.id, e6.id],
       [e6.id, null],
     ]);
-    const e1Now = await h.gql(
+    const e1Now = await h.gql<{ blob: Pick<DerivedView, 'supersededBy'> }>(
       'query($id: ID!) { blob(id: $id) { supersededBy { id } } }',
       {
         id: e1.id,
@@ -157,20 +177,16 @@ describe(`a living lineage (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, (
     // The open split view hears of the new expansion, and of nothing else.
     await eventually(() => derived.items.length >= 1);
     await new Promise((r) => setTimeout(r, 300));
-    expect(derived.items.map((d: any) => d.blobDerived)).toMatchObject([
+    expect(derived.items.map((d) => d.blobDerived)).toMatchObject([
       { parentId: id, derivedId: e6.id, processorId: 'text-expansion', blob: { id: e6.id } },
     ]);
     derived.stop();
 
     // Stored once each: two expansions under the passage, no more.
-    const children = await h.gql(
-      'query($p: ID!) { blobs(filter: { parentId: $p }) { edges { node { id } } } }',
-      { p: id },
-      token,
-    );
+    const children = await h.gql(BlobsDocument, { filter: { parentId: id } }, token);
     expect(
       nodes(children.data!.blobs)
-        .map((b: any) => b.id)
+        .map((b) => b.id)
         .sort(),
     ).toEqual([e1.id, e6.id].sort());
   });
@@ -211,12 +227,8 @@ describe(`a living lineage (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, (
     // Retrying the cancelled run of an older version cancels it again: still nothing new.
     const old = before.runs.find((r) => r.inputVersion === 2)!;
     expect(old.status).toBe('CANCELLED');
-    const retried = await h.gql(
-      'mutation($id: ID!) { retryRun(id: $id) { id status } }',
-      { id: old.id },
-      token,
-    );
-    expect(retried.data!.retryRun).toEqual({ id: old.id, status: 'QUEUED' });
+    const retried = await h.gql(RetryRunDocument, { id: old.id }, token);
+    expect(retried.data!.retryRun).toMatchObject({ id: old.id, status: 'QUEUED' });
     await eventually(async () => {
       const run = (await lineage(token, id)).runs.find((r) => r.id === old.id);
       return run?.status === 'CANCELLED';
@@ -227,35 +239,31 @@ describe(`a living lineage (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, (
 
   it('compiles each chapter from its current expansion', async () => {
     const token = await h.token(h.user());
-    const book = (
-      await h.gql('mutation { createBook(input: { title: "Lineage" }) { id } }', {}, token)
-    ).data!.createBook.id as string;
+    const book = (await h.gql(CreateBookDocument, { input: { title: 'Lineage' } }, token)).data!
+      .createBook.id;
     const chapter = await write(token, passage(1), book);
     await settled(token, chapter, 1);
     await edit(token, chapter, passage(2));
     await settled(token, chapter, 2);
 
     const compile = await h.gql(
-      'mutation($b: ID!) { compileBook(bookId: $b, formats: [MARKDOWN]) { id } }',
-      { b: book },
+      CompileBookDocument,
+      { bookId: book, formats: ['MARKDOWN'] },
       token,
     );
-    expect(compile.errors).toBeUndefined();
-    let run: any;
+    const runId = expectData(compile).compileBook.id;
+    let run = null as RunQuery['run'];
     await eventually(async () => {
-      run = (
-        await h.gql(
-          'query($id: ID!) { run(id: $id) { status error output { data } } }',
-          { id: compile.data!.compileBook.id },
-          token,
-        )
-      ).data!.run;
-      return ['SUCCEEDED', 'FAILED'].includes(run.status);
+      run = expectData(await h.gql(RunDocument, { id: runId }, token)).run;
+      return ['SUCCEEDED', 'FAILED'].includes(run?.status ?? '');
     }, 30_000);
-    expect(run.status, run.error).toBe('SUCCEEDED');
-    expect(run.output.data.chapters).toMatchObject([{ source: 'expanded', blob_id: chapter }]);
-    const file = run.output.data.formats[0];
-    const res = await fetch(`${url}${file.url}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(run?.status, run?.error ?? '').toBe('SUCCEEDED');
+    const compiled = dataOf(run?.output, 'compiled-book-v1');
+    expect(compiled?.chapters).toMatchObject([{ source: 'expanded', blob_id: chapter }]);
+    const file = compiled?.formats[0];
+    const res = await fetch(`${url}${file?.url}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const markdown = await res.text();
     expect(markdown).toContain(expansionOf(2));
     expect(markdown).not.toContain('Version 1:');
@@ -265,14 +273,18 @@ describe(`a living lineage (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, (
     const token = await h.token(h.user());
     const id = await write(token, passage(1));
     await settled(token, id, 1);
-    const tooShort = await h.gql(UPDATE, { id, input: { data: { content: 'short' } } }, token);
-    expect(tooShort.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
+    const tooShort = await h.gql(
+      UpdateBlobDocument,
+      { id, input: { data: { content: 'short' } } },
+      token,
+    );
+    expectError(tooShort, 'VALIDATION_FAILED');
     const conflict = await h.gql(
-      UPDATE,
+      UpdateBlobDocument,
       { id, input: { data: { content: passage(2) }, expectedVersion: 7 } },
       token,
     );
-    expect(conflict.errors![0]!.extensions.code).toBe('VERSION_CONFLICT');
+    expectError(conflict, 'VERSION_CONFLICT');
     const badArg = await h.gql(
       'query($id: ID!) { blob(id: $id) { derived(includeSuperseded: "yes") { id } } }',
       { id },
@@ -294,7 +306,7 @@ describe(`a living lineage (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, (
       synopsis: 'Maren tends the last manual lighthouse.',
     });
     const created = await h.gql(
-      CREATE,
+      CreateBlobDocument,
       {
         input: {
           schemaId: 'pitch-sections-v1',
@@ -303,10 +315,10 @@ describe(`a living lineage (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, (
       },
       token,
     );
-    const id = created.data!.createBlob.id as string;
+    const id = created.data!.createBlob.id;
     await settled(token, id, 1);
     const edited = await h.gql(
-      UPDATE,
+      UpdateBlobDocument,
       {
         id,
         input: { data: sections('A keeper learns her lamp calls ships from other centuries.') },
@@ -322,7 +334,8 @@ describe(`a living lineage (${natsEnabled ? 'NATS' : 'in-process'} backbone)`, (
   });
 
   it('names the update events the processors that follow updates consume', async () => {
-    const r = await h.gql(
+    type Subscribes = { subscribes: string[] };
+    const r = await h.gql<Record<'te' | 'pb' | 'bc', Subscribes>>(
       '{ te: processor(id: "text-expansion") { subscribes } pb: processor(id: "pitch-builder") { subscribes } bc: processor(id: "book-compiler") { subscribes } }',
       {},
       await h.token(h.user()),

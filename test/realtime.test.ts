@@ -1,13 +1,24 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { useHarness } from './support/harness';
+import {
+  BlobDerivedDocument,
+  BlobEventsDocument,
+  CreateBlobDocument,
+  type CreateBlobInput,
+  CreateBookDocument,
+  DeleteBlobDocument,
+  UpdateBlobDocument,
+} from '../client-sdk/index';
+import { expectData, queryText, useHarness } from './support/harness';
 import { natsEnabled } from './support/nats';
 import {
   eventually,
+  purgeRetained,
   subscribedOn,
   subscribeSse,
   subscribeWs,
+  subscriptionErrorCode,
   wsClient,
   wsUrl,
 } from './support/realtime';
@@ -28,20 +39,16 @@ afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
 });
 
-const EVENTS = `subscription($filter: BlobEventFilter, $after: String) {
-  blobEvents(filter: $filter, after: $after) { cursor reset kind type blobId parentId schemaId processorId bookId blob { id data version } }
-}`;
-const DERIVED = `subscription($parentId: ID, $bookId: ID) {
-  blobDerived(parentId: $parentId, bookId: $bookId) { cursor reset parentId derivedId processorId blob { id schemaId data } }
-}`;
-const CREATE = 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }';
+const EVENTS = BlobEventsDocument;
+const DERIVED = BlobDerivedDocument;
 
-async function create(token: string, input: Record<string, unknown>): Promise<string> {
-  const r = await h().gql(CREATE, { input }, token);
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!.createBlob.id;
+async function create(token: string, input: CreateBlobInput): Promise<string> {
+  return expectData(await h().gql(CreateBlobDocument, { input }, token)).createBlob.id;
 }
-const text = (content: string, extra: Record<string, unknown> = {}) => ({
+async function createBook(token: string, title: string): Promise<string> {
+  return expectData(await h().gql(CreateBookDocument, { input: { title } }, token)).createBook.id;
+}
+const text = (content: string, extra: Partial<CreateBlobInput> = {}): CreateBlobInput => ({
   schemaId: 'text-input-v1',
   data: { content },
   ...extra,
@@ -60,20 +67,20 @@ describe(`blobEvents over WebSocket (${natsEnabled ? 'NATS' : 'in-process'} back
     await subscribed(token, 1);
     const id = await create(token, text('The ship sailed at dawn.'));
     await h().gql(
-      'mutation($id: ID!) { updateBlob(id: $id, input: { data: { content: "The ship sailed at noon." } }) { id } }',
-      { id },
+      UpdateBlobDocument,
+      { id, input: { data: { content: 'The ship sailed at noon.' } } },
       token,
     );
-    await h().gql('mutation($id: ID!) { deleteBlob(id: $id) { id } }', { id }, token);
-    const got = (await events.take(3)).map((d: any) => d.blobEvents);
+    await h().gql(DeleteBlobDocument, { id }, token);
+    const got = (await events.take(3)).map((d) => d.blobEvents);
     expect(got.map((e) => [e.kind, e.type, e.blobId])).toEqual([
       ['CREATED', 'blob.created.text-input-v1', id],
       ['UPDATED', 'blob.updated.text-input-v1', id],
       ['DELETED', 'blob.deleted.text-input-v1', id],
     ]);
-    expect(got[0].processorId).toBe('user-input');
+    expect(got[0]!.processorId).toBe('user-input');
     // The blob is read when the event is delivered: by then it may have changed or gone.
-    expect(got[2].blob).toBeNull();
+    expect(got[2]!.blob).toBeNull();
     const cursors = got.map((e) => Number(e.cursor));
     expect(cursors[0]).toBeLessThan(cursors[1]!);
     expect(cursors[1]).toBeLessThan(cursors[2]!);
@@ -93,7 +100,7 @@ describe(`blobEvents over WebSocket (${natsEnabled ? 'NATS' : 'in-process'} back
       data: { original: 'a', expanded: 'bb', expansion_ratio: 2 },
     });
     const [first] = await events.take(1);
-    expect(first.blobEvents).toMatchObject({
+    expect(first?.blobEvents).toMatchObject({
       kind: 'CREATED',
       reset: false,
       blobId: child,
@@ -118,8 +125,8 @@ describe(`blobEvents over WebSocket (${natsEnabled ? 'NATS' : 'in-process'} back
       aliceIds.push(await create(alice, text(`Alice writes passage ${i}`)));
       bobIds.push(await create(bob, text(`Bob writes passage ${i}`)));
     }
-    const a = (await forAlice.take(10)).map((d: any) => d.blobEvents.blobId);
-    const b = (await forBob.take(10)).map((d: any) => d.blobEvents.blobId);
+    const a = (await forAlice.take(10)).map((d) => d.blobEvents.blobId);
+    const b = (await forBob.take(10)).map((d) => d.blobEvents.blobId);
     await new Promise((r) => setTimeout(r, 300));
     expect(a).toEqual(aliceIds);
     expect(b).toEqual(bobIds);
@@ -152,7 +159,7 @@ describe('blobDerived', () => {
       },
     });
     const [first] = await derived.take(1);
-    expect(first.blobDerived).toMatchObject({
+    expect(first?.blobDerived).toMatchObject({
       reset: false,
       parentId: parent,
       derivedId: child,
@@ -170,9 +177,7 @@ describe('blobDerived', () => {
 
   it('delivers blobs derived inside a book', async () => {
     const token = await h().token(h().user());
-    const book = (
-      await h().gql('mutation { createBook(input: { title: "Sea" }) { id } }', {}, token)
-    ).data!.createBook.id;
+    const book = await createBook(token, 'Sea');
     const chapter = await create(token, text('Chapter one text.', { bookId: book }));
     const derived = subscribeWs(client(token), DERIVED, { bookId: book });
     await subscribed(token, 1);
@@ -183,7 +188,7 @@ describe('blobDerived', () => {
       data: { original: 'a', expanded: 'bb', expansion_ratio: 2 },
     });
     const [first] = await derived.take(1);
-    expect(first.blobDerived).toMatchObject({ parentId: chapter, derivedId: child });
+    expect(first?.blobDerived).toMatchObject({ parentId: chapter, derivedId: child });
     derived.stop();
   });
 
@@ -191,14 +196,11 @@ describe('blobDerived', () => {
     const alice = await h().token(h().user());
     const bob = await h().token(h().user());
     const parent = await create(alice, text('Alice private text.'));
-    const book = (
-      await h().gql('mutation { createBook(input: { title: "Private" }) { id } }', {}, alice)
-    ).data!.createBook.id;
+    const book = await createBook(alice, 'Private');
     for (const variables of [{ parentId: parent }, { bookId: book }, {}]) {
       const sub = subscribeWs(client(bob), DERIVED, variables);
       await eventually(() => sub.error !== undefined);
-      const code = (sub.error as any[])[0].extensions.code;
-      expect(code).toBe(
+      expect(subscriptionErrorCode(sub.error)).toBe(
         'parentId' in variables || 'bookId' in variables ? 'NOT_FOUND' : 'BAD_USER_INPUT',
       );
     }
@@ -219,11 +221,11 @@ describe('resume with a cursor', () => {
       await create(token, text('Missed three.')),
     ];
     await eventually(async () => (await h().app.relay.backlog()) === 0);
-    const resumed = subscribeWs(client(token), EVENTS, { after: seen.blobEvents.cursor });
-    const replayed = (await resumed.take(3)).map((d: any) => d.blobEvents.blobId);
+    const resumed = subscribeWs(client(token), EVENTS, { after: seen?.blobEvents.cursor });
+    const replayed = (await resumed.take(3)).map((d) => d.blobEvents.blobId);
     expect(replayed).toEqual(missed);
     const live = await create(token, text('Live after resuming.'));
-    const all = (await resumed.take(4)).map((d: any) => d.blobEvents.blobId);
+    const all = (await resumed.take(4)).map((d) => d.blobEvents.blobId);
     expect(all[3]).toBe(live);
     resumed.stop();
   });
@@ -237,11 +239,11 @@ describe('resume with a cursor', () => {
     first.stop();
     await create(token, text('Then another.'));
     await eventually(async () => (await h().app.relay.backlog()) === 0);
-    await purgeRetained();
-    const resumed = subscribeWs(client(token), EVENTS, { after: seen.blobEvents.cursor });
+    await purgeRetained(h().app.events);
+    const resumed = subscribeWs(client(token), EVENTS, { after: seen?.blobEvents.cursor });
     const [reset] = await resumed.take(1);
     // The same RESET shape as blobDerived's and runUpdated's: `reset: true`, then its cursor.
-    expect(reset.blobEvents).toMatchObject({
+    expect(reset?.blobEvents).toMatchObject({
       kind: 'RESET',
       reset: true,
       blobId: null,
@@ -249,7 +251,7 @@ describe('resume with a cursor', () => {
     });
     const live = await create(token, text('After the reset.'));
     const [, next] = await resumed.take(2);
-    expect(next.blobEvents.blobId).toBe(live);
+    expect(next?.blobEvents.blobId).toBe(live);
     resumed.stop();
   });
 
@@ -257,22 +259,10 @@ describe('resume with a cursor', () => {
     const token = await h().token(h().user());
     const sub = subscribeWs(client(token), EVENTS, { after: 'not-a-cursor' });
     const [reset] = await sub.take(1);
-    expect(reset.blobEvents.kind).toBe('RESET');
+    expect(reset?.blobEvents.kind).toBe('RESET');
     sub.stop();
   });
 });
-
-/** Drops every retained event, as a retention limit would. */
-async function purgeRetained(): Promise<void> {
-  const events = h().app.events as any;
-  if (events.kind === 'memory') {
-    events.purgeThrough(Number.MAX_SAFE_INTEGER);
-    return;
-  }
-  const { jetstreamManager } = await import('@nats-io/jetstream');
-  const jsm = await jetstreamManager(events.connection);
-  await jsm.streams.purge(events.stream);
-}
 
 describe('subscriptions over SSE', () => {
   it('delivers blobEvents to a graphql-sse client with the bearer header', async () => {
@@ -281,7 +271,7 @@ describe('subscriptions over SSE', () => {
     await subscribed(token, 1);
     const id = await create(token, text('Streamed over SSE.'));
     const [first] = await events.take(1);
-    expect(first.blobEvents).toMatchObject({
+    expect(first?.blobEvents).toMatchObject({
       kind: 'CREATED',
       blobId: id,
       blob: { data: { content: 'Streamed over SSE.' } },
@@ -293,7 +283,7 @@ describe('subscriptions over SSE', () => {
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ query: EVENTS }),
+      body: JSON.stringify({ query: queryText(EVENTS) }),
     });
     const body = await res.text();
     expect(body).toContain('UNAUTHENTICATED');
@@ -366,7 +356,7 @@ describe('WebSocket hardening', () => {
     await subscribed(token, h().app.config.wsMaxSubscriptions);
     const extra = subscribeWs(c, EVENTS);
     await eventually(() => extra.error !== undefined);
-    expect((extra.error as any[])[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+    expect(subscriptionErrorCode(extra.error)).toBe('TOO_MANY_SUBSCRIPTIONS');
     for (const s of subs) s.stop();
   });
 });

@@ -8,11 +8,16 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import type { StudioEvent } from '../src/events/event';
-import { MemoryBackbone } from '../src/events/memory-backbone';
-import { NatsBackbone } from '../src/events/nats-backbone';
 import { useHarness } from './support/harness';
 import { natsEnabled } from './support/nats';
-import { eventually, subOf, subscribedOn, subscribeWs, wsClient } from './support/realtime';
+import {
+  eventually,
+  purgeRetained,
+  subOf,
+  subscribedOn,
+  subscribeWs,
+  wsClient,
+} from './support/realtime';
 
 const BUFFER = 100;
 const h = useHarness({ REYNA_SUBSCRIPTION_BUFFER: String(BUFFER) });
@@ -206,7 +211,7 @@ describe('RESET only when events are gone', () => {
     const blob = await createBlob(token, 'An old passage, soon forgotten.');
     const after = await cursorNow(token);
     const old = await publishUpdates(token, [blob], 50);
-    await purgeThroughNow();
+    await purgeRetained(h().app.events);
     const retained = await publishUpdates(token, [blob], 5);
     const resumed = subscribeWs<Item>(wsClient(url, token), WITHOUT_BLOB, { after });
     const [reset] = await resumed.take(1);
@@ -240,16 +245,3 @@ describe('RESET only when events are gone', () => {
     live.stop();
   }, 60_000);
 });
-
-/** Drops every event retained so far, as a retention limit would. */
-async function purgeThroughNow(): Promise<void> {
-  const events = h().app.events;
-  if (events instanceof MemoryBackbone) {
-    events.purgeThrough(Number.MAX_SAFE_INTEGER);
-    return;
-  }
-  if (!(events instanceof NatsBackbone)) throw new Error('unknown backbone');
-  const { jetstreamManager } = await import('@nats-io/jetstream');
-  const jsm = await jetstreamManager(events.connection);
-  await jsm.streams.purge(events.stream);
-}

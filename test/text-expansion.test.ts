@@ -6,10 +6,31 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BlobEventsDocument,
+  CancelRunDocument,
+  ConfigureProcessorDocument,
+  CreateBlobDocument,
+  type CreateBlobInput,
+  dataOf,
+  type ExpandedTextV1,
+  ProcessorInstancesDocument,
+  RetryRunDocument,
+  RunDocument,
+  type RunStatus,
+  RunUpdatedDocument,
+} from '../client-sdk/index';
 import { CircuitBreaker, CircuitOpenError } from '../processors/text-expansion/circuit-breaker';
 import { expansionRatio } from '../processors/text-expansion/metrics';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
-import { type Harness, startHarness, stopHarness } from './support/harness';
+import {
+  expectData,
+  expectError,
+  type Harness,
+  nodes,
+  startHarness,
+  stopHarness,
+} from './support/harness';
 import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realtime';
 
 let llm: FakeLlm;
@@ -39,29 +60,38 @@ afterAll(async () => {
 beforeEach(() => llm.reset());
 
 const PASSAGE = 'The ship sailed at dawn while the harbour slept.';
-const CREATE = 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }';
 
-async function write(token: string, content = PASSAGE, extra: Record<string, unknown> = {}) {
-  const r = await h.gql(
-    CREATE,
-    { input: { schemaId: 'text-input-v1', data: { content }, ...extra } },
-    token,
-  );
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!.createBlob.id as string;
+async function write(token: string, content = PASSAGE, extra: Partial<CreateBlobInput> = {}) {
+  const input = { schemaId: 'text-input-v1', data: { content }, ...extra };
+  return expectData(await h.gql(CreateBlobDocument, { input }, token)).createBlob.id;
 }
 
-async function runsOf(token: string, blobId: string) {
-  const r = await h.gql(
+/** A passage's runs and what was derived from it, in one query (no SDK operation reads both). */
+interface RunsOf {
+  runs: {
+    id: string;
+    status: RunStatus;
+    attempts: number;
+    error: string | null;
+    model: string | null;
+    processorId: string;
+    outputBlobId: string | null;
+  }[];
+  derived: { id: string; schemaId: string; data: ExpandedTextV1; provenance: unknown }[];
+}
+
+async function runsOf(token: string, blobId: string): Promise<RunsOf> {
+  const r = await h.gql<{ blob: RunsOf }>(
     'query($id: ID!) { blob(id: $id) { runs { id status attempts error model processorId outputBlobId } derived { id schemaId data provenance } } }',
     { id: blobId },
     token,
   );
-  return r.data!.blob as { runs: any[]; derived: any[] };
+  return r.data!.blob;
 }
 
+/** The run of `processorId` on the passage once it has finished, and what it derived. */
 async function finished(token: string, blobId: string, processorId = 'text-expansion') {
-  let result: { runs: any[]; derived: any[] } = { runs: [], derived: [] };
+  let result: RunsOf = { runs: [], derived: [] };
   await eventually(async () => {
     result = await runsOf(token, blobId);
     const run = result.runs.find((r) => r.processorId === processorId);
@@ -70,14 +100,16 @@ async function finished(token: string, blobId: string, processorId = 'text-expan
   // One query reads `derived` before `runs`: a run that finished in between shows as done with
   // its blob missing. Read again now that it has finished.
   result = await runsOf(token, blobId);
-  return { run: result.runs.find((r) => r.processorId === processorId), derived: result.derived };
+  const run = result.runs.find((r) => r.processorId === processorId);
+  if (!run) throw new Error(`no ${processorId} run on ${blobId}`);
+  return { run, derived: result.derived };
 }
 
 describe('text expansion', () => {
   it('expands a text-input-v2 passage like a v1 one', async () => {
     const token = await h.token(h.user());
     const r = await h.gql(
-      CREATE,
+      CreateBlobDocument,
       {
         input: {
           schemaId: 'text-input-v2',
@@ -86,8 +118,7 @@ describe('text expansion', () => {
       },
       token,
     );
-    expect(r.errors).toBeUndefined();
-    const id = r.data!.createBlob.id as string;
+    const id = expectData(r).createBlob.id;
     const { run, derived } = await finished(token, id);
     expect(run.status).toBe('SUCCEEDED');
     expect(derived[0]).toMatchObject({
@@ -102,44 +133,41 @@ describe('text expansion', () => {
     llm.behaviour.chunkDelayMs = 5;
     const client = wsClient(url, token);
     clients.push(client);
-    const updates = subscribeWs(
-      client,
-      'subscription { runUpdated(processorId: "text-expansion") { runId status textDelta } }',
-    );
-    const derived = subscribeWs(
-      client,
-      'subscription { blobEvents(filter: { kinds: [CREATED], schemaId: "expanded-text-v1" }) { blobId parentId blob { data } } }',
-    );
+    const updates = subscribeWs(client, RunUpdatedDocument, { processorId: 'text-expansion' });
+    const derived = subscribeWs(client, BlobEventsDocument, {
+      filter: { kinds: ['CREATED'], schemaId: 'expanded-text-v1' },
+    });
     await subscribedOn(h.app.events, token, 2);
     const id = await write(token, PASSAGE, {});
     const [event] = await derived.take(1, 20_000);
     const expected = llm.behaviour.reply(PASSAGE);
-    expect(event.blobEvents.parentId).toBe(id);
-    expect(event.blobEvents.blob.data).toMatchObject({
+    expect(event?.blobEvents.parentId).toBe(id);
+    const data = dataOf(event?.blobEvents.blob, 'expanded-text-v1');
+    expect(data).toMatchObject({
       original: PASSAGE,
       expanded: expected,
       expansion_ratio: expansionRatio(PASSAGE, expected),
     });
-    expect(event.blobEvents.blob.data.expansion_ratio).toBeGreaterThan(4);
-    const text = updates.items.map((u: any) => u.runUpdated.textDelta ?? '').join('');
+    expect(data?.expansion_ratio).toBeGreaterThan(4);
+    const text = updates.items.map((u) => u.runUpdated.textDelta ?? '').join('');
     expect(text.trim()).toBe(expected);
     // The text arrived in many pieces before the blob was stored.
-    expect(updates.items.filter((u: any) => u.runUpdated.textDelta).length).toBeGreaterThan(10);
+    expect(updates.items.filter((u) => u.runUpdated.textDelta).length).toBeGreaterThan(10);
     const { run, derived: stored } = await finished(token, id);
     expect(run).toMatchObject({
       status: 'SUCCEEDED',
       attempts: 1,
       model: 'fake-model',
-      outputBlobId: stored[0].id,
+      outputBlobId: stored[0]?.id,
     });
-    expect(stored[0].data.metrics).toEqual(
+    expect(stored[0]?.data.metrics).toEqual(
       expect.objectContaining({
         readability_score: expect.any(Number),
         complexity: expect.any(Number),
         tone: expect.any(String),
       }),
     );
-    expect(stored[0].provenance).toMatchObject({
+    expect(stored[0]?.provenance).toMatchObject({
       processorId: 'text-expansion',
       processorVersion: '1.0.0',
       inputBlobId: id,
@@ -155,14 +183,14 @@ describe('text expansion', () => {
   });
 
   it('uses the style and the instance config in the prompt and model', async () => {
-    const user = h.user();
-    const token = await h.token(user);
+    const { token } = await h.signIn();
+    const config = { model: 'custom-model', target_ratio_min: 2, target_ratio_max: 3 };
     const r = await h.gql(
-      'mutation { configureProcessor(processorId: "text-expansion", config: { model: "custom-model", target_ratio_min: 2, target_ratio_max: 3 }) { id } }',
-      {},
+      ConfigureProcessorDocument,
+      { processorId: 'text-expansion', config },
       token,
     );
-    expect(r.errors).toBeUndefined();
+    expectData(r);
     const id = await write(token, PASSAGE, {
       data: { content: PASSAGE, metadata: { style: 'formal' } },
     });
@@ -179,14 +207,14 @@ describe('text expansion', () => {
       { temperature: 2 },
     ]) {
       const r = await h.gql(
-        'mutation($c: JSON!) { configureProcessor(processorId: "text-expansion", config: $c) { id } }',
-        { c: config },
+        ConfigureProcessorDocument,
+        { processorId: 'text-expansion', config },
         token,
       );
-      expect(r.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
+      expectError(r, 'VALIDATION_FAILED');
     }
-    const mine = await h.gql('{ processorInstances { edges { node { id } } } }', {}, token);
-    expect(mine.data!.processorInstances).toEqual({ edges: [] });
+    const mine = expectData(await h.gql(ProcessorInstancesDocument, {}, token));
+    expect(nodes(mine.processorInstances)).toEqual([]);
   });
 
   it('creates one derived blob when the same event is delivered twice', async () => {
@@ -230,7 +258,7 @@ describe('text expansion', () => {
     const rc = await finished(token, c);
     expect(rc.run).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
     expect(rc.derived).toHaveLength(1);
-    expect(rc.derived[0].data.expanded).toBe(
+    expect(rc.derived[0]?.data.expanded).toBe(
       llm.behaviour.reply('A third passage, cut off in the middle.'),
     );
   });
@@ -243,7 +271,7 @@ describe('text expansion', () => {
     const { run, derived } = await finished(token, id);
     expect(run).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
     expect(derived).toHaveLength(1);
-    expect(derived[0].data.expansion_ratio).toBe(3);
+    expect(derived[0]?.data.expansion_ratio).toBe(3);
   });
 
   it('fails the run once its attempts and its retry window are spent, dead-letters the event, and retryRun runs it again', async () => {
@@ -264,12 +292,12 @@ describe('text expansion', () => {
     llm.behaviour.fail = null;
     // The breaker may still be open: the retried run waits for it without spending an attempt.
 
-    const retried = await h.gql(
-      'mutation($id: ID!) { retryRun(id: $id) { id status attempts } }',
-      { id: run.id },
-      token,
-    );
-    expect(retried.data!.retryRun).toMatchObject({ id: run.id, status: 'QUEUED', attempts: 0 });
+    const retried = await h.gql(RetryRunDocument, { id: run.id }, token);
+    expect(expectData(retried).retryRun).toMatchObject({
+      id: run.id,
+      status: 'QUEUED',
+      attempts: 0,
+    });
     const again = await finished(token, id);
     expect(again.run).toMatchObject({ id: run.id, status: 'SUCCEEDED', attempts: 1 });
     expect(again.derived).toHaveLength(1);
@@ -279,14 +307,12 @@ describe('text expansion', () => {
     const token = await h.token(h.user());
     const id = await write(token);
     const { run } = await finished(token, id);
-    const r = await h.gql('mutation($id: ID!) { retryRun(id: $id) { id } }', { id: run.id }, token);
-    expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
-    const other = await h.token(h.user());
-    for (const m of ['retryRun', 'cancelRun']) {
-      const x = await h.gql(`mutation($id: ID!) { ${m}(id: $id) { id } }`, { id: run.id }, other);
-      expect(x.errors![0]!.extensions.code).toBe('NOT_FOUND');
-    }
-    const seen = await h.gql('query($id: ID!) { run(id: $id) { id } }', { id: run.id }, other);
+    const r = await h.gql(RetryRunDocument, { id: run.id }, token);
+    expect(expectError(r, 'BAD_USER_INPUT').extensions.field).toBe('id');
+    const { token: other } = await h.signIn();
+    expectError(await h.gql(RetryRunDocument, { id: run.id }, other), 'NOT_FOUND');
+    expectError(await h.gql(CancelRunDocument, { id: run.id }, other), 'NOT_FOUND');
+    const seen = await h.gql(RunDocument, { id: run.id }, other);
     expect(seen.data!.run).toBeNull();
   });
 
@@ -300,15 +326,11 @@ describe('text expansion', () => {
       runId = r?.id ?? '';
       return r?.status === 'RUNNING';
     });
-    const c = await h.gql(
-      'mutation($id: ID!) { cancelRun(id: $id) { status } }',
-      { id: runId },
-      token,
-    );
-    expect(c.data!.cancelRun.status).toBe('CANCELLED');
+    const c = await h.gql(CancelRunDocument, { id: runId }, token);
+    expect(expectData(c).cancelRun.status).toBe('CANCELLED');
     await new Promise((r) => setTimeout(r, 4000));
     const after = await runsOf(token, id);
-    expect(after.runs[0].status).toBe('CANCELLED');
+    expect(after.runs[0]?.status).toBe('CANCELLED');
     expect(after.derived).toHaveLength(0);
   }, 30_000);
 
@@ -346,15 +368,21 @@ describe('text expansion without an LLM', () => {
     try {
       const token = await bare.token(bare.user());
       const r = await bare.gql(
-        CREATE,
+        CreateBlobDocument,
         { input: { schemaId: 'text-input-v1', data: { content: PASSAGE } } },
         token,
       );
       const id = r.data!.createBlob.id;
-      let blob: any;
+      type Answer = {
+        blob: {
+          runs: { status: RunStatus; attempts: number; error: string | null }[];
+          derived: { id: string }[];
+        };
+      };
+      let blob: Answer['blob'] | undefined;
       await eventually(async () => {
         blob = (
-          await bare.gql(
+          await bare.gql<Answer>(
             'query($id: ID!) { blob(id: $id) { runs { status attempts error } derived { id } } }',
             { id },
             token,
@@ -362,9 +390,9 @@ describe('text expansion without an LLM', () => {
         ).data!.blob;
         return blob.runs[0]?.status === 'FAILED';
       });
-      expect(blob.runs[0].attempts).toBe(1);
-      expect(blob.runs[0].error).toMatch(/OPENAI_BASE_URL/);
-      expect(blob.derived).toHaveLength(0);
+      expect(blob?.runs[0]?.attempts).toBe(1);
+      expect(blob?.runs[0]?.error).toMatch(/OPENAI_BASE_URL/);
+      expect(blob?.derived).toHaveLength(0);
     } finally {
       await stopHarness(bare);
     }

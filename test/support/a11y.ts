@@ -14,6 +14,7 @@
  * Content-Security-Policy (no inline script) needs no exception.
  */
 import { createRequire } from 'node:module';
+import type { AxeResults, RunOptions } from 'axe-core';
 import type { Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -35,20 +36,20 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
   const loaded = await page.evaluate(() => typeof (window as { axe?: unknown }).axe === 'object');
   if (!loaded) await page.evaluate(axeSource);
   return page.evaluate(async (tags) => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is the script evaluated above.
-    const axe = (window as any).axe;
+    // axe is the script evaluated above; only its types are imported here.
+    const { axe } = window as unknown as {
+      axe: { run(context: Document, options: RunOptions): Promise<AxeResults> };
+    };
     const result = await axe.run(document, {
       runOnly: { type: 'tag', values: tags },
       resultTypes: ['violations'],
     });
-    // biome-ignore lint/suspicious/noExplicitAny: axe's result objects.
-    return result.violations.map((v: any) => ({
+    return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact ?? null,
       help: v.help,
       helpUrl: v.helpUrl,
-      // biome-ignore lint/suspicious/noExplicitAny: axe's node results.
-      nodes: v.nodes.map((n: any) => ({
+      nodes: v.nodes.map((n) => ({
         target: (n.target as unknown[]).map(String).join(' '),
         summary: String(n.failureSummary ?? '')
           .replace(/\s*\n\s*/g, ' ')

@@ -251,7 +251,7 @@ export function blobStoreContract(
         { content: 'a1' },
         { content: 'a2' },
       ]);
-      expect((await drain()).map((e) => [e.type, e.blobId, (e.details as any)?.version])).toEqual([
+      expect((await drain()).map((e) => [e.type, e.blobId, e.details?.version])).toEqual([
         ['blob.updated.text-input-v1', b.id, 2],
         ['blob.updated.text-input-v1', a.id, 2],
       ]);

@@ -88,10 +88,18 @@ function seeded(seed: number): () => number {
 
 const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 
-async function body(req: IncomingMessage): Promise<any> {
+/** The part of a chat completion request the fake reads; the client sends the rest unread. */
+interface ChatRequest {
+  model: string;
+  stream?: boolean;
+  max_tokens?: number;
+  messages?: { role: string; content: string }[];
+}
+
+async function body(req: IncomingMessage): Promise<ChatRequest> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString() || '{}');
+  return JSON.parse(Buffer.concat(chunks).toString() || '{}') as ChatRequest;
 }
 
 export async function startFakeLlm(): Promise<FakeLlm> {
@@ -119,8 +127,8 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     }
     const request = await body(req);
     const user = (request.messages ?? [])
-      .filter((m: any) => m.role === 'user')
-      .map((m: any) => m.content)
+      .filter((m) => m.role === 'user')
+      .map((m) => m.content)
       .join('\n');
     const entry: FakeLlm['requests'][number] = {
       model: request.model,

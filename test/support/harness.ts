@@ -9,14 +9,16 @@ import { type App, createApp } from '../../src/app';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { openTestDatabase, type TestDatabase } from './database';
+import { type Fetcher, type GqlFunction, gqlOver, type RestFunction, restOver } from './kit';
 import { dropNatsStreams, NATS_URL, natsEnabled, REDIS_URL, redisEnabled } from './nats';
+
+export * from './kit';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
-export interface GraphQLResponse<T = Record<string, any>> {
-  status: number;
-  data: T | null | undefined;
-  errors: { message: string; path?: string[]; extensions: Record<string, any> }[] | undefined;
+export interface SignedIn {
+  userId: string;
+  token: string;
 }
 
 export interface Harness {
@@ -26,16 +28,11 @@ export interface Harness {
   token(sub: string, claims?: Record<string, unknown>): Promise<string>;
   /** A user id unique to this run, so tests never see each other's data. */
   user(prefix?: string): string;
-  gql<T = Record<string, any>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    token?: string | null,
-  ): Promise<GraphQLResponse<T>>;
-  rest(
-    method: string,
-    path: string,
-    options?: { token?: string | null; body?: unknown; rawBody?: string },
-  ): Promise<{ status: number; body: any }>;
+  /** A user unique to this run and a one-hour token for them, with extra claims if given. */
+  signIn(prefix?: string, claims?: Record<string, unknown>): Promise<SignedIn>;
+  /** GraphQL over HTTP: a typed document of the SDK (typed variables and answer) or a string. */
+  gql: GqlFunction;
+  rest: RestFunction;
   /** Runs `fn` and returns how many SQL statements it issued. */
   countQueries(fn: () => Promise<unknown>): Promise<number>;
 }
@@ -77,38 +74,18 @@ export async function startHarness(
     database: testDb.database,
     processors: options.processors,
   });
+  const fetcher: Fetcher = (url, init) => app.yoga.fetch(url, init);
   const harness: Harness = {
     app,
     testDb,
     token: (sub, claims) => mintToken(TEST_SECRET, sub, '1h', claims),
     user: (prefix = 'user') => `${prefix}-${randomBytes(5).toString('hex')}`,
-    async gql(query, variables, token) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (token) headers.authorization = `Bearer ${token}`;
-      const res = await app.yoga.fetch('http://studio.test/graphql', {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as { data?: any; errors?: any };
-      return { status: res.status, data: body.data, errors: body.errors };
+    async signIn(prefix, claims) {
+      const userId = harness.user(prefix);
+      return { userId, token: await harness.token(userId, claims) };
     },
-    async rest(method, path, options = {}) {
-      const headers: Record<string, string> = {};
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      let body: string | undefined = options.rawBody;
-      if (options.body !== undefined) {
-        headers['content-type'] = 'application/json';
-        body = JSON.stringify(options.body);
-      }
-      const res = await app.yoga.fetch(`http://studio.test${path}`, { method, headers, body });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {}
-      return { status: res.status, body: parsed };
-    },
+    gql: gqlOver(fetcher, 'http://studio.test/graphql'),
+    rest: restOver(fetcher, 'http://studio.test'),
     async countQueries(fn) {
       const before = testDb.database.stats.queries;
       await fn();
@@ -142,7 +119,3 @@ export async function stopHarness(harness: Harness | undefined): Promise<void> {
 }
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
-
-/** The nodes of a connection, in order: `nodes(r.data!.books)`. */
-export const nodes = <T = any>(connection: { edges: { node: T }[] }): T[] =>
-  connection.edges.map((e) => e.node);

@@ -1,8 +1,14 @@
 /** Real clients for subscriptions: graphql-ws over a real WebSocket, graphql-sse over HTTP. */
 
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { DocumentNode } from 'graphql';
 import { createClient as createSseClient } from 'graphql-sse';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { EventBackbone } from '../../src/events/backbone';
+import { MemoryBackbone } from '../../src/events/memory-backbone';
+import { NatsBackbone } from '../../src/events/nats-backbone';
+import { queryText, type Untyped, type Variables } from './kit';
 
 export interface Collected<T> {
   items: T[];
@@ -74,16 +80,26 @@ export function wsClient(
 }
 
 /** Subscribes and collects `data` payloads (or the first error). */
-export function subscribeWs<T = any>(
+export function subscribeWs<R, V extends Variables>(
+  client: Client,
+  document: TypedDocumentNode<R, V>,
+  variables?: V,
+): Collected<R>;
+export function subscribeWs<T = Untyped>(
   client: Client,
   query: string,
-  variables: Record<string, unknown> = {},
-): Collected<T> {
-  const c = collector<T>();
-  c.stop = client.subscribe<T>(
-    { query, variables },
+  variables?: Variables,
+): Collected<T>;
+export function subscribeWs(
+  client: Client,
+  query: string | DocumentNode,
+  variables: Variables = {},
+): Collected<unknown> {
+  const c = collector<unknown>();
+  c.stop = client.subscribe(
+    { query: queryText(query), variables },
     {
-      next: (r) => (r.errors ? c.fail(r.errors) : c.push(r.data as T)),
+      next: (r) => (r.errors ? c.fail(r.errors) : c.push(r.data)),
       error: (e) => c.fail(e),
       complete: () => {},
     },
@@ -92,22 +108,34 @@ export function subscribeWs<T = any>(
 }
 
 /** The same over Server-Sent Events with the graphql-sse client (distinct connections mode). */
-export function subscribeSse<T = any>(
+export function subscribeSse<R, V extends Variables>(
+  httpUrl: string,
+  token: string,
+  document: TypedDocumentNode<R, V>,
+  variables?: V,
+): Collected<R>;
+export function subscribeSse<T = Untyped>(
   httpUrl: string,
   token: string,
   query: string,
-  variables: Record<string, unknown> = {},
-) {
+  variables?: Variables,
+): Collected<T>;
+export function subscribeSse(
+  httpUrl: string,
+  token: string,
+  query: string | DocumentNode,
+  variables: Variables = {},
+): Collected<unknown> {
   const client = createSseClient({
     url: `${httpUrl}/graphql`,
     headers: { authorization: `Bearer ${token}` },
     retryAttempts: 0,
   });
-  const c = collector<T>();
-  const stop = client.subscribe<T>(
-    { query, variables },
+  const c = collector<unknown>();
+  const stop = client.subscribe(
+    { query: queryText(query), variables },
     {
-      next: (r) => (r.errors ? c.fail(r.errors) : c.push(r.data as T)),
+      next: (r) => (r.errors ? c.fail(r.errors) : c.push(r.data)),
       error: (e) => c.fail(e),
       complete: () => {},
     },
@@ -147,4 +175,23 @@ export function subscribedOn(
 ): Promise<void> {
   const sub = subOf(token);
   return eventually(() => events.subscriptionCount(sub) >= k);
+}
+
+/** The `extensions.code` of the first GraphQL error a subscription failed with, if any. */
+export function subscriptionErrorCode(error: unknown): unknown {
+  if (!Array.isArray(error)) return undefined;
+  const [first] = error as { extensions?: { code?: unknown } }[];
+  return first?.extensions?.code;
+}
+
+/** Drops every event the backbone retains so far, as a retention limit would. */
+export async function purgeRetained(events: EventBackbone): Promise<void> {
+  if (events instanceof MemoryBackbone) {
+    events.purgeThrough(Number.MAX_SAFE_INTEGER);
+    return;
+  }
+  if (!(events instanceof NatsBackbone)) throw new Error('unknown backbone');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const jsm = await jetstreamManager(events.connection);
+  await jsm.streams.purge(events.stream);
 }
