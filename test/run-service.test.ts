@@ -109,6 +109,7 @@ describe('a run steered by its user', () => {
 });
 
 describe('a retried run whose input moved to a schema its processor does not take', () => {
+  // Also: the user's retry removes the run's dead letter.
   let p: Harness;
   let llm: FakeLlm;
   beforeAll(async () => {
@@ -146,6 +147,16 @@ describe('a retried run whose input moved to a schema its processor does not tak
     await eventually(async () => (await runs())[0]?.status === 'FAILED', 20_000);
     const [failed] = await runs();
     llm.behaviour.failModels = {};
+    const admin = await p.token(p.user('admin'), { roles: ['registry-admin'] });
+    const letters = async () =>
+      (
+        await p.gql<{ deadLetters: { edges: { node: { runId: string | null } }[] } }>(
+          '{ deadLetters(filter: { processorId: "text-expansion" }) { edges { node { runId } } } }',
+          {},
+          admin,
+        )
+      ).data!.deadLetters.edges.map((e) => e.node.runId);
+    await eventually(async () => (await letters()).includes(failed!.id), 10_000);
 
     const moved = await p.gql(
       'mutation($id: ID!, $i: UpdateBlobInput!) { updateBlob(id: $id, input: $i) { schemaId } }',
@@ -169,5 +180,7 @@ describe('a retried run whose input moved to a schema its processor does not tak
     expect((await runs())[0]!.error).toBe(
       'The input is now expanded-text-v1, which text-expansion does not take',
     );
+    // The user's retry dealt with the dead letter, as an admin's replay does.
+    expect(await letters()).not.toContain(failed!.id);
   }, 60_000);
 });

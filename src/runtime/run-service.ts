@@ -55,7 +55,7 @@ export interface RunRequest {
 
 export interface RunServiceOptions {
   runs: RunRepository;
-  events: Pick<EventBackbone, 'publishLive'>;
+  events: Pick<EventBackbone, 'publishLive' | 'deadLetter' | 'discardDeadLetter'>;
   log: Logger;
   /** Wakes the outbox relay after a run's events were written. */
   onWrite?: () => void;
@@ -143,13 +143,18 @@ export class RunService {
 
   /**
    * Puts a FAILED or CANCELLED run back in its processor's queue, attempts reset, from its first
-   * step (its derived blobs are keyed by the run, so none is stored twice). NOT_FOUND for a run
+   * step (its derived blobs are keyed by the run, so none is stored twice), and removes its dead
+   * letter, as a replay does: the failure it records is being dealt with. NOT_FOUND for a run
    * that is not the user's; BAD_USER_INPUT for one in another state.
    */
   async retry(userId: string, runId: string): Promise<ProcessorRun> {
     const current = await this.options.runs.get(userId, runId);
     if (!current) throw notFound('Run', runId);
+    const { events } = this.options;
+    const letter = await events.deadLetter(current.processorId, current.id);
     const run = await this.requeue(current);
+    // Read before the requeue, removed after: a letter of a new failure is newer, and stays.
+    if (run && letter) await events.discardDeadLetter({ ...letter, key: current.id });
     if (!run) {
       throw new AppError(
         ErrorCode.BAD_USER_INPUT,
