@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { migrateToLatest } from '../db/migrate';
 import { createProcessors } from '../processors/index';
 import type { Processor } from '../processors/kit';
-import { type DemoLlm, startDemoLlm } from '../processors/text-expansion/demo-llm';
+import { type DemoLlm, startDemoLlm } from '../processors/lib/demo-llm';
 import { type MongoStores, openMongoStores } from './blobs/mongo-blob-store';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';

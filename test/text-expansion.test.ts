@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CircuitBreaker, CircuitOpenError } from '../processors/text-expansion/circuit-breaker';
-import { expansionRatio } from '../processors/text-expansion/metrics';
+import { CircuitBreaker, CircuitOpenError } from '../processors/lib/circuit-breaker';
+import { expansionRatio } from '../processors/lib/text-metrics';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { type Harness, startHarness, stopHarness } from './support/harness';
 import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realtime';

@@ -4,7 +4,7 @@
  * HTML, EPUB 3, DOCX and PDF files, described by a compiled-book-v1 blob.
  */
 import { type BlobView, PermanentError, type Processor, type ProcessorKit } from '../kit';
-import { words } from '../text-expansion/metrics';
+import { words } from '../lib/text-metrics';
 import { CHAPTER_SCHEMA_IDS, chapterContent, chapterTitle } from './chapter';
 import {
   BOOK_FORMATS,
