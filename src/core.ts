@@ -12,6 +12,7 @@ import { type MongoStores, openMongoStores } from './blobs/mongo-blob-store';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import type { EventBackbone } from './events/backbone';
+import { EventCatalog } from './events/catalog';
 import { MemoryBackbone } from './events/memory-backbone';
 import { NatsBackbone } from './events/nats-backbone';
 import { OutboxRelay, PgOutboxSource } from './events/outbox-relay';
@@ -31,6 +32,8 @@ export interface Core {
   config: Config;
   log: Logger;
   database: Database;
+  /** Every event kind this deployment writes: the studio's and its processors' requests. */
+  catalog: EventCatalog;
   services: Services;
   events: EventBackbone;
   relay: OutboxRelay;
@@ -104,7 +107,10 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       ...createProcessors({}).map((p) => p.definition),
       ...processors.map((p) => p.definition),
     ]);
+    // Every event kind: the studio's own and the requests of these processors.
+    const catalog = new EventCatalog(processors.map((p) => p.definition));
     const services = createServices(database, {
+      catalog,
       onWrite: kick,
       store: mongo?.blobs,
       reserved,
@@ -120,11 +126,12 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     );
     relayRef.current = relay;
     if (config.outboxRelay) relay.start();
-    const runs = new RunRepository(database.db);
+    const runs = new RunRepository(database.db, catalog);
     const files = new FileStore(database.db);
-    const runService = new RunService({ runs, events, log, onWrite: kick });
+    const runService = new RunService({ runs, events, log, catalog, onWrite: kick });
     const runtime = new ProcessorRuntime(processors, {
       services,
+      catalog,
       events,
       runs,
       runService,
@@ -151,6 +158,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       config,
       log,
       database,
+      catalog,
       services,
       events,
       relay,

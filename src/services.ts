@@ -8,6 +8,7 @@ import { PgBlobStore } from './blobs/pg-blob-store';
 import { BookService } from './books/book-service';
 import { ConversationService } from './conversations/conversation-service';
 import type { Database } from './db/database';
+import { BASE_CATALOG, type EventCatalog } from './events/catalog';
 import { ProcessorRepository } from './processor-registry/processor-repository';
 import { ProcessorService } from './processor-registry/processor-service';
 import { BUILTIN_SCHEMAS, TEXT_INPUT_IDS } from './registry/builtin-schemas';
@@ -48,6 +49,8 @@ export function reservedOf(
 const USER_INPUT = 'user-input';
 
 export interface ServiceOptions {
+  /** The event kinds processors may name; the studio's own when absent. */
+  catalog?: EventCatalog;
   /** Names and ids only a release may register (built-ins and the reserved namespace). */
   reserved?: Reserved;
   store?: BlobStore;
@@ -87,6 +90,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     },
     inspector,
     reserved,
+    options.catalog ?? BASE_CATALOG,
   );
   const books = new BookService(database.db);
   const conversations = new ConversationService(database.db);

@@ -1,6 +1,7 @@
 /** All SQL for processor runs. */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DB, ProcessorRunsTable } from '../db/types';
+import type { EventCatalog } from '../events/catalog';
 import type { StudioEvent } from '../events/event';
 import { enqueue } from '../events/outbox';
 import { isUuid } from '../ids';
@@ -46,7 +47,11 @@ export interface NewRun {
 const RUN_CURSOR = 'run';
 
 export class RunRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    /** What the events written with runs are checked against (see outbox.ts). */
+    private readonly catalog: EventCatalog,
+  ) {}
 
   /** The run for `key`, created queued when new (with `events` queued in the same commit). */
   async ensure(run: NewRun, events: StudioEvent[] = []): Promise<ProcessorRun> {
@@ -75,7 +80,7 @@ export class RunRepository {
         })
         .onConflict((oc) => oc.column('key').doNothing())
         .execute();
-      for (const e of events) await enqueue(trx, e);
+      for (const e of events) await enqueue(trx, this.catalog, e);
       return toRun(
         await trx
           .selectFrom('processor_runs')
@@ -253,7 +258,7 @@ export class RunRepository {
         .where('status', '=', 'running')
         .returningAll()
         .executeTakeFirst();
-      if (row) await enqueue(trx, completed);
+      if (row) await enqueue(trx, this.catalog, completed);
       return row ? toRun(row) : null;
     });
   }
@@ -357,7 +362,7 @@ export class RunRepository {
         .where('status', 'in', ['failed', 'cancelled'])
         .returningAll()
         .executeTakeFirst();
-      if (row) await enqueue(trx, retryEvent);
+      if (row) await enqueue(trx, this.catalog, retryEvent);
       return row ? toRun(row) : null;
     });
   }

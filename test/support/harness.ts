@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import { type App, createApp } from '../../src/app';
+import { type App, type AppOptions, createApp } from '../../src/app';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { openTestDatabase, type TestDatabase } from './database';
@@ -62,10 +62,16 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
   return { ...base, ...env };
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** What a test may replace in the app: the processors it runs (CoreOptions.processors). */
+export type HarnessOptions = Pick<AppOptions, 'processors'>;
+
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const testDb = await openTestDatabase();
   const config = loadConfig(testEnv(env));
-  const app = await createApp(config, { database: testDb.database });
+  const app = await createApp(config, { database: testDb.database, ...options });
   const harness: Harness = {
     app,
     testDb,
@@ -108,10 +114,13 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
 }
 
 /** Registers a harness for the current test file: started before all tests, stopped after. */
-export function useHarness(env?: Record<string, string>): () => Harness {
+export function useHarness(
+  env?: Record<string, string>,
+  options?: HarnessOptions,
+): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
-    harness = await startHarness(env);
+    harness = await startHarness(env, options);
   });
   afterAll(async () => {
     await stopHarness(harness);
