@@ -75,11 +75,11 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   let eventsStarted = false;
   let mongo: MongoStores | undefined;
   let demo: DemoLlm | undefined;
+  const relayRef: { current?: OutboxRelay } = {};
   try {
     await migrateToLatest(database.db as unknown as Kysely<unknown>);
     // With MONGODB_URL, blobs (and the events of blob writes) live in MongoDB.
     if (config.mongodbUrl) mongo = await openMongoStores(config.mongodbUrl);
-    const relayRef: { current?: OutboxRelay } = {};
     const kick = () => relayRef.current?.kick();
     // The demo is a real OpenAI-compatible endpoint in this process: the same client talks to it.
     if (config.llm === 'demo' && !options.processors) {
@@ -191,6 +191,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       },
     };
   } catch (error) {
+    // A processor the catalog refuses stops the start after the relay began: stop it too.
+    await relayRef.current?.stop().catch(() => {});
     if (eventsStarted) await events.stop().catch(() => {});
     await demo?.close().catch(() => {});
     await mongo?.close().catch(() => {});
