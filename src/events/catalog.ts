@@ -105,7 +105,7 @@ function blobKind(
         ? 'the blob service: `createBlob`, a processor deriving a blob'
         : `the blob service: \`${action === 'updated' ? 'updateBlob`, `reorderChapters' : 'deleteBlob'}\``,
     consumers: { kind: 'any' },
-    readBy: '`blobEvents`, `blobDerived` (created)',
+    readBy: action === 'created' ? '`blobEvents`, `blobDerived`' : '`blobEvents`',
   };
 }
 

@@ -114,10 +114,7 @@ export async function startHarness(
 }
 
 /** Registers a harness for the current test file: started before all tests, stopped after. */
-export function useHarness(
-  env?: Record<string, string>,
-  options?: HarnessOptions,
-): () => Harness {
+export function useHarness(env?: Record<string, string>, options?: HarnessOptions): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
     harness = await startHarness(env, options);
