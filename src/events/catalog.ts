@@ -153,9 +153,9 @@ function requestKind(d: ProcessorDefinition): EventKind | null {
     throw new Error(`Processor "${d.id}" declares onRequest "${request.event}": ${why}`);
   };
   const [entity = '', action = '', word = '', ...more] = request.event.split('.');
-  if (more.length > 0 || ![entity, action, word].every((t) => TOKEN.test(t)))
+  const wellNamed = more.length === 0 && word === 'requested';
+  if (!wellNamed || ![entity, action].every((t) => TOKEN.test(t)))
     fail('a request is named <entity>.<action>.requested');
-  if (word !== 'requested') fail('a request is named <entity>.<action>.requested');
   if (request.details.type !== 'object') fail('its details schema must be of type "object"');
   if (request.target === 'blob' && d.inputSchemaIds.length === 0)
     fail('a processor run on a blob needs inputSchemaIds (the blobs it accepts)');
