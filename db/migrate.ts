@@ -2,7 +2,7 @@
  * Migration entry point: `npm run migrate` (up to latest) or `npm run migrate -- down` (one step).
  * Uses the same configuration as the server, so it migrates PGlite or PostgreSQL alike.
  */
-import { type Kysely, Migrator } from 'kysely';
+import { type Kysely, Migrator, sql } from 'kysely';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { migrations } from './migrations/index';
@@ -20,6 +20,17 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
       cause: error,
     });
   }
+}
+
+/**
+ * The name of the latest migration applied to `db`, undefined when none is; throws when the
+ * database does not answer (or was never migrated), which readiness reports as failing.
+ */
+export async function latestAppliedMigration(db: Kysely<unknown>): Promise<string | undefined> {
+  const { rows } = await sql<{
+    name: string;
+  }>`select name from kysely_migration order by name desc limit 1`.execute(db);
+  return rows[0]?.name;
 }
 
 async function main(direction: string | undefined): Promise<void> {

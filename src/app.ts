@@ -54,6 +54,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const core = await createCore(config, options);
   try {
     await core.startProcessors();
+    // Reprocessings are driven by API processes, which take them over from one that stopped.
+    core.reprocessingDriver.start();
     const auth = createAuthenticator(config);
     if (persisted) {
       core.log.info('persisted operations loaded', {
@@ -85,6 +87,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       events: core.events,
       runs: core.runs,
       runService: core.runService,
+      reprocessings: core.reprocessings,
+      onReprocess: () => core.reprocessingDriver.kick(),
       files: core.files,
       config,
       onWrite: () => core.relay.kick(),
@@ -92,7 +96,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       health: core.health,
       consumers: () => core.runtime.consumerList(),
       metrics: createMetrics({
-        database: core.database,
         events: core.events,
         relay: core.relay,
         health: core.health,

@@ -11,6 +11,11 @@ export interface Config {
   readonly port: number;
   /** Host to bind. Default 127.0.0.1 on the embedded default, 0.0.0.0 otherwise. */
   readonly host: string;
+  /**
+   * Port of a `reyna worker`'s /healthz, /readyz and /metrics (REYNA_WORKER_PORT, on HOST); 0
+   * picks a free one. Unset: the worker serves no HTTP.
+   */
+  readonly workerPort: number | undefined;
   /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
   readonly databaseUrl: string | undefined;
   /** Folder for the embedded PGlite database (and later, export files). */
@@ -84,6 +89,12 @@ export interface Config {
    * intervals after its last one.
    */
   readonly heartbeatMs: number;
+  /**
+   * Reprocessings: runs enqueued per batch (the next batch goes when fewer than half of one are
+   * still queued or running), and how often the API process that drives them looks at them.
+   */
+  readonly reprocessBatch: number;
+  readonly reprocessPollMs: number;
   /** First retry delay of a failed run (doubles per attempt). */
   readonly retryBaseMs: number;
   /** LLM request timeout, consecutive failures that open the circuit, and how long it stays open. */
@@ -130,12 +141,12 @@ export class ConfigError extends Error {
 }
 
 /** Whether `host` is reachable only from this machine. */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** The HS256 secret used when nothing is configured on a loopback bind. Never reachable from outside. */
-export const DEV_JWT_SECRET = 'reyna-development-secret-do-not-use-in-production';
+const DEV_JWT_SECRET = 'reyna-development-secret-do-not-use-in-production';
 
 type Env = Record<string, string | undefined>;
 
@@ -266,47 +277,64 @@ function llmKind(env: Env, databaseUrl: string | undefined): Config['llm'] {
   return value;
 }
 
-/** Reads and checks the configuration. Throws `ConfigError` naming the first bad variable. */
-export function loadConfig(env: Env = process.env): Config {
+function portOf(env: Env): number {
   const portText = optional(env, 'PORT') ?? '8010';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${portText}"`);
   }
-  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  return port;
+}
+
+/** How tokens are checked: a shared secret, a JWKS, or the development secret on loopback only. */
+function tokenKeys(env: Env, databaseUrl: string | undefined) {
   const jwksUrl = url(env, 'REYNA_JWKS_URL', ['https:', 'http:']);
-  let jwtSecret = optional(env, 'REYNA_JWT_SECRET');
+  const jwtSecret = optional(env, 'REYNA_JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
     throw new ConfigError('REYNA_JWT_SECRET must be at least 32 characters (HS256 key strength)');
   }
   const host = optional(env, 'HOST') ?? (databaseUrl ? '0.0.0.0' : '127.0.0.1');
-  let devSecret = false;
-  if (jwtSecret === undefined && jwksUrl === undefined) {
-    // The development secret is public: anyone who can reach the port could mint any user's
-    // token with it. So it is only ever used where nobody else can reach the port.
-    if (!isLoopback(host)) {
-      throw new ConfigError(
-        `Set REYNA_JWT_SECRET (32+ characters) or REYNA_JWKS_URL: HOST=${host} is reachable from other machines, and the built-in development secret is only used on a loopback bind (127.0.0.1, ::1, localhost)`,
-      );
-    }
-    jwtSecret = DEV_JWT_SECRET;
-    devSecret = true;
+  if (jwtSecret !== undefined || jwksUrl !== undefined) {
+    return { host, jwksUrl, jwtSecret, devSecret: false };
   }
+  // The development secret is public: anyone who can reach the port could mint any user's
+  // token with it. So it is only ever used where nobody else can reach the port.
+  if (!isLoopback(host)) {
+    throw new ConfigError(
+      `Set REYNA_JWT_SECRET (32+ characters) or REYNA_JWKS_URL: HOST=${host} is reachable from other machines, and the built-in development secret is only used on a loopback bind (127.0.0.1, ::1, localhost)`,
+    );
+  }
+  return { host, jwksUrl, jwtSecret: DEV_JWT_SECRET, devSecret: true };
+}
+
+function rolesClaimOf(env: Env): string {
   const rolesClaim = optional(env, 'REYNA_ROLES_CLAIM') ?? 'roles';
   if (!/^[A-Za-z0-9_:/-]{1,64}(\.[A-Za-z0-9_:/-]{1,64}){0,7}$/.test(rolesClaim)) {
     throw new ConfigError(
       'REYNA_ROLES_CLAIM must be a claim name or a dotted path such as realm_access.roles',
     );
   }
-  const maxAgeText = optional(env, 'REYNA_JWT_MAX_AGE');
+  return rolesClaim;
+}
+
+function logLevelOf(env: Env): Config['logLevel'] {
   const logLevel = (optional(env, 'REYNA_LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
     throw new ConfigError('REYNA_LOG_LEVEL must be one of debug, info, warn, error, silent');
   }
+  return logLevel;
+}
+
+function deploymentIdOf(env: Env): string {
   const deploymentId = optional(env, 'REYNA_DEPLOYMENT') ?? 'reyna';
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(deploymentId)) {
     throw new ConfigError('REYNA_DEPLOYMENT must be 1-32 letters, digits, "_" or "-"');
   }
+  return deploymentId;
+}
+
+/** The persisted-operation manifests (absolute, each once) and whether only they may run. */
+function persistedSettings(env: Env) {
   const manifests = (optional(env, 'REYNA_PERSISTED_OPERATIONS') ?? '')
     .split(',')
     .map((path) => path.trim())
@@ -319,6 +347,20 @@ export function loadConfig(env: Env = process.env): Config {
       'REYNA_PERSISTED_ONLY needs REYNA_PERSISTED_OPERATIONS: the manifest of allowed operations',
     );
   }
+  return { persistedOperations, persistedOnly };
+}
+
+/** Reads and checks the configuration. Throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  // In this order, so the first bad variable named is the one it always was.
+  const port = portOf(env);
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const { host, jwksUrl, jwtSecret, devSecret } = tokenKeys(env, databaseUrl);
+  const rolesClaim = rolesClaimOf(env);
+  const maxAgeText = optional(env, 'REYNA_JWT_MAX_AGE');
+  const logLevel = logLevelOf(env);
+  const deploymentId = deploymentIdOf(env);
+  const { persistedOperations, persistedOnly } = persistedSettings(env);
   const llm = llmKind(env, databaseUrl);
   const llmModel =
     llm === 'demo' ? DEMO_MODEL : (optional(env, 'REYNA_LLM_MODEL') ?? 'gpt-4o-mini');
@@ -334,6 +376,10 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     port,
     host,
+    workerPort:
+      optional(env, 'REYNA_WORKER_PORT') === undefined
+        ? undefined
+        : integer(env, 'REYNA_WORKER_PORT', 0, 0, 65_535),
     databaseUrl,
     dataDir: resolve(optional(env, 'REYNA_DATA_DIR') ?? '.reyna-data'),
     natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:']),
@@ -369,6 +415,8 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     ackWaitMs: integer(env, 'REYNA_ACK_WAIT_MS', 30_000, 500, 3_600_000),
     heartbeatMs: integer(env, 'REYNA_HEARTBEAT_MS', 5000, 100, 600_000),
+    reprocessBatch: integer(env, 'REYNA_REPROCESS_BATCH', 100, 1, 100),
+    reprocessPollMs: integer(env, 'REYNA_REPROCESS_POLL_MS', 1000, 50, 60_000),
     retryBaseMs: integer(env, 'REYNA_RETRY_BASE_MS', 1000, 1, 600_000),
     llmTimeoutMs: integer(env, 'REYNA_LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
     // Ten failures in a row: an LLM that is down reaches it within seconds, while one failing

@@ -24,6 +24,9 @@ import { WorkerHeartbeat } from './health/worker-heartbeat';
 import { createLogger, type Logger } from './logger';
 import { BUILTIN_SCHEMAS } from './registry/builtin-schemas';
 import { ProcessorRuntime } from './runtime/processor-runtime';
+import { ReprocessingDriver } from './runtime/reprocessing-driver';
+import { ReprocessingRepository } from './runtime/reprocessing-repository';
+import { ReprocessingService } from './runtime/reprocessing-service';
 import { RunRepository } from './runtime/run-repository';
 import { RunService } from './runtime/run-service';
 import { createServices, registerBuiltins, reservedOf, type Services } from './services';
@@ -46,6 +49,10 @@ export interface Core {
   health: ProcessorHealthService;
   /** This process's heartbeat, written while it runs processors. */
   heartbeat: WorkerHeartbeat;
+  /** Re-deriving a processor's outputs with its current version (admins). */
+  reprocessings: ReprocessingService;
+  /** Steps reprocessings along; `reyna serve` starts it (see reprocessing-driver.ts). */
+  reprocessingDriver: ReprocessingDriver;
   /** The MongoDB blob store and its outbox, when MONGODB_URL is set. */
   mongo: MongoStores | undefined;
   /** Starts the processors named (or those `config.processors` names). */
@@ -153,6 +160,22 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       runStats: new RunStatsRepository(database.db),
       events,
     });
+    const reprocessingRepo = new ReprocessingRepository(database.db);
+    const reprocessings = new ReprocessingService({
+      repo: reprocessingRepo,
+      blobs: services.blobs,
+      schemas: services.schemas,
+      processors: services.processors,
+      runService,
+      log,
+      batchSize: config.reprocessBatch,
+    });
+    const reprocessingDriver = new ReprocessingDriver({
+      service: reprocessings,
+      repo: reprocessingRepo,
+      log,
+      pollMs: config.reprocessPollMs,
+    });
     let stopped = false;
     return {
       config,
@@ -168,6 +191,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       runtime,
       health,
       heartbeat,
+      reprocessings,
+      reprocessingDriver,
       mongo,
       async startProcessors(ids = config.processors) {
         if (ids === 'none') return;
@@ -177,6 +202,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       async stop() {
         if (stopped) return;
         stopped = true;
+        await reprocessingDriver.stop();
         await runtime.stop();
         // After the runs in flight: until then this process is still working.
         await heartbeat.stop();

@@ -20,6 +20,7 @@ export const ErrorCode = {
   SCHEMA_VERSION_TOO_LOW: 'SCHEMA_VERSION_TOO_LOW',
   SCHEMA_INACTIVE: 'SCHEMA_INACTIVE',
   PROCESSOR_CONFLICT: 'PROCESSOR_CONFLICT',
+  PROCESSOR_CHAIN_INCOMPATIBLE: 'PROCESSOR_CHAIN_INCOMPATIBLE',
   VERSION_CONFLICT: 'VERSION_CONFLICT',
   PROCESSOR_INACTIVE: 'PROCESSOR_INACTIVE',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
@@ -48,9 +49,29 @@ export interface BreakingChange {
   message: string;
 }
 
+/**
+ * One link of a processor chain: a producer writes `producerSchemaId`, a consumer reads
+ * `consumerSchemaId`, both versions of `schemaName`. Compatible when every document valid under
+ * the producer's schema is valid under the consumer's; `breakingChanges` say why not, with paths
+ * into the consumer's schema.
+ */
+export interface ChainLink {
+  schemaName: string;
+  producerId: string;
+  producerSchemaId: string;
+  producerSchemaVersion: string;
+  consumerId: string;
+  consumerSchemaId: string;
+  consumerSchemaVersion: string;
+  compatible: boolean;
+  breakingChanges: BreakingChange[];
+}
+
 export interface ErrorDetails {
   /** Failing JSON paths, for VALIDATION_FAILED and INVALID_SCHEMA. */
   issues?: ValidationIssue[];
+  /** The broken links, for PROCESSOR_CHAIN_INCOMPATIBLE. */
+  links?: ChainLink[];
   /** What broke, for SCHEMA_INCOMPATIBLE. */
   breakingChanges?: BreakingChange[];
   /**
@@ -96,6 +117,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   SCHEMA_VERSION_TOO_LOW: 409,
   SCHEMA_INACTIVE: 422,
   PROCESSOR_CONFLICT: 409,
+  PROCESSOR_CHAIN_INCOMPATIBLE: 409,
   VERSION_CONFLICT: 409,
   PROCESSOR_INACTIVE: 422,
   QUERY_TOO_COMPLEX: 400,

@@ -103,8 +103,16 @@ async function worker(...ids: string[]): Promise<void> {
   console.log(
     `ReYNa worker running ${names} on ${core.events.kind === 'nats' ? 'NATS JetStream' : 'the in-process backbone'}`,
   );
+  console.log(`  heartbeat every ${config.heartbeatMs} ms as ${core.heartbeat.id}`);
+  const { startWorkerProbe } = await import('./http/worker-probe');
+  const probe =
+    config.workerPort === undefined
+      ? undefined
+      : await startWorkerProbe(core, config.workerPort, config.host);
   console.log(
-    `  heartbeat every ${config.heartbeatMs} ms as ${core.heartbeat.id} (no HTTP: see Processor.health and /metrics on the API)`,
+    probe
+      ? `  /healthz, /readyz and /metrics on ${probe.url}`
+      : '  no HTTP (set REYNA_WORKER_PORT for /healthz, /readyz and /metrics); see Processor.health on the API',
   );
   if (core.events.kind === 'memory') {
     console.log(
@@ -117,6 +125,7 @@ async function worker(...ids: string[]): Promise<void> {
     stopping = true;
     core.log.info('stopping: finishing runs in flight', { signal });
     await core.stop();
+    await probe?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

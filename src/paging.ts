@@ -46,7 +46,7 @@ export function pageRequest<K>(
   return { first: size, after: key };
 }
 
-export function encodeKey(kind: string, key: unknown): string {
+function encodeKey(kind: string, key: unknown): string {
   return Buffer.from(`${kind}:${JSON.stringify(key)}`).toString('base64url');
 }
 

@@ -5,10 +5,14 @@ import type { Reserved } from './auth/registry-access';
 import { BlobService } from './blobs/blob-service';
 import type { BlobStore } from './blobs/blob-store';
 import { PgBlobStore } from './blobs/pg-blob-store';
+import { BookRepository } from './books/book-repository';
 import { BookService } from './books/book-service';
+import { ConversationRepository } from './conversations/conversation-repository';
 import { ConversationService } from './conversations/conversation-service';
 import type { Database } from './db/database';
 import { BASE_CATALOG, type EventCatalog } from './events/catalog';
+import { ChainOverrideRepository } from './processor-registry/chain-override-repository';
+import { ChainChecker } from './processor-registry/processor-chain';
 import { ProcessorRepository } from './processor-registry/processor-repository';
 import { ProcessorService } from './processor-registry/processor-service';
 import { BUILTIN_SCHEMAS, TEXT_INPUT_IDS } from './registry/builtin-schemas';
@@ -74,8 +78,20 @@ export function createServices(database: Database, options: ServiceOptions = {})
     inspector,
     reserved,
   );
+  const chain = new ChainChecker({
+    schemas: (ids) => schemaRepo.findByIds(ids),
+    idsOfNames: (names) => schemaRepo.idsOfNames(names),
+    producersOf: (ids, exceptId) => processorRepo.activeWithAny('output_schema_ids', ids, exceptId),
+    consumersOf: (ids, exceptId) => processorRepo.activeWithAny('input_schema_ids', ids, exceptId),
+    // Documents valid under what the producer writes must stay valid under what the consumer
+    // reads: the registry's BACKWARD diff from one to the other, on the inspector's workers.
+    compare: (written, read) =>
+      inspector.compatibility(written.definition, read.definition, 'BACKWARD'),
+  });
   const processors = new ProcessorService(
     processorRepo,
+    new ChainOverrideRepository(database.db),
+    chain,
     validator,
     async (ids) => {
       const found = new Set((await schemaRepo.findByIds(ids)).map((s) => s.id));
@@ -92,8 +108,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     reserved,
     options.catalog ?? BASE_CATALOG,
   );
-  const books = new BookService(database.db);
-  const conversations = new ConversationService(database.db);
+  const books = new BookService(new BookRepository(database.db));
+  const conversations = new ConversationService(new ConversationRepository(database.db));
   const blobs = new BlobService(
     store,
     schemas,

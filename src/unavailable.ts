@@ -6,7 +6,7 @@
 import { AppError, ErrorCode } from './errors';
 
 /** What clients are told to wait before retrying: an outage is rarely shorter. */
-export const UNAVAILABLE_RETRY_MS = 2_000;
+const UNAVAILABLE_RETRY_MS = 2_000;
 
 /** Node socket errors that mean the server could not be reached or went away. */
 const SOCKET_CODES = new Set([

@@ -198,6 +198,12 @@ export type BreakingChange = {
   path: Scalars['String']['output'];
 };
 
+/** Accepts a registration that breaks processor chain links; the reason is recorded with the broken links (see `Processor.chainOverrides`). */
+export type ChainOverrideInput = {
+  /** Why the links may break: not empty, at most 16 KiB. */
+  reason: Scalars['String']['input'];
+};
+
 /** How a new version of a schema name must relate to the previous version. */
 export type CompatibilityMode =
   /** Data valid under the previous version stays valid (default). */
@@ -262,6 +268,8 @@ export type CreateBlobInput = {
 /** Everything a signed-in user can change. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Stops a reprocessing: nothing more is enqueued and its queued runs are cancelled; running ones finish. Needs the registry-admin role. */
+  cancelReprocessing: Reprocessing;
   /** Cancels a QUEUED or RUNNING run; a running step stops at its next checkpoint. */
   cancelRun: ProcessorRun;
   /** Compiles the book (each chapter's newest expansion, or the originals) into the formats asked for; the run's output is a compiled-book-v1 blob whose files download from /files/:id. The typed form of `requestRun(processorId: "book-compiler")`. */
@@ -275,11 +283,13 @@ export type Mutation = {
   /** Soft delete: the blob disappears from every read; blobs derived from it stay, with `parent` null. */
   deleteBlob: Blob;
   deleteProcessorInstance: Scalars['Boolean']['output'];
-  /** Registers a processor, or updates one you own (version may not go down). Needs the registry-author role (registry-admin to update any). */
+  /** Registers a processor, or updates one you own (version may not go down). Needs the registry-author role (registry-admin to update any). A registration that breaks a link of its chain (see checkProcessorChain) is refused with PROCESSOR_CHAIN_INCOMPATIBLE unless `allowIncompatibleChain` says why. */
   registerProcessor: Processor;
   registerSchema: Schema;
   /** Puts the book's chapters in this order: `chapterIds` lists each of its chapters exactly once (at most 1000). Each chapter that moves gets a new version with `data.metadata.chapter` set to its place; all or nothing. Chapters keep their text, so nothing is expanded again. BAD_USER_INPUT for a list that is not the book's chapters, NOT_FOUND for a book that is not yours, VERSION_CONFLICT when a chapter changed meanwhile. */
   reorderChapters: Book;
+  /** Re-derives a processor's outputs for the inputs selected with its current version, in batches; with `dryRun`, only counts. Needs the registry-admin role. */
+  reprocess: ReprocessResult;
   /** Asks an on-request processor (see `Processor.onRequest`) for a run on one of your books or blobs, with `details` its schema accepts. NOT_FOUND for a processor, book or blob that is not there (or not yours); BAD_USER_INPUT for a processor that does not run on request or a target it does not take; VALIDATION_FAILED with `issues` for details it refuses. Nothing is written unless the request is accepted. */
   requestRun: ProcessorRun;
   /** Runs a FAILED or CANCELLED run again from its first step. */
@@ -291,6 +301,12 @@ export type Mutation = {
   updateBlob: Blob;
   updateBook: Book;
   updateProcessorInstance: ProcessorInstance;
+};
+
+
+/** Everything a signed-in user can change. */
+export type MutationCancelReprocessingArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -348,6 +364,7 @@ export type MutationDeleteProcessorInstanceArgs = {
 
 /** Everything a signed-in user can change. */
 export type MutationRegisterProcessorArgs = {
+  allowIncompatibleChain?: InputMaybe<ChainOverrideInput>;
   input: RegisterProcessorInput;
 };
 
@@ -362,6 +379,13 @@ export type MutationRegisterSchemaArgs = {
 export type MutationReorderChaptersArgs = {
   bookId: Scalars['ID']['input'];
   chapterIds: Array<Scalars['ID']['input']>;
+};
+
+
+/** Everything a signed-in user can change. */
+export type MutationReprocessArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  input: ReprocessInput;
 };
 
 
@@ -428,6 +452,8 @@ export type Processor = {
   __typename?: 'Processor';
   active: Scalars['Boolean']['output'];
   builtin: Scalars['Boolean']['output'];
+  /** Registrations of this processor accepted over broken chain links, newest first, at most 100 a page. Its owner's and registry-admin's only: FORBIDDEN otherwise. */
+  chainOverrides: ProcessorChainOverrideConnection;
   configSchema?: Maybe<Scalars['JSON']['output']>;
   createdAt: Scalars['DateTime']['output'];
   description?: Maybe<Scalars['String']['output']>;
@@ -456,10 +482,71 @@ export type Processor = {
 
 
 /** A step that reacts to events and derives blobs, or `user-input` for the user. */
+export type ProcessorChainOverridesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A step that reacts to events and derives blobs, or `user-input` for the user. */
 export type ProcessorRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<RunStatus>;
+};
+
+/** A producer writes a schema and a consumer reads a version of the same name. Compatible when every document valid under what the producer writes is valid under what the consumer reads. */
+export type ProcessorChainLink = {
+  __typename?: 'ProcessorChainLink';
+  /** Why not, with JSON Pointers into the consumer's schema. */
+  breakingChanges: Array<BreakingChange>;
+  compatible: Scalars['Boolean']['output'];
+  /** The processor that reads. */
+  consumerId: Scalars['ID']['output'];
+  /** The version it reads the documents under: the same id when it declares it, else the newest of its versions that accepts them (or its newest, when none does). */
+  consumerSchemaId: Scalars['ID']['output'];
+  consumerSchemaVersion: Scalars['String']['output'];
+  /** The processor that writes. */
+  producerId: Scalars['ID']['output'];
+  producerSchemaId: Scalars['ID']['output'];
+  producerSchemaVersion: Scalars['String']['output'];
+  /** The name both schemas share. */
+  schemaName: Scalars['String']['output'];
+};
+
+/** A registration accepted over broken chain links, as it was recorded. */
+export type ProcessorChainOverride = {
+  __typename?: 'ProcessorChainOverride';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** The links it broke, as the check found them. */
+  links: Array<ProcessorChainLink>;
+  /** The user who registered it; null for a release registering a built-in. */
+  overriddenBy?: Maybe<Scalars['String']['output']>;
+  /** The version of the processor registered. */
+  processorVersion: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+};
+
+export type ProcessorChainOverrideConnection = {
+  __typename?: 'ProcessorChainOverrideConnection';
+  edges: Array<ProcessorChainOverrideEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ProcessorChainOverrideEdge = {
+  __typename?: 'ProcessorChainOverrideEdge';
+  cursor: Scalars['String']['output'];
+  node: ProcessorChainOverride;
+};
+
+/** What registering a processor would find along its chain. */
+export type ProcessorChainReport = {
+  __typename?: 'ProcessorChainReport';
+  /** False when any link is broken. */
+  compatible: Scalars['Boolean']['output'];
+  /** Every link to the active processors that write what it reads (it is the consumer) and read what it writes (it is the producer). */
+  links: Array<ProcessorChainLink>;
 };
 
 /** A processor's workers, queue and recent runs, as an operator watches them. */
@@ -573,6 +660,8 @@ export type Query = {
   book?: Maybe<Book>;
   /** Your books, oldest first, at most 100 a page. */
   books: BookConnection;
+  /** Dry run of registerProcessor: every link of its chain, compatible or with its breaking changes. Writes nothing. */
+  checkProcessorChain: ProcessorChainReport;
   /** Dry run of registerSchema: what would break, the semver bump the change needs and the smallest version that carries it, without registering. */
   checkSchemaCompatibility: CompatibilityReport;
   conversation?: Maybe<Conversation>;
@@ -587,6 +676,10 @@ export type Query = {
   processorInstances: ProcessorInstanceConnection;
   /** Registered processors in id order, at most 100 a page. */
   processors: QueryProcessorsConnection;
+  /** A reprocessing by id. Needs the registry-admin role. */
+  reprocessing?: Maybe<Reprocessing>;
+  /** Every reprocessing, newest first, at most 100 a page. Needs the registry-admin role. */
+  reprocessings: ReprocessingConnection;
   run?: Maybe<ProcessorRun>;
   /** Your runs, newest first, at most 100 a page. */
   runs: ProcessorRunConnection;
@@ -625,6 +718,12 @@ export type QueryBookArgs = {
 export type QueryBooksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Everything a signed-in user can read. */
+export type QueryCheckProcessorChainArgs = {
+  input: RegisterProcessorInput;
 };
 
 
@@ -669,6 +768,19 @@ export type QueryProcessorInstancesArgs = {
 /** Everything a signed-in user can read. */
 export type QueryProcessorsArgs = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Everything a signed-in user can read. */
+export type QueryReprocessingArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Everything a signed-in user can read. */
+export type QueryReprocessingsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -778,6 +890,98 @@ export type RegisterSchemaInput = {
   ownerProcessorId?: InputMaybe<Scalars['ID']['input']>;
   /** Semantic version; defaults to N.0.0 for an `$id` ending in -vN. It must carry the bump the change needs over the latest version (see checkSchemaCompatibility). */
   version?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Which inputs of a processor to re-derive. Every field given narrows the selection; with none, `all: true` is required. */
+export type ReprocessInput = {
+  /** Every input the processor has worked on, when no other field narrows it. */
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only this input blob. */
+  blobId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only the inputs in this book (its owner is the user). */
+  bookId?: InputMaybe<Scalars['ID']['input']>;
+  /** A processor that consumes blob.created events. */
+  processorId: Scalars['ID']['input'];
+  /** Only inputs of this schema (one the processor takes). */
+  schemaId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only inputs created at or after this instant (not in the future). */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only this user's inputs. */
+  userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReprocessResult = {
+  __typename?: 'ReprocessResult';
+  plan: ReprocessingPlan;
+  /** The reprocessing started; null for a dry run. */
+  reprocessing?: Maybe<Reprocessing>;
+};
+
+/** A processor's outputs re-derived with its current version for chosen inputs, as a run-like object. Run counts are counted from the runs it created. */
+export type Reprocessing = {
+  __typename?: 'Reprocessing';
+  cancelled: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  failed: Scalars['Int']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Versions of the processor that made the outputs it replaces. */
+  fromVersions: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  processor: Processor;
+  processorId: Scalars['ID']['output'];
+  /** Its runs waiting for a worker. */
+  queued: Scalars['Int']['output'];
+  /** The admin who asked for it. */
+  requestedBy: Scalars['String']['output'];
+  running: Scalars['Int']['output'];
+  selection: ReprocessingSelection;
+  /** Inputs passed over: a run of toVersion for their current version exists, or their current output comes from toVersion. */
+  skipped: Scalars['Int']['output'];
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: RunStatus;
+  succeeded: Scalars['Int']['output'];
+  /** The version its runs derive with. */
+  toVersion: Scalars['String']['output'];
+  /** Inputs the selection held when it was asked for. */
+  total: Scalars['Int']['output'];
+};
+
+export type ReprocessingConnection = {
+  __typename?: 'ReprocessingConnection';
+  edges: Array<ReprocessingEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ReprocessingEdge = {
+  __typename?: 'ReprocessingEdge';
+  cursor: Scalars['String']['output'];
+  node: Reprocessing;
+};
+
+/** What a reprocessing of a selection does, counted without writing anything. */
+export type ReprocessingPlan = {
+  __typename?: 'ReprocessingPlan';
+  fromVersions: Array<Scalars['String']['output']>;
+  /** Inputs that match the selection. */
+  matched: Scalars['Int']['output'];
+  processorId: Scalars['ID']['output'];
+  /** Of those, inputs whose output for their current version already comes from toVersion (or is being made). */
+  skipped: Scalars['Int']['output'];
+  /** Of those, inputs that would be re-derived. */
+  toDerive: Scalars['Int']['output'];
+  toVersion: Scalars['String']['output'];
+};
+
+/** The inputs a reprocessing was asked for (`userId` is the owner a book or blob resolved to). */
+export type ReprocessingSelection = {
+  __typename?: 'ReprocessingSelection';
+  all: Scalars['Boolean']['output'];
+  blobId?: Maybe<Scalars['ID']['output']>;
+  bookId?: Maybe<Scalars['ID']['output']>;
+  schemaId?: Maybe<Scalars['ID']['output']>;
+  since?: Maybe<Scalars['DateTime']['output']>;
+  userId?: Maybe<Scalars['String']['output']>;
 };
 
 /** Why a run failed. */
@@ -1217,6 +1421,24 @@ export type WorkersQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type WorkersQuery = { __typename?: 'Query', workers: Array<{ __typename?: 'Worker', id: string, host: string, pid: number, processors: Array<string>, runsInFlight: number, heartbeatMs: number, startedAt: string, lastBeatAt: string }> };
 
+export type CheckProcessorChainQueryVariables = Exact<{
+  input: RegisterProcessorInput;
+}>;
+
+
+export type CheckProcessorChainQuery = { __typename?: 'Query', checkProcessorChain: { __typename?: 'ProcessorChainReport', compatible: boolean, links: Array<{ __typename?: 'ProcessorChainLink', schemaName: string, producerId: string, producerSchemaId: string, producerSchemaVersion: string, consumerId: string, consumerSchemaId: string, consumerSchemaVersion: string, compatible: boolean, breakingChanges: Array<{ __typename?: 'BreakingChange', path: string, kind: string, message: string }> }> } };
+
+export type ProcessorChainOverridesQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ProcessorChainOverridesQuery = { __typename?: 'Query', processor?: { __typename?: 'Processor', id: string, chainOverrides: { __typename?: 'ProcessorChainOverrideConnection', edges: Array<{ __typename?: 'ProcessorChainOverrideEdge', cursor: string, node: { __typename?: 'ProcessorChainOverride', id: string, processorVersion: string, reason: string, overriddenBy?: string | null, createdAt: string, links: Array<{ __typename?: 'ProcessorChainLink', schemaName: string, producerId: string, producerSchemaId: string, producerSchemaVersion: string, consumerId: string, consumerSchemaId: string, consumerSchemaVersion: string, compatible: boolean, breakingChanges: Array<{ __typename?: 'BreakingChange', path: string, kind: string, message: string }> }> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } } | null };
+
+export type ProcessorChainLinkFieldsFragment = { __typename?: 'ProcessorChainLink', schemaName: string, producerId: string, producerSchemaId: string, producerSchemaVersion: string, consumerId: string, consumerSchemaId: string, consumerSchemaVersion: string, compatible: boolean, breakingChanges: Array<{ __typename?: 'BreakingChange', path: string, kind: string, message: string }> };
+
 export type RunQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
@@ -1328,6 +1550,7 @@ export const BlobFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"
 export const RunFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"inputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"outputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}}]}}]} as unknown as DocumentNode<RunFieldsFragment, unknown>;
 export const ProcessorInstanceFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProcessorInstanceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorInstance"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"config"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<ProcessorInstanceFieldsFragment, unknown>;
 export const ProcessorFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProcessorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Processor"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"builtin"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"inputSchemaIds"}},{"kind":"Field","name":{"kind":"Name","value":"outputSchemaIds"}},{"kind":"Field","name":{"kind":"Name","value":"configSchema"}},{"kind":"Field","name":{"kind":"Name","value":"instance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProcessorInstanceFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProcessorInstanceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorInstance"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"config"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<ProcessorFieldsFragment, unknown>;
+export const ProcessorChainLinkFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProcessorChainLinkFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorChainLink"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"schemaName"}},{"kind":"Field","name":{"kind":"Name","value":"producerId"}},{"kind":"Field","name":{"kind":"Name","value":"producerSchemaId"}},{"kind":"Field","name":{"kind":"Name","value":"producerSchemaVersion"}},{"kind":"Field","name":{"kind":"Name","value":"consumerId"}},{"kind":"Field","name":{"kind":"Name","value":"consumerSchemaId"}},{"kind":"Field","name":{"kind":"Name","value":"consumerSchemaVersion"}},{"kind":"Field","name":{"kind":"Name","value":"compatible"}},{"kind":"Field","name":{"kind":"Name","value":"breakingChanges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]} as unknown as DocumentNode<ProcessorChainLinkFieldsFragment, unknown>;
 export const MeDocument = {"__meta__":{"hash":"7be385cc866398c9b6d303fb203c3c80c0b74e6d119e1be21c25611a0be8b02f"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"blobCount"}},{"kind":"Field","name":{"kind":"Name","value":"totalSize"}},{"kind":"Field","name":{"kind":"Name","value":"quota"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"blobs"}},{"kind":"Field","name":{"kind":"Name","value":"bytes"}},{"kind":"Field","name":{"kind":"Name","value":"usedBlobs"}},{"kind":"Field","name":{"kind":"Name","value":"usedBytes"}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const BlobDocument = {"__meta__":{"hash":"77f67d18808a7079a69b9aa3250146560d6155e6df8f491218613fe5c197eb58"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Blob"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"blob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"derived"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<BlobQuery, BlobQueryVariables>;
 export const BlobsDocument = {"__meta__":{"hash":"187d7583b369f89915a6dd4211d9ad7df8d4457c86d46ad64432cc77dcc3e89b"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Blobs"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"BlobFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"order"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"BlobOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"blobs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"order"},"value":{"kind":"Variable","name":{"kind":"Name","value":"order"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<BlobsQuery, BlobsQueryVariables>;
@@ -1358,6 +1581,8 @@ export const UpdateProcessorInstanceDocument = {"__meta__":{"hash":"3c6b349eb1ac
 export const DeleteProcessorInstanceDocument = {"__meta__":{"hash":"8598fceb0892cff9d27aa23441c7df3762bc3cb3e05724625d2b6b4cf22ed4c1"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteProcessorInstance"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteProcessorInstance"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<DeleteProcessorInstanceMutation, DeleteProcessorInstanceMutationVariables>;
 export const ProcessorHealthDocument = {"__meta__":{"hash":"92d3430f66bb1f53b3cd698021bb6034696ba22d7048dda3f0848a49482d1b1a"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProcessorHealth"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"processor"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"health"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"liveWorkers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"host"}},{"kind":"Field","name":{"kind":"Name","value":"pid"}},{"kind":"Field","name":{"kind":"Name","value":"processors"}},{"kind":"Field","name":{"kind":"Name","value":"runsInFlight"}},{"kind":"Field","name":{"kind":"Name","value":"heartbeatMs"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastBeatAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"backlog"}},{"kind":"Field","name":{"kind":"Name","value":"backlogSource"}},{"kind":"Field","name":{"kind":"Name","value":"runsInFlight"}},{"kind":"Field","name":{"kind":"Name","value":"deadLetters"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"runId"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"at"}}]}},{"kind":"Field","name":{"kind":"Name","value":"windowSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"succeeded"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"successRate"}},{"kind":"Field","name":{"kind":"Name","value":"p95DurationMs"}}]}}]}}]}}]} as unknown as DocumentNode<ProcessorHealthQuery, ProcessorHealthQueryVariables>;
 export const WorkersDocument = {"__meta__":{"hash":"2bb986b5e33a3486fe4bb112f21b6db819a14a9cfd1dd8de30dc3ec23db0a0ba"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Workers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"workers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"host"}},{"kind":"Field","name":{"kind":"Name","value":"pid"}},{"kind":"Field","name":{"kind":"Name","value":"processors"}},{"kind":"Field","name":{"kind":"Name","value":"runsInFlight"}},{"kind":"Field","name":{"kind":"Name","value":"heartbeatMs"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastBeatAt"}}]}}]}}]} as unknown as DocumentNode<WorkersQuery, WorkersQueryVariables>;
+export const CheckProcessorChainDocument = {"__meta__":{"hash":"8fa2095d346719a16296bcd31a867ba39df91753ff00ff55234cb3224a452fb7"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CheckProcessorChain"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterProcessorInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkProcessorChain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"compatible"}},{"kind":"Field","name":{"kind":"Name","value":"links"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProcessorChainLinkFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProcessorChainLinkFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorChainLink"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"schemaName"}},{"kind":"Field","name":{"kind":"Name","value":"producerId"}},{"kind":"Field","name":{"kind":"Name","value":"producerSchemaId"}},{"kind":"Field","name":{"kind":"Name","value":"producerSchemaVersion"}},{"kind":"Field","name":{"kind":"Name","value":"consumerId"}},{"kind":"Field","name":{"kind":"Name","value":"consumerSchemaId"}},{"kind":"Field","name":{"kind":"Name","value":"consumerSchemaVersion"}},{"kind":"Field","name":{"kind":"Name","value":"compatible"}},{"kind":"Field","name":{"kind":"Name","value":"breakingChanges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]} as unknown as DocumentNode<CheckProcessorChainQuery, CheckProcessorChainQueryVariables>;
+export const ProcessorChainOverridesDocument = {"__meta__":{"hash":"34015e2c343a4ab378b2180a8037f882e9a0323108797bbf40371c58fcd6cc43"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProcessorChainOverrides"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"processor"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"chainOverrides"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorVersion"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"overriddenBy"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"links"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProcessorChainLinkFields"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProcessorChainLinkFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorChainLink"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"schemaName"}},{"kind":"Field","name":{"kind":"Name","value":"producerId"}},{"kind":"Field","name":{"kind":"Name","value":"producerSchemaId"}},{"kind":"Field","name":{"kind":"Name","value":"producerSchemaVersion"}},{"kind":"Field","name":{"kind":"Name","value":"consumerId"}},{"kind":"Field","name":{"kind":"Name","value":"consumerSchemaId"}},{"kind":"Field","name":{"kind":"Name","value":"consumerSchemaVersion"}},{"kind":"Field","name":{"kind":"Name","value":"compatible"}},{"kind":"Field","name":{"kind":"Name","value":"breakingChanges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]} as unknown as DocumentNode<ProcessorChainOverridesQuery, ProcessorChainOverridesQueryVariables>;
 export const RunDocument = {"__meta__":{"hash":"d835d1e2cda2554a41b0ebc63e05534be4e84b9bec8fe54935cfef53673055d3"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Run"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"run"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RunFields"}},{"kind":"Field","name":{"kind":"Name","value":"textSoFar"}},{"kind":"Field","name":{"kind":"Name","value":"streamCursor"}},{"kind":"Field","name":{"kind":"Name","value":"output"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BlobFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"inputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"outputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BlobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Blob"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"schemaId"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<RunQuery, RunQueryVariables>;
 export const RunsDocument = {"__meta__":{"hash":"e8f3db70347827c1e3fd07e2644ce6ad4b128b198bcf0e4c364ddfafa10daf5c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Runs"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"RunStatus"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"processorId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"bookId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"runs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"processorId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"processorId"}}},{"kind":"Argument","name":{"kind":"Name","value":"bookId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"bookId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RunFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"inputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"outputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}}]}}]} as unknown as DocumentNode<RunsQuery, RunsQueryVariables>;
 export const RetryRunDocument = {"__meta__":{"hash":"75b044a24d2276c99fff139c07cf932e7ab917929aa983a442190d4503838249"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RetryRun"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryRun"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RunFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RunFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProcessorRun"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"processorId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"inputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"outputBlobId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}}]}}]} as unknown as DocumentNode<RetryRunMutation, RetryRunMutationVariables>;

@@ -8,6 +8,8 @@ import * as blobUsage from './20261201T0900_blob_usage';
 import * as outboxClaims from './20261201T1000_outbox_claims';
 import * as runStreams from './20261201T1100_run_streams';
 import * as workerHeartbeats from './20261201T1200_worker_heartbeats';
+import * as processorChainOverrides from './20261201T1300_processor_chain_overrides';
+import * as reprocessings from './20261201T1400_reprocessings';
 
 /** Every migration, by timestamped name. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '20261201T1000_outbox_claims': outboxClaims,
   '20261201T1100_run_streams': runStreams,
   '20261201T1200_worker_heartbeats': workerHeartbeats,
+  '20261201T1300_processor_chain_overrides': processorChainOverrides,
+  '20261201T1400_reprocessings': reprocessings,
 };

@@ -12,13 +12,23 @@
 import { AppError, ErrorCode } from '../errors';
 
 export const REGISTRY_ADMIN = 'registry-admin';
-export const REGISTRY_AUTHOR = 'registry-author';
+const REGISTRY_AUTHOR = 'registry-author';
 
 /** A caller allowed to write to the registry, and how far. */
 export interface RegistryActor {
   userId: string;
   /** Admins may change what others own. */
   admin: boolean;
+}
+
+/** Who reads what only an owner and admins may see (a processor's chain overrides). */
+export interface RegistryViewer {
+  userId: string;
+  admin: boolean;
+}
+
+export function registryViewer(userId: string, roles: readonly string[]): RegistryViewer {
+  return { userId, admin: roles.includes(REGISTRY_ADMIN) };
 }
 
 /** The registry rights `roles` grant `userId`; FORBIDDEN when they grant none. */
@@ -64,7 +74,7 @@ export interface Reserved {
 }
 
 /** Prefix kept for future built-ins, in schema ids, schema names and processor ids. */
-export const RESERVED_PREFIX = 'reyna-';
+const RESERVED_PREFIX = 'reyna-';
 
 export function isReserved(set: ReadonlySet<string>, value: string): boolean {
   const v = value.toLowerCase();

@@ -25,11 +25,11 @@ import type {
 } from './blob-types';
 
 /** The largest serialised blob data accepted: 1 MiB. */
-export const MAX_BLOB_BYTES = 1024 * 1024;
+const MAX_BLOB_BYTES = 1024 * 1024;
 export const MAX_PAGE = 100;
 /** Chapters one book read returns, and one reorder takes. */
 export const MAX_CHAPTERS = 1000;
-export const USER_INPUT_PROCESSOR = 'user-input';
+const USER_INPUT_PROCESSOR = 'user-input';
 /** Per-user quotas when none are configured (REYNA_QUOTA_BLOBS, REYNA_QUOTA_BYTES). */
 export const DEFAULT_QUOTA: Usage = { blobs: 100_000, bytes: 1024 ** 3 };
 
@@ -332,7 +332,7 @@ export function encodeCursor(seq: number): string {
   return Buffer.from(`blob:${seq}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): number {
+function decodeCursor(cursor: string): number {
   const match = /^blob:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match) throw badInput('after', 'after is not a cursor returned by this API');
   return Number(match[1]);

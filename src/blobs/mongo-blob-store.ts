@@ -222,7 +222,7 @@ export async function openMongoStores(
 }
 
 /** Creates every index the store uses. Safe to run again and from several instances at once. */
-export async function ensureIndexes(db: Db): Promise<void> {
+async function ensureIndexes(db: Db): Promise<void> {
   await db.collection<BlobDoc>('blobs').createIndexes([
     { key: { userId: 1, seq: 1 }, name: 'user_seq' },
     { key: { parentId: 1, seq: 1 }, name: 'parent_seq' },
@@ -251,7 +251,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     .updateOne({ _id: 'seq' }, { $setOnInsert: { value: 0 } }, { upsert: true });
 }
 
-export class MongoBlobStore implements BlobStore {
+class MongoBlobStore implements BlobStore {
   private readonly blobs: Collection<BlobDoc>;
   private readonly versionsCol: Collection<VersionDoc>;
   private readonly outbox: Collection<OutboxDoc>;
@@ -747,7 +747,7 @@ function countsOf(doc: UsageDoc): Counts | null {
  * dies mid-pass leaves a claim that expires after `claimMs`, when another relay republishes (the
  * backbone drops the duplicates by event id).
  */
-export class MongoOutboxSource implements OutboxSource {
+class MongoOutboxSource implements OutboxSource {
   readonly name = 'mongodb';
   private readonly outbox: Collection<OutboxDoc>;
 

@@ -1,39 +1,11 @@
-/** Books group a user's blobs into chapters. All SQL for books lives here: it is two statements. */
-import type { Kysely, Selectable } from 'kysely';
-import type { BooksTable, DB } from '../db/types';
+/** Books group a user's blobs into chapters: the rules for their fields; SQL is the repository's. */
 import { badInput, notFound } from '../errors';
 import { isUuid } from '../ids';
-import { afterRow, isUuidKey, type Page, pageRequest, toPage } from '../paging';
+import { isUuidKey, type Page, pageRequest } from '../paging';
+import { BOOK_CURSOR, type BookFields, type BookRepository } from './book-repository';
+import type { Book, BookInput } from './book-types';
 
-const BOOK_CURSOR = 'book';
-
-export interface Book {
-  id: string;
-  userId: string;
-  title: string;
-  author: string | null;
-  description: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface BookInput {
-  title: string;
-  author?: string | null;
-  description?: string | null;
-}
-
-const toBook = (r: Selectable<BooksTable>): Book => ({
-  id: r.id,
-  userId: r.user_id,
-  title: r.title,
-  author: r.author,
-  description: r.description,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-function checked(input: BookInput): BookInput {
+function checked(input: BookInput): BookFields {
   const title = input.title.trim();
   if (title.length === 0 || title.length > 500)
     throw badInput('title', 'Title must be 1-500 characters');
@@ -46,36 +18,17 @@ function checked(input: BookInput): BookInput {
 }
 
 export class BookService {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly repo: BookRepository) {}
 
   async create(userId: string, input: BookInput): Promise<Book> {
-    const { title, author, description } = checked(input);
-    const row = await this.db
-      .insertInto('books')
-      .values({ user_id: userId, title, author: author ?? null, description: description ?? null })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toBook(row);
+    return this.repo.insert(userId, checked(input));
   }
 
   async update(userId: string, id: string, input: BookInput): Promise<Book> {
-    const { title, author, description } = checked(input);
-    const row = isUuid(id)
-      ? await this.db
-          .updateTable('books')
-          .set({
-            title,
-            author: author ?? null,
-            description: description ?? null,
-            updated_at: new Date(),
-          })
-          .where('id', '=', id)
-          .where('user_id', '=', userId)
-          .returningAll()
-          .executeTakeFirst()
-      : undefined;
-    if (!row) throw notFound('Book', id);
-    return toBook(row);
+    const fields = checked(input);
+    const book = isUuid(id) ? await this.repo.update(userId, id, fields) : null;
+    if (!book) throw notFound('Book', id);
+    return book;
   }
 
   async get(userId: string, id: string): Promise<Book | null> {
@@ -83,27 +36,11 @@ export class BookService {
   }
 
   async getMany(userId: string, ids: readonly string[]): Promise<Book[]> {
-    const valid = ids.filter(isUuid);
-    if (valid.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('books')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('id', 'in', valid)
-      .execute();
-    return rows.map(toBook);
+    return this.repo.findMany(userId, ids.filter(isUuid));
   }
 
   /** A page of the user's books, oldest first; `after` is a cursor from a previous page. */
   async list(userId: string, first?: number | null, after?: string | null): Promise<Page<Book>> {
-    const page = pageRequest(BOOK_CURSOR, first, after, isUuidKey);
-    let q = this.db.selectFrom('books').selectAll().where('user_id', '=', userId);
-    if (page.after !== null) q = q.where(afterRow('books', userId, page.after));
-    const rows = await q
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(page.first + 1)
-      .execute();
-    return toPage(BOOK_CURSOR, rows.map(toBook), page.first, (b) => b.id);
+    return this.repo.list(userId, pageRequest(BOOK_CURSOR, first, after, isUuidKey));
   }
 }

@@ -47,6 +47,19 @@ export interface ProcessorsTable {
   updated_at: Timestamp;
 }
 
+/** A registration accepted over broken chain links, and why. */
+export interface ProcessorChainOverridesTable {
+  id: Generated<string>;
+  processor_id: string;
+  processor_version: string;
+  reason: string;
+  /** Null when a release registered a built-in processor at start-up. */
+  created_by: string | null;
+  /** The broken links, a JSON array of `ChainLink`. */
+  links: Json;
+  created_at: Timestamp;
+}
+
 export interface ProcessorInstancesTable {
   id: Generated<string>;
   user_id: string;
@@ -149,6 +162,8 @@ export interface ProcessorRunsTable {
   updated_at: Timestamp;
   started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   finished_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The reprocessing that created the run, if one did. */
+  reprocessing_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface FilesTable {
@@ -160,6 +175,29 @@ export interface FilesTable {
   size: number;
   content: Buffer;
   created_at: Timestamp;
+}
+
+/** One reprocessing of a processor's outputs (see the reprocessings migration). */
+export interface ReprocessingsTable {
+  id: Generated<string>;
+  processor_id: string;
+  /** The processor versions whose outputs the selection held when it was asked for. */
+  from_versions: ColumnType<string[], string, string>;
+  to_version: string;
+  selection: ColumnType<Record<string, unknown>, string, string>;
+  status: ColumnType<string, string | undefined, string>;
+  total: number;
+  skipped: ColumnType<number, number | undefined, number>;
+  cursor: string | null;
+  scanned: ColumnType<boolean, boolean | undefined, boolean>;
+  error: string | null;
+  requested_by: string;
+  lease_owner: string | null;
+  lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface WorkerHeartbeatsTable {
@@ -177,6 +215,7 @@ export interface WorkerHeartbeatsTable {
 
 export interface DB {
   worker_heartbeats: WorkerHeartbeatsTable;
+  reprocessings: ReprocessingsTable;
   processor_runs: ProcessorRunsTable;
   files: FilesTable;
   outbox: OutboxTable;
@@ -184,6 +223,7 @@ export interface DB {
   schemas: SchemasTable;
   processors: ProcessorsTable;
   processor_instances: ProcessorInstancesTable;
+  processor_chain_overrides: ProcessorChainOverridesTable;
   books: BooksTable;
   conversations: ConversationsTable;
   blobs: BlobsTable;

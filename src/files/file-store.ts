@@ -16,7 +16,7 @@ export interface FileRecord {
 }
 
 /** The largest file kept: 50 MiB. */
-export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
 export class FileStore {
   constructor(private readonly db: Kysely<DB>) {}

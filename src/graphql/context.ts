@@ -1,16 +1,23 @@
 /** What every resolver receives: the caller, the services and per-request batch loaders. */
 import DataLoader from 'dataloader';
-import { type RegistryActor, registryActor, requireAdmin } from '../auth/registry-access';
+import {
+  type RegistryActor,
+  type RegistryViewer,
+  registryActor,
+  registryViewer,
+  requireAdmin,
+} from '../auth/registry-access';
 import type { Principal } from '../auth/tokens';
 import type { Blob } from '../blobs/blob-types';
-import type { Book } from '../books/book-service';
-import type { Conversation } from '../conversations/conversation-service';
+import type { Book } from '../books/book-types';
+import type { Conversation } from '../conversations/conversation-types';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
 import type { SubscriptionSlots } from '../events/subscription-slots';
 import type { ProcessorHealthService } from '../health/processor-health';
 import type { ProcessorRecord } from '../processor-registry/processor-types';
 import type { SchemaRecord } from '../registry/schema-types';
+import type { ReprocessingService } from '../runtime/reprocessing-service';
 import type { RunRepository } from '../runtime/run-repository';
 import type { RunService } from '../runtime/run-service';
 import type { Services } from '../services';
@@ -34,6 +41,10 @@ export interface Context {
   runs: RunRepository;
   /** Requests, retries, cancels, replays: the only way runs are asked for and steered. */
   runService: RunService;
+  /** Reprocessings (admins only; see `adminOf`). */
+  reprocessings: ReprocessingService;
+  /** Called after a reprocessing was recorded: its driver polls at once. */
+  onReprocess: () => void;
   /** Processor health (admins only; see `adminOf`). */
   health: ProcessorHealthService;
   /** Wakes the outbox relay after a write that queued events. */
@@ -72,6 +83,11 @@ export function createLoaders(services: Services, userId: string | null): Loader
 /** The caller's registry rights; UNAUTHENTICATED without a token, FORBIDDEN without a role. */
 export function registryActorOf(ctx: Context): RegistryActor {
   return registryActor(userOf(ctx), ctx.principal!.roles);
+}
+
+/** The caller and whether they are a registry admin; UNAUTHENTICATED without a token. */
+export function registryViewerOf(ctx: Context): RegistryViewer {
+  return registryViewer(userOf(ctx), ctx.principal!.roles);
 }
 
 /** The caller's id when an admin; UNAUTHENTICATED without a token, FORBIDDEN without the role. */

@@ -8,7 +8,7 @@ import { GraphQLError } from 'graphql';
 import { AppError, ErrorCode } from '../errors';
 import { retryAfterSeconds, toUnavailable } from '../unavailable';
 
-export function toGraphQLError(error: AppError, base?: GraphQLError): GraphQLError {
+function toGraphQLError(error: AppError, base?: GraphQLError): GraphQLError {
   const { code, message: _message, ...details } = error.toJSON();
   return new GraphQLError(error.message, {
     nodes: base?.nodes,

@@ -11,7 +11,7 @@ import SchemaBuilder, {
 
 const BACKWARD_ARGS = new Set(['last', 'before']);
 
-export class ForwardOnlyPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+class ForwardOnlyPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override onInputFieldConfig(
     fieldConfig: PothosInputFieldConfig<Types>,
   ): PothosInputFieldConfig<Types> | null {

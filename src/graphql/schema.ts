@@ -10,6 +10,8 @@ import './types/me';
 import './types/subscriptions';
 import './types/run';
 import './types/processor-health';
+import './types/processor-chain';
+import './types/reprocessing';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

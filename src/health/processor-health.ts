@@ -7,10 +7,10 @@
 import type { EventBackbone } from '../events/backbone';
 import type { ProcessorRecord } from '../processor-registry/processor-types';
 import type { HeartbeatRepository, WorkerBeat } from './heartbeat-repository';
-import type { LastFailure, RunStatsRepository } from './run-stats-repository';
+import type { LastFailure, RunCount, RunStatsRepository } from './run-stats-repository';
 
 /** How far back success rate and p95 look: runs finished in the last hour. */
-export const HEALTH_WINDOW_MS = 3_600_000;
+const HEALTH_WINDOW_MS = 3_600_000;
 
 export interface ProcessorHealth {
   processorId: string;
@@ -44,6 +44,11 @@ export class ProcessorHealthService {
       windowMs?: number;
     },
   ) {}
+
+  /** How many runs each processor has in each status, all time. */
+  runCounts(): Promise<RunCount[]> {
+    return this.deps.runStats.countsByStatus();
+  }
 
   /** Live workers, every processor's. */
   liveWorkers(): Promise<WorkerBeat[]> {

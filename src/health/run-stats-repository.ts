@@ -1,4 +1,7 @@
-/** The SQL behind a processor's run figures: its recent finished runs and its latest failure. */
+/**
+ * The SQL behind the run figures: a processor's recent finished runs and latest failure, and the
+ * count of runs by processor and status.
+ */
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/types';
 
@@ -15,8 +18,24 @@ export interface LastFailure {
   at: Date;
 }
 
+export interface RunCount {
+  processorId: string;
+  status: string;
+  count: number;
+}
+
 export class RunStatsRepository {
   constructor(private readonly db: Kysely<DB>) {}
+
+  /** How many runs each processor has in each status, all time. */
+  async countsByStatus(): Promise<RunCount[]> {
+    const rows = await this.db
+      .selectFrom('processor_runs')
+      .select(['processor_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['processor_id', 'status'])
+      .execute();
+    return rows.map((r) => ({ processorId: r.processor_id, status: r.status, count: r.n }));
+  }
 
   /** Runs of a processor that succeeded or failed within the last `windowMs`. */
   async window(processorId: string, windowMs: number): Promise<RunWindowStats> {

@@ -8,7 +8,7 @@
 import type { CORSOptions } from 'graphql-yoga';
 
 /** Response headers a browser script may read besides the CORS-safelisted ones. */
-export const EXPOSED_HEADERS = ['Content-Disposition', 'x-request-id', 'Retry-After'];
+const EXPOSED_HEADERS = ['Content-Disposition', 'x-request-id', 'Retry-After'];
 
 /** Yoga's `cors` option for an origin allowlist (empty: any origin). */
 export function corsFor(allowedOrigins: readonly string[]): (request: Request) => CORSOptions {

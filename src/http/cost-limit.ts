@@ -108,7 +108,7 @@ export function analyseCost(
   return { cost: total, suggestions };
 }
 
-export function costMessage(cost: number, limit: number, suggestions: CostSuggestion[]): string {
+function costMessage(cost: number, limit: number, suggestions: CostSuggestion[]): string {
   const head = `This query costs ${Math.round(cost)}, over the limit of ${limit} (each field counts, and \`first\` multiplies the cost of a list).`;
   if (suggestions.length === 0)
     return `${head} Select fewer fields or nested lists, or split it into several queries.`;

@@ -21,8 +21,8 @@ import type { Plugin } from 'graphql-yoga';
 import { ErrorCode } from '../errors';
 import type { Context } from '../graphql/context';
 
-export const MULTIPART_BOUNDARY = 'graphql';
-export const MULTIPART_CONTENT_TYPE = `multipart/mixed;boundary="${MULTIPART_BOUNDARY}";subscriptionSpec="1.0"`;
+const MULTIPART_BOUNDARY = 'graphql';
+const MULTIPART_CONTENT_TYPE = `multipart/mixed;boundary="${MULTIPART_BOUNDARY}";subscriptionSpec="1.0"`;
 
 /** Node's timers hold at most 2^31-1 ms; longer waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -46,7 +46,7 @@ function acceptEntries(request: Request): { type: string; params: string[] }[] {
 }
 
 /** The request asks for Apollo's multipart subscription protocol. */
-export function wantsMultipartSubscription(request: Request): boolean {
+function wantsMultipartSubscription(request: Request): boolean {
   return acceptEntries(request).some(
     (e) => e.type === 'multipart/mixed' && e.params.some((p) => p.startsWith('subscriptionspec=')),
   );

@@ -9,7 +9,7 @@ import type { Plugin } from 'graphql-yoga';
 import { ErrorCode, HTTP_STATUS } from '../errors';
 import { persistedHash } from './persisted-operations';
 
-export const NO_MANIFEST_MESSAGE =
+const NO_MANIFEST_MESSAGE =
   'This server has no persisted-operations manifest, so it cannot look up an operation by its hash: send the operation text in "query" (Apollo clients do so by themselves on this code), or start the server with REYNA_PERSISTED_OPERATIONS naming the manifest (e.g. client-sdk/generated/persisted-documents.json)';
 
 /** The refusal, for HTTP (with its status) and WebSocket alike. */

@@ -13,10 +13,11 @@
  * Every response carries an `x-request-id` (the client's, or a new one), also in the logs.
  */
 import { randomUUID } from 'node:crypto';
-import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import type { DocumentNode, ExecutionResult, OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { latestAppliedMigration } from '../../db/migrate';
 import { migrations } from '../../db/migrations/index';
 import type { Database } from '../db/database';
 import { AppError, ErrorCode } from '../errors';
@@ -57,14 +58,22 @@ function healthSnapshot(health: ProcessorHealthService, processors: ProcessorSer
   };
 }
 
-export function createMetrics(deps: {
-  database: Database;
+interface MetricDeps {
   events: EventBackbone;
   relay: OutboxRelay;
   health: ProcessorHealthService;
   processors: ProcessorService;
-}): Metrics {
+}
+
+export function createMetrics(deps: MetricDeps): Metrics {
   const registry = new Registry();
+  const { operationDuration, operationErrors } = graphqlMetrics(registry);
+  const eventLag = eventMetrics(registry, deps);
+  runGauges(registry, deps);
+  return { registry, operationDuration, operationErrors, eventLag };
+}
+
+function graphqlMetrics(registry: Registry) {
   const operationDuration = new Histogram({
     name: 'reyna_graphql_operation_seconds',
     help: 'GraphQL operation duration by operation name and type',
@@ -78,6 +87,11 @@ export function createMetrics(deps: {
     labelNames: ['operation', 'code'],
     registers: [registry],
   });
+  return { operationDuration, operationErrors };
+}
+
+/** Event delivery: lag (observed by the caller), open subscriptions and the outbox backlog. */
+function eventMetrics(registry: Registry, deps: MetricDeps): Histogram {
   const eventLag = new Histogram({
     name: 'reyna_event_lag_seconds',
     help: 'Time from an event being written to its delivery to a subscriber',
@@ -100,20 +114,31 @@ export function createMetrics(deps: {
       this.set(await deps.relay.backlog());
     },
   });
+  return eventLag;
+}
+
+/** Runs by processor and status, and each processor's health figures. */
+function runGauges(registry: Registry, deps: MetricDeps): void {
+  runCountGauge(registry, deps.health);
+  processorHealthGauges(registry, deps);
+}
+
+function runCountGauge(registry: Registry, health: ProcessorHealthService): void {
   new Gauge({
     name: 'reyna_runs',
     help: 'Processor runs by processor and status',
     labelNames: ['processor', 'status'],
     registers: [registry],
     async collect() {
-      const { rows } = await sql<{ processor_id: string; status: string; n: number }>`
-        select processor_id, status, count(*)::int as n from processor_runs group by processor_id, status`.execute(
-        deps.database.db,
-      );
+      const counts = await health.runCounts();
       this.reset();
-      for (const r of rows) this.set({ processor: r.processor_id, status: r.status }, r.n);
+      for (const r of counts) this.set({ processor: r.processorId, status: r.status }, r.count);
     },
   });
+}
+
+/** Live workers, and each consuming processor's figures from one health snapshot a scrape. */
+function processorHealthGauges(registry: Registry, deps: MetricDeps): void {
   const snapshot = healthSnapshot(deps.health, deps.processors);
   new Gauge({
     name: 'reyna_workers_live',
@@ -170,7 +195,6 @@ export function createMetrics(deps: {
     '95th percentile run duration, first start to finish, in the last hour',
     (h) => (h.p95DurationMs === null ? null : h.p95DurationMs / 1000),
   );
-  return { registry, operationDuration, operationErrors, eventLag };
 }
 
 const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1);
@@ -207,13 +231,8 @@ async function readiness(
   const verdict = (ok: boolean) => (ok ? 'ok' : 'failing');
   // In parallel: each is bounded by CHECK_TIMEOUT_MS, so the whole answer is too.
   const [migrated, eventsOk, redisOk, mongoOk] = await Promise.all([
-    within(
-      sql<{
-        name: string;
-      }>`select name from kysely_migration order by name desc limit 1`.execute(database.db),
-      'the database',
-    ).then(
-      ({ rows }) => ({ ok: true as const, name: rows[0]?.name }),
+    within(latestAppliedMigration(database.db as Kysely<unknown>), 'the database').then(
+      (name) => ({ ok: true as const, name }),
       (error: Error) => ({ ok: false as const, message: error.message }),
     ),
     healthyWithin(() => events.healthy(), 'events'),
@@ -251,7 +270,7 @@ export function operationNames(texts: Iterable<string>): Set<string> {
  * persisted manifest or the SDK's operations); anything else is `other`. Labels a client could
  * choose freely would let one client grow the metrics without bound.
  */
-export function operationLabel(name: string | undefined, known: ReadonlySet<string>): string {
+function operationLabel(name: string | undefined, known: ReadonlySet<string>): string {
   if (!name) return 'anonymous';
   return known.has(name) ? name : 'other';
 }
@@ -276,7 +295,26 @@ function errorCode(error: {
 /** The `code` label: one of ours, or OTHER (GraphQL's own codes, armor's), never free text. */
 const codeLabel = (code: string) => (KNOWN_CODES.has(code) ? code : 'OTHER');
 
-export function useObservability(options: {
+/**
+ * What /readyz answers, for the API and for a worker alike: each dependency's check, and the work
+ * queues the process consumes.
+ */
+export async function readinessReport(options: {
+  database: Database;
+  events: EventBackbone;
+  limits?: { store: string; healthy(): Promise<boolean> };
+  mongo?: { healthy(): Promise<boolean> };
+  consumers?: () => ConsumerInfo[];
+}): Promise<{ ready: boolean; body: Record<string, unknown> }> {
+  const checks = await readiness(options.database, options.events, options.limits, options.mongo);
+  const ready = Object.values(checks).every((v) => v === 'ok');
+  return {
+    ready,
+    body: { status: ready ? 'ready' : 'not ready', checks, consumers: options.consumers?.() ?? [] },
+  };
+}
+
+interface ObservabilityOptions {
   database: Database;
   events: EventBackbone;
   metrics: Metrics;
@@ -289,11 +327,12 @@ export function useObservability(options: {
   knownOperations?: ReadonlySet<string>;
   /** The work queues this process consumes, listed by /readyz. */
   consumers?: () => ConsumerInfo[];
-}): Plugin {
+}
+
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
+export function useObservability(options: ObservabilityOptions): Plugin {
   const known = options.knownOperations ?? new Set<string>();
-  const { metrics } = options;
-  const json = (status: number, body: unknown) =>
-    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   const ids = new WeakMap<Request, { id: string; started: number }>();
   return {
     async onRequest({ request, url, endResponse }) {
@@ -301,37 +340,15 @@ export function useObservability(options: {
         id: request.headers.get('x-request-id')?.slice(0, 128) || randomUUID(),
         started: performance.now(),
       });
-      if (request.method !== 'GET') return;
-      if (url.pathname === '/healthz') endResponse(json(200, { status: 'ok' }));
-      else if (url.pathname === '/readyz') {
-        const checks = await readiness(
-          options.database,
-          options.events,
-          options.limits,
-          options.mongo,
-        );
-        const ready = Object.values(checks).every((v) => v === 'ok');
-        endResponse(
-          json(ready ? 200 : 503, {
-            status: ready ? 'ready' : 'not ready',
-            checks,
-            consumers: options.consumers?.() ?? [],
-          }),
-        );
-      } else if (url.pathname === '/metrics') {
-        endResponse(
-          new Response(await metrics.registry.metrics(), {
-            headers: { 'content-type': metrics.registry.contentType },
-          }),
-        );
-      }
+      if (request.method !== 'GET' || !PROBES.has(url.pathname)) return;
+      endResponse(await probeResponse(url.pathname, options));
     },
     onResponse({ request, response }) {
       const seen = ids.get(request);
       if (!seen) return;
       response.headers.set('x-request-id', seen.id);
       const path = new URL(request.url).pathname;
-      if (path === '/healthz' || path === '/readyz' || path === '/metrics') return;
+      if (PROBES.has(path)) return;
       options.log.info('request', {
         requestId: seen.id,
         method: request.method,
@@ -341,28 +358,52 @@ export function useObservability(options: {
       });
     },
     onExecute({ args }) {
-      const started = performance.now();
-      const definitions = (args.document as DocumentNode).definitions;
-      const operationNode = definitions.find(
-        (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
-      );
-      const type = operationNode?.operation ?? 'query';
-      const operation = operationLabel(
-        args.operationName ?? operationNode?.name?.value ?? undefined,
+      return timeOperation(
+        args.document as DocumentNode,
+        args.operationName,
         known,
+        options.metrics,
       );
-      return {
-        onExecuteDone({ result }) {
-          metrics.operationDuration.observe(
-            { operation, type },
-            (performance.now() - started) / 1000,
-          );
-          const errors = 'errors' in result ? (result.errors ?? []) : [];
-          for (const e of errors) {
-            metrics.operationErrors.inc({ operation, code: codeLabel(errorCode(e)) });
-          }
-        },
-      };
+    },
+  };
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+/** The answer of /healthz, /readyz or /metrics. */
+async function probeResponse(path: string, options: ObservabilityOptions): Promise<Response> {
+  if (path === '/healthz') return json(200, { status: 'ok' });
+  if (path === '/metrics') {
+    const { registry } = options.metrics;
+    return new Response(await registry.metrics(), {
+      headers: { 'content-type': registry.contentType },
+    });
+  }
+  const report = await readinessReport(options);
+  return json(report.ready ? 200 : 503, report.body);
+}
+
+/** Times one operation and counts its errors, labelled by operation name and type. */
+function timeOperation(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  known: ReadonlySet<string>,
+  metrics: Metrics,
+) {
+  const started = performance.now();
+  const operationNode = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
+  );
+  const type = operationNode?.operation ?? 'query';
+  const operation = operationLabel(operationName ?? operationNode?.name?.value ?? undefined, known);
+  return {
+    onExecuteDone({ result }: { result: ExecutionResult | AsyncIterable<ExecutionResult> }) {
+      metrics.operationDuration.observe({ operation, type }, (performance.now() - started) / 1000);
+      const errors = 'errors' in result ? (result.errors ?? []) : [];
+      for (const e of errors) {
+        metrics.operationErrors.inc({ operation, code: codeLabel(errorCode(e)) });
+      }
     },
   };
 }

@@ -26,7 +26,7 @@ import { ErrorCode, HTTP_STATUS } from '../errors';
 export const GRAPHIQL_HEADER = 'x-reyna-graphiql';
 
 /** Apollo's persisted-query manifest format marker. */
-export const APOLLO_MANIFEST_FORMAT = 'apollo-persisted-query-manifest';
+const APOLLO_MANIFEST_FORMAT = 'apollo-persisted-query-manifest';
 
 /** What every manifest error says about the shapes a manifest may take. */
 export const MANIFEST_SHAPES =

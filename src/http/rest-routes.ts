@@ -32,7 +32,7 @@ const json = (status: number, body: unknown) =>
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
 
-export const schemaJson = (s: SchemaRecord) => ({
+const schemaJson = (s: SchemaRecord) => ({
   id: s.id,
   name: s.name,
   version: s.version,

@@ -44,7 +44,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * The policy for a page served under `host` (the request's Host): this origin only, and
  * WebSockets to the same host (CSP's 'self' covers ws: only in newer browsers).
  */
-export function studioCsp(host: string | null): string {
+function studioCsp(host: string | null): string {
   const sameHost = host && /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host);
   const connect = sameHost ? `'self' ws://${host} wss://${host}` : "'self'";
   return [
@@ -110,75 +110,82 @@ export function useStudio(options: StudioOptions = {}): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
-      const path = url.pathname;
-      if (API_PATHS.test(path)) return;
-      const security = securityHeaders(request);
-      const send = (body: Buffer | string, type: string, cache: string) =>
-        endResponse(
-          new Response(request.method === 'HEAD' ? null : new Uint8Array(Buffer.from(body)), {
-            status: 200,
-            headers: { 'content-type': type, 'cache-control': cache, ...security },
-          }),
-        );
-      if (path === '/studio/config.json') {
-        send(JSON.stringify({ devToken: options.devToken ?? null }), TYPES['.json']!, 'no-store');
-        return;
-      }
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(path);
-      } catch {
-        endResponse(notFound(request, 'Not found'));
-        return;
-      }
-      if (decoded.startsWith('/assets/')) {
-        const asset = await readBuilt(dist, decoded);
-        const type = TYPES[extname(decoded)] ?? 'application/octet-stream';
-        if (!asset) endResponse(notFound(request, 'Not found'));
-        else if (!COMPRESSIBLE.has(extname(decoded)) || asset.length < 1024)
-          send(asset, type, IMMUTABLE);
-        else {
-          let body = asset;
-          const headers: Record<string, string> = {
-            'content-type': type,
-            'cache-control': IMMUTABLE,
-            vary: 'accept-encoding',
-            ...security,
-          };
-          if (acceptsGzip(request)) {
-            let gz = gzipped.get(decoded);
-            if (!gz) {
-              gz = gzipSync(asset);
-              gzipped.set(decoded, gz);
-            }
-            body = gz;
-            headers['content-encoding'] = 'gzip';
-          }
-          endResponse(
-            new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
-              status: 200,
-              headers,
-            }),
-          );
-        }
-        return;
-      }
-      if (decoded !== '/' && extname(decoded) !== '') {
-        const file = await readBuilt(dist, decoded);
-        if (file) send(file, TYPES[extname(decoded)] ?? 'application/octet-stream', 'no-cache');
-        else endResponse(notFound(request, 'Not found'));
-        return;
-      }
-      // A client route (or `/`): the app's page, which reads the route itself.
-      const page = await readBuilt(dist, 'index.html');
-      if (page) send(page, TYPES['.html']!, 'no-cache');
-      else
-        endResponse(
-          notFound(
-            request,
-            'The Studio is not built: `npm start` builds it (or run `npx vite build web`). GraphQL is at /graphql.',
-          ),
-        );
+      if (API_PATHS.test(url.pathname)) return;
+      endResponse(await studioResponse(request, url.pathname, options, dist, gzipped));
     },
   };
+}
+
+/** The config, an asset, another built file, or the page for a client route. */
+async function studioResponse(
+  request: Request,
+  path: string,
+  options: StudioOptions,
+  dist: string,
+  gzipped: Map<string, Buffer>,
+): Promise<Response> {
+  if (path === '/studio/config.json') {
+    const config = JSON.stringify({ devToken: options.devToken ?? null });
+    return ok(request, config, TYPES['.json']!, 'no-store');
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return notFound(request, 'Not found');
+  }
+  if (decoded.startsWith('/assets/')) return assetResponse(request, dist, decoded, gzipped);
+  if (decoded !== '/' && extname(decoded) !== '') {
+    const file = await readBuilt(dist, decoded);
+    if (!file) return notFound(request, 'Not found');
+    return ok(request, file, TYPES[extname(decoded)] ?? 'application/octet-stream', 'no-cache');
+  }
+  // A client route (or `/`): the app's page, which reads the route itself.
+  const page = await readBuilt(dist, 'index.html');
+  if (page) return ok(request, page, TYPES['.html']!, 'no-cache');
+  return notFound(
+    request,
+    'The Studio is not built: `npm start` builds it (or run `npx vite build web`). GraphQL is at /graphql.',
+  );
+}
+
+function ok(request: Request, body: Buffer | string, type: string, cache: string): Response {
+  return new Response(request.method === 'HEAD' ? null : new Uint8Array(Buffer.from(body)), {
+    status: 200,
+    headers: { 'content-type': type, 'cache-control': cache, ...securityHeaders(request) },
+  });
+}
+
+/** A hashed asset, cached for a year; text assets of 1 KiB or more gzipped when accepted. */
+async function assetResponse(
+  request: Request,
+  dist: string,
+  decoded: string,
+  gzipped: Map<string, Buffer>,
+): Promise<Response> {
+  const asset = await readBuilt(dist, decoded);
+  const type = TYPES[extname(decoded)] ?? 'application/octet-stream';
+  if (!asset) return notFound(request, 'Not found');
+  if (!COMPRESSIBLE.has(extname(decoded)) || asset.length < 1024)
+    return ok(request, asset, type, IMMUTABLE);
+  let body = asset;
+  const headers: Record<string, string> = {
+    'content-type': type,
+    'cache-control': IMMUTABLE,
+    vary: 'accept-encoding',
+    ...securityHeaders(request),
+  };
+  if (acceptsGzip(request)) {
+    let gz = gzipped.get(decoded);
+    if (!gz) {
+      gz = gzipSync(asset);
+      gzipped.set(decoded, gz);
+    }
+    body = gz;
+    headers['content-encoding'] = 'gzip';
+  }
+  return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
+    status: 200,
+    headers,
+  });
 }

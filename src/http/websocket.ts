@@ -19,9 +19,14 @@
  *   and `extensions.persistedQuery.sha256Hash`; in allowlist mode operation text is refused.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import { GraphQLError } from 'graphql';
-import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import {
+  CloseCode,
+  type ConnectionInitMessage,
+  type Context,
+  type SubscribePayload,
+} from 'graphql-ws';
+import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Authenticator, Principal } from '../auth/tokens';
 import type { Config } from '../config';
@@ -98,34 +103,12 @@ function withEmptyQuery(key: string, value: unknown): unknown {
 }
 
 export function attachWebSocketServer(options: WebSocketOptions): { close(): Promise<void> } {
-  const { server, yoga, auth, config, log } = options;
-  const allowed = new Set(config.allowedOrigins);
+  const { server, config, log } = options;
   const wss = new WebSocketServer({
     server,
     path: '/graphql',
     maxPayload: config.wsMaxPayload,
-    verifyClient: (
-      info: { origin: string; req: IncomingMessage },
-      done: (
-        ok: boolean,
-        code?: number,
-        message?: string,
-        headers?: Record<string, string>,
-      ) => void,
-    ) => {
-      // The allowlist guards browsers, which always send Origin; native clients (Apollo Kotlin,
-      // Apollo iOS, servers) send none and are admitted on their token like any HTTP client.
-      if (allowed.size > 0 && info.origin !== undefined && !allowed.has(info.origin))
-        return done(false, 403, 'Origin not allowed');
-      if (!options.limits) return done(true);
-      void options.limits.connection(info.req.socket.remoteAddress ?? 'unknown').then((wait) =>
-        wait === null
-          ? done(true)
-          : done(false, 429, 'Too Many Requests', {
-              'retry-after': String(Math.ceil(wait / 1000)),
-            }),
-      );
-    },
+    verifyClient: admitUpgrade(options),
   });
   const states = new WeakMap<object, ConnectionState>();
 
@@ -133,102 +116,17 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
     {
       connectionInitWaitTimeout: config.wsInitTimeoutMs,
       jsonMessageReviver: withEmptyQuery,
-      onConnect: async (ctx) => {
-        try {
-          const principal = await auth.fromHeader(connectionAuthorization(ctx.connectionParams));
-          if (!principal) return false;
-          const state: ConnectionState = { principal };
-          armExpiry(state, principal.expiresAt * 1000, () =>
-            ctx.extra.socket.close(CloseCode.Forbidden, 'Token expired'),
-          );
-          states.set(ctx.extra.socket, state);
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      onConnect: (ctx) => authenticate(options.auth, ctx, states),
       onClose: (ctx) => {
         clearTimeout(states.get(ctx.extra.socket)?.expiry);
       },
       onSubscribe: async (ctx, _id, payload) => {
-        // graphql-ws reserves an entry per operation (null until it starts) before calling us:
-        // count those too, but not this one, so a burst cannot slip past the cap.
-        const open = Object.keys(ctx.subscriptions).length - 1;
-        if (open >= config.wsMaxSubscriptions) {
-          return [
-            new GraphQLError(`At most ${config.wsMaxSubscriptions} subscriptions per connection`, {
-              extensions: {
-                code: ErrorCode.TOO_MANY_SUBSCRIPTIONS,
-                limit: config.wsMaxSubscriptions,
-              },
-            }),
-          ];
-        }
-        // Every operation over the socket counts against the same limits as an HTTP request:
-        // a socket is not a way around them.
-        if (options.limits) {
-          const userId = states.get(ctx.extra.socket)?.principal?.userId ?? null;
-          const waits = await Promise.all([
-            options.limits.request(ctx.extra.request.socket.remoteAddress ?? 'unknown', userId),
-            userId ? options.limits.costWait(userId) : null,
-          ]);
-          const over = waits.filter((w): w is number => w !== null);
-          const wait = over.length > 0 ? Math.max(...over) : null;
-          if (wait !== null) {
-            return [
-              new GraphQLError(`Too many requests: retry in ${Math.ceil(wait / 1000)} s`, {
-                extensions: { code: ErrorCode.RATE_LIMITED, retryAfterMs: wait },
-              }),
-            ];
-          }
-        }
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params: payload,
-        });
-        // graphql-ws requires `query` to be a string: a persisted operation sends it empty.
-        let text = payload.query;
-        const ops = options.persisted;
-        const hash = persistedHash(payload.extensions);
-        if (text.trim() === '') {
-          if (hash === null) return [persistedError(persistedErrors.keyNotFound)];
-          if (!ops) return [noManifestError(false)];
-          const found = ops.documents.get(hash);
-          if (found === undefined) return [persistedError(notFoundError(ops))];
-          text = found;
-        } else if (ops && !allowsText(ops, (name) => ctx.connectionParams?.[name])) {
-          return [persistedError(persistedErrors.persistedQueryOnly)];
-        }
-        let document: ReturnType<typeof parse>;
-        try {
-          document = parse(text);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
+        const principal = states.get(ctx.extra.socket)?.principal;
+        const refused =
+          subscriptionCapError(ctx, config) ?? (await rateLimitError(options, ctx, principal));
+        return refused ? [refused] : operationArgs(options, ctx, payload);
       },
-      // An operation's expensive work is metered and charged to its user, as over HTTP.
-      execute: async (args) => {
-        const run = (args.rootValue as { execute: typeof import('graphql').execute }).execute;
-        const userId = (args.contextValue as { principal?: Principal | null }).principal?.userId;
-        const meter: CostMeter = { ms: 0 };
-        try {
-          return await withMeter(meter, () => run(args));
-        } finally {
-          if (userId && options.limits) void options.limits.chargeCost(userId, meter.ms);
-        }
-      },
+      execute: meteredExecute(options.limits),
       subscribe: (args) =>
         (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
     },
@@ -241,5 +139,153 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
       await disposable.dispose();
     },
+  };
+}
+
+type WsContext = Context<ConnectionInitMessage['payload'], Extra>;
+
+/** The upgrade check: the origin allowlist, then the per-IP connection limit (429 with Retry-After). */
+function admitUpgrade(options: WebSocketOptions) {
+  const allowed = new Set(options.config.allowedOrigins);
+  return (
+    info: { origin: string; req: IncomingMessage },
+    done: (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void,
+  ) => {
+    // The allowlist guards browsers, which always send Origin; native clients (Apollo Kotlin,
+    // Apollo iOS, servers) send none and are admitted on their token like any HTTP client.
+    if (allowed.size > 0 && info.origin !== undefined && !allowed.has(info.origin))
+      return done(false, 403, 'Origin not allowed');
+    if (!options.limits) return done(true);
+    void options.limits.connection(info.req.socket.remoteAddress ?? 'unknown').then((wait) =>
+      wait === null
+        ? done(true)
+        : done(false, 429, 'Too Many Requests', {
+            'retry-after': String(Math.ceil(wait / 1000)),
+          }),
+    );
+  };
+}
+
+/** Admits a connection whose `connection_init` carries a valid token, and closes it at expiry. */
+async function authenticate(
+  auth: Authenticator,
+  ctx: WsContext,
+  states: WeakMap<object, ConnectionState>,
+): Promise<boolean> {
+  try {
+    const principal = await auth.fromHeader(connectionAuthorization(ctx.connectionParams));
+    if (!principal) return false;
+    const state: ConnectionState = { principal };
+    armExpiry(state, principal.expiresAt * 1000, () =>
+      ctx.extra.socket.close(CloseCode.Forbidden, 'Token expired'),
+    );
+    states.set(ctx.extra.socket, state);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function subscriptionCapError(
+  ctx: WsContext,
+  config: WebSocketOptions['config'],
+): GraphQLError | null {
+  // graphql-ws reserves an entry per operation (null until it starts) before calling us:
+  // count those too, but not this one, so a burst cannot slip past the cap.
+  const open = Object.keys(ctx.subscriptions).length - 1;
+  if (open < config.wsMaxSubscriptions) return null;
+  return new GraphQLError(`At most ${config.wsMaxSubscriptions} subscriptions per connection`, {
+    extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS, limit: config.wsMaxSubscriptions },
+  });
+}
+
+/**
+ * Every operation over the socket counts against the same limits as an HTTP request: a socket
+ * is not a way around them.
+ */
+async function rateLimitError(
+  options: WebSocketOptions,
+  ctx: WsContext,
+  principal: Principal | undefined,
+): Promise<GraphQLError | null> {
+  if (!options.limits) return null;
+  const userId = principal?.userId ?? null;
+  const waits = await Promise.all([
+    options.limits.request(ctx.extra.request.socket.remoteAddress ?? 'unknown', userId),
+    userId ? options.limits.costWait(userId) : null,
+  ]);
+  const over = waits.filter((w): w is number => w !== null);
+  if (over.length === 0) return null;
+  const wait = Math.max(...over);
+  return new GraphQLError(`Too many requests: retry in ${Math.ceil(wait / 1000)} s`, {
+    extensions: { code: ErrorCode.RATE_LIMITED, retryAfterMs: wait },
+  });
+}
+
+/** Parses and validates the operation through Yoga's envelop, as over HTTP. */
+async function operationArgs(
+  options: WebSocketOptions,
+  ctx: WsContext,
+  payload: SubscribePayload,
+): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  const { schema, execute, subscribe, contextFactory, parse, validate } = options.yoga.getEnveloped(
+    {
+      ...ctx,
+      req: ctx.extra.request,
+      socket: ctx.extra.socket,
+      params: payload,
+    },
+  );
+  const text = operationText(options.persisted, ctx, payload);
+  if (typeof text !== 'string') return [text];
+  let document: ReturnType<typeof parse>;
+  try {
+    document = parse(text);
+  } catch (error) {
+    return [error as GraphQLError];
+  }
+  const errors = validate(schema, document);
+  if (errors.length > 0) return errors;
+  return {
+    schema,
+    operationName: payload.operationName,
+    document,
+    variableValues: payload.variables,
+    contextValue: await contextFactory(),
+    rootValue: { execute, subscribe },
+  };
+}
+
+/**
+ * The operation's text, or why it is refused. graphql-ws requires `query` to be a string: a
+ * persisted operation sends it empty and names its hash.
+ */
+function operationText(
+  ops: PersistedOperations | undefined,
+  ctx: WsContext,
+  payload: SubscribePayload,
+): string | GraphQLError {
+  const hash = persistedHash(payload.extensions);
+  if (payload.query.trim() === '') {
+    if (hash === null) return persistedError(persistedErrors.keyNotFound);
+    if (!ops) return noManifestError(false);
+    return ops.documents.get(hash) ?? persistedError(notFoundError(ops));
+  }
+  if (ops && !allowsText(ops, (name) => ctx.connectionParams?.[name]))
+    return persistedError(persistedErrors.persistedQueryOnly);
+  return payload.query;
+}
+
+/** An operation's expensive work is metered and charged to its user, as over HTTP. */
+function meteredExecute(limits: RateLimits | undefined) {
+  return async (args: ExecutionArgs) => {
+    const run = (args.rootValue as { execute: typeof import('graphql').execute }).execute;
+    const userId = (args.contextValue as { principal?: Principal | null }).principal?.userId;
+    const meter: CostMeter = { ms: 0 };
+    try {
+      return await withMeter(meter, () => run(args));
+    } finally {
+      if (userId && limits) void limits.chargeCost(userId, meter.ms);
+    }
   };
 }

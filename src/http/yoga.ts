@@ -20,6 +20,7 @@ import { schema } from '../graphql/schema';
 import type { ProcessorHealthService } from '../health/processor-health';
 import type { Logger } from '../logger';
 import type { ConsumerInfo } from '../runtime/processor-runtime';
+import type { ReprocessingService } from '../runtime/reprocessing-service';
 import type { RunRepository } from '../runtime/run-repository';
 import type { RunService } from '../runtime/run-service';
 import type { Services } from '../services';
@@ -51,6 +52,9 @@ export interface YogaOptions {
   events: EventBackbone;
   runs: RunRepository;
   runService: RunService;
+  reprocessings: ReprocessingService;
+  /** Called after a reprocessing was recorded (its driver polls at once). */
+  onReprocess: () => void;
   files: FileStore;
   health: ProcessorHealthService;
   /** The work queues this process consumes, listed by /readyz. */
@@ -118,6 +122,8 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
           events,
           runs: options.runs,
           runService: options.runService,
+          reprocessings: options.reprocessings,
+          onReprocess: options.onReprocess,
           health: options.health,
           onWrite: options.onWrite,
           observeEventLag: (seconds: number) => options.metrics.eventLag.observe(seconds),

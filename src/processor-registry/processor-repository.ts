@@ -1,7 +1,8 @@
 /** All SQL for processors and per-user processor instances. */
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DB, ProcessorInstancesTable, ProcessorsTable } from '../db/types';
 import { type Page, type PageRequest, toPage } from '../paging';
+import { ChainOverrideRepository } from './chain-override-repository';
 import type { ProcessorInstance, ProcessorRecord } from './processor-types';
 
 export const PROCESSOR_CURSOR = 'processor';
@@ -68,6 +69,36 @@ export class ProcessorRepository {
       .where('id', 'in', ids)
       .execute();
     return rows.map(toProcessor);
+  }
+
+  /** Active processors other than `exceptId` whose `column` names any of `ids`, in id order. */
+  async activeWithAny(
+    column: 'input_schema_ids' | 'output_schema_ids',
+    ids: readonly string[],
+    exceptId: string,
+  ): Promise<ProcessorRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('processors')
+      .selectAll()
+      .where('active', '=', true)
+      .where('id', '!=', exceptId)
+      .where(sql<boolean>`${sql.ref(column)} && ${[...ids]}::text[]`)
+      .orderBy('id')
+      .execute();
+    return rows.map(toProcessor);
+  }
+
+  /**
+   * Runs `fn` with repositories bound to one transaction: a registration and the chain override
+   * that allowed it commit together, or neither does.
+   */
+  transaction<T>(
+    fn: (processors: ProcessorRepository, overrides: ChainOverrideRepository) => Promise<T>,
+  ): Promise<T> {
+    return this.db
+      .transaction()
+      .execute((trx) => fn(new ProcessorRepository(trx), new ChainOverrideRepository(trx)));
   }
 
   /** A page in id order, after the processor `page.after`. */

@@ -3,7 +3,9 @@ import semver from 'semver';
 import {
   assertMayChange,
   isReserved,
+  REGISTRY_ADMIN,
   type RegistryActor,
+  type RegistryViewer,
   type Reserved,
   reservedError,
 } from '../auth/registry-access';
@@ -18,16 +20,25 @@ import {
   MAX_DESCRIPTION_BYTES,
   MAX_JSON_DEPTH,
 } from '../limits';
-import { isString, pageRequest } from '../paging';
+import { isString, isUuidKey, pageRequest } from '../paging';
 import type { SchemaInspector } from '../registry/schema-inspector';
 import { BuiltinClashError } from '../registry/schema-service';
 import type { SchemaValidator } from '../registry/validator';
+import { CHAIN_OVERRIDE_CURSOR, type ChainOverrideRepository } from './chain-override-repository';
+import { type ChainChecker, chainError, overrideOf, overrideReason } from './processor-chain';
 import {
   INSTANCE_CURSOR,
   PROCESSOR_CURSOR,
   type ProcessorRepository,
 } from './processor-repository';
-import type { ProcessorInstance, ProcessorRecord, RegisterProcessorInput } from './processor-types';
+import type {
+  ChainOverride,
+  ChainOverrideRequest,
+  ChainReport,
+  ProcessorInstance,
+  ProcessorRecord,
+  RegisterProcessorInput,
+} from './processor-types';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /**
@@ -41,11 +52,70 @@ const MAX_LIST = 32;
 /** Rules a config schema cannot state (an operator's allowlist, min <= max): the issues found. */
 export type ConfigRule = (config: Record<string, unknown>) => { path: string; message: string }[];
 
+/**
+ * The row a release's built-in should have: its own when new, the stored one (the same object,
+ * meaning "nothing to write") when the code has not changed it.
+ */
+function builtinRow(record: ProcessorRecord, existing: ProcessorRecord | null): ProcessorRecord {
+  if (!existing) return record;
+  // Never silently adopt a row someone else wrote under a built-in id.
+  if (!existing.builtin) {
+    throw new BuiltinClashError(
+      `Processor "${record.id}" is built in, but the row in the database was registered by user "${existing.createdBy}". Remove or rename it before starting this release.`,
+    );
+  }
+  // A release may teach a built-in processor new schemas and events (text-input-v2): the row
+  // follows the code, keeping what users and admins set (active). The config schema is left
+  // out: jsonb reorders its keys, so it would never compare equal.
+  const shipped = {
+    name: record.name,
+    version: record.version,
+    description: record.description,
+    inputSchemaIds: record.inputSchemaIds,
+    outputSchemaIds: record.outputSchemaIds,
+    subscribes: record.subscribes,
+    emits: record.emits,
+    maxConcurrency: record.maxConcurrency,
+  };
+  const stale = Object.entries(shipped).some(
+    ([key, value]) =>
+      JSON.stringify(value) !== JSON.stringify(existing[key as keyof typeof shipped]),
+  );
+  return stale ? { ...existing, ...shipped } : existing;
+}
+
+/** The row a user's registration writes: theirs when new, or an update they may make. */
+function userRow(
+  actor: RegistryActor,
+  record: ProcessorRecord,
+  existing: ProcessorRecord | null,
+): ProcessorRecord {
+  if (!existing) return record;
+  if (existing.builtin || (!actor.admin && existing.createdBy !== actor.userId)) {
+    throw new AppError(
+      ErrorCode.PROCESSOR_CONFLICT,
+      `Processor "${record.id}" already exists and belongs to someone else`,
+      { field: 'id' },
+    );
+  }
+  assertMayChange(actor, existing.createdBy, `Processor "${record.id}"`);
+  if (semver.lt(record.version, existing.version)) {
+    throw badInput(
+      'version',
+      `Version ${record.version} is lower than the registered ${existing.version}`,
+    );
+  }
+  // An admin's update leaves the processor with its owner.
+  return { ...record, createdBy: existing.createdBy };
+}
+
 export class ProcessorService {
   private readonly configRules = new Map<string, ConfigRule>();
 
   constructor(
     private readonly repo: ProcessorRepository,
+    private readonly overrides: ChainOverrideRepository,
+    private readonly chain: ChainChecker,
     private readonly validator: SchemaValidator,
     /** The ids among `ids` that name no schema, each with the nearest registered id if any. */
     private readonly schemasExist: (
@@ -80,68 +150,91 @@ export class ProcessorService {
    * Registers a processor, or updates one `actor` owns (admins: any user's; its version may not go
    * down). Built-in and reserved ids are for releases only. `actor` null with `builtin` is a
    * release registering its own processor at start-up.
+   *
+   * Its chain is checked (see processor-chain.ts): a broken link refuses the registration with
+   * PROCESSOR_CHAIN_INCOMPATIBLE unless `override` gives a reason, which is then stored with the
+   * broken links. A release is never refused for a chain (users cannot stop a start-up): what it
+   * breaks is recorded as an override of its own.
    */
   async register(
     actor: RegistryActor | null,
     input: RegisterProcessorInput,
     builtin = false,
+    override: ChainOverrideRequest | null = null,
   ): Promise<ProcessorRecord> {
     if (!builtin && !actor) throw new Error('a user registration needs an actor');
     if (actor && !builtin && isReserved(this.reserved.processorIds, input.id)) {
       throw reservedError('Processor id', input.id);
     }
+    const reason = override ? overrideReason(override) : null;
     const record = await this.prepare(actor?.userId ?? null, input, builtin);
     const existing = await this.repo.findById(record.id);
-    if (existing) {
-      if (builtin) {
-        // Never silently adopt a row someone else wrote under a built-in id.
-        if (!existing.builtin) {
-          throw new BuiltinClashError(
-            `Processor "${record.id}" is built in, but the row in the database was registered by user "${existing.createdBy}". Remove or rename it before starting this release.`,
-          );
-        }
-        // A release may teach a built-in processor new schemas and events (text-input-v2): the
-        // row follows the code, keeping what users and admins set (active). The config schema is
-        // left out: jsonb reorders its keys, so it would never compare equal.
-        const shipped = {
-          name: record.name,
-          version: record.version,
-          description: record.description,
-          inputSchemaIds: record.inputSchemaIds,
-          outputSchemaIds: record.outputSchemaIds,
-          subscribes: record.subscribes,
-          emits: record.emits,
-          maxConcurrency: record.maxConcurrency,
-        };
-        const stale = Object.entries(shipped).some(
-          ([key, value]) =>
-            JSON.stringify(value) !== JSON.stringify(existing[key as keyof typeof shipped]),
-        );
-        return stale ? this.repo.update({ ...existing, ...shipped }) : existing;
-      }
-      if (existing.builtin || (!actor!.admin && existing.createdBy !== actor!.userId)) {
+    const next = builtin ? builtinRow(record, existing) : userRow(actor!, record, existing);
+    if (next === existing) return existing;
+    const broken = (await this.chain.check(next)).links.filter((l) => !l.compatible);
+    if (broken.length > 0 && !builtin && reason === null) throw chainError(next, broken);
+    const by = builtin ? null : actor!.userId;
+    return this.save(
+      next,
+      existing !== null,
+      broken.length ? overrideOf(next, broken, by, reason) : null,
+    );
+  }
+
+  /**
+   * What registering `input` would find along its chain: every link to the active processors
+   * that write what it reads and read what it writes, each compatible or with its breaking
+   * changes. The input is checked as `register` checks it; nothing is written.
+   */
+  async checkChain(input: RegisterProcessorInput): Promise<ChainReport> {
+    return this.chain.check(await this.prepare(null, input, false));
+  }
+
+  /**
+   * A page of a processor's chain overrides, newest first: for its owner and registry-admins
+   * (they name who overrode); FORBIDDEN naming the role for anyone else.
+   */
+  chainOverrides(
+    viewer: RegistryViewer,
+    processor: ProcessorRecord,
+    first?: number | null,
+    after?: string | null,
+  ) {
+    if (!viewer.admin && (processor.createdBy === null || processor.createdBy !== viewer.userId)) {
+      throw new AppError(
+        ErrorCode.FORBIDDEN,
+        `The chain overrides of "${processor.id}" are for its owner and the role "${REGISTRY_ADMIN}"`,
+        { requiredRole: REGISTRY_ADMIN },
+      );
+    }
+    return this.overrides.listOf(
+      processor.id,
+      pageRequest(CHAIN_OVERRIDE_CURSOR, first, after, isUuidKey),
+    );
+  }
+
+  /** Inserts or updates the row, with its chain override when there is one, in one transaction. */
+  private save(
+    record: ProcessorRecord,
+    exists: boolean,
+    override: Omit<ChainOverride, 'id' | 'createdAt'> | null,
+  ): Promise<ProcessorRecord> {
+    return this.repo.transaction(async (processors, overrides) => {
+      let saved: ProcessorRecord | null;
+      if (exists) saved = await processors.update(record);
+      else saved = (await processors.insert(record)) ? await processors.findById(record.id) : null;
+      if (!saved) {
         throw new AppError(
           ErrorCode.PROCESSOR_CONFLICT,
-          `Processor "${record.id}" already exists and belongs to someone else`,
-          { field: 'id' },
+          `Processor "${record.id}" already exists`,
+          {
+            field: 'id',
+          },
         );
       }
-      assertMayChange(actor!, existing.createdBy, `Processor "${record.id}"`);
-      if (semver.lt(record.version, existing.version)) {
-        throw badInput(
-          'version',
-          `Version ${record.version} is lower than the registered ${existing.version}`,
-        );
-      }
-      // An admin's update leaves the processor with its owner.
-      return this.repo.update({ ...record, createdBy: existing.createdBy });
-    }
-    if (!(await this.repo.insert(record))) {
-      throw new AppError(ErrorCode.PROCESSOR_CONFLICT, `Processor "${record.id}" already exists`, {
-        field: 'id',
-      });
-    }
-    return (await this.repo.findById(record.id))!;
+      if (override) await overrides.insert(override);
+      return saved;
+    });
   }
 
   private async prepare(

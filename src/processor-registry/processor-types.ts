@@ -1,3 +1,5 @@
+import type { ChainLink } from '../errors';
+
 /** A processor as data: what it reads, writes, listens to and emits. */
 export interface ProcessorRecord {
   id: string;
@@ -41,4 +43,28 @@ export interface ProcessorInstance {
   enabled: boolean;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** What `checkProcessorChain` finds: every link of a processor to its producers and consumers. */
+export interface ChainReport {
+  /** False when any link is broken. */
+  compatible: boolean;
+  links: ChainLink[];
+}
+
+/** The argument that accepts a registration over broken links; `reason` is recorded. */
+export interface ChainOverrideRequest {
+  reason: string;
+}
+
+/** A registration accepted over broken links: who, when, why, and which links. */
+export interface ChainOverride {
+  id: string;
+  processorId: string;
+  processorVersion: string;
+  reason: string;
+  /** The user who registered; null when a release registered a built-in at start-up. */
+  createdBy: string | null;
+  links: ChainLink[];
+  createdAt: Date;
 }

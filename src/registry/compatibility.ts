@@ -74,59 +74,86 @@ const HANDLED = new Set([
   'writeOnly',
 ]);
 
+type Diff = (oldS: S, newS: S, path: string, out: Change[]) => void;
+
+/** One comparison per keyword family, in the order their changes are listed. */
+const KEYWORD_DIFFS: Diff[] = [
+  diffTypes,
+  diffRequired,
+  diffProperties,
+  diffAdditionalProperties,
+  diffEnum,
+  diffConst,
+  diffBounds,
+  diffPatternAndFormat,
+  diffItems,
+  diffUnhandledKeywords,
+];
+
 function diff(oldS: unknown, newS: unknown, path: string, out: Change[]): void {
   if (oldS === true || oldS === undefined) oldS = {};
   if (newS === true || newS === undefined) newS = {};
   if (oldS === false || newS === false) {
-    if (oldS !== newS) {
-      out.push({
-        path: path || '/',
-        kind: oldS === false ? 'SCHEMA_OPENED' : 'SCHEMA_CLOSED',
-        message: oldS === false ? 'now accepts values it refused' : 'now refuses every value',
-        direction: oldS === false ? 'widen' : 'narrow',
-      });
-    }
+    diffBooleanSchemas(oldS, newS, path, out);
     return;
   }
   if (!isObj(oldS) || !isObj(newS)) return;
+  for (const keywordDiff of KEYWORD_DIFFS) keywordDiff(oldS, newS, path, out);
+}
 
+/** `false` (refuse everything) on either side: only a switch to or from it is a change. */
+function diffBooleanSchemas(oldS: unknown, newS: unknown, path: string, out: Change[]): void {
+  if (oldS === newS) return;
+  out.push({
+    path: path || '/',
+    kind: oldS === false ? 'SCHEMA_OPENED' : 'SCHEMA_CLOSED',
+    message: oldS === false ? 'now accepts values it refused' : 'now refuses every value',
+    direction: oldS === false ? 'widen' : 'narrow',
+  });
+}
+
+function diffTypes(oldS: S, newS: S, path: string, out: Change[]): void {
   const oldTypes = typeSet(oldS);
   const newTypes = typeSet(newS);
-  if (oldTypes || newTypes) {
-    const removed = oldTypes ? [...oldTypes].filter((t) => newTypes && !newTypes.has(t)) : [];
-    const added = newTypes ? [...newTypes].filter((t) => !oldTypes?.has(t)) : [];
-    if (!oldTypes && newTypes) {
-      out.push({
-        path: ptr(path, 'type'),
-        kind: 'TYPE_NARROWED',
-        message: `type restricted to ${[...newTypes].join(', ')}`,
-        direction: 'narrow',
-      });
-    } else if (oldTypes && !newTypes) {
-      out.push({
-        path: ptr(path, 'type'),
-        kind: 'TYPE_WIDENED',
-        message: 'type restriction removed',
-        direction: 'widen',
-      });
-    } else {
-      if (removed.length)
-        out.push({
-          path: ptr(path, 'type'),
-          kind: 'TYPE_NARROWED',
-          message: `type no longer allows ${removed.join(', ')}`,
-          direction: 'narrow',
-        });
-      if (added.length)
-        out.push({
-          path: ptr(path, 'type'),
-          kind: 'TYPE_WIDENED',
-          message: `type now also allows ${added.join(', ')}`,
-          direction: 'widen',
-        });
-    }
+  const p = ptr(path, 'type');
+  if (!oldTypes && newTypes) {
+    out.push({
+      path: p,
+      kind: 'TYPE_NARROWED',
+      message: `type restricted to ${[...newTypes].join(', ')}`,
+      direction: 'narrow',
+    });
+    return;
   }
+  if (oldTypes && !newTypes) {
+    out.push({
+      path: p,
+      kind: 'TYPE_WIDENED',
+      message: 'type restriction removed',
+      direction: 'widen',
+    });
+    return;
+  }
+  if (!oldTypes || !newTypes) return;
+  const removed = [...oldTypes].filter((t) => !newTypes.has(t));
+  const added = [...newTypes].filter((t) => !oldTypes.has(t));
+  if (removed.length)
+    out.push({
+      path: p,
+      kind: 'TYPE_NARROWED',
+      message: `type no longer allows ${removed.join(', ')}`,
+      direction: 'narrow',
+    });
+  if (added.length)
+    out.push({
+      path: p,
+      kind: 'TYPE_WIDENED',
+      message: `type now also allows ${added.join(', ')}`,
+      direction: 'widen',
+    });
+}
 
+function diffRequired(oldS: S, newS: S, path: string, out: Change[]): void {
   const oldReq = new Set((oldS.required as string[] | undefined) ?? []);
   const newReq = new Set((newS.required as string[] | undefined) ?? []);
   for (const name of newReq)
@@ -145,7 +172,13 @@ function diff(oldS: unknown, newS: unknown, path: string, out: Change[]): void {
         message: `property "${name}" is no longer required`,
         direction: 'widen',
       });
+}
 
+/**
+ * Properties described on both sides are compared in depth; one described on one side only
+ * matters when the other side refuses properties it does not list.
+ */
+function diffProperties(oldS: S, newS: S, path: string, out: Change[]): void {
   const oldProps = isObj(oldS.properties) ? oldS.properties : {};
   const newProps = isObj(newS.properties) ? newS.properties : {};
   const oldClosed = oldS.additionalProperties === false;
@@ -182,101 +215,112 @@ function diff(oldS: unknown, newS: unknown, path: string, out: Change[]): void {
         direction: 'none',
       });
   }
+}
+
+function diffAdditionalProperties(oldS: S, newS: S, path: string, out: Change[]): void {
+  const oldClosed = oldS.additionalProperties === false;
+  const newClosed = newS.additionalProperties === false;
+  const p = ptr(path, 'additionalProperties');
   if (!oldClosed && newClosed)
     out.push({
-      path: ptr(path, 'additionalProperties'),
+      path: p,
       kind: 'ADDITIONAL_PROPERTIES_REFUSED',
       message: 'properties not listed are now refused',
       direction: 'narrow',
     });
   else if (oldClosed && !newClosed)
     out.push({
-      path: ptr(path, 'additionalProperties'),
+      path: p,
       kind: 'ADDITIONAL_PROPERTIES_ALLOWED',
       message: 'properties not listed are now allowed',
       direction: 'widen',
     });
   else if (isObj(oldS.additionalProperties) || isObj(newS.additionalProperties))
-    diff(
-      oldS.additionalProperties,
-      newS.additionalProperties,
-      ptr(path, 'additionalProperties'),
-      out,
-    );
+    diff(oldS.additionalProperties, newS.additionalProperties, p, out);
+}
 
-  if (oldS.enum !== undefined || newS.enum !== undefined) {
-    const key = (v: unknown) => JSON.stringify(v);
-    const oldE = Array.isArray(oldS.enum) ? new Set(oldS.enum.map(key)) : undefined;
-    const newE = Array.isArray(newS.enum) ? new Set(newS.enum.map(key)) : undefined;
-    const removed = oldE ? [...oldE].filter((v) => !newE?.has(v)) : [];
-    const added = newE ? [...newE].filter((v) => !oldE?.has(v)) : [];
-    if (!oldE && newE)
-      out.push({
-        path: ptr(path, 'enum'),
-        kind: 'ENUM_ADDED',
-        message: `values restricted to ${[...newE].join(', ')}`,
-        direction: 'narrow',
-      });
-    else if (oldE && !newE)
-      out.push({
-        path: ptr(path, 'enum'),
-        kind: 'ENUM_REMOVED',
-        message: 'value restriction removed',
-        direction: 'widen',
-      });
-    else {
-      if (removed.length && newE)
-        out.push({
-          path: ptr(path, 'enum'),
-          kind: 'ENUM_VALUE_REMOVED',
-          message: `no longer allows ${removed.join(', ')}`,
-          direction: 'narrow',
-        });
-      if (added.length && oldE)
-        out.push({
-          path: ptr(path, 'enum'),
-          kind: 'ENUM_VALUE_ADDED',
-          message: `now also allows ${added.join(', ')}`,
-          direction: 'widen',
-        });
-    }
-  }
-  if (JSON.stringify(oldS.const) !== JSON.stringify(newS.const)) {
+function diffEnum(oldS: S, newS: S, path: string, out: Change[]): void {
+  if (oldS.enum === undefined && newS.enum === undefined) return;
+  const key = (v: unknown) => JSON.stringify(v);
+  const oldE = Array.isArray(oldS.enum) ? new Set(oldS.enum.map(key)) : undefined;
+  const newE = Array.isArray(newS.enum) ? new Set(newS.enum.map(key)) : undefined;
+  const p = ptr(path, 'enum');
+  if (!oldE && newE) {
     out.push({
-      path: ptr(path, 'const'),
-      kind: 'CONST_CHANGED',
-      message: 'constant value changed',
-      direction: oldS.const === undefined ? 'narrow' : newS.const === undefined ? 'widen' : 'both',
+      path: p,
+      kind: 'ENUM_ADDED',
+      message: `values restricted to ${[...newE].join(', ')}`,
+      direction: 'narrow',
     });
+    return;
   }
-
-  for (const [keys, tighter] of [
-    [LOWER_BOUNDS, (o: number, n: number) => n > o],
-    [UPPER_BOUNDS, (o: number, n: number) => n < o],
-  ] as const) {
-    for (const k of keys) {
-      const o = oldS[k];
-      const n = newS[k];
-      if (o === n) continue;
-      const p = ptr(path, k);
-      if (typeof n === 'number' && typeof o !== 'number')
-        out.push({ path: p, kind: 'BOUND_ADDED', message: `${k} ${n} added`, direction: 'narrow' });
-      else if (typeof o === 'number' && typeof n !== 'number')
-        out.push({ path: p, kind: 'BOUND_REMOVED', message: `${k} removed`, direction: 'widen' });
-      else if (typeof o === 'number' && typeof n === 'number')
-        out.push(
-          tighter(o, n)
-            ? {
-                path: p,
-                kind: 'BOUND_TIGHTENED',
-                message: `${k} ${o} -> ${n}`,
-                direction: 'narrow',
-              }
-            : { path: p, kind: 'BOUND_LOOSENED', message: `${k} ${o} -> ${n}`, direction: 'widen' },
-        );
-    }
+  if (oldE && !newE) {
+    out.push({
+      path: p,
+      kind: 'ENUM_REMOVED',
+      message: 'value restriction removed',
+      direction: 'widen',
+    });
+    return;
   }
+  if (!oldE || !newE) return;
+  const removed = [...oldE].filter((v) => !newE.has(v));
+  const added = [...newE].filter((v) => !oldE.has(v));
+  if (removed.length)
+    out.push({
+      path: p,
+      kind: 'ENUM_VALUE_REMOVED',
+      message: `no longer allows ${removed.join(', ')}`,
+      direction: 'narrow',
+    });
+  if (added.length)
+    out.push({
+      path: p,
+      kind: 'ENUM_VALUE_ADDED',
+      message: `now also allows ${added.join(', ')}`,
+      direction: 'widen',
+    });
+}
 
+function diffConst(oldS: S, newS: S, path: string, out: Change[]): void {
+  if (JSON.stringify(oldS.const) === JSON.stringify(newS.const)) return;
+  out.push({
+    path: ptr(path, 'const'),
+    kind: 'CONST_CHANGED',
+    message: 'constant value changed',
+    direction: oldS.const === undefined ? 'narrow' : newS.const === undefined ? 'widen' : 'both',
+  });
+}
+
+/** Numeric bounds: a higher lower bound or a lower upper bound narrows, the reverse widens. */
+function diffBounds(oldS: S, newS: S, path: string, out: Change[]): void {
+  for (const k of LOWER_BOUNDS) diffBound(oldS[k], newS[k], k, ptr(path, k), (o, n) => n > o, out);
+  for (const k of UPPER_BOUNDS) diffBound(oldS[k], newS[k], k, ptr(path, k), (o, n) => n < o, out);
+}
+
+function diffBound(
+  o: unknown,
+  n: unknown,
+  k: string,
+  p: string,
+  tighter: (o: number, n: number) => boolean,
+  out: Change[],
+): void {
+  if (o === n) return;
+  if (typeof n === 'number' && typeof o !== 'number')
+    out.push({ path: p, kind: 'BOUND_ADDED', message: `${k} ${n} added`, direction: 'narrow' });
+  else if (typeof o === 'number' && typeof n !== 'number')
+    out.push({ path: p, kind: 'BOUND_REMOVED', message: `${k} removed`, direction: 'widen' });
+  else if (typeof o === 'number' && typeof n === 'number')
+    out.push(
+      tighter(o, n)
+        ? { path: p, kind: 'BOUND_TIGHTENED', message: `${k} ${o} -> ${n}`, direction: 'narrow' }
+        : { path: p, kind: 'BOUND_LOOSENED', message: `${k} ${o} -> ${n}`, direction: 'widen' },
+    );
+}
+
+/** Patterns and formats are not compared by meaning: any change to one may break both ways. */
+function diffPatternAndFormat(oldS: S, newS: S, path: string, out: Change[]): void {
   for (const k of ['pattern', 'format']) {
     const o = oldS[k];
     const n = newS[k];
@@ -289,21 +333,27 @@ function diff(oldS: unknown, newS: unknown, path: string, out: Change[]): void {
       direction,
     });
   }
+}
 
-  if (isObj(oldS.items) || isObj(newS.items) || oldS.items !== newS.items) {
-    if (!Array.isArray(oldS.items) && !Array.isArray(newS.items))
-      diff(oldS.items, newS.items, ptr(path, 'items'), out);
-    else if (JSON.stringify(oldS.items) !== JSON.stringify(newS.items))
-      out.push({
-        path: ptr(path, 'items'),
-        kind: 'ITEMS_CHANGED',
-        message: 'tuple items changed',
-        direction: 'both',
-      });
-  }
+/** One `items` schema is compared in depth; tuple forms are compared whole. */
+function diffItems(oldS: S, newS: S, path: string, out: Change[]): void {
+  if (!isObj(oldS.items) && !isObj(newS.items) && oldS.items === newS.items) return;
+  if (!Array.isArray(oldS.items) && !Array.isArray(newS.items))
+    diff(oldS.items, newS.items, ptr(path, 'items'), out);
+  else if (JSON.stringify(oldS.items) !== JSON.stringify(newS.items))
+    out.push({
+      path: ptr(path, 'items'),
+      kind: 'ITEMS_CHANGED',
+      message: 'tuple items changed',
+      direction: 'both',
+    });
+}
 
-  // Keywords the diff does not reason about (allOf, oneOf, $ref, if/then, ...): any change in them
-  // is reported as breaking in both directions rather than guessed at.
+/**
+ * Keywords the diff does not reason about (allOf, oneOf, $ref, if/then, ...): any change in them
+ * is reported as breaking in both directions rather than guessed at.
+ */
+function diffUnhandledKeywords(oldS: S, newS: S, path: string, out: Change[]): void {
   for (const k of new Set([...Object.keys(oldS), ...Object.keys(newS)])) {
     if (HANDLED.has(k)) continue;
     if (JSON.stringify(oldS[k]) !== JSON.stringify(newS[k]))
@@ -353,8 +403,7 @@ export function breakingChanges(
   mode: CompatibilityMode,
 ): BreakingChange[] {
   if (mode === 'NONE') return [];
-  const all: Change[] = [];
-  diff(oldDef, newDef, '', all);
+  const all = changesBetween(oldDef, newDef);
   const checkNarrow = mode === 'BACKWARD' || mode === 'FULL';
   const checkWiden = mode === 'FORWARD' || mode === 'FULL';
   const breaking = all.filter(
@@ -379,5 +428,5 @@ export function breakingChanges(
         direction: 'widen',
       });
   }
-  return breaking.map(({ path, kind, message }) => ({ path: path || '/', kind, message }));
+  return breaking.map(({ path, kind, message }) => ({ path, kind, message }));
 }

@@ -41,7 +41,7 @@ export function equal(a: unknown, b: unknown): boolean {
 }
 
 /** A structural hash: equal JSON values (as Ajv's `equal` sees them) hash equal. */
-export function hashValue(value: unknown): number {
+function hashValue(value: unknown): number {
   switch (typeof value) {
     case 'string':
       return hashString(value, SEED ^ 0x51);
@@ -86,7 +86,7 @@ export function hashValue(value: unknown): number {
  * The index pair of the first duplicate items, or null. One pass: items are bucketed by hash and
  * compared only with earlier items of the same hash.
  */
-export function firstDuplicate(data: unknown[]): [number, number] | null {
+function firstDuplicate(data: unknown[]): [number, number] | null {
   const first = new Map<number, number>();
   let more: Map<number, number[]> | undefined;
   for (let i = 0; i < data.length; i++) {
@@ -136,7 +136,7 @@ export const uniqueItemsKeyword: CodeKeywordDefinition = {
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 /** A membership test for `allowed` by hash: one lookup per value, whatever the enum's size. */
-export function enumTest(allowed: unknown[]): (data: unknown) => boolean {
+function enumTest(allowed: unknown[]): (data: unknown) => boolean {
   const types = new Set(allowed.map(typeOf));
   const buckets = new Map<number, unknown[]>();
   for (const value of allowed) {

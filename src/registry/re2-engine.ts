@@ -15,7 +15,7 @@ const MAX_CACHED = 2000;
  * ECMAScript syntax (`\u00e9`, `(?<name>...)`) translated to RE2's, then compiled. Throws
  * RE2's syntax error for what RE2 cannot run.
  */
-export function compileRe2(pattern: string): RE2JS {
+function compileRe2(pattern: string): RE2JS {
   let re = compiled.get(pattern);
   if (!re) {
     re = RE2JS.compile(RE2JS.translateRegExp(pattern));

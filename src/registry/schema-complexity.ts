@@ -33,7 +33,7 @@ export const COMPLEXITY_LIMITS = {
   /** RE2 program size of all the patterns of a definition together. */
   regexProgram: 5_000,
 } as const;
-export type ComplexityLimit = keyof typeof COMPLEXITY_LIMITS;
+type ComplexityLimit = keyof typeof COMPLEXITY_LIMITS;
 
 /** Refuses a definition that exceeds `limit`; the message names the limit and where. */
 function tooComplex(limit: ComplexityLimit, path: string, what: string, actual?: number): AppError {
@@ -119,42 +119,57 @@ class Graph {
     if (typeof schema === 'boolean') return node;
     this.byObject.set(schema, node);
     this.collectAnchors(schema);
-    const sub = (key: string | number, value: unknown, base = path) =>
-      isSchema(value) ? this.visit(value, ptr(base, key)) : undefined;
-    const list = (keyword: string): Node[] => {
-      const value = schema[keyword];
-      if (!Array.isArray(value)) return [];
-      if (IN_PLACE_LIST.includes(keyword) && value.length > COMPLEXITY_LIMITS.branches) {
-        throw tooComplex('branches', ptr(path, keyword), `${value.length} entries`, value.length);
-      }
-      return value.flatMap((v, i) => sub(i, v, ptr(path, keyword)) ?? []);
-    };
-    const map = (keyword: string): [string, Node][] => {
-      const value = schema[keyword];
-      if (!isObj(value)) return [];
-      return Object.entries(value).flatMap(([k, v]) => {
-        const n = sub(k, v, ptr(path, keyword));
-        return n ? [[k, n] as [string, Node]] : [];
-      });
-    };
+    // The order of visits is the order of `nodes`, which decides where a limit is reported.
+    this.visitInPlace(node, schema, path);
+    this.checkOwnKeywords(node, schema, path);
+    this.visitPropertySlots(node, schema, path);
+    this.visitItemSlots(node, schema, path);
+    return node;
+  }
 
+  private sub(key: string | number, value: unknown, base: string): Node | undefined {
+    return isSchema(value) ? this.visit(value, ptr(base, key)) : undefined;
+  }
+
+  private list(schema: Json, path: string, keyword: string): Node[] {
+    const value = schema[keyword];
+    if (!Array.isArray(value)) return [];
+    if (IN_PLACE_LIST.includes(keyword) && value.length > COMPLEXITY_LIMITS.branches) {
+      throw tooComplex('branches', ptr(path, keyword), `${value.length} entries`, value.length);
+    }
+    return value.flatMap((v, i) => this.sub(i, v, ptr(path, keyword)) ?? []);
+  }
+
+  private map(schema: Json, path: string, keyword: string): [string, Node][] {
+    const value = schema[keyword];
+    if (!isObj(value)) return [];
+    return Object.entries(value).flatMap(([k, v]) => {
+      const n = this.sub(k, v, ptr(path, keyword));
+      return n ? [[k, n] as [string, Node]] : [];
+    });
+  }
+
+  /** Schemas applied to the same document node; `$ref`s are resolved once the graph is built. */
+  private visitInPlace(node: Node, schema: Json, path: string): void {
     for (const k of IN_PLACE_ONE) {
-      const n = sub(k, schema[k]);
+      const n = this.sub(k, schema[k], path);
       if (n) node.inPlace.push(n);
     }
-    for (const k of IN_PLACE_LIST) node.inPlace.push(...list(k));
-    for (const k of IN_PLACE_MAP) node.inPlace.push(...map(k).map(([, n]) => n));
-    for (const k of HOLDERS) map(k);
-
+    for (const k of IN_PLACE_LIST) node.inPlace.push(...this.list(schema, path, k));
+    for (const k of IN_PLACE_MAP) node.inPlace.push(...this.map(schema, path, k).map(([, n]) => n));
+    for (const k of HOLDERS) this.map(schema, path, k);
     if (typeof schema.$ref === 'string') {
       this.refs.push({ node, ref: schema.$ref, path: ptr(path, '$ref') });
     }
+  }
+
+  /** Keywords that cost work at this node itself: unsupported refs, big enums, regex tests. */
+  private checkOwnKeywords(node: Node, schema: Json, path: string): void {
     for (const k of ['$dynamicRef', '$recursiveRef']) {
       if (schema[k] !== undefined) {
         throw invalid(ptr(path, k), `${k} is not supported here: use $ref`, k);
       }
     }
-
     if (Array.isArray(schema.enum) && schema.enum.length > COMPLEXITY_LIMITS.enumValues) {
       throw tooComplex(
         'enumValues',
@@ -168,38 +183,43 @@ class Graph {
       node.valueRegex++;
     }
     if (typeof schema.format === 'string') node.valueRegex++;
+  }
 
-    // Children of an object: a named property gets its schema and every patternProperties
-    // schema (its name may match them); other keys get additionalProperties and the patterns.
-    const properties = map('properties');
-    const patternProperties = map('patternProperties');
+  /**
+   * Children of an object: a named property gets its schema and every patternProperties
+   * schema (its name may match them); other keys get additionalProperties and the patterns.
+   */
+  private visitPropertySlots(node: Node, schema: Json, path: string): void {
+    const properties = this.map(schema, path, 'properties');
+    const patternProperties = this.map(schema, path, 'patternProperties');
     for (const [p] of patternProperties) this.pattern(p, ptr(ptr(path, 'patternProperties'), p));
-    const additional = sub('additionalProperties', schema.additionalProperties);
-    const unevaluated = sub('unevaluatedProperties', schema.unevaluatedProperties);
+    const additional = this.sub('additionalProperties', schema.additionalProperties, path);
+    const unevaluated = this.sub('unevaluatedProperties', schema.unevaluatedProperties, path);
     const shared = [...patternProperties.map(([, n]) => n), ...(unevaluated ? [unevaluated] : [])];
     for (const [, n] of properties) node.slots.push([n, ...shared]);
     node.slots.push([...(additional ? [additional] : []), ...shared]);
     // Ajv tests every key against every pattern, and again for additionalProperties.
     node.keyRegex = patternProperties.length * (additional ? 2 : 1);
-    const names = sub('propertyNames', schema.propertyNames);
+    const names = this.sub('propertyNames', schema.propertyNames, path);
     if (names) node.slots.push([names]);
+  }
 
-    // Children of an array: one positional or general schema, plus contains and unevaluatedItems.
+  /** Children of an array: one positional or general schema, plus contains and unevaluatedItems. */
+  private visitItemSlots(node: Node, schema: Json, path: string): void {
     const positional = [
-      ...list('prefixItems'),
-      ...(Array.isArray(schema.items) ? list('items') : []),
+      ...this.list(schema, path, 'prefixItems'),
+      ...(Array.isArray(schema.items) ? this.list(schema, path, 'items') : []),
     ];
     const general = [
-      sub('items', Array.isArray(schema.items) ? undefined : schema.items),
-      sub('additionalItems', schema.additionalItems),
+      this.sub('items', Array.isArray(schema.items) ? undefined : schema.items, path),
+      this.sub('additionalItems', schema.additionalItems, path),
     ].flatMap((n) => n ?? []);
     const everyItem = [
-      sub('contains', schema.contains),
-      sub('unevaluatedItems', schema.unevaluatedItems),
+      this.sub('contains', schema.contains, path),
+      this.sub('unevaluatedItems', schema.unevaluatedItems, path),
     ].flatMap((n) => n ?? []);
     for (const n of [...positional, ...general]) node.slots.push([n, ...everyItem]);
     if (everyItem.length > 0) node.slots.push(everyItem);
-    return node;
   }
 
   private pattern(source: string, path: string) {
@@ -277,9 +297,28 @@ const add = (a: number, b: number) => Math.min(BIG, a + b);
 export function measureSchema(definition: Json): Work {
   const graph = new Graph(definition);
   const root = graph.build();
+  const here = inPlaceWork(graph.nodes);
+  // Work anywhere below: a fixed point, since schemas may recurse through child nodes.
+  const worst = new Map<Node, Work>(graph.nodes.map((n) => [n, { ...here.get(n)! }]));
+  for (let pass = 0; raiseWorst(graph.nodes, worst); pass++) {
+    // Each pass that changes something raises a value; values are capped by the limits, so a
+    // recursion that keeps raising them is one whose work grows with the document's depth.
+    if (pass > COMPLEXITY_LIMITS.subschemas) {
+      throw tooComplex(
+        'schemasPerValue',
+        root.path,
+        'recursion multiplies the work at every level of the document',
+      );
+    }
+  }
+  return worst.get(root)!;
+}
 
-  // Work at the node a schema is applied to: itself plus its in-place closure, with multiplicity.
-  // The in-place edges must be acyclic: a `$ref` loop that never descends never terminates.
+/**
+ * Work at the node a schema is applied to: itself plus its in-place closure, with multiplicity.
+ * The in-place edges must be acyclic: a `$ref` loop that never descends never terminates.
+ */
+function inPlaceWork(nodes: Node[]): Map<Node, Work> {
   const here = new Map<Node, Work>();
   const onStack = new Set<Node>();
   const local = (node: Node): Work => {
@@ -303,73 +342,67 @@ export function measureSchema(definition: Json): Work {
     here.set(node, w);
     return w;
   };
-  for (const n of graph.nodes) local(n);
+  for (const n of nodes) local(n);
+  return here;
+}
 
-  // Work anywhere below: a fixed point, since schemas may recurse through child nodes.
-  const worst = new Map<Node, Work>(graph.nodes.map((n) => [n, { ...here.get(n)! }]));
-  const check = (node: Node, w: Work) => {
-    if (w.schemas > COMPLEXITY_LIMITS.schemasPerValue) {
-      throw tooComplex(
-        'schemasPerValue',
-        node.path,
-        `up to ${w.schemas >= BIG ? 'unboundedly many' : w.schemas} schemas apply to one value`,
-        w.schemas,
-      );
+/**
+ * One pass of the fixed point: raises each node's worst work to what its children can cost,
+ * checks it against the limits, and says whether anything rose.
+ */
+function raiseWorst(nodes: Node[], worst: Map<Node, Work>): boolean {
+  let changed = false;
+  const below = new Map<Node, Work>();
+  const childWork = (node: Node): Work => {
+    const known = below.get(node);
+    if (known) return known;
+    const w = { schemas: 0, regex: node.keyRegex };
+    for (const slot of node.slots) {
+      let s = 0;
+      let r = 0;
+      for (const c of slot) {
+        s = add(s, worst.get(c)!.schemas);
+        r = add(r, worst.get(c)!.regex);
+      }
+      w.schemas = Math.max(w.schemas, s);
+      w.regex = Math.max(w.regex, r);
     }
-    if (w.regex > COMPLEXITY_LIMITS.regexPerString) {
-      throw tooComplex(
-        'regexPerString',
-        node.path,
-        `one string can go through ${w.regex} regex or format tests`,
-        w.regex,
-      );
+    for (const c of node.inPlace) {
+      const cw = childWork(c);
+      w.schemas = add(w.schemas, cw.schemas);
+      w.regex = add(w.regex, cw.regex);
     }
+    below.set(node, w);
+    return w;
   };
-  for (let pass = 0; ; pass++) {
-    let changed = false;
-    const below = new Map<Node, Work>();
-    const childWork = (node: Node): Work => {
-      const known = below.get(node);
-      if (known) return known;
-      const w = { schemas: 0, regex: node.keyRegex };
-      for (const slot of node.slots) {
-        let s = 0;
-        let r = 0;
-        for (const c of slot) {
-          s = add(s, worst.get(c)!.schemas);
-          r = add(r, worst.get(c)!.regex);
-        }
-        w.schemas = Math.max(w.schemas, s);
-        w.regex = Math.max(w.regex, r);
-      }
-      for (const c of node.inPlace) {
-        const cw = childWork(c);
-        w.schemas = add(w.schemas, cw.schemas);
-        w.regex = add(w.regex, cw.regex);
-      }
-      below.set(node, w);
-      return w;
-    };
-    for (const node of graph.nodes) {
-      const w = worst.get(node)!;
-      const c = childWork(node);
-      if (c.schemas > w.schemas || c.regex > w.regex) {
-        w.schemas = Math.max(w.schemas, c.schemas);
-        w.regex = Math.max(w.regex, c.regex);
-        changed = true;
-      }
-      check(node, w);
+  for (const node of nodes) {
+    const w = worst.get(node)!;
+    const c = childWork(node);
+    if (c.schemas > w.schemas || c.regex > w.regex) {
+      w.schemas = Math.max(w.schemas, c.schemas);
+      w.regex = Math.max(w.regex, c.regex);
+      changed = true;
     }
-    if (!changed) break;
-    // Each pass that changes something raises a value; values are capped by the limits, so a
-    // recursion that keeps raising them is one whose work grows with the document's depth.
-    if (pass > COMPLEXITY_LIMITS.subschemas) {
-      throw tooComplex(
-        'schemasPerValue',
-        root.path,
-        'recursion multiplies the work at every level of the document',
-      );
-    }
+    checkWork(node, w);
   }
-  return worst.get(root)!;
+  return changed;
+}
+
+function checkWork(node: Node, w: Work): void {
+  if (w.schemas > COMPLEXITY_LIMITS.schemasPerValue) {
+    throw tooComplex(
+      'schemasPerValue',
+      node.path,
+      `up to ${w.schemas >= BIG ? 'unboundedly many' : w.schemas} schemas apply to one value`,
+      w.schemas,
+    );
+  }
+  if (w.regex > COMPLEXITY_LIMITS.regexPerString) {
+    throw tooComplex(
+      'regexPerString',
+      node.path,
+      `one string can go through ${w.regex} regex or format tests`,
+      w.regex,
+    );
+  }
 }

@@ -73,6 +73,18 @@ export class SchemaRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The ids of every version of the names. */
+  async idsOfNames(names: readonly string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('schemas')
+      .select('id')
+      .where('name', 'in', names)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   /** The highest version of a name, by semver order (pre-releases are not supported). */
   async latestOfName(name: string): Promise<SchemaRecord | null> {
     const row = await this.db

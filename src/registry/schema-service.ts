@@ -30,7 +30,7 @@ import type { SchemaValidator } from './validator';
 import { bumpOf, type ChangeAssessment, minimumVersion } from './version-bump';
 
 /** Caps on a submitted definition: a registry is no place for megabyte schemas. */
-export const SCHEMA_LIMITS = {
+const SCHEMA_LIMITS = {
   maxBytes: 256 * 1024,
   maxDepth: 32,
   maxExamples: 20,
@@ -360,67 +360,15 @@ export class SchemaService {
     purpose: 'user' | 'dry-run' | 'builtin',
   ): Promise<Prepared> {
     const builtin = purpose === 'builtin';
-    const definition = input.definition;
-    if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
-      throw new AppError(ErrorCode.INVALID_SCHEMA, 'The definition must be a JSON object', {
-        issues: [{ path: '/', message: 'must be an object', keyword: 'type' }],
-      });
-    }
-    const bytes = Buffer.byteLength(JSON.stringify(definition));
-    if (bytes > SCHEMA_LIMITS.maxBytes) {
-      throw new AppError(
-        ErrorCode.SCHEMA_TOO_LARGE,
-        `The definition is ${bytes} bytes; the limit is ${SCHEMA_LIMITS.maxBytes}`,
-        {
-          limit: SCHEMA_LIMITS.maxBytes,
-          actual: bytes,
-        },
-      );
-    }
-    if (depthOf(definition, SCHEMA_LIMITS.maxDepth) > SCHEMA_LIMITS.maxDepth) {
-      throw new AppError(
-        ErrorCode.SCHEMA_TOO_LARGE,
-        `The definition nests deeper than ${SCHEMA_LIMITS.maxDepth} levels`,
-        {
-          limit: SCHEMA_LIMITS.maxDepth,
-        },
-      );
-    }
-    const def = definition as Record<string, unknown>;
-    const id = def.$id;
-    if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
-      throw new AppError(
-        ErrorCode.INVALID_SCHEMA,
-        'The definition needs an "$id" of 1-128 letters, digits, "_" or "-" (it becomes a token of event names), e.g. "chapter-notes-v1"',
-        { issues: [{ path: '/$id', message: 'missing or malformed $id', keyword: '$id' }] },
-      );
-    }
+    const def = boundedDefinition(input.definition);
+    const id = schemaIdOf(def);
     const defaults = defaultsFromId(id);
-    const name = input.name ?? defaults.name;
-    if (!NAME_PATTERN.test(name))
-      throw badInput(
-        'name',
-        `Schema name "${name}" must be 1-128 letters, digits, ".", "_" or "-"`,
-      );
+    const name = checkedName(input.name ?? defaults.name);
     // Cheap refusals first: who may publish is known before the definition is compiled.
-    if (purpose === 'user' && actor) {
-      if (isReserved(this.reserved.schemaIds, id)) throw reservedError('Schema id', id);
-      if (isReserved(this.reserved.schemaNames, name)) throw reservedError('Schema name', name);
-      const owner = await this.repo.nameOwner(name);
-      if (owner) assertMayChange(actor, owner.owner, `Schema name "${name}"`);
-    }
-    const examples = input.examples ?? (Array.isArray(def.examples) ? def.examples : []);
-    if (examples.length > SCHEMA_LIMITS.maxExamples) {
-      throw badInput('examples', `At most ${SCHEMA_LIMITS.maxExamples} examples are kept`);
-    }
-    const examplesBytes = jsonBytes(examples);
-    if (examplesBytes > MAX_EXAMPLES_BYTES) {
-      throw new AppError(
-        ErrorCode.SCHEMA_TOO_LARGE,
-        `The examples are ${examplesBytes} bytes together; the limit is ${MAX_EXAMPLES_BYTES}`,
-        { field: 'examples', limit: MAX_EXAMPLES_BYTES, actual: examplesBytes },
-      );
-    }
+    if (purpose === 'user' && actor) await this.assertMayPublish(actor, id, name);
+    const examples = boundedExamples(
+      input.examples ?? (Array.isArray(def.examples) ? def.examples : []),
+    );
     // A description inside the definition is already bounded by the definition's cap.
     capText('description', input.description, MAX_DESCRIPTION_BYTES);
     const description =
@@ -430,49 +378,11 @@ export class SchemaService {
     // time limit for a user's definition, in-process for the server's own.
     if (builtin) this.inspector.inspectTrusted(def, examples);
     else await this.inspector.inspect(def, examples);
-
-    const version = input.version ?? defaults.version;
-    if (!version) throw badInput('version', `Give a version: "${id}" does not end in -v<N>`);
-    if (!semver.valid(version) || semver.prerelease(version) || semver.clean(version) !== version) {
-      throw badInput(
-        'version',
-        `Version "${version}" must be a plain semantic version such as 1.2.0`,
-      );
-    }
-
+    const version = checkedVersion(input.version ?? defaults.version, id);
     const ownerProcessorId = input.ownerProcessorId ?? null;
-    if (ownerProcessorId && !builtin) {
-      const processor = await this.processorOwner(ownerProcessorId);
-      if (!processor) {
-        throw new AppError(ErrorCode.NOT_FOUND, `Processor "${ownerProcessorId}" was not found`, {
-          field: 'ownerProcessorId',
-        });
-      }
-      // Naming a processor as a schema's owner speaks for that processor: only its owner may
-      // (and only an admin for a built-in one).
-      if (purpose === 'user' && actor && !actor.admin) {
-        assertMayChange(
-          actor,
-          processor.builtin ? null : processor.createdBy,
-          `Processor "${ownerProcessorId}"`,
-        );
-      }
-    }
-
-    const existing = await this.repo.findById(id);
-    if (existing && !builtin)
-      throw new AppError(
-        ErrorCode.SCHEMA_CONFLICT,
-        `Schema "${id}" already exists (version ${existing.version} of "${existing.name}")`,
-      );
-    const previous = await this.repo.latestOfName(name);
-    if (previous && !semver.gt(version, previous.version)) {
-      throw new AppError(
-        ErrorCode.SCHEMA_CONFLICT,
-        `Version ${version} of "${name}" must be greater than the latest, ${previous.version}`,
-        { field: 'version' },
-      );
-    }
+    if (ownerProcessorId && !builtin)
+      await this.assertMayNameOwner(actor, ownerProcessorId, purpose);
+    const previous = await this.previousOf(id, name, version, builtin);
     const mode = previous ? await this.modeOf(name) : (input.compatibility ?? 'BACKWARD');
     return {
       mode,
@@ -492,4 +402,133 @@ export class SchemaService {
       },
     };
   }
+
+  /** Reserved ids and names are the release's; a name already taken is its owner's. */
+  private async assertMayPublish(actor: RegistryActor, id: string, name: string): Promise<void> {
+    if (isReserved(this.reserved.schemaIds, id)) throw reservedError('Schema id', id);
+    if (isReserved(this.reserved.schemaNames, name)) throw reservedError('Schema name', name);
+    const owner = await this.repo.nameOwner(name);
+    if (owner) assertMayChange(actor, owner.owner, `Schema name "${name}"`);
+  }
+
+  /**
+   * The owning processor must exist. Naming a processor as a schema's owner speaks for that
+   * processor: only its owner may (and only an admin for a built-in one).
+   */
+  private async assertMayNameOwner(
+    actor: RegistryActor | null,
+    ownerProcessorId: string,
+    purpose: 'user' | 'dry-run' | 'builtin',
+  ): Promise<void> {
+    const processor = await this.processorOwner(ownerProcessorId);
+    if (!processor) {
+      throw new AppError(ErrorCode.NOT_FOUND, `Processor "${ownerProcessorId}" was not found`, {
+        field: 'ownerProcessorId',
+      });
+    }
+    if (purpose === 'user' && actor && !actor.admin) {
+      assertMayChange(
+        actor,
+        processor.builtin ? null : processor.createdBy,
+        `Processor "${ownerProcessorId}"`,
+      );
+    }
+  }
+
+  /**
+   * The latest version of `name`, which the new one must follow. An id is registered once (a
+   * built-in's own row is met again at every start, so it passes).
+   */
+  private async previousOf(
+    id: string,
+    name: string,
+    version: string,
+    builtin: boolean,
+  ): Promise<SchemaRecord | null> {
+    const existing = await this.repo.findById(id);
+    if (existing && !builtin)
+      throw new AppError(
+        ErrorCode.SCHEMA_CONFLICT,
+        `Schema "${id}" already exists (version ${existing.version} of "${existing.name}")`,
+      );
+    const previous = await this.repo.latestOfName(name);
+    if (previous && !semver.gt(version, previous.version)) {
+      throw new AppError(
+        ErrorCode.SCHEMA_CONFLICT,
+        `Version ${version} of "${name}" must be greater than the latest, ${previous.version}`,
+        { field: 'version' },
+      );
+    }
+    return previous;
+  }
+}
+
+/** The definition as an object within the size and depth caps. */
+function boundedDefinition(definition: unknown): Record<string, unknown> {
+  if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
+    throw new AppError(ErrorCode.INVALID_SCHEMA, 'The definition must be a JSON object', {
+      issues: [{ path: '/', message: 'must be an object', keyword: 'type' }],
+    });
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(definition));
+  if (bytes > SCHEMA_LIMITS.maxBytes) {
+    throw new AppError(
+      ErrorCode.SCHEMA_TOO_LARGE,
+      `The definition is ${bytes} bytes; the limit is ${SCHEMA_LIMITS.maxBytes}`,
+      { limit: SCHEMA_LIMITS.maxBytes, actual: bytes },
+    );
+  }
+  if (depthOf(definition, SCHEMA_LIMITS.maxDepth) > SCHEMA_LIMITS.maxDepth) {
+    throw new AppError(
+      ErrorCode.SCHEMA_TOO_LARGE,
+      `The definition nests deeper than ${SCHEMA_LIMITS.maxDepth} levels`,
+      { limit: SCHEMA_LIMITS.maxDepth },
+    );
+  }
+  return definition as Record<string, unknown>;
+}
+
+function schemaIdOf(def: Record<string, unknown>): string {
+  const id = def.$id;
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+    throw new AppError(
+      ErrorCode.INVALID_SCHEMA,
+      'The definition needs an "$id" of 1-128 letters, digits, "_" or "-" (it becomes a token of event names), e.g. "chapter-notes-v1"',
+      { issues: [{ path: '/$id', message: 'missing or malformed $id', keyword: '$id' }] },
+    );
+  }
+  return id;
+}
+
+function checkedName(name: string): string {
+  if (!NAME_PATTERN.test(name))
+    throw badInput('name', `Schema name "${name}" must be 1-128 letters, digits, ".", "_" or "-"`);
+  return name;
+}
+
+function boundedExamples(examples: unknown[]): unknown[] {
+  if (examples.length > SCHEMA_LIMITS.maxExamples) {
+    throw badInput('examples', `At most ${SCHEMA_LIMITS.maxExamples} examples are kept`);
+  }
+  const examplesBytes = jsonBytes(examples);
+  if (examplesBytes > MAX_EXAMPLES_BYTES) {
+    throw new AppError(
+      ErrorCode.SCHEMA_TOO_LARGE,
+      `The examples are ${examplesBytes} bytes together; the limit is ${MAX_EXAMPLES_BYTES}`,
+      { field: 'examples', limit: MAX_EXAMPLES_BYTES, actual: examplesBytes },
+    );
+  }
+  return examples;
+}
+
+/** A plain semantic version: no pre-release tag, no "v" or spaces that semver would clean away. */
+function checkedVersion(version: string | undefined, id: string): string {
+  if (!version) throw badInput('version', `Give a version: "${id}" does not end in -v<N>`);
+  if (!semver.valid(version) || semver.prerelease(version) || semver.clean(version) !== version) {
+    throw badInput(
+      'version',
+      `Version "${version}" must be a plain semantic version such as 1.2.0`,
+    );
+  }
+  return version;
 }

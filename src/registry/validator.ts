@@ -55,7 +55,7 @@ function codePoints(s: string): number {
  * UTF-16 units holds between ceil(L/2) and L code points, so most limits are decided without
  * walking the string (Ajv's own check walks it every time: about 10 us for 2 KB here).
  */
-export function lengthWithin(data: string, limit: number, min: boolean): boolean {
+function lengthWithin(data: string, limit: number, min: boolean): boolean {
   const units = data.length;
   return min
     ? units >= limit && ((units + 1) >> 1 >= limit || codePoints(data) >= limit)
@@ -87,17 +87,17 @@ function lengthKeyword(keyword: 'minLength' | 'maxLength'): CodeKeywordDefinitio
  * this the first. Generous for writing (a 1 MiB chapter is a few values), small for a flood of
  * tiny ones.
  */
-export const MAX_DOCUMENT_VALUES = 50_000;
+const MAX_DOCUMENT_VALUES = 50_000;
 
 /**
  * Documents up to this many values are validated a second time, with every error collected, when
  * the first (fail-fast) pass finds them invalid: small documents get every issue, big ones the
  * first, so a flood of failing values cannot make error reporting the expensive part.
  */
-export const FULL_REPORT_VALUES = 5_000;
+const FULL_REPORT_VALUES = 5_000;
 
 /** How many values `data` holds, counting stops past `limit` (iterative: no stack to overflow). */
-export function countValues(data: unknown, limit: number): number {
+function countValues(data: unknown, limit: number): number {
   let n = 0;
   const stack: unknown[] = [data];
   while (stack.length > 0) {

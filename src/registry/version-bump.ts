@@ -13,7 +13,6 @@ import type { BreakingChange } from '../errors';
 import { breakingChanges, type CompatibilityMode, changesBetween } from './compatibility';
 
 export type SemverBump = 'MAJOR' | 'MINOR' | 'PATCH';
-export const SEMVER_BUMPS: SemverBump[] = ['MAJOR', 'MINOR', 'PATCH'];
 
 /** What a new version changes, under a mode: what breaks it, and the bump it needs and why. */
 export interface ChangeAssessment {

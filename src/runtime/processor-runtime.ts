@@ -336,6 +336,12 @@ export class ProcessorRuntime {
     return { kind: 'done' };
   }
 
+  /** Fails a queued run that cannot start, telling its subscribers. */
+  private async failQueued(run: ProcessorRun, reason: string): Promise<void> {
+    const failed = await this.options.runs.fail(run.id, reason);
+    if (failed) await this.options.runService.announce(failed);
+  }
+
   private async handle(processor: Processor, item: WorkItem): Promise<WorkOutcome> {
     const { services, runs, log } = this.options;
     const d = processor.definition;
@@ -353,10 +359,19 @@ export class ProcessorRuntime {
     const input = event.blobId ? await services.blobs.get(event.userId, event.blobId) : null;
     if (event.blobId && !input) {
       // Deleted (or never visible) since the event: nothing to do.
-      if (run) await runs.fail(run.id, 'The input blob no longer exists');
+      if (run) await this.failQueued(run, 'The input blob no longer exists');
       return { kind: 'done' };
     }
-    if (input && !d.inputSchemaIds.includes(input.schemaId)) return { kind: 'done' };
+    if (input && !d.inputSchemaIds.includes(input.schemaId)) {
+      // A run queued (a retry, a reprocessing) for an input whose schema has since changed to
+      // one this processor does not take ends here, rather than staying queued for ever.
+      if (run)
+        await this.failQueued(
+          run,
+          `The input is now ${input.schemaId}, which ${d.id} does not take`,
+        );
+      return { kind: 'done' };
+    }
 
     if (!run) {
       // A processor following updates works on the version the event names (never one past the

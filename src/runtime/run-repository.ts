@@ -366,4 +366,49 @@ export class RunRepository {
       return row ? toRun(row) : null;
     });
   }
+
+  /**
+   * Creates the run queued with its retry event (`retryFor(runId)`) in one commit, when no run
+   * has its key yet; returns the run there is and whether this call created it. With `resend`,
+   * a run already there that the same reprocessing created and that is still queued gets its
+   * retry event again (the one sent before may have been lost with an in-process backbone). A
+   * reprocessing's runs carry its id, which is what its counts are read from.
+   */
+  async createQueued(
+    run: NewRun & { id: string; reprocessingId: string },
+    retryFor: (runId: string) => StudioEvent,
+    resend = false,
+  ): Promise<{ run: ProcessorRun; created: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('processor_runs')
+        .values({
+          id: run.id,
+          key: run.key,
+          user_id: run.userId,
+          processor_id: run.processorId,
+          processor_version: run.processorVersion,
+          event: JSON.stringify(run.event),
+          input_blob_id: run.inputBlobId,
+          input_version: run.inputVersion,
+          book_id: run.bookId,
+          reprocessing_id: run.reprocessingId,
+        })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) {
+        await enqueue(trx, this.catalog, retryFor(inserted.id));
+        return { run: toRun(inserted), created: true };
+      }
+      const existing = await trx
+        .selectFrom('processor_runs')
+        .selectAll()
+        .where('key', '=', run.key)
+        .executeTakeFirstOrThrow();
+      if (resend && existing.reprocessing_id === run.reprocessingId && existing.status === 'queued')
+        await enqueue(trx, this.catalog, retryFor(existing.id));
+      return { run: toRun(existing), created: false };
+    });
+  }
 }

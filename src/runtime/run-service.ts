@@ -255,4 +255,54 @@ export class RunService {
     });
     await stream.status(run);
   }
+
+  /**
+   * Queues the run of `processor` for the input's version, with its retry event, in one commit,
+   * unless a run with that key exists (then nothing is written: one run per input version and
+   * processor version, whoever asks; with `resend`, see `RunRepository.createQueued`). How a
+   * reprocessing re-derives an input with the processor's current version: the runtime takes
+   * the retry event, loads the queued run and works on the `blob.created` event recorded on it.
+   */
+  async enqueueFor(
+    processor: ProcessorVersion,
+    input: { id: string; userId: string; version: number; schemaId: string; bookId: string | null },
+    reprocessingId: string,
+    resend = false,
+  ): Promise<{ run: ProcessorRun; created: boolean }> {
+    const event = newEvent({
+      type: `blob.created.${input.schemaId}`,
+      userId: input.userId,
+      blobId: input.id,
+      schemaId: input.schemaId,
+      bookId: input.bookId,
+      details: { version: input.version, reprocessingId },
+    });
+    const retryFor = (runId: string) =>
+      newEvent({
+        type: retryEventType(processor.id),
+        userId: input.userId,
+        blobId: input.id,
+        processorId: processor.id,
+        bookId: input.bookId,
+        details: { runId },
+      });
+    const result = await this.options.runs.createQueued(
+      {
+        id: randomUUID(),
+        key: runKey(processor, { inputBlobId: input.id, inputVersion: input.version }),
+        userId: input.userId,
+        processorId: processor.id,
+        processorVersion: processor.version,
+        event,
+        inputBlobId: input.id,
+        inputVersion: input.version,
+        bookId: input.bookId,
+        reprocessingId,
+      },
+      retryFor,
+      resend,
+    );
+    this.options.onWrite?.();
+    return result;
+  }
 }

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import { type App, type AppOptions, createApp } from '../../src/app';
+import type { Processor } from '../../processors/kit';
+import { type App, createApp } from '../../src/app';
 import { mintToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { openTestDatabase, type TestDatabase } from './database';
@@ -62,16 +63,20 @@ export function testEnv(env: Record<string, string> = {}): Record<string, string
   return { ...base, ...env };
 }
 
-/** What a test may replace in the app: the processors it runs (CoreOptions.processors). */
-export type HarnessOptions = Pick<AppOptions, 'processors'>;
-
+/**
+ * Starts a test app. `processors` replaces the built-in ones; `testDb` starts it on the database
+ * of an earlier harness (stop that one's app first: `app.stop()` leaves the database open).
+ */
 export async function startHarness(
   env: Record<string, string> = {},
-  options: HarnessOptions = {},
+  options: { processors?: Processor[]; testDb?: TestDatabase } = {},
 ): Promise<Harness> {
-  const testDb = await openTestDatabase();
+  const testDb = options.testDb ?? (await openTestDatabase());
   const config = loadConfig(testEnv(env));
-  const app = await createApp(config, { database: testDb.database, ...options });
+  const app = await createApp(config, {
+    database: testDb.database,
+    processors: options.processors,
+  });
   const harness: Harness = {
     app,
     testDb,
@@ -114,7 +119,10 @@ export async function startHarness(
 }
 
 /** Registers a harness for the current test file: started before all tests, stopped after. */
-export function useHarness(env?: Record<string, string>, options?: HarnessOptions): () => Harness {
+export function useHarness(
+  env?: Record<string, string>,
+  options?: { processors?: Processor[] },
+): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
     harness = await startHarness(env, options);

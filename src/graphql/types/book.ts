@@ -1,5 +1,5 @@
 import { MAX_CHAPTERS } from '../../blobs/blob-service';
-import type { Book } from '../../books/book-service';
+import type { Book } from '../../books/book-types';
 import { builder } from '../builder';
 import { forwardOnly, toConnection } from '../connection';
 import { userOf } from '../context';

@@ -1,4 +1,4 @@
-import type { Conversation } from '../../conversations/conversation-service';
+import type { Conversation } from '../../conversations/conversation-types';
 import { builder } from '../builder';
 import { forwardOnly, toConnection } from '../connection';
 import { userOf } from '../context';

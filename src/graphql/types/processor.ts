@@ -67,7 +67,7 @@ ProcessorInstanceRef.implement({
   }),
 });
 
-const RegisterProcessorInput = builder.inputType('RegisterProcessorInput', {
+export const RegisterProcessorInput = builder.inputType('RegisterProcessorInput', {
   fields: (t) => ({
     id: t.id({ required: true }),
     name: t.string({ required: true }),
@@ -86,7 +86,26 @@ const RegisterProcessorInput = builder.inputType('RegisterProcessorInput', {
   }),
 });
 
+const ChainOverrideInput = builder.inputType('ChainOverrideInput', {
+  description:
+    'Accepts a registration that breaks processor chain links; the reason is recorded with the broken links (see `Processor.chainOverrides`).',
+  fields: (t) => ({
+    reason: t.string({
+      required: true,
+      description: 'Why the links may break: not empty, at most 16 KiB.',
+    }),
+  }),
+});
+
 const ids = (list: readonly (string | number)[] | null | undefined) => list?.map(String) ?? null;
+
+/** The service's input from the GraphQL input: ids as strings. */
+export const processorInputOf = (input: typeof RegisterProcessorInput.$inferInput) => ({
+  ...input,
+  id: String(input.id),
+  inputSchemaIds: ids(input.inputSchemaIds),
+  outputSchemaIds: ids(input.outputSchemaIds),
+});
 
 builder.queryFields((t) => ({
   processor: t.field({
@@ -133,15 +152,18 @@ builder.mutationFields((t) => ({
   registerProcessor: t.field({
     type: ProcessorRef,
     description:
-      'Registers a processor, or updates one you own (version may not go down). Needs the registry-author role (registry-admin to update any).',
-    args: { input: t.arg({ type: RegisterProcessorInput, required: true }) },
-    resolve: (_r, { input }, ctx) =>
-      ctx.services.processors.register(registryActorOf(ctx), {
-        ...input,
-        id: String(input.id),
-        inputSchemaIds: ids(input.inputSchemaIds),
-        outputSchemaIds: ids(input.outputSchemaIds),
-      }),
+      'Registers a processor, or updates one you own (version may not go down). Needs the registry-author role (registry-admin to update any). A registration that breaks a link of its chain (see checkProcessorChain) is refused with PROCESSOR_CHAIN_INCOMPATIBLE unless `allowIncompatibleChain` says why.',
+    args: {
+      input: t.arg({ type: RegisterProcessorInput, required: true }),
+      allowIncompatibleChain: t.arg({ type: ChainOverrideInput }),
+    },
+    resolve: (_r, { input, allowIncompatibleChain }, ctx) =>
+      ctx.services.processors.register(
+        registryActorOf(ctx),
+        processorInputOf(input),
+        false,
+        allowIncompatibleChain ?? null,
+      ),
   }),
   configureProcessor: t.field({
     type: ProcessorInstanceRef,

@@ -8,7 +8,7 @@ import { forwardOnly, toConnection } from '../connection';
 import { registryActorOf, userOf } from '../context';
 import { ProcessorRef } from './processor';
 
-export const CompatibilityModeEnum = builder.enumType('CompatibilityMode', {
+const CompatibilityModeEnum = builder.enumType('CompatibilityMode', {
   description: 'How a new version of a schema name must relate to the previous version.',
   values: {
     BACKWARD: { description: 'Data valid under the previous version stays valid (default).' },
@@ -48,7 +48,7 @@ export const SchemaRef = builder.objectRef<SchemaRecord>('Schema').implement({
   }),
 });
 
-export const ValidationIssueRef = builder.objectRef<ValidationIssue>('ValidationIssue').implement({
+const ValidationIssueRef = builder.objectRef<ValidationIssue>('ValidationIssue').implement({
   description: 'One place where a JSON document breaks its schema.',
   fields: (t) => ({
     path: t.exposeString('path', {
@@ -66,7 +66,7 @@ const ValidationResultRef = builder.objectRef<ValidationResult>('ValidationResul
   }),
 });
 
-const BreakingChangeRef = builder.objectRef<BreakingChange>('BreakingChange').implement({
+export const BreakingChangeRef = builder.objectRef<BreakingChange>('BreakingChange').implement({
   description: 'A difference between two versions that breaks the compatibility mode.',
   fields: (t) => ({
     path: t.exposeString('path', { description: 'JSON Pointer into the new definition.' }),
