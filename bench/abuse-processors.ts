@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { renderMarkdown } from '../processors/book-compiler/render';
-import { measure } from '../processors/text-expansion/metrics';
+import { measure } from '../processors/lib/text-metrics';
 import { type App, createApp } from '../src/app';
 import { mintToken } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';

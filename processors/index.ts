@@ -4,10 +4,10 @@
  */
 import { bookCompiler } from './book-compiler/index';
 import type { Processor } from './kit';
+import { CircuitBreaker } from './lib/circuit-breaker';
+import { createLlm, isProviderFailure, type Llm } from './lib/llm';
 import { pitchBuilder } from './pitch-builder/index';
-import { CircuitBreaker } from './text-expansion/circuit-breaker';
 import { textExpansion } from './text-expansion/index';
-import { createLlm, isProviderFailure, type Llm } from './text-expansion/llm';
 
 export interface ProcessorOptions {
   /** An OpenAI-compatible server; without one, LLM steps fail (or, for pitches, are skipped). */

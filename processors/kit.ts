@@ -19,8 +19,17 @@ export interface ProcessorDefinition {
   inputSchemaIds: string[];
   outputSchemaIds: string[];
   schemas?: { definition: JsonSchemaDefinition; description: string }[];
-  /** Event types it handles, exactly: `blob.created.text-input-v1`, `book.compile.requested`. */
+  /**
+   * Event types it handles, exactly: `blob.created.text-input-v1`. An on-request processor's
+   * request event (`onRequest.event`) is added by itself and need not be listed.
+   */
   subscribes: string[];
+  /**
+   * Runs when a user asks (`requestRun`, `POST /processors/:id/runs`), not only on events: the
+   * request's event becomes a kind of the event catalog, and a request is checked (the target is
+   * the user's, the details fit the schema) before a run is queued.
+   */
+  onRequest?: OnRequest;
   /**
    * Derive again when an input blob is updated: each `blob.created.<schema>` it subscribes to
    * brings `blob.updated.<schema>` with it. A run is then for one input version: a newer
@@ -57,6 +66,19 @@ export interface ProcessorDefinition {
    * nothing is written. A handler should check again at run time (the operator may have changed).
    */
   checkConfig?(config: Record<string, unknown>): ConfigIssue[];
+}
+
+/** How a processor is asked for a run. */
+export interface OnRequest {
+  /** The request event, `<entity>.<action>.requested`: `book.compile.requested`. */
+  event: string;
+  /**
+   * What a run works on: one of the user's books (`bookId`, the event's `bookId`), one of their
+   * blobs of the processor's input schemas (`blobId`, the handler's input), or nothing.
+   */
+  target: 'book' | 'blob' | 'none';
+  /** JSON Schema (draft-07, an object) of what the user may ask: the event's `details`. */
+  details: Record<string, unknown>;
 }
 
 /** What is wrong with an instance config: a JSON Pointer to the field and why. */

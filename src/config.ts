@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { ConnectionString } from 'mongodb-connection-string-url';
-import { DEMO_MODEL } from '../processors/text-expansion/demo-llm';
+import { DEMO_MODEL } from '../processors/lib/demo-llm';
 
 export interface Config {
   /** HTTP port for GraphQL, SSE, WebSocket, REST and GraphiQL. Default 8010. */

@@ -7,11 +7,12 @@ import type { Kysely } from 'kysely';
 import { migrateToLatest } from '../db/migrate';
 import { createProcessors } from '../processors/index';
 import type { Processor } from '../processors/kit';
-import { type DemoLlm, startDemoLlm } from '../processors/text-expansion/demo-llm';
+import { type DemoLlm, startDemoLlm } from '../processors/lib/demo-llm';
 import { type MongoStores, openMongoStores } from './blobs/mongo-blob-store';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import type { EventBackbone } from './events/backbone';
+import { EventCatalog } from './events/catalog';
 import { MemoryBackbone } from './events/memory-backbone';
 import { NatsBackbone } from './events/nats-backbone';
 import { OutboxRelay, PgOutboxSource } from './events/outbox-relay';
@@ -34,6 +35,8 @@ export interface Core {
   config: Config;
   log: Logger;
   database: Database;
+  /** Every event kind this deployment writes: the studio's and its processors' requests. */
+  catalog: EventCatalog;
   services: Services;
   events: EventBackbone;
   relay: OutboxRelay;
@@ -79,11 +82,11 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   let eventsStarted = false;
   let mongo: MongoStores | undefined;
   let demo: DemoLlm | undefined;
+  const relayRef: { current?: OutboxRelay } = {};
   try {
     await migrateToLatest(database.db as unknown as Kysely<unknown>);
     // With MONGODB_URL, blobs (and the events of blob writes) live in MongoDB.
     if (config.mongodbUrl) mongo = await openMongoStores(config.mongodbUrl);
-    const relayRef: { current?: OutboxRelay } = {};
     const kick = () => relayRef.current?.kick();
     // The demo is a real OpenAI-compatible endpoint in this process: the same client talks to it.
     if (config.llm === 'demo' && !options.processors) {
@@ -111,7 +114,10 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       ...createProcessors({}).map((p) => p.definition),
       ...processors.map((p) => p.definition),
     ]);
+    // Every event kind: the studio's own and the requests of these processors.
+    const catalog = new EventCatalog(processors.map((p) => p.definition));
     const services = createServices(database, {
+      catalog,
       onWrite: kick,
       store: mongo?.blobs,
       reserved,
@@ -127,11 +133,12 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     );
     relayRef.current = relay;
     if (config.outboxRelay) relay.start();
-    const runs = new RunRepository(database.db);
+    const runs = new RunRepository(database.db, catalog);
     const files = new FileStore(database.db);
-    const runService = new RunService({ runs, events, log, onWrite: kick });
+    const runService = new RunService({ runs, events, log, catalog, onWrite: kick });
     const runtime = new ProcessorRuntime(processors, {
       services,
+      catalog,
       events,
       runs,
       runService,
@@ -174,6 +181,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       config,
       log,
       database,
+      catalog,
       services,
       events,
       relay,
@@ -209,6 +217,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       },
     };
   } catch (error) {
+    // A processor the catalog refuses stops the start after the relay began: stop it too.
+    await relayRef.current?.stop().catch(() => {});
     if (eventsStarted) await events.stop().catch(() => {});
     await demo?.close().catch(() => {});
     await mongo?.close().catch(() => {});

@@ -10,6 +10,7 @@ import { BookService } from './books/book-service';
 import { ConversationRepository } from './conversations/conversation-repository';
 import { ConversationService } from './conversations/conversation-service';
 import type { Database } from './db/database';
+import { BASE_CATALOG, type EventCatalog } from './events/catalog';
 import { ChainOverrideRepository } from './processor-registry/chain-override-repository';
 import { ChainChecker } from './processor-registry/processor-chain';
 import { ProcessorRepository } from './processor-registry/processor-repository';
@@ -52,6 +53,8 @@ export function reservedOf(
 const USER_INPUT = 'user-input';
 
 export interface ServiceOptions {
+  /** The event kinds processors may name; the studio's own when absent. */
+  catalog?: EventCatalog;
   /** Names and ids only a release may register (built-ins and the reserved namespace). */
   reserved?: Reserved;
   store?: BlobStore;
@@ -103,6 +106,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     },
     inspector,
     reserved,
+    options.catalog ?? BASE_CATALOG,
   );
   const books = new BookService(new BookRepository(database.db));
   const conversations = new ConversationService(new ConversationRepository(database.db));

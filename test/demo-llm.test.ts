@@ -5,18 +5,9 @@
  */
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_LABEL,
-  DEMO_MODEL,
-  demoExpansion,
-  startDemoLlm,
-} from '../processors/text-expansion/demo-llm';
-import {
-  createLlm,
-  LlmOutputTooLongError,
-  LlmRefusedError,
-} from '../processors/text-expansion/llm';
-import { expansionRatio } from '../processors/text-expansion/metrics';
+import { DEMO_LABEL, DEMO_MODEL, demoExpansion, startDemoLlm } from '../processors/lib/demo-llm';
+import { createLlm, LlmOutputTooLongError, LlmRefusedError } from '../processors/lib/llm';
+import { expansionRatio } from '../processors/lib/text-metrics';
 import { ConfigError, loadConfig } from '../src/config';
 import { type Harness, startHarness, stopHarness } from './support/harness';
 import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realtime';

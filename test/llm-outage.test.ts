@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CircuitBreaker, CircuitOpenError } from '../processors/text-expansion/circuit-breaker';
+import { CircuitBreaker, CircuitOpenError } from '../processors/lib/circuit-breaker';
 import { ConfigError, loadConfig } from '../src/config';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { type Harness, nodes, startHarness, stopHarness } from './support/harness';

@@ -20,8 +20,8 @@ import {
   type RunStatus,
   RunUpdatedDocument,
 } from '../client-sdk/index';
-import { CircuitBreaker, CircuitOpenError } from '../processors/text-expansion/circuit-breaker';
-import { expansionRatio } from '../processors/text-expansion/metrics';
+import { CircuitBreaker, CircuitOpenError } from '../processors/lib/circuit-breaker';
+import { expansionRatio } from '../processors/lib/text-metrics';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import {
   expectData,

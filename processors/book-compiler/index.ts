@@ -1,10 +1,10 @@
 /**
- * book-compiler: on `book.compile.requested`, gathers the book's chapters in order (each
+ * book-compiler: on request (`book.compile.requested`), gathers the book's chapters in order (each
  * chapter's current expansion, unless the request asks for the originals) and writes Markdown,
  * HTML, EPUB 3, DOCX and PDF files, described by a compiled-book-v1 blob.
  */
 import { type BlobView, PermanentError, type Processor, type ProcessorKit } from '../kit';
-import { words } from '../text-expansion/metrics';
+import { words } from '../lib/text-metrics';
 import { CHAPTER_SCHEMA_IDS, chapterContent, chapterTitle } from './chapter';
 import {
   BOOK_FORMATS,
@@ -55,7 +55,25 @@ export function bookCompiler(): Processor {
           description: 'A compiled book: chapters, word count and the exported files.',
         },
       ],
-      subscribes: ['book.compile.requested'],
+      subscribes: [],
+      // Runs when a user asks for it (`compileBook`, or `requestRun` with these details).
+      onRequest: {
+        event: 'book.compile.requested',
+        target: 'book',
+        details: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            formats: {
+              type: 'array',
+              items: { type: 'string', enum: BOOK_FORMATS },
+              minItems: 1,
+              uniqueItems: true,
+            },
+            useOriginals: { type: 'boolean' },
+          },
+        },
+      },
       emits: ['blob.created.compiled-book-v1', 'processor.completed.book-compiler'],
       maxConcurrency: 2,
       maxPerUser: 1,

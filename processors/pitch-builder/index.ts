@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PermanentError, type Processor } from '../kit';
-import type { Llm } from '../text-expansion/llm';
+import type { Llm } from '../lib/llm';
 import { assemblePitch } from './assemble';
 import { EXTENSIONS, MEDIA_TYPES, PITCH_FORMATS, renderPitch } from './render';
 import { PITCH_DOCUMENT_V1, PITCH_SECTIONS_V1, type PitchSections } from './schemas';

@@ -7,7 +7,7 @@
  */
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 import PDFDocument from 'pdfkit';
-import { primaryFontFile, writeText } from '../pdf-text';
+import { primaryFontFile, writeText } from '../lib/pdf-text';
 import type { PitchDocument, PitchSection } from './schemas';
 
 export type PitchFormat = 'markdown' | 'docx' | 'pdf';

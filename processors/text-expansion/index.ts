@@ -10,8 +10,8 @@ import {
   type Processor,
   type ProcessorKit,
 } from '../kit';
-import type { Llm } from './llm';
-import { expansionRatio, measure } from './metrics';
+import type { Llm } from '../lib/llm';
+import { expansionRatio, measure } from '../lib/text-metrics';
 
 export const STYLES = ['formal', 'casual', 'creative'] as const;
 

@@ -32,6 +32,7 @@ import {
   MongoServerError,
 } from 'mongodb';
 import { ConnectionString } from 'mongodb-connection-string-url';
+import { BASE_CATALOG } from '../events/catalog';
 import { type StudioEvent, withVersion } from '../events/event';
 import type { OutboxEntry, OutboxSource } from '../events/outbox-relay';
 import { isUuid } from '../ids';
@@ -281,7 +282,9 @@ class MongoBlobStore implements BlobStore {
     return doc.value - n + 1;
   }
 
+  /** The outbox entry of an event the catalog accepts (blob stores write blob.* kinds only). */
   private outboxDoc(event: StudioEvent, seq: number): OutboxDoc {
+    BASE_CATALOG.check(event);
     return {
       _id: event.id,
       seq,

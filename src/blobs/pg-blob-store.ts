@@ -1,7 +1,9 @@
 /** The blob store on PostgreSQL (or PGlite): blobs as JSONB, earlier versions in blob_versions. */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { BlobsTable, DB } from '../db/types';
+import { BASE_CATALOG } from '../events/catalog';
 import { type StudioEvent, withVersion } from '../events/event';
+import { outboxRow } from '../events/outbox';
 import { isUuid } from '../ids';
 import type { BlobStore } from './blob-store';
 import type {
@@ -45,12 +47,8 @@ const counted = sql`counted as (
   from inserted i where u.user_id = i.user_id
 )`;
 
-const outboxRow = (event: StudioEvent) => ({
-  event_id: event.id,
-  user_id: event.userId,
-  type: event.type,
-  event: JSON.stringify(event),
-});
+/** Blob stores write the studio's own kinds only (blob.*): the base catalog has them all. */
+const outboxRowOf = (event: StudioEvent) => outboxRow(BASE_CATALOG, event);
 
 export class PgBlobStore implements BlobStore {
   constructor(private readonly db: Kysely<DB>) {}
@@ -68,6 +66,7 @@ export class PgBlobStore implements BlobStore {
    * commit or none. Takes the caller's lock on the usage row (see `lockUsage`) as given.
    */
   private async insert(db: Kysely<DB>, blob: NewBlob, event: StudioEvent): Promise<Blob> {
+    BASE_CATALOG.check(event);
     const { rows } = await sql<Selectable<BlobsTable>>`
       with inserted as (
         insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id)
@@ -165,6 +164,7 @@ export class PgBlobStore implements BlobStore {
     blob: NewBlob & { idempotencyKey: string },
     event: StudioEvent,
   ): Promise<{ blob: Blob; created: boolean }> {
+    BASE_CATALOG.check(event);
     // Counted only when the row is really inserted: `counted` reads `inserted`.
     const { rows } = await sql<Selectable<BlobsTable>>`
       with inserted as (
@@ -258,7 +258,7 @@ export class PgBlobStore implements BlobStore {
         });
         await trx
           .insertInto('outbox')
-          .values(outboxRow(withVersion(change.event, row.version)))
+          .values(outboxRowOf(withVersion(change.event, row.version)))
           .execute();
         updated.push(toBlob(row));
       }
@@ -291,7 +291,7 @@ export class PgBlobStore implements BlobStore {
         bytes: -(row.size + Number(versions.bytes)),
         currentBytes: -row.size,
       });
-      await trx.insertInto('outbox').values(outboxRow(event)).execute();
+      await trx.insertInto('outbox').values(outboxRowOf(event)).execute();
       return toBlob(row);
     });
   }

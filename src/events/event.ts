@@ -1,5 +1,6 @@
 /**
- * The event contract: names and the one envelope every event travels in.
+ * The event contract: names and the one envelope every event travels in. Which names exist, and
+ * what each carries, is the catalog's (catalog.ts).
  *
  * Names are `<entity>.<action>.<subject>`: `blob.created.text-input-v1`,
  * `blob.updated.expanded-text-v1`, `blob.deleted.text-input-v1`, `book.compile.requested`,
@@ -7,7 +8,7 @@
  * none of them holds a dot.
  */
 import { randomUUID } from 'node:crypto';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 export interface StudioEvent {
@@ -62,6 +63,11 @@ export const EVENT_SCHEMA = {
 const ajv = new Ajv({ allErrors: true });
 addFormats(ajv);
 const check = ajv.compile<StudioEvent>(EVENT_SCHEMA);
+
+/** Compiles a JSON Schema of event data (a kind's `details`) with the envelope's Ajv. */
+export function compileEventSchema(schema: Record<string, unknown>): ValidateFunction {
+  return ajv.compile(schema);
+}
 
 /** Parses and checks an envelope received from outside; throws naming what is wrong. */
 export function parseEvent(raw: unknown): StudioEvent {

@@ -44,7 +44,14 @@ import { DeliveryQueue } from './delivery-queue';
 import { parseEvent, type StudioEvent } from './event';
 import { DEFAULT_WORK_BUFFER, GroupLanes } from './fair-lanes';
 import { type ReplaySource, ReplaySubscription } from './replay';
-import { encodeToken, eventSubject, streamName, streamSubjects, userFilter } from './subjects';
+import {
+  encodeToken,
+  eventSubject,
+  streamName,
+  streamSubjects,
+  userFilter,
+  workSubject,
+} from './subjects';
 
 export interface NatsBackboneOptions {
   url: string;
@@ -162,15 +169,7 @@ export class NatsBackbone implements EventBackbone {
     handler: (item: WorkItem) => Promise<WorkOutcome>,
   ): Promise<WorkConsumer> {
     if (!this.js || !this.jsm) throw new Error('NATS backbone not started');
-    const [entity = '', action = '', ...rest] = options.type.split('.');
-    const filter = [
-      this.options.prefix,
-      'ev',
-      '*',
-      encodeToken(entity),
-      encodeToken(action),
-      encodeToken(rest.join('.')),
-    ].join('.');
+    const filter = workSubject(this.options.prefix, options.type);
     const durable = durableName(options.group, options.type);
     const config = {
       durable_name: durable,

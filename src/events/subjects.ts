@@ -7,6 +7,8 @@
  *
  * The user is in the subject so that a subscription listens to one user's events only.
  */
+import { splitType } from './event';
+
 const PLAIN = /^[A-Za-z0-9_-]+$/;
 
 export function encodeToken(value: string): string {
@@ -20,17 +22,17 @@ export function decodeToken(token: string): string {
 export const streamName = (prefix: string) => `${prefix}_EVENTS`;
 export const streamSubjects = (prefix: string) => `${prefix}.ev.>`;
 
+/** An event name's three tokens (see the catalog), each encoded for a subject. */
+const kindTokens = (type: string) => splitType(type).map(encodeToken).join('.');
+
 /** The subject an event is published on. */
 export function eventSubject(prefix: string, userId: string, type: string): string {
-  const [entity = '', action = '', ...rest] = type.split('.');
-  return [
-    prefix,
-    'ev',
-    encodeToken(userId),
-    encodeToken(entity),
-    encodeToken(action),
-    encodeToken(rest.join('.')),
-  ].join('.');
+  return [prefix, 'ev', encodeToken(userId), kindTokens(type)].join('.');
+}
+
+/** The filter of a work queue: one event kind's events, every user's. */
+export function workSubject(prefix: string, type: string): string {
+  return [prefix, 'ev', '*', kindTokens(type)].join('.');
 }
 
 /** The narrowest filter for one user's events, optionally of one entity and action. */

@@ -7,6 +7,7 @@
  *   GET  /schemas/:id/validate     ?data=<JSON> -> { valid, errors }
  *   POST /schemas/:id/validate     body is the data -> { valid, errors }
  *   GET  /processors/:id/schemas   { processorId, input, output, owned }
+ *   POST /processors/:id/runs      ask an on-request processor for a run: { bookId, blobId, details }
  *   GET  /files/:id                 a file a processor exported (book, pitch), for its owner
  *
  * Errors answer `{ "error": { "code", "message", ...details } }` with the matching HTTP status.
@@ -19,6 +20,9 @@ import type { FileStore } from '../files/file-store';
 import { assertRoundTrips } from '../json-values';
 import { COMPATIBILITY_MODES } from '../registry/compatibility';
 import type { RegisterSchemaInput, SchemaRecord } from '../registry/schema-types';
+import { type RunAsk, requestRun } from '../runtime/run-requests';
+import type { RunService } from '../runtime/run-service';
+import type { ProcessorRun } from '../runtime/run-types';
 import type { Services } from '../services';
 import { retryAfterSeconds, toUnavailable } from '../unavailable';
 
@@ -72,14 +76,42 @@ const INPUT_FIELDS: Record<string, [(v: unknown) => boolean, string]> = {
 };
 
 /** Refuses unknown or mistyped fields with BAD_USER_INPUT, as GraphQL does for its input. */
-function registerInput(body: Record<string, unknown>): RegisterSchemaInput {
+function checkFields<T>(body: Record<string, unknown>, fields: typeof INPUT_FIELDS): T {
   for (const [field, value] of Object.entries(body)) {
-    const rule = INPUT_FIELDS[field];
+    const rule = fields[field];
     if (!rule) throw badInput(field, `Unknown field "${field}"`);
     if (value !== null && !rule[0](value)) throw badInput(field, `"${field}" must be ${rule[1]}`);
   }
-  return body as RegisterSchemaInput;
+  return body as T;
 }
+
+/** The fields of a run request, as `requestRun`'s arguments. */
+const RUN_FIELDS: typeof INPUT_FIELDS = {
+  bookId: [isString, 'a string'],
+  blobId: [isString, 'a string'],
+  details: [() => true, 'JSON'],
+};
+
+/** A JSON object body; BAD_USER_INPUT for anything else. */
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badInput('body', 'The request body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+export const runJson = (r: ProcessorRun) => ({
+  id: r.id,
+  processorId: r.processorId,
+  processorVersion: r.processorVersion,
+  status: r.status.toUpperCase(),
+  attempts: r.attempts,
+  error: r.error,
+  inputBlobId: r.inputBlobId,
+  inputVersion: r.inputVersion,
+  bookId: r.bookId,
+  outputBlobId: r.outputBlobId,
+  createdAt: r.createdAt.toISOString(),
+});
 
 function decodeParam(raw: string): string {
   try {
@@ -102,7 +134,7 @@ type Handler = (
  */
 type Route = [string, RegExp, Handler, 'registry-write'?];
 
-function routes(services: Services, files: FileStore): Route[] {
+function routes(services: Services, files: FileStore, runService: RunService): Route[] {
   return [
     [
       'GET',
@@ -149,7 +181,7 @@ function routes(services: Services, files: FileStore): Route[] {
         const body = await readJson(request, true);
         const isInput = typeof body === 'object' && body !== null && 'definition' in body;
         const input = isInput
-          ? registerInput(body as Record<string, unknown>)
+          ? checkFields<RegisterSchemaInput>(body as Record<string, unknown>, INPUT_FIELDS)
           : { definition: body };
         return json(201, schemaJson(await services.schemas.register(actor, input)));
       },
@@ -204,12 +236,24 @@ function routes(services: Services, files: FileStore): Route[] {
         });
       },
     ],
+    [
+      'POST',
+      /^\/processors\/([^/]+)\/runs$/,
+      async ({ userId }, [id], request) => {
+        const body = objectBody(await readJson(request, true));
+        const ask = checkFields<RunAsk>(body, RUN_FIELDS);
+        const run = await requestRun({ services, runService }, userId, id!, ask);
+        return json(201, runJson(run));
+      },
+    ],
   ];
 }
 
 /** Serves the REST routes from inside Yoga, so one fetch handler answers everything. */
 export function useRestRoutes(options: {
   services: Services;
+  /** Run requests go through it, as `requestRun` does. */
+  runService: RunService;
   files: FileStore;
   auth: Authenticator;
   log: (error: unknown) => void;
@@ -218,7 +262,7 @@ export function useRestRoutes(options: {
   /** Allowlist mode (REYNA_PERSISTED_ONLY): registry writes are refused here too. */
   persistedOnly?: boolean;
 }): Plugin {
-  const table = routes(options.services, options.files);
+  const table = routes(options.services, options.files, options.runService);
   return {
     async onRequest({ request, url, endResponse }) {
       const matches = table.filter(([, pattern]) => pattern.test(url.pathname));

@@ -153,6 +153,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
       }),
       useRestRoutes({
         services,
+        runService: options.runService,
         files: options.files,
         auth,
         log: logError,

@@ -10,6 +10,7 @@ import {
   reservedError,
 } from '../auth/registry-access';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
+import { BASE_CATALOG, type EventCatalog, type Refusal } from '../events/catalog';
 import { isUuid } from '../ids';
 import {
   capJson,
@@ -122,6 +123,8 @@ export class ProcessorService {
     ) => Promise<{ id: string; suggestion?: string }[]>,
     private readonly inspector: SchemaInspector,
     private readonly reserved: Pick<Reserved, 'processorIds'> = { processorIds: new Set() },
+    /** The event kinds `subscribes` and `emits` may name. */
+    private readonly catalog: EventCatalog = BASE_CATALOG,
   ) {}
 
   get(id: string): Promise<ProcessorRecord | null> {
@@ -273,6 +276,7 @@ export class ProcessorService {
       if (bad !== undefined)
         throw badInput(field, `"${bad}" is not an event name such as blob.created.text-input-v1`);
     }
+    this.checkEvents(input.id, lists.subscribes, lists.emits);
     if (!builtin) {
       for (const field of ['inputSchemaIds', 'outputSchemaIds'] as const) {
         const missing = await this.schemasExist(lists[field]);
@@ -322,6 +326,31 @@ export class ProcessorService {
       createdAt: now,
       updatedAt: now,
     };
+  }
+
+  /**
+   * Refuses event names the catalog does not know (BAD_USER_INPUT naming the nearest known one),
+   * and subscriptions to kinds the processor may not consume (another processor's requests or
+   * retries).
+   */
+  private checkEvents(processorId: string, subscribes: string[], emits: string[]): void {
+    const refusals: [string, Refusal | null][] = [
+      ...subscribes.map((type): [string, Refusal | null] => [
+        'subscribes',
+        this.catalog.consumeRefusal(processorId, type),
+      ]),
+      ...emits.map((type): [string, Refusal | null] => [
+        'emits',
+        this.catalog.unknownRefusal(type),
+      ]),
+    ];
+    for (const [field, refusal] of refusals) {
+      if (!refusal) continue;
+      throw new AppError(ErrorCode.BAD_USER_INPUT, refusal.message, {
+        field,
+        ...(refusal.suggestion ? { suggestion: refusal.suggestion } : {}),
+      });
+    }
   }
 
   /** Adds the rules a processor's configs must follow besides its config schema. */

@@ -144,7 +144,7 @@ function makeAjv<T extends Ajv>(AjvClass: new (options: object) => T, allErrors 
   return ajv;
 }
 
-function toIssues(errors: ErrorObject[] | null | undefined): ValidationIssue[] {
+export function toIssues(errors: ErrorObject[] | null | undefined): ValidationIssue[] {
   return (errors ?? []).slice(0, MAX_ISSUES).map((e) => {
     let path = e.instancePath || '';
     let message = e.message ?? e.keyword;

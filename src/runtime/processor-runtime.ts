@@ -28,6 +28,7 @@ import type { Blob } from '../blobs/blob-types';
 import { currentOnly } from '../blobs/lineage';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone, WorkConsumer, WorkItem, WorkOutcome } from '../events/backbone';
+import type { EventCatalog } from '../events/catalog';
 import { eventVersion, type StudioEvent, splitType } from '../events/event';
 import type { FileStore } from '../files/file-store';
 import type { Logger } from '../logger';
@@ -39,6 +40,8 @@ import type { ProcessorRun } from './run-types';
 
 export interface RuntimeOptions {
   services: Services;
+  /** The event kinds processors may consume (a processor naming another does not start). */
+  catalog: EventCatalog;
   events: EventBackbone;
   runs: RunRepository;
   /** Requests, retries, cancels: the one way runs are asked for and steered. */
@@ -68,11 +71,13 @@ export interface RuntimeOptions {
 type Definition = Processor['definition'];
 
 /**
- * The event types a processor consumes: what it subscribes to, and when it follows updates,
- * `blob.updated.<schema>` for each `blob.created.<schema>` among them.
+ * The event types a processor consumes: what it subscribes to, its request event if it runs on
+ * request, and when it follows updates, `blob.updated.<schema>` for each `blob.created.<schema>`
+ * among them.
  */
 export function subscriptionsOf(d: Processor['definition']): string[] {
   const types = [...d.subscribes];
+  if (d.onRequest && !types.includes(d.onRequest.event)) types.push(d.onRequest.event);
   if (d.followsUpdates) {
     for (const type of d.subscribes) {
       const [entity, action, subject] = splitType(type);
@@ -123,9 +128,13 @@ export class ProcessorRuntime {
     this.retryWindowMs = options.retryWindowMs ?? 600_000;
   }
 
-  /** Registers every processor and the schemas it brings. Idempotent. */
+  /**
+   * Registers every processor and the schemas it brings. Idempotent. Throws, naming the
+   * processor, for one that would consume an event kind the catalog lacks or keeps for another.
+   */
   async register(): Promise<void> {
     const { services } = this.options;
+    for (const { definition: d } of this.processors) this.checkConsumes(d);
     for (const { definition: d } of this.processors) {
       for (const schema of d.schemas ?? []) {
         await services.schemas.ensureBuiltin(schema.definition, {
@@ -150,6 +159,16 @@ export class ProcessorRuntime {
         true,
       );
       if (d.checkConfig) services.processors.useConfigRule(d.id, d.checkConfig);
+    }
+  }
+
+  /** Work queues take exact kinds: a wildcard, an unknown kind or another's refuses the start. */
+  private checkConsumes(d: Definition): void {
+    for (const type of subscriptionsOf(d)) {
+      const refusal = /[*>]/.test(type)
+        ? { message: `"${type}" is a pattern: a processor subscribes to exact event names` }
+        : this.options.catalog.consumeRefusal(d.id, type);
+      if (refusal) throw new Error(`Processor "${d.id}" cannot start: ${refusal.message}`);
     }
   }
 
@@ -377,10 +396,14 @@ export class ProcessorRuntime {
         });
         return { kind: 'done' };
       }
+      // A request's run was recorded with its event (keyed by it): the same run, whatever its input.
+      const requested = d.onRequest?.event === event.type;
       run = await this.options.runService.forEvent(
         d,
         event,
-        input && inputVersion !== null ? { id: input.id, version: inputVersion } : null,
+        input && inputVersion !== null && !requested
+          ? { id: input.id, version: inputVersion }
+          : null,
       );
       if (d.followsUpdates && input && inputVersion !== null) await this.coalesce(run);
     }

@@ -1,6 +1,7 @@
 /** All SQL for processor runs. */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DB, ProcessorRunsTable } from '../db/types';
+import type { EventCatalog } from '../events/catalog';
 import type { StudioEvent } from '../events/event';
 import { enqueue } from '../events/outbox';
 import { isUuid } from '../ids';
@@ -56,7 +57,11 @@ export interface FailedRunFilter {
 }
 
 export class RunRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    /** What the events written with runs are checked against (see outbox.ts). */
+    private readonly catalog: EventCatalog,
+  ) {}
 
   /** The run for `key`, created queued when new (with `events` queued in the same commit). */
   async ensure(run: NewRun, events: StudioEvent[] = []): Promise<ProcessorRun> {
@@ -85,7 +90,7 @@ export class RunRepository {
         })
         .onConflict((oc) => oc.column('key').doNothing())
         .execute();
-      for (const e of events) await enqueue(trx, e);
+      for (const e of events) await enqueue(trx, this.catalog, e);
       return toRun(
         await trx
           .selectFrom('processor_runs')
@@ -263,7 +268,7 @@ export class RunRepository {
         .where('status', '=', 'running')
         .returningAll()
         .executeTakeFirst();
-      if (row) await enqueue(trx, completed);
+      if (row) await enqueue(trx, this.catalog, completed);
       return row ? toRun(row) : null;
     });
   }
@@ -367,7 +372,7 @@ export class RunRepository {
         .where('status', 'in', ['failed', 'cancelled'])
         .returningAll()
         .executeTakeFirst();
-      if (row) await enqueue(trx, retryEvent);
+      if (row) await enqueue(trx, this.catalog, retryEvent);
       return row ? toRun(row) : null;
     });
   }
@@ -403,7 +408,7 @@ export class RunRepository {
         .returningAll()
         .executeTakeFirst();
       if (inserted) {
-        await enqueue(trx, retryFor(inserted.id));
+        await enqueue(trx, this.catalog, retryFor(inserted.id));
         return { run: toRun(inserted), created: true };
       }
       const existing = await trx
@@ -412,7 +417,7 @@ export class RunRepository {
         .where('key', '=', run.key)
         .executeTakeFirstOrThrow();
       if (resend && existing.reprocessing_id === run.reprocessingId && existing.status === 'queued')
-        await enqueue(trx, retryFor(existing.id));
+        await enqueue(trx, this.catalog, retryFor(existing.id));
       return { run: toRun(existing), created: false };
     });
   }

@@ -18,6 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode, notFound } from '../errors';
 import type { EventBackbone } from '../events/backbone';
+import type { EventCatalog } from '../events/catalog';
 import type { StudioEvent } from '../events/event';
 import type { Logger } from '../logger';
 import type { RunRepository } from './run-repository';
@@ -49,12 +50,16 @@ export interface RunRequest {
   /** The event type the processor subscribes to for requests: `book.compile.requested`. */
   type: string;
   bookId?: string | null;
+  /** The blob a run on a blob works on, at `inputVersion` (its version when asked). */
   blobId?: string | null;
+  inputVersion?: number | null;
   details?: Record<string, unknown>;
 }
 
 export interface RunServiceOptions {
   runs: RunRepository;
+  /** The event kinds, among them the request each on-request processor declared. */
+  catalog: EventCatalog;
   events: Pick<EventBackbone, 'publishLive' | 'deadLetter' | 'discardDeadLetter'>;
   log: Logger;
   /** Wakes the outbox relay after a run's events were written. */
@@ -80,6 +85,11 @@ function newEvent(
 export class RunService {
   constructor(private readonly options: RunServiceOptions) {}
 
+  /** The event catalog requests are checked against (see run-requests.ts). */
+  get catalog(): EventCatalog {
+    return this.options.catalog;
+  }
+
   /** The user's run, or null. */
   get(userId: string, id: string): Promise<ProcessorRun | null> {
     return this.options.runs.get(userId, id);
@@ -87,7 +97,8 @@ export class RunService {
 
   /**
    * Records a queued run of an on-request processor and the request event its worker consumes,
-   * in one commit. The caller checked that the user may ask (the book is theirs).
+   * in one commit, keyed by that event (each request is a run of its own). The caller checked
+   * that the user may ask (see `requestRun`).
    */
   async request(
     userId: string,
@@ -108,8 +119,8 @@ export class RunService {
         processorId: processor.id,
         processorVersion: processor.version,
         event,
-        inputBlobId: null,
-        inputVersion: null,
+        inputBlobId: event.blobId,
+        inputVersion: event.blobId ? (request.inputVersion ?? null) : null,
         bookId: event.bookId,
       },
       [event],

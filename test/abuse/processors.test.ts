@@ -6,13 +6,13 @@
  * OpenAI-compatible fake, and the real backbone (NATS on the PostgreSQL project).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../../processors/text-expansion/circuit-breaker';
+import { CircuitBreaker } from '../../processors/lib/circuit-breaker';
 import {
   isProviderFailure,
   LlmOutputTooLongError,
   LlmRefusedError,
   LlmStoppedError,
-} from '../../processors/text-expansion/llm';
+} from '../../processors/lib/llm';
 import { type FakeLlm, startFakeLlm } from '../support/fake-llm';
 import { type Harness, startHarness, stopHarness } from '../support/harness';
 import { eventually } from '../support/realtime';

@@ -96,10 +96,13 @@ export async function startHarness(
 }
 
 /** Registers a harness for the current test file: started before all tests, stopped after. */
-export function useHarness(env?: Record<string, string>): () => Harness {
+export function useHarness(
+  env?: Record<string, string>,
+  options?: { processors?: Processor[] },
+): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
-    harness = await startHarness(env);
+    harness = await startHarness(env, options);
   });
   afterAll(async () => {
     await stopHarness(harness);

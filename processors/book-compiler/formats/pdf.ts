@@ -1,9 +1,9 @@
 /**
  * PDF through pdfkit, in DejaVu Sans with Noto Sans for the scripts it lacks (see
- * processors/pdf-text.ts); pdfkit subsets every embedded font.
+ * processors/lib/pdf-text.ts); pdfkit subsets every embedded font.
  */
 import PDFDocument from 'pdfkit';
-import { primaryFontFile, writeText } from '../../pdf-text';
+import { primaryFontFile, writeText } from '../../lib/pdf-text';
 import type { BookManuscript } from '../render';
 import { cleanManuscript, paragraphs } from './text';
 

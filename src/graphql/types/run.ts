@@ -1,4 +1,5 @@
 import { AppError, badInput, ErrorCode } from '../../errors';
+import type { RequestKind } from '../../events/catalog';
 import { inSlot } from '../../events/subscription-slots';
 import {
   decodeRunCursor,
@@ -6,6 +7,7 @@ import {
   followRuns,
   type RunDelivery,
 } from '../../runtime/run-follow';
+import { requestRun } from '../../runtime/run-requests';
 import { RUN_TEXT_LIMIT, STREAM_WRITE_MS } from '../../runtime/run-stream';
 import type { ProcessorRun } from '../../runtime/run-types';
 import { builder } from '../builder';
@@ -150,29 +152,75 @@ builder.queryFields((t) => ({
   ),
 }));
 
+const RunTargetEnum = builder.enumType('RunTarget', {
+  description: 'What a run of an on-request processor works on.',
+  values: { BOOK: {}, BLOB: {}, NONE: {} },
+});
+
+const ProcessorRequestRef = builder.objectRef<RequestKind>('ProcessorRequest').implement({
+  description: 'How to ask an on-request processor for a run (`requestRun`).',
+  fields: (t) => ({
+    event: t.string({
+      description: 'The event a request writes.',
+      resolve: (r) => r.kind.name,
+    }),
+    target: t.field({
+      type: RunTargetEnum,
+      description: 'BOOK: pass `bookId`; BLOB: pass `blobId`; NONE: pass neither.',
+      resolve: (r) => r.target.toUpperCase() as 'BOOK' | 'BLOB' | 'NONE',
+    }),
+    inputSchemaIds: t.idList({
+      description: 'For BLOB: the schemas of the blobs it takes.',
+      resolve: (r) => [...r.inputSchemaIds],
+    }),
+    detailsSchema: t.field({
+      type: 'JSON',
+      description: 'The JSON Schema `details` must match.',
+      resolve: (r) => r.kind.details,
+    }),
+  }),
+});
+
+builder.objectField(ProcessorRef, 'onRequest', (t) =>
+  t.field({
+    type: ProcessorRequestRef,
+    nullable: true,
+    description: 'How to ask it for a run, when it runs on request (null when it only reacts).',
+    resolve: (p, _a, ctx) => ctx.runService.catalog.requestOf(p.id),
+  }),
+);
+
 builder.mutationFields((t) => ({
+  requestRun: t.field({
+    type: RunRef,
+    description:
+      'Asks an on-request processor (see `Processor.onRequest`) for a run on one of your books or blobs, with `details` its schema accepts. NOT_FOUND for a processor, book or blob that is not there (or not yours); BAD_USER_INPUT for a processor that does not run on request or a target it does not take; VALIDATION_FAILED with `issues` for details it refuses. Nothing is written unless the request is accepted.',
+    args: {
+      processorId: t.arg.id({ required: true }),
+      bookId: t.arg.id(),
+      blobId: t.arg.id(),
+      details: t.arg({ type: 'JSON', description: 'At most 64 KiB; `{}` when left out.' }),
+    },
+    resolve: (_r, args, ctx) =>
+      requestRun(ctx, userOf(ctx), String(args.processorId), {
+        bookId: args.bookId == null ? null : String(args.bookId),
+        blobId: args.blobId == null ? null : String(args.blobId),
+        details: args.details,
+      }),
+  }),
   compileBook: t.field({
     type: RunRef,
     description:
-      "Compiles the book (each chapter's newest expansion, or the originals) into the formats asked for; the run's output is a compiled-book-v1 blob whose files download from /files/:id.",
+      'Compiles the book (each chapter\'s newest expansion, or the originals) into the formats asked for; the run\'s output is a compiled-book-v1 blob whose files download from /files/:id. The typed form of `requestRun(processorId: "book-compiler")`.',
     args: {
       bookId: t.arg.id({ required: true }),
       formats: t.arg({ type: [BookFormatEnum], required: true }),
       useOriginals: t.arg.boolean({ defaultValue: false }),
     },
-    resolve: async (_r, args, ctx) => {
-      const userId = userOf(ctx);
-      const bookId = String(args.bookId);
-      if (!(await ctx.services.books.get(userId, bookId))) {
-        throw new AppError(ErrorCode.NOT_FOUND, `Book "${bookId}" was not found`, {
-          field: 'bookId',
-        });
-      }
+    resolve: (_r, args, ctx) => {
       if (args.formats.length === 0) throw badInput('formats', 'Ask for at least one format');
-      const compiler = await ctx.services.processors.require('book-compiler');
-      return ctx.runService.request(userId, compiler, {
-        type: 'book.compile.requested',
-        bookId,
+      return requestRun(ctx, userOf(ctx), 'book-compiler', {
+        bookId: String(args.bookId),
         details: {
           formats: [...new Set(args.formats.map((f) => f.toLowerCase()))],
           useOriginals: args.useOriginals ?? false,

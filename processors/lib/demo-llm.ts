@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { words } from './metrics';
+import { words } from './text-metrics';
 
 /** The model name the demo answers to, and what runs and provenance record. */
 export const DEMO_MODEL = 'demo';

@@ -1,6 +1,7 @@
 /**
- * The LLM behind text expansion: the official `openai` client, Chat Completions with streaming,
- * against any OpenAI-compatible server (`baseURL`). Retries are the runtime's, not the client's.
+ * The LLM client the processors share (text expansion writes with it, the pitch builder polishes
+ * with it): the official `openai` client, Chat Completions with streaming, against any
+ * OpenAI-compatible server (`baseURL`). Retries are the runtime's, not the client's.
  *
  * Every answer is bounded: the request carries `max_tokens` (the caller's budget, never above
  * `maxOutputTokens`), and the client stops reading past `CHARS_PER_TOKEN` characters per token
