@@ -104,32 +104,3 @@ export class BoundedChannel<T> implements AsyncIterable<T> {
     };
   }
 }
-
-/** At most `limit` concurrent holders; `acquire` waits for a slot. */
-export class Semaphore {
-  private active = 0;
-  private readonly queue: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  get inUse(): number {
-    return this.active;
-  }
-
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.limit) {
-      // The releasing holder hands its slot straight to us: `active` never dips in between.
-      await new Promise<void>((resolve) => this.queue.push(resolve));
-    } else {
-      this.active++;
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.queue.shift();
-      if (next) next();
-      else this.active--;
-    };
-  }
-}

@@ -15,10 +15,6 @@ export function encodeToken(value: string): string {
   return PLAIN.test(value) ? value : `~${Buffer.from(value).toString('base64url')}`;
 }
 
-export function decodeToken(token: string): string {
-  return token.startsWith('~') ? Buffer.from(token.slice(1), 'base64url').toString() : token;
-}
-
 export const streamName = (prefix: string) => `${prefix}_EVENTS`;
 export const streamSubjects = (prefix: string) => `${prefix}.ev.>`;
 

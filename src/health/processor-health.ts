@@ -6,6 +6,7 @@
  */
 import type { EventBackbone } from '../events/backbone';
 import type { ProcessorRecord } from '../processor-registry/processor-types';
+import { retryEventType } from '../runtime/run-service';
 import type { HeartbeatRepository, WorkerBeat } from './heartbeat-repository';
 import type { LastFailure, RunCount, RunStatsRepository } from './run-stats-repository';
 
@@ -31,9 +32,6 @@ export interface ProcessorHealth {
   successRate: number | null;
   p95DurationMs: number | null;
 }
-
-/** The retry queue's event type (as the runtime names it). */
-const retryType = (processorId: string) => `processor.retry.${processorId}`;
 
 export class ProcessorHealthService {
   constructor(
@@ -62,7 +60,7 @@ export class ProcessorHealthService {
     const id = processor.id;
     const [workers, backlog, deadLetters, lastError, window] = await Promise.all([
       live ?? heartbeats.live(),
-      events.workBacklog(id, [...processor.subscribes, retryType(id)]),
+      events.workBacklog(id, [...processor.subscribes, retryEventType(id)]),
       events.deadLetterCount(id),
       runStats.lastFailure(id),
       runStats.window(id, windowMs),
