@@ -70,6 +70,13 @@ export interface RuntimeOptions {
 
 type Definition = Processor['definition'];
 
+/** A run about to be worked on: the event it works on and its input as it is now. */
+interface Work {
+  run: ProcessorRun;
+  event: StudioEvent;
+  input: Blob | null;
+}
+
 /**
  * The event types a processor consumes: what it subscribes to, its request event if it runs on
  * request, and when it follows updates, `blob.updated.<schema>` for each `blob.created.<schema>`
@@ -342,25 +349,37 @@ export class ProcessorRuntime {
     if (failed) await this.options.runService.announce(failed);
   }
 
+  /**
+   * One delivery: find (or record) the run it is for, decide whether the run should start at
+   * all, then make one attempt of it.
+   */
   private async handle(processor: Processor, item: WorkItem): Promise<WorkOutcome> {
-    const { services, runs, log } = this.options;
     const d = processor.definition;
-    const maxAttempts = d.maxAttempts ?? 5;
-    let event = item.event;
-    let run: ProcessorRun | null = null;
+    const work = await this.admit(d, item.event);
+    if (!work) return { kind: 'done' };
+    return (await this.notToStart(d, work)) ?? (await this.attempt(processor, item, work));
+  }
 
+  /**
+   * The run a delivery is for, with the event it works on and its input as it is now; null when
+   * there is nothing to do (a retry of a run no longer queued, an input gone or moved to another
+   * schema, an update that changes nothing the output depends on).
+   */
+  private async admit(d: Definition, delivered: StudioEvent): Promise<Work | null> {
+    const { services, runs } = this.options;
+    let event = delivered;
+    let run: ProcessorRun | null = null;
     if (event.type === retryEventType(d.id)) {
       const runId = event.details?.runId;
       run = typeof runId === 'string' ? await runs.get(event.userId, runId) : null;
-      if (run?.status !== 'queued') return { kind: 'done' };
+      if (run?.status !== 'queued') return null;
       event = run.event as StudioEvent;
     }
-
     const input = event.blobId ? await services.blobs.get(event.userId, event.blobId) : null;
     if (event.blobId && !input) {
       // Deleted (or never visible) since the event: nothing to do.
       if (run) await this.failQueued(run, 'The input blob no longer exists');
-      return { kind: 'done' };
+      return null;
     }
     if (input && !d.inputSchemaIds.includes(input.schemaId)) {
       // A run queued (a retry, a reprocessing) for an input whose schema has since changed to
@@ -370,43 +389,61 @@ export class ProcessorRuntime {
           run,
           `The input is now ${input.schemaId}, which ${d.id} does not take`,
         );
-      return { kind: 'done' };
+      return null;
     }
+    run ??= await this.runFor(d, event, input);
+    return run ? { run, event, input } : null;
+  }
 
-    if (!run) {
-      // A processor following updates works on the version the event names (never one past the
-      // blob's); others on the version there is now (they see one event per input).
-      const inputVersion = input
-        ? d.followsUpdates
-          ? Math.min(eventVersion(event) ?? input.version, input.version)
-          : input.version
-        : null;
-      if (
-        input &&
-        inputVersion !== null &&
-        d.followsUpdates &&
-        event.type.startsWith('blob.updated.') &&
-        (await this.unchanged(d, input, inputVersion))
-      ) {
-        // What the output depends on did not change (a title, a chapter number): no run, no cost.
-        log.info('update needs no run: input key unchanged', {
-          processor: d.id,
-          blob: input.id,
-          version: inputVersion,
-        });
-        return { kind: 'done' };
-      }
-      // A request's run was recorded with its event (keyed by it): the same run, whatever its input.
-      const requested = d.onRequest?.event === event.type;
-      run = await this.options.runService.forEvent(
-        d,
-        event,
-        input && inputVersion !== null && !requested
-          ? { id: input.id, version: inputVersion }
-          : null,
-      );
-      if (d.followsUpdates && input && inputVersion !== null) await this.coalesce(run);
+  /**
+   * The run an event starts (recorded through RunService, the same run when the event comes
+   * again), or null for an update whose input key is unchanged. A new run for an input version
+   * cancels the runs still queued or running for earlier versions.
+   */
+  private async runFor(
+    d: Definition,
+    event: StudioEvent,
+    input: Blob | null,
+  ): Promise<ProcessorRun | null> {
+    // A processor following updates works on the version the event names (never one past the
+    // blob's); others on the version there is now (they see one event per input).
+    const inputVersion = input
+      ? d.followsUpdates
+        ? Math.min(eventVersion(event) ?? input.version, input.version)
+        : input.version
+      : null;
+    if (
+      input &&
+      inputVersion !== null &&
+      d.followsUpdates &&
+      event.type.startsWith('blob.updated.') &&
+      (await this.unchanged(d, input, inputVersion))
+    ) {
+      // What the output depends on did not change (a title, a chapter number): no run, no cost.
+      this.options.log.info('update needs no run: input key unchanged', {
+        processor: d.id,
+        blob: input.id,
+        version: inputVersion,
+      });
+      return null;
     }
+    // A request's run was recorded with its event (keyed by it): the same run, whatever its input.
+    const requested = d.onRequest?.event === event.type;
+    const run = await this.options.runService.forEvent(
+      d,
+      event,
+      input && inputVersion !== null && !requested ? { id: input.id, version: inputVersion } : null,
+    );
+    if (d.followsUpdates && input && inputVersion !== null) await this.coalesce(run);
+    return run;
+  }
+
+  /**
+   * Why a run must not start now, as the delivery's outcome: it is finished already, its input
+   * has moved on (superseded), or its last attempt died with the attempts and window spent.
+   * Null: start it.
+   */
+  private async notToStart(d: Definition, { run, input }: Work): Promise<WorkOutcome | null> {
     if (run.status === 'succeeded' || run.status === 'cancelled' || run.status === 'failed')
       return { kind: 'done' };
     if (d.followsUpdates && input && (await this.behind(d, run, input))) {
@@ -414,87 +451,123 @@ export class ProcessorRuntime {
       return { kind: 'done' };
     }
     // Still running: its last attempt never finished (a worker died in it).
-    if (run.status === 'running' && this.spent(run, maxAttempts)) {
-      const failed = await runs.fail(
+    if (run.status === 'running' && this.spent(run, d.maxAttempts ?? 5)) {
+      const failed = await this.options.runs.fail(
         run.id,
         `Gave up after ${run.attempts} attempts (the last one did not finish)`,
       );
       if (failed) await this.stream(run, { newText: false, crashed: true }).status(failed);
       return { kind: 'dead', reason: 'attempts exhausted', key: run.id, attempts: run.attempts };
     }
+    return null;
+  }
 
+  /** One attempt of the run: the processor's handler, then success, retry or failure. */
+  private async attempt(processor: Processor, item: WorkItem, work: Work): Promise<WorkOutcome> {
+    const { runs } = this.options;
     // Running already: the attempt before this one died, maybe with updates unwritten.
-    const crashed = run.status === 'running';
-    const started = await runs.start(run.id);
-    if (!started) return { kind: 'done' };
-    run = started;
+    const crashed = work.run.status === 'running';
+    const run = await runs.start(work.run.id);
+    if (!run) return { kind: 'done' };
     const stream = this.stream(run, { newText: true, crashed });
     await stream.status(run);
+    const watch = this.watch(item, run.id);
+    const output: { id: string | null } = { id: null };
+    const kit = this.kit(processor, run, work.event, stream, watch.cancelled, output);
+    try {
+      await processor.handle(kit, work.input ? view(work.input) : null);
+      if (watch.cancelled() || (await runs.status(run.id)) === 'cancelled')
+        return await this.cancelled(run, stream);
+      return await this.succeeded(processor.definition, run, output.id, stream);
+    } catch (error) {
+      if (watch.cancelled() || (await runs.status(run.id)) === 'cancelled')
+        return await this.cancelled(run, stream);
+      return await this.attemptFailed(processor.definition, run, error, stream);
+    } finally {
+      watch.stop();
+      await stream.finish();
+    }
+  }
 
+  /**
+   * While an attempt runs: keeps the delivery from going to another worker, and notices when
+   * its user cancels the run.
+   */
+  private watch(item: WorkItem, runId: string): { cancelled: () => boolean; stop: () => void } {
     let cancelled = false;
     const beat = setInterval(
       () => {
         item.heartbeat();
-        void runs.status(run!.id).then((s) => {
+        void this.options.runs.status(runId).then((s) => {
           if (s === 'cancelled') cancelled = true;
         });
       },
       Math.max(100, Math.min(this.ackWaitMs / 3, 1000)),
     );
-    const output: { id: string | null } = { id: null };
-    const kit = this.kit(processor, run, event, stream, () => cancelled, output);
-    try {
-      await processor.handle(kit, input ? view(input) : null);
-      if (cancelled || (await runs.status(run.id)) === 'cancelled')
-        return await this.cancelled(run, stream);
-      const completed: StudioEvent = {
-        id: randomUUID(),
-        type: `processor.completed.${d.id}`,
-        userId: run.userId,
-        blobId: run.inputBlobId,
-        parentId: null,
-        processorId: d.id,
-        schemaId: null,
-        bookId: run.bookId,
-        time: new Date().toISOString(),
-        details: { runId: run.id },
+    return { cancelled: () => cancelled, stop: () => clearInterval(beat) };
+  }
+
+  /** Records the run as succeeded with its `processor.completed` event, and says so. */
+  private async succeeded(
+    d: Definition,
+    run: ProcessorRun,
+    outputId: string | null,
+    stream: RunStream,
+  ): Promise<WorkOutcome> {
+    const completed: StudioEvent = {
+      id: randomUUID(),
+      type: `processor.completed.${d.id}`,
+      userId: run.userId,
+      blobId: run.inputBlobId,
+      parentId: null,
+      processorId: d.id,
+      schemaId: null,
+      bookId: run.bookId,
+      time: new Date().toISOString(),
+      details: { runId: run.id },
+    };
+    const done = await this.options.runs.succeed(run.id, completed, outputId);
+    this.options.onWrite?.();
+    if (done) await stream.status(done);
+    return { kind: 'done' };
+  }
+
+  /**
+   * After a handler threw: back in the queue without spending an attempt (a dependency known to
+   * be down), failed and dead-lettered (a permanent error, or attempts and window spent), or
+   * retried after a backoff.
+   */
+  private async attemptFailed(
+    d: Definition,
+    run: ProcessorRun,
+    error: unknown,
+    stream: RunStream,
+  ): Promise<WorkOutcome> {
+    const { runs, log } = this.options;
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UnavailableError) {
+      // The dependency was not called: no attempt spent, come back when it may be up.
+      const waiting = await runs.requeue(run.id, message, { refund: true });
+      if (waiting) await stream.status(waiting);
+      return {
+        kind: 'retry',
+        delayMs: Math.max(1, Math.round(error.retryAfterMs * (1 + Math.random() * 0.2))),
       };
-      const done = await runs.succeed(run.id, completed, output.id);
-      this.options.onWrite?.();
-      if (done) await stream.status(done);
-      return { kind: 'done' };
-    } catch (error) {
-      if (cancelled || (await runs.status(run.id)) === 'cancelled')
-        return await this.cancelled(run, stream);
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof UnavailableError) {
-        // The dependency was not called: no attempt spent, come back when it may be up.
-        const waiting = await runs.requeue(run.id, message, { refund: true });
-        if (waiting) await stream.status(waiting);
-        return {
-          kind: 'retry',
-          delayMs: Math.max(1, Math.round(error.retryAfterMs * (1 + Math.random() * 0.2))),
-        };
-      }
-      const permanent = error instanceof PermanentError;
-      if (permanent || this.spent(run, maxAttempts)) {
-        const failed = await runs.fail(run.id, message);
-        if (failed) await stream.status(failed);
-        log.warn('run failed', {
-          processor: d.id,
-          run: run.id,
-          attempts: run.attempts,
-          error: message,
-        });
-        return { kind: 'dead', reason: message, key: run.id, attempts: run.attempts };
-      }
-      const queued = await runs.requeue(run.id, message);
-      if (queued) await stream.status(queued);
-      return { kind: 'retry', delayMs: this.backoff(run.attempts) };
-    } finally {
-      clearInterval(beat);
-      await stream.finish();
     }
+    if (error instanceof PermanentError || this.spent(run, d.maxAttempts ?? 5)) {
+      const failed = await runs.fail(run.id, message);
+      if (failed) await stream.status(failed);
+      log.warn('run failed', {
+        processor: d.id,
+        run: run.id,
+        attempts: run.attempts,
+        error: message,
+      });
+      return { kind: 'dead', reason: message, key: run.id, attempts: run.attempts };
+    }
+    const queued = await runs.requeue(run.id, message);
+    if (queued) await stream.status(queued);
+    return { kind: 'retry', delayMs: this.backoff(run.attempts) };
   }
 
   private kit(
