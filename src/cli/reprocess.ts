@@ -47,12 +47,14 @@ const REPROCESS = `mutation($input: ReprocessInput!, $dryRun: Boolean) {
   }
 }`;
 
-const versions = (from: string[]) => (from.length > 0 ? from.join(', ') : 'none');
+/** `1.0.0 -> 2.0.0`, or `to 2.0.0` when no output of an older version is to be replaced. */
+const versions = (from: string[], to: string) =>
+  from.length > 0 ? `${from.join(', ')} -> ${to}` : `to ${to} (no older outputs to replace)`;
 
 function describe(r: ReprocessingView): string {
   const lines = [
     `reprocessing ${r.id}: ${r.status}`,
-    `  processor  ${r.processorId} ${versions(r.fromVersions)} -> ${r.toVersion}`,
+    `  processor  ${r.processorId} ${versions(r.fromVersions, r.toVersion)}`,
     `  inputs     ${r.total} (skipped ${r.skipped})`,
     `  runs       queued ${r.queued}, running ${r.running}, succeeded ${r.succeeded}, failed ${r.failed}, cancelled ${r.cancelled}`,
     `  asked by   ${r.requestedBy} at ${r.createdAt}${r.finishedAt ? `, ended ${r.finishedAt}` : ''}`,
@@ -63,7 +65,7 @@ function describe(r: ReprocessingView): string {
 
 function describePlan(p: PlanView): string {
   return [
-    `dry run for ${p.processorId} ${versions(p.fromVersions)} -> ${p.toVersion}: nothing written`,
+    `dry run for ${p.processorId} ${versions(p.fromVersions, p.toVersion)}: nothing written`,
     `  matched    ${p.matched}`,
     `  skipped    ${p.skipped} (their output already comes from ${p.toVersion})`,
     `  to derive  ${p.toDerive}`,
