@@ -169,7 +169,8 @@ async function lettersOf(error: string, n: number): Promise<Letter[]> {
   await eventually(async () => {
     found = await letters({ error });
     return found.length === n;
-  }, 10_000);
+    // One scan may wait up to 5 s on NATS for letters it was told are pending: allow several.
+  }, 25_000);
   return found;
 }
 
@@ -589,7 +590,7 @@ describe('reyna dead-letters and reyna runs retry-failed', { timeout: 180_000 },
     expect(await runStatus(token, two.runId)).toBe('FAILED');
     const empty = await reyna(['dead-letters', 'list', '--error', cause]);
     expect(empty.out.trim()).toBe('0 dead letters');
-  });
+  }, 120_000);
 
   it('exits non-zero saying why: bad options, an empty filter without --all, a token without the role', async () => {
     const badDate = await reyna(['dead-letters', 'list', '--since', 'yesterday']);
