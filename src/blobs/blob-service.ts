@@ -72,7 +72,7 @@ export class BlobService {
 
   /** Admits a write that adds `blobs` blobs and `bytes` bytes, or throws QUOTA_EXCEEDED. */
   private admit(blobs: number, bytes: number): Admit {
-    return (used) => {
+    const check = (used: Usage) => {
       if (used.blobs + blobs > this.quota.blobs) {
         throw new AppError(
           ErrorCode.QUOTA_EXCEEDED,
@@ -88,6 +88,9 @@ export class BlobService {
         );
       }
     };
+    return Object.assign(check, {
+      before: { blobs: this.quota.blobs - blobs, bytes: this.quota.bytes - bytes },
+    });
   }
 
   /**

@@ -104,4 +104,11 @@ export interface Usage {
  * holding the user's write lock, so writes of one user are admitted one at a time and a burst
  * cannot overshoot; throwing aborts the write and nothing is stored.
  */
-export type Admit = (usage: Usage) => void;
+export type Admit = ((usage: Usage) => void) & {
+  /**
+   * The most usage this write admits before it is written: a store that checks the quota in the
+   * statement that writes (PostgreSQL's `create`) compares with it, and asks the function only
+   * to say why when the write does not fit.
+   */
+  readonly before: Usage;
+};

@@ -127,7 +127,40 @@ export class PgBlobStore implements BlobStore {
     return { blobs: Number(row?.blobs ?? 0), bytes: Number(row?.bytes ?? 0) };
   }
 
+  /**
+   * One statement in the usual case: it takes the user's usage lock and counts the blob (the
+   * upsert, only while the quota has room), inserts the blob and queues its event, all or nothing,
+   * in one round trip instead of five (begin, lock, read, insert, commit). When the upsert finds
+   * no room, the transaction below decides under the lock and says which quota refused.
+   */
   async create(blob: NewBlob, event: StudioEvent, admit?: Admit): Promise<Blob> {
+    BASE_CATALOG.check(event);
+    const room = admit?.before ?? {
+      blobs: Number.MAX_SAFE_INTEGER,
+      bytes: Number.MAX_SAFE_INTEGER,
+    };
+    const { rows } = await sql<Selectable<BlobsTable>>`
+      with usage as (
+        insert into blob_usage as u (user_id, blobs, bytes, current_bytes)
+        select ${blob.userId}, 1, ${blob.size}, ${blob.size}
+        where ${room.blobs}::bigint >= 0 and ${room.bytes}::bigint >= 0
+        on conflict (user_id) do update
+          set blobs = u.blobs + 1, bytes = u.bytes + excluded.bytes,
+              current_bytes = u.current_bytes + excluded.current_bytes
+          where u.blobs <= ${room.blobs}::bigint and u.bytes <= ${room.bytes}::bigint
+        returning 1
+      ), inserted as (
+        insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id)
+        select ${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
+               ${blob.size}, ${blob.parentId}, ${blob.bookId}, ${blob.conversationId}
+        from usage
+        returning *
+      ), queued as (
+        insert into outbox (event_id, user_id, type, event)
+        select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
+      )
+      select * from inserted`.execute(this.db);
+    if (rows[0]) return toBlob(rows[0]);
     return this.db.transaction().execute(async (trx) => {
       const usage = await this.lockUsage(trx, blob.userId);
       admit?.(usage);

@@ -443,10 +443,28 @@ export function blobStoreContract(
     it('keeps usage counters equal to a fresh count through every kind of write, and per user', async () => {
       const u = user();
       const neighbour = user();
-      /** Admits everything, remembering the usage each admitted write was shown. */
+      /** The usage each admit was shown (a store may decide a fitting write without asking). */
       const shown: Usage[] = [];
-      const admit: Admit = (used) => {
-        shown.push(used);
+      /** Admits a write while the usage before it is at most `most`. */
+      const admitUpTo = (most: Usage): Admit =>
+        Object.assign(
+          (used: Usage) => {
+            shown.push(used);
+            if (used.blobs > most.blobs || used.bytes > most.bytes) throw new Error('over quota');
+          },
+          { before: most },
+        );
+      const admit = admitUpTo({ blobs: Number.MAX_SAFE_INTEGER, bytes: Number.MAX_SAFE_INTEGER });
+      /** A create refused by a quota one short of its usage: the store says so, writes nothing. */
+      const refusedCreate = async (userId: string, most: Usage, usage: Usage) => {
+        const before = await counted(userId);
+        const blob = newBlob(userId);
+        await expect(
+          s.store.create(blob, blobEvent('created', blob), admitUpTo(most)),
+        ).rejects.toThrow('over quota');
+        expect(shown.at(-1)).toEqual(usage);
+        expect(await counted(userId)).toEqual(before);
+        expect(await s.store.findById(userId, blob.id)).toBeNull();
       };
       const counted = async (userId: string) => {
         const fresh = await s.recount(userId);
@@ -464,8 +482,12 @@ export function blobStoreContract(
       const a = await create(u, { data: { content: 'a'.repeat(40) } });
       const bInput = newBlob(u, { data: { content: 'b'.repeat(30) } });
       const bEvent = blobEvent('created', bInput);
-      const b = await s.store.create(bInput, bEvent, admit);
-      expect(shown.at(-1)).toEqual({ blobs: 1, bytes: a.size });
+      const usedA = { blobs: 1, bytes: a.size };
+      await refusedCreate(u, { blobs: 0, bytes: a.size }, usedA);
+      await refusedCreate(u, { blobs: 1, bytes: a.size - 1 }, usedA);
+      // Exactly at the most it admits: stored.
+      const b = await s.store.create(bInput, bEvent, admitUpTo(usedA));
+      expect(b.id).toBe(bInput.id);
       // A derived blob, then its redelivery (checked and not), which must count nothing.
       const key = `run:${randomUUID()}`;
       const derive = (check?: Admit) => {
@@ -519,8 +541,9 @@ export function blobStoreContract(
       expect(await update(a, { content: 'after' })).toBeNull();
       const after = await counted(u);
       const next = newBlob(u);
-      const checked = await s.store.create(next, blobEvent('created', next), admit);
-      expect(shown.at(-1)).toEqual({ blobs: after.blobs, bytes: after.bytes });
+      const usedAfter = { blobs: after.blobs, bytes: after.bytes };
+      await refusedCreate(u, { blobs: after.blobs - 1, bytes: after.bytes }, usedAfter);
+      const checked = await s.store.create(next, blobEvent('created', next), admitUpTo(usedAfter));
       await remove(checked);
 
       // None of that touched the neighbour; the neighbour's writes do not touch this user.
