@@ -118,6 +118,9 @@ async function main() {
     ...UNLIMITED_ENV,
     REYNA_LOG_LEVEL: 'silent',
     PORT: '0',
+    // The API process as deployed beside workers: processors would otherwise expand every
+    // benchmark blob in the background and bill that work to the requests.
+    REYNA_PROCESSORS: 'none',
   });
   const app = await createApp(config, { database: bench.database });
   const base = await app.listen();

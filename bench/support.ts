@@ -1,5 +1,6 @@
 /** Shared pieces of the benchmarks: a fresh database, a load runner and printing. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config';
 import { type Database, openDatabase } from '../src/db/database';
@@ -117,4 +118,20 @@ export function serve(env: Record<string, string>): Promise<{ child: ChildProces
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
+}
+
+/**
+ * CPU time one thread has used, in milliseconds (user + system), from /proc: the main thread of
+ * this process by default, or a child process's main thread. Unlike requests per second, CPU time
+ * per request hardly moves with what else the machine is running. Null where /proc is absent.
+ */
+export function threadCpuMs(pid = process.pid, tid = pid): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
 }
