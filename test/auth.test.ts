@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MeDocument, type MeQuery } from '../client-sdk/index';
 import {
   type GraphQLResponse,
   type Harness,
+  queryText,
   startHarness,
   TEST_SECRET,
   useHarness,
@@ -15,31 +17,33 @@ import {
 
 const h = useHarness();
 
-const ME = '{ me { userId } }';
 const secretKey = (secret: string) => new TextEncoder().encode(secret);
 
-/** POSTs `{ me { userId } }` with the Authorization header exactly as given. */
-async function meWithHeader(harness: Harness, authorization: string) {
+/** POSTs the SDK's `Me` query with the Authorization header exactly as given. */
+async function meWithHeader(
+  harness: Harness,
+  authorization: string,
+): Promise<GraphQLResponse<MeQuery>> {
   const res = await harness.app.yoga.fetch('http://studio.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization },
-    body: JSON.stringify({ query: ME }),
+    body: JSON.stringify({ query: queryText(MeDocument) }),
   });
-  const body = (await res.json()) as Omit<GraphQLResponse, 'status'>;
-  return { status: res.status, data: body.data, errors: body.errors } as GraphQLResponse;
+  const body = (await res.json()) as Omit<GraphQLResponse<MeQuery>, 'status'>;
+  return { status: res.status, data: body.data, errors: body.errors };
 }
 
 describe('HS256 tokens', () => {
   it('accepts a valid token and answers as its sub', async () => {
     const token = await h().token('alice-auth');
-    const r = await h().gql(ME, {}, token);
+    const r = await h().gql(MeDocument, {}, token);
     expect(r.status).toBe(200);
     expect(r.errors).toBeUndefined();
     expect(r.data!.me.userId).toBe('alice-auth');
   });
 
   it('refuses a data field without a token with UNAUTHENTICATED', async () => {
-    const r = await h().gql(ME, {}, null);
+    const r = await h().gql(MeDocument, {}, null);
     expect(r.data).toBeNull();
     expect(r.errors).toHaveLength(1);
     expect(r.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
@@ -233,7 +237,7 @@ describe('the token command', () => {
     });
     const token = stdout.trim();
     expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    const r = await h().gql(ME, {}, token);
+    const r = await h().gql(MeDocument, {}, token);
     expect(r.errors).toBeUndefined();
     expect(r.data!.me.userId).toBe('carol');
   });

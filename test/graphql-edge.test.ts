@@ -1,12 +1,17 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateBlobDocument } from '../client-sdk/index';
 import { MAX_REQUEST_BYTES } from '../src/http/server';
 import { QUERY_LIMITS } from '../src/http/yoga';
-import { type GraphQLResponse, type Harness, startHarness, useHarness } from './support/harness';
+import {
+  type GraphQLResponse,
+  type Harness,
+  queryText,
+  startHarness,
+  useHarness,
+} from './support/harness';
 
 const h = useHarness();
-
-const CREATE = `mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }`;
 
 async function createBlob(token: string, content: string, parentId?: string): Promise<string> {
   const input = parentId
@@ -16,9 +21,15 @@ async function createBlob(token: string, content: string, parentId?: string): Pr
         data: { original: 'a', expanded: content, expansion_ratio: 2 },
       }
     : { schemaId: 'text-input-v1', data: { content } };
-  const r = await h().gql(CREATE, { input }, token);
+  const r = await h().gql(CreateBlobDocument, { input }, token);
   expect(r.errors).toBeUndefined();
   return r.data!.createBlob.id;
+}
+
+/** What `nestedParents` answers: the innermost level has `id`, the others only `parent`. */
+interface Nested {
+  id?: string;
+  parent?: Nested | null;
 }
 
 /** `blob(id) { parent { parent { ... { id } } } }`, `depth` fields deep (`blob` and `id` included). */
@@ -29,14 +40,14 @@ function nestedParents(depth: number): string {
 
 /** Runs a query and returns the response plus how many SQL statements it issued. */
 async function gqlCounting(query: string, variables: Record<string, unknown>, token: string) {
-  let response!: GraphQLResponse;
+  let response!: GraphQLResponse<unknown>;
   const statements = await h().countQueries(async () => {
     response = await h().gql(query, variables, token);
   });
   return { response, statements };
 }
 
-function expectTooComplex(r: GraphQLResponse, statements: number, limit: RegExp) {
+function expectTooComplex(r: GraphQLResponse<unknown>, statements: number, limit: RegExp) {
   expect(r.data ?? null).toBeNull();
   expect(r.errors).toHaveLength(1);
   expect(r.errors![0]!.extensions.code).toBe('QUERY_TOO_COMPLEX');
@@ -116,7 +127,11 @@ describe('query limits', () => {
       },
       me: { blobCount: 2 },
     });
-    const deepest = await h().gql(nestedParents(QUERY_LIMITS.maxDepth), { id: childId }, token);
+    const deepest = await h().gql<{ blob: Nested | null }>(
+      nestedParents(QUERY_LIMITS.maxDepth),
+      { id: childId },
+      token,
+    );
     expect(deepest.errors).toBeUndefined();
     expect(deepest.data!.blob).toEqual({ parent: { parent: null } });
   });
@@ -230,7 +245,11 @@ describe('unexpected errors', () => {
 
   it('keeps answering fields that do not touch the broken table', async () => {
     const token = await broken.token('erin-broken');
-    const r = await broken.gql('{ schema(id: "text-input-v1") { id } }', {}, token);
+    const r = await broken.gql<{ schema: { id: string } | null }>(
+      '{ schema(id: "text-input-v1") { id } }',
+      {},
+      token,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!.schema).toEqual({ id: 'text-input-v1' });
   });
@@ -263,7 +282,7 @@ describe('request body cap', () => {
     const url = await h().app.listen();
     const token = await h().token(h().user());
     const body = JSON.stringify({
-      query: CREATE,
+      query: queryText(CreateBlobDocument),
       variables: {
         input: { schemaId: 'text-input-v1', data: { content: 'x'.repeat(MAX_REQUEST_BYTES) } },
       },
@@ -282,7 +301,7 @@ describe('request body cap', () => {
       code: 'PAYLOAD_TOO_LARGE',
       limit: MAX_REQUEST_BYTES,
     });
-    const count = await h().gql('{ me { blobCount } }', {}, token);
+    const count = await h().gql<{ me: { blobCount: number } }>('{ me { blobCount } }', {}, token);
     expect(count.data!.me.blobCount).toBe(0);
   });
 
@@ -292,7 +311,7 @@ describe('request body cap', () => {
     const wrapper = JSON.stringify({ original: 'a', expanded: '', expansion_ratio: 2 }).length;
     const data = { original: 'a', expanded: 'y'.repeat(1024 * 1024 - wrapper), expansion_ratio: 2 };
     const body = JSON.stringify({
-      query: CREATE,
+      query: queryText(CreateBlobDocument),
       variables: { input: { schemaId: 'expanded-text-v1', data } },
     });
     const res = await fetch(`${url}/graphql`, {
@@ -303,7 +322,11 @@ describe('request body cap', () => {
     expect(res.status).toBe(200);
     const json = (await res.json()) as { data: { createBlob: { id: string } }; errors?: unknown };
     expect(json.errors).toBeUndefined();
-    const count = await h().gql('{ me { blobCount totalSize } }', {}, token);
+    const count = await h().gql<{ me: { blobCount: number; totalSize: number } }>(
+      '{ me { blobCount totalSize } }',
+      {},
+      token,
+    );
     expect(count.data!.me).toEqual({ blobCount: 1, totalSize: 1024 * 1024 });
   });
 });

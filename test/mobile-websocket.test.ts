@@ -6,6 +6,7 @@
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { CreateBlobDocument } from '../client-sdk/index';
 import { useHarness } from './support/harness';
 import { subscribedOn, subscribeWs, wsUrl } from './support/realtime';
 
@@ -20,7 +21,6 @@ afterAll(async () => {
 });
 
 const EVENTS = 'subscription { blobEvents { type blobId } }';
-const CREATE = 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }';
 
 /** A graphql-ws client over the `ws` package, which sends no Origin unless told to. */
 function nativeClient(connectionParams: Record<string, unknown>): Client {
@@ -82,7 +82,7 @@ describe('connectionParams as native clients send them', () => {
       );
       await subscribedOn(h().app.events, token, 1);
       const created = await h().gql(
-        CREATE,
+        CreateBlobDocument,
         { input: { schemaId: 'text-input-v1', data: { content: 'Written on a phone.' } } },
         token,
       );

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { ConnectionString } from 'mongodb-connection-string-url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateBlobDocument } from '../client-sdk/index';
 import { openMongoStores } from '../src/blobs/mongo-blob-store';
 import { ConfigError, loadConfig } from '../src/config';
 import { blobStoreContract } from './support/blob-store-contract';
@@ -107,11 +108,11 @@ describe.skipIf(SKIP !== undefined)(
     it('stores blobs in MongoDB, none in PostgreSQL, and publishes their events', async () => {
       const token = await h!.token(h!.user('mongo'));
       const created = await h!.gql(
-        'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "In Mongo." } }) { id version } }',
-        {},
+        CreateBlobDocument,
+        { input: { schemaId: 'text-input-v1', data: { content: 'In Mongo.' } } },
         token,
       );
-      const id = created.data!.createBlob.id as string;
+      const id = created.data!.createBlob.id;
       const doc = await client
         .db(db.name)
         .collection('blobs')
@@ -128,7 +129,7 @@ describe.skipIf(SKIP !== undefined)(
       await eventually(async () => (await h!.app.relay.backlog()) === 0);
       const entry = await client.db(db.name).collection('outbox').findOne({});
       expect(entry).toMatchObject({ pending: false, type: 'blob.created.text-input-v1' });
-      const ready = await h!.rest('GET', '/readyz');
+      const ready = await h!.rest<{ checks: Record<string, string> }>('GET', '/readyz');
       expect(ready.body.checks.mongodb).toBe('ok');
     });
 

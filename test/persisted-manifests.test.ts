@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client/core';
 import { createPersistedQueryLink } from '@apollo/client/link/persisted-queries';
-import { type DocumentNode, getOperationAST } from 'graphql';
+import { type DocumentNode, type FormattedExecutionResult, getOperationAST } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApp } from '../src/app';
@@ -20,7 +20,14 @@ import { ConfigError, loadConfig } from '../src/config';
 import { schema } from '../src/graphql/schema';
 import { loadPersistedOperations, MANIFEST_SHAPES } from '../src/http/persisted-operations';
 import { openTestDatabase } from './support/database';
-import { type Harness, startHarness, stopHarness, testEnv, useHarness } from './support/harness';
+import {
+  type GraphQLErrorBody,
+  type Harness,
+  startHarness,
+  stopHarness,
+  testEnv,
+  useHarness,
+} from './support/harness';
 import { subOf, subscribedOn, wsUrl } from './support/realtime';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -78,17 +85,43 @@ beforeAll(async () => {
 
 const persisted = (id: string) => ({ persistedQuery: { version: 1, sha256Hash: id } });
 
-async function post(body: Record<string, unknown>, token: string, url = `${base}/graphql`) {
+/** A GraphQL answer over HTTP, its data typed `T` when the test names it. */
+interface Answer<T> {
+  status: number;
+  body: { data?: T | null; errors?: GraphQLErrorBody[] };
+}
+interface MeAnswer {
+  me: { userId: string; blobCount: number };
+}
+interface Written {
+  createBlob: { id: string; schemaId: string };
+}
+
+/** What the server sends over graphql-ws, as far as these tests read it. */
+type WsMessage =
+  | { type: 'connection_ack' | 'complete' | 'ping' | 'pong'; id?: string; payload?: unknown }
+  | {
+      type: 'next';
+      id: string;
+      payload: FormattedExecutionResult<{ blobEvents: { type: string; blobId: string } }>;
+    }
+  | { type: 'error'; id: string; payload: GraphQLErrorBody[] };
+
+async function post<T = unknown>(
+  body: Record<string, unknown>,
+  token: string,
+  url = `${base}/graphql`,
+): Promise<Answer<T>> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as { data?: any; errors?: any[] } };
+  return { status: res.status, body: (await res.json()) as Answer<T>['body'] };
 }
 
 /** A GET as Apollo Kotlin sends a hashed query by default: every parameter in the URL. */
-async function get(id: string, operationName: string, token: string) {
+async function get(id: string, operationName: string, token: string): Promise<Answer<unknown>> {
   const params = new URLSearchParams({
     operationName,
     variables: '{}',
@@ -97,7 +130,7 @@ async function get(id: string, operationName: string, token: string) {
   const res = await fetch(`${base}/graphql?${params}`, {
     headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
   });
-  return { status: res.status, body: (await res.json()) as { data?: any; errors?: any[] } };
+  return { status: res.status, body: (await res.json()) as Answer<unknown>['body'] };
 }
 
 describe('three manifests in allowlist mode', () => {
@@ -111,18 +144,18 @@ describe('three manifests in allowlist mode', () => {
     });
     const ios = await post({ extensions: persisted(IOS.me.id) }, token);
     expect(ios.body).toEqual({ data: { me: { userId: user } } });
-    const sdk = await post({ extensions: persisted(sdkHashOf('Me')) }, token);
-    expect(sdk.body.data.me.userId).toBe(user);
-    const written = await post(
+    const sdk = await post<MeAnswer>({ extensions: persisted(sdkHashOf('Me')) }, token);
+    expect(sdk.body.data!.me.userId).toBe(user);
+    const written = await post<Written>(
       {
         extensions: persisted(IOS.write.id),
         variables: { input: { schemaId: 'text-input-v1', data: { content: 'From the iOS app.' } } },
       },
       token,
     );
-    expect(written.body.data.createBlob.schemaId).toBe('text-input-v1');
-    const after = await post({ extensions: persisted(ANDROID.me.id) }, token);
-    expect(after.body.data.me.blobCount).toBe(1);
+    expect(written.body.data!.createBlob.schemaId).toBe('text-input-v1');
+    const after = await post<MeAnswer>({ extensions: persisted(ANDROID.me.id) }, token);
+    expect(after.body.data!.me.blobCount).toBe(1);
   });
 
   it('runs a hashed query sent as GET with its parameters in the URL (Apollo Kotlin’s default)', async () => {
@@ -141,8 +174,12 @@ describe('three manifests in allowlist mode', () => {
   it('runs a subscription sent over graphql-ws with no query, only the Apollo id', async () => {
     const token = await h().token(h().user('pq-ws'));
     const socket = new WebSocket(wsUrl(base), 'graphql-transport-ws');
-    const messages: any[] = [];
-    socket.on('message', (m) => messages.push(JSON.parse(m.toString())));
+    const messages: WsMessage[] = [];
+    socket.on('message', (m) => messages.push(JSON.parse(m.toString()) as WsMessage));
+    const nextFor = (id: string) =>
+      messages.find(
+        (m): m is Extract<WsMessage, { type: 'next' }> => m.type === 'next' && m.id === id,
+      );
     const closed = new Promise<number>((r) => socket.on('close', (code) => r(code)));
     await new Promise<void>((r) => socket.on('open', () => r()));
     socket.send(
@@ -170,7 +207,7 @@ describe('three manifests in allowlist mode', () => {
       }),
     );
     await subscribedOn(h().app.events, token, 2);
-    const written = await post(
+    const written = await post<Written>(
       {
         extensions: persisted(ANDROID.write.id),
         variables: {
@@ -179,7 +216,7 @@ describe('three manifests in allowlist mode', () => {
       },
       token,
     );
-    const blobId = written.body.data.createBlob.id;
+    const blobId = written.body.data!.createBlob.id;
     await expect
       .poll(() =>
         messages
@@ -188,12 +225,12 @@ describe('three manifests in allowlist mode', () => {
           .sort(),
       )
       .toEqual(['android-1', 'sdk-1']);
-    const android = messages.find((m) => m.type === 'next' && m.id === 'android-1');
-    expect(android.payload).toEqual({
+    const android = nextFor('android-1');
+    expect(android?.payload).toEqual({
       data: { blobEvents: { type: 'blob.created.text-input-v1', blobId } },
     });
-    const sdk = messages.find((m) => m.type === 'next' && m.id === 'sdk-1');
-    expect(sdk.payload.data.blobEvents.blobId).toBe(blobId);
+    const sdk = nextFor('sdk-1');
+    expect(sdk?.payload.data?.blobEvents.blobId).toBe(blobId);
     // An unknown id without a query is refused as on HTTP, and the socket stays open.
     socket.send(
       JSON.stringify({
@@ -203,7 +240,13 @@ describe('three manifests in allowlist mode', () => {
       }),
     );
     await expect
-      .poll(() => messages.find((m) => m.id === 'unknown-1')?.payload?.[0]?.extensions?.code)
+      .poll(
+        () =>
+          messages.find(
+            (m): m is Extract<WsMessage, { type: 'error' }> =>
+              m.type === 'error' && m.id === 'unknown-1',
+          )?.payload[0]?.extensions.code,
+      )
       .toBe('PERSISTED_QUERY_NOT_FOUND');
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();
@@ -237,7 +280,7 @@ describe('three manifests in allowlist mode', () => {
       }
     })();
     await subscribedOn(h().app.events, token, 1);
-    const written = await post(
+    const written = await post<Written>(
       {
         extensions: persisted(ANDROID.write.id),
         variables: {
@@ -246,7 +289,7 @@ describe('three manifests in allowlist mode', () => {
       },
       token,
     );
-    const blobId = written.body.data.createBlob.id;
+    const blobId = written.body.data!.createBlob.id;
     await expect
       .poll(() => text)
       .toContain(

@@ -19,6 +19,7 @@ import {
   CreateBlobDocument,
   createStudioClient,
   MeDocument,
+  type MeQuery,
   persistedHashOf,
   StudioError,
 } from '../client-sdk/index';
@@ -27,7 +28,14 @@ import { ConfigError, loadConfig } from '../src/config';
 import { schema } from '../src/graphql/schema';
 import { loadPersistedOperations } from '../src/http/persisted-operations';
 import { openTestDatabase } from './support/database';
-import { type Harness, startHarness, stopHarness, testEnv, useHarness } from './support/harness';
+import {
+  type Harness,
+  type RestError,
+  startHarness,
+  stopHarness,
+  testEnv,
+  useHarness,
+} from './support/harness';
 import { eventually, subOf, subscribedOn, subscribeWs, wsClient } from './support/realtime';
 import { sdkFlow, text } from './support/sdk-flow';
 
@@ -47,7 +55,8 @@ afterAll(async () => {
   for (const c of cleanups) await c();
 });
 
-async function post(
+/** POSTs `body` as JSON; the answer's data is typed `T` when the test names it. */
+async function post<T = unknown>(
   body: unknown,
   token: string | null,
   headers: Record<string, string> = {},
@@ -64,7 +73,7 @@ async function post(
   });
   return {
     status: res.status,
-    body: (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] },
+    body: (await res.json()) as { data?: T | null; errors?: { extensions?: { code?: string } }[] },
   };
 }
 
@@ -72,7 +81,7 @@ const hashed = (sha256Hash: string) => ({
   extensions: { persistedQuery: { version: 1, sha256Hash } },
 });
 const blobCount = async (token: string) =>
-  (await post({ ...hashed(persistedHashOf(MeDocument)!) }, token)).body.data.me.blobCount as number;
+  (await post<MeQuery>({ ...hashed(persistedHashOf(MeDocument)!) }, token)).body.data!.me.blobCount;
 
 describe('allowlist mode', () => {
   it('runs the SDK by hash: a query, a mutation and a subscription that sees a derived blob', async () => {
@@ -206,7 +215,7 @@ describe('allowlist mode', () => {
       });
     const refused = await rest('POST', '/schemas', { $id: id, type: 'object' });
     expect(refused.status).toBe(403);
-    expect(((await refused.json()) as any).error.code).toBe('PERSISTED_QUERY_ONLY');
+    expect(((await refused.json()) as RestError).error.code).toBe('PERSISTED_QUERY_ONLY');
     expect((await rest('GET', `/schemas/${id}`)).status).toBe(404);
     const read = await rest('GET', '/schemas/text-input-v1');
     expect(read.status).toBe(200);
@@ -219,9 +228,11 @@ describe('allowlist mode', () => {
     expect(html).toContain('ReYNa Studio API');
     expect(html).toContain('x-reyna-graphiql');
     const token = await h().token(h().user('graphiql'));
-    const adHoc = await post({ query: '{ me { userId } }' }, token, { 'x-reyna-graphiql': '1' });
+    const adHoc = await post<{ me: { userId: string } }>({ query: '{ me { userId } }' }, token, {
+      'x-reyna-graphiql': '1',
+    });
     expect(adHoc.status).toBe(200);
-    expect(adHoc.body.data.me.userId).toBe(subOf(token));
+    expect(adHoc.body.data!.me.userId).toBe(subOf(token));
   });
 });
 

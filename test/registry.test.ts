@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import {
+  type CompatibilityMode,
+  CreateBlobDocument,
+  ValidateDataDocument,
+} from '../client-sdk/index';
 import { createApp } from '../src/app';
+import type { BreakingChange } from '../src/errors';
 import { TEXT_INPUT_V2 } from '../src/registry/builtin-schemas';
-import { type GraphQLResponse, nodes, uniqueId, useHarness } from './support/harness';
+import { type GraphQLResponse, issuesOf, nodes, uniqueId, useHarness } from './support/harness';
 
 const h = useHarness();
 /** Registering needs a registry role; reading and validating do not. */
@@ -9,20 +15,49 @@ const author = (sub: string) => h().token(sub, { roles: ['registry-author'] });
 
 const SCHEMA_FIELDS =
   'id name version draft definition description examples active compatibility ownerProcessor { id }';
+/** A JSON Schema as the registry gives it back: a JSON object, its `properties` read by name. */
+type Definition = Record<string, unknown> & { properties?: Record<string, unknown> };
+/** A schema with SCHEMA_FIELDS. */
+interface SchemaAnswer {
+  id: string;
+  name: string;
+  version: string;
+  draft: string;
+  definition: Definition;
+  description: string | null;
+  examples: unknown[];
+  active: boolean;
+  compatibility: CompatibilityMode;
+  ownerProcessor: { id: string } | null;
+}
 const REGISTER = `mutation($input: RegisterSchemaInput!) { registerSchema(input: $input) { ${SCHEMA_FIELDS} } }`;
 const GET = `query($id: ID!) { schema(id: $id) { ${SCHEMA_FIELDS} } }`;
 const BY_NAME = 'query($name: String) { schemas(name: $name) { edges { node { id version } } } }';
-const VALIDATE =
-  'query($schemaId: ID!, $data: JSON!) { validate(schemaId: $schemaId, data: $data) { valid errors { path message keyword } } }';
+interface ByName {
+  schemas: { edges: { node: { id: string; version: string } }[] };
+}
+/** The dry run with the fields of a compatibility check only (no bump, no suggested version). */
 const CHECK = `query($input: RegisterSchemaInput!) {
   checkSchemaCompatibility(input: $input) { compatible mode previousId breakingChanges { path kind message } }
 }`;
+interface Checked {
+  checkSchemaCompatibility: {
+    compatible: boolean;
+    mode: CompatibilityMode;
+    previousId: string | null;
+    breakingChanges: BreakingChange[];
+  };
+}
 const SET_ACTIVE =
   'mutation($id: ID!, $active: Boolean!) { setSchemaActive(id: $id, active: $active) { id active } }';
+interface SetActive {
+  setSchemaActive: { id: string; active: boolean };
+}
 const SET_MODE =
   'mutation($name: String!, $mode: CompatibilityMode!) { setSchemaCompatibility(name: $name, mode: $mode) }';
-const CREATE_BLOB =
-  'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id schemaId } }';
+interface SetMode {
+  setSchemaCompatibility: CompatibilityMode;
+}
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
@@ -30,19 +65,30 @@ const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 type Input = Record<string, unknown>;
 
 async function register(input: Input, token?: string) {
-  return h().gql(REGISTER, { input }, token ?? (await author('registrar')));
+  return h().gql<{ registerSchema: SchemaAnswer }>(
+    REGISTER,
+    { input },
+    token ?? (await author('registrar')),
+  );
 }
 
 async function schemaById(id: string) {
-  const r = await h().gql(GET, { id }, await h().token('reader'));
+  const r = await h().gql<{ schema: SchemaAnswer | null }>(GET, { id }, await h().token('reader'));
   expect(r.errors).toBeUndefined();
   return r.data!.schema;
 }
 
 async function versionsOf(name: string) {
-  const r = await h().gql(BY_NAME, { name }, await h().token('reader'));
+  const r = await h().gql<ByName>(BY_NAME, { name }, await h().token('reader'));
   expect(r.errors).toBeUndefined();
-  return nodes<{ id: string; version: string }>(r.data!.schemas);
+  return nodes(r.data!.schemas);
+}
+
+interface SchemaPage {
+  schemas: {
+    edges: { node: { id: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
 }
 
 /** Every schema id, walking every page of `schemas`. */
@@ -50,13 +96,13 @@ async function allSchemaIds() {
   const ids: string[] = [];
   let after: string | null = null;
   for (;;) {
-    const r: GraphQLResponse = await h().gql(
+    const r: GraphQLResponse<SchemaPage> = await h().gql<SchemaPage>(
       'query($after: String) { schemas(after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }',
       { after },
       await h().token('reader'),
     );
     expect(r.errors).toBeUndefined();
-    ids.push(...nodes<{ id: string }>(r.data!.schemas).map((s) => s.id));
+    ids.push(...nodes(r.data!.schemas).map((s) => s.id));
     if (!r.data!.schemas.pageInfo.hasNextPage) return ids.sort();
     after = r.data!.schemas.pageInfo.endCursor;
   }
@@ -118,10 +164,10 @@ describe('registerSchema', () => {
     });
     expect(JSON.stringify(s.definition)).toBe(JSON.stringify(definition));
 
-    const stored = await schemaById(`${name}-v1`);
+    const stored = (await schemaById(`${name}-v1`))!;
     expect(stored).toEqual(s);
     expect(JSON.stringify(stored.definition)).toBe(JSON.stringify(definition));
-    expect(Object.keys(stored.definition.properties)).toEqual(['zeta', 'summary', 'alpha']);
+    expect(Object.keys(stored.definition.properties!)).toEqual(['zeta', 'summary', 'alpha']);
   });
 
   it('registers a 2020-12 schema and validates data with 2020-12 keywords', async () => {
@@ -161,20 +207,18 @@ describe('registerSchema', () => {
 
     const token = await h().token('reader');
     const ok = await h().gql(
-      VALIDATE,
+      ValidateDataDocument,
       { schemaId: `${name}-v3`, data: { pair: ['a', 1], label: 'x' } },
       token,
     );
     expect(ok.data!.validate).toEqual({ valid: true, errors: [] });
     const bad = await h().gql(
-      VALIDATE,
+      ValidateDataDocument,
       { schemaId: `${name}-v3`, data: { pair: [1, 'a', 'extra'] } },
       token,
     );
     expect(bad.data!.validate.valid).toBe(false);
-    const failures = bad
-      .data!.validate.errors.map((e: { path: string; keyword: string }) => `${e.path} ${e.keyword}`)
-      .sort();
+    const failures = bad.data!.validate.errors.map((e) => `${e.path} ${e.keyword}`).sort();
     expect(failures).toEqual([
       '/ dependentRequired',
       '/pair items',
@@ -216,7 +260,7 @@ describe('registerSchema refusals write nothing', () => {
       const r = await register({ definition: { $schema: DRAFT_07, $id: `${name}-v1`, ...body } });
       expect(r.data).toBeNull();
       expect(r.errors![0]!.extensions.code).toBe('INVALID_SCHEMA');
-      expect(r.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toContain(path);
+      expect(issuesOf(r.errors![0]!).map((i) => i.path)).toContain(path);
     }
     expect(await schemaById(`${name}-v1`)).toBeNull();
     expect(await allSchemaIds()).toEqual(before);
@@ -279,7 +323,7 @@ describe('registerSchema refusals write nothing', () => {
     const before = await register({ definition }, token);
     expect(before.errors![0]!.extensions.code).toBe('INVALID_SCHEMA');
     const used = await h().gql(
-      VALIDATE,
+      ValidateDataDocument,
       { schemaId: 'text-input-v1', data: { content: 'A long enough passage.' } },
       token,
     );
@@ -381,21 +425,17 @@ describe('registerSchema refusals write nothing', () => {
     const name = uniqueId('bad-example');
     const r = await register({ definition: notesV(name, 1), examples: [{ title: 5 }] });
     expect(r.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
-    const paths = r.errors![0]!.extensions.issues.map((i: { path: string }) => i.path);
+    const paths = issuesOf(r.errors![0]!).map((i) => i.path);
     expect(paths).toEqual(['/examples/0/title']);
     const second = await register({
       definition: notesV(name, 1),
       examples: [{ title: 'ok' }, { mood: 'calm' }],
     });
-    expect(second.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual([
-      '/examples/1/title',
-    ]);
+    expect(issuesOf(second.errors![0]!).map((i) => i.path)).toEqual(['/examples/1/title']);
     const inDefinition = await register({
       definition: notesV(name, 1, { examples: ['not an object'] }),
     });
-    expect(inDefinition.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual(
-      ['/examples/0'],
-    );
+    expect(issuesOf(inDefinition.errors![0]!).map((i) => i.path)).toEqual(['/examples/0']);
     expect(await schemaById(`${name}-v1`)).toBeNull();
   });
 
@@ -438,9 +478,14 @@ describe('registerSchema refusals write nothing', () => {
 });
 
 describe('compatibility between versions', () => {
-  type Change = { path: string; kind: string };
-  const kinds = (r: { errors?: { extensions: Record<string, unknown> }[] }) =>
-    (r.errors![0]!.extensions.breakingChanges as Change[]).map((c) => ({
+  /** The breaking changes the answer's first error lists (SCHEMA_INCOMPATIBLE). */
+  const breakingChangesOf = (r: GraphQLResponse<unknown, unknown>): BreakingChange[] => {
+    const changes = r.errors?.[0]?.extensions.breakingChanges;
+    expect(Array.isArray(changes), JSON.stringify(r.errors)).toBe(true);
+    return changes as BreakingChange[];
+  };
+  const kinds = (r: GraphQLResponse<unknown, unknown>) =>
+    breakingChangesOf(r).map((c) => ({
       path: c.path,
       kind: c.kind,
     }));
@@ -455,7 +500,7 @@ describe('compatibility between versions', () => {
     const r = await register({ definition: v2 });
     expect(r.errors![0]!.extensions.code).toBe('SCHEMA_INCOMPATIBLE');
     expect(kinds(r)).toEqual([{ path: '/required', kind: 'REQUIRED_ADDED' }]);
-    expect(r.errors![0]!.extensions.breakingChanges[0].message).toMatch(/author/);
+    expect(breakingChangesOf(r)[0]!.message).toMatch(/author/);
     expect(await schemaById(`${name}-v2`)).toBeNull();
     expect(await versionsOf(name)).toEqual([{ id: `${name}-v1`, version: '1.0.0' }]);
   });
@@ -524,19 +569,23 @@ describe('compatibility between versions', () => {
     const name = uniqueId('compat-set');
     const owner = await author(h().user('owner'));
     await register({ definition: notesV(name, 1) }, owner);
-    const other = await h().gql(SET_MODE, { name, mode: 'NONE' }, await author(h().user('other')));
+    const other = await h().gql<SetMode>(
+      SET_MODE,
+      { name, mode: 'NONE' },
+      await author(h().user('other')),
+    );
     expect(other.errors![0]!.extensions.code).toBe('FORBIDDEN');
-    expect((await schemaById(`${name}-v1`)).compatibility).toBe('BACKWARD');
+    expect((await schemaById(`${name}-v1`))!.compatibility).toBe('BACKWARD');
 
-    const set = await h().gql(SET_MODE, { name, mode: 'FORWARD' }, owner);
+    const set = await h().gql<SetMode>(SET_MODE, { name, mode: 'FORWARD' }, owner);
     expect(set.errors).toBeUndefined();
     expect(set.data!.setSchemaCompatibility).toBe('FORWARD');
-    expect((await schemaById(`${name}-v1`)).compatibility).toBe('FORWARD');
+    expect((await schemaById(`${name}-v1`))!.compatibility).toBe('FORWARD');
     const widened = await register({ definition: notesV(name, 2, { required: [] }) }, owner);
     expect(widened.errors![0]!.extensions.code).toBe('SCHEMA_INCOMPATIBLE');
     expect(kinds(widened)).toEqual([{ path: '/required', kind: 'REQUIRED_REMOVED' }]);
 
-    const unknown = await h().gql(
+    const unknown = await h().gql<SetMode>(
       SET_MODE,
       { name: uniqueId('never-registered'), mode: 'FULL' },
       owner,
@@ -583,7 +632,7 @@ describe('compatibility between versions', () => {
   it('checkSchemaCompatibility reports what would break without registering anything', async () => {
     const name = uniqueId('dry-run');
     const token = await author('registrar');
-    const first = await h().gql(CHECK, { input: { definition: notesV(name, 1) } }, token);
+    const first = await h().gql<Checked>(CHECK, { input: { definition: notesV(name, 1) } }, token);
     expect(first.data!.checkSchemaCompatibility).toEqual({
       compatible: true,
       mode: 'BACKWARD',
@@ -601,20 +650,19 @@ describe('compatibility between versions', () => {
         author: { type: 'string' },
       },
     });
-    const r = await h().gql(CHECK, { input: { definition: breaking } }, token);
+    const r = await h().gql<Checked>(CHECK, { input: { definition: breaking } }, token);
     expect(r.errors).toBeUndefined();
     const report = r.data!.checkSchemaCompatibility;
     expect(report).toMatchObject({ compatible: false, mode: 'BACKWARD', previousId: `${name}-v1` });
-    expect(
-      report.breakingChanges
-        .map((c: { path: string; kind: string }) => `${c.path} ${c.kind}`)
-        .sort(),
-    ).toEqual(['/properties/mood/enum ENUM_VALUE_REMOVED', '/required REQUIRED_ADDED']);
+    expect(report.breakingChanges.map((c) => `${c.path} ${c.kind}`).sort()).toEqual([
+      '/properties/mood/enum ENUM_VALUE_REMOVED',
+      '/required REQUIRED_ADDED',
+    ]);
 
     const fine = notesV(name, 2, {
       properties: { ...notesV(name, 1).properties, author: { type: 'string' } },
     });
-    const ok = await h().gql(CHECK, { input: { definition: fine } }, token);
+    const ok = await h().gql<Checked>(CHECK, { input: { definition: fine } }, token);
     expect(ok.data!.checkSchemaCompatibility).toEqual({
       compatible: true,
       mode: 'BACKWARD',
@@ -632,7 +680,7 @@ describe('compatibility between versions', () => {
 
   it('checkSchemaCompatibility refuses the same bad input registerSchema refuses', async () => {
     const token = await author('registrar');
-    const r = await h().gql(
+    const r = await h().gql<Checked>(
       CHECK,
       { input: { definition: { $id: `${uniqueId('dry')}-v1`, type: 'strang' } } },
       token,
@@ -661,24 +709,22 @@ describe('validate', () => {
       ['just a string', [{ path: '/', keyword: 'type' }]],
     ];
     for (const [data, expected] of cases) {
-      const r = await h().gql(VALIDATE, { schemaId: 'text-input-v1', data }, token);
+      const r = await h().gql(ValidateDataDocument, { schemaId: 'text-input-v1', data }, token);
       expect(r.errors).toBeUndefined();
       const result = r.data!.validate;
       expect(result.valid, JSON.stringify(data)).toBe(expected.length === 0);
-      const got = result.errors.map((e: { path: string; keyword: string }) => ({
+      const got = result.errors.map((e) => ({
         path: e.path,
         keyword: e.keyword,
       }));
-      expect(
-        got.sort((a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path)),
-      ).toEqual(expected);
+      expect(got.sort((a, b) => a.path.localeCompare(b.path))).toEqual(expected);
       for (const e of result.errors) expect(e.message).toEqual(expect.any(String));
     }
   });
 
   it('refuses an unknown schema id with NOT_FOUND', async () => {
     const r = await h().gql(
-      VALIDATE,
+      ValidateDataDocument,
       { schemaId: 'no-such-schema-v9', data: {} },
       await h().token('validator'),
     );
@@ -690,12 +736,13 @@ describe('validate', () => {
     const name = uniqueId('fresh');
     await register({ definition: notesV(name, 1) });
     const token = await h().token('validator');
-    const r = await h().gql(VALIDATE, { schemaId: `${name}-v1`, data: { mood: 'grim' } }, token);
+    const r = await h().gql(
+      ValidateDataDocument,
+      { schemaId: `${name}-v1`, data: { mood: 'grim' } },
+      token,
+    );
     expect(r.data!.validate.valid).toBe(false);
-    expect(r.data!.validate.errors.map((e: { path: string }) => e.path).sort()).toEqual([
-      '/mood',
-      '/title',
-    ]);
+    expect(r.data!.validate.errors.map((e) => e.path).sort()).toEqual(['/mood', '/title']);
   });
 });
 
@@ -742,7 +789,7 @@ describe('built-in schemas', () => {
   };
 
   it('serves text-input-v1 and expanded-text-v1 exactly as the design document gives them', async () => {
-    const text = await schemaById('text-input-v1');
+    const text = (await schemaById('text-input-v1'))!;
     expect(text).toMatchObject({
       name: 'text-input',
       version: '1.0.0',
@@ -752,7 +799,7 @@ describe('built-in schemas', () => {
     });
     expect(text.definition).toEqual(TEXT_INPUT_V1);
     expect(JSON.stringify(text.definition)).toBe(JSON.stringify(TEXT_INPUT_V1));
-    const expanded = await schemaById('expanded-text-v1');
+    const expanded = (await schemaById('expanded-text-v1'))!;
     expect(expanded).toMatchObject({
       name: 'expanded-text',
       version: '1.0.0',
@@ -788,10 +835,10 @@ describe('built-in schemas', () => {
       await second.stop();
     }
     expect(await versionsOf('text-input')).toEqual(TEXT_INPUT_VERSIONS);
-    expect(JSON.stringify((await schemaById('text-input-v1')).definition)).toBe(
+    expect(JSON.stringify((await schemaById('text-input-v1'))!.definition)).toBe(
       JSON.stringify(TEXT_INPUT_V1),
     );
-    expect(JSON.stringify((await schemaById('text-input-v2')).definition)).toBe(
+    expect(JSON.stringify((await schemaById('text-input-v2'))!.definition)).toBe(
       JSON.stringify(TEXT_INPUT_V2),
     );
   });
@@ -800,9 +847,9 @@ describe('built-in schemas', () => {
     const token = await author(h().user());
     const again = await register({ definition: TEXT_INPUT_V1 }, token);
     expect(again.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reserved: true });
-    const off = await h().gql(SET_ACTIVE, { id: 'text-input-v1', active: false }, token);
+    const off = await h().gql<SetActive>(SET_ACTIVE, { id: 'text-input-v1', active: false }, token);
     expect(off.errors![0]!.extensions.code).toBe('FORBIDDEN');
-    expect((await schemaById('text-input-v1')).active).toBe(true);
+    expect((await schemaById('text-input-v1'))!.active).toBe(true);
   });
 });
 
@@ -814,19 +861,19 @@ describe('setSchemaActive', () => {
     await register({ definition: notesV(name, 1) }, owner);
     const id = `${name}-v1`;
     const before = await h().gql(
-      CREATE_BLOB,
+      CreateBlobDocument,
       { input: { schemaId: id, data: { title: 'Before' } } },
       owner,
     );
     expect(before.errors).toBeUndefined();
 
-    const off = await h().gql(SET_ACTIVE, { id, active: false }, owner);
+    const off = await h().gql<SetActive>(SET_ACTIVE, { id, active: false }, owner);
     expect(off.errors).toBeUndefined();
     expect(off.data!.setSchemaActive).toEqual({ id, active: false });
-    expect((await schemaById(id)).active).toBe(false);
+    expect((await schemaById(id))!.active).toBe(false);
 
     const blob = await h().gql(
-      CREATE_BLOB,
+      CreateBlobDocument,
       { input: { schemaId: id, data: { title: 'After' } } },
       owner,
     );
@@ -835,21 +882,25 @@ describe('setSchemaActive', () => {
       code: 'SCHEMA_INACTIVE',
       field: 'schemaId',
     });
-    const count = await h().gql('{ me { blobCount } }', {}, owner);
+    const count = await h().gql<{ me: { blobCount: number } }>('{ me { blobCount } }', {}, owner);
     expect(count.data!.me.blobCount).toBe(1);
 
-    const valid = await h().gql(VALIDATE, { schemaId: id, data: { title: 'After' } }, owner);
+    const valid = await h().gql(
+      ValidateDataDocument,
+      { schemaId: id, data: { title: 'After' } },
+      owner,
+    );
     expect(valid.data!.validate).toEqual({ valid: true, errors: [] });
-    const invalid = await h().gql(VALIDATE, { schemaId: id, data: {} }, owner);
+    const invalid = await h().gql(ValidateDataDocument, { schemaId: id, data: {} }, owner);
     expect(invalid.data!.validate).toMatchObject({
       valid: false,
       errors: [{ path: '/title', keyword: 'required' }],
     });
 
-    const on = await h().gql(SET_ACTIVE, { id, active: true }, owner);
+    const on = await h().gql<SetActive>(SET_ACTIVE, { id, active: true }, owner);
     expect(on.data!.setSchemaActive.active).toBe(true);
     const again = await h().gql(
-      CREATE_BLOB,
+      CreateBlobDocument,
       { input: { schemaId: id, data: { title: 'Again' } } },
       owner,
     );
@@ -861,12 +912,12 @@ describe('setSchemaActive', () => {
     const other = await author(h().user('other'));
     const name = uniqueId('guarded');
     await register({ definition: notesV(name, 1) }, owner);
-    const r = await h().gql(SET_ACTIVE, { id: `${name}-v1`, active: false }, other);
+    const r = await h().gql<SetActive>(SET_ACTIVE, { id: `${name}-v1`, active: false }, other);
     expect(r.data).toBeNull();
     expect(r.errors![0]!.extensions.code).toBe('FORBIDDEN');
-    expect((await schemaById(`${name}-v1`)).active).toBe(true);
+    expect((await schemaById(`${name}-v1`))!.active).toBe(true);
     const blob = await h().gql(
-      CREATE_BLOB,
+      CreateBlobDocument,
       { input: { schemaId: `${name}-v1`, data: { title: 'Still open' } } },
       other,
     );
@@ -874,7 +925,7 @@ describe('setSchemaActive', () => {
   });
 
   it('refuses an unknown schema id with NOT_FOUND', async () => {
-    const r = await h().gql(
+    const r = await h().gql<SetActive>(
       SET_ACTIVE,
       { id: 'no-such-schema-v1', active: false },
       await author('someone'),

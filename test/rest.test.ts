@@ -1,8 +1,30 @@
 import { describe, expect, it } from 'vitest';
+import { ValidateDataDocument } from '../client-sdk/index';
 import { mintToken } from '../src/auth/tokens';
-import { uniqueId, useHarness } from './support/harness';
+import type { ValidationIssue } from '../src/errors';
+import { type RestError, uniqueId, useHarness } from './support/harness';
 
 const h = useHarness();
+
+/** A schema as the REST routes answer it. */
+interface RestSchema {
+  id: string;
+  name: string;
+  version: string;
+  draft: string;
+  definition: Record<string, unknown>;
+  description: string | null;
+  examples: unknown[];
+  ownerProcessorId: string | null;
+  active: boolean;
+  createdAt: string;
+}
+
+/** What the validate routes answer. */
+interface Validation {
+  valid: boolean;
+  errors: ValidationIssue[];
+}
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 
@@ -23,15 +45,22 @@ async function restToken() {
 }
 
 async function gqlSchema(id: string) {
-  const r = await h().gql('query($id: ID!) { schema(id: $id) { id } }', { id }, await restToken());
-  return r.data!.schema as { id: string } | null;
+  const r = await h().gql<{ schema: { id: string } | null }>(
+    'query($id: ID!) { schema(id: $id) { id } }',
+    { id },
+    await restToken(),
+  );
+  return r.data!.schema;
 }
 
 describe('POST /schemas', () => {
   it('registers a bare JSON Schema body and answers 201 with the schema', async () => {
     const name = uniqueId('rest-bare');
     const definition = notes(`${name}-v1`, { description: 'Notes from REST.' });
-    const r = await h().rest('POST', '/schemas', { token: await restToken(), body: definition });
+    const r = await h().rest<RestSchema>('POST', '/schemas', {
+      token: await restToken(),
+      body: definition,
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
       id: `${name}-v1`,
@@ -81,15 +110,13 @@ describe('POST /schemas', () => {
     const token = await restToken();
     const name = uniqueId('rest-bad');
 
-    const invalid = await h().rest('POST', '/schemas', {
+    const invalid = await h().rest<RestError>('POST', '/schemas', {
       token,
       body: notes(`${name}-v1`, { properties: { title: { type: 'strang' } } }),
     });
     expect(invalid.status).toBe(422);
     expect(invalid.body.error.code).toBe('INVALID_SCHEMA');
-    expect(invalid.body.error.issues.map((i: { path: string }) => i.path)).toContain(
-      '/properties/title/type',
-    );
+    expect(invalid.body.error.issues?.map((i) => i.path)).toContain('/properties/title/type');
     const viaGraphQL = await h().gql(
       'mutation($input: RegisterSchemaInput!) { registerSchema(input: $input) { id } }',
       {
@@ -99,29 +126,29 @@ describe('POST /schemas', () => {
     );
     expect(viaGraphQL.errors![0]!.extensions.issues).toEqual(invalid.body.error.issues);
 
-    const noId = await h().rest('POST', '/schemas', { token, body: { type: 'string' } });
+    const noId = await h().rest<RestError>('POST', '/schemas', { token, body: { type: 'string' } });
     expect(noId.status).toBe(422);
     expect(noId.body.error).toMatchObject({
       code: 'INVALID_SCHEMA',
       issues: [expect.objectContaining({ path: '/$id' })],
     });
 
-    const badVersion = await h().rest('POST', '/schemas', {
+    const badVersion = await h().rest<RestError>('POST', '/schemas', {
       token,
       body: { definition: notes(`${name}-v1`), version: '1.0' },
     });
     expect(badVersion.status).toBe(400);
     expect(badVersion.body.error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'version' });
 
-    const badExample = await h().rest('POST', '/schemas', {
+    const badExample = await h().rest<RestError>('POST', '/schemas', {
       token,
       body: { definition: notes(`${name}-v1`), examples: [{ title: 1 }] },
     });
     expect(badExample.status).toBe(422);
     expect(badExample.body.error.code).toBe('VALIDATION_FAILED');
-    expect(badExample.body.error.issues[0].path).toBe('/examples/0/title');
+    expect(badExample.body.error.issues?.[0]?.path).toBe('/examples/0/title');
 
-    const big = await h().rest('POST', '/schemas', {
+    const big = await h().rest<RestError>('POST', '/schemas', {
       token,
       body: notes(`${name}-v1`, { description: 'x'.repeat(300 * 1024) }),
     });
@@ -135,13 +162,13 @@ describe('POST /schemas', () => {
     const token = await restToken();
     const id = `${uniqueId('rest-dup')}-v1`;
     expect((await h().rest('POST', '/schemas', { token, body: notes(id) })).status).toBe(201);
-    const again = await h().rest('POST', '/schemas', {
+    const again = await h().rest<RestError>('POST', '/schemas', {
       token,
       body: notes(id, { description: 'second' }),
     });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('SCHEMA_CONFLICT');
-    const stored = await h().rest('GET', `/schemas/${id}`, { token });
+    const stored = await h().rest<RestSchema>('GET', `/schemas/${id}`, { token });
     expect(stored.body.description).toBeNull();
   });
 
@@ -151,7 +178,7 @@ describe('POST /schemas', () => {
     expect((await h().rest('POST', '/schemas', { token, body: notes(`${name}-v1`) })).status).toBe(
       201,
     );
-    const r = await h().rest('POST', '/schemas', {
+    const r = await h().rest<RestError>('POST', '/schemas', {
       token,
       body: notes(`${name}-v2`, { required: ['title', 'mood'] }),
     });
@@ -166,7 +193,7 @@ describe('POST /schemas', () => {
   it('refuses a body that is not JSON with 400 BAD_USER_INPUT', async () => {
     const token = await restToken();
     for (const rawBody of ['{"$id": "broken-v1",', '', 'not json']) {
-      const r = await h().rest('POST', '/schemas', { token, rawBody });
+      const r = await h().rest<RestError>('POST', '/schemas', { token, rawBody });
       expect(r.status, JSON.stringify(rawBody)).toBe(400);
       expect(r.body.error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'body' });
     }
@@ -188,12 +215,12 @@ describe('POST /schemas', () => {
       [{ definition, verison: '2.0.0' }, 'verison'],
     ];
     for (const [body, field] of cases) {
-      const r = await h().rest('POST', '/schemas', { token, body });
+      const r = await h().rest<RestError>('POST', '/schemas', { token, body });
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
     expect(await gqlSchema(`${name}-v1`)).toBeNull();
-    const nulls = await h().rest('POST', '/schemas', {
+    const nulls = await h().rest<RestSchema>('POST', '/schemas', {
       token,
       body: { definition, name: null, examples: null, active: null },
     });
@@ -205,7 +232,11 @@ describe('POST /schemas', () => {
 describe('GET /schemas', () => {
   it('GET /schemas/:id answers 200 with the schema, 404 NOT_FOUND for an unknown id', async () => {
     const token = await restToken();
-    const r = await h().rest('GET', '/schemas/text-input-v1', { token });
+    const r = await h().rest<RestSchema & { definition: { properties: Record<string, unknown> } }>(
+      'GET',
+      '/schemas/text-input-v1',
+      { token },
+    );
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       id: 'text-input-v1',
@@ -233,7 +264,7 @@ describe('GET /schemas', () => {
       '/schemas/%ZZ/validate?data=1',
       '/processors/%/schemas',
     ]) {
-      const r = await h().rest('GET', path, { token });
+      const r = await h().rest<RestError>('GET', path, { token });
       expect(r.status, path).toBe(400);
       expect(r.body.error.code).toBe('BAD_USER_INPUT');
     }
@@ -245,14 +276,13 @@ describe('GET /schemas', () => {
 
   it('GET /schemas lists schemas, filtered by name', async () => {
     const token = await restToken();
-    const r = await h().rest('GET', '/schemas?name=text-input', { token });
+    const r = await h().rest<{ schemas: RestSchema[] }>('GET', '/schemas?name=text-input', {
+      token,
+    });
     expect(r.status).toBe(200);
-    expect(r.body.schemas.map((s: { id: string }) => s.id)).toEqual([
-      'text-input-v1',
-      'text-input-v2',
-    ]);
-    const all = await h().rest('GET', '/schemas', { token });
-    expect(all.body.schemas.map((s: { id: string }) => s.id)).toEqual(
+    expect(r.body.schemas.map((s) => s.id)).toEqual(['text-input-v1', 'text-input-v2']);
+    const all = await h().rest<{ schemas: RestSchema[] }>('GET', '/schemas', { token });
+    expect(all.body.schemas.map((s) => s.id)).toEqual(
       expect.arrayContaining(['text-input-v1', 'expanded-text-v1']),
     );
   });
@@ -269,29 +299,28 @@ describe('validate routes', () => {
     const bad = encodeURIComponent(
       JSON.stringify({ content: 'short', metadata: { style: 'loud' } }),
     );
-    const r = await h().rest('GET', `/schemas/text-input-v1/validate?data=${bad}`, { token });
+    const r = await h().rest<Validation>('GET', `/schemas/text-input-v1/validate?data=${bad}`, {
+      token,
+    });
     expect(r.status).toBe(200);
     expect(r.body.valid).toBe(false);
-    expect(
-      r.body.errors.map((e: { path: string; keyword: string }) => `${e.path} ${e.keyword}`).sort(),
-    ).toEqual(['/content minLength', '/metadata/style enum']);
+    expect(r.body.errors.map((e) => `${e.path} ${e.keyword}`).sort()).toEqual([
+      '/content minLength',
+      '/metadata/style enum',
+    ]);
   });
 
   it('POST /schemas/:id/validate validates the body and agrees with GraphQL', async () => {
     const token = await restToken();
     const data = { metadata: { chapter: 1.5 } };
-    const r = await h().rest('POST', '/schemas/text-input-v1/validate', { token, body: data });
-    expect(r.status).toBe(200);
-    const gql = await h().gql(
-      'query($data: JSON!) { validate(schemaId: "text-input-v1", data: $data) { valid errors { path message keyword } } }',
-      { data },
+    const r = await h().rest<Validation>('POST', '/schemas/text-input-v1/validate', {
       token,
-    );
+      body: data,
+    });
+    expect(r.status).toBe(200);
+    const gql = await h().gql(ValidateDataDocument, { schemaId: 'text-input-v1', data }, token);
     expect(r.body).toEqual(gql.data!.validate);
-    expect(r.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
-      '/content',
-      '/metadata/chapter',
-    ]);
+    expect(r.body.errors.map((e) => e.path).sort()).toEqual(['/content', '/metadata/chapter']);
     const ok = await h().rest('POST', '/schemas/text-input-v1/validate', {
       token,
       body: { content: 'A long enough passage.' },
@@ -301,30 +330,32 @@ describe('validate routes', () => {
 
   it('refuses missing or malformed ?data with 400, malformed POST body with 400, unknown schema with 404', async () => {
     const token = await restToken();
-    const missing = await h().rest('GET', '/schemas/text-input-v1/validate', { token });
+    const missing = await h().rest<RestError>('GET', '/schemas/text-input-v1/validate', {
+      token,
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'data' });
-    const malformed = await h().rest(
+    const malformed = await h().rest<RestError>(
       'GET',
       `/schemas/text-input-v1/validate?data=${encodeURIComponent('{content:')}`,
       { token },
     );
     expect(malformed.status).toBe(400);
     expect(malformed.body.error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'data' });
-    const body = await h().rest('POST', '/schemas/text-input-v1/validate', {
+    const body = await h().rest<RestError>('POST', '/schemas/text-input-v1/validate', {
       token,
       rawBody: '{"content": ',
     });
     expect(body.status).toBe(400);
     expect(body.body.error.code).toBe('BAD_USER_INPUT');
-    const unknownGet = await h().rest(
+    const unknownGet = await h().rest<RestError>(
       'GET',
       `/schemas/no-such-schema-v1/validate?data=${encodeURIComponent('{}')}`,
       { token },
     );
     expect(unknownGet.status).toBe(404);
     expect(unknownGet.body.error.code).toBe('NOT_FOUND');
-    const unknownPost = await h().rest('POST', '/schemas/no-such-schema-v1/validate', {
+    const unknownPost = await h().rest<RestError>('POST', '/schemas/no-such-schema-v1/validate', {
       token,
       body: {},
     });
@@ -351,15 +382,17 @@ describe('validate routes', () => {
 
 describe('GET /processors/:id/schemas', () => {
   it('lists text-input-v1 among the output and owned schemas of user-input', async () => {
-    const r = await h().rest('GET', '/processors/user-input/schemas', { token: await restToken() });
+    const r = await h().rest<{
+      processorId: string;
+      input: RestSchema[];
+      output: RestSchema[];
+      owned: RestSchema[];
+    }>('GET', '/processors/user-input/schemas', { token: await restToken() });
     expect(r.status).toBe(200);
     expect(r.body.processorId).toBe('user-input');
     expect(r.body.input).toEqual([]);
-    expect(r.body.output.map((s: { id: string }) => s.id)).toEqual([
-      'text-input-v1',
-      'text-input-v2',
-    ]);
-    expect(r.body.owned.map((s: { id: string }) => s.id)).toContain('text-input-v1');
+    expect(r.body.output.map((s) => s.id)).toEqual(['text-input-v1', 'text-input-v2']);
+    expect(r.body.owned.map((s) => s.id)).toContain('text-input-v1');
     expect(r.body.output[0]).toMatchObject({
       id: 'text-input-v1',
       name: 'text-input',
@@ -387,7 +420,7 @@ describe('auth and methods', () => {
 
   it('answers 401 UNAUTHENTICATED without a token on every route', async () => {
     for (const [method, path, body] of routes) {
-      const r = await h().rest(method, path, { body });
+      const r = await h().rest<RestError>(method, path, { body });
       expect(r.status, `${method} ${path}`).toBe(401);
       expect(r.body.error.code).toBe('UNAUTHENTICATED');
     }
@@ -398,7 +431,7 @@ describe('auth and methods', () => {
     const valid = await h().token('rest-user', { roles: ['registry-author'] });
     const tampered = `${valid.slice(0, -4)}AAAA`;
     for (const token of ['not-a-jwt', forged, tampered]) {
-      const r = await h().rest('GET', '/schemas/text-input-v1', { token });
+      const r = await h().rest<RestError>('GET', '/schemas/text-input-v1', { token });
       expect(r.status, token).toBe(401);
       expect(r.body.error.code).toBe('UNAUTHENTICATED');
     }

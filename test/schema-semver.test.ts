@@ -8,18 +8,24 @@ import { describe, expect, it } from 'vitest';
 import {
   CheckSchemaCompatibilityDocument,
   type CheckSchemaCompatibilityQuery,
+  SchemasDocument,
 } from '../client-sdk/index';
 import { TEXT_INPUT_V1, TEXT_INPUT_V2 } from '../src/registry/builtin-schemas';
 import { assessChange, minimumVersion } from '../src/registry/version-bump';
-import { nodes, uniqueId, useHarness } from './support/harness';
+import { nodes, type RestError, uniqueId, useHarness } from './support/harness';
 
 const h = useHarness();
 const author = () => h().token('semver-author', { roles: ['registry-author'] });
 
 const REGISTER =
   'mutation($input: RegisterSchemaInput!) { registerSchema(input: $input) { id name version compatibility } }';
-const BY_NAME = 'query($name: String) { schemas(name: $name) { edges { node { id version } } } }';
+interface Registered {
+  registerSchema: { id: string; name: string; version: string; compatibility: string };
+}
 const GET = 'query($id: ID!) { schema(id: $id) { id version } }';
+interface Got {
+  schema: { id: string; version: string } | null;
+}
 
 type Input = Record<string, unknown>;
 
@@ -44,7 +50,7 @@ const withProps = (name: string, tag: string, props: Input, extra: Input = {}) =
   });
 
 async function register(input: Input) {
-  return h().gql(REGISTER, { input }, await author());
+  return h().gql<Registered>(REGISTER, { input }, await author());
 }
 
 /** The dry run, through the SDK's typed document. */
@@ -54,9 +60,9 @@ async function check(input: Input) {
 }
 
 async function versionsOf(name: string) {
-  const r = await h().gql(BY_NAME, { name }, await h().token('semver-reader'));
+  const r = await h().gql(SchemasDocument, { name }, await h().token('semver-reader'));
   expect(r.errors).toBeUndefined();
-  return nodes<{ id: string; version: string }>(r.data!.schemas).map((s) => s.version);
+  return nodes(r.data!.schemas).map((s) => s.version);
 }
 
 /** Registers the first version of a new name and returns the name. */
@@ -125,7 +131,7 @@ describe('the bump a new schema version needs', () => {
       ],
     });
     // POST /schemas refuses it alike, with 409.
-    const rest = await h().rest('POST', '/schemas', {
+    const rest = await h().rest<RestError>('POST', '/schemas', {
       token: await author(),
       body: { definition, name, version: '1.0.1' },
     });
@@ -136,7 +142,7 @@ describe('the bump a new schema version needs', () => {
       minimumVersion: '1.1.0',
     });
     expect(await versionsOf(name)).toEqual(['1.0.0']);
-    const none = await h().gql(GET, { id: `${name}-b` }, await h().token('semver-reader'));
+    const none = await h().gql<Got>(GET, { id: `${name}-b` }, await h().token('semver-reader'));
     expect(none.data!.schema).toBeNull();
 
     // The same definition at the version asked for registers.
@@ -320,7 +326,7 @@ describe('bad version strings', () => {
 
 describe('built-in schemas', () => {
   it('text-input-v2 registered at start-up as 2.0.0 over 1.0.0 under FORWARD (its change needs MINOR)', async () => {
-    const r = await h().gql(GET, { id: 'text-input-v2' }, await h().token('semver-reader'));
+    const r = await h().gql<Got>(GET, { id: 'text-input-v2' }, await h().token('semver-reader'));
     expect(r.data!.schema).toEqual({ id: 'text-input-v2', version: '2.0.0' });
     expect(await versionsOf('text-input')).toEqual(['1.0.0', '2.0.0']);
     const assessment = assessChange(TEXT_INPUT_V1, TEXT_INPUT_V2, 'FORWARD');

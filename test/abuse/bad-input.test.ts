@@ -5,7 +5,7 @@
  * user's request goes through alongside.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness } from '../support/harness';
+import { type GraphQLErrorBody, issuesOf, type RestError, useHarness } from '../support/harness';
 
 const h = useHarness();
 let base = '';
@@ -15,24 +15,43 @@ beforeAll(async () => {
   token = await h().token(h().user('numbers'));
 });
 
+/** A GraphQL answer's body, its data typed `D` when the test names it. */
+interface Answer<D = unknown> {
+  data?: D | null;
+  errors?: GraphQLErrorBody[];
+}
+
+/** What `raw` gives back: the status, and the body parsed as JSON when it is JSON. */
+interface Raw<T> {
+  status: number;
+  body: T;
+}
+
 /** POSTs a raw body (so `1e400` reaches the server as written) and reads the answer. */
-async function raw(path: string, body: string, headers: Record<string, string> = {}) {
+async function raw<T = Answer>(
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Raw<T>> {
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
     body,
   });
   const text = await res.text();
-  let parsed: any = text;
+  let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);
   } catch {}
-  return { status: res.status, body: parsed };
+  return { status: res.status, body: parsed as T };
 }
 
 const blobCount = async () => {
-  const r = await raw('/graphql', JSON.stringify({ query: '{ me { blobCount } }' }));
-  return r.body.data.me.blobCount as number;
+  const r = await raw<Answer<{ me: { blobCount: number } }>>(
+    '/graphql',
+    JSON.stringify({ query: '{ me { blobCount } }' }),
+  );
+  return r.body.data!.me.blobCount;
 };
 
 async function bystander(): Promise<void> {
@@ -45,7 +64,7 @@ async function bystander(): Promise<void> {
         'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "A passage that is fine." } }) { id } }',
     }),
   });
-  const body = (await res.json()) as any;
+  const body = (await res.json()) as Answer;
   expect(body.errors).toBeUndefined();
 }
 
@@ -74,18 +93,18 @@ describe('numbers that cannot round-trip', () => {
       ...cases.map(([body, headers]) => raw('/graphql', body, headers)),
       bystander(),
     ]);
-    for (const r of results.slice(0, cases.length) as Awaited<ReturnType<typeof raw>>[]) {
+    for (const r of results.slice(0, cases.length) as Raw<Answer>[]) {
       expect(r.body.errors?.[0]?.extensions?.code, JSON.stringify(r.body)).toBe(
         'VALIDATION_FAILED',
       );
-      expect(JSON.stringify(r.body.errors[0].extensions.issues)).toMatch(/finite/);
+      expect(JSON.stringify(r.body.errors![0]!.extensions.issues)).toMatch(/finite/);
     }
     expect(await blobCount()).toBe(before);
-    const schema = await raw(
+    const schema = await raw<Answer<{ schema: { id: string } | null }>>(
       '/graphql',
       JSON.stringify({ query: `{ schema(id: "${numberSchema}-v1") { id } }` }),
     );
-    expect(schema.body.data.schema).toBeNull();
+    expect(schema.body.data!.schema).toBeNull();
   });
 
   it('names the path of the number that overflows', async () => {
@@ -93,11 +112,11 @@ describe('numbers that cannot round-trip', () => {
       '/graphql',
       '{"query":"query($d: JSON!) { validate(schemaId: \\"text-input-v1\\", data: $d) { valid } }","variables":{"d":{"a":[0,{"b/c":1e999}]}}}',
     );
-    expect(r.body.errors[0].extensions.issues[0].path).toBe('/a/1/b~1c');
+    expect(issuesOf(r.body.errors![0]!)[0]!.path).toBe('/a/1/b~1c');
   });
 
   it('refuses 1e400 over REST: a validate body, a ?data= parameter and a schema body', async () => {
-    const body = await raw(
+    const body = await raw<RestError>(
       '/schemas/text-input-v1/validate',
       '{"content":"Long enough text.","n":1e400}',
     );
@@ -109,9 +128,13 @@ describe('numbers that cannot round-trip', () => {
     );
     expect(query.status).toBe(422);
     const admin = await h().token(h().user('admin'), { roles: ['registry-admin'] });
-    const schema = await raw('/schemas', `{"$id":"${numberSchema}-rest-v1","maximum":1e400}`, {
-      authorization: `Bearer ${admin}`,
-    });
+    const schema = await raw<RestError>(
+      '/schemas',
+      `{"$id":"${numberSchema}-rest-v1","maximum":1e400}`,
+      {
+        authorization: `Bearer ${admin}`,
+      },
+    );
     expect(schema.status).toBe(422);
     expect(schema.body.error.code).toBe('VALIDATION_FAILED');
   });
@@ -141,13 +164,14 @@ describe('inputs that used to answer 500', () => {
       ),
       bystander(),
     ]);
-    for (const r of results.slice(0, 6) as Awaited<ReturnType<typeof raw>>[]) {
+    const answers = results.slice(0, 6) as Raw<Answer>[];
+    for (const r of answers) {
       expect(r.status).toBe(200);
       expect(r.body.errors?.[0]?.extensions?.code, JSON.stringify(r.body).slice(0, 300)).toBe(
         'VALIDATION_FAILED',
       );
     }
-    expect(JSON.stringify((results[3] as any).body.errors[0].extensions.issues)).toMatch(
+    expect(JSON.stringify(answers[3]!.body.errors![0]!.extensions.issues)).toMatch(
       /deeper than 128/,
     );
     expect(await blobCount()).toBe(before);

@@ -10,7 +10,13 @@ import { migrateToLatest } from '../../db/migrate';
 import { loadConfig } from '../../src/config';
 import { createCore } from '../../src/core';
 import { openTestDatabase } from '../support/database';
-import { testEnv, uniqueId, useHarness } from '../support/harness';
+import {
+  type GraphQLErrorBody,
+  type RestError,
+  testEnv,
+  uniqueId,
+  useHarness,
+} from '../support/harness';
 
 const h = useHarness();
 let url = '';
@@ -22,27 +28,38 @@ type Roles = 'none' | 'registry-author' | 'registry-admin';
 const tokenOf = (sub: string, role: Roles) =>
   h().token(sub, role === 'none' ? {} : { roles: [role] });
 
-async function gql(token: string, query: string, variables: Record<string, unknown> = {}) {
+/** GraphQL over the listening server; the answer's data is typed `T` when the test names it. */
+async function gql<T = unknown>(
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  return (await res.json()) as {
-    data?: any;
-    errors?: { message: string; extensions: Record<string, any> }[];
-  };
+  return (await res.json()) as { data?: T | null; errors?: GraphQLErrorBody[] };
 }
 
 const REGISTER =
   'mutation($input: RegisterSchemaInput!) { registerSchema(input: $input) { id name version } }';
+interface Registered {
+  registerSchema: { id: string; name: string; version: string };
+}
 const REGISTER_PROCESSOR =
   'mutation($input: RegisterProcessorInput!) { registerProcessor(input: $input) { id version name } }';
+interface RegisteredProcessor {
+  registerProcessor: { id: string; version: string; name: string };
+}
 const SET_ACTIVE =
   'mutation($id: ID!, $active: Boolean!) { setSchemaActive(id: $id, active: $active) { id active } }';
 const SET_MODE =
   'mutation($name: String!, $mode: CompatibilityMode!) { setSchemaCompatibility(name: $name, mode: $mode) }';
 const SCHEMA = 'query($id: ID!) { schema(id: $id) { id active compatibility } }';
+interface SchemaAnswer {
+  schema: { id: string; active: boolean; compatibility: string } | null;
+}
 
 const definition = (id: string, extra: Record<string, unknown> = {}) => ({
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -62,16 +79,15 @@ const processorInput = (id: string, version = '1.0.0') => ({
 /** A bystander's ordinary write, run alongside each refusal: it must go through. */
 async function bystanderWrites(): Promise<void> {
   const token = await tokenOf(h().user('bystander'), 'none');
-  const r = await gql(
+  const r = await gql<{ createBlob: { id: string } }>(
     token,
     'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "An ordinary passage of text." } }) { id } }',
   );
   expect(r.errors).toBeUndefined();
-  expect(r.data.createBlob.id).toBeTruthy();
+  expect(r.data!.createBlob.id).toBeTruthy();
 }
 
-const codeOf = (r: { errors?: { extensions: Record<string, any> }[] }) =>
-  r.errors?.[0]?.extensions.code;
+const codeOf = (r: { errors?: GraphQLErrorBody[] }) => r.errors?.[0]?.extensions.code;
 
 describe('registry writes need a role', () => {
   it('refuses every registry write without a role (FORBIDDEN naming the role) and writes nothing', async () => {
@@ -109,8 +125,8 @@ describe('registry writes need a role', () => {
       body: JSON.stringify(definition(id)),
     });
     expect(res.status).toBe(403);
-    expect(((await res.json()) as any).error.code).toBe('FORBIDDEN');
-    expect((await gql(token, SCHEMA, { id })).data.schema).toBeNull();
+    expect(((await res.json()) as RestError).error.code).toBe('FORBIDDEN');
+    expect((await gql<SchemaAnswer>(token, SCHEMA, { id })).data!.schema).toBeNull();
   });
 
   it('keeps reading, validating and the dry run open to every signed-in user', async () => {
@@ -197,10 +213,10 @@ describe('names and ids have owners', () => {
     expect(
       codeOf(await gql(bob, REGISTER, { input: { definition: definition(`${name}-v4`) } })),
     ).toBe('FORBIDDEN');
-    const updated = await gql(admin, REGISTER_PROCESSOR, {
+    const updated = await gql<RegisteredProcessor>(admin, REGISTER_PROCESSOR, {
       input: processorInput(processorId, '1.1.0'),
     });
-    expect(updated.data.registerProcessor.version).toBe('1.1.0');
+    expect(updated.data!.registerProcessor.version).toBe('1.1.0');
     // ...and the processor stays Alice's to update.
     expect(
       codeOf(await gql(alice, REGISTER_PROCESSOR, { input: processorInput(processorId, '1.2.0') })),
@@ -211,7 +227,7 @@ describe('names and ids have owners', () => {
     const contested = uniqueId('contested');
     const results = await Promise.all(
       [alice, bob, alice, bob].map((token, i) =>
-        gql(token, REGISTER, {
+        gql<Registered>(token, REGISTER, {
           input: {
             definition: definition(`${contested}-v${i + 1}`),
             name: contested,
@@ -220,7 +236,7 @@ describe('names and ids have owners', () => {
         }),
       ),
     );
-    const winners = results.filter((r) => !r.errors).map((r) => r.data.registerSchema.id as string);
+    const winners = results.filter((r) => !r.errors).map((r) => r.data!.registerSchema.id);
     const winnerToken = winners.some((id) => id.endsWith('-v1') || id.endsWith('-v3'))
       ? 'alice'
       : 'bob';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaInspector } from '../../src/registry/schema-inspector';
 import { SchemaValidator } from '../../src/registry/validator';
-import { uniqueId, useHarness } from '../support/harness';
+import { type GraphQLErrorBody, issuesOf, uniqueId, useHarness } from '../support/harness';
 
 const h = useHarness();
 let base: string;
@@ -19,27 +19,37 @@ beforeAll(async () => {
   other = await h().token(h().user('writer'));
 });
 
-async function gql(query: string, variables: Record<string, unknown>, token: string) {
+/** GraphQL over the listening server; the answer's data is typed `T` when the test names it. */
+async function gql<T = unknown>(query: string, variables: Record<string, unknown>, token: string) {
   const res = await fetch(`${base}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  return (await res.json()) as { data?: any; errors?: { message: string; extensions: any }[] };
+  return (await res.json()) as { data?: T | null; errors?: GraphQLErrorBody[] };
 }
 
 const REGISTER = 'mutation($input: RegisterSchemaInput!) { registerSchema(input: $input) { id } }';
+interface Registered {
+  registerSchema: { id: string };
+}
 const CHECK =
   'query($input: RegisterSchemaInput!) { checkSchemaCompatibility(input: $input) { compatible } }';
 const GET = 'query($id: ID!) { schema(id: $id) { id } }';
+interface Got {
+  schema: { id: string } | null;
+}
 const VALIDATE =
   'query($schemaId: ID!, $data: JSON!) { validate(schemaId: $schemaId, data: $data) { valid errors { path keyword } } }';
+interface Validated {
+  validate: { valid: boolean; errors: { path: string; keyword: string }[] };
+}
 const CREATE_BLOB =
   'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id schemaId } }';
 
 /** Another user's ordinary write: a text-input-v1 blob. */
 const ordinaryWrite = () =>
-  gql(
+  gql<{ createBlob: { id: string; schemaId: string } }>(
     CREATE_BLOB,
     { input: { schemaId: 'text-input-v1', data: { content: 'An ordinary passage of text.' } } },
     other,
@@ -101,7 +111,7 @@ describe('hostile schemas', () => {
     async (_what, body, code, limitOrPath) => {
       const id = `${uniqueId('hostile')}-v1`;
       const [r, write] = await Promise.all([
-        gql(REGISTER, { input: { definition: { $id: id, ...body } } }, admin),
+        gql<Registered>(REGISTER, { input: { definition: { $id: id, ...body } } }, admin),
         ordinaryWrite(),
       ]);
       expect(r.data?.registerSchema ?? null).toBeNull();
@@ -112,13 +122,13 @@ describe('hostile schemas', () => {
         expect(typeof ext.limit).toBe('number');
         expect(r.errors![0]!.message).toContain(limitOrPath);
       } else if (code === 'INVALID_SCHEMA') {
-        expect(ext.issues.map((i: { path: string }) => i.path)).toContain(limitOrPath);
+        expect(issuesOf(r.errors![0]!).map((i) => i.path)).toContain(limitOrPath);
       } else {
         expect(ext.limit).toBe(32);
       }
       expect(write.errors).toBeUndefined();
       expect(write.data!.createBlob.schemaId).toBe('text-input-v1');
-      expect((await gql(GET, { id }, other)).data!.schema).toBeNull();
+      expect((await gql<Got>(GET, { id }, other)).data!.schema).toBeNull();
     },
   );
 
@@ -132,14 +142,14 @@ describe('hostile schemas', () => {
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: Record<string, unknown> };
     expect(body.error).toMatchObject({ code: 'SCHEMA_TOO_COMPLEX', limitName: 'schemasPerValue' });
-    expect((await gql(GET, { id }, other)).data!.schema).toBeNull();
+    expect((await gql<Got>(GET, { id }, other)).data!.schema).toBeNull();
   });
 
   it('refuses a hostile dry run (checkSchemaCompatibility) while another user keeps validating', async () => {
     const id = `${uniqueId('hostile-dry')}-v1`;
     const [r, v] = await Promise.all([
       gql(CHECK, { input: { definition: { $id: id, ...fanOut(2, 30) } } }, admin),
-      gql(VALIDATE, { schemaId: 'text-input-v1', data: { content: 'short' } }, other),
+      gql<Validated>(VALIDATE, { schemaId: 'text-input-v1', data: { content: 'short' } }, other),
     ]);
     expect(r.errors![0]!.extensions).toMatchObject({
       code: 'SCHEMA_TOO_COMPLEX',
@@ -176,7 +186,11 @@ describe('hostile schemas', () => {
       code: 'SCHEMA_TOO_COMPLEX',
       limitName: 'enumValues',
     });
-    const p = await gql('query($id: ID!) { processor(id: $id) { id } }', { id }, admin);
+    const p = await gql<{ processor: { id: string } | null }>(
+      'query($id: ID!) { processor(id: $id) { id } }',
+      { id },
+      admin,
+    );
     expect(p.data!.processor).toBeNull();
   });
 });
@@ -201,7 +215,7 @@ describe('what the linear-time engine makes harmless', () => {
     // A backtracking engine would not finish this in the lifetime of the test run.
     const evil = `${'a'.repeat(200_000)}!`;
     const [v, write] = await Promise.all([
-      gql(VALIDATE, { schemaId: id, data: { s: evil } }, other),
+      gql<Validated>(VALIDATE, { schemaId: id, data: { s: evil } }, other),
       ordinaryWrite(),
     ]);
     expect(v.data!.validate).toEqual({
@@ -222,9 +236,13 @@ describe('what the linear-time engine makes harmless', () => {
       },
     };
     expect((await gql(REGISTER, { input: { definition } }, admin)).errors).toBeUndefined();
-    const ok = await gql(VALIDATE, { schemaId: id, data: { code: 'AB-123', word: 'été' } }, other);
+    const ok = await gql<Validated>(
+      VALIDATE,
+      { schemaId: id, data: { code: 'AB-123', word: 'été' } },
+      other,
+    );
     expect(ok.data!.validate).toEqual({ valid: true, errors: [] });
-    const bad = await gql(
+    const bad = await gql<Validated>(
       VALIDATE,
       { schemaId: id, data: { code: 'ab-1234', word: 'ete' } },
       other,
@@ -243,10 +261,10 @@ describe('what the linear-time engine makes harmless', () => {
     const definition = { $id: id, type: 'array', uniqueItems: true, items: { type: 'object' } };
     expect((await gql(REGISTER, { input: { definition } }, admin)).errors).toBeUndefined();
     const items = arrayOf(8_000, (i) => ({ a: i, b: [i, `${i}`] }));
-    const distinct = await gql(VALIDATE, { schemaId: id, data: items }, other);
+    const distinct = await gql<Validated>(VALIDATE, { schemaId: id, data: items }, other);
     expect(distinct.data!.validate.valid).toBe(true);
     const withDuplicate = [...items, { b: [7, '7'], a: 7 }];
-    const dup = await gql(VALIDATE, { schemaId: id, data: withDuplicate }, other);
+    const dup = await gql<Validated>(VALIDATE, { schemaId: id, data: withDuplicate }, other);
     expect(dup.data!.validate).toEqual({
       valid: false,
       errors: [{ path: '/', keyword: 'uniqueItems' }],
@@ -274,7 +292,7 @@ describe('documents', () => {
     const definition = { $id: id, type: 'array', items: { type: 'integer' } };
     expect((await gql(REGISTER, { input: { definition } }, admin)).errors).toBeUndefined();
     const [r, write] = await Promise.all([
-      gql(VALIDATE, { schemaId: id, data: arrayOf(60_000, (i) => i) }, other),
+      gql<Validated>(VALIDATE, { schemaId: id, data: arrayOf(60_000, (i) => i) }, other),
       ordinaryWrite(),
     ]);
     expect(r.data!.validate).toEqual({

@@ -6,11 +6,13 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { FormattedExecutionResult } from 'graphql';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config';
 import { armExpiry, MAX_TIMER_MS } from '../../src/http/websocket';
 import {
+  type GraphQLErrorBody,
   type Harness,
   startHarness,
   stopHarness,
@@ -27,6 +29,9 @@ beforeAll(async () => {
 
 const key = new TextEncoder().encode(TEST_SECRET);
 const ME = '{ me { userId } }';
+interface MeAnswer {
+  me: { userId: string };
+}
 
 /** The token `npm run token -- <sub>` prints: the command itself, with its defaults. */
 async function tokenCommand(...args: string[]): Promise<string> {
@@ -46,13 +51,19 @@ async function me(token: string, url = base) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: ME }),
   });
-  return { status: res.status, body: (await res.json()) as { data?: any; errors?: any[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { data?: MeAnswer | null; errors?: GraphQLErrorBody[] },
+  };
 }
 
 describe('the README tokens on WebSockets', () => {
   it('keeps a graphql-ws connection open with the 30-day token `npm run token` prints', async () => {
     const token = await tokenCommand('ws-reader');
-    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+      exp: number;
+      iat: number;
+    };
     // The default lifetime is past what one Node timer can wait: the bug this guards against.
     expect((payload.exp - payload.iat) * 1000).toBeGreaterThan(MAX_TIMER_MS);
     const client = wsClient(base, token, { lazy: false });
@@ -61,8 +72,12 @@ describe('the README tokens on WebSockets', () => {
     try {
       const sub = subscribeWs(client, 'subscription { blobEvents { type } }');
       // A query over the same socket answers, and nothing closes it in the meantime.
-      const answer = await new Promise<any>((resolve, reject) =>
-        client.subscribe({ query: ME }, { next: resolve, error: reject, complete: () => {} }),
+      const answer = await new Promise<FormattedExecutionResult<MeAnswer, unknown>>(
+        (resolve, reject) =>
+          client.subscribe<MeAnswer>(
+            { query: ME },
+            { next: resolve, error: reject, complete: () => {} },
+          ),
       );
       expect(answer.data).toEqual({ me: { userId: 'ws-reader' } });
       await new Promise((r) => setTimeout(r, 500));
@@ -96,8 +111,8 @@ describe('tokens that never end', () => {
       .sign(key);
     const refused = await me(forever);
     expect(refused.status).toBe(401);
-    expect(refused.body.errors![0].extensions.code).toBe('UNAUTHENTICATED');
-    expect(refused.body.errors![0].message).toMatch(/exp/);
+    expect(refused.body.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
+    expect(refused.body.errors![0]!.message).toMatch(/exp/);
 
     const client = wsClient(base, forever, { lazy: false });
     const closed = new Promise<number>((resolve) =>
@@ -147,15 +162,15 @@ describe('REYNA_JWT_MAX_AGE, REYNA_JWT_ISSUER and REYNA_JWT_AUDIENCE', () => {
     ]) {
       const r = await me(await sign(claims), url);
       expect(r.status, JSON.stringify(claims)).toBe(401);
-      expect(r.body.errors![0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(r.body.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
     }
   });
 
   it('refuses another issuer and another audience, saying which', async () => {
     const wrongIss = await me(await sign({ ...good, iss: 'https://evil.test', iat: now() }), url);
-    expect(wrongIss.body.errors![0].message).toMatch(/issuer/);
+    expect(wrongIss.body.errors![0]!.message).toMatch(/issuer/);
     const wrongAud = await me(await sign({ ...good, aud: 'other-app', iat: now() }), url);
-    expect(wrongAud.body.errors![0].message).toMatch(/audience/);
+    expect(wrongAud.body.errors![0]!.message).toMatch(/audience/);
   });
 });
 

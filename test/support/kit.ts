@@ -9,7 +9,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
 import { expect } from 'vitest';
-import type { ErrorCode, ValidationIssue } from '../../src/errors';
+import type { ErrorCode, ErrorDetails, ValidationIssue } from '../../src/errors';
 
 /**
  * What a string query or a REST body answers when the test names no type. It stays loose only
@@ -59,6 +59,11 @@ export interface GqlFunction {
 export interface RestResponse<T> {
   status: number;
   body: T;
+}
+
+/** What a REST route answers on an error: `{ error: { code, message, ...details } }`. */
+export interface RestError {
+  error: { code: ErrorCode; message: string } & ErrorDetails;
 }
 
 export interface RestOptions {
