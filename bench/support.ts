@@ -1,6 +1,7 @@
 /** Shared pieces of the benchmarks: a fresh database, a load runner and printing. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config';
 import { type Database, openDatabase } from '../src/db/database';
@@ -75,8 +76,10 @@ export async function load(options: {
   headers?: Record<string, string>;
   connections?: number;
   seconds?: number;
-  /** Checks one response body; a failing check counts as an error. */
+  /** One bearer token per connection (in turn): each connection is a user of its own. */
+  tokens?: readonly string[];
 }): Promise<LoadResult> {
+  if (options.tokens) process.env.BENCH_CONNECTION_TOKENS = JSON.stringify(options.tokens);
   const result = await autocannon({
     url: options.url,
     method: options.body ? 'POST' : 'GET',
@@ -86,7 +89,16 @@ export async function load(options: {
     duration: options.seconds ?? 5,
     // The load generator gets a thread of its own, off the server's event loop.
     workers: 1,
+    // With workers, autocannon takes its hooks as module paths (its types only know functions).
+    ...(options.tokens
+      ? {
+          setupClient: fileURLToPath(
+            new URL('./connection-users.cjs', import.meta.url),
+          ) as unknown as autocannon.Options['setupClient'],
+        }
+      : {}),
   });
+  delete process.env.BENCH_CONNECTION_TOKENS;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,

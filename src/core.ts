@@ -127,7 +127,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     await events.start();
     eventsStarted = true;
     const relay = new OutboxRelay(
-      [new PgOutboxSource(database.db), ...(mongo ? [mongo.outbox] : [])],
+      [new PgOutboxSource(database), ...(mongo ? [mongo.outbox] : [])],
       events,
       log,
     );

@@ -34,7 +34,7 @@ blobStoreContract('PostgreSQL', async () => {
   await registerBuiltins(services);
   return {
     store: new PgBlobStore(testDb.database.db),
-    outbox: new PgOutboxSource(testDb.database.db),
+    outbox: new PgOutboxSource(testDb.database),
     book: async (userId) => (await services.books.create(userId, { title: 'A book' })).id,
     conversation: async (userId) =>
       (await services.conversations.create(userId, { title: 'A talk' })).id,

@@ -153,7 +153,7 @@ describe('transactional outbox', () => {
       await relay.stop();
       try {
         const user = await writeBlobs(3);
-        const source = new PgOutboxSource(database.db);
+        const source = new PgOutboxSource(database);
         let release!: () => void;
         const hanging = new Promise<void>((resolve) => {
           release = resolve;
@@ -189,7 +189,7 @@ describe('transactional outbox', () => {
       await relay.stop();
       try {
         const user = await writeBlobs(2);
-        const source = new PgOutboxSource(database.db);
+        const source = new PgOutboxSource(database);
         await expect(
           source.pass(200, async () => {
             throw new Error('NATS is down');
