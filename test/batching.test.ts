@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CreateBlobDocument, type CreateBlobInput, CreateBookDocument } from '../client-sdk/index';
 import { type GraphQLResponse, useHarness } from './support/harness';
 
 const h = useHarness();
@@ -13,11 +14,29 @@ const QUERY = `query($first: Int) {
     edges { node { id parent { id schema { id } } derived { id schema { id } } schema { id name } processor { id } book { id } } }
   }
 }`;
+interface Linked {
+  id: string;
+  schema: { id: string } | null;
+}
+interface BlobsAnswer {
+  blobs: {
+    edges: {
+      node: {
+        id: string;
+        parent: Linked | null;
+        derived: Linked[];
+        schema: { id: string; name: string } | null;
+        processor: { id: string } | null;
+        book: { id: string } | null;
+      };
+    }[];
+  };
+}
 
 async function seed(token: string, pairs: number, bookId: string) {
   for (let i = 0; i < pairs; i++) {
     const parent = await h().gql(
-      'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+      CreateBlobDocument,
       {
         input: {
           schemaId: 'text-input-v1',
@@ -28,7 +47,7 @@ async function seed(token: string, pairs: number, bookId: string) {
       token,
     );
     await h().gql(
-      'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+      CreateBlobDocument,
       {
         input: {
           schemaId: 'expanded-text-v1',
@@ -44,26 +63,18 @@ async function seed(token: string, pairs: number, bookId: string) {
 describe('batching', () => {
   it('answers 50 blobs with parent, derived, schema and processor in a bounded number of SQL statements', async () => {
     const token = await h().token(h().user());
-    const book = await h().gql(
-      'mutation { createBook(input: { title: "Seeded" }) { id } }',
-      {},
-      token,
-    );
+    const book = await h().gql(CreateBookDocument, { input: { title: 'Seeded' } }, token);
     await seed(token, 25, book.data!.createBook.id);
 
-    let result: GraphQLResponse | undefined;
+    let result: GraphQLResponse<BlobsAnswer> | undefined;
     const for50 = await h().countQueries(async () => {
-      result = await h().gql(QUERY, { first: 50 }, token);
+      result = await h().gql<BlobsAnswer>(QUERY, { first: 50 }, token);
     });
     expect(result!.errors).toBeUndefined();
     const edges = result!.data!.blobs.edges;
     expect(edges).toHaveLength(50);
-    expect(edges.filter((e: { node: { parent: unknown } }) => e.node.parent !== null)).toHaveLength(
-      25,
-    );
-    expect(
-      edges.filter((e: { node: { derived: unknown[] } }) => e.node.derived.length === 1),
-    ).toHaveLength(25);
+    expect(edges.filter((e) => e.node.parent !== null)).toHaveLength(25);
+    expect(edges.filter((e) => e.node.derived.length === 1)).toHaveLength(25);
 
     const for4 = await h().countQueries(() => h().gql(QUERY, { first: 4 }, token));
     // One statement each for the page, parents, derived lists, schemas, processors and books, at
@@ -74,14 +85,8 @@ describe('batching', () => {
 
   it('answers blob(id) with its parent and derived blobs in one SQL statement', async () => {
     const token = await h().token(h().user());
-    const create = async (input: Record<string, unknown>) =>
-      (
-        await h().gql(
-          'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
-          { input },
-          token,
-        )
-      ).data!.createBlob.id as string;
+    const create = async (input: CreateBlobInput) =>
+      (await h().gql(CreateBlobDocument, { input }, token)).data!.createBlob.id;
     const root = await create({
       schemaId: 'text-input-v1',
       data: { content: 'The root passage.' },
@@ -102,9 +107,17 @@ describe('batching', () => {
       data: { content: 'Second derived one.' },
     });
     const query = `query($id: ID!) { blob(id: $id) { id data parent { id data } derived { id data parent { id } } } }`;
-    let result: GraphQLResponse | undefined;
+    interface Tree {
+      blob: {
+        id: string;
+        data: unknown;
+        parent: { id: string; data: unknown } | null;
+        derived: { id: string; data: unknown; parent: { id: string } | null }[];
+      } | null;
+    }
+    let result: GraphQLResponse<Tree> | undefined;
     const statements = await h().countQueries(async () => {
-      result = await h().gql(query, { id: middle }, token);
+      result = await h().gql<Tree>(query, { id: middle }, token);
     });
     expect(result!.data!.blob).toEqual({
       id: middle,
@@ -119,10 +132,10 @@ describe('batching', () => {
 
     await h().gql('mutation($id: ID!) { deleteBlob(id: $id) { id } }', { id: root }, token);
     await h().gql('mutation($id: ID!) { deleteBlob(id: $id) { id } }', { id: second }, token);
-    const after = await h().gql(query, { id: middle }, token);
-    expect(after.data!.blob.parent).toBeNull();
-    expect(after.data!.blob.derived.map((d: { id: string }) => d.id)).toEqual([first]);
-    const other = await h().gql(query, { id: middle }, await h().token(h().user()));
+    const after = await h().gql<Tree>(query, { id: middle }, token);
+    expect(after.data!.blob?.parent).toBeNull();
+    expect(after.data!.blob?.derived.map((d) => d.id)).toEqual([first]);
+    const other = await h().gql<Tree>(query, { id: middle }, await h().token(h().user()));
     expect(other.data!.blob).toBeNull();
   });
 
@@ -133,9 +146,10 @@ describe('batching', () => {
       {},
       token,
     );
-    let result: GraphQLResponse | undefined;
+    type Counts = { me: { blobCount: number; totalSize: number } };
+    let result: GraphQLResponse<Counts> | undefined;
     const statements = await h().countQueries(async () => {
-      result = await h().gql('{ me { blobCount totalSize } }', {}, token);
+      result = await h().gql<Counts>('{ me { blobCount totalSize } }', {}, token);
     });
     expect(result!.data!.me).toEqual({
       blobCount: 1,

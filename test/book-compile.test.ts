@@ -9,8 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BlobsDocument,
+  CompileBookDocument,
+  type CompiledBookV1,
+  CreateBlobDocument,
+  CreateBookDocument,
+  CreatePitchDocument,
+  dataOf,
+  PitchDetailDocument,
+  type PitchDetailQuery,
+  type PitchDocumentV1,
+  RunDocument,
+  type RunQuery,
+} from '../client-sdk/index';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
-import { type Harness, startHarness, stopHarness } from './support/harness';
+import { expectData, type Harness, startHarness, stopHarness } from './support/harness';
 import { eventually } from './support/realtime';
 import { entry, unzip } from './support/zip';
 
@@ -53,32 +67,47 @@ function expectInOrder(text: string, parts: string[]): void {
   }
 }
 
-async function waitRun(token: string, runId: string) {
-  let run: any;
+type Run = NonNullable<RunQuery['run']>;
+
+async function waitRun(token: string, runId: string): Promise<Run> {
+  let run = null as RunQuery['run'];
   await eventually(async () => {
-    run = (
-      await h.gql(
-        'query($id: ID!) { run(id: $id) { status error output { schemaId data } } }',
-        { id: runId },
-        token,
-      )
-    ).data!.run;
+    run = expectData(await h.gql(RunDocument, { id: runId }, token)).run;
+    if (!run) throw new Error(`run ${runId} not found`);
     return ['SUCCEEDED', 'FAILED'].includes(run.status);
   }, 30_000);
+  if (!run) throw new Error(`run ${runId} not found`);
   return run;
 }
+
+/** The compiled book a run wrote: fails the test when its output is not a compiled-book-v1. */
+function compiledOf(run: Run): CompiledBookV1 {
+  const out = dataOf(run.output, 'compiled-book-v1');
+  if (!out) throw new Error(`no compiled book: ${JSON.stringify(run)}`);
+  return out;
+}
+
+/** The file of one format of a compiled book: fails the test when the book has none. */
+function fileOf(book: CompiledBookV1, format: CompiledBookV1['formats'][number]['format']) {
+  const file = book.formats.find((f) => f.format === format);
+  if (!file) throw new Error(`no ${format} file: ${JSON.stringify(book.formats)}`);
+  return file;
+}
+
+const createBook = async (
+  token: string,
+  input: { title: string; author?: string; description?: string },
+) => expectData(await h.gql(CreateBookDocument, { input }, token)).createBook.id;
 
 describe('book compiler', () => {
   it('compiles the chapters, in order and expanded, into files that download with the token; the EPUB passes epubcheck', async () => {
     const user = h.user();
     const token = await h.token(user);
-    const book = (
-      await h.gql(
-        'mutation { createBook(input: { title: "The Long Voyage", author: "A. Writer", description: "A sea story." }) { id } }',
-        {},
-        token,
-      )
-    ).data!.createBook.id;
+    const book = await createBook(token, {
+      title: 'The Long Voyage',
+      author: 'A. Writer',
+      description: 'A sea story.',
+    });
     const chapters = [
       { chapter: 2, content: 'The storm came in the night and tore the sails.' },
       { chapter: 1, content: 'The ship sailed at dawn while the harbour slept.' },
@@ -86,7 +115,7 @@ describe('book compiler', () => {
     const ids: string[] = [];
     for (const c of chapters) {
       const r = await h.gql(
-        'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+        CreateBlobDocument,
         {
           input: {
             schemaId: 'text-input-v1',
@@ -101,29 +130,29 @@ describe('book compiler', () => {
     // Wait for both expansions.
     await eventually(async () => {
       const r = await h.gql(
-        'query($b: ID!) { blobs(filter: { bookId: $b, schemaId: "expanded-text-v1" }) { edges { node { id } } } }',
-        { b: book },
+        BlobsDocument,
+        { filter: { bookId: book, schemaId: 'expanded-text-v1' } },
         token,
       );
       return r.data!.blobs.edges.length === 2;
     }, 30_000);
 
     const compile = await h.gql(
-      'mutation($b: ID!) { compileBook(bookId: $b, formats: [EPUB, MARKDOWN, HTML, DOCX, PDF]) { id status } }',
-      { b: book },
+      CompileBookDocument,
+      { bookId: book, formats: ['EPUB', 'MARKDOWN', 'HTML', 'DOCX', 'PDF'] },
       token,
     );
     expect(compile.errors).toBeUndefined();
     const run = await waitRun(token, compile.data!.compileBook.id);
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.output.schemaId).toBe('compiled-book-v1');
-    const out = run.output.data;
+    expect(run.output?.schemaId).toBe('compiled-book-v1');
+    const out = compiledOf(run);
     expect(out).toMatchObject({ title: 'The Long Voyage', author: 'A. Writer' });
-    expect(out.chapters.map((c: any) => [c.title, c.source])).toEqual([
+    expect(out.chapters.map((c) => [c.title, c.source])).toEqual([
       ['Chapter 1', 'expanded'],
       ['Chapter 2', 'expanded'],
     ]);
-    expect(out.formats.map((f: any) => f.format).sort()).toEqual([
+    expect(out.formats.map((f) => f.format).sort()).toEqual([
       'docx',
       'epub',
       'html',
@@ -131,23 +160,24 @@ describe('book compiler', () => {
       'pdf',
     ]);
 
-    const files = Object.fromEntries(out.formats.map((f: any) => [f.format, f]));
-    const md = await download(token, files.markdown.url);
+    const md = await download(token, fileOf(out, 'markdown').url);
     expect(md.status).toBe(200);
     const mdText = md.body.toString();
     expect(mdText.indexOf('Chapter 1')).toBeLessThan(mdText.indexOf('Chapter 2'));
     expect(mdText).toContain(llm.behaviour.reply(chapters[1]!.content));
-    expect(md.body.length).toBe(files.markdown.size);
-    expect((await download(token, files.pdf.url)).body.subarray(0, 4).toString()).toBe('%PDF');
-    expect(await download(await h.token(h.user()), files.epub.url)).toMatchObject({ status: 404 });
-    expect((await download(null, files.epub.url)).status).toBe(401);
+    expect(md.body.length).toBe(fileOf(out, 'markdown').size);
+    const pdf = await download(token, fileOf(out, 'pdf').url);
+    expect(pdf.body.subarray(0, 4).toString()).toBe('%PDF');
+    const epubUrl = fileOf(out, 'epub').url;
+    expect(await download(await h.token(h.user()), epubUrl)).toMatchObject({ status: 404 });
+    expect((await download(null, epubUrl)).status).toBe(401);
     for (const bad of ['/files/not-a-uuid', '/files/00000000-0000-4000-8000-000000000000']) {
       const res = await download(token, bad);
       expect(res.status).toBe(404);
       expect(JSON.parse(res.body.toString()).error.code).toBe('NOT_FOUND');
     }
 
-    const epub = await download(token, files.epub.url);
+    const epub = await download(token, epubUrl);
     expect(epub.type).toBe('application/epub+zip');
     if (!existsSync(EPUBCHECK))
       throw new Error(
@@ -166,9 +196,7 @@ describe('book compiler', () => {
 
   it('heads each chapter with its metadata.title in every format, and with "Chapter N" when it has none', async () => {
     const token = await h.token(h.user());
-    const book = (
-      await h.gql('mutation { createBook(input: { title: "Titled" }) { id } }', {}, token)
-    ).data!.createBook.id;
+    const book = await createBook(token, { title: 'Titled' });
     const chapters = [
       // v2 types the title; v1 accepts one in its open metadata; a v1 chapter without one.
       { schemaId: 'text-input-v2', metadata: { chapter: 1, title: 'The Harbour 港口' } },
@@ -177,7 +205,7 @@ describe('book compiler', () => {
     ];
     for (const [i, c] of chapters.entries()) {
       const r = await h.gql(
-        'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+        CreateBlobDocument,
         {
           input: {
             schemaId: c.schemaId,
@@ -191,15 +219,16 @@ describe('book compiler', () => {
     }
     const titles = ['The Harbour 港口', 'Chapter 2', 'Landfall'];
     const compile = await h.gql(
-      'mutation($b: ID!) { compileBook(bookId: $b, formats: [EPUB, MARKDOWN, HTML, DOCX, PDF], useOriginals: true) { id } }',
-      { b: book },
+      CompileBookDocument,
+      { bookId: book, formats: ['EPUB', 'MARKDOWN', 'HTML', 'DOCX', 'PDF'], useOriginals: true },
       token,
     );
     const run = await waitRun(token, compile.data!.compileBook.id);
-    expect(run.status, run.error).toBe('SUCCEEDED');
-    expect(run.output.data.chapters.map((c: any) => c.title)).toEqual(titles);
-    const files = Object.fromEntries(run.output.data.formats.map((f: any) => [f.format, f]));
-    const body = async (format: string) => (await download(token, files[format].url)).body;
+    expect(run.status, run.error ?? undefined).toBe('SUCCEEDED');
+    const out = compiledOf(run);
+    expect(out.chapters.map((c) => c.title)).toEqual(titles);
+    const body = async (format: CompiledBookV1['formats'][number]['format']) =>
+      (await download(token, fileOf(out, format).url)).body;
 
     const md = (await body('markdown')).toString();
     expectInOrder(
@@ -231,36 +260,28 @@ describe('book compiler', () => {
 
   it('uses the originals when asked, and refuses bad requests', async () => {
     const token = await h.token(h.user());
-    const book = (
-      await h.gql('mutation { createBook(input: { title: "Plain" }) { id } }', {}, token)
-    ).data!.createBook.id;
-    await h.gql(
-      'mutation($b: ID!) { createBlob(input: { schemaId: "text-input-v1", bookId: $b, data: { content: "Only the original words here." } }) { id } }',
-      { b: book },
-      token,
-    );
+    const book = await createBook(token, { title: 'Plain' });
+    const input = {
+      schemaId: 'text-input-v1',
+      bookId: book,
+      data: { content: 'Only the original words here.' },
+    };
+    await h.gql(CreateBlobDocument, { input }, token);
     const compile = await h.gql(
-      'mutation($b: ID!) { compileBook(bookId: $b, formats: [MARKDOWN], useOriginals: true) { id } }',
-      { b: book },
+      CompileBookDocument,
+      { bookId: book, formats: ['MARKDOWN'], useOriginals: true },
       token,
     );
     const run = await waitRun(token, compile.data!.compileBook.id);
-    expect(run.output.data.chapters[0].source).toBe('original');
-    const md = await download(token, run.output.data.formats[0].url);
+    const out = compiledOf(run);
+    expect(out.chapters[0]?.source).toBe('original');
+    const md = await download(token, fileOf(out, 'markdown').url);
     expect(md.body.toString()).toContain('Only the original words here.');
 
     const other = await h.token(h.user());
-    const foreign = await h.gql(
-      'mutation($b: ID!) { compileBook(bookId: $b, formats: [EPUB]) { id } }',
-      { b: book },
-      other,
-    );
+    const foreign = await h.gql(CompileBookDocument, { bookId: book, formats: ['EPUB'] }, other);
     expect(foreign.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'bookId' });
-    const none = await h.gql(
-      'mutation($b: ID!) { compileBook(bookId: $b, formats: []) { id } }',
-      { b: book },
-      token,
-    );
+    const none = await h.gql(CompileBookDocument, { bookId: book, formats: [] }, token);
     expect(none.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'formats' });
     const bad = await h.gql(
       'mutation($b: ID!) { compileBook(bookId: $b, formats: [RTF]) { id } }',
@@ -270,6 +291,8 @@ describe('book compiler', () => {
     expect(bad.errors![0]!.extensions.code).toBeDefined();
   }, 60_000);
 });
+
+type PitchDerived = NonNullable<PitchDetailQuery['blob']>['derived'][number];
 
 describe('pitch builder', () => {
   const sections = {
@@ -281,38 +304,36 @@ describe('pitch builder', () => {
   };
 
   async function pitch(harness: Harness, token: string) {
-    const r = await harness.gql(
-      'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
-      { input: { schemaId: 'pitch-sections-v1', data: sections } },
-      token,
-    );
+    const r = await harness.gql(CreatePitchDocument, { sections }, token);
     expect(r.errors).toBeUndefined();
     const id = r.data!.createBlob.id;
-    let derived: any[] = [];
+    let derived: PitchDerived[] = [];
     await eventually(async () => {
-      derived = (
-        await harness.gql(
-          'query($id: ID!) { blob(id: $id) { derived { schemaId data provenance } } }',
-          { id },
-          token,
-        )
-      ).data!.blob.derived;
+      derived =
+        expectData(await harness.gql(PitchDetailDocument, { id }, token)).blob?.derived ?? [];
       return derived.length === 1;
     }, 30_000);
-    return derived[0];
+    return derived[0]!;
+  }
+
+  /** A pitch document's data: fails the test when the blob holds another schema. */
+  function pitchData(doc: PitchDerived): PitchDocumentV1 {
+    const data = dataOf(doc, 'pitch-document-v1');
+    if (!data) throw new Error(`not a pitch document: ${JSON.stringify(doc)}`);
+    return data;
   }
 
   it('polishes each section with the LLM and exports Markdown, DOCX and PDF', async () => {
     const token = await h.token(h.user());
     const doc = await pitch(h, token);
     expect(doc.schemaId).toBe('pitch-document-v1');
-    expect(doc.data.polished).toBe(true);
+    const data = pitchData(doc);
+    expect(data.polished).toBe(true);
     expect(doc.provenance).toMatchObject({ model: 'fake-model', processorId: 'pitch-builder' });
-    expect(doc.data.exports.map((e: any) => e.format).sort()).toEqual(['docx', 'markdown', 'pdf']);
-    const md = await download(
-      token,
-      doc.data.exports.find((e: any) => e.format === 'markdown').url,
-    );
+    expect(data.exports?.map((e) => e.format).sort()).toEqual(['docx', 'markdown', 'pdf']);
+    const markdown = data.exports?.find((e) => e.format === 'markdown');
+    if (!markdown) throw new Error('no markdown export');
+    const md = await download(token, markdown.url);
     expect(md.body.toString()).toContain('The Long Voyage');
   }, 60_000);
 
@@ -321,9 +342,10 @@ describe('pitch builder', () => {
     try {
       const token = await bare.token(bare.user());
       const doc = await pitch(bare, token);
-      expect(doc.data.polished).toBe(false);
-      expect(doc.provenance.notes).toMatch(/no LLM/);
-      expect(JSON.stringify(doc.data.sections)).toContain(
+      const data = pitchData(doc);
+      expect(data.polished).toBe(false);
+      expect(doc.provenance).toMatchObject({ notes: expect.stringMatching(/no LLM/) });
+      expect(JSON.stringify(data.sections)).toContain(
         'A young navigator must bring a broken ship home before winter.',
       );
     } finally {

@@ -377,11 +377,7 @@ describe('Bob reading Alice’s data', () => {
   });
 
   it('reads without a token are refused with UNAUTHENTICATED', async () => {
-    const r = await h().gql(
-      'query($id: ID!) { blob(id: $id) { id } }',
-      { id: alice.parentId },
-      null,
-    );
+    const r = await h().gql(BlobDocument, { id: alice.parentId }, null);
     expect(r.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
     expect(r.data?.blob ?? null).toBeNull();
   });

@@ -7,8 +7,10 @@
  */
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateBlobDocument } from '../client-sdk/index';
 import { mintToken } from '../src/auth/tokens';
 import {
+  type GraphQLErrorBody,
   type Harness,
   startHarness,
   stopHarness,
@@ -25,15 +27,20 @@ beforeAll(async () => {
 
 const APOLLO_ACCEPT = 'multipart/mixed;subscriptionSpec=1.0';
 const EVENTS = 'subscription { blobEvents { type blobId } }';
-const CREATE = 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }';
 const write = async (token: string, content = 'A passage written while subscribed.') => {
   const r = await h().gql(
-    CREATE,
+    CreateBlobDocument,
     { input: { schemaId: 'text-input-v1', data: { content } } },
     token,
   );
-  return r.data!.createBlob.id as string;
+  return r.data!.createBlob.id;
 };
+
+/** A part's JSON: `{}` for a heartbeat, else `payload` (null, with `errors`, at the end). */
+interface PartBody {
+  payload?: { data?: unknown; errors?: GraphQLErrorBody[] } | null;
+  errors?: GraphQLErrorBody[];
+}
 
 interface Stream {
   status: number;
@@ -41,7 +48,7 @@ interface Stream {
   /** Everything received so far, as text. */
   raw: () => string;
   /** The parsed JSON bodies of the parts received so far, each with its part headers. */
-  parts: () => { headers: string; body: any }[];
+  parts: () => { headers: string; body: PartBody }[];
   /** The closing boundary has arrived. */
   ended: () => boolean;
   abort: () => void;
@@ -90,7 +97,7 @@ async function open(
         .slice(0, -1)
         .map((segment) => {
           const [headers = '', body = ''] = segment.replace(/^\r\n/, '').split('\r\n\r\n');
-          return { headers, body: JSON.parse(body) };
+          return { headers, body: JSON.parse(body) as PartBody };
         }),
     ended: () => segments().at(-1)?.startsWith('--') ?? false,
     abort: () => controller.abort(),

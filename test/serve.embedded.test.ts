@@ -7,7 +7,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FormattedExecutionResult } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ExpandedTextV1 } from '../client-sdk/index';
+import type { GraphQLErrorBody } from './support/harness';
 import { servedUrl, startReyna, stopProcess } from './support/processes';
 import { wsClient } from './support/realtime';
 
@@ -33,13 +36,19 @@ async function serve(dir: string): Promise<Served> {
 
 const stop = (child: ChildProcess) => stopProcess(child);
 
-async function gql(started: Served, query: string, variables: object = {}) {
+/** Posts a query to the served API with its token; `T` names the answer's data. */
+async function gql<T = unknown>(started: Served, query: string, variables: object = {}) {
   const res = await fetch(`${started.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${started.token}` },
     body: JSON.stringify({ query, variables }),
   });
-  return (await res.json()) as { data?: any; errors?: any[] };
+  return (await res.json()) as { data?: T | null; errors?: GraphQLErrorBody[] };
+}
+
+interface Derived {
+  data: ExpandedTextV1;
+  provenance: { model?: string } | null;
 }
 
 afterAll(async () => {
@@ -62,28 +71,28 @@ describe('reyna serve on the embedded default', () => {
     expect(Math.abs(Date.parse(until![1]!) - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000);
     const me = await gql(first, '{ me { userId } }');
     expect(me.data).toEqual({ me: { userId: 'dev' } });
-    const created = await gql(
+    const created = await gql<{ createBlob: { id: string } }>(
       first,
       'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "Kept across restarts." } }) { id } }',
     );
-    const id = created.data!.createBlob.id as string;
+    const id = created.data!.createBlob.id;
     // With no LLM configured, the demo expands it: labelled, and recorded as model "demo".
-    let derived: any[] = [];
+    let derived: Derived[] = [];
     for (let i = 0; i < 100 && derived.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      const r = await gql(
+      const r = await gql<{ blob: { derived: Derived[] } | null }>(
         first,
         'query($id: ID!) { blob(id: $id) { derived { data provenance } } }',
         {
           id,
         },
       );
-      derived = r.data!.blob.derived;
+      derived = r.data!.blob!.derived;
     }
-    expect(derived[0].provenance.model).toBe('demo');
-    expect(derived[0].data.expanded).toMatch(/^\[Demo expansion — not AI-written\]/);
+    expect(derived[0]?.provenance?.model).toBe('demo');
+    expect(derived[0]?.data.expanded).toMatch(/^\[Demo expansion — not AI-written\]/);
     // The printed token may change the registry, so GraphiQL's users can register schemas.
-    const registered = await gql(
+    const registered = await gql<{ registerSchema: { id: string } }>(
       first,
       'mutation($d: JSON!) { registerSchema(input: { definition: $d }) { id } }',
       { d: { $id: 'dev-notes-v1', type: 'object' } },
@@ -94,7 +103,7 @@ describe('reyna serve on the embedded default', () => {
     const ws = wsClient(first.url, first.token, { lazy: false });
     const closes: unknown[] = [];
     ws.on('closed', (e) => closes.push(e));
-    const answer = await new Promise<any>((resolve, reject) =>
+    const answer = await new Promise<FormattedExecutionResult>((resolve, reject) =>
       ws.subscribe(
         { query: '{ me { userId } }' },
         { next: resolve, error: reject, complete: () => {} },
@@ -119,12 +128,12 @@ describe('reyna serve on the embedded default', () => {
 
     const second = await serve(dataDir);
     try {
-      const after = await gql(
+      const after = await gql<{ blob: { data: unknown } | null; schemas: unknown }>(
         second,
         'query($id: ID!) { blob(id: $id) { data } schemas(name: "text-input") { edges { node { id version } } } }',
         { id },
       );
-      expect(after.data!.blob.data).toEqual({ content: 'Kept across restarts.' });
+      expect(after.data!.blob?.data).toEqual({ content: 'Kept across restarts.' });
       expect(after.data!.schemas).toEqual({
         edges: [
           { node: { id: 'text-input-v1', version: '1.0.0' } },

@@ -15,8 +15,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { AxeResults, RunOptions } from 'axe-core';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PitchSectionsV1 } from '../client-sdk/index';
 import { ensureStudioBuilt } from '../src/http/studio-build';
 import { type Browser, launchBrowser, skipWithoutChromium } from './support/browser';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
@@ -74,8 +76,8 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
     return { name: file.suggestedFilename(), path, bytes: await readFile(path) };
   }
 
-  const gql = (query: string, variables: Record<string, unknown> = {}) =>
-    h!.gql(query, variables, h!.app.devToken!);
+  const gql = <T = unknown>(query: string, variables: Record<string, unknown> = {}) =>
+    h!.gql<T>(query, variables, h!.app.devToken!);
 
   it('compiles a book to EPUB and PDF from the Studio: one format at least, a failure tried again, progress, and both files downloaded under their names', async () => {
     await page.goto(`${url}/`);
@@ -100,7 +102,9 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
       'true',
     );
     expect(await page.getByRole('region', { name: 'This compile' }).count()).toBe(0);
-    const runs = await gql('{ runs(processorId: "book-compiler") { edges { node { id } } } }');
+    const runs = await gql<{ runs: IdList }>(
+      '{ runs(processorId: "book-compiler") { edges { node { id } } } }',
+    );
     expect(runs.data!.runs.edges).toEqual([]);
     await browser!.shot('export-no-format');
     expect(await axeViolations(page)).toEqual([]);
@@ -232,7 +236,7 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
     ).toMatch(/must be integer/);
     expect(await page.getByLabel('Book title (required)').getAttribute('aria-invalid')).toBeNull();
     // Nothing was stored.
-    const stored = await gql(
+    const stored = await gql<{ blobs: IdList }>(
       '{ blobs(filter: { schemaId: "pitch-sections-v1" }) { edges { node { id } } } }',
     );
     expect(stored.data!.blobs.edges).toEqual([]);
@@ -291,11 +295,11 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
       .getByRole('link', { name: 'The Tide Clock' })
       .waitFor();
     // The pitch is linked to the book in the blob and in its sections.
-    const linked = await gql('query($id: ID!) { blob(id: $id) { data book { title } } }', {
-      id: pitchId,
-    });
-    expect(linked.data!.blob.book?.title ?? null).toBe('The Tide Clock');
-    expect(linked.data!.blob.data.book_id).toBeTruthy();
+    const linked = await gql<{
+      blob: { data: PitchSectionsV1; book: { title: string } | null } | null;
+    }>('query($id: ID!) { blob(id: $id) { data book { title } } }', { id: pitchId });
+    expect(linked.data!.blob?.book?.title ?? null).toBe('The Tide Clock');
+    expect(linked.data!.blob?.data.book_id).toBeTruthy();
     await browser!.shot('pitch-document');
     expect(await axeViolations(page)).toEqual([]);
 
@@ -383,6 +387,11 @@ describe.skipIf(skip)('compile, export and pitch in the Studio', () => {
   }, 240_000);
 });
 
+/** The ids a list query of the API answers. */
+interface IdList {
+  edges: { node: { id: string } }[];
+}
+
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /**
@@ -392,16 +401,16 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 async function axeViolations(page: Page): Promise<string[]> {
   const source = await readFile(AXE, 'utf8');
   await page.evaluate(source);
-  const violations = (await page.evaluate(async () => {
-    const axe = (globalThis as any).axe;
+  return page.evaluate(async () => {
+    // axe is the script evaluated above; only its types are imported here.
+    const { axe } = globalThis as unknown as {
+      axe: { run(context: Document, options: RunOptions): Promise<AxeResults> };
+    };
     const result = await axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
     });
-    return result.violations.flatMap((v: any) =>
-      v.nodes.map((n: any) => `${v.id}: ${n.target.join(' ')}`),
-    );
-  })) as string[];
-  return violations;
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  });
 }
 
 /** The text's lines, blank ones left out (innerText puts one between paragraphs). */

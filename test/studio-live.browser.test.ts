@@ -9,6 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateBlobDocument, CreateBookDocument, RunsDocument } from '../client-sdk/index';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { ensureStudioBuilt } from '../src/http/studio-build';
@@ -28,14 +29,10 @@ async function buildStudio(): Promise<void> {
 /** A book with one passage, written through the API as the development user. */
 async function writePassage(h: Harness, title: string, content = PASSAGE) {
   const token = h.app.devToken!;
-  const book = await h.gql(
-    'mutation($input: BookInput!) { createBook(input: $input) { id } }',
-    { input: { title } },
-    token,
-  );
-  const bookId = book.data!.createBook.id as string;
+  const book = await h.gql(CreateBookDocument, { input: { title } }, token);
+  const bookId = book.data!.createBook.id;
   const blob = await h.gql(
-    'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+    CreateBlobDocument,
     {
       input: {
         schemaId: 'text-input-v2',
@@ -46,26 +43,29 @@ async function writePassage(h: Harness, title: string, content = PASSAGE) {
     token,
   );
   if (!blob.data) throw new Error(JSON.stringify(blob.errors));
-  return { bookId, blobId: blob.data.createBlob.id as string };
+  return { bookId, blobId: blob.data.createBlob.id };
+}
+
+/** What `stored` reads of a passage. */
+interface StoredPassage {
+  version: number;
+  runs: { id: string; status: string; attempts: number; error: string | null }[];
+  derived: {
+    schemaId: string;
+    data: { expanded: string };
+    provenance: { inputVersion: number };
+  }[];
 }
 
 /** The passage's runs and current expansions, as the API has them. */
 async function stored(h: Harness, blobId: string) {
-  const r = await h.gql(
+  const r = await h.gql<{ blob: StoredPassage }>(
     `query($id: ID!) { blob(id: $id) { version runs { id status attempts error }
        derived { schemaId data provenance } } }`,
     { id: blobId },
     h.app.devToken!,
   );
-  return r.data!.blob as {
-    version: number;
-    runs: { id: string; status: string; attempts: number; error: string | null }[];
-    derived: {
-      schemaId: string;
-      data: { expanded: string };
-      provenance: { inputVersion: number };
-    }[];
-  };
+  return r.data!.blob;
 }
 
 const runItem = (page: Page, book: string) =>
@@ -241,9 +241,9 @@ describe.skipIf(skip)('the runs panel', () => {
     for (let i = 1; i <= 20; i++) await writePassage(h!, `Page Book ${i}`);
     // Runs start from the passages' events: wait until the 20 new ones have failed.
     const runs = async () =>
-      (
-        await h!.gql('{ runs(first: 100) { edges { node { id status } } } }', {}, h!.app.devToken!)
-      ).data!.runs.edges.map((e: { node: { status: string } }) => e.node.status) as string[];
+      (await h!.gql(RunsDocument, { first: 100 }, h!.app.devToken!)).data!.runs.edges.map(
+        (e) => e.node.status,
+      );
     await expect
       .poll(async () => (await runs()).filter((s) => s === 'FAILED').length, {
         timeout: 30_000,
@@ -437,13 +437,13 @@ describe.skipIf(skip)('a save whose answer is lost', () => {
       .toMatch(/^Saved \(version \d\)$/);
     expect(dropped).toBe(1);
     expect(await page.getByText('this chapter was changed elsewhere').count()).toBe(0);
-    const r = await h!.gql(
+    const r = await h!.gql<{ blob: { version: number; data: { content: string } } | null }>(
       'query($id: ID!) { blob(id: $id) { version data } }',
       { id: blobId },
       h!.app.devToken!,
     );
-    expect(r.data!.blob.data.content).toBe(typed);
-    expect(await saveStatus(page)).toBe(`Saved (version ${r.data!.blob.version})`);
+    expect(r.data!.blob?.data.content).toBe(typed);
+    expect(await saveStatus(page)).toBe(`Saved (version ${r.data!.blob?.version})`);
     await page.unrouteAll();
   }, 120_000);
 });

@@ -6,6 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BlobsDocument } from '../client-sdk/index';
 import { ensureStudioBuilt } from '../src/http/studio-build';
 import { type Browser, launchBrowser, skipWithoutChromium } from './support/browser';
 import { type Harness, startHarness, stopHarness } from './support/harness';
@@ -62,19 +63,24 @@ describe.skipIf(skip)('the Book Writer in a browser', () => {
       .allInnerTexts();
 
   /** The runs of each chapter's text expansion, as `title: versions`. */
-  async function expansionRuns(): Promise<Record<string, number[]>> {
+  async function expansionRuns(): Promise<Record<string, (number | null)[]>> {
     const bookId = new URL(bookUrl).pathname.split('/')[2];
-    const r = await h!.gql(
+    const r = await h!.gql<{
+      book: {
+        chapters: {
+          data: { metadata: { title: string } };
+          runs: { processorId: string; inputVersion: number | null }[];
+        }[];
+      } | null;
+    }>(
       `query($id: ID!) { book(id: $id) { chapters { data runs { processorId inputVersion } } } }`,
       { id: bookId },
       h!.app.devToken!,
     );
     return Object.fromEntries(
-      r.data!.book.chapters.map((c: any) => [
+      r.data!.book!.chapters.map((c) => [
         c.data.metadata.title,
-        c.runs
-          .filter((run: any) => run.processorId === 'text-expansion')
-          .map((run: any) => run.inputVersion),
+        c.runs.filter((run) => run.processorId === 'text-expansion').map((run) => run.inputVersion),
       ]),
     );
   }
@@ -210,16 +216,24 @@ describe.skipIf(skip)('the Book Writer in a browser', () => {
       new RegExp(`^Version ${restored}\\s+current[\\s\\S]*Text of version 1$`),
     );
     const chapterId = new URL(page.url()).pathname.split('/').at(-1);
-    const stored = await h!.gql(
+    type Chapter = { content: string; metadata?: Record<string, unknown> };
+    const stored = await h!.gql<{
+      blob: {
+        version: number;
+        data: Chapter;
+        versions: { version: number; data: Chapter }[];
+      } | null;
+    }>(
       'query($id: ID!) { blob(id: $id) { version data versions { version data } } }',
       { id: chapterId },
       h!.app.devToken!,
     );
     const blob = stored.data!.blob;
+    if (!blob) throw new Error(`chapter ${chapterId} not found`);
     expect(blob.version).toBe(restored);
     expect(blob.data.content).toBe(TEXTS.Arrival);
     expect(blob.data.metadata).toMatchObject({ title: 'Arrival', chapter: 3 });
-    expect(blob.versions.map((v: any) => v.data.content)).toEqual([
+    expect(blob.versions.map((v) => v.data.content)).toEqual([
       ...Array(moved).fill(TEXTS.Arrival),
       EDITED,
       TEXTS.Arrival,
@@ -246,8 +260,8 @@ describe.skipIf(skip)('the Book Writer in a browser', () => {
   async function storedCount(): Promise<number> {
     const bookId = new URL(bookUrl).pathname.split('/')[2];
     const r = await h!.gql(
-      'query($b: ID!) { blobs(filter: { bookId: $b, schemaId: "expanded-text-v1" }) { edges { node { id } } } }',
-      { b: bookId },
+      BlobsDocument,
+      { filter: { bookId, schemaId: 'expanded-text-v1' } },
       h!.app.devToken!,
     );
     return r.data!.blobs.edges.length;

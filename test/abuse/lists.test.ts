@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { type GraphQLResponse, nodes, uniqueId, useHarness } from '../support/harness';
+import {
+  CompileBookDocument,
+  ConfigureProcessorDocument,
+  CreateBookDocument,
+  CreateConversationDocument,
+  ProcessorDocument,
+  ProcessorInstancesDocument,
+  ProcessorsDocument,
+  SchemaDocument,
+  SchemasDocument,
+} from '../../client-sdk/index';
+import { expectData, type GraphQLResponse, nodes, uniqueId, useHarness } from '../support/harness';
 
 const h = useHarness();
 
@@ -14,38 +25,50 @@ async function newUser(claims?: Record<string, unknown>) {
   return { userId, token: await h().token(userId, claims) };
 }
 
+interface IdConnection {
+  edges: { cursor: string; node: { id: string } }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** A page `walk` reads: the connection aliased `page`, under `me` for a field `me.<name>`. */
+interface PageAnswer {
+  page?: IdConnection;
+  me?: { page: IdConnection };
+}
+
 /**
  * Walks a connection page by page over a real socket, `first` at a time, and returns every node
- * id in order with the number of pages it took.
+ * id in order with the number of pages it took. `field` is a root field, or `me.<name>`.
  */
-async function walk(
-  base: string,
-  token: string,
-  field: string,
-  first: number,
-  path: (data: any) => any = (d) => d[field],
-) {
+async function walk(base: string, token: string, field: string, first: number) {
   const ids: string[] = [];
   let after: string | null = null;
   let pages = 0;
   for (;;) {
     const query = field.startsWith('me.')
-      ? `query($first: Int, $after: String) { me { ${field.slice(3)}(first: $first, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`
-      : `query($first: Int, $after: String) { ${field}(first: $first, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
+      ? `query($first: Int, $after: String) { me { page: ${field.slice(3)}(first: $first, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`
+      : `query($first: Int, $after: String) { page: ${field}(first: $first, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables: { first, after } }),
     });
-    const body = (await res.json()) as Omit<GraphQLResponse, 'status'>;
+    const body = (await res.json()) as Omit<GraphQLResponse<PageAnswer>, 'status'>;
     expect(body.errors).toBeUndefined();
-    const connection = path(body.data);
+    const connection = field.startsWith('me.') ? body.data?.me?.page : body.data?.page;
+    if (!connection) throw new Error(`no ${field} in ${JSON.stringify(body)}`);
     expect(connection.edges.length).toBeLessThanOrEqual(first);
-    ids.push(...nodes<{ id: string }>(connection).map((n) => n.id));
+    ids.push(...nodes(connection).map((n) => n.id));
     pages++;
     if (!connection.pageInfo.hasNextPage) return { ids, pages };
     after = connection.pageInfo.endCursor;
   }
+}
+
+/** A page of REST GET /schemas. */
+interface SchemaPage {
+  schemas: { id: string }[];
+  nextCursor: string | null;
 }
 
 describe('pagination', () => {
@@ -57,17 +80,9 @@ describe('pagination', () => {
     const conversationIds: string[] = [];
     const processorIds: string[] = [];
     for (let i = 0; i < 7; i++) {
-      const b = await h().gql(
-        'mutation($t: String!) { createBook(input: { title: $t }) { id } }',
-        { t: `Book ${i}` },
-        token,
-      );
+      const b = await h().gql(CreateBookDocument, { input: { title: `Book ${i}` } }, token);
       bookIds.push(b.data!.createBook.id);
-      const c = await h().gql(
-        'mutation($t: String!) { createConversation(title: $t) { id } }',
-        { t: `Chat ${i}` },
-        token,
-      );
+      const c = await h().gql(CreateConversationDocument, { title: `Chat ${i}` }, token);
       conversationIds.push(c.data!.createConversation.id);
       const id = uniqueId(`page-${i}`);
       const p = await h().gql(
@@ -78,8 +93,8 @@ describe('pagination', () => {
       expect(p.errors).toBeUndefined();
       processorIds.push(id);
       const inst = await h().gql(
-        'mutation($id: ID!) { configureProcessor(processorId: $id, config: {}) { id } }',
-        { id },
+        ConfigureProcessorDocument,
+        { processorId: id, config: {} },
         token,
       );
       expect(inst.errors).toBeUndefined();
@@ -90,16 +105,12 @@ describe('pagination', () => {
       ['conversations', conversationIds],
       ['me.conversations', conversationIds],
     ] as const) {
-      const walked = await walk(base, token, field, 3, (d) =>
-        field.startsWith('me.') ? d.me[field.slice(3)] : d[field],
-      );
+      const walked = await walk(base, token, field, 3);
       expect(walked.ids).toEqual(expected);
       expect(walked.pages).toBe(3);
     }
     for (const field of ['processorInstances', 'me.processorInstances']) {
-      const walked = await walk(base, token, field, 2, (d) =>
-        field.startsWith('me.') ? d.me[field.slice(3)] : d[field],
-      );
+      const walked = await walk(base, token, field, 2);
       expect(new Set(walked.ids).size).toBe(7);
       expect(walked.pages).toBe(4);
     }
@@ -130,17 +141,13 @@ describe('pagination', () => {
 
   it('pages runs newest first with no duplicates', async () => {
     const { token } = await newUser();
-    const book = await h().gql(
-      'mutation { createBook(input: { title: "Runs" }) { id } }',
-      {},
-      token,
-    );
+    const book = await h().gql(CreateBookDocument, { input: { title: 'Runs' } }, token);
     const bookId = book.data!.createBook.id;
     const runIds: string[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await h().gql(
-        'mutation($b: ID!) { compileBook(bookId: $b, formats: [MARKDOWN]) { id } }',
-        { b: bookId },
+        CompileBookDocument,
+        { bookId: bookId, formats: ['MARKDOWN'] },
         token,
       );
       expect(r.errors).toBeUndefined();
@@ -168,24 +175,22 @@ describe('pagination', () => {
     const me = await h().gql('{ me { books(first: 101) { edges { node { id } } } } }', {}, token);
     expect(me.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     // A cursor of one list is not a cursor of another.
-    const schemas = await h().gql('{ schemas(first: 1) { pageInfo { endCursor } } }', {}, token);
-    const cursor = schemas.data!.schemas.pageInfo.endCursor;
-    const r = await h().gql(
-      'query($c: String) { processors(after: $c) { edges { node { id } } } }',
-      { c: cursor },
-      token,
-    );
+    const schemas = await h().gql(SchemasDocument, { first: 1 }, token);
+    const cursor = expectData(schemas).schemas.pageInfo.endCursor;
+    const r = await h().gql(ProcessorsDocument, { after: cursor }, token);
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
   it('REST GET /schemas pages with ?first and ?after', async () => {
     const { token } = await newUser();
-    const one = await h().rest('GET', '/schemas?first=1', { token });
+    const one = await h().rest<SchemaPage>('GET', '/schemas?first=1', { token });
     expect(one.status).toBe(200);
     expect(one.body.schemas).toHaveLength(1);
-    const two = await h().rest('GET', `/schemas?first=1&after=${one.body.nextCursor}`, { token });
+    const two = await h().rest<SchemaPage>('GET', `/schemas?first=1&after=${one.body.nextCursor}`, {
+      token,
+    });
     expect(two.body.schemas).toHaveLength(1);
-    expect(two.body.schemas[0].id).not.toBe(one.body.schemas[0].id);
+    expect(two.body.schemas[0]?.id).not.toBe(one.body.schemas[0]?.id);
     expect((await h().rest('GET', '/schemas?first=1000', { token })).status).toBe(400);
   });
 });
@@ -197,12 +202,10 @@ describe('field caps: refused with a typed error, nothing written', () => {
     'mutation($input: RegisterProcessorInput!) { registerProcessor(input: $input) { id } }';
 
   async function schemaExists(id: string, token: string) {
-    const r = await h().gql('query($id: ID!) { schema(id: $id) { id } }', { id }, token);
-    return r.data!.schema !== null;
+    return expectData(await h().gql(SchemaDocument, { id }, token)).schema !== null;
   }
   async function processorExists(id: string, token: string) {
-    const r = await h().gql('query($id: ID!) { processor(id: $id) { id } }', { id }, token);
-    return r.data!.processor !== null;
+    return expectData(await h().gql(ProcessorDocument, { id }, token)).processor !== null;
   }
 
   it('schema description over 16 KiB: BAD_USER_INPUT on description', async () => {
@@ -297,12 +300,12 @@ describe('field caps: refused with a typed error, nothing written', () => {
     expect(p.errors).toBeUndefined();
     const { token } = await newUser();
     const r = await h().gql(
-      'mutation($id: ID!, $c: JSON!) { configureProcessor(processorId: $id, config: $c) { id } }',
-      { id, c: { notes: 'n'.repeat(64 * 1024) } },
+      ConfigureProcessorDocument,
+      { processorId: id, config: { notes: 'n'.repeat(64 * 1024) } },
       token,
     );
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'config' });
-    const list = await h().gql('{ processorInstances { edges { node { id } } } }', {}, token);
+    const list = await h().gql(ProcessorInstancesDocument, {}, token);
     expect(list.data!.processorInstances.edges).toEqual([]);
   });
 
@@ -313,18 +316,10 @@ describe('field caps: refused with a typed error, nothing written', () => {
       { title: 'Fine', author: 'a'.repeat(201) },
       { title: 'Fine', description: 'd'.repeat(10_001) },
     ]) {
-      const r = await h().gql(
-        'mutation($i: BookInput!) { createBook(input: $i) { id } }',
-        { i: input },
-        token,
-      );
+      const r = await h().gql(CreateBookDocument, { input }, token);
       expect(r.errors![0]!.extensions.code).toBe('BAD_USER_INPUT');
     }
-    const c = await h().gql(
-      'mutation($t: String!) { createConversation(title: $t) { id } }',
-      { t: 'c'.repeat(501) },
-      token,
-    );
+    const c = await h().gql(CreateConversationDocument, { title: 'c'.repeat(501) }, token);
     expect(c.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'title' });
     const left = await h().gql(
       '{ books { edges { node { id } } } conversations { edges { node { id } } } }',

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { BlobDocument, MeDocument } from '../../client-sdk/index';
 import { PgBlobStore } from '../../src/blobs/pg-blob-store';
 import { blobEvent } from '../../src/events/event';
-import { type GraphQLResponse, useHarness } from '../support/harness';
+import { expectData, type GraphQLResponse, useHarness } from '../support/harness';
 
 // Room for 5 blobs and 4 KiB per user: small enough to fill in a test.
 const h = useHarness({ REYNA_QUOTA_BLOBS: '5', REYNA_QUOTA_BYTES: '4096' });
 
+/** createBlob with the size, which the SDK's CreateBlob leaves out. */
 const CREATE = 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id size } }';
+interface Created {
+  createBlob: { id: string; size: number };
+}
 const UPDATE =
   'mutation($id: ID!, $data: JSON!) { updateBlob(id: $id, input: { data: $data }) { id version } }';
-const ME = '{ me { blobCount totalSize quota { blobs bytes usedBlobs usedBytes } } }';
 
 const text = (content: string) => ({ content });
 
@@ -20,19 +24,22 @@ async function newUser() {
 }
 
 /** Sends a mutation over a real socket, as a client would. */
-async function post(base: string, token: string, query: string, variables: object) {
+async function post<T>(
+  base: string,
+  token: string,
+  query: string,
+  variables: object,
+): Promise<GraphQLResponse<T>> {
   const res = await fetch(`${base}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, ...((await res.json()) as Omit<GraphQLResponse, 'status'>) };
+  return { status: res.status, ...((await res.json()) as Omit<GraphQLResponse<T>, 'status'>) };
 }
 
 async function me(token: string) {
-  const r = await h().gql(ME, {}, token);
-  expect(r.errors).toBeUndefined();
-  return r.data!.me;
+  return expectData(await h().gql(MeDocument, {}, token)).me;
 }
 
 describe('blob quotas', () => {
@@ -41,7 +48,7 @@ describe('blob quotas', () => {
     const { token } = await newUser();
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        post(base, token, CREATE, {
+        post<Created>(base, token, CREATE, {
           input: { schemaId: 'text-input-v1', data: text(`Burst passage number ${i}.`) },
         }),
       ),
@@ -66,7 +73,7 @@ describe('blob quotas', () => {
   it('another user keeps writing while the first is at the quota', async () => {
     const full = await newUser();
     for (let i = 0; i < 5; i++) {
-      const r = await h().gql(
+      const r = await h().gql<Created>(
         CREATE,
         { input: { schemaId: 'text-input-v1', data: text(`Filling passage ${i}.`) } },
         full.token,
@@ -75,12 +82,12 @@ describe('blob quotas', () => {
     }
     const other = await newUser();
     const [refused, accepted] = await Promise.all([
-      h().gql(
+      h().gql<Created>(
         CREATE,
         { input: { schemaId: 'text-input-v1', data: text('One too many.') } },
         full.token,
       ),
-      h().gql(
+      h().gql<Created>(
         CREATE,
         { input: { schemaId: 'text-input-v1', data: text('A neighbour writes.') } },
         other.token,
@@ -96,11 +103,15 @@ describe('blob quotas', () => {
   it('refuses a blob that would pass the byte quota, and an update whose new version would, storing nothing', async () => {
     const { token } = await newUser();
     const big = text('b'.repeat(2500));
-    const first = await h().gql(CREATE, { input: { schemaId: 'text-input-v1', data: big } }, token);
+    const first = await h().gql<Created>(
+      CREATE,
+      { input: { schemaId: 'text-input-v1', data: big } },
+      token,
+    );
     expect(first.errors).toBeUndefined();
     const before = await me(token);
 
-    const second = await h().gql(
+    const second = await h().gql<Created>(
       CREATE,
       { input: { schemaId: 'text-input-v1', data: big } },
       token,
@@ -116,8 +127,8 @@ describe('blob quotas', () => {
     const id = first.data!.createBlob.id;
     const update = await h().gql(UPDATE, { id, data: text('c'.repeat(2500)) }, token);
     expect(update.errors![0]!.extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', quota: 'bytes' });
-    const blob = await h().gql('query($id: ID!) { blob(id: $id) { version } }', { id }, token);
-    expect(blob.data!.blob.version).toBe(1);
+    const blob = await h().gql(BlobDocument, { id }, token);
+    expect(blob.data!.blob?.version).toBe(1);
     expect(await me(token)).toEqual(before);
 
     // A small update fits, and its version counts toward the bytes used.
@@ -131,7 +142,7 @@ describe('blob quotas', () => {
     const { token } = await newUser();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const r = await h().gql(
+      const r = await h().gql<Created>(
         CREATE,
         { input: { schemaId: 'text-input-v1', data: text(`Passage to delete ${i}.`) } },
         token,
@@ -149,7 +160,7 @@ describe('blob quotas', () => {
   it('refuses a processor-derived blob past the quota, and returns a redelivered one already stored', async () => {
     const { userId, token } = await newUser();
     const blobs = h().app.services.blobs;
-    const parent = await h().gql(
+    const parent = await h().gql<Created>(
       CREATE,
       { input: { schemaId: 'text-input-v1', data: text('A parent passage.') } },
       token,
@@ -163,7 +174,7 @@ describe('blob quotas', () => {
     const once = await blobs.derive(userId, 'text-expansion', `quota-test:${userId}:0`, derived);
     expect(once.created).toBe(true);
     for (let i = 0; i < 3; i++) {
-      await h().gql(
+      await h().gql<Created>(
         CREATE,
         { input: { schemaId: 'text-input-v1', data: text(`Filler passage ${i}.`) } },
         token,
@@ -183,12 +194,12 @@ describe('blob quotas', () => {
 describe('me.totalSize', () => {
   it('reports totals past 2^31 bytes exactly (SafeInt, bigint sums)', async () => {
     const { userId, token } = await newUser();
-    const r = await h().gql(
+    const r = await h().gql<Created>(
       CREATE,
       { input: { schemaId: 'text-input-v1', data: text('The real, small blob.') } },
       token,
     );
-    const real = r.data!.createBlob.size as number;
+    const real = r.data!.createBlob.size;
     // Writing 3 GiB is slow: blobs that claim 1.5 GiB each, stored through the store (so they
     // are counted as any write is), stand in for them.
     const claimed = 1.5 * 1024 ** 3;

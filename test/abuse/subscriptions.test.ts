@@ -9,7 +9,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { Client } from 'graphql-ws';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, stopHarness } from '../support/harness';
+import { type GraphQLErrorBody, type Harness, startHarness, stopHarness } from '../support/harness';
 import { NATS_URL, natsEnabled, redisEnabled } from '../support/nats';
 import { eventually, subscribedOn, subscribeSse, subscribeWs, wsClient } from '../support/realtime';
 
@@ -32,10 +32,15 @@ function client(url: string, token: string): Client {
   return c;
 }
 
+interface Result<T> {
+  data?: T | null;
+  errors?: GraphQLErrorBody[];
+}
+
 /** Runs one operation over the socket and resolves with its whole result. */
-function once(c: Client, query: string): Promise<{ data?: any; errors?: any[] }> {
+function once<T = unknown>(c: Client, query: string): Promise<Result<T>> {
   return new Promise((resolve, reject) => {
-    let result: { data?: any; errors?: any[] } = {};
+    let result: Result<T> = {};
     c.subscribe(
       { query },
       {
@@ -49,6 +54,8 @@ function once(c: Client, query: string): Promise<{ data?: any; errors?: any[] }>
   });
 }
 
+type Me = { me: { userId: string } };
+
 const BLOB_EVENTS = 'subscription { blobEvents { type } }';
 
 describe('operations over a WebSocket', () => {
@@ -57,12 +64,12 @@ describe('operations over a WebSocket', () => {
     const flooder = await h.token(h.user('flooder'));
     const other = await h.token(h.user('other'));
     const c = client(url, flooder);
-    const answers = [];
-    for (let i = 0; i < 7; i++) answers.push(await once(c, '{ me { userId } }'));
+    const answers: Result<Me>[] = [];
+    for (let i = 0; i < 7; i++) answers.push(await once<Me>(c, '{ me { userId } }'));
     const limited = answers.filter((a) => a.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
     expect(answers.slice(0, 5).every((a) => a.data?.me?.userId)).toBe(true);
     expect(limited.length).toBe(2);
-    expect(limited[0]!.errors![0].extensions.retryAfterMs).toBeGreaterThan(0);
+    expect(limited[0]!.errors?.[0]?.extensions.retryAfterMs).toBeGreaterThan(0);
     // The same counter answers HTTP: the socket was no way around it.
     const http = await fetch(`${url}/graphql`, {
       method: 'POST',
@@ -76,7 +83,7 @@ describe('operations over a WebSocket', () => {
       'mutation { createBook(input: { title: "Over the limit" }) { id } }',
     );
     expect(write.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
-    const ok = await once(client(url, other), '{ me { userId } }');
+    const ok = await once<Me>(client(url, other), '{ me { userId } }');
     expect(ok.data?.me?.userId).toBeTruthy();
   });
 });
