@@ -1,6 +1,6 @@
 /** Shared pieces of the benchmarks: a fresh database, a load runner and printing. */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config';
@@ -146,4 +146,83 @@ export function threadCpuMs(pid = process.pid, tid = pid): number | null {
   } catch {
     return null;
   }
+}
+
+/** bench/postgraphile: PostGraphile 4 in a package of its own (it needs graphql <= 15). */
+const POSTGRAPHILE_DIR = fileURLToPath(new URL('./postgraphile/', import.meta.url));
+
+/**
+ * Starts PostGraphile 4 (bench/postgraphile/server.mjs) on `databaseUrl` with a pool of
+ * `poolSize` connections, installing that package's dependencies first if they are missing.
+ * Resolves once its schema is built and it listens.
+ */
+export async function startPostgraphile(
+  databaseUrl: string,
+  poolSize: number,
+  timeoutMs = 120_000,
+): Promise<{ url: string; pid: number; close(): Promise<void> }> {
+  if (!existsSync(`${POSTGRAPHILE_DIR}node_modules/postgraphile/package.json`)) {
+    console.log('installing bench/postgraphile dependencies (npm install, once)...');
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const installed = spawnSync(
+      npm,
+      ['install', '--prefix', POSTGRAPHILE_DIR, '--no-audit', '--no-fund'],
+      { stdio: 'inherit' },
+    );
+    if (installed.status !== 0)
+      throw new Error(
+        `npm install --prefix bench/postgraphile failed (${installed.error?.message ?? `exit ${installed.status}`})`,
+      );
+  }
+  const child = spawn(process.execPath, [`${POSTGRAPHILE_DIR}server.mjs`], {
+    cwd: POSTGRAPHILE_DIR,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      POOL_SIZE: String(poolSize),
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => {
+    err += d;
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`PostGraphile did not listen within ${timeoutMs} ms; stderr:\n${err}`));
+    }, timeoutMs);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const found = /listening (http:\/\/\S+\/graphql)/.exec(out)?.[1];
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `PostGraphile exited (${signal ?? `code ${code}`}) before listening; stderr:\n${err}`,
+        ),
+      );
+    });
+  });
+  return {
+    url,
+    pid: child.pid!,
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
 }
