@@ -28,6 +28,7 @@ import {
   fmt,
   type LoadResult,
   load,
+  serve,
   startPostgraphile,
   threadCpuMs,
   UNLIMITED_ENV,
@@ -36,6 +37,8 @@ import {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** The PostgreSQL pool `reyna serve` opens (src/db/database.ts). */
+const SERVE_POOL_SIZE = 10;
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 
 async function rawInserts(
@@ -156,13 +159,16 @@ interface Family {
 async function versusPostgraphile(options: {
   databaseUrl: string;
   pool: import('pg').Pool;
+  /** Our API as `reyna serve`, a process of its own as PostGraphile is, and its pid. */
   ours: string;
+  oursPid: number;
   headers: Record<string, string>;
   data: Record<string, unknown>;
   blobId: string;
   readBody: string;
 }) {
-  const pg4 = await startPostgraphile(options.databaseUrl, CONNECTIONS);
+  // The same pool as `reyna serve` opens (10 connections to PostgreSQL).
+  const pg4 = await startPostgraphile(options.databaseUrl, SERVE_POOL_SIZE);
   try {
     // Reads. PostGraphile names the relations after the foreign key blobs.parent_id. Ours shows a
     // user only their blobs that are not deleted, derived ones oldest first: the condition and
@@ -250,9 +256,9 @@ async function versusPostgraphile(options: {
         `ours and PostGraphile write different rows:\n  ours ${JSON.stringify(row(oursWrite.id))}\n  PostGraphile ${JSON.stringify(row(pg4Write.id))}`,
       );
 
-    // Besides requests/s, the CPU time each server's main thread spends per request (ours runs
-    // on this process's main thread, the load generator on a worker thread): it moves far less
-    // than requests/s with whatever else the machine runs. PostgreSQL's own CPU is in neither.
+    // Besides requests/s, the CPU time each server's main thread spends per request: it moves
+    // far less than requests/s with whatever else the machine runs. PostgreSQL's own CPU is in
+    // neither.
     const measured = async (
       url: string,
       body: string,
@@ -273,7 +279,7 @@ async function versusPostgraphile(options: {
       const ours: Round[] = [];
       const theirs: Round[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        ours.push(await measured(options.ours, oursBody, options.headers, process.pid));
+        ours.push(await measured(options.ours, oursBody, options.headers, options.oursPid));
         theirs.push(await measured(pg4.url, pg4Body, undefined, pg4.pid));
       }
       return { ours: summary(ours), theirs: summary(theirs) };
@@ -442,15 +448,31 @@ async function main() {
 
   // 4. the same read and write against PostGraphile 4 on the same table
   if (bench.url) {
-    await versusPostgraphile({
-      databaseUrl: bench.url,
-      pool: bench.database.pool,
-      ours: `${base}/graphql`,
-      headers,
-      data,
-      blobId: child.id,
-      readBody,
+    // Ours as a user runs it, `reyna serve` on the same database, a process of its own as
+    // PostGraphile is; both log warnings only (PostGraphile's query log is off too).
+    const server = await serve({
+      DATABASE_URL: bench.url,
+      REYNA_JWT_SECRET: SECRET,
+      ...UNLIMITED_ENV,
+      PORT: '0',
+      REYNA_LOG_LEVEL: 'warn',
+      REYNA_PROCESSORS: 'none',
     });
+    try {
+      await versusPostgraphile({
+        databaseUrl: bench.url,
+        pool: bench.database.pool,
+        ours: `${server.url}/graphql`,
+        oursPid: server.child.pid!,
+        headers,
+        data,
+        blobId: child.id,
+        readBody,
+      });
+    } finally {
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => server.child.once('exit', resolve));
+    }
   } else {
     console.log(
       'ours vs PostGraphile 4: skipped on PGlite (PostGraphile needs a PostgreSQL server)',
