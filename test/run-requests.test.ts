@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { CreateBlobDocument } from '../client-sdk/index';
 import type { Processor } from '../processors/kit';
-import { useHarness } from './support/harness';
+import { type RestError, useHarness } from './support/harness';
 import { eventually } from './support/realtime';
 
 const wordCounter: Processor = {
@@ -75,11 +75,10 @@ interface RunState {
   output: { schemaId: string; data: unknown; parent: { id: string } | null } | null;
 }
 /** What POST /processors/:id/runs answers: the run, or the error. */
-interface RestRun {
+interface RestRun extends Partial<RestError> {
   id?: string;
   processorId?: string;
   status?: string;
-  error?: { code: string; message: string };
 }
 
 async function passage(token: string, schemaId = 'text-input-v1'): Promise<string> {
