@@ -137,13 +137,14 @@ async function failingInput(
 async function settledRun(token: string, blobId: string, processor: string) {
   let run = { id: '', status: '' };
   await eventually(async () => {
-    const r = await h.gql(
+    const r = await h.gql<{
+      blob: { runs: { id: string; status: string; processorId: string }[] } | null;
+    }>(
       'query($id: ID!) { blob(id: $id) { runs { id status processorId } } }',
       { id: blobId },
       token,
     );
-    run =
-      r.data?.blob?.runs?.find((x: { processorId: string }) => x.processorId === processor) ?? run;
+    run = r.data?.blob?.runs?.find((x) => x.processorId === processor) ?? run;
     return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status);
   }, 20_000);
   return run;

@@ -5,6 +5,7 @@
  */
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateBlobDocument } from '../client-sdk/index';
 import { DEMO_LABEL, DEMO_MODEL, demoExpansion, startDemoLlm } from '../processors/lib/demo-llm';
 import { createLlm, LlmOutputTooLongError, LlmRefusedError } from '../processors/lib/llm';
 import { expansionRatio } from '../processors/lib/text-metrics';
@@ -14,7 +15,15 @@ import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realt
 
 const PASSAGE =
   'The ship sailed at dawn while the harbour slept. A gull cried once, and then the sea was quiet.';
-const CREATE = 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }';
+/** A passage's runs and its expansion, as `expand` reads them. */
+interface Expansion {
+  runs: { status: string; model: string | null; error: string | null }[];
+  derived: {
+    id: string;
+    data: { original: string; expanded: string; expansion_ratio: number };
+    provenance: unknown;
+  }[];
+}
 
 describe('which LLM the configuration picks', () => {
   const SECRET = { REYNA_JWT_SECRET: 'x'.repeat(32) };
@@ -129,31 +138,31 @@ describe('text expansion on the demo LLM', () => {
 
   async function expand(token: string, content: string) {
     const r = await h.gql(
-      CREATE,
+      CreateBlobDocument,
       { input: { schemaId: 'text-input-v1', data: { content } } },
       token,
     );
     expect(r.errors).toBeUndefined();
-    const id = r.data!.createBlob.id as string;
-    let blob: any;
+    const id = r.data!.createBlob.id;
+    let blob: Expansion | undefined;
     await eventually(async () => {
       blob = (
-        await h.gql(
+        await h.gql<{ blob: Expansion | null }>(
           'query($id: ID!) { blob(id: $id) { runs { status model error } derived { id data provenance } } }',
           { id },
           token,
         )
-      ).data!.blob;
+      ).data!.blob!;
       return blob.runs[0]?.status === 'SUCCEEDED' && blob.derived.length === 1;
     }, 20_000);
-    return { id, run: blob.runs[0], derived: blob.derived[0] };
+    return { id, run: blob!.runs[0], derived: blob!.derived[0]! };
   }
 
   it('streams a labelled expansion in many deltas and stores it with model "demo"', async () => {
     const token = await h.token(h.user());
     const client = wsClient(url, token);
     clients.push(client);
-    const updates = subscribeWs(
+    const updates = subscribeWs<{ runUpdated: { status: string; textDelta: string | null } }>(
       client,
       'subscription { runUpdated(processorId: "text-expansion") { status textDelta } }',
     );
@@ -168,10 +177,8 @@ describe('text expansion on the demo LLM', () => {
     });
     expect(derived.data.expanded.startsWith(DEMO_LABEL)).toBe(true);
     expect(derived.provenance).toMatchObject({ processorId: 'text-expansion', model: DEMO_MODEL });
-    await eventually(async () =>
-      updates.items.some((u: any) => u.runUpdated.status === 'SUCCEEDED'),
-    );
-    const deltas = updates.items.map((u: any) => u.runUpdated.textDelta).filter(Boolean);
+    await eventually(async () => updates.items.some((u) => u.runUpdated.status === 'SUCCEEDED'));
+    const deltas = updates.items.map((u) => u.runUpdated.textDelta).filter(Boolean);
     expect(deltas.length).toBeGreaterThan(20);
     expect(deltas.join('').trim()).toBe(expected);
     updates.stop();

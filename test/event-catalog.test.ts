@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ProcessorDocument } from '../client-sdk/index';
 import type { Processor, ProcessorDefinition } from '../processors/kit';
 import { createApp } from '../src/app';
 import { EventCatalog, UncatalogedEventError } from '../src/events/catalog';
@@ -185,6 +186,7 @@ describe('the runtime', () => {
 });
 
 const REGISTER = `mutation($input: RegisterProcessorInput!) { registerProcessor(input: $input) { id subscribes emits } }`;
+type Registered = { registerProcessor: { id: string; subscribes: string[]; emits: string[] } };
 
 describe('registerProcessor', () => {
   const input = (id: string, events: { subscribes?: string[]; emits?: string[] }) => ({
@@ -202,7 +204,7 @@ describe('registerProcessor', () => {
       subscribes: ['blob.created.text-input-v1', 'blob.*.text-input-v1', 'processor.completed.*'],
       emits: ['blob.created.text-input-v1', `processor.completed.${id}`],
     };
-    const r = await h().gql(REGISTER, { input: input(id, events) }, token);
+    const r = await h().gql<Registered>(REGISTER, { input: input(id, events) }, token);
     expect(r.errors).toBeUndefined();
     expect(r.data!.registerProcessor).toMatchObject(events);
   });
@@ -232,10 +234,10 @@ describe('registerProcessor', () => {
     async (_name, events, field, suggestion) => {
       const token = await h().token(h().user(), { roles: ['registry-author'] });
       const id = `listener-${randomUUID().slice(0, 8)}`;
-      const r = await h().gql(REGISTER, { input: input(id, events) }, token);
+      const r = await h().gql<Registered>(REGISTER, { input: input(id, events) }, token);
       expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(r.errors![0]!.extensions.suggestion).toBe(suggestion);
-      const stored = await h().gql('query($id: ID!) { processor(id: $id) { id } }', { id }, token);
+      const stored = await h().gql(ProcessorDocument, { id }, token);
       expect(stored.data!.processor).toBeNull();
     },
   );

@@ -21,6 +21,9 @@ import { servedUrl, servicesEnv, startReyna } from './support/processes';
 import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realtime';
 
 const cleanups: (() => Promise<unknown>)[] = [];
+
+/** The answer to a createBlob that selects `id`. */
+type Created = { data: { createBlob: { id: string } } };
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
@@ -60,7 +63,7 @@ describe('outbox across a crash', () => {
           'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "Committed, then killed." } }) { id } }',
       }),
     });
-    const blobId = ((await res.json()) as any).data.createBlob.id;
+    const blobId = ((await res.json()) as Created).data.createBlob.id;
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
 
@@ -119,7 +122,9 @@ describe('two API instances on one NATS', () => {
     cleanups.push(async () => {
       await client.dispose();
     });
-    const events = subscribeWs(client, 'subscription { blobEvents { kind blobId blob { data } } }');
+    const events = subscribeWs<{
+      blobEvents: { kind: string; blobId: string; blob: { data: unknown } | null };
+    }>(client, 'subscription { blobEvents { kind blobId blob { data } } }');
     await subscribedOn(two.events, token, 1);
 
     // The subscription is a consumer filtered on this user's subjects, not on the whole stream.
@@ -137,9 +142,9 @@ describe('two API instances on one NATS', () => {
           'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "Written on instance one." } }) { id } }',
       }),
     });
-    const id = ((await res.json()) as any).data.createBlob.id;
+    const id = ((await res.json()) as Created).data.createBlob.id;
     const [first] = await events.take(1);
-    expect(first.blobEvents).toEqual({
+    expect(first!.blobEvents).toEqual({
       kind: 'CREATED',
       blobId: id,
       blob: { data: { content: 'Written on instance one.' } },

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CreateBlobDocument } from '../client-sdk/index';
 import { CircuitBreaker, CircuitOpenError } from '../processors/lib/circuit-breaker';
 import { ConfigError, loadConfig } from '../src/config';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
@@ -36,7 +37,6 @@ afterAll(async () => {
 });
 beforeEach(() => llm.reset());
 
-const CREATE = 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }';
 const RUNS =
   'query { runs(processorId: "text-expansion", first: 100) { edges { node { id status attempts error inputBlobId outputBlobId } } } }';
 
@@ -56,7 +56,7 @@ async function inputsOf(count: number) {
   for (let i = 0; i < count; i++) {
     const content = `Passage ${randomUUID()} about a harbour at dawn, number ${i}.`;
     const r = await h.gql(
-      CREATE,
+      CreateBlobDocument,
       { input: { schemaId: 'text-input-v1', data: { content } } },
       token,
     );
@@ -67,9 +67,9 @@ async function inputsOf(count: number) {
 }
 
 async function runsOf(token: string): Promise<RunView[]> {
-  const r = await h.gql(RUNS, {}, token);
+  const r = await h.gql<{ runs: { edges: { node: RunView }[] } }>(RUNS, {}, token);
   if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return nodes<RunView>(r.data!.runs);
+  return nodes(r.data!.runs);
 }
 
 const terminal = (r: RunView) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(r.status);
@@ -163,7 +163,7 @@ describe('an LLM down for a while', () => {
     // The key is fixed; retry one run while the breaker is still open.
     const [first, second] = failed;
     const retryAt = performance.now();
-    const retried = await h.gql(
+    const retried = await h.gql<{ retryRun: { id: string; status: string; attempts: number } }>(
       'mutation($id: ID!) { retryRun(id: $id) { id status attempts } }',
       { id: first!.id },
       token,

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { CreateBlobDocument } from '../client-sdk/index';
 import { PgBlobStore } from '../src/blobs/pg-blob-store';
 import type { Delivery } from '../src/events/backbone';
 import { blobEvent } from '../src/events/event';
@@ -37,8 +38,8 @@ describe('transactional outbox', () => {
     const user = h().user();
     const token = await h().token(user);
     const r = await h().gql(
-      'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "Written with its event." } }) { id } }',
-      {},
+      CreateBlobDocument,
+      { input: { schemaId: 'text-input-v1', data: { content: 'Written with its event.' } } },
       token,
     );
     const id = r.data!.createBlob.id;

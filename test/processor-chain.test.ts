@@ -4,28 +4,29 @@
  * says why, and the override is recorded. `checkProcessorChain` is the dry run.
  */
 import { describe, expect, it } from 'vitest';
-import { type GraphQLResponse, nodes, uniqueId, useHarness } from './support/harness';
+import {
+  CheckProcessorChainDocument,
+  ProcessorChainOverridesDocument,
+  ProcessorDocument,
+  type RegisterProcessorInput,
+} from '../client-sdk/index';
+import { nodes, uniqueId, useHarness } from './support/harness';
 
 const h = useHarness();
 const author = (sub: string) => h().token(sub, { roles: ['registry-author'] });
 const admin = () => h().token('chain-admin', { roles: ['registry-admin'] });
 
-const LINK = `schemaName producerId producerSchemaId producerSchemaVersion consumerId
-  consumerSchemaId consumerSchemaVersion compatible breakingChanges { path kind message }`;
 const REGISTER = `mutation($input: RegisterProcessorInput!, $override: ChainOverrideInput) {
   registerProcessor(input: $input, allowIncompatibleChain: $override) { id version outputSchemaIds active }
 }`;
-const CHECK = `query($input: RegisterProcessorInput!) {
-  checkProcessorChain(input: $input) { compatible links { ${LINK} } }
-}`;
-const OVERRIDES = `query($id: ID!, $first: Int) { processor(id: $id) {
-  chainOverrides(first: $first) { edges { node { processorVersion reason overriddenBy createdAt links { ${LINK} } } } }
-} }`;
-const PROCESSOR = 'query($id: ID!) { processor(id: $id) { id version outputSchemaIds active } }';
 const REGISTER_SCHEMA =
   'mutation($input: RegisterSchemaInput!) { registerSchema(input: $input) { id version } }';
 
-type Input = Record<string, unknown>;
+interface Registered {
+  registerProcessor: { id: string; version: string; outputSchemaIds: string[]; active: boolean };
+}
+
+type Input = RegisterProcessorInput;
 
 /**
  * Two versions of a fresh name: v1 requires `title` and `body`; v2 (BACKWARD compatible) makes
@@ -45,13 +46,17 @@ async function notes() {
       required,
       properties: { title: { type: 'string' }, body: { type: 'string' } },
     };
-    const r = await h().gql(REGISTER_SCHEMA, { input: { definition } }, token);
+    const r = await h().gql<{ registerSchema: { id: string; version: string } }>(
+      REGISTER_SCHEMA,
+      { input: { definition } },
+      token,
+    );
     expect(r.errors).toBeUndefined();
   }
   return { v1: `${name}-v1`, v2: `${name}-v2` };
 }
 
-const processor = (fields: Input): Input & { id: string } => ({
+const processor = (fields: Partial<Input>): Input => ({
   id: uniqueId('chain'),
   name: 'Chain test',
   version: '1.0.0',
@@ -59,7 +64,7 @@ const processor = (fields: Input): Input & { id: string } => ({
 });
 
 async function register(input: Input, token: string, override?: { reason: string }) {
-  return h().gql(REGISTER, { input, override }, token);
+  return h().gql<Registered>(REGISTER, { input, override }, token);
 }
 
 async function registered(input: Input, token: string) {
@@ -69,17 +74,21 @@ async function registered(input: Input, token: string) {
 }
 
 async function check(input: Input, token?: string) {
-  return h().gql(CHECK, { input }, token ?? (await h().token('chain-reader')));
+  return h().gql(
+    CheckProcessorChainDocument,
+    { input },
+    token ?? (await h().token('chain-reader')),
+  );
 }
 
 async function processorById(id: string) {
-  const r = await h().gql(PROCESSOR, { id }, await h().token('chain-reader'));
+  const r = await h().gql(ProcessorDocument, { id }, await h().token('chain-reader'));
   expect(r.errors).toBeUndefined();
   return r.data!.processor;
 }
 
-async function overridesOf(id: string, token: string): Promise<GraphQLResponse> {
-  return h().gql(OVERRIDES, { id }, token);
+async function overridesOf(id: string, token: string) {
+  return h().gql(ProcessorChainOverridesDocument, { id }, token);
 }
 
 /** The link a v2 producer makes with a v1 consumer: v1 requires what v2 leaves optional. */
@@ -152,7 +161,7 @@ describe('registerProcessor checks the chain', () => {
 
     const read = await overridesOf(consumer.id, owner);
     expect(read.errors).toBeUndefined();
-    const [override, ...more] = nodes(read.data!.processor.chainOverrides);
+    const [override, ...more] = nodes(read.data!.processor!.chainOverrides);
     expect(more).toEqual([]);
     expect(override).toMatchObject({
       processorVersion: '1.0.0',
@@ -160,10 +169,10 @@ describe('registerProcessor checks the chain', () => {
       overriddenBy: ownerId,
       links: [brokenLink(producer.id, consumer.id, s)],
     });
-    expect(Date.parse(override.createdAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(override!.createdAt)).toBeGreaterThanOrEqual(before - 1000);
     // An admin reads it too; nobody else does.
     const asAdmin = await overridesOf(consumer.id, await admin());
-    expect(nodes(asAdmin.data!.processor.chainOverrides)).toEqual([override]);
+    expect(nodes(asAdmin.data!.processor!.chainOverrides)).toEqual([override]);
     const stranger = await overridesOf(consumer.id, await author('chain-stranger'));
     expect(stranger.errors?.[0]?.extensions).toMatchObject({
       code: 'FORBIDDEN',
@@ -192,7 +201,7 @@ describe('registerProcessor checks the chain', () => {
       outputSchemaIds: [s.v1],
     });
     const overrides = await overridesOf(producer.id, producerOwner);
-    expect(nodes(overrides.data!.processor.chainOverrides)).toEqual([]);
+    expect(nodes(overrides.data!.processor!.chainOverrides)).toEqual([]);
   });
 
   it('checks a processor when it is activated: inactive ones have no links', async () => {
@@ -207,7 +216,7 @@ describe('registerProcessor checks the chain', () => {
     });
     const r = await register({ ...consumer, active: true }, owner);
     expect(r.errors?.[0]?.extensions.code).toBe('PROCESSOR_CHAIN_INCOMPATIBLE');
-    expect((await processorById(consumer.id)).active).toBe(false);
+    expect((await processorById(consumer.id))?.active).toBe(false);
   });
   it('never refuses a release: a built-in that breaks a user consumer is registered and the break recorded as its override', async () => {
     const s = await notes();
@@ -222,7 +231,7 @@ describe('registerProcessor checks the chain', () => {
     // Starting again with nothing changed checks and records nothing more.
     await processors.register(null, shipped, true);
     const overrides = await overridesOf(id, await admin());
-    expect(nodes(overrides.data!.processor.chainOverrides)).toMatchObject([
+    expect(nodes(overrides.data!.processor!.chainOverrides)).toMatchObject([
       {
         processorVersion: '1.0.0',
         overriddenBy: null,
@@ -254,10 +263,10 @@ describe('checkProcessorChain', () => {
     const update = { ...consumer, version: '1.0.1' };
     expect((await check(update)).data!.checkProcessorChain.compatible).toBe(false);
     const overrides = await overridesOf(consumer.id, owner);
-    expect(nodes(overrides.data!.processor.chainOverrides).map((o) => o.processorVersion)).toEqual([
-      '1.0.0',
-    ]);
-    expect((await processorById(consumer.id)).version).toBe('1.0.0');
+    expect(nodes(overrides.data!.processor!.chainOverrides).map((o) => o.processorVersion)).toEqual(
+      ['1.0.0'],
+    );
+    expect((await processorById(consumer.id))?.version).toBe('1.0.0');
   });
 
   it('passes the built-in chain: user-input feeds text-expansion both text-input versions', async () => {
@@ -272,11 +281,8 @@ describe('checkProcessorChain', () => {
     const report = r.data!.checkProcessorChain;
     expect(report.compatible).toBe(true);
     const fromUserInput = report.links
-      .filter((l: { producerId: string }) => l.producerId === 'user-input')
-      .map((l: { producerSchemaId: string; consumerSchemaId: string }) => [
-        l.producerSchemaId,
-        l.consumerSchemaId,
-      ]);
+      .filter((l) => l.producerId === 'user-input')
+      .map((l) => [l.producerSchemaId, l.consumerSchemaId]);
     expect(fromUserInput).toEqual([
       ['text-input-v1', 'text-input-v1'],
       ['text-input-v2', 'text-input-v2'],
@@ -284,7 +290,7 @@ describe('checkProcessorChain', () => {
     for (const id of ['user-input', 'text-expansion', 'pitch-builder', 'book-compiler']) {
       const overrides = await overridesOf(id, await admin());
       expect(overrides.errors, id).toBeUndefined();
-      expect(nodes(overrides.data!.processor.chainOverrides), id).toEqual([]);
+      expect(nodes(overrides.data!.processor!.chainOverrides), id).toEqual([]);
     }
   });
 });
@@ -320,7 +326,11 @@ describe('bad input', () => {
   it('asks for a token on the dry run and refuses a page over 100 of overrides', async () => {
     const anonymous = await check(processor({}), '');
     expect(anonymous.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
-    const r = await h().gql(OVERRIDES, { id: 'text-expansion', first: 101 }, await admin());
+    const r = await h().gql(
+      ProcessorChainOverridesDocument,
+      { id: 'text-expansion', first: 101 },
+      await admin(),
+    );
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 });

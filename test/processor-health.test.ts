@@ -7,6 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CreateBlobDocument, ProcessorHealthDocument, WorkersDocument } from '../client-sdk/index';
 import { HeartbeatRepository } from '../src/health/heartbeat-repository';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { type Harness, startHarness, stopHarness, TEST_SECRET } from './support/harness';
@@ -41,27 +42,21 @@ afterAll(async () => {
 });
 beforeEach(() => llm.reset());
 
-const HEALTH = `query($id: ID!) { processor(id: $id) { id health {
-  liveWorkers { id host pid processors runsInFlight heartbeatMs startedAt lastBeatAt }
-  backlog backlogSource runsInFlight deadLetters lastError { runId message at }
-  windowSeconds succeeded failed successRate p95DurationMs } } }`;
-const WORKERS = '{ workers { id pid processors heartbeatMs lastBeatAt } }';
-
 async function health(id = 'text-expansion') {
-  const r = await h.gql(HEALTH, { id }, admin);
+  const r = await h.gql(ProcessorHealthDocument, { id }, admin);
   if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!.processor.health;
+  return r.data!.processor!.health!;
 }
 
 async function workers(): Promise<{ id: string; pid: number; processors: string[] }[]> {
-  const r = await h.gql(WORKERS, {}, admin);
+  const r = await h.gql(WorkersDocument, {}, admin);
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data!.workers;
 }
 
 async function write(token: string, content: string): Promise<string> {
   const r = await h.gql(
-    'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+    CreateBlobDocument,
     { input: { schemaId: 'text-input-v1', data: { content } } },
     token,
   );
@@ -72,7 +67,11 @@ async function write(token: string, content: string): Promise<string> {
 async function settled(token: string, id: string): Promise<string> {
   let status = '';
   await eventually(async () => {
-    const r = await h.gql('query($id: ID!) { blob(id: $id) { runs { status } } }', { id }, token);
+    const r = await h.gql<{ blob: { runs: { status: string }[] } | null }>(
+      'query($id: ID!) { blob(id: $id) { runs { status } } }',
+      { id },
+      token,
+    );
     status = r.data?.blob?.runs?.[0]?.status ?? '';
     return status === 'SUCCEEDED' || status === 'FAILED';
   }, 20_000);
@@ -84,11 +83,11 @@ describe('heartbeats', () => {
     const [me] = (await workers()).filter((w) => w.pid === process.pid);
     expect(me).toBeDefined();
     expect(me!.processors).toContain('text-expansion');
-    const first = (await health()).liveWorkers.find((w: { id: string }) => w.id === me!.id);
+    const first = (await health()).liveWorkers.find((w) => w.id === me!.id);
     expect(first).toMatchObject({ heartbeatMs: HEARTBEAT_MS, pid: process.pid, runsInFlight: 0 });
     await eventually(async () => {
-      const again = (await health()).liveWorkers.find((w: { id: string }) => w.id === me!.id);
-      return again !== undefined && Date.parse(again.lastBeatAt) > Date.parse(first.lastBeatAt);
+      const again = (await health()).liveWorkers.find((w) => w.id === me!.id);
+      return again !== undefined && Date.parse(again.lastBeatAt) > Date.parse(first!.lastBeatAt);
     }, 5000);
   });
 });
@@ -131,7 +130,7 @@ describe('Processor.health', () => {
     expect(after.successRate).toBeLessThan(1);
     expect(after.p95DurationMs).toBeGreaterThanOrEqual(0);
     expect(after.windowSeconds).toBe(3600);
-    expect(after.lastError.message).toMatch(/refused the request \(400\)/);
+    expect(after.lastError?.message).toMatch(/refused the request \(400\)/);
     expect(after.backlogSource).toBe(
       h.app.events.kind === 'nats' ? 'NATS_CONSUMER' : 'IN_PROCESS_QUEUE',
     );
@@ -139,13 +138,13 @@ describe('Processor.health', () => {
 
   it('refuses a user without the registry-admin role with FORBIDDEN, and no token with UNAUTHENTICATED', async () => {
     const plain = await h.token(h.user(), { roles: ['registry-author'] });
-    const r = await h.gql(HEALTH, { id: 'text-expansion' }, plain);
+    const r = await h.gql(ProcessorHealthDocument, { id: 'text-expansion' }, plain);
     expect(r.errors![0]!.extensions.code).toBe('FORBIDDEN');
     expect(r.errors![0]!.message).toMatch(/registry-admin/);
     expect(r.data!.processor).toMatchObject({ id: 'text-expansion', health: null });
-    const w = await h.gql(WORKERS, {}, plain);
+    const w = await h.gql(WorkersDocument, {}, plain);
     expect(w.errors![0]!.extensions.code).toBe('FORBIDDEN');
-    const anonymous = await h.gql(WORKERS, {}, null);
+    const anonymous = await h.gql(WorkersDocument, {}, null);
     expect(anonymous.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
   });
 });
@@ -159,9 +158,9 @@ describe('metrics and readiness', () => {
       new RegExp(`^${name}\\{processor="text-expansion"\\} (\\S+)$`, 'm').exec(text)?.[1];
     expect(Number(gauge('reyna_processor_live_workers'))).toBeGreaterThanOrEqual(1);
     expect(Number(gauge('reyna_processor_dead_letters'))).toBe(now.deadLetters);
-    expect(Number(gauge('reyna_processor_success_ratio'))).toBeCloseTo(now.successRate, 5);
+    expect(Number(gauge('reyna_processor_success_ratio'))).toBeCloseTo(now.successRate!, 5);
     expect(Number(gauge('reyna_processor_run_p95_seconds'))).toBeCloseTo(
-      now.p95DurationMs / 1000,
+      now.p95DurationMs! / 1000,
       2,
     );
     expect(gauge('reyna_processor_backlog')).toBeDefined();
@@ -170,7 +169,7 @@ describe('metrics and readiness', () => {
   });
 
   it("lists this process's consumers on /readyz", async () => {
-    const r = await h.rest('GET', '/readyz');
+    const r = await h.rest<{ consumers: { processor: string; type: string }[] }>('GET', '/readyz');
     expect(r.status).toBe(200);
     expect(r.body.consumers).toEqual(
       expect.arrayContaining([
@@ -217,7 +216,7 @@ describe('a worker that dies', () => {
         intervalMs: interval,
         startedAt: new Date(),
       });
-      expect((await health()).liveWorkers.map((w: { id: string }) => w.id)).toContain(id);
+      expect((await health()).liveWorkers.map((w) => w.id)).toContain(id);
       gone = { id };
     }
     const killedAt = performance.now();

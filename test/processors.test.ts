@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodes, uniqueId, useHarness } from './support/harness';
+import { expectError, issuesOf, nodes, uniqueId, useHarness } from './support/harness';
 
 const h = useHarness();
 const author = (sub: string) => h().token(sub, { roles: ['registry-author'] });
@@ -23,6 +23,40 @@ const INSTANCES = `query($processorId: ID!) {
   processor(id: $processorId) { instance { ${INSTANCE_FIELDS} } }
   me { processorInstances { edges { node { ${INSTANCE_FIELDS} } } } }
 }`;
+
+/** A processor as FIELDS selects it. */
+interface ProcessorFields {
+  id: string;
+  name: string;
+  version: string;
+  description: string | null;
+  inputSchemaIds: string[];
+  outputSchemaIds: string[];
+  subscribes: string[];
+  emits: string[];
+  maxConcurrency: number;
+  configSchema: unknown;
+  active: boolean;
+  builtin: boolean;
+  inputSchemas: { id: string }[];
+  outputSchemas: { id: string }[];
+}
+/** An instance as INSTANCE_FIELDS selects it. */
+interface InstanceFields {
+  id: string;
+  config: unknown;
+  enabled: boolean;
+  processor: { id: string };
+}
+type Connection<T> = { edges: { node: T }[] };
+type IdList = { processors: Connection<{ id: string }> };
+type Configured = { configureProcessor: InstanceFields };
+type Updated = { updateProcessorInstance: InstanceFields };
+interface Instances {
+  processorInstances: Connection<InstanceFields>;
+  processor: { instance: InstanceFields | null } | null;
+  me: { processorInstances: Connection<InstanceFields> };
+}
 
 const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -51,11 +85,11 @@ const procInput = (overrides: Record<string, unknown> = {}) => ({
 });
 
 async function register(input: Record<string, unknown>, token: string) {
-  return h().gql(REGISTER, { input }, token);
+  return h().gql<{ registerProcessor: ProcessorFields }>(REGISTER, { input }, token);
 }
 
 async function processorById(id: string, token: string) {
-  const r = await h().gql(PROCESSOR, { id }, token);
+  const r = await h().gql<{ processor: ProcessorFields | null }>(PROCESSOR, { id }, token);
   expect(r.errors).toBeUndefined();
   return r.data!.processor;
 }
@@ -63,15 +97,15 @@ async function processorById(id: string, token: string) {
 async function registered(token: string, overrides: Record<string, unknown> = {}) {
   const r = await register(procInput(overrides), token);
   expect(r.errors).toBeUndefined();
-  return r.data!.registerProcessor as Record<string, any>;
+  return r.data!.registerProcessor;
 }
 
 async function instancesOf(processorId: string, token: string) {
-  const r = await h().gql(INSTANCES, { processorId }, token);
+  const r = await h().gql<Instances>(INSTANCES, { processorId }, token);
   expect(r.errors).toBeUndefined();
   return {
     list: nodes(r.data!.processorInstances),
-    instance: r.data!.processor.instance,
+    instance: r.data!.processor!.instance,
     me: nodes(r.data!.me.processorInstances),
   };
 }
@@ -100,8 +134,8 @@ describe('registerProcessor', () => {
     };
     expect(r.data!.registerProcessor).toEqual(expected);
     expect(await processorById(input.id, token)).toEqual(expected);
-    const all = await h().gql(PROCESSORS, {}, token);
-    expect(nodes(all.data!.processors).map((p: { id: string }) => p.id)).toContain(input.id);
+    const all = await h().gql<IdList>(PROCESSORS, {}, token);
+    expect(nodes(all.data!.processors).map((p) => p.id)).toContain(input.id);
   });
 
   it('applies defaults: one at a time, active, no schemas, events or config schema', async () => {
@@ -128,19 +162,23 @@ describe('registerProcessor', () => {
     const on = await registered(token, { active: true });
     const off = await registered(token, { active: false });
     expect(off.active).toBe(false);
-    const active = await h().gql(PROCESSORS, { active: true }, token);
-    const activeIds = nodes(active.data!.processors).map((p: { id: string }) => p.id);
+    const active = await h().gql<IdList>(PROCESSORS, { active: true }, token);
+    const activeIds = nodes(active.data!.processors).map((p) => p.id);
     expect(activeIds).toContain(on.id);
     expect(activeIds).not.toContain(off.id);
-    const inactive = await h().gql(PROCESSORS, { active: false }, token);
-    const inactiveIds = nodes(inactive.data!.processors).map((p: { id: string }) => p.id);
+    const inactive = await h().gql<IdList>(PROCESSORS, { active: false }, token);
+    const inactiveIds = nodes(inactive.data!.processors).map((p) => p.id);
     expect(inactiveIds).toContain(off.id);
     expect(inactiveIds).not.toContain(on.id);
   });
 
   it('lists the built-in user-input processor, marked builtin', async () => {
     const token = await h().token(h().user());
-    const all = await h().gql('{ processors { edges { node { id builtin } } } }', {}, token);
+    const all = await h().gql<{ processors: Connection<{ id: string; builtin: boolean }> }>(
+      '{ processors { edges { node { id builtin } } } }',
+      {},
+      token,
+    );
     expect(nodes(all.data!.processors)).toContainEqual({ id: 'user-input', builtin: true });
     const one = await processorById('user-input', token);
     expect(one).toMatchObject({
@@ -231,8 +269,8 @@ describe('registerProcessor', () => {
     expect(r.errors![0]!.extensions.code).toBe(code);
     if (field) expect(r.errors![0]!.extensions.field).toBe(field);
     expect(await processorById(String(input.id), token)).toBeNull();
-    const all = await h().gql(PROCESSORS, {}, token);
-    expect(nodes(all.data!.processors).map((p: { id: string }) => p.id)).not.toContain(input.id);
+    const all = await h().gql<IdList>(PROCESSORS, {}, token);
+    expect(nodes(all.data!.processors).map((p) => p.id)).not.toContain(input.id);
   });
 
   it('reports the failing paths of an invalid configSchema', async () => {
@@ -243,8 +281,7 @@ describe('registerProcessor', () => {
       }),
       token,
     );
-    expect(r.errors![0]!.extensions.code).toBe('INVALID_SCHEMA');
-    const paths = r.errors![0]!.extensions.issues.map((i: { path: string }) => i.path);
+    const paths = issuesOf(expectError(r, 'INVALID_SCHEMA')).map((i) => i.path);
     expect(paths).toContain('/properties/n/minimum');
   });
 
@@ -301,10 +338,8 @@ describe('registerProcessor', () => {
     };
     expect(r.data!.registerProcessor).toEqual(expected);
     expect(await processorById(original.id, token)).toEqual(expected);
-    const all = await h().gql(PROCESSORS, {}, token);
-    expect(
-      nodes(all.data!.processors).filter((p: { id: string }) => p.id === original.id),
-    ).toHaveLength(1);
+    const all = await h().gql<IdList>(PROCESSORS, {}, token);
+    expect(nodes(all.data!.processors).filter((p) => p.id === original.id)).toHaveLength(1);
   });
 
   it('refuses a lower version from the owner with BAD_USER_INPUT and keeps the registered one', async () => {
@@ -325,15 +360,16 @@ describe('processor instances', () => {
     const owner = await author(h().user());
     const proc = await registered(owner);
     const token = await author(h().user());
-    const r = await h().gql(
+    const r = await h().gql<Configured>(
       CONFIGURE,
       { processorId: proc.id, config: { temperature: 5, extra: true } },
       token,
     );
     expect(r.data).toBeNull();
-    const err = r.errors![0]!;
-    expect(err.extensions.code).toBe('VALIDATION_FAILED');
-    const paths = err.extensions.issues.map((i: { path: string }) => i.path).sort();
+    const err = expectError(r, 'VALIDATION_FAILED');
+    const paths = issuesOf(err)
+      .map((i) => i.path)
+      .sort();
     expect(paths).toEqual(['/extra', '/model', '/temperature']);
     expect(await instancesOf(proc.id, token)).toEqual({ list: [], instance: null, me: [] });
   });
@@ -342,10 +378,9 @@ describe('processor instances', () => {
     const token = await author(h().user());
     const proc = await registered(token);
     for (const config of [[], 'large', 42]) {
-      const r = await h().gql(CONFIGURE, { processorId: proc.id, config }, token);
+      const r = await h().gql<Configured>(CONFIGURE, { processorId: proc.id, config }, token);
       expect(r.data).toBeNull();
-      expect(r.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
-      expect(r.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual(['/']);
+      expect(issuesOf(expectError(r, 'VALIDATION_FAILED')).map((i) => i.path)).toEqual(['/']);
     }
     expect(await instancesOf(proc.id, token)).toEqual({ list: [], instance: null, me: [] });
   });
@@ -355,11 +390,11 @@ describe('processor instances', () => {
     const proc = await registered(owner);
     const token = await author(h().user());
     const config = { model: 'large', temperature: 0.7 };
-    const r = await h().gql(CONFIGURE, { processorId: proc.id, config }, token);
+    const r = await h().gql<Configured>(CONFIGURE, { processorId: proc.id, config }, token);
     expect(r.errors).toBeUndefined();
     const created = r.data!.configureProcessor;
     expect(created).toMatchObject({ config, enabled: true, processor: { id: proc.id } });
-    const byId = await h().gql(
+    const byId = await h().gql<{ processorInstance: InstanceFields | null }>(
       `query($id: ID!) { processorInstance(id: $id) { ${INSTANCE_FIELDS} } }`,
       { id: created.id },
       token,
@@ -375,25 +410,25 @@ describe('processor instances', () => {
   it('stores a disabled instance when asked', async () => {
     const token = await author(h().user());
     const proc = await registered(token);
-    const r = await h().gql(
+    const r = await h().gql<Configured>(
       CONFIGURE,
       { processorId: proc.id, config: { model: 'small' }, enabled: false },
       token,
     );
     expect(r.errors).toBeUndefined();
     expect(r.data!.configureProcessor.enabled).toBe(false);
-    expect((await instancesOf(proc.id, token)).instance.enabled).toBe(false);
+    expect((await instancesOf(proc.id, token)).instance!.enabled).toBe(false);
   });
 
   it('configuring the same processor again replaces the instance rather than adding a second', async () => {
     const token = await author(h().user());
     const proc = await registered(token);
-    const first = await h().gql(
+    const first = await h().gql<Configured>(
       CONFIGURE,
       { processorId: proc.id, config: { model: 'small' } },
       token,
     );
-    const second = await h().gql(
+    const second = await h().gql<Configured>(
       CONFIGURE,
       { processorId: proc.id, config: { model: 'large' } },
       token,
@@ -402,28 +437,29 @@ describe('processor instances', () => {
     expect(second.data!.configureProcessor.id).toBe(first.data!.configureProcessor.id);
     const { list } = await instancesOf(proc.id, token);
     expect(list).toHaveLength(1);
-    expect(list[0].config).toEqual({ model: 'large' });
+    expect(list[0]!.config).toEqual({ model: 'large' });
   });
 
   it('updateProcessorInstance re-validates the config and keeps the stored one on failure', async () => {
     const token = await author(h().user());
     const proc = await registered(token);
     const created = (
-      await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'small' } }, token)
+      await h().gql<Configured>(
+        CONFIGURE,
+        { processorId: proc.id, config: { model: 'small' } },
+        token,
+      )
     ).data!.configureProcessor;
-    const bad = await h().gql(
+    const bad = await h().gql<Updated>(
       UPDATE_INSTANCE,
       { id: created.id, config: { model: 'huge' } },
       token,
     );
     expect(bad.data).toBeNull();
-    expect(bad.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
-    expect(bad.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual([
-      '/model',
-    ]);
+    expect(issuesOf(expectError(bad, 'VALIDATION_FAILED')).map((i) => i.path)).toEqual(['/model']);
     expect((await instancesOf(proc.id, token)).instance).toEqual(created);
 
-    const ok = await h().gql(
+    const ok = await h().gql<Updated>(
       UPDATE_INSTANCE,
       { id: created.id, config: { model: 'large', temperature: 1 } },
       token,
@@ -434,7 +470,11 @@ describe('processor instances', () => {
       config: { model: 'large', temperature: 1 },
     });
 
-    const disabled = await h().gql(UPDATE_INSTANCE, { id: created.id, enabled: false }, token);
+    const disabled = await h().gql<Updated>(
+      UPDATE_INSTANCE,
+      { id: created.id, enabled: false },
+      token,
+    );
     expect(disabled.errors).toBeUndefined();
     expect(disabled.data!.updateProcessorInstance).toEqual({
       ...created,
@@ -449,7 +489,7 @@ describe('processor instances', () => {
   it('updateProcessorInstance refuses an unknown instance with NOT_FOUND', async () => {
     const token = await author(h().user());
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
-      const r = await h().gql(UPDATE_INSTANCE, { id, enabled: false }, token);
+      const r = await h().gql<Updated>(UPDATE_INSTANCE, { id, enabled: false }, token);
       expect(r.errors![0]!.extensions.code).toBe('NOT_FOUND');
     }
   });
@@ -458,27 +498,47 @@ describe('processor instances', () => {
     const token = await author(h().user());
     const proc = await registered(token);
     const created = (
-      await h().gql(CONFIGURE, { processorId: proc.id, config: { model: 'small' } }, token)
+      await h().gql<Configured>(
+        CONFIGURE,
+        { processorId: proc.id, config: { model: 'small' } },
+        token,
+      )
     ).data!.configureProcessor;
-    const del = await h().gql(DELETE_INSTANCE, { id: created.id }, token);
+    const del = await h().gql<{ deleteProcessorInstance: boolean }>(
+      DELETE_INSTANCE,
+      { id: created.id },
+      token,
+    );
     expect(del.errors).toBeUndefined();
     expect(del.data!.deleteProcessorInstance).toBe(true);
     expect(await instancesOf(proc.id, token)).toEqual({ list: [], instance: null, me: [] });
-    const byId = await h().gql(
+    const byId = await h().gql<{ processorInstance: { id: string } | null }>(
       'query($id: ID!) { processorInstance(id: $id) { id } }',
       { id: created.id },
       token,
     );
     expect(byId.data!.processorInstance).toBeNull();
-    const again = await h().gql(DELETE_INSTANCE, { id: created.id }, token);
+    const again = await h().gql<{ deleteProcessorInstance: boolean }>(
+      DELETE_INSTANCE,
+      { id: created.id },
+      token,
+    );
     expect(again.errors![0]!.extensions.code).toBe('NOT_FOUND');
-    const update = await h().gql(UPDATE_INSTANCE, { id: created.id, enabled: true }, token);
+    const update = await h().gql<Updated>(
+      UPDATE_INSTANCE,
+      { id: created.id, enabled: true },
+      token,
+    );
     expect(update.errors![0]!.extensions.code).toBe('NOT_FOUND');
   });
 
   it('refuses an unknown processor with NOT_FOUND on processorId and stores nothing', async () => {
     const token = await author(h().user());
-    const r = await h().gql(CONFIGURE, { processorId: 'no-such-processor', config: {} }, token);
+    const r = await h().gql<Configured>(
+      CONFIGURE,
+      { processorId: 'no-such-processor', config: {} },
+      token,
+    );
     expect(r.data).toBeNull();
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'processorId' });
     const list = await h().gql(
@@ -495,26 +555,25 @@ describe('processor instances', () => {
   it('a processor without a configSchema accepts only an empty config', async () => {
     const token = await author(h().user());
     const proc = await registered(token, { configSchema: null });
-    const bad = await h().gql(
+    const bad = await h().gql<Configured>(
       CONFIGURE,
       { processorId: proc.id, config: { model: 'small' } },
       token,
     );
     expect(bad.data).toBeNull();
-    expect(bad.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
-    expect(bad.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual(['/']);
+    expect(issuesOf(expectError(bad, 'VALIDATION_FAILED')).map((i) => i.path)).toEqual(['/']);
     expect((await instancesOf(proc.id, token)).list).toEqual([]);
 
-    const ok = await h().gql(CONFIGURE, { processorId: proc.id, config: {} }, token);
+    const ok = await h().gql<Configured>(CONFIGURE, { processorId: proc.id, config: {} }, token);
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.configureProcessor.config).toEqual({});
-    const update = await h().gql(
+    const update = await h().gql<Updated>(
       UPDATE_INSTANCE,
       { id: ok.data!.configureProcessor.id, config: { a: 1 } },
       token,
     );
     expect(update.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
-    expect((await instancesOf(proc.id, token)).instance.config).toEqual({});
+    expect((await instancesOf(proc.id, token)).instance!.config).toEqual({});
   });
 
   it('validates config against a 2020-12 config schema', async () => {
@@ -526,16 +585,17 @@ describe('processor instances', () => {
         properties: { tags: { type: 'array', prefixItems: [{ type: 'string' }], items: false } },
       },
     });
-    const bad = await h().gql(
+    const bad = await h().gql<Configured>(
       CONFIGURE,
       { processorId: proc.id, config: { tags: ['a', 'b'] } },
       token,
     );
-    expect(bad.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
-    expect(bad.errors![0]!.extensions.issues.map((i: { path: string }) => i.path)).toEqual([
-      '/tags',
-    ]);
-    const ok = await h().gql(CONFIGURE, { processorId: proc.id, config: { tags: ['a'] } }, token);
+    expect(issuesOf(expectError(bad, 'VALIDATION_FAILED')).map((i) => i.path)).toEqual(['/tags']);
+    const ok = await h().gql<Configured>(
+      CONFIGURE,
+      { processorId: proc.id, config: { tags: ['a'] } },
+      token,
+    );
     expect(ok.errors).toBeUndefined();
   });
 
@@ -543,9 +603,12 @@ describe('processor instances', () => {
     const token = await author(h().user());
     const b = await registered(token, { id: uniqueId('zz-proc'), configSchema: null });
     const a = await registered(token, { id: uniqueId('aa-proc'), configSchema: null });
-    await h().gql(CONFIGURE, { processorId: b.id, config: {} }, token);
-    await h().gql(CONFIGURE, { processorId: a.id, config: {} }, token);
-    const r = await h().gql(
+    await h().gql<Configured>(CONFIGURE, { processorId: b.id, config: {} }, token);
+    await h().gql<Configured>(CONFIGURE, { processorId: a.id, config: {} }, token);
+    const r = await h().gql<{
+      processorInstances: Connection<{ processor: { id: string } }>;
+      me: { processorInstances: Connection<{ processor: { id: string } }> };
+    }>(
       '{ processorInstances { edges { node { processor { id } } } } me { processorInstances { edges { node { processor { id } } } } } }',
       {},
       token,

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
+import { CreateBlobDocument } from '../client-sdk/index';
 import type { StudioEvent } from '../src/events/event';
 import { useHarness } from './support/harness';
 import { natsEnabled } from './support/nats';
@@ -66,7 +67,7 @@ const WITHOUT_BLOB = `subscription($after: String) {
 
 async function createBlob(token: string, content: string): Promise<string> {
   const r = await h().gql(
-    'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+    CreateBlobDocument,
     { input: { schemaId: 'text-input-v1', data: { content } } },
     token,
   );

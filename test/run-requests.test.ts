@@ -5,8 +5,9 @@
  * its request checked against what it declared.
  */
 import { describe, expect, it } from 'vitest';
+import { CreateBlobDocument } from '../client-sdk/index';
 import type { Processor } from '../processors/kit';
-import { useHarness } from './support/harness';
+import { type RestError, useHarness } from './support/harness';
 import { eventually } from './support/realtime';
 
 const wordCounter: Processor = {
@@ -52,7 +53,6 @@ const wordCounter: Processor = {
 const h = useHarness({ REYNA_PROCESSORS: 'all' }, { processors: [wordCounter] });
 
 const PASSAGE = 'The lighthouse keeper counted ships at dusk';
-const CREATE = 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }';
 const REQUEST = `mutation($p: ID!, $book: ID, $blob: ID, $details: JSON) {
   requestRun(processorId: $p, bookId: $book, blobId: $blob, details: $details) {
     id status processorId inputBlobId inputVersion
@@ -60,23 +60,53 @@ const REQUEST = `mutation($p: ID!, $book: ID, $blob: ID, $details: JSON) {
 }`;
 const RUN = `query($id: ID!) { run(id: $id) { status error output { schemaId data parent { id } } } }`;
 
+interface Requested {
+  requestRun: {
+    id: string;
+    status: string;
+    processorId: string;
+    inputBlobId: string | null;
+    inputVersion: number | null;
+  };
+}
+interface RunState {
+  status: string;
+  error: string | null;
+  output: { schemaId: string; data: unknown; parent: { id: string } | null } | null;
+}
+/** What POST /processors/:id/runs answers: the run, or the error. */
+interface RestRun extends Partial<RestError> {
+  id?: string;
+  processorId?: string;
+  status?: string;
+}
+
 async function passage(token: string, schemaId = 'text-input-v1'): Promise<string> {
-  const r = await h().gql(CREATE, { input: { schemaId, data: { content: PASSAGE } } }, token);
+  const r = await h().gql(
+    CreateBlobDocument,
+    { input: { schemaId, data: { content: PASSAGE } } },
+    token,
+  );
   expect(r.errors).toBeUndefined();
   return r.data!.createBlob.id;
 }
 
 async function finished(runId: string, token: string) {
-  let run: Record<string, any> | null = null;
+  let run: RunState | null | undefined;
   await eventually(async () => {
-    run = (await h().gql(RUN, { id: runId }, token)).data!.run;
+    run = (await h().gql<{ run: RunState | null }>(RUN, { id: runId }, token)).data!.run;
     return run?.status === 'SUCCEEDED' || run?.status === 'FAILED';
   }, 30_000);
+  // Set: `eventually` returned once the run read had finished.
   return run!;
 }
 
 async function runCount(token: string): Promise<number> {
-  const r = await h().gql('{ runs(first: 100) { edges { node { id } } } }', {}, token);
+  const r = await h().gql<{ runs: { edges: { node: { id: string } }[] } }>(
+    '{ runs(first: 100) { edges { node { id } } } }',
+    {},
+    token,
+  );
   return r.data!.runs.edges.length;
 }
 
@@ -84,7 +114,11 @@ describe('an on-request processor defined in a test', () => {
   it('runs when asked over GraphQL, on the blob named, with the details given', async () => {
     const token = await h().token(h().user());
     const blob = await passage(token);
-    const r = await h().gql(REQUEST, { p: 'word-counter', blob, details: { minLength: 6 } }, token);
+    const r = await h().gql<Requested>(
+      REQUEST,
+      { p: 'word-counter', blob, details: { minLength: 6 } },
+      token,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!.requestRun).toMatchObject({
       status: 'QUEUED',
@@ -103,20 +137,23 @@ describe('an on-request processor defined in a test', () => {
   it('runs when asked over REST, and each request is a run of its own', async () => {
     const token = await h().token(h().user());
     const blob = await passage(token);
-    const first = await h().rest('POST', '/processors/word-counter/runs', {
+    const first = await h().rest<RestRun>('POST', '/processors/word-counter/runs', {
       token,
       body: { blobId: blob },
     });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ processorId: 'word-counter', status: 'QUEUED' });
-    const again = await h().rest('POST', '/processors/word-counter/runs', {
+    const again = await h().rest<RestRun>('POST', '/processors/word-counter/runs', {
       token,
       body: { blobId: blob, details: { minLength: 12 } },
     });
     expect(again.status).toBe(201);
     expect(again.body.id).not.toBe(first.body.id);
-    expect((await finished(first.body.id, token)).output.data).toEqual({ words: 7, minLength: 1 });
-    expect((await finished(again.body.id, token)).output.data).toEqual({
+    expect((await finished(first.body.id!, token)).output?.data).toEqual({
+      words: 7,
+      minLength: 1,
+    });
+    expect((await finished(again.body.id!, token)).output?.data).toEqual({
       words: 0,
       minLength: 12,
     });
@@ -124,7 +161,10 @@ describe('an on-request processor defined in a test', () => {
 
   it('says how it is asked on Processor.onRequest; event-driven processors have none', async () => {
     const token = await h().token(h().user());
-    const r = await h().gql(
+    const r = await h().gql<{
+      wc: { subscribes: string[]; onRequest: unknown } | null;
+      ui: { onRequest: { event: string } | null } | null;
+    }>(
       '{ wc: processor(id: "word-counter") { subscribes onRequest { event target inputSchemaIds detailsSchema } } ui: processor(id: "user-input") { onRequest { event } } }',
       {},
       token,
@@ -138,7 +178,7 @@ describe('an on-request processor defined in a test', () => {
         detailsSchema: wordCounter.definition.onRequest!.details,
       },
     });
-    expect(r.data!.ui.onRequest).toBeNull();
+    expect(r.data!.ui!.onRequest).toBeNull();
   });
 });
 
@@ -146,7 +186,7 @@ describe('requests refused', () => {
   it('refuses details the schema does not accept, naming the path, and writes nothing', async () => {
     const token = await h().token(h().user());
     const blob = await passage(token);
-    const bad = await h().gql(
+    const bad = await h().gql<Requested>(
       REQUEST,
       { p: 'word-counter', blob, details: { minLength: 0 } },
       token,
@@ -156,7 +196,7 @@ describe('requests refused', () => {
       field: 'details',
       issues: [{ path: '/minLength', keyword: 'minimum' }],
     });
-    const unknown = await h().gql(
+    const unknown = await h().gql<Requested>(
       REQUEST,
       { p: 'word-counter', blob, details: { colour: 1 } },
       token,
@@ -165,9 +205,13 @@ describe('requests refused', () => {
       code: 'VALIDATION_FAILED',
       issues: [{ path: '/colour' }],
     });
-    const list = await h().gql(REQUEST, { p: 'word-counter', blob, details: [1] }, token);
+    const list = await h().gql<Requested>(
+      REQUEST,
+      { p: 'word-counter', blob, details: [1] },
+      token,
+    );
     expect(list.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_FAILED' });
-    const huge = await h().gql(
+    const huge = await h().gql<Requested>(
       REQUEST,
       { p: 'word-counter', blob, details: { minLength: 1, pad: 'x'.repeat(70_000) } },
       token,
@@ -190,7 +234,7 @@ describe('requests refused', () => {
       [{ blob: v2 }, 'BAD_USER_INPUT', 'blobId'],
     ];
     for (const [args, code, field] of cases) {
-      const r = await h().gql(REQUEST, { p: 'word-counter', ...args }, token);
+      const r = await h().gql<Requested>(REQUEST, { p: 'word-counter', ...args }, token);
       expect(r.errors![0]!.extensions, JSON.stringify(args)).toMatchObject({ code, field });
     }
     expect(await runCount(token)).toBe(0);
@@ -199,18 +243,18 @@ describe('requests refused', () => {
   it('refuses a processor that is unknown or does not run on request', async () => {
     const token = await h().token(h().user());
     const blob = await passage(token);
-    const unknown = await h().gql(REQUEST, { p: 'no-such-processor', blob }, token);
+    const unknown = await h().gql<Requested>(REQUEST, { p: 'no-such-processor', blob }, token);
     expect(unknown.errors![0]!.extensions).toMatchObject({
       code: 'NOT_FOUND',
       field: 'processorId',
     });
-    const reactive = await h().gql(REQUEST, { p: 'user-input', blob }, token);
+    const reactive = await h().gql<Requested>(REQUEST, { p: 'user-input', blob }, token);
     expect(reactive.errors![0]!.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'processorId',
     });
     expect(reactive.errors![0]!.message).toMatch(/does not run on request/);
-    const anonymous = await h().gql(REQUEST, { p: 'word-counter', blob }, null);
+    const anonymous = await h().gql<Requested>(REQUEST, { p: 'word-counter', blob }, null);
     expect(anonymous.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
     expect(await runCount(token)).toBe(0);
   });
@@ -219,7 +263,7 @@ describe('requests refused', () => {
     const token = await h().token(h().user());
     const blob = await passage(token);
     const post = (body: unknown, t: string | null = token, path = 'word-counter') =>
-      h().rest('POST', `/processors/${path}/runs`, { token: t, body });
+      h().rest<RestRun>('POST', `/processors/${path}/runs`, { token: t, body });
     const cases: [unknown, number, string][] = [
       [{ blobId: blob, details: { minLength: 99 } }, 422, 'VALIDATION_FAILED'],
       [{ blobId: blob, colour: 'red' }, 400, 'BAD_USER_INPUT'],
@@ -232,7 +276,7 @@ describe('requests refused', () => {
       expect([r.status, r.body.error?.code], JSON.stringify(body)).toEqual([status, code]);
     }
     expect((await post({ blobId: blob }, null)).status).toBe(401);
-    expect((await post({ blobId: blob }, token, 'nope')).body.error.code).toBe('NOT_FOUND');
+    expect((await post({ blobId: blob }, token, 'nope')).body.error?.code).toBe('NOT_FOUND');
     const raw = await h().rest('POST', '/processors/word-counter/runs', { token, rawBody: '{' });
     expect(raw.status).toBe(400);
     expect(await runCount(token)).toBe(0);

@@ -4,6 +4,7 @@
  * requested run stays QUEUED until its user acts on it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunDocument } from '../client-sdk/index';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
 import { type Harness, startHarness, stopHarness } from './support/harness';
 import { type Collected, eventually, subscribeWs, wsClient } from './support/realtime';
@@ -17,7 +18,6 @@ beforeAll(async () => {
 afterAll(() => stopHarness(h));
 
 type Update = { runUpdated: { runId: string; status: string; sequence: number } };
-const RUN = 'query($id: ID!) { run(id: $id) { id status attempts error } }';
 
 async function queuedCompile(token: string): Promise<string> {
   const book = await h.gql<{ createBook: { id: string } }>(
@@ -63,7 +63,7 @@ describe('a run steered by its user', () => {
         token,
       );
       expect(retry.data!.retryRun).toEqual({ status: 'QUEUED', attempts: 0 });
-      expect((await h.gql(RUN, { id: runId }, token)).data!.run.status).toBe('QUEUED');
+      expect((await h.gql(RunDocument, { id: runId }, token)).data!.run?.status).toBe('QUEUED');
     } finally {
       updates.stop();
       await client.dispose();
@@ -88,7 +88,7 @@ describe('a run steered by its user', () => {
     );
     expect(again.errors![0]!.extensions.code).toBe('BAD_USER_INPUT');
     expect(again.errors![0]!.message).toContain('is CANCELLED: only QUEUED or RUNNING runs');
-    expect((await h.gql(RUN, { id: runId }, token)).data!.run.status).toBe('CANCELLED');
+    expect((await h.gql(RunDocument, { id: runId }, token)).data!.run?.status).toBe('CANCELLED');
   });
 
   it("answers NOT_FOUND for another user's run or an unknown id, and leaves the run as it was", async () => {
@@ -101,10 +101,10 @@ describe('a run steered by its user', () => {
         expect(r.errors![0]!.extensions.code, `${op} ${id}`).toBe('NOT_FOUND');
       }
     }
-    expect((await h.gql(RUN, { id: runId }, owner)).data!.run.status).toBe('QUEUED');
+    expect((await h.gql(RunDocument, { id: runId }, owner)).data!.run?.status).toBe('QUEUED');
     const none = await h.gql('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: runId });
     expect(none.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
-    expect((await h.gql(RUN, { id: runId }, owner)).data!.run.status).toBe('QUEUED');
+    expect((await h.gql(RunDocument, { id: runId }, owner)).data!.run?.status).toBe('QUEUED');
   });
 });
 

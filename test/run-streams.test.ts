@@ -6,10 +6,17 @@
  */
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CreateBlobDocument, EventCursorDocument } from '../client-sdk/index';
 import { type App, createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
-import { type Harness, startHarness, stopHarness, testEnv } from './support/harness';
+import {
+  type GraphQLErrorBody,
+  type Harness,
+  startHarness,
+  stopHarness,
+  testEnv,
+} from './support/harness';
 import { natsEnabled } from './support/nats';
 import { eventually, subscribedOn, subscribeWs, wsClient } from './support/realtime';
 
@@ -51,6 +58,19 @@ beforeEach(() => {
 const UPDATE_FIELDS = 'runId status attempts sequence textDelta textSoFar reset cursor';
 const RUN_UPDATED = `subscription($runId: ID, $after: String) { runUpdated(runId: $runId, after: $after) { ${UPDATE_FIELDS} } }`;
 
+/** One delivery of RUN_UPDATED (the SDK's RunUpdated leaves out `textSoFar`). */
+interface RunUpdate {
+  runId: string;
+  status: string;
+  attempts: number;
+  sequence: number;
+  textDelta: string | null;
+  textSoFar: string;
+  reset: boolean;
+  cursor: string;
+}
+type Delivery = { runUpdated: RunUpdate };
+
 function client(token: string, at = url): Client {
   const c = wsClient(at, token);
   clients.push(c);
@@ -59,12 +79,12 @@ function client(token: string, at = url): Client {
 
 async function write(token: string, content = PASSAGE): Promise<string> {
   const r = await h.gql(
-    'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+    CreateBlobDocument,
     { input: { schemaId: 'text-input-v1', data: { content } } },
     token,
   );
   if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!.createBlob.id as string;
+  return r.data!.createBlob.id;
 }
 
 interface RunView {
@@ -75,12 +95,12 @@ interface RunView {
 }
 
 async function runOf(token: string, blobId: string): Promise<RunView | undefined> {
-  const r = await h.gql(
+  const r = await h.gql<{ blob: { runs: RunView[] } | null }>(
     'query($id: ID!) { blob(id: $id) { runs { id status textSoFar streamCursor } } }',
     { id: blobId },
     token,
   );
-  return r.data!.blob.runs[0];
+  return r.data!.blob!.runs[0];
 }
 
 /** The run once it has streamed at least `chars` characters (and is still running). */
@@ -97,19 +117,19 @@ async function midRun(token: string, blobId: string, chars: number): Promise<Run
 async function expandedText(token: string, blobId: string): Promise<string> {
   let text: string | undefined;
   await eventually(async () => {
-    const r = await h.gql(
+    const r = await h.gql<{ blob: { derived: { data: { expanded?: string } }[] } | null }>(
       'query($id: ID!) { blob(id: $id) { derived { data } } }',
       { id: blobId },
       token,
     );
-    text = r.data!.blob.derived[0]?.data.expanded;
+    text = r.data!.blob!.derived[0]?.data.expanded;
     return text !== undefined;
   }, 20_000);
   return text!;
 }
 
 /** Deliveries until the run's SUCCEEDED one. */
-async function untilDone(sub: { items: any[]; error: unknown }): Promise<any[]> {
+async function untilDone(sub: { items: Delivery[]; error: unknown }): Promise<RunUpdate[]> {
   await eventually(
     () => sub.error !== undefined || sub.items.some((u) => u.runUpdated.status === 'SUCCEEDED'),
     20_000,
@@ -119,7 +139,7 @@ async function untilDone(sub: { items: any[]; error: unknown }): Promise<any[]> 
 }
 
 /** Each delivery continues the one before: its text is the previous text plus its delta. */
-function expectContinuous(updates: any[], from = '') {
+function expectContinuous(updates: RunUpdate[], from = '') {
   let text = from;
   let sequence = -1;
   for (const u of updates) {
@@ -147,42 +167,42 @@ describe('runUpdated for a subscriber who comes late', () => {
     const token = await h.token(h.user());
     const blobId = await write(token);
     const run = await midRun(token, blobId, 40);
-    const sub = subscribeWs(client(token), RUN_UPDATED, { runId: run.id });
+    const sub = subscribeWs<Delivery>(client(token), RUN_UPDATED, { runId: run.id });
     const updates = await untilDone(sub);
     const [first, ...rest] = updates;
     expect(first).toMatchObject({ runId: run.id, status: 'RUNNING', reset: false });
     // The text so far, not the whole text: the rest came live.
-    expect(first.textSoFar.length).toBeGreaterThanOrEqual(run.textSoFar.length);
-    expect(first.textSoFar.length).toBeLessThan(REPLY.length);
-    expect(first.textDelta).toBe(first.textSoFar);
+    expect(first!.textSoFar.length).toBeGreaterThanOrEqual(run.textSoFar.length);
+    expect(first!.textSoFar.length).toBeLessThan(REPLY.length);
+    expect(first!.textDelta).toBe(first!.textSoFar);
     expect(rest.filter((u) => u.textDelta).length).toBeGreaterThan(10);
     // No gap, no overlap: consecutive live pieces are numbered +1 and extend the text exactly.
     expectContinuous(updates);
     const live = rest.filter((u) => u.status === 'RUNNING');
-    for (let i = 1; i < live.length; i++) expect(live[i].sequence).toBe(live[i - 1].sequence + 1);
+    for (let i = 1; i < live.length; i++) expect(live[i]!.sequence).toBe(live[i - 1]!.sequence + 1);
     const stored = await expandedText(token, blobId);
     expect(updates.map((u) => u.textDelta ?? '').join('')).toBe(stored);
-    expect(updates.at(-1).textSoFar).toBe(stored);
+    expect(updates.at(-1)!.textSoFar).toBe(stored);
     sub.stop();
   });
 
   it('resumed with `after`, gets exactly the text it missed, then the rest', async () => {
     const token = await h.token(h.user());
     const c = client(token);
-    const first = subscribeWs(c, RUN_UPDATED);
+    const first = subscribeWs<Delivery>(c, RUN_UPDATED);
     await subscribedOn(h.app.events, token, 1);
     const blobId = await write(token);
     await eventually(() => first.items.filter((u) => u.runUpdated.textDelta).length >= 10, 20_000);
     first.stop();
     const seen = first.items.map((u) => u.runUpdated);
     expectContinuous(seen);
-    const last = seen.at(-1);
+    const last = seen.at(-1)!;
     // Meanwhile the run writes on.
     await midRun(token, blobId, last.textSoFar.length + 30);
-    const resumed = subscribeWs(c, RUN_UPDATED, { after: last.cursor });
+    const resumed = subscribeWs<Delivery>(c, RUN_UPDATED, { after: last.cursor });
     const rest = await untilDone(resumed);
-    expect(rest[0].sequence).toBeGreaterThan(last.sequence);
-    expect(rest[0].textDelta.length).toBeGreaterThanOrEqual(30);
+    expect(rest[0]!.sequence).toBeGreaterThan(last.sequence);
+    expect(rest[0]!.textDelta!.length).toBeGreaterThanOrEqual(30);
     expectContinuous(rest, last.textSoFar);
     const stored = await expandedText(token, blobId);
     const missedAndAfter = rest.map((u) => u.textDelta ?? '').join('');
@@ -194,7 +214,7 @@ describe('runUpdated for a subscriber who comes late', () => {
     const token = await h.token(h.user());
     const blobId = await write(token);
     const run = await midRun(token, blobId, 30);
-    const sub = subscribeWs(client(token), RUN_UPDATED, { after: run.streamCursor });
+    const sub = subscribeWs<Delivery>(client(token), RUN_UPDATED, { after: run.streamCursor });
     const updates = await untilDone(sub);
     expectContinuous(updates, run.textSoFar);
     expect(run.textSoFar + updates.map((u) => u.textDelta ?? '').join('')).toBe(
@@ -205,7 +225,7 @@ describe('runUpdated for a subscriber who comes late', () => {
 
   it('signals a new attempt with reset: the text starts over', async () => {
     const token = await h.token(h.user());
-    const sub = subscribeWs(client(token), RUN_UPDATED);
+    const sub = subscribeWs<Delivery>(client(token), RUN_UPDATED);
     await subscribedOn(h.app.events, token, 1);
     llm.behaviour.cutStreams = 1;
     const blobId = await write(token);
@@ -213,9 +233,9 @@ describe('runUpdated for a subscriber who comes late', () => {
     const resets = updates.filter((u) => u.reset);
     expect(resets).toHaveLength(1);
     expect(resets[0]).toMatchObject({ status: 'RUNNING', attempts: 2, textSoFar: '' });
-    const after = updates.slice(updates.indexOf(resets[0]));
+    const after = updates.slice(updates.indexOf(resets[0]!));
     expectContinuous(after.slice(1), '');
-    expect(after.at(-1).textSoFar).toBe(await expandedText(token, blobId));
+    expect(after.at(-1)!.textSoFar).toBe(await expandedText(token, blobId));
     sub.stop();
   });
 
@@ -223,9 +243,9 @@ describe('runUpdated for a subscriber who comes late', () => {
     const token = await h.token(h.user());
     const blobId = await write(token);
     const run = await midRun(token, blobId, 20);
-    const sub = subscribeWs(client(token), RUN_UPDATED, { runId: run.id });
+    const sub = subscribeWs<Delivery>(client(token), RUN_UPDATED, { runId: run.id });
     await sub.take(1);
-    const cancel = await h.gql(
+    const cancel = await h.gql<{ cancelRun: { status: string } }>(
       'mutation($id: ID!) { cancelRun(id: $id) { status } }',
       { id: run.id },
       token,
@@ -236,7 +256,7 @@ describe('runUpdated for a subscriber who comes late', () => {
     await new Promise((r) => setTimeout(r, 500));
     const updates = sub.items.map((u) => u.runUpdated);
     expectContinuous(updates);
-    const last = updates.at(-1);
+    const last = updates.at(-1)!;
     expect(last.status).toBe('CANCELLED');
     expect(REPLY.startsWith(last.textSoFar)).toBe(true);
     expect(last.textSoFar.length).toBeLessThan(REPLY.length);
@@ -249,7 +269,7 @@ describe('runUpdated for a subscriber who comes late', () => {
     llm.behaviour.reply = () => long;
     llm.behaviour.chunkDelayMs = 2;
     const token = await h.token(h.user());
-    const sub = subscribeWs(client(token), RUN_UPDATED);
+    const sub = subscribeWs<Delivery>(client(token), RUN_UPDATED);
     await subscribedOn(h.app.events, token, 1);
     // Long enough an input for the output budget to allow the long answer.
     const blobId = await write(token, PASSAGE.repeat(10));
@@ -258,7 +278,7 @@ describe('runUpdated for a subscriber who comes late', () => {
     expect(stored.length).toBeGreaterThan(4000);
     expect(updates.map((u) => u.textDelta ?? '').join('')).toBe(stored);
     expect(Math.max(...updates.map((u) => u.textSoFar.length))).toBe(1000);
-    expect(updates.at(-1).textSoFar).toBe(stored.slice(0, 1000));
+    expect(updates.at(-1)!.textSoFar).toBe(stored.slice(0, 1000));
     expect((await runOf(token, blobId))!.textSoFar).toBe(stored.slice(0, 1000));
     sub.stop();
   });
@@ -283,10 +303,11 @@ describe('runUpdated for a subscriber who comes late', () => {
       [bob, { runId: run.id }, 'NOT_FOUND', 'runId'],
     ];
     for (const [token, variables, code, field] of cases) {
-      const sub = subscribeWs(client(token), RUN_UPDATED, variables);
+      const sub = subscribeWs<Delivery>(client(token), RUN_UPDATED, variables);
       await eventually(() => sub.error !== undefined);
-      const [error] = sub.error as any[];
-      expect(error.extensions).toMatchObject({ code, field });
+      expect(Array.isArray(sub.error), String(sub.error)).toBe(true);
+      const [error] = sub.error as GraphQLErrorBody[];
+      expect(error?.extensions).toMatchObject({ code, field });
       expect(sub.items).toEqual([]);
     }
     await expandedText(alice, other);
@@ -297,17 +318,19 @@ describe('the create-then-subscribe race', () => {
   it('never misses a derivation: a cursor taken before the write replays it to a late blobDerived', async () => {
     const token = await h.token(h.user());
     llm.behaviour.chunkDelayMs = 0;
-    const cursor = (await h.gql('{ eventCursor }', {}, token)).data!.eventCursor as string;
+    const cursor = (await h.gql(EventCursorDocument, {}, token)).data!.eventCursor;
     const blobId = await write(token);
     // The expansion is stored before anybody subscribes.
     const stored = await expandedText(token, blobId);
-    const sub = subscribeWs(
+    const sub = subscribeWs<{
+      blobDerived: { reset: boolean; processorId: string; blob: { data: unknown } | null };
+    }>(
       client(token),
       'subscription($parentId: ID, $after: String) { blobDerived(parentId: $parentId, after: $after) { reset processorId blob { data } } }',
       { parentId: blobId, after: cursor },
     );
     const [derived] = await sub.take(1);
-    expect(derived.blobDerived).toMatchObject({
+    expect(derived!.blobDerived).toMatchObject({
       reset: false,
       processorId: 'text-expansion',
       blob: { data: { expanded: stored } },
@@ -316,7 +339,7 @@ describe('the create-then-subscribe race', () => {
   });
 
   it('needs a token for eventCursor', async () => {
-    const r = await h.gql('{ eventCursor }', {}, null);
+    const r = await h.gql(EventCursorDocument, {}, null);
     expect(r.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
   });
 });
@@ -342,10 +365,10 @@ describe.runIf(natsEnabled)('runUpdated on another API instance', () => {
     const token = await h.token(h.user());
     const blobId = await write(token);
     const run = await midRun(token, blobId, 40);
-    const sub = subscribeWs(client(token, secondUrl), RUN_UPDATED, { runId: run.id });
+    const sub = subscribeWs<Delivery>(client(token, secondUrl), RUN_UPDATED, { runId: run.id });
     const updates = await untilDone(sub);
-    expect(updates[0].textSoFar.length).toBeGreaterThanOrEqual(run.textSoFar.length);
-    expect(updates[0].textSoFar.length).toBeLessThan(REPLY.length);
+    expect(updates[0]!.textSoFar.length).toBeGreaterThanOrEqual(run.textSoFar.length);
+    expect(updates[0]!.textSoFar.length).toBeLessThan(REPLY.length);
     expectContinuous(updates);
     expect(updates.map((u) => u.textDelta ?? '').join('')).toBe(await expandedText(token, blobId));
     sub.stop();

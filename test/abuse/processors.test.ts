@@ -14,7 +14,13 @@ import {
   LlmStoppedError,
 } from '../../processors/lib/llm';
 import { type FakeLlm, startFakeLlm } from '../support/fake-llm';
-import { type Harness, startHarness, stopHarness } from '../support/harness';
+import {
+  type GraphQLErrorBody,
+  type Harness,
+  startHarness,
+  stopHarness,
+  type Variables,
+} from '../support/harness';
 import { eventually } from '../support/realtime';
 
 let llm: FakeLlm;
@@ -46,35 +52,49 @@ afterAll(async () => {
 });
 beforeEach(() => llm.reset());
 
-/** GraphQL over the real socket, as a client would send it. */
-async function gql(query: string, variables: Record<string, unknown>, token: string) {
+/** GraphQL over the real socket, as a client would send it; `T` is the answer's data. */
+async function gql<T>(query: string, variables: Variables, token: string) {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  return (await res.json()) as { data?: any; errors?: any[] };
+  return (await res.json()) as { data?: T | null; errors?: GraphQLErrorBody[] };
 }
 
 async function write(token: string, content: string) {
-  const r = await gql(
+  const r = await gql<{ createBlob: { id: string } }>(
     'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
     { input: { schemaId: 'text-input-v1', data: { content } } },
     token,
   );
   if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!.createBlob.id as string;
+  return r.data!.createBlob.id;
 }
 
 const RUN_FIELDS = 'id status attempts error model createdAt startedAt';
+interface RunRow {
+  id: string;
+  status: string;
+  attempts: number;
+  error: string | null;
+  model: string | null;
+  createdAt: string;
+  startedAt: string | null;
+}
+/** A derived blob: text-expansion's output. */
+interface Derived {
+  id: string;
+  data: { expanded: string; metrics: unknown; expansion_ratio: number };
+}
 
 async function runOf(token: string, blobId: string) {
-  const r = await gql(
+  const r = await gql<{ blob: { runs: RunRow[]; derived: Derived[] } | null }>(
     `query($id: ID!) { blob(id: $id) { runs { ${RUN_FIELDS} } derived { id data } } }`,
     { id: blobId },
     token,
   );
-  return { run: r.data!.blob.runs[0], derived: r.data!.blob.derived as any[] };
+  return { run: r.data!.blob!.runs[0], derived: r.data!.blob!.derived };
 }
 
 async function finished(token: string, blobId: string, ms = 30_000) {
@@ -82,11 +102,13 @@ async function finished(token: string, blobId: string, ms = 30_000) {
     const { run } = await runOf(token, blobId);
     return run !== undefined && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status);
   }, ms);
-  return runOf(token, blobId);
+  const { run, derived } = await runOf(token, blobId);
+  // Found above: `eventually` returned once the run was there and finished.
+  return { run: run!, derived };
 }
 
 async function configure(token: string, config: Record<string, unknown>) {
-  return gql(
+  return gql<{ configureProcessor: { id: string; config: unknown } }>(
     'mutation($c: JSON!) { configureProcessor(processorId: "text-expansion", config: $c) { id config } }',
     { c: config },
     token,
@@ -109,10 +131,10 @@ describe('hostile text', () => {
     expect(served.errors).toBeUndefined();
     const { derived } = await runOf(writer, id);
     expect(derived).toHaveLength(1);
-    expect(derived[0].data.expanded.length).toBeGreaterThan(300_000);
+    expect(derived[0]!.data.expanded.length).toBeGreaterThan(300_000);
     // One sentence of eight words.
-    expect(derived[0].data.metrics).toMatchObject({ complexity: 8, tone: 'neutral' });
-    expect(derived[0].data.expansion_ratio).toBe(8);
+    expect(derived[0]!.data.metrics).toMatchObject({ complexity: 8, tone: 'neutral' });
+    expect(derived[0]!.data.expansion_ratio).toBe(8);
   });
 });
 
@@ -213,10 +235,14 @@ describe("the operator's model allowlist and ratio limits", () => {
   it('refuses a model outside the allowlist, naming the allowed ones, and writes nothing', async () => {
     const token = await h.token(h.user());
     const r = await configure(token, { model: 'gpt-enormous' });
-    expect(r.errors![0].extensions.code).toBe('VALIDATION_FAILED');
-    expect(r.errors![0].message).toContain('fake-model, missing-model, refused-model');
-    expect(r.errors![0].extensions.issues).toEqual([expect.objectContaining({ path: '/model' })]);
-    const mine = await gql('{ processorInstances { edges { node { id } } } }', {}, token);
+    expect(r.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
+    expect(r.errors![0]!.message).toContain('fake-model, missing-model, refused-model');
+    expect(r.errors![0]!.extensions.issues).toEqual([expect.objectContaining({ path: '/model' })]);
+    const mine = await gql<{ processorInstances: { edges: { node: { id: string } }[] } }>(
+      '{ processorInstances { edges { node { id } } } }',
+      {},
+      token,
+    );
     expect(mine.data!.processorInstances.edges).toEqual([]);
   });
 
@@ -228,9 +254,13 @@ describe("the operator's model allowlist and ratio limits", () => {
       { target_ratio_min: 0.5 },
     ]) {
       const r = await configure(token, config);
-      expect(r.errors![0].extensions.code, JSON.stringify(config)).toBe('VALIDATION_FAILED');
+      expect(r.errors![0]!.extensions.code, JSON.stringify(config)).toBe('VALIDATION_FAILED');
     }
-    const mine = await gql('{ processorInstances { edges { node { id } } } }', {}, token);
+    const mine = await gql<{ processorInstances: { edges: { node: { id: string } }[] } }>(
+      '{ processorInstances { edges { node { id } } } }',
+      {},
+      token,
+    );
     expect(mine.data!.processorInstances.edges).toEqual([]);
     expect((await configure(token, { target_ratio_min: 2, target_ratio_max: 10 })).errors).toBe(
       undefined,
