@@ -280,28 +280,34 @@ describe.skipIf(skip)('the Studio made for people', () => {
 
   it('the runs panel, the chapter list with its move buttons, the version history and the offline banner', async () => {
     const token = h!.app.devToken;
-    const ask = async (query: string, variables: Record<string, unknown>) => {
-      const answer = await h!.gql(query, variables, token);
+    const ask = async <T>(query: string, variables: Record<string, unknown>) => {
+      const answer = await h!.gql<T>(query, variables, token);
       if (answer.errors || !answer.data) throw new Error(JSON.stringify(answer.errors));
       return answer.data;
     };
-    const book = await ask('mutation($t: String!) { createBook(input: { title: $t }) { id } }', {
-      t: 'The Harbour in Order',
-    });
+    const book = await ask<{ createBook: { id: string } }>(
+      'mutation($t: String!) { createBook(input: { title: $t }) { id } }',
+      {
+        t: 'The Harbour in Order',
+      },
+    );
     const bookId = book.createBook.id as string;
     const chapter = async (n: number, title: string, content: string) =>
       (
-        await ask('mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }', {
-          input: {
-            schemaId: 'text-input-v2',
-            data: { content, metadata: { chapter: n, title } },
-            bookId,
+        await ask<{ createBlob: { id: string } }>(
+          'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id } }',
+          {
+            input: {
+              schemaId: 'text-input-v2',
+              data: { content, metadata: { chapter: n, title } },
+              bookId,
+            },
           },
-        })
+        )
       ).createBlob.id as string;
     const first = await chapter(1, 'The Quay', 'The boats came home at dusk, one by one.');
     await chapter(2, 'The Lamp', 'The lamp turned all night over the water.');
-    const second = await ask(
+    const second = await ask<{ updateBlob: { version: number } }>(
       'mutation($id: ID!, $input: UpdateBlobInput!) { updateBlob(id: $id, input: $input) { version } }',
       {
         id: first,

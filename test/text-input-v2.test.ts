@@ -4,24 +4,42 @@
  * untouched.
  */
 import { describe, expect, it } from 'vitest';
+import { BlobDocument, CreateBlobDocument, MeDocument } from '../client-sdk/index';
 import { textExpansion } from '../processors/text-expansion';
 import { TEXT_INPUT_V1, TEXT_INPUT_V2 } from '../src/registry/builtin-schemas';
 import { breakingChanges } from '../src/registry/compatibility';
 import { BuiltinClashError } from '../src/registry/schema-service';
 import { registerBuiltins } from '../src/services';
-import { nodes, startHarness, stopHarness, useHarness } from './support/harness';
+import {
+  expectError,
+  issuesOf,
+  nodes,
+  startHarness,
+  stopHarness,
+  useHarness,
+} from './support/harness';
 
 const h = useHarness();
 
-const CREATE =
-  'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id schemaId data } }';
-const COUNT = 'query { me { blobCount } }';
+const CREATE = CreateBlobDocument;
+const COUNT = MeDocument;
+/** A schema and the versions of its name. */
+interface SchemaAndVersions {
+  v2: {
+    name: string;
+    version: string;
+    active: boolean;
+    compatibility: string;
+    definition: unknown;
+  };
+  versions: { edges: { node: { id: string; version: string; active: boolean } }[] };
+}
 const passage = 'The ship sailed at dawn while the harbour slept.';
 
 describe('text-input-v2', () => {
   it('is version 2.0.0 of text-input, registered at start-up, and the name keeps FORWARD compatibility', async () => {
     const token = await h().token(h().user());
-    const r = await h().gql(
+    const r = await h().gql<SchemaAndVersions>(
       `query {
         v2: schema(id: "text-input-v2") { name version active compatibility definition }
         versions: schemas(name: "text-input") { edges { node { id version active } } }
@@ -57,10 +75,9 @@ describe('text-input-v2', () => {
       token,
     );
     expect(r.data).toBeNull();
-    const error = r.errors![0]!;
-    expect(error.extensions.code).toBe('VALIDATION_FAILED');
+    const error = expectError(r, 'VALIDATION_FAILED');
     expect(error.message).toContain('/metadata/stlye');
-    expect(error.extensions.issues).toEqual([
+    expect(issuesOf(error)).toEqual([
       {
         path: '/metadata/stlye',
         message: 'is not an allowed key ("stlye"): must NOT have additional properties',
@@ -78,8 +95,8 @@ describe('text-input-v2', () => {
         { input: { schemaId: 'text-input-v2', data: { content: passage, metadata: { title } } } },
         token,
       );
-      expect(r.errors![0]!.extensions.code, JSON.stringify(title)).toBe('VALIDATION_FAILED');
-      expect(r.errors![0]!.extensions.issues[0].path).toBe('/metadata/title');
+      const error = expectError(r, 'VALIDATION_FAILED');
+      expect(issuesOf(error)[0]?.path, JSON.stringify(title)).toBe('/metadata/title');
     }
   });
 
@@ -99,12 +116,9 @@ describe('text-input-v2', () => {
     const data = { content: passage, metadata: { chapter: 2, stlye: 'casual', title: 'Old' } };
     const created = await h().gql(CREATE, { input: { schemaId: 'text-input-v1', data } }, token);
     expect(created.errors).toBeUndefined();
-    const read = await h().gql(
-      'query($id: ID!) { blob(id: $id) { schemaId data } }',
-      { id: created.data!.createBlob.id },
-      token,
-    );
-    expect(read.data!.blob).toEqual({ schemaId: 'text-input-v1', data });
+    const read = await h().gql(BlobDocument, { id: created.data!.createBlob.id }, token);
+    expect(read.data!.blob?.schemaId).toBe('text-input-v1');
+    expect(read.data!.blob?.data).toEqual(data);
   });
 
   it('is FORWARD but not BACKWARD compatible with v1, by the registry’s own check', async () => {
@@ -135,7 +149,10 @@ describe('text-input-v2', () => {
 
   it('is what the user-input and text-expansion processors produce and read', async () => {
     const token = await h().token(h().user());
-    const r = await h().gql(
+    const r = await h().gql<{
+      userInput: { outputSchemaIds: string[] };
+      expansion: { inputSchemaIds: string[]; subscribes: string[] };
+    }>(
       `query {
         userInput: processor(id: "user-input") { outputSchemaIds }
         expansion: processor(id: "text-expansion") { inputSchemaIds subscribes }
@@ -191,12 +208,8 @@ describe('text-input-v2', () => {
         inputSchemaIds: ['text-input-v1', 'text-input-v2'],
         subscribes: ['blob.created.text-input-v1', 'blob.created.text-input-v2'],
       });
-      const read = await fresh.gql(
-        'query($id: ID!) { blob(id: $id) { data } }',
-        { id: old.data!.createBlob.id },
-        token,
-      );
-      expect(read.data!.blob.data).toEqual({ content: passage, metadata: { typo: 1 } });
+      const read = await fresh.gql(BlobDocument, { id: old.data!.createBlob.id }, token);
+      expect(read.data!.blob?.data).toEqual({ content: passage, metadata: { typo: 1 } });
     } finally {
       await stopHarness(fresh);
     }

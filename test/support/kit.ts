@@ -4,7 +4,7 @@
  * a test reaches for (`expectData`, `expectError`, `nodes`). The harness re-exports all of it.
  *
  * A query written as a string (odd GraphQL on purpose: bad input, malformed or costly queries)
- * still works, and its answer is `Untyped` unless the test names a type.
+ * still works, and its answer is `unknown` unless the test names a type.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
@@ -12,12 +12,11 @@ import { expect } from 'vitest';
 import type { ErrorCode, ErrorDetails, ValidationIssue } from '../../src/errors';
 
 /**
- * What a string query or a REST body answers when the test names no type. It stays loose only
- * for the tests not yet written on the SDK's documents (test/processors, test/rest and others
- * read such answers field by field); a new test uses a document, or names the type it expects.
+ * What a string query or a REST body answers when the test names no type: `unknown`, so a test
+ * that reads an answer field by field either uses one of the SDK's typed documents or names the
+ * type it expects (`h().gql<{ blob: { id: string } | null }>(QUERY, ...)`).
  */
-// biome-ignore lint/suspicious/noExplicitAny: the one loose type, for string queries not yet typed.
-export type Untyped = any;
+export type Untyped = unknown;
 
 export type Variables = Record<string, unknown>;
 
