@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile -- read|write`: a CPU profile of the API's server side while
+ * `npm run bench:profile -- read|write|typename|bare`: a CPU profile of the API's server side while
  * `npm run bench`'s load runs on one path, and where its time goes.
  *
  * The server runs in this process; the load generator (autocannon) in a worker thread, outside
@@ -9,8 +9,11 @@
  * tools), and prints self time by area (our folders, each library) and the hottest functions.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createSchema, createYoga } from 'graphql-yoga';
 import { createApp } from '../src/app';
 import { mintToken } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
@@ -79,7 +82,8 @@ export function summarise(profile: Profile) {
 
 async function main() {
   const path = process.argv[2] ?? 'read';
-  if (path !== 'read' && path !== 'write') throw new Error('usage: bench:profile -- read|write');
+  if (!['read', 'write', 'typename', 'bare'].includes(path))
+    throw new Error('usage: bench:profile -- read|write|typename|bare');
   const bench = await benchDatabase(CONNECTIONS);
   const config = loadConfig({
     REYNA_JWT_SECRET: SECRET,
@@ -98,7 +102,21 @@ async function main() {
     metadata: { chapter: 1, style: 'formal' },
   };
   let body: string;
-  if (path === 'write') {
+  let target = `${base}/graphql`;
+  if (path === 'typename' || path === 'bare') {
+    // The pipeline alone: `{ __typename }` reaches no resolver of ours and no database. `bare`
+    // sends it to a bare graphql-yoga in this process: what Yoga itself costs.
+    body = JSON.stringify({ query: '{ __typename }' });
+    if (path === 'bare') {
+      const yoga = createYoga({
+        schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }),
+        logging: false,
+      });
+      const server = createServer(yoga);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      target = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    }
+  } else if (path === 'write') {
     body = JSON.stringify({
       query: 'mutation($input: CreateBlobInput!) { createBlob(input: $input) { id version } }',
       variables: { input: { schemaId: 'text-input-v1', data } },
@@ -124,7 +142,7 @@ async function main() {
     });
   }
   const options = {
-    url: `${base}/graphql`,
+    url: target,
     headers: { authorization: `Bearer ${token}` },
     connections: CONNECTIONS,
     body,
