@@ -285,4 +285,23 @@ describe('one router consumer per process', () => {
       await nc.close();
     }
   }, 60_000);
+
+  it('ends the subscriptions it serves when its consumer ends unasked, so that clients resubscribe', async () => {
+    const prefix = `t${randomBytes(5).toString('hex')}`;
+    const backbone = new NatsBackbone({ url: NATS_URL, prefix, log: createLogger('silent') });
+    await backbone.start();
+    cleanups.push(() => dropNatsStreams(prefix));
+    cleanups.push(() => backbone.stop());
+    const subs = [await backbone.subscribe('ends-a'), await backbone.subscribe('ends-b')];
+    const ended = subs.map(async (sub) => {
+      for await (const _ of sub) {
+        // nothing is published: the loop only waits for the end
+      }
+    });
+    expect(backbone.subscriptionCount()).toBe(2);
+    // The connection closing for good ends the router's consumer.
+    await backbone.connection.close();
+    await Promise.all(ended);
+    expect(backbone.subscriptionCount()).toBe(0);
+  }, 30_000);
 });
