@@ -210,7 +210,9 @@ async function main() {
     }
     await sleep(3000);
     const after = rssKb(server.child.pid!);
-    console.log(`${SUBSCRIBERS} idle subscriptions (one WebSocket and one NATS consumer each)`);
+    console.log(
+      `${SUBSCRIBERS} idle subscriptions (one WebSocket each; one NATS consumer for the server)`,
+    );
     console.log(
       `  server RSS ${fmt(before / 1024, 1)} MB -> ${fmt(after / 1024, 1)} MB: ${fmt((after - before) / SUBSCRIBERS, 1)} KB per subscription  (aim < 50 KB)\n`,
     );

@@ -1,17 +1,20 @@
 /**
  * What only real services can show: a server process killed between commit and publish loses no
- * event; two API instances on one NATS share events; subscriptions listen to one user's subjects.
+ * event; two API instances on one NATS share events; one consumer per process serves every
+ * subscription, each with its own user's events only.
  */
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app';
 import { mintToken } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
-import type { Delivery } from '../src/events/backbone';
+import type { Delivery, EventSubscription } from '../src/events/backbone';
+import type { StudioEvent } from '../src/events/event';
 import { NatsBackbone } from '../src/events/nats-backbone';
 import { createLogger } from '../src/logger';
 import { createPgDatabase } from './support/database';
@@ -127,12 +130,13 @@ describe('two API instances on one NATS', () => {
     }>(client, 'subscription { blobEvents { kind blobId blob { data } } }');
     await subscribedOn(two.events, token, 1);
 
-    // The subscription is a consumer filtered on this user's subjects, not on the whole stream.
+    // The subscription holds no consumer of its own: instance two's one router consumer (on
+    // the stream's event subjects) serves it, and routes by user (see the test below).
     const jsm = await jetstreamManager((two.events as NatsBackbone).connection);
     const filters: string[] = [];
     for await (const c of jsm.consumers.list((two.events as NatsBackbone).stream))
       filters.push(c.config.filter_subject ?? '');
-    expect(filters).toEqual([`${config.deploymentId}.ev.${user}.blob.>`]);
+    expect(filters).toEqual([`${config.deploymentId}.ev.>`]);
 
     const res = await one.yoga.fetch('http://one/graphql', {
       method: 'POST',
@@ -154,4 +158,150 @@ describe('two API instances on one NATS', () => {
     expect(events.items).toHaveLength(1);
     events.stop();
   }, 60_000);
+});
+
+describe('one router consumer per process', () => {
+  const event = (userId: string, type: string): StudioEvent => ({
+    id: randomUUID(),
+    type,
+    userId,
+    blobId: randomUUID(),
+    parentId: null,
+    processorId: 'user-input',
+    schemaId: 'text-input-v1',
+    bookId: null,
+    time: new Date().toISOString(),
+  });
+
+  it("serves 20 subscriptions of four users from one consumer, each with its user's events only", async () => {
+    const prefix = `t${randomBytes(5).toString('hex')}`;
+    const backbone = new NatsBackbone({ url: NATS_URL, prefix, log: createLogger('silent') });
+    await backbone.start();
+    cleanups.push(() => dropNatsStreams(prefix));
+    cleanups.push(() => backbone.stop());
+    const jsm = await jetstreamManager(backbone.connection);
+    const consumers = async () => {
+      const out: string[] = [];
+      for await (const c of jsm.consumers.list(backbone.stream))
+        out.push(c.config.filter_subject ?? '');
+      return out;
+    };
+    const tag = randomBytes(3).toString('hex');
+    // Users whose ids share a prefix, and ids that need encoding in a subject (a dot, a space,
+    // an id that looks like an encoded one): the routing must tell each from the others.
+    const users = [`${tag}-a`, `${tag}-a-b`, `${tag} c`, `${tag}.d`];
+    const [a, ab, c, d] = users as [string, string, string, string];
+    expect(users.filter((u) => u.startsWith(`${tag}-a`))).toHaveLength(2);
+    // One retained event each, for the subscriptions that resume from the start.
+    const early = new Map<string, StudioEvent>();
+    for (const user of users) {
+      const e = event(user, 'blob.created.text-input-v1');
+      early.set(user, e);
+      await backbone.publish(e);
+    }
+    const start = String(Number(await backbone.position()) - users.length);
+
+    type Opened = { user: string; name: string; sub: EventSubscription; got: Delivery[] };
+    const opened: Opened[] = [];
+    for (const user of users) {
+      const kinds = [
+        ['all', {}],
+        ['blob', { entity: 'blob' }],
+        ['blob.created', { entity: 'blob', action: 'created' }],
+        ['book', { entity: 'book' }],
+        ['all from the start', { after: start }],
+      ] as const;
+      for (const [name, options] of kinds) {
+        opened.push({ user, name, sub: await backbone.subscribe(user, options), got: [] });
+      }
+    }
+    expect(opened).toHaveLength(20);
+    expect(backbone.subscriptionCount()).toBe(20);
+    expect(backbone.subscriptionCount(ab)).toBe(5);
+    // 20 subscriptions, one consumer: the router's, on every event subject of the stream (a
+    // replay's consumer is opened only when it is read).
+    expect(await consumers()).toEqual([`${prefix}.ev.>`]);
+
+    const readers = opened.map(async (o) => {
+      for await (const delivery of o.sub) o.got.push(delivery);
+    });
+    // The replaying subscriptions read their retained event and go live.
+    await eventually(
+      async () =>
+        opened.filter((o) => o.name === 'all from the start' && o.got.length === 1).length === 4,
+      10_000,
+    );
+    expect(await consumers()).toEqual([`${prefix}.ev.>`]);
+
+    const sent = new Map<string, StudioEvent[]>(users.map((u) => [u, []]));
+    const types = [
+      'blob.created.text-input-v1',
+      'blob.updated.expanded-text-v1',
+      'book.compile.requested',
+      'blob.deleted.text-input-v1',
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const user of [d, c, ab, a]) {
+        for (const type of types) {
+          const e = event(user, type);
+          sent.get(user)!.push(e);
+          await backbone.publish(e);
+        }
+      }
+    }
+    const wanted = (o: Opened): StudioEvent[] => {
+      const mine = sent.get(o.user)!;
+      if (o.name === 'all') return mine;
+      if (o.name === 'all from the start') return [early.get(o.user)!, ...mine];
+      return mine.filter((e) => `${e.type}.`.startsWith(`${o.name}.`));
+    };
+    await eventually(async () => opened.every((o) => o.got.length >= wanted(o).length), 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const o of opened) {
+      const events = o.got.map((g) => (g.kind === 'event' ? g.event : null));
+      expect(
+        events.map((e) => e?.id),
+        `${o.user}'s "${o.name}" subscription`,
+      ).toEqual(wanted(o).map((e) => e.id));
+      expect(events.every((e) => e?.userId === o.user)).toBe(true);
+      // Each delivery carries its stream sequence, in order.
+      const cursors = o.got.map((g) => Number(g.cursor));
+      expect(cursors).toEqual([...cursors].sort((x, y) => x - y));
+    }
+    expect(await consumers()).toEqual([`${prefix}.ev.>`]);
+
+    await Promise.all(opened.map((o) => o.sub.close()));
+    await Promise.all(readers);
+    expect(backbone.subscriptionCount()).toBe(0);
+    await backbone.stop();
+    // Stopping the backbone deletes its router consumer rather than leaving it to the server.
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      const left: string[] = [];
+      for await (const info of (await jetstreamManager(nc)).consumers.list(backbone.stream))
+        left.push(info.name);
+      expect(left).toEqual([]);
+    } finally {
+      await nc.close();
+    }
+  }, 60_000);
+
+  it('ends the subscriptions it serves when its consumer ends unasked, so that clients resubscribe', async () => {
+    const prefix = `t${randomBytes(5).toString('hex')}`;
+    const backbone = new NatsBackbone({ url: NATS_URL, prefix, log: createLogger('silent') });
+    await backbone.start();
+    cleanups.push(() => dropNatsStreams(prefix));
+    cleanups.push(() => backbone.stop());
+    const subs = [await backbone.subscribe('ends-a'), await backbone.subscribe('ends-b')];
+    const ended = subs.map(async (sub) => {
+      for await (const _ of sub) {
+        // nothing is published: the loop only waits for the end
+      }
+    });
+    expect(backbone.subscriptionCount()).toBe(2);
+    // The connection closing for good ends the router's consumer.
+    await backbone.connection.close();
+    await Promise.all(ended);
+    expect(backbone.subscriptionCount()).toBe(0);
+  }, 30_000);
 });

@@ -3,9 +3,11 @@
  * `<prefix>.ev.>`), created or updated idempotently at start-up; events are published with
  * their id as the message id, so a republished event inside the duplicate window is stored once.
  *
- * A subscription is an ordered push consumer filtered on one user's subject (and entity/action),
- * so an API process only receives the events of the users connected to it. Resuming from a
- * cursor first replays through an ordered pull consumer, a page per read, then goes live.
+ * Live events reach a process through one ordered push consumer on the stream's event subjects,
+ * whatever the number of subscriptions; a router hands each message to the subscriptions of the
+ * user its subject names (subject-router.ts). Resuming from a cursor first replays through an
+ * ordered pull consumer filtered on the user's subjects, a page per read, then goes live from the
+ * last event replayed.
  */
 import {
   AckPolicy,
@@ -44,6 +46,7 @@ import { DeliveryQueue } from './delivery-queue';
 import { parseEvent, type StudioEvent } from './event';
 import { DEFAULT_WORK_BUFFER, GroupLanes } from './fair-lanes';
 import { type ReplaySource, ReplaySubscription } from './replay';
+import { SubjectRouter } from './subject-router';
 import {
   encodeToken,
   eventSubject,
@@ -89,6 +92,16 @@ const storedLetter = (letter: DeadLetter, seq: number, at: Date): StoredDeadLett
   at,
 });
 
+/** The stream-wide consumer of one process and the router it feeds. */
+interface LiveRouter {
+  router: SubjectRouter;
+  consumer: PushConsumer;
+  messages: ConsumerMessages;
+  pump: Promise<void>;
+  /** Set when the backbone stops it (its end is then no failure). */
+  stopped: boolean;
+}
+
 export class NatsBackbone implements EventBackbone {
   readonly kind = 'nats' as const;
   private nc: NatsConnection | undefined;
@@ -99,6 +112,8 @@ export class NatsBackbone implements EventBackbone {
   private readonly owners = new Map<object, string>();
   private readonly encoder = new TextEncoder();
   private readonly lanes = new GroupLanes();
+  /** The one live consumer of this process, routing to its subscriptions (opened lazily). */
+  private router: Promise<LiveRouter> | null = null;
 
   constructor(private readonly options: NatsBackboneOptions) {}
 
@@ -145,6 +160,7 @@ export class NatsBackbone implements EventBackbone {
 
   async stop(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.stopRouter();
     if (this.nc && !this.nc.isClosed()) await this.nc.drain();
   }
 
@@ -515,79 +531,134 @@ export class NatsBackbone implements EventBackbone {
   }
 
   async subscribe(userId: string, options: SubscribeOptions = {}): Promise<EventSubscription> {
-    const js = this.js;
     const jsm = this.jsm;
-    if (!js || !jsm) throw new Error('NATS backbone not started');
+    if (!this.js || !jsm) throw new Error('NATS backbone not started');
+    // The router's consumer exists before anything below looks at the stream: every message
+    // after what the replay (or the RESET) covers reaches the router.
+    const { router } = await this.liveRouter();
     const filter = userFilter(this.options.prefix, userId, options.entity, options.action);
-    const log = this.options.log;
-    let live: { messages: ConsumerMessages; pump: Promise<void>; consumer: PushConsumer } | null =
-      null;
     let replay: Consumer | null = null;
-    let closed = false;
-    const queue = new DeliveryQueue(options.bufferSize ?? DEFAULT_BUFFER);
-    /** Live from `seq` on (or from new messages): an ordered push consumer into the queue. */
-    const goLive = async (seq: number | null): Promise<void> => {
-      const consumer = await js.consumers.getPushConsumer(this.stream, {
-        filter_subjects: filter,
-        ...(seq === null
-          ? { deliver_policy: DeliverPolicy.New }
-          : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: seq }),
-      });
-      const messages = await consumer.consume();
-      const pump = (async () => {
-        for await (const m of messages) {
-          try {
-            queue.push({ kind: 'event', cursor: String(m.seq), event: parseEvent(m.json()) });
-          } catch (error) {
-            log.warn('dropped a malformed event', { subject: m.subject, error });
-          }
-        }
-      })();
-      live = { messages, pump, consumer };
-      if (closed) await release();
-    };
-    const release = async (): Promise<void> => {
-      const held = [replay, live?.consumer];
-      replay = null;
-      if (live) {
-        await live.messages.close().catch(() => {});
-        await live.pump.catch(() => {});
-      }
-      // Ordered consumers are only reaped by the server after minutes without interest; a
-      // subscriber that comes and goes would leave them piling up. Delete them.
-      for (const consumer of held) {
-        const name = await consumer
-          ?.info(true)
-          .then((i) => i.name)
-          .catch(() => undefined);
-        if (name) await jsm.consumers.delete(this.stream, name).catch(() => {});
-      }
-    };
+    const bufferSize = options.bufferSize ?? DEFAULT_BUFFER;
+    const queue = new DeliveryQueue(bufferSize);
+    const route = router.attach(userId, queue, {
+      entity: options.entity,
+      action: options.action,
+      hold: bufferSize,
+      replaying: options.after != null,
+    });
     const first: Delivery[] = [];
     let source: ReplaySource | null = null;
-    if (options.after == null) {
-      await goLive(null);
-    } else {
-      const { state } = await jsm.streams.info(this.stream);
-      const after = /^\d{1,15}$/.test(options.after) ? Number(options.after) : Number.NaN;
-      if (Number.isNaN(after) || after > state.last_seq || after < state.first_seq - 1) {
-        first.push({ kind: 'reset', cursor: String(state.last_seq) });
-        await goLive(state.last_seq + 1);
-      } else {
-        source = this.backlog(filter, after + 1, goLive, (c) => {
-          replay = c;
-        });
+    try {
+      if (options.after != null) {
+        const { state } = await jsm.streams.info(this.stream);
+        const after = /^\d{1,15}$/.test(options.after) ? Number(options.after) : Number.NaN;
+        if (Number.isNaN(after) || after > state.last_seq || after < state.first_seq - 1) {
+          first.push({ kind: 'reset', cursor: String(state.last_seq) });
+          route.live(state.last_seq);
+        } else {
+          source = this.backlog(
+            filter,
+            after + 1,
+            (last) => route.live(last),
+            (c) => {
+              replay = c;
+            },
+          );
+        }
       }
+    } catch (error) {
+      route.detach();
+      throw error;
     }
     const subscription = new ReplaySubscription(queue, source, first, async () => {
-      closed = true;
+      route.detach();
       this.subscriptions.delete(subscription);
       this.owners.delete(subscription);
-      await release();
+      // Ordered consumers are only reaped by the server after minutes without interest; a
+      // subscriber that leaves mid-replay would leave its replay consumer behind. Delete it.
+      const held: Consumer | null = replay;
+      replay = null;
+      const name = await held
+        ?.info(true)
+        .then((i) => i.name)
+        .catch(() => undefined);
+      if (name) await jsm.consumers.delete(this.stream, name).catch(() => {});
     });
+    // Late-bound: a slot's wrapper around close() (inSlot) is what runs.
+    route.end = () => void subscription.close();
     this.subscriptions.add(subscription);
     this.owners.set(subscription, userId);
     return subscription;
+  }
+
+  /**
+   * The router of this process: one ordered push consumer on every event subject of the stream,
+   * from new messages on, started with the first subscription and stopped with the backbone.
+   * An ordered consumer recreates itself after a gap or missed heartbeats (a reconnect), from the
+   * message after the last it delivered. Should it end without being stopped (the connection
+   * closed), the subscriptions it served end too: their clients resubscribe from their cursors.
+   */
+  private liveRouter(): Promise<LiveRouter> {
+    if (!this.router) {
+      const opening = this.openRouter();
+      this.router = opening;
+      opening.catch(() => {
+        if (this.router === opening) this.router = null;
+      });
+    }
+    return this.router;
+  }
+
+  private async openRouter(): Promise<LiveRouter> {
+    const js = this.js!;
+    const log = this.options.log;
+    const router = new SubjectRouter(this.options.prefix, (reason, subject, error) =>
+      log.warn(reason, { subject, error }),
+    );
+    const consumer = await js.consumers.getPushConsumer(this.stream, {
+      filter_subjects: streamSubjects(this.options.prefix),
+      deliver_policy: DeliverPolicy.New,
+    });
+    const messages = await consumer.consume();
+    const live: LiveRouter = {
+      router,
+      consumer,
+      messages,
+      pump: Promise.resolve(),
+      stopped: false,
+    };
+    live.pump = (async () => {
+      try {
+        for await (const m of messages)
+          router.dispatch(m.subject, m.seq, () => parseEvent(m.json()));
+      } catch (error) {
+        if (!live.stopped) log.error('the event router failed', { error });
+      }
+      if (live.stopped) return;
+      log.error('the event router stopped: its subscriptions end, their clients resubscribe');
+      if (this.router) {
+        const current = await this.router.catch(() => null);
+        if (current === live) this.router = null;
+      }
+      for (const route of router.all()) route.end();
+    })();
+    return live;
+  }
+
+  /** Stops the router's consumer and deletes it (the server would keep it for minutes). */
+  private async stopRouter(): Promise<void> {
+    const opening = this.router;
+    this.router = null;
+    const live = await opening?.catch(() => null);
+    if (!live) return;
+    live.stopped = true;
+    await live.messages.close().catch(() => {});
+    await live.pump.catch(() => {});
+    const name = await live.consumer
+      .info(true)
+      .then((i) => i.name)
+      .catch(() => undefined);
+    if (name) await this.jsm?.consumers.delete(this.stream, name).catch(() => {});
   }
 
   /**
@@ -598,7 +669,7 @@ export class NatsBackbone implements EventBackbone {
   private backlog(
     filter: string,
     next: number,
-    goLive: (seq: number) => Promise<void>,
+    goLive: (last: number) => void,
     opened: (consumer: Consumer | null) => void,
   ): ReplaySource {
     const js = this.js!;
@@ -620,7 +691,7 @@ export class NatsBackbone implements EventBackbone {
           // Caught up: the replay consumer's work is done, and the server need not keep it.
           await consumer.delete().catch(() => false);
           opened(null);
-          await goLive(next);
+          goLive(next - 1);
           return null;
         }
         const out: Delivery[] = [];

@@ -64,20 +64,60 @@ function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promis
   });
 }
 
-/** Loaders scoped to one user, so a batch can never return another user's rows. */
+/**
+ * Loaders scoped to one user, so a batch can never return another user's rows. Each loader is
+ * made when first used: a context that never loads (an idle subscription, of which a process
+ * may hold 10,000) holds one small object instead of six loaders and their caches.
+ */
 export function createLoaders(services: Services, userId: string | null): Loaders {
-  const uid = userId ?? '';
-  return {
-    blob: byId((ids) => services.blobs.getMany(uid, ids)),
-    derived: new DataLoader(async (parentIds) => {
-      const rows = await services.blobs.derivedOf(uid, parentIds);
+  return new LazyLoaders(services, userId ?? '');
+}
+
+class LazyLoaders implements Loaders {
+  private blob_?: Loaders['blob'];
+  private derived_?: Loaders['derived'];
+  private schema_?: Loaders['schema'];
+  private processor_?: Loaders['processor'];
+  private book_?: Loaders['book'];
+  private conversation_?: Loaders['conversation'];
+
+  constructor(
+    private readonly services: Services,
+    private readonly uid: string,
+  ) {}
+
+  get blob(): Loaders['blob'] {
+    this.blob_ ??= byId((ids) => this.services.blobs.getMany(this.uid, ids));
+    return this.blob_;
+  }
+
+  get derived(): Loaders['derived'] {
+    this.derived_ ??= new DataLoader(async (parentIds) => {
+      const rows = await this.services.blobs.derivedOf(this.uid, parentIds);
       return parentIds.map((id) => rows.filter((b) => b.parentId === id));
-    }),
-    schema: byId((ids) => services.schemas.getMany(ids)),
-    processor: byId((ids) => services.processors.getMany(ids)),
-    book: byId((ids) => services.books.getMany(uid, ids)),
-    conversation: byId((ids) => services.conversations.getMany(uid, ids)),
-  };
+    });
+    return this.derived_;
+  }
+
+  get schema(): Loaders['schema'] {
+    this.schema_ ??= byId((ids) => this.services.schemas.getMany(ids));
+    return this.schema_;
+  }
+
+  get processor(): Loaders['processor'] {
+    this.processor_ ??= byId((ids) => this.services.processors.getMany(ids));
+    return this.processor_;
+  }
+
+  get book(): Loaders['book'] {
+    this.book_ ??= byId((ids) => this.services.books.getMany(this.uid, ids));
+    return this.book_;
+  }
+
+  get conversation(): Loaders['conversation'] {
+    this.conversation_ ??= byId((ids) => this.services.conversations.getMany(this.uid, ids));
+    return this.conversation_;
+  }
 }
 
 /** The caller's registry rights; UNAUTHENTICATED without a token, FORBIDDEN without a role. */

@@ -1,8 +1,8 @@
 /**
  * Shared real-time resources are bounded per user, on real listening servers: operations over a
  * WebSocket count against the HTTP rate limits, one user's open subscriptions are capped across
- * sockets, transports and API instances, and a subscriber that leaves gives its NATS consumer
- * back within seconds. Another user is unaffected throughout.
+ * sockets, transports and API instances, a subscription holds no NATS consumer of its own and a
+ * subscriber that leaves is released within seconds. Another user is unaffected throughout.
  */
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -142,7 +142,7 @@ describe('open subscriptions per user', () => {
 });
 
 describe.skipIf(!natsEnabled)('NATS consumers of subscriptions', () => {
-  it('are released within seconds when a subscriber leaves, even by dropping its socket', async () => {
+  it('are not one per subscription, and a subscriber that leaves is released within seconds, even by dropping its socket', async () => {
     const { h, url } = await server({});
     const token = await h.token(h.user('leaver'));
     const nc = await connect({ servers: NATS_URL });
@@ -155,14 +155,21 @@ describe.skipIf(!natsEnabled)('NATS consumers of subscriptions', () => {
       const consumers = async () => (await jsm.consumers.list(stream!).next()).length;
       const before = await consumers();
       const c = wsClient(url, token, { lazy: false });
-      for (let i = 0; i < 5; i++) subscribeWs(c, BLOB_EVENTS);
+      subscribeWs(c, BLOB_EVENTS);
+      await subscribedOn(h.app.events, token, 1);
+      // The process's one live consumer, opened with its first subscription.
+      const withOne = await consumers();
+      expect(withOne).toBeLessThanOrEqual(before + 1);
+      for (let i = 0; i < 4; i++) subscribeWs(c, BLOB_EVENTS);
       await subscribedOn(h.app.events, token, 5);
-      expect(await consumers()).toBe(before + 5);
+      expect(await consumers()).toBe(withOne);
       // Leave without a goodbye: the socket is simply dropped.
       const left = Date.now();
       await c.terminate();
-      await eventually(async () => (await consumers()) === before, 5_000);
-      console.log(`NATS consumers released ${Date.now() - left} ms after the socket dropped`);
+      await eventually(() => h.app.events.subscriptionCount() === 0, 5_000);
+      console.log(`subscriptions released ${Date.now() - left} ms after the socket dropped`);
+      // Nothing was held in NATS for them: the live consumer stays for the next subscriber.
+      expect(await consumers()).toBe(withOne);
       expect(h.app.events.subscriptionCount()).toBe(0);
     } finally {
       await nc.close();
