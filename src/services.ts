@@ -65,7 +65,7 @@ export interface ServiceOptions {
 }
 
 export function createServices(database: Database, options: ServiceOptions = {}): Services {
-  const store = options.store ?? new PgBlobStore(database.db);
+  const store = options.store ?? new PgBlobStore(database);
   const validator = new SchemaValidator();
   const inspector = new SchemaInspector(validator);
   const processorRepo = new ProcessorRepository(database.db);

@@ -33,7 +33,7 @@ blobStoreContract('PostgreSQL', async () => {
   const services = createServices(testDb.database);
   await registerBuiltins(services);
   return {
-    store: new PgBlobStore(testDb.database.db),
+    store: new PgBlobStore(testDb.database),
     outbox: new PgOutboxSource(testDb.database),
     book: async (userId) => (await services.books.create(userId, { title: 'A book' })).id,
     conversation: async (userId) =>
@@ -87,7 +87,7 @@ describe('the blob_usage migration', () => {
     expect(expected.alice.bytes).toBeGreaterThan(expected.alice.currentBytes);
 
     await migrateToLatest(db as unknown as Kysely<unknown>);
-    const store = new PgBlobStore(db);
+    const store = new PgBlobStore(testDb.database);
     for (const [userId, fresh] of [
       [alice, expected.alice],
       [bob, expected.bob],

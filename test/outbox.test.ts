@@ -75,7 +75,7 @@ describe('transactional outbox', () => {
 
   it('emits nothing for a write that rolls back in the database', async () => {
     const user = h().user();
-    const store = new PgBlobStore(h().app.database.db);
+    const store = new PgBlobStore(h().app.database);
     const blob = {
       id: randomUUID(),
       userId: user,

@@ -1,5 +1,7 @@
 /** The blob store on PostgreSQL (or PGlite): blobs as JSONB, earlier versions in blob_versions. */
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database } from '../db/database';
+import { type PreparedTarget, queryPrepared } from '../db/prepared';
 import type { BlobsTable, DB } from '../db/types';
 import { BASE_CATALOG } from '../events/catalog';
 import { type StudioEvent, withVersion } from '../events/event';
@@ -51,7 +53,12 @@ const counted = sql`counted as (
 const outboxRowOf = (event: StudioEvent) => outboxRow(BASE_CATALOG, event);
 
 export class PgBlobStore implements BlobStore {
-  constructor(private readonly db: Kysely<DB>) {}
+  private readonly db: Kysely<DB>;
+  private readonly database: PreparedTarget;
+  constructor(database: Pick<Database, 'db'> & PreparedTarget) {
+    this.db = database.db;
+    this.database = database;
+  }
 
   private visible(userId: string) {
     return this.db
@@ -139,7 +146,7 @@ export class PgBlobStore implements BlobStore {
       blobs: Number.MAX_SAFE_INTEGER,
       bytes: Number.MAX_SAFE_INTEGER,
     };
-    const { rows } = await sql<Selectable<BlobsTable>>`
+    const statement = sql<Selectable<BlobsTable>>`
       with usage as (
         insert into blob_usage as u (user_id, blobs, bytes, current_bytes)
         select ${blob.userId}, 1, ${blob.size}, ${blob.size}
@@ -159,8 +166,9 @@ export class PgBlobStore implements BlobStore {
         insert into outbox (event_id, user_id, type, event)
         select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
       )
-      select * from inserted`.execute(this.db);
-    if (rows[0]) return toBlob(rows[0]);
+      select * from inserted`.compile(this.db);
+    const [row] = await queryPrepared(this.database, statement);
+    if (row) return toBlob(row);
     return this.db.transaction().execute(async (trx) => {
       const usage = await this.lockUsage(trx, blob.userId);
       admit?.(usage);
@@ -350,9 +358,11 @@ export class PgBlobStore implements BlobStore {
     if (include.derived) {
       parts.push(sql`select d.*, 2 as role from blobs d where d.parent_id = ${id} and ${visible}`);
     }
-    const { rows } = await sql<
-      Selectable<BlobsTable> & { role: number }
-    >`${sql.join(parts, sql` union all `)} order by role, seq`.execute(this.db);
+    const rows = await queryPrepared(
+      this.database,
+      sql<Selectable<BlobsTable> & { role: number }>`${sql.join(parts, sql` union all `)}
+        order by role, seq`.compile(this.db),
+    );
     const self = rows.find((r) => r.role === 0);
     if (!self) return null;
     const parent = rows.find((r) => r.role === 1);

@@ -10,6 +10,7 @@
 import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../db/database';
+import { onPoolClient } from '../db/prepared';
 import type { DB } from '../db/types';
 import type { Logger } from '../logger';
 import type { EventBackbone } from './backbone';
@@ -57,7 +58,7 @@ const CLAIM_LOCK = 0x7265796e; // "reyn"
 export class PgOutboxSource implements OutboxSource {
   readonly name = 'postgres';
   private readonly db: Kysely<DB>;
-  private readonly pool: Pick<pg.Pool, 'query'>;
+  private readonly pool: Pick<pg.Pool, 'connect'>;
   constructor(database: Pick<Database, 'db' | 'pool'>) {
     this.db = database.db;
     this.pool = database.pool;
@@ -92,7 +93,8 @@ export class PgOutboxSource implements OutboxSource {
    * write, so this is most of what a write costs the database beyond its own statement.
    */
   private async claim(limit: number): Promise<{ id: number; event: unknown }[]> {
-    const results = (await this.pool.query(`
+    const results = (await onPoolClient(this.pool, (client) =>
+      client.query(`
       select pg_advisory_xact_lock(${CLAIM_LOCK});
       update outbox set claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
       where id in (
@@ -101,7 +103,8 @@ export class PgOutboxSource implements OutboxSource {
       and not exists (
         select 1 from outbox where published_at is null and claimed_until > now()
       )
-      returning id, event`)) as unknown as pg.QueryResult<{ id: number; event: unknown }>[];
+      returning id, event`),
+    )) as unknown as pg.QueryResult<{ id: number; event: unknown }>[];
     const rows = results[1]?.rows;
     if (!rows) throw new Error('the outbox claim returned no result for its update');
     return rows.sort((a, b) => Number(a.id) - Number(b.id));

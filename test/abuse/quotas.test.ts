@@ -203,7 +203,7 @@ describe('me.totalSize', () => {
     // Writing 3 GiB is slow: blobs that claim 1.5 GiB each, stored through the store (so they
     // are counted as any write is), stand in for them.
     const claimed = 1.5 * 1024 ** 3;
-    const store = new PgBlobStore(h().testDb.database.db);
+    const store = new PgBlobStore(h().testDb.database);
     for (let i = 0; i < 2; i++) {
       const blob = {
         id: randomUUID(),
