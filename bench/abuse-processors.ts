@@ -15,7 +15,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { renderMarkdown } from '../processors/book-compiler/render';
+import { renderMarkdown } from '../processors/book-compiler/formats/markdown';
 import { measure } from '../processors/lib/text-metrics';
 import { type App, createApp } from '../src/app';
 import { mintToken } from '../src/auth/tokens';

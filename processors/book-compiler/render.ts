@@ -1,14 +1,12 @@
 /**
  * The book compiler's document renderers: pure functions from a manuscript to the bytes of a
  * Markdown, HTML, EPUB 3, DOCX or PDF file. Nothing here reads the network.
+ *
+ * Each format's module (with its library: markdown-it, epub-gen-memory, docx, pdfkit) is loaded
+ * the first time a book is rendered in it, not when the server starts: together they took about
+ * a second of every start, and of every test file's, in processes that may never compile a book.
  */
-import { renderDocx } from './formats/docx';
-import { renderEpub } from './formats/epub';
-import { renderHtml } from './formats/html';
 import { renderMarkdown } from './formats/markdown';
-import { renderPdf } from './formats/pdf';
-
-export { renderDocx, renderEpub, renderHtml, renderMarkdown, renderPdf };
 
 /** A chapter's title and its plain prose, paragraphs separated by blank lines. */
 export interface CompiledChapter {
@@ -57,13 +55,13 @@ export async function renderBook(book: BookManuscript, format: BookFormat): Prom
     case 'markdown':
       return Buffer.from(renderMarkdown(book), 'utf8');
     case 'html':
-      return Buffer.from(renderHtml(book), 'utf8');
+      return Buffer.from((await import('./formats/html')).renderHtml(book), 'utf8');
     case 'epub':
-      return renderEpub(book);
+      return (await import('./formats/epub')).renderEpub(book);
     case 'docx':
-      return renderDocx(book);
+      return (await import('./formats/docx')).renderDocx(book);
     case 'pdf':
-      return renderPdf(book);
+      return (await import('./formats/pdf')).renderPdf(book);
     default:
       throw new Error(
         `Unknown book format: ${JSON.stringify(format)} (expected one of ${BOOK_FORMATS.join(', ')})`,

@@ -5,8 +5,8 @@
  * The logline is shown once, under the title (the logline section's body, polished when the
  * document is); the other sections follow as heading + body.
  */
-import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
-import PDFDocument from 'pdfkit';
+// docx and pdfkit load with the first pitch rendered in their format, not at start-up.
+import type { Paragraph } from 'docx';
 import { primaryFontFile, writeText } from '../lib/pdf-text';
 import type { PitchDocument, PitchSection } from './schemas';
 
@@ -70,7 +70,8 @@ export function renderMarkdown(doc: PitchDocument): string {
   return `${parts.join('\n\n')}\n`;
 }
 
-export function renderDocx(doc: PitchDocument): Promise<Buffer> {
+export async function renderDocx(doc: PitchDocument): Promise<Buffer> {
+  const { Document, HeadingLevel, Packer, Paragraph, TextRun } = await import('docx');
   const children: Paragraph[] = [
     new Paragraph({ text: oneLine(doc.title), heading: HeadingLevel.TITLE }),
     new Paragraph({ children: [new TextRun({ text: oneLine(tagline(doc)), italics: true })] }),
@@ -90,7 +91,8 @@ export function renderDocx(doc: PitchDocument): Promise<Buffer> {
   return Packer.toBuffer(file);
 }
 
-export function renderPdf(doc: PitchDocument): Promise<Buffer> {
+export async function renderPdf(doc: PitchDocument): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   return new Promise((resolve, reject) => {
     const pdf = new PDFDocument({
       size: 'A4',
