@@ -2,14 +2,14 @@
  * The backbone contract, run against NATS JetStream (PostgreSQL project) and the in-process
  * backbone (PGlite project): the same behaviour from both.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Delivery, EventBackbone } from '../src/events/backbone';
 import type { StudioEvent } from '../src/events/event';
 import { MemoryBackbone } from '../src/events/memory-backbone';
 import { NatsBackbone } from '../src/events/nats-backbone';
 import { createLogger } from '../src/logger';
-
+import { sampleEvent } from './support/events';
 import { dropNatsStreams, NATS_URL, natsEnabled } from './support/nats';
 
 const prefix = `t${randomBytes(5).toString('hex')}`;
@@ -26,19 +26,7 @@ afterAll(async () => {
   if (natsEnabled) await dropNatsStreams(prefix);
 });
 
-function event(userId: string, type = 'blob.created.text-input-v1'): StudioEvent {
-  return {
-    id: randomUUID(),
-    type,
-    userId,
-    blobId: randomUUID(),
-    parentId: null,
-    processorId: 'user-input',
-    schemaId: 'text-input-v1',
-    bookId: null,
-    time: new Date().toISOString(),
-  };
-}
+const event = (userId: string, type?: string): StudioEvent => sampleEvent(userId, type);
 
 async function take(iterable: AsyncIterable<Delivery>, n: number, ms = 5000): Promise<Delivery[]> {
   const out: Delivery[] = [];

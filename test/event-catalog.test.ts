@@ -11,23 +11,13 @@ import { createApp } from '../src/app';
 import { EventCatalog, UncatalogedEventError } from '../src/events/catalog';
 import type { StudioEvent } from '../src/events/event';
 import { enqueue } from '../src/events/outbox';
+import { sampleEvent } from './support/events';
 import { useHarness } from './support/harness';
 
 const h = useHarness();
 
 function event(fields: Partial<StudioEvent>): StudioEvent {
-  return {
-    id: randomUUID(),
-    type: 'blob.created.text-input-v1',
-    userId: h().user(),
-    blobId: randomUUID(),
-    parentId: null,
-    processorId: 'user-input',
-    schemaId: 'text-input-v1',
-    bookId: null,
-    time: new Date().toISOString(),
-    ...fields,
-  };
+  return sampleEvent(h().user(), 'blob.created.text-input-v1', fields);
 }
 
 async function outboxRows(eventId: string): Promise<number> {

@@ -4,7 +4,7 @@
  * subscription, each with its own user's events only.
  */
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
@@ -18,6 +18,7 @@ import type { StudioEvent } from '../src/events/event';
 import { NatsBackbone } from '../src/events/nats-backbone';
 import { createLogger } from '../src/logger';
 import { createPgDatabase } from './support/database';
+import { sampleEvent } from './support/events';
 import { TEST_SECRET, testEnv } from './support/harness';
 import { dropNatsStreams, NATS_URL } from './support/nats';
 import { servedUrl, servicesEnv, startReyna } from './support/processes';
@@ -161,17 +162,7 @@ describe('two API instances on one NATS', () => {
 });
 
 describe('one router consumer per process', () => {
-  const event = (userId: string, type: string): StudioEvent => ({
-    id: randomUUID(),
-    type,
-    userId,
-    blobId: randomUUID(),
-    parentId: null,
-    processorId: 'user-input',
-    schemaId: 'text-input-v1',
-    bookId: null,
-    time: new Date().toISOString(),
-  });
+  const event = (userId: string, type: string): StudioEvent => sampleEvent(userId, type);
 
   it("serves 20 subscriptions of four users from one consumer, each with its user's events only", async () => {
     const prefix = `t${randomBytes(5).toString('hex')}`;

@@ -1,31 +1,14 @@
-/**
- * The router behind the NATS backbone's one live consumer per process: which subscription gets
- * which message (by the user token and kind tokens of its subject, as a filtered consumer would),
- * and how a subscription that replays first goes live without a gap or a duplicate.
- */
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../src/events/backbone';
 import { DeliveryQueue } from '../src/events/delivery-queue';
 import type { StudioEvent } from '../src/events/event';
 import { SubjectRouter } from '../src/events/subject-router';
 import { eventSubject } from '../src/events/subjects';
+import { sampleEvent } from './support/events';
 
 const PREFIX = 'rt';
 
-function event(userId: string, type = 'blob.created.text-input-v1'): StudioEvent {
-  return {
-    id: randomUUID(),
-    type,
-    userId,
-    blobId: randomUUID(),
-    parentId: null,
-    processorId: 'user-input',
-    schemaId: 'text-input-v1',
-    bookId: null,
-    time: new Date().toISOString(),
-  };
-}
+const event = (userId: string, type?: string): StudioEvent => sampleEvent(userId, type);
 
 /** A router and a publisher onto it, with stream sequences from 1. */
 function setup() {
