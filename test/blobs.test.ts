@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
   BlobDocument,
@@ -315,5 +316,37 @@ describe('blobs connection', () => {
     expect(forged.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     const big = await h().gql('{ blobs(first: 101) { edges { cursor } } }', {}, token);
     expect(big.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+});
+
+describe('after a migration adds a column to blobs', () => {
+  it('still writes and reads through the statements each connection has prepared', async () => {
+    const token = await h().token(h().user());
+    const write = async (content: string) =>
+      expectData(
+        await h().gql(
+          CreateBlobDocument,
+          { input: { schemaId: 'text-input-v1', data: text(content) } },
+          token,
+        ),
+      ).createBlob.id;
+    // Prepare the write and the family read on the pool's connections (a few times each, so
+    // several connections hold them), as a running server would have them.
+    const first = await Promise.all([1, 2, 3, 4].map((i) => write(`Before the migration, ${i}.`)));
+    for (const id of first) {
+      const blob = expectData(await h().gql(BlobDocument, { id }, token)).blob;
+      expect(blob?.id).toBe(id);
+    }
+    const { db } = h().testDb.database;
+    await sql`alter table blobs add column reviewer_note text`.execute(db);
+    try {
+      const after = await Promise.all([1, 2, 3, 4].map((i) => write(`After the migration, ${i}.`)));
+      for (const id of [...first, ...after]) {
+        const blob = expectData(await h().gql(BlobDocument, { id }, token)).blob;
+        expect(blob?.id).toBe(id);
+      }
+    } finally {
+      await sql`alter table blobs drop column reviewer_note`.execute(db);
+    }
   });
 });

@@ -22,6 +22,33 @@ import type {
 } from './blob-types';
 import { currentVersion } from './blob-types';
 
+/**
+ * The columns the prepared statements return, named rather than `*`: a column a later migration
+ * adds then leaves their result type as it was, where PostgreSQL would refuse to run a prepared
+ * `returning *` again ("cached plan must not change result type") on every open connection.
+ */
+const BLOB_COLUMNS = [
+  'id',
+  'seq',
+  'user_id',
+  'schema_id',
+  'processor_id',
+  'data',
+  'size',
+  'version',
+  'parent_id',
+  'book_id',
+  'conversation_id',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'idempotency_key',
+  'provenance',
+] as const satisfies readonly (keyof BlobsTable)[];
+/** `BLOB_COLUMNS` as a select list, each under `alias.` when given. */
+const blobColumns = (alias?: string) =>
+  sql.raw(BLOB_COLUMNS.map((c) => (alias ? `${alias}.${c}` : c)).join(', '));
+
 const toBlob = (row: Selectable<BlobsTable>): Blob => ({
   id: row.id,
   userId: row.user_id,
@@ -161,12 +188,12 @@ export class PgBlobStore implements BlobStore {
         select ${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
                ${blob.size}, ${blob.parentId}, ${blob.bookId}, ${blob.conversationId}
         from usage
-        returning *
+        returning ${blobColumns()}
       ), queued as (
         insert into outbox (event_id, user_id, type, event)
         select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
       )
-      select * from inserted`.compile(this.db);
+      select ${blobColumns()} from inserted`.compile(this.db);
     const [row] = await queryPrepared(this.database, statement);
     if (row) return toBlob(row);
     return this.db.transaction().execute(async (trx) => {
@@ -350,13 +377,17 @@ export class PgBlobStore implements BlobStore {
   ): Promise<BlobFamily | null> {
     if (!isUuid(id)) return null;
     const visible = sql`user_id = ${userId} and deleted_at is null`;
-    const parts = [sql`select b.*, 0 as role from blobs b where id = ${id} and ${visible}`];
+    const parts = [
+      sql`select ${blobColumns('b')}, 0 as role from blobs b where id = ${id} and ${visible}`,
+    ];
     if (include.parent) {
-      parts.push(sql`select p.*, 1 as role from blobs p
+      parts.push(sql`select ${blobColumns('p')}, 1 as role from blobs p
         where p.id = (select parent_id from blobs where id = ${id} and ${visible}) and ${visible}`);
     }
     if (include.derived) {
-      parts.push(sql`select d.*, 2 as role from blobs d where d.parent_id = ${id} and ${visible}`);
+      parts.push(
+        sql`select ${blobColumns('d')}, 2 as role from blobs d where d.parent_id = ${id} and ${visible}`,
+      );
     }
     const rows = await queryPrepared(
       this.database,
