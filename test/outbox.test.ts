@@ -225,5 +225,40 @@ describe('transactional outbox', () => {
         relay.start();
       }
     });
+
+    it('prunes published rows past their retention (a day), keeping unpublished and recent ones', async () => {
+      const { relay, database } = h().app;
+      await relay.stop();
+      const user = h().user();
+      const dayAndHour = new Date(Date.now() - 25 * 3600_000);
+      const row = (label: string, createdAt: Date, publishedAt: Date | null) => ({
+        event_id: randomUUID(),
+        user_id: user,
+        type: 'blob.created.text-input-v1',
+        event: JSON.stringify({ label }),
+        created_at: createdAt,
+        published_at: publishedAt,
+      });
+      try {
+        await database.db
+          .insertInto('outbox')
+          .values([
+            row('old, published', dayAndHour, dayAndHour),
+            row('old, not published', dayAndHour, null),
+            row('recent, published', new Date(), new Date()),
+          ])
+          .execute();
+        expect(await relay.prune()).toBe(1);
+        const left = (await outboxRows({ userId: user })).map(
+          (r) => (r.event as { label: string }).label,
+        );
+        expect(left.sort()).toEqual(['old, not published', 'recent, published']);
+        expect(await relay.prune()).toBe(0);
+      } finally {
+        // The rows are not real events: the relay must never publish them.
+        await database.db.deleteFrom('outbox').where('user_id', '=', user).execute();
+        relay.start();
+      }
+    });
   });
 });

@@ -11,6 +11,7 @@ import * as workerHeartbeats from './20261201T1200_worker_heartbeats';
 import * as processorChainOverrides from './20261201T1300_processor_chain_overrides';
 import * as reprocessings from './20261201T1400_reprocessings';
 import * as failedRuns from './20261201T1500_failed_runs';
+import * as outboxPrune from './20261201T1600_outbox_prune';
 
 /** Every migration, by timestamped name. Add new ones here; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T1300_processor_chain_overrides': processorChainOverrides,
   '20261201T1400_reprocessings': reprocessings,
   '20261201T1500_failed_runs': failedRuns,
+  '20261201T1600_outbox_prune': outboxPrune,
 };

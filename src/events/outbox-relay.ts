@@ -34,6 +34,11 @@ export interface OutboxSource {
   pass(limit: number, publish: (entries: OutboxEntry[]) => Promise<void>): Promise<number>;
   /** Entries committed but not yet published. */
   backlog(): Promise<number>;
+  /**
+   * Removes up to `limit` published entries written more than `olderThanMs` ago; returns how
+   * many. Sources that keep nothing once published need not have it.
+   */
+  prune?(olderThanMs: number, limit: number): Promise<number>;
 }
 
 /**
@@ -110,6 +115,16 @@ export class PgOutboxSource implements OutboxSource {
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
 
+  async prune(olderThanMs: number, limit: number): Promise<number> {
+    const result = await sql`delete from outbox where id in (
+        select id from outbox
+        where created_at < now() - make_interval(secs => ${olderThanMs / 1000})
+          and published_at is not null
+        limit ${limit}
+      )`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
   async backlog(): Promise<number> {
     const row = await this.db
       .selectFrom('outbox')
@@ -125,7 +140,13 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Poll interval for rows written by other processes. Default 250 ms. */
   intervalMs?: number;
+  /** How long published rows are kept (for looking into what was sent). Default a day. */
+  retentionMs?: number;
 }
+
+/** How often a relay prunes published rows, and how many at most each time. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+const PRUNE_LIMIT = 10_000;
 
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -134,6 +155,8 @@ export class OutboxRelay {
   private stopped = true;
   private readonly batchSize: number;
   private readonly intervalMs: number;
+  private readonly retentionMs: number;
+  private prunedAt = 0;
 
   constructor(
     private readonly sources: readonly OutboxSource[],
@@ -143,6 +166,16 @@ export class OutboxRelay {
   ) {
     this.batchSize = options.batchSize ?? 200;
     this.intervalMs = options.intervalMs ?? 250;
+    this.retentionMs = options.retentionMs ?? 24 * 3600_000;
+  }
+
+  /** Removes published rows past their retention from every outbox that keeps them. */
+  async prune(): Promise<number> {
+    let total = 0;
+    for (const source of this.sources) {
+      if (source.prune) total += await source.prune(this.retentionMs, PRUNE_LIMIT);
+    }
+    return total;
   }
 
   start(): void {
@@ -216,6 +249,12 @@ export class OutboxRelay {
       await this.drain();
     } catch (error) {
       this.log.warn('outbox relay pass failed; retrying', { error });
+    }
+    if (Date.now() - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = Date.now();
+      await this.prune().catch((error) => {
+        this.log.warn('outbox prune failed; trying again later', { error });
+      });
     }
   }
 
