@@ -58,8 +58,10 @@ describe('the event-loop budget per user', () => {
   it('slows down a user whose requests are expensive, and only them', async () => {
     const attacker = await h.token(h.user('attacker'));
     const victim = await h.token(h.user('victim'));
+    // Until the budget refuses one (40 at most): how many fit depends on the machine's speed.
     const answers = [];
-    for (let i = 0; i < 20; i++) answers.push(await heavy(attacker));
+    for (let i = 0; i < 40 && answers.at(-1)?.status !== 429; i++)
+      answers.push(await heavy(attacker));
     const limited = answers.filter((a) => a.status === 429);
     expect(answers[0]!.status).toBe(200);
     expect(limited.length).toBeGreaterThan(0);
@@ -72,9 +74,15 @@ describe('the event-loop budget per user', () => {
     const ok = await write(victim);
     expect(ok.status).toBe(200);
     expect(ok.body.data?.createBlob.id).toBeTruthy();
-    // The attacker gets time again once the wait it was told is over.
-    await new Promise((r) => setTimeout(r, waitMs + 100));
-    expect((await heavy(attacker)).status).toBe(200);
+    // The attacker gets time again once the wait it was told is over (give or take the charge of
+    // its last served request, which the server adds when that response has closed).
+    await new Promise((r) => setTimeout(r, waitMs));
+    let again = await heavy(attacker);
+    for (let i = 0; i < 30 && again.status === 429; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      again = await heavy(attacker);
+    }
+    expect(again.status).toBe(200);
   });
 
   it('counts operations over a WebSocket against the same budget', async () => {
@@ -86,31 +94,35 @@ describe('the event-loop budget per user', () => {
     const variables = {
       d: { content: 'x'.repeat(20), items: Array.from({ length: 9_000 }, (_, i) => i) },
     };
-    // Sent together: one after another, on a busy machine each waited so long for its turn that
-    // the budget refilled (150 ms each second) faster than the operations spent it.
-    const codes = await Promise.all(
-      Array.from(
-        { length: 60 },
-        () =>
-          new Promise<string | undefined>((resolve, reject) => {
-            let code: string | undefined;
-            c.subscribe(
-              { query, variables },
-              {
-                next: (r) => {
-                  code = (r.errors?.[0]?.extensions as { code?: string } | undefined)?.code;
+    // Sent 60 at a time: one after another, on a busy machine each waited so long for its turn
+    // that the budget refilled faster than the operations spent it. On a fast machine 60 may
+    // all fit in the burst, so batches go on (20 at most) until the budget refuses one.
+    const batch = () =>
+      Promise.all(
+        Array.from(
+          { length: 60 },
+          () =>
+            new Promise<string | undefined>((resolve, reject) => {
+              let code: string | undefined;
+              c.subscribe(
+                { query, variables },
+                {
+                  next: (r) => {
+                    code = (r.errors?.[0]?.extensions as { code?: string } | undefined)?.code;
+                  },
+                  error: (e) =>
+                    Array.isArray(e)
+                      ? resolve((e[0] as { extensions?: { code?: string } }).extensions?.code)
+                      : reject(e),
+                  complete: () => resolve(code),
                 },
-                error: (e) =>
-                  Array.isArray(e)
-                    ? resolve((e[0] as { extensions?: { code?: string } }).extensions?.code)
-                    : reject(e),
-                complete: () => resolve(code),
-              },
-            );
-          }),
-      ),
-    );
+              );
+            }),
+        ),
+      );
+    const codes = await batch();
     expect(codes[0]).toBeUndefined();
+    for (let i = 1; i < 20 && !codes.includes('RATE_LIMITED'); i++) codes.push(...(await batch()));
     expect(codes).toContain('RATE_LIMITED');
     const ok = await write(await h.token(h.user('bystander')));
     expect(ok.body.data?.createBlob.id).toBeTruthy();
