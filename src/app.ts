@@ -32,6 +32,33 @@ export interface App extends Core {
 
 export type AppOptions = CoreOptions;
 
+/** How long requests in flight get to finish when the server stops, before their sockets close. */
+export const STOP_GRACE_MS = 5_000;
+
+/**
+ * Stops taking connections and waits for the open ones to finish their requests. A keep-alive
+ * connection stays open after `close()` and a client may send it more requests, and a
+ * streaming answer (SSE) never ends by itself: connections are closed as soon as they are idle,
+ * and whatever is still open after STOP_GRACE_MS is closed mid-request.
+ */
+async function closeServer(server: Server, log: Core['log']): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const force = setTimeout(() => {
+      log.warn('connections still open when the server stopped: closed', {
+        graceMs: STOP_GRACE_MS,
+      });
+      server.closeAllConnections();
+    }, STOP_GRACE_MS);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
 /** The SDK's operation texts, when the generated manifest ships beside the code. */
 async function sdkOperations(): Promise<string[]> {
   try {
@@ -137,12 +164,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
       async stop() {
         await ws.close();
-        if (server.listening) {
-          await new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeIdleConnections();
-          });
-        }
+        if (server.listening) await closeServer(server, core.log);
         await limits.close();
         await slots.close();
         await core.stop();

@@ -471,17 +471,19 @@ export class ProcessorRuntime {
     if (!run) return { kind: 'done' };
     const stream = this.stream(run, { newText: true, crashed });
     await stream.status(run);
-    const watch = this.watch(item, run.id);
+    const watch = this.watch(item, run);
     const output: { id: string | null } = { id: null };
     const kit = this.kit(processor, run, work.event, stream, watch.cancelled, output);
     try {
       await processor.handle(kit, work.input ? view(work.input) : null);
-      if (watch.cancelled() || (await runs.status(run.id)) === 'cancelled')
-        return await this.cancelled(run, stream);
+      // The row holds the attempt's whole text before its status says it ended: a client that
+      // sees SUCCEEDED and reads textSoFar gets all of it.
+      await stream.finish();
+      if (watch.cancelled() || !(await runs.holds(run))) return await this.cancelled(run, stream);
       return await this.succeeded(processor.definition, run, output.id, stream);
     } catch (error) {
-      if (watch.cancelled() || (await runs.status(run.id)) === 'cancelled')
-        return await this.cancelled(run, stream);
+      await stream.finish();
+      if (watch.cancelled() || !(await runs.holds(run))) return await this.cancelled(run, stream);
       return await this.attemptFailed(processor.definition, run, error, stream);
     } finally {
       watch.stop();
@@ -491,16 +493,21 @@ export class ProcessorRuntime {
 
   /**
    * While an attempt runs: keeps the delivery from going to another worker, and notices when
-   * its user cancels the run.
+   * the attempt no longer holds its run: its user cancelled it, and maybe retried it already (a
+   * cancel and a retry can both fall between two looks; the old attempt must stop all the same,
+   * or it holds the user's place in the queue while the retry waits).
    */
-  private watch(item: WorkItem, runId: string): { cancelled: () => boolean; stop: () => void } {
+  private watch(item: WorkItem, run: ProcessorRun): { cancelled: () => boolean; stop: () => void } {
     let cancelled = false;
     const beat = setInterval(
       () => {
         item.heartbeat();
-        void this.options.runs.status(runId).then((s) => {
-          if (s === 'cancelled') cancelled = true;
-        });
+        void this.options.runs.holds(run).then(
+          (held) => {
+            if (!held) cancelled = true;
+          },
+          () => {},
+        );
       },
       Math.max(100, Math.min(this.ackWaitMs / 3, 1000)),
     );

@@ -121,6 +121,24 @@ export class RunRepository {
     return (row?.status as RunStatus | undefined) ?? null;
   }
 
+  /**
+   * Whether `attempt` (as `start` returned it) still holds its run: RUNNING, with its attempt
+   * count and start time. A run cancelled and retried meanwhile is RUNNING again for another
+   * attempt, with a new start time.
+   */
+  async holds(attempt: ProcessorRun): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('processor_runs')
+      .select(['status', 'attempts', 'started_at'])
+      .where('id', '=', attempt.id)
+      .executeTakeFirst();
+    return (
+      row?.status === 'running' &&
+      row.attempts === attempt.attempts &&
+      row.started_at?.getTime() === attempt.startedAt?.getTime()
+    );
+  }
+
   async byInputs(userId: string, blobIds: readonly string[]): Promise<ProcessorRun[]> {
     const ids = blobIds.filter(isUuid);
     if (ids.length === 0) return [];

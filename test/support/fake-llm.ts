@@ -19,7 +19,7 @@ export interface FakeLlmBehaviour {
   cutStreams: number;
   /** Requests for these models always fail with the status given (e.g. 404: unknown model). */
   failModels: Record<string, number>;
-  /** Streams for these prompts write without end until the client goes away. */
+  /** Streams for these prompts write without end until the client goes away (every chunkDelayMs, if set). */
   endless: (user: string) => boolean;
   /** The finish_reason of the last chunk (`length`: the answer hit max_tokens). */
   finishReason: string;
@@ -232,7 +232,9 @@ export async function startFakeLlm(): Promise<FakeLlm> {
         while (!gone) {
           res.write(chunk({ content: 'and on ' }, null));
           entry.sent += 7;
-          await new Promise((r) => setImmediate(r));
+          // As fast as it can unless told to pace itself (a run that must stay RUNNING a while).
+          if (b.chunkDelayMs > 0) await sleep(b.chunkDelayMs);
+          else await new Promise((r) => setImmediate(r));
         }
         return;
       }
