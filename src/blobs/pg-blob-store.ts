@@ -203,11 +203,55 @@ export class PgBlobStore implements BlobStore {
     });
   }
 
+  /**
+   * As `create`, once per idempotency key: one statement counts the blob against the room
+   * `admit.before` leaves and inserts it unless its key is stored. A key found stored (a
+   * redelivery) gives its room back and answers the stored blob; no room by that count goes
+   * the locked way, which refuses with the reason (or finds the key stored).
+   */
   async createOnce(
     blob: NewBlob & { idempotencyKey: string },
     event: StudioEvent,
     admit?: Admit,
   ): Promise<{ blob: Blob; created: boolean }> {
+    BASE_CATALOG.check(event);
+    const room = admit?.before ?? {
+      blobs: Number.MAX_SAFE_INTEGER,
+      bytes: Number.MAX_SAFE_INTEGER,
+    };
+    const statement = sql<Selectable<BlobsTable> & { charged: number }>`
+      with usage as (
+        insert into blob_usage as u (user_id, blobs, bytes, current_bytes)
+        select ${blob.userId}, 1, ${blob.size}, ${blob.size}
+        where ${room.blobs}::bigint >= 0 and ${room.bytes}::bigint >= 0
+        on conflict (user_id) do update
+          set blobs = u.blobs + 1, bytes = u.bytes + excluded.bytes,
+              current_bytes = u.current_bytes + excluded.current_bytes
+          where u.blobs <= ${room.blobs}::bigint and u.bytes <= ${room.bytes}::bigint
+        returning 1
+      ), inserted as (
+        insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id, idempotency_key, provenance)
+        select ${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
+               ${blob.size}, ${blob.parentId}, ${blob.bookId}, ${blob.conversationId}, ${blob.idempotencyKey},
+               ${blob.provenance ? JSON.stringify(blob.provenance) : null}
+        from usage
+        on conflict (idempotency_key) do nothing
+        returning ${blobColumns()}
+      ), queued as (
+        insert into outbox (event_id, user_id, type, event)
+        select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
+      )
+      select (select count(*) from usage)::int as charged, ${blobColumns('inserted')}
+      from (select 1) as one left join inserted on true`.compile(this.db);
+    const [row] = await queryPrepared(this.database, statement);
+    if (row?.id) return { blob: toBlob(row), created: true };
+    if (row?.charged) {
+      await sql`update blob_usage set blobs = blobs - 1, bytes = bytes - ${blob.size},
+                  current_bytes = current_bytes - ${blob.size}
+                where user_id = ${blob.userId}`.execute(this.db);
+      const stored = await this.byKey(this.db, blob.idempotencyKey);
+      if (stored) return { blob: stored, created: false };
+    }
     return this.db.transaction().execute(async (trx) => {
       const usage = await this.lockUsage(trx, blob.userId);
       // A redelivery finds its blob stored and is not refused for the room it already takes.

@@ -479,7 +479,8 @@ export class ProcessorRuntime {
       // The row holds the attempt's whole text before its status says it ended: a client that
       // sees SUCCEEDED and reads textSoFar gets all of it.
       await stream.finish();
-      if (watch.cancelled() || !(await runs.holds(run))) return await this.cancelled(run, stream);
+      // Whether the attempt still holds the run is checked by the write that records success.
+      if (watch.cancelled()) return await this.cancelled(run, stream);
       return await this.succeeded(processor.definition, run, output.id, stream);
     } catch (error) {
       await stream.finish();
@@ -533,9 +534,11 @@ export class ProcessorRuntime {
       time: new Date().toISOString(),
       details: { runId: run.id },
     };
-    const done = await this.options.runs.succeed(run.id, completed, outputId);
+    const done = await this.options.runs.succeed(run, completed, outputId);
+    // Not held any more: cancelled (and maybe retried) while it worked.
+    if (!done) return await this.cancelled(run, stream);
     this.options.onWrite?.();
-    if (done) await stream.status(done);
+    await stream.status(done);
     return { kind: 'done' };
   }
 
@@ -619,7 +622,7 @@ export class ProcessorRuntime {
         return (options?.includeSuperseded ? derived : currentOnly(derived)).map(view);
       },
       derive: async (options) => {
-        if (isCancelled() || (await runs.status(run.id)) === 'cancelled')
+        if (isCancelled() || !(await runs.holds(run)))
           throw new Error('The run was cancelled before it stored its output');
         if (d.followsUpdates && run.inputBlobId) {
           // Output for an input that has moved on is not stored: the newer run stores its own.

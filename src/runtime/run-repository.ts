@@ -3,7 +3,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DB, ProcessorRunsTable } from '../db/types';
 import type { EventCatalog } from '../events/catalog';
 import type { StudioEvent } from '../events/event';
-import { enqueue } from '../events/outbox';
+import { enqueue, outboxRow } from '../events/outbox';
 import { isUuid } from '../ids';
 import { afterRow, isUuidKey, MAX_PAGE, type Page, pageRequest, toPage } from '../paging';
 import type { ProcessorRun, RunStatus } from './run-types';
@@ -45,6 +45,15 @@ export interface NewRun {
 }
 
 const RUN_CURSOR = 'run';
+
+/**
+ * `started_at` is the start time an attempt was given (to the millisecond: a JavaScript date
+ * holds no finer, the column does).
+ */
+const heldSince = (startedAt: Date | null) =>
+  startedAt
+    ? sql`abs(extract(epoch from started_at) * 1000 - ${startedAt.getTime()}) < 1`
+    : sql`started_at is null`;
 
 /** Which failed runs a bulk retry takes, across users: all given criteria must hold. */
 export interface FailedRunFilter {
@@ -127,16 +136,11 @@ export class RunRepository {
    * attempt, with a new start time.
    */
   async holds(attempt: ProcessorRun): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('processor_runs')
-      .select(['status', 'attempts', 'started_at'])
-      .where('id', '=', attempt.id)
-      .executeTakeFirst();
-    return (
-      row?.status === 'running' &&
-      row.attempts === attempt.attempts &&
-      row.started_at?.getTime() === attempt.startedAt?.getTime()
-    );
+    const { rows } = await sql<{ held: boolean }>`
+      select (status = 'running' and attempts = ${attempt.attempts}
+              and ${heldSince(attempt.startedAt)}) as held
+      from processor_runs where id = ${attempt.id}`.execute(this.db);
+    return rows[0]?.held === true;
   }
 
   async byInputs(userId: string, blobIds: readonly string[]): Promise<ProcessorRun[]> {
@@ -266,29 +270,31 @@ export class RunRepository {
       .execute();
   }
 
-  /** Marks a running run succeeded and queues `processor.completed.<id>` with it. */
+  /**
+   * Marks the run succeeded and queues `processor.completed.<id>` with it, in one statement, if
+   * `attempt` (as `start` returned it) still holds the run (see `holds`); null otherwise.
+   */
   async succeed(
-    id: string,
+    attempt: ProcessorRun,
     completed: StudioEvent,
     outputBlobId: string | null,
   ): Promise<ProcessorRun | null> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('processor_runs')
-        .set({
-          status: 'succeeded',
-          error: null,
-          output_blob_id: sql`coalesce(${outputBlobId}::uuid, output_blob_id)`,
-          finished_at: new Date(),
-          updated_at: new Date(),
-        })
-        .where('id', '=', id)
-        .where('status', '=', 'running')
-        .returningAll()
-        .executeTakeFirst();
-      if (row) await enqueue(trx, this.catalog, completed);
-      return row ? toRun(row) : null;
-    });
+    const outbox = outboxRow(this.catalog, completed);
+    const { rows } = await sql<Selectable<ProcessorRunsTable>>`
+      with done as (
+        update processor_runs
+        set status = 'succeeded', error = null,
+            output_blob_id = coalesce(${outputBlobId}::uuid, output_blob_id),
+            finished_at = now(), updated_at = now()
+        where id = ${attempt.id} and status = 'running' and attempts = ${attempt.attempts}
+          and ${heldSince(attempt.startedAt)}
+        returning *
+      ), queued as (
+        insert into outbox (event_id, user_id, type, event)
+        select ${outbox.event_id}, ${outbox.user_id}, ${outbox.type}, ${outbox.event}::jsonb from done
+      )
+      select * from done`.execute(this.db);
+    return rows[0] ? toRun(rows[0]) : null;
   }
 
   /**
@@ -335,20 +341,21 @@ export class RunRepository {
     processorId: string,
     inputBlobId: string,
     version: number,
-    status: 'queued' | 'running',
     reason: string,
-  ): Promise<ProcessorRun[]> {
-    const rows = await this.db
-      .updateTable('processor_runs')
-      .set({ status: 'cancelled', error: reason, finished_at: new Date(), updated_at: new Date() })
-      .where('user_id', '=', userId)
-      .where('processor_id', '=', processorId)
-      .where('input_blob_id', '=', inputBlobId)
-      .where('input_version', '<', version)
-      .where('status', '=', status)
-      .returningAll()
-      .execute();
-    return rows.map(toRun);
+  ): Promise<(ProcessorRun & { was: 'queued' | 'running' })[]> {
+    const { rows } = await sql<Selectable<ProcessorRunsTable> & { was: 'queued' | 'running' }>`
+      update processor_runs p
+      set status = 'cancelled', error = ${reason}, finished_at = now(), updated_at = now()
+      from (
+        select id, status as was from processor_runs
+        where user_id = ${userId} and processor_id = ${processorId}
+          and input_blob_id = ${inputBlobId} and input_version < ${version}
+          and status in ('queued', 'running')
+        for update
+      ) o
+      where p.id = o.id and p.status in ('queued', 'running')
+      returning p.*, o.was`.execute(this.db);
+    return rows.map((r) => ({ ...toRun(r), was: r.was }));
   }
 
   /** Cancels a queued or running run of the user's; `reason`, when given, is its error. */

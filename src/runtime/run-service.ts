@@ -232,23 +232,19 @@ export class RunService {
    * input: a burst of edits gives one run, for the last. Returns those cancelled.
    */
   async supersedeOlder(run: ProcessorRun): Promise<ProcessorRun[]> {
-    if (!run.inputBlobId || run.inputVersion === null) return [];
+    // Versions start at 1: the first has no earlier runs to cancel.
+    if (!run.inputBlobId || run.inputVersion === null || run.inputVersion <= 1) return [];
     const reason = `Superseded by the run for version ${run.inputVersion} of the input`;
-    const cancelled: ProcessorRun[] = [];
-    for (const status of ['queued', 'running'] as const) {
-      const older = await this.options.runs.cancelOlder(
-        run.userId,
-        run.processorId,
-        run.inputBlobId,
-        run.inputVersion,
-        status,
-        reason,
-      );
-      // A running one's own handler publishes when it stops (one writer per live stream).
-      if (status === 'queued') for (const o of older) await this.announce(o);
-      cancelled.push(...older);
-    }
-    return cancelled;
+    const older = await this.options.runs.cancelOlder(
+      run.userId,
+      run.processorId,
+      run.inputBlobId,
+      run.inputVersion,
+      reason,
+    );
+    // A running one's own handler publishes when it stops (one writer per live stream).
+    for (const o of older) if (o.was === 'queued') await this.announce(o);
+    return older;
   }
 
   /** Publishes a run's current status to its live stream. */
