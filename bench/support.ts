@@ -111,11 +111,17 @@ export async function load(options: {
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-/** Starts `reyna serve` as a child process with exactly `env`; resolves with its base URL. */
-export function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+/**
+ * Starts `reyna serve` as a child process with exactly `env` (and `nodeArgs` for Node itself);
+ * resolves with its base URL.
+ */
+export function serve(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', 'src/main.ts', 'serve'],
+    ['--expose-gc', ...nodeArgs, '--import', 'tsx', 'src/main.ts', 'serve'],
     {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -6,6 +6,9 @@
  * the run is not streaming. Any API instance can then bring a late subscriber up to date (see
  * run-follow.ts), and `ProcessorRun.textSoFar` reads the row.
  *
+ * Progress is published at most every PROGRESS_EVERY_MS: an LLM's words that come closer
+ * together go out as one update (one message on the backbone instead of one per word).
+ *
  * Sequences only grow. An attempt continues from the sequence last written; an attempt that
  * follows a crashed one (whose last updates may have gone out unwritten) starts ATTEMPT_SPAN
  * further on, and an attempt publishes fewer updates than that.
@@ -25,6 +28,12 @@ export const RUN_TEXT_LIMIT = 512 * 1024;
 export const ATTEMPT_SPAN = 1_000_000;
 /** How often a streaming run's text is written to its row, at most. */
 export const STREAM_WRITE_MS = 250;
+/**
+ * How often a run's progress is published, at most: pieces that come sooner (an LLM sends a
+ * word at a time) wait and go out together in one update. The first piece after a pause goes
+ * out at once.
+ */
+export const PROGRESS_EVERY_MS = 20;
 
 /** `text` followed by `delta`, within `limit` characters. */
 export function appendText(text: string, delta: string | undefined, limit: number): string {
@@ -42,6 +51,10 @@ export class RunStream {
   private written: number;
   private timer: NodeJS.Timeout | undefined;
   private writes: Promise<void> = Promise.resolve();
+  /** Progress not published yet, and when it will be. */
+  private pending: Progress | undefined;
+  private pendingTimer: NodeJS.Timeout | undefined;
+  private lastPublished = Number.NEGATIVE_INFINITY;
   private run: ProcessorRun;
   private readonly limit: number;
 
@@ -67,23 +80,47 @@ export class RunStream {
 
   /** Publishes a status change once the row holds everything up to it. */
   async status(run: ProcessorRun): Promise<void> {
+    this.flush();
     this.run = run;
     const message = this.next({});
     await this.write();
     this.publish(message);
   }
 
-  /** Publishes progress now; the row catches up within STREAM_WRITE_MS. */
+  /**
+   * Publishes progress within PROGRESS_EVERY_MS (at once after a pause), together with any
+   * that comes meanwhile; the row catches up within STREAM_WRITE_MS.
+   */
   progress(update: Progress): void {
-    if (this.seq - this.start >= ATTEMPT_SPAN - 2) return;
-    const message = this.next(update);
-    this.publish(message);
-    this.timer ??= setTimeout(() => void this.write(), STREAM_WRITE_MS);
+    const p = this.pending;
+    if (!p) this.pending = { ...update };
+    else {
+      if (update.textDelta) p.textDelta = (p.textDelta ?? '') + update.textDelta;
+      if (update.message !== undefined) p.message = update.message;
+      if (update.fraction !== undefined) p.fraction = update.fraction;
+    }
+    if (this.pendingTimer) return;
+    const wait = this.lastPublished + PROGRESS_EVERY_MS - performance.now();
+    if (wait <= 0) this.flush();
+    else this.pendingTimer = setTimeout(() => this.flush(), wait);
   }
 
   /** Writes what is pending now: the attempt is over. */
   async finish(): Promise<void> {
+    this.flush();
     await this.write();
+  }
+
+  /** Publishes the progress waiting, if any. */
+  private flush(): void {
+    clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+    const update = this.pending;
+    this.pending = undefined;
+    if (!update || this.seq - this.start >= ATTEMPT_SPAN - 2) return;
+    this.lastPublished = performance.now();
+    this.publish(this.next(update));
+    this.timer ??= setTimeout(() => void this.write(), STREAM_WRITE_MS);
   }
 
   private next(update: Progress): RunMessage {
