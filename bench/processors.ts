@@ -30,7 +30,8 @@ const pct = (xs: number[], p: number) =>
   Number.NaN;
 
 async function main() {
-  const usePg = await postgresReachable();
+  // BENCH_BACKEND=pglite measures the embedded default even where PostgreSQL is reachable.
+  const usePg = process.env.BENCH_BACKEND !== 'pglite' && (await postgresReachable());
   const pg = usePg ? await createPgDatabase() : undefined;
   const prefix = `b${randomBytes(4).toString('hex')}`;
   const llm = await startFakeLlm();

@@ -12,7 +12,7 @@ import type { ConversationService } from '../conversations/conversation-service'
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { blobEvent } from '../events/event';
 import type { SchemaService } from '../registry/schema-service';
-import type { BlobStore } from './blob-store';
+import type { BlobStore, References } from './blob-store';
 import type {
   Admit,
   Blob,
@@ -94,19 +94,34 @@ export class BlobService {
   }
 
   /**
-   * Checks a new blob (size, schema, and that its parent, book and conversation are the user's)
-   * and returns it ready to store. Throws a typed error; nothing is written then.
+   * Checks a new blob (size and schema) and returns it ready to store, with the check of its
+   * references that the store makes (see `BlobStore.create`). Throws a typed error; nothing is
+   * written then.
    */
   private async prepare(
     userId: string,
     processorId: string,
     input: CreateBlobInput,
-  ): Promise<NewBlob> {
+  ): Promise<{ blob: NewBlob; references: References }> {
     const size = measure(input.data);
     await this.schemas.assertValid(input.schemaId, input.data);
-    const parentId = input.parentId ?? null;
-    const bookId = input.bookId ?? null;
-    const conversationId = input.conversationId ?? null;
+    const blob: NewBlob = {
+      id: randomUUID(),
+      userId,
+      processorId,
+      schemaId: input.schemaId,
+      data: input.data,
+      size,
+      parentId: input.parentId ?? null,
+      bookId: input.bookId ?? null,
+      conversationId: input.conversationId ?? null,
+    };
+    return { blob, references: () => this.references(blob) };
+  }
+
+  /** Throws NOT_FOUND naming the first of a new blob's parent, book and conversation not the user's. */
+  private async references(blob: NewBlob): Promise<void> {
+    const { userId, parentId, bookId, conversationId } = blob;
     const [parent, book, conversation] = await Promise.all([
       parentId ? this.store.findById(userId, parentId) : null,
       bookId ? this.books.get(userId, bookId) : null,
@@ -120,17 +135,6 @@ export class BlobService {
       if (id && !found)
         throw new AppError(ErrorCode.NOT_FOUND, `${what} "${id}" was not found`, { field });
     }
-    return {
-      id: randomUUID(),
-      userId,
-      processorId,
-      schemaId: input.schemaId,
-      data: input.data,
-      size,
-      parentId,
-      bookId,
-      conversationId,
-    };
   }
 
   /** Creates a blob for `userId`, produced by `processorId` (`user-input` for the user's own). */
@@ -139,11 +143,12 @@ export class BlobService {
     input: CreateBlobInput,
     processorId = USER_INPUT_PROCESSOR,
   ): Promise<Blob> {
-    const blob = await this.prepare(userId, processorId, input);
+    const { blob, references } = await this.prepare(userId, processorId, input);
     const created = await this.store.create(
       blob,
       blobEvent('created', blob),
       this.admit(1, blob.size),
+      references,
     );
     this.onWrite();
     return created;
@@ -159,8 +164,9 @@ export class BlobService {
     idempotencyKey: string,
     input: CreateBlobInput & { provenance?: Record<string, unknown> | null },
   ): Promise<{ blob: Blob; created: boolean }> {
+    const prepared = await this.prepare(userId, processorId, input);
     const blob = {
-      ...(await this.prepare(userId, processorId, input)),
+      ...prepared.blob,
       provenance: input.provenance ?? null,
       idempotencyKey,
     };
@@ -168,6 +174,7 @@ export class BlobService {
       blob,
       blobEvent('created', blob),
       this.admit(1, blob.size),
+      prepared.references,
     );
     if (result.created) this.onWrite();
     return result;

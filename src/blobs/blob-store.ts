@@ -23,20 +23,28 @@ import type {
   Usage,
 } from './blob-types';
 
+/** Checks that a new blob's parent, book and conversation are its user's; throws if not. */
+export type References = () => Promise<void>;
+
 export interface BlobStore {
   /**
    * Stores a new blob (version 1) and its event, atomically: both or neither. With `admit`, the
-   * user's usage is read and admitted under the user's write lock first (see `Admit`).
+   * user's usage is read and admitted under the user's write lock first (see `Admit`). With
+   * `references`, nothing is stored unless the blob's parent, book and conversation are the
+   * user's: a store that can check them in its write calls `references` only when one is not
+   * (it throws, saying which), others call it first.
    */
-  create(blob: NewBlob, event: StudioEvent, admit?: Admit): Promise<Blob>;
+  create(blob: NewBlob, event: StudioEvent, admit?: Admit, references?: References): Promise<Blob>;
   /**
    * Stores a derived blob under `blob.idempotencyKey` with its event, exactly once: when a blob
    * with that key exists, it is returned and nothing is written (`admit` is not asked then).
+   * `references` as for `create`.
    */
   createOnce(
     blob: NewBlob & { idempotencyKey: string },
     event: StudioEvent,
     admit?: Admit,
+    references?: References,
   ): Promise<{ blob: Blob; created: boolean }>;
   /**
    * Replaces a blob's data, keeping the previous content as a readable version. Returns null

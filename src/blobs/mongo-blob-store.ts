@@ -36,7 +36,7 @@ import { BASE_CATALOG } from '../events/catalog';
 import { type StudioEvent, withVersion } from '../events/event';
 import type { OutboxEntry, OutboxSource } from '../events/outbox-relay';
 import { isUuid } from '../ids';
-import type { BlobStore } from './blob-store';
+import type { BlobStore, References } from './blob-store';
 import type {
   Admit,
   Blob,
@@ -441,7 +441,14 @@ class MongoBlobStore implements BlobStore {
     });
   }
 
-  async create(blob: NewBlob, event: StudioEvent, admit?: Admit): Promise<Blob> {
+  async create(
+    blob: NewBlob,
+    event: StudioEvent,
+    admit?: Admit,
+    references?: References,
+  ): Promise<Blob> {
+    // Books and conversations live in PostgreSQL: checked before the write.
+    await references?.();
     // As on PostgreSQL: provenance and idempotency keys belong to derived blobs (createOnce).
     return (
       await this.insertWithEvent({ ...blob, provenance: null, idempotencyKey: null }, event, admit)
@@ -452,7 +459,9 @@ class MongoBlobStore implements BlobStore {
     blob: NewBlob & { idempotencyKey: string },
     event: StudioEvent,
     admit?: Admit,
+    references?: References,
   ): Promise<{ blob: Blob; created: boolean }> {
+    await references?.();
     // The unique index decides, as `on conflict do nothing` does on PostgreSQL: no read first.
     try {
       return await this.insertWithEvent(blob, event, admit);

@@ -7,7 +7,7 @@ import { BASE_CATALOG } from '../events/catalog';
 import { type StudioEvent, withVersion } from '../events/event';
 import { outboxRow } from '../events/outbox';
 import { isUuid } from '../ids';
-import type { BlobStore } from './blob-store';
+import type { BlobStore, References } from './blob-store';
 import type {
   Admit,
   Blob,
@@ -78,6 +78,21 @@ const counted = sql`counted as (
 
 /** Blob stores write the studio's own kinds only (blob.*): the base catalog has them all. */
 const outboxRowOf = (event: StudioEvent) => outboxRow(BASE_CATALOG, event);
+
+/**
+ * The condition that a new blob's parent, book and conversation (those it names) are its
+ * user's, for the statement that stores it; null when one is not even an id (none could be).
+ */
+function referencesHold(blob: NewBlob) {
+  const { userId, parentId, bookId, conversationId } = blob;
+  if (![parentId, bookId, conversationId].every((id) => id === null || isUuid(id))) return null;
+  return sql`(${parentId}::uuid is null or exists (select 1 from blobs p
+      where p.id = ${parentId}::uuid and p.user_id = ${userId} and p.deleted_at is null))
+    and (${bookId}::uuid is null or exists (select 1 from books b
+      where b.id = ${bookId}::uuid and b.user_id = ${userId}))
+    and (${conversationId}::uuid is null or exists (select 1 from conversations c
+      where c.id = ${conversationId}::uuid and c.user_id = ${userId}))`;
+}
 
 export class PgBlobStore implements BlobStore {
   private readonly db: Kysely<DB>;
@@ -167,17 +182,24 @@ export class PgBlobStore implements BlobStore {
    * in one round trip instead of five (begin, lock, read, insert, commit). When the upsert finds
    * no room, the transaction below decides under the lock and says which quota refused.
    */
-  async create(blob: NewBlob, event: StudioEvent, admit?: Admit): Promise<Blob> {
+  async create(
+    blob: NewBlob,
+    event: StudioEvent,
+    admit?: Admit,
+    references?: References,
+  ): Promise<Blob> {
     BASE_CATALOG.check(event);
     const room = admit?.before ?? {
       blobs: Number.MAX_SAFE_INTEGER,
       bytes: Number.MAX_SAFE_INTEGER,
     };
+    const held = references ? referencesHold(blob) : sql`true`;
+    if (!held) await references!();
     const statement = sql<Selectable<BlobsTable>>`
       with usage as (
         insert into blob_usage as u (user_id, blobs, bytes, current_bytes)
         select ${blob.userId}, 1, ${blob.size}, ${blob.size}
-        where ${room.blobs}::bigint >= 0 and ${room.bytes}::bigint >= 0
+        where ${room.blobs}::bigint >= 0 and ${room.bytes}::bigint >= 0 and ${held ?? sql`false`}
         on conflict (user_id) do update
           set blobs = u.blobs + 1, bytes = u.bytes + excluded.bytes,
               current_bytes = u.current_bytes + excluded.current_bytes
@@ -196,6 +218,8 @@ export class PgBlobStore implements BlobStore {
       select ${blobColumns()} from inserted`.compile(this.db);
     const [row] = await queryPrepared(this.database, statement);
     if (row) return toBlob(row);
+    // Nothing stored: a reference is not the user's (this throws), or no room by that count.
+    await references?.();
     return this.db.transaction().execute(async (trx) => {
       const usage = await this.lockUsage(trx, blob.userId);
       admit?.(usage);
@@ -213,17 +237,20 @@ export class PgBlobStore implements BlobStore {
     blob: NewBlob & { idempotencyKey: string },
     event: StudioEvent,
     admit?: Admit,
+    references?: References,
   ): Promise<{ blob: Blob; created: boolean }> {
     BASE_CATALOG.check(event);
     const room = admit?.before ?? {
       blobs: Number.MAX_SAFE_INTEGER,
       bytes: Number.MAX_SAFE_INTEGER,
     };
+    const held = references ? referencesHold(blob) : sql`true`;
+    if (!held) await references!();
     const statement = sql<Selectable<BlobsTable> & { charged: number }>`
       with usage as (
         insert into blob_usage as u (user_id, blobs, bytes, current_bytes)
         select ${blob.userId}, 1, ${blob.size}, ${blob.size}
-        where ${room.blobs}::bigint >= 0 and ${room.bytes}::bigint >= 0
+        where ${room.blobs}::bigint >= 0 and ${room.bytes}::bigint >= 0 and ${held ?? sql`false`}
         on conflict (user_id) do update
           set blobs = u.blobs + 1, bytes = u.bytes + excluded.bytes,
               current_bytes = u.current_bytes + excluded.current_bytes
@@ -252,6 +279,8 @@ export class PgBlobStore implements BlobStore {
       const stored = await this.byKey(this.db, blob.idempotencyKey);
       if (stored) return { blob: stored, created: false };
     }
+    // Nothing stored: a reference is not the user's (this throws), or no room by that count.
+    await references?.();
     return this.db.transaction().execute(async (trx) => {
       const usage = await this.lockUsage(trx, blob.userId);
       // A redelivery finds its blob stored and is not refused for the room it already takes.
