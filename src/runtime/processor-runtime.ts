@@ -35,7 +35,7 @@ import type { Logger } from '../logger';
 import type { Services } from '../services';
 import type { RunRepository } from './run-repository';
 import { type RunService, retryEventType } from './run-service';
-import { RunStream } from './run-stream';
+import { ATTEMPT_SPAN, RunStream } from './run-stream';
 import type { ProcessorRun } from './run-types';
 
 export interface RuntimeOptions {
@@ -262,7 +262,10 @@ export class ProcessorRuntime {
   }
 
   /** The live stream of a run's updates (see run-stream.ts). */
-  private stream(run: ProcessorRun, options: { newText: boolean; crashed: boolean }): RunStream {
+  private stream(
+    run: ProcessorRun,
+    options: { newText: boolean; crashed: boolean; begun?: boolean },
+  ): RunStream {
     const { events, runs, log } = this.options;
     return new RunStream(run, (m) => events.publishLive(run.userId, m), runs, log, {
       ...options,
@@ -467,18 +470,15 @@ export class ProcessorRuntime {
     const { runs } = this.options;
     // Running already: the attempt before this one died, maybe with updates unwritten.
     const crashed = work.run.status === 'running';
-    const run = await runs.start(work.run.id);
+    const run = await runs.start(work.run.id, crashed ? ATTEMPT_SPAN : 0);
     if (!run) return { kind: 'done' };
-    const stream = this.stream(run, { newText: true, crashed });
-    await stream.status(run);
+    const stream = this.stream(run, { newText: true, crashed, begun: true });
+    stream.announce(run);
     const watch = this.watch(item, run);
     const output: { id: string | null } = { id: null };
     const kit = this.kit(processor, run, work.event, stream, watch.cancelled, output);
     try {
       await processor.handle(kit, work.input ? view(work.input) : null);
-      // The row holds the attempt's whole text before its status says it ended: a client that
-      // sees SUCCEEDED and reads textSoFar gets all of it.
-      await stream.finish();
       // Whether the attempt still holds the run is checked by the write that records success.
       if (watch.cancelled()) return await this.cancelled(run, stream);
       return await this.succeeded(processor.definition, run, output.id, stream);
@@ -534,11 +534,13 @@ export class ProcessorRuntime {
       time: new Date().toISOString(),
       details: { runId: run.id },
     };
-    const done = await this.options.runs.succeed(run, completed, outputId);
+    // The row takes the attempt's whole text with its status: a client that sees SUCCEEDED and
+    // reads textSoFar gets all of it.
+    const done = await this.options.runs.succeed(run, completed, outputId, stream.closing());
     // Not held any more: cancelled (and maybe retried) while it worked.
     if (!done) return await this.cancelled(run, stream);
     this.options.onWrite?.();
-    await stream.status(done);
+    stream.announce(done);
     return { kind: 'done' };
   }
 
@@ -676,9 +678,7 @@ export class ProcessorRuntime {
       },
       progress: (update) => stream.progress(update),
       config: async () => (await services.processors.instanceOf(userId, d.id))?.config ?? {},
-      setModel: (model) => {
-        void runs.setModel(run.id, model);
-      },
+      setModel: (model) => stream.setModel(model),
       cancelled: isCancelled,
     };
   }

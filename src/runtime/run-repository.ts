@@ -6,7 +6,7 @@ import type { StudioEvent } from '../events/event';
 import { enqueue, outboxRow } from '../events/outbox';
 import { isUuid } from '../ids';
 import { afterRow, isUuidKey, MAX_PAGE, type Page, pageRequest, toPage } from '../paging';
-import type { ProcessorRun, RunStatus } from './run-types';
+import type { ProcessorRun, RunStatus, StreamState } from './run-types';
 
 const toRun = (r: Selectable<ProcessorRunsTable>): ProcessorRun => ({
   id: r.id,
@@ -236,17 +236,27 @@ export class RunRepository {
    * Writes what a run has streamed so far, unless a later state is already written (writes of
    * one run may finish out of order).
    */
-  async saveStream(id: string, state: { seq: number; start: number; text: string }): Promise<void> {
+  async saveStream(id: string, state: StreamState): Promise<void> {
     await this.db
       .updateTable('processor_runs')
-      .set({ stream_seq: state.seq, stream_start: state.start, stream_text: state.text })
+      .set({
+        stream_seq: state.seq,
+        stream_start: state.start,
+        stream_text: state.text,
+        ...(state.model !== undefined ? { model: state.model } : {}),
+      })
       .where('id', '=', id)
-      .where('stream_seq', '<', state.seq)
+      // Only a later state replaces the row's; the model alone may come with the same one.
+      .where('stream_seq', state.model !== undefined ? '<=' : '<', state.seq)
       .execute();
   }
 
-  /** Moves a queued (or crashed running) run to running and counts the attempt. */
-  async start(id: string): Promise<ProcessorRun | null> {
+  /**
+   * Moves a queued (or crashed running) run to running and counts the attempt. The row's stream
+   * then holds the attempt's first update (this status change, empty text), `skip` sequence
+   * numbers on from the last one written (see RunStream).
+   */
+  async start(id: string, skip = 0): Promise<ProcessorRun | null> {
     const row = await this.db
       .updateTable('processor_runs')
       .set({
@@ -254,20 +264,15 @@ export class RunRepository {
         attempts: sql`attempts + 1`,
         started_at: sql`coalesce(started_at, now())`,
         updated_at: new Date(),
+        stream_seq: sql`stream_seq + ${skip + 1}`,
+        stream_start: sql`stream_seq + ${skip + 1}`,
+        stream_text: '',
       })
       .where('id', '=', id)
       .where('status', 'in', ['queued', 'running'])
       .returningAll()
       .executeTakeFirst();
     return row ? toRun(row) : null;
-  }
-
-  async setModel(id: string, model: string): Promise<void> {
-    await this.db
-      .updateTable('processor_runs')
-      .set({ model, updated_at: new Date() })
-      .where('id', '=', id)
-      .execute();
   }
 
   /**
@@ -278,6 +283,7 @@ export class RunRepository {
     attempt: ProcessorRun,
     completed: StudioEvent,
     outputBlobId: string | null,
+    stream: StreamState,
   ): Promise<ProcessorRun | null> {
     const outbox = outboxRow(this.catalog, completed);
     const { rows } = await sql<Selectable<ProcessorRunsTable>>`
@@ -285,7 +291,11 @@ export class RunRepository {
         update processor_runs
         set status = 'succeeded', error = null,
             output_blob_id = coalesce(${outputBlobId}::uuid, output_blob_id),
-            finished_at = now(), updated_at = now()
+            finished_at = now(), updated_at = now(),
+            stream_seq = greatest(stream_seq, ${stream.seq}),
+            stream_start = case when stream_seq < ${stream.seq} then ${stream.start} else stream_start end,
+            stream_text = case when stream_seq < ${stream.seq} then ${stream.text} else stream_text end,
+            model = coalesce(${stream.model ?? null}, model)
         where id = ${attempt.id} and status = 'running' and attempts = ${attempt.attempts}
           and ${heldSince(attempt.startedAt)}
         returning *

@@ -15,7 +15,7 @@
  */
 import type { Logger } from '../logger';
 import type { RunRepository } from './run-repository';
-import type { ProcessorRun, RunMessage, RunUpdate } from './run-types';
+import type { ProcessorRun, RunMessage, RunUpdate, StreamState } from './run-types';
 
 /**
  * Most characters of a run's text kept for late subscribers and queries by default
@@ -55,24 +55,34 @@ export class RunStream {
   private pending: Progress | undefined;
   private pendingTimer: NodeJS.Timeout | undefined;
   private lastPublished = Number.NEGATIVE_INFINITY;
+  /** The model the attempt uses, until written. */
+  private model: string | undefined;
   private run: ProcessorRun;
   private readonly limit: number;
 
   /**
    * A stream for `run` as stored. `newText`: an attempt starts, its text begins empty.
-   * `crashed`: the previous attempt died, its last updates may be unwritten.
+   * `crashed`: the previous attempt died, its last updates may be unwritten. `begun`: `run` is
+   * as `RunRepository.start` left it, whose row holds the attempt's first update already
+   * (`announce` publishes it).
    */
   constructor(
     run: ProcessorRun,
     private readonly publish: (message: RunMessage) => void,
     private readonly repository: RunRepository,
     private readonly log: Logger,
-    options: { newText: boolean; crashed: boolean; textLimit?: number },
+    options: { newText: boolean; crashed: boolean; begun?: boolean; textLimit?: number },
   ) {
     this.limit = options.textLimit ?? RUN_TEXT_LIMIT;
     this.run = run;
-    this.seq = run.streamSeq + (options.crashed ? ATTEMPT_SPAN : 0);
     this.written = run.streamSeq;
+    if (options.begun) {
+      this.seq = run.streamSeq;
+      this.start = run.streamStart;
+      this.text = '';
+      return;
+    }
+    this.seq = run.streamSeq + (options.crashed ? ATTEMPT_SPAN : 0);
     const fresh = options.newText || options.crashed;
     this.start = fresh ? this.seq + 1 : run.streamStart;
     this.text = options.newText ? '' : run.textSoFar;
@@ -85,6 +95,34 @@ export class RunStream {
     const message = this.next({});
     await this.write();
     this.publish(message);
+  }
+
+  /**
+   * For a status change that its own statement writes: the row's state after it (the next
+   * sequence, the text so far, the model if not written yet). Then `announce` the new status
+   * once that statement has run.
+   */
+  closing(): StreamState {
+    this.flush();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.seq += 1;
+    this.written = this.seq;
+    const model = this.model;
+    this.model = undefined;
+    return { seq: this.seq, start: this.start, text: this.text, model };
+  }
+
+  /** Publishes the update the row holds now (see `begun` and `closing`), with `run`'s status. */
+  announce(run: ProcessorRun): void {
+    this.run = run;
+    this.publish(this.message({}));
+  }
+
+  /** Keeps the model the attempt uses, for the row's next write. */
+  setModel(model: string): void {
+    this.model = model;
+    this.timer ??= setTimeout(() => void this.write(), STREAM_WRITE_MS);
   }
 
   /**
@@ -126,6 +164,11 @@ export class RunStream {
   private next(update: Progress): RunMessage {
     this.seq += 1;
     this.text = appendText(this.text, update.textDelta, this.limit);
+    return this.message(update);
+  }
+
+  /** The update at the current sequence. */
+  private message(update: Progress): RunMessage {
     const r = this.run;
     return {
       kind: 'run',
@@ -147,8 +190,14 @@ export class RunStream {
   private write(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.written === this.seq) return this.writes;
-    const state = { seq: this.seq, start: this.start, text: this.text };
+    if (this.written === this.seq && this.model === undefined) return this.writes;
+    const state: StreamState = {
+      seq: this.seq,
+      start: this.start,
+      text: this.text,
+      model: this.model,
+    };
+    this.model = undefined;
     this.written = this.seq;
     this.writes = this.writes
       .then(() => this.repository.saveStream(this.run.id, state))

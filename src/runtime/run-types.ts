@@ -55,3 +55,11 @@ export interface RunMessage extends RunUpdate {
   textStart: number;
   textLength: number;
 }
+
+/** What a run's row keeps of its stream (see RunStream), and the model when it is to be set. */
+export interface StreamState {
+  seq: number;
+  start: number;
+  text: string;
+  model?: string;
+}
