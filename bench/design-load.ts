@@ -8,7 +8,8 @@
  * events) in a fresh data directory, or with BENCH_BACKEND=postgres on the local PostgreSQL and
  * NATS. It prints createBlob p50/p99, creation (the createBlob call) to the `blobDerived`
  * delivery p50/p99, how many passages were expanded, and the server's CPU time.
- * BENCH_CPU_PROF=<dir> has the server write a V8 CPU profile of the whole run there.
+ * BENCH_CPU_PROF=<dir> has the server write a V8 CPU profile of the whole run there;
+ * REYNA_EXPANSION_CONCURRENCY is passed on to the server.
  *
  * Aims (issue 14, on PGlite with a 50 ms LLM): createBlob p99 under 100 ms, creation to
  * expansion p99 under 300 ms, every passage expanded.
@@ -59,6 +60,10 @@ async function main() {
       REYNA_LLM_MODEL: 'bench-model',
       REYNA_PROCESSORS: 'all',
       REYNA_DATA_DIR: dataDir,
+      // The operator's bound on LLM requests at once, when this run is given one.
+      ...(process.env.REYNA_EXPANSION_CONCURRENCY
+        ? { REYNA_EXPANSION_CONCURRENCY: process.env.REYNA_EXPANSION_CONCURRENCY }
+        : {}),
       ...(pg ? { DATABASE_URL: pg.url, NATS_URL, REYNA_DEPLOYMENT: prefix } : {}),
     },
     // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it exits.

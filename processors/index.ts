@@ -27,6 +27,8 @@ export interface ProcessorOptions {
   };
   /** The models users may choose (the operator's allowlist). Default: only the LLM's model. */
   models?: readonly string[];
+  /** LLM requests text expansion makes at once in one process (default 8). */
+  expansionConcurrency?: number;
 }
 
 export function createProcessors(options: ProcessorOptions): Processor[] {
@@ -44,7 +46,7 @@ export function createProcessors(options: ProcessorOptions): Processor[] {
     : undefined;
   const models = options.models ?? (o ? [o.model] : []);
   return [
-    textExpansion(llm, models),
+    textExpansion(llm, models, options.expansionConcurrency),
     bookCompiler(),
     pitchBuilder(
       o?.demo ? undefined : llm,

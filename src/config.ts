@@ -55,6 +55,8 @@ export interface Config {
   readonly llmModels: readonly string[];
   /** Most output tokens one LLM request may ask for, whatever the input size. */
   readonly llmMaxOutputTokens: number;
+  /** LLM requests text expansion makes at once in one process (REYNA_EXPANSION_CONCURRENCY). */
+  readonly expansionConcurrency: number;
   /** Prefix for NATS stream and consumer names, so deployments sharing a NATS never meet. */
   readonly deploymentId: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -402,6 +404,7 @@ export function loadConfig(env: Env = process.env): Config {
     llmModel,
     llmModels: llm === 'demo' ? [DEMO_MODEL] : modelList(env, llmModel),
     llmMaxOutputTokens: integer(env, 'REYNA_LLM_MAX_OUTPUT_TOKENS', 16_384, 16, 1_000_000),
+    expansionConcurrency: integer(env, 'REYNA_EXPANSION_CONCURRENCY', 8, 1, 1000),
     deploymentId,
     logLevel,
     outboxRelay: (optional(env, 'REYNA_OUTBOX_RELAY') ?? 'on') !== 'off',

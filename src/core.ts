@@ -108,6 +108,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
             ? { ...llmSettings, baseURL: config.openaiBaseUrl, apiKey: config.openaiApiKey }
             : undefined,
         models: config.llmModels,
+        expansionConcurrency: config.expansionConcurrency,
       });
     // What this release ships is reserved, whichever processors this process runs.
     const reserved = reservedOf(BUILTIN_SCHEMAS, [

@@ -94,7 +94,14 @@ export const NO_LLM_MESSAGE =
   'server (OpenAI, Ollama, vLLM, llama.cpp), OPENAI_API_KEY if it needs one, and REYNA_LLM_MODEL. ' +
   'To try the studio without one, REYNA_LLM=demo streams labelled sample text (not in production).';
 
-export function textExpansion(llm: Llm | undefined, models: readonly string[]): Processor {
+/** LLM requests one process makes at once for text expansion, unless the operator says. */
+export const EXPANSION_CONCURRENCY = 8;
+
+export function textExpansion(
+  llm: Llm | undefined,
+  models: readonly string[],
+  concurrency = EXPANSION_CONCURRENCY,
+): Processor {
   return {
     definition: {
       id: 'text-expansion',
@@ -112,7 +119,7 @@ export function textExpansion(llm: Llm | undefined, models: readonly string[]): 
         return { content: input.content, style: input.metadata?.style ?? null };
       },
       emits: ['blob.created.expanded-text-v1', 'processor.completed.text-expansion'],
-      maxConcurrency: 8,
+      maxConcurrency: concurrency,
       maxPerUser: 2,
       maxAttempts: 5,
       configSchema: CONFIG_SCHEMA,
