@@ -94,6 +94,26 @@ function referencesHold(blob: NewBlob) {
       where c.id = ${conversationId}::uuid and c.user_id = ${userId}))`;
 }
 
+/**
+ * The CTE body that counts a new blob in its user's usage, only if `admit.before` leaves room and
+ * its references hold (checked first when they cannot be in the statement): it returns a row
+ * exactly when it counted, and the statement inserts the blob from it.
+ */
+async function charge(blob: NewBlob, admit?: Admit, references?: References) {
+  const room = admit?.before ?? { blobs: Number.MAX_SAFE_INTEGER, bytes: Number.MAX_SAFE_INTEGER };
+  const held = references ? referencesHold(blob) : sql`true`;
+  if (!held) await references!();
+  return sql`
+    insert into blob_usage as u (user_id, blobs, bytes, current_bytes)
+    select ${blob.userId}, 1, ${blob.size}, ${blob.size}
+    where ${room.blobs}::bigint >= 0 and ${room.bytes}::bigint >= 0 and ${held ?? sql`false`}
+    on conflict (user_id) do update
+      set blobs = u.blobs + 1, bytes = u.bytes + excluded.bytes,
+          current_bytes = u.current_bytes + excluded.current_bytes
+      where u.blobs <= ${room.blobs}::bigint and u.bytes <= ${room.bytes}::bigint
+    returning 1`;
+}
+
 export class PgBlobStore implements BlobStore {
   private readonly db: Kysely<DB>;
   private readonly database: PreparedTarget;
@@ -189,23 +209,9 @@ export class PgBlobStore implements BlobStore {
     references?: References,
   ): Promise<Blob> {
     BASE_CATALOG.check(event);
-    const room = admit?.before ?? {
-      blobs: Number.MAX_SAFE_INTEGER,
-      bytes: Number.MAX_SAFE_INTEGER,
-    };
-    const held = references ? referencesHold(blob) : sql`true`;
-    if (!held) await references!();
+    const usage = await charge(blob, admit, references);
     const statement = sql<Selectable<BlobsTable>>`
-      with usage as (
-        insert into blob_usage as u (user_id, blobs, bytes, current_bytes)
-        select ${blob.userId}, 1, ${blob.size}, ${blob.size}
-        where ${room.blobs}::bigint >= 0 and ${room.bytes}::bigint >= 0 and ${held ?? sql`false`}
-        on conflict (user_id) do update
-          set blobs = u.blobs + 1, bytes = u.bytes + excluded.bytes,
-              current_bytes = u.current_bytes + excluded.current_bytes
-          where u.blobs <= ${room.blobs}::bigint and u.bytes <= ${room.bytes}::bigint
-        returning 1
-      ), inserted as (
+      with usage as (${usage}), inserted as (
         insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id)
         select ${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
                ${blob.size}, ${blob.parentId}, ${blob.bookId}, ${blob.conversationId}
@@ -240,23 +246,9 @@ export class PgBlobStore implements BlobStore {
     references?: References,
   ): Promise<{ blob: Blob; created: boolean }> {
     BASE_CATALOG.check(event);
-    const room = admit?.before ?? {
-      blobs: Number.MAX_SAFE_INTEGER,
-      bytes: Number.MAX_SAFE_INTEGER,
-    };
-    const held = references ? referencesHold(blob) : sql`true`;
-    if (!held) await references!();
+    const usage = await charge(blob, admit, references);
     const statement = sql<Selectable<BlobsTable> & { charged: number }>`
-      with usage as (
-        insert into blob_usage as u (user_id, blobs, bytes, current_bytes)
-        select ${blob.userId}, 1, ${blob.size}, ${blob.size}
-        where ${room.blobs}::bigint >= 0 and ${room.bytes}::bigint >= 0 and ${held ?? sql`false`}
-        on conflict (user_id) do update
-          set blobs = u.blobs + 1, bytes = u.bytes + excluded.bytes,
-              current_bytes = u.current_bytes + excluded.current_bytes
-          where u.blobs <= ${room.blobs}::bigint and u.bytes <= ${room.bytes}::bigint
-        returning 1
-      ), inserted as (
+      with usage as (${usage}), inserted as (
         insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id, idempotency_key, provenance)
         select ${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
                ${blob.size}, ${blob.parentId}, ${blob.bookId}, ${blob.conversationId}, ${blob.idempotencyKey},
