@@ -179,7 +179,8 @@ describe('text expansion on the demo LLM', () => {
     expect(derived.provenance).toMatchObject({ processorId: 'text-expansion', model: DEMO_MODEL });
     await eventually(async () => updates.items.some((u) => u.runUpdated.status === 'SUCCEEDED'));
     const deltas = updates.items.map((u) => u.runUpdated.textDelta).filter(Boolean);
-    expect(deltas.length).toBeGreaterThan(20);
+    // 92 words at 1 ms or more each, published at most every 20 ms: streamed in several updates.
+    expect(deltas.length).toBeGreaterThanOrEqual(4);
     expect(deltas.join('').trim()).toBe(expected);
     updates.stop();
   });
