@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
@@ -46,6 +47,11 @@ if (!usePostgres) {
   );
 }
 
+// This run's mark in the names of the databases its tests create: test/support/global-setup.ts
+// drops any of them a test left behind, and says which.
+const RUN = process.env.REYNA_TEST_RUN ?? randomBytes(3).toString('hex');
+process.env.REYNA_TEST_RUN = RUN;
+
 const postgres: TestProjectInlineConfiguration = {
   extends: true,
   test: {
@@ -55,6 +61,7 @@ const postgres: TestProjectInlineConfiguration = {
     exclude: ['test/**/*.embedded.test.ts', ...(useNats ? [] : ['test/**/*.pg-only.test.ts'])],
     env: {
       REYNA_TEST_BACKEND: 'postgres',
+      REYNA_TEST_RUN: RUN,
       REYNA_TEST_NATS: useNats ? 'on' : 'off',
       REYNA_TEST_REDIS: useRedis ? 'on' : 'off',
     },
@@ -92,6 +99,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: usePostgres ? ['test/support/global-setup.ts'] : [],
+    env: { REYNA_TEST_RUN: RUN },
     maxWorkers: 2,
     projects: usePostgres ? [postgres, pglite] : [pglite],
   },

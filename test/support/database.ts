@@ -32,9 +32,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** The start of the names of the databases this test run creates (REYNA_TEST_RUN marks the run). */
+export function testDatabasePrefix(run = process.env.REYNA_TEST_RUN): string {
+  return `reyna_test_${run && /^[0-9a-f]+$/.test(run) ? `${run}_` : ''}`;
+}
+
 /** Creates an empty PostgreSQL database with a unique name; returns its URL and a dropper. */
 export async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `reyna_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${testDatabasePrefix()}${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`create database ${name}`);
