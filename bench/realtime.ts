@@ -7,7 +7,9 @@
  *    core subscriber receiving it, at the same rate (ratio of p99s). (From the publish *returning*
  *    it is negative: the acknowledgement arrives after the subscriber has the message.)
  * 2. Delivery latency p99 with 1,000 WebSocket subscribers (one per user) on one server.
- * 3. Resident memory of the server per idle subscription (its RSS before and after opening them).
+ * 3. Memory of the server per idle subscription: its RSS before and after opening them, each time
+ *    after a full garbage collection (asked for through the server's inspector), and its V8 heap
+ *    in use at the same two moments.
  *
  * Aims: p99 under 25 ms; under 50 ms with BENCH_SUBSCRIBERS (10,000 for issue 14's figure) at 50
  * writes/s; under 20 KB per idle subscription.
@@ -37,6 +39,50 @@ function percentile(values: number[], p: number): number {
 function rssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+/**
+ * The server's memory after a full garbage collection, through its inspector (Chrome DevTools
+ * Protocol over WebSocket): without it, RSS counts whatever garbage the last writes left.
+ */
+async function memoryAfterGc(inspectorPort: number): Promise<{ rssKb: number; heapKb: number }> {
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  let next = 0;
+  const call = (method: string, params: object = {}) =>
+    new Promise<{ result?: { result?: { value?: string } } }>((resolve) => {
+      const id = ++next;
+      const onMessage = (data: WebSocket.RawData) => {
+        const message = JSON.parse(String(data)) as {
+          id?: number;
+          result?: { result?: { value?: string } };
+        };
+        if (message.id !== id) return;
+        socket.off('message', onMessage);
+        resolve(message);
+      };
+      socket.on('message', onMessage);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    await call('HeapProfiler.collectGarbage');
+    await sleep(500);
+    await call('HeapProfiler.collectGarbage');
+    const answer = await call('Runtime.evaluate', {
+      expression: 'JSON.stringify(process.memoryUsage())',
+      returnByValue: true,
+    });
+    const usage = JSON.parse(answer.result?.result?.value ?? '{}') as {
+      rss: number;
+      heapUsed: number;
+    };
+    return { rssKb: usage.rss / 1024, heapKb: usage.heapUsed / 1024 };
+  } finally {
+    socket.close();
+  }
 }
 
 function wsClient(url: string, token: string): Client {
@@ -168,7 +214,8 @@ async function main() {
     REYNA_LOG_LEVEL: 'warn',
     REYNA_WS_MAX_SUBSCRIPTIONS: '10',
   };
-  const server = await serve(env);
+  const inspectorPort = 9400 + Math.floor(Math.random() * 500);
+  const server = await serve(env, [`--inspect=127.0.0.1:${inspectorPort}`]);
   const clients: Client[] = [];
   try {
     console.log(
@@ -195,6 +242,7 @@ async function main() {
     // 3 (measured while opening the subscribers of 2). Idle memory per subscription.
     await sleep(500);
     const before = rssKb(server.child.pid!);
+    const beforeGc = await memoryAfterGc(inspectorPort);
     const tokens: string[] = [];
     const many = new Map<string, number>();
     const batch = 50;
@@ -211,11 +259,19 @@ async function main() {
     }
     await sleep(3000);
     const after = rssKb(server.child.pid!);
+    const afterGc = await memoryAfterGc(inspectorPort);
+    const perSub = (a: number, b: number) => `${fmt((b - a) / SUBSCRIBERS, 1)} KB per subscription`;
     console.log(
       `${SUBSCRIBERS} idle subscriptions (one WebSocket each; one NATS consumer for the server)`,
     );
     console.log(
-      `  server RSS ${fmt(before / 1024, 1)} MB -> ${fmt(after / 1024, 1)} MB: ${fmt((after - before) / SUBSCRIBERS, 1)} KB per subscription  (aim < 20 KB)\n`,
+      `  server RSS after a full GC ${fmt(beforeGc.rssKb / 1024, 1)} MB -> ${fmt(afterGc.rssKb / 1024, 1)} MB: ${perSub(beforeGc.rssKb, afterGc.rssKb)}  (aim < 20 KB)`,
+    );
+    console.log(
+      `  V8 heap in use after a full GC ${fmt(beforeGc.heapKb / 1024, 1)} MB -> ${fmt(afterGc.heapKb / 1024, 1)} MB: ${perSub(beforeGc.heapKb, afterGc.heapKb)}`,
+    );
+    console.log(
+      `  server RSS without a GC ${fmt(before / 1024, 1)} MB -> ${fmt(after / 1024, 1)} MB: ${perSub(before, after)}\n`,
     );
 
     // 2. Delivery with 1,000 subscribers on the server.

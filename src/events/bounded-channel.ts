@@ -4,6 +4,9 @@
  * item that function returns for it (a notice) is delivered before the items that remain, one
  * notice standing for every drop since the reader last read one.
  */
+/** Shared by every channel with nothing to do on close (no closure per channel). */
+const nothing = () => {};
+
 export class BoundedChannel<T> implements AsyncIterable<T> {
   private items: T[] = [];
   private head = 0;
@@ -13,7 +16,7 @@ export class BoundedChannel<T> implements AsyncIterable<T> {
 
   constructor(
     private readonly capacity: number,
-    private readonly onClose: () => void = () => {},
+    private readonly onClose: () => void = nothing,
     private readonly onDrop?: (dropped: T) => T,
   ) {}
 
@@ -74,7 +77,8 @@ export class BoundedChannel<T> implements AsyncIterable<T> {
     this.onClose();
   }
 
-  private next(): Promise<IteratorResult<T>> {
+  /** The next item, waiting for one if none is ready (done once closed and drained). */
+  take(): Promise<IteratorResult<T>> {
     if (this.notice !== undefined) {
       const value = this.notice;
       this.notice = undefined;
@@ -96,7 +100,7 @@ export class BoundedChannel<T> implements AsyncIterable<T> {
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
-      next: () => this.next(),
+      next: () => this.take(),
       return: async () => {
         this.close();
         return { value: undefined, done: true };

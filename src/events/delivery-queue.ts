@@ -6,8 +6,10 @@
 import type { Delivery } from './backbone';
 import { BoundedChannel } from './bounded-channel';
 
+const resetAfter = (dropped: Delivery): Delivery => ({ kind: 'reset', cursor: dropped.cursor });
+
 export class DeliveryQueue extends BoundedChannel<Delivery> {
-  constructor(capacity: number, onClose: () => void = () => {}) {
-    super(capacity, onClose, (dropped) => ({ kind: 'reset', cursor: dropped.cursor }));
+  constructor(capacity: number, onClose?: () => void) {
+    super(capacity, onClose, resetAfter);
   }
 }

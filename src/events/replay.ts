@@ -20,7 +20,6 @@ export class ReplaySubscription implements EventSubscription {
   private page: Delivery[] = [];
   private source: ReplaySource | null;
   private closed = false;
-  private readonly live: AsyncIterator<Delivery>;
 
   /**
    * `queue` takes live events (its close releases what the backbone holds); `source` is null
@@ -30,11 +29,10 @@ export class ReplaySubscription implements EventSubscription {
     private readonly queue: DeliveryQueue,
     source: ReplaySource | null,
     first: Delivery[] = [],
-    private readonly onClose: () => Promise<void> = async () => {},
+    private readonly onClose?: () => Promise<void>,
   ) {
     this.source = source;
     this.page = first;
-    this.live = queue[Symbol.asyncIterator]();
   }
 
   async nextBatch(max: number): Promise<Delivery[]> {
@@ -47,7 +45,7 @@ export class ReplaySubscription implements EventSubscription {
       else this.page = page;
     }
     if (this.closed) return [];
-    const first = await this.live.next();
+    const first = await this.queue.take();
     if (first.done) return [];
     return [first.value, ...this.queue.takeAvailable(max - 1)];
   }
@@ -57,7 +55,7 @@ export class ReplaySubscription implements EventSubscription {
     this.closed = true;
     this.page = [];
     this.queue.close();
-    await this.onClose();
+    await this.onClose?.();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Delivery> {

@@ -28,6 +28,8 @@ export interface RouteOptions {
   replaying: boolean;
 }
 
+const nothing = () => {};
+
 export class Route {
   /** The stream sequence of the last delivery passed on (or covered by the replay). */
   private last = 0;
@@ -38,13 +40,13 @@ export class Route {
   private readonly entity: string | undefined;
   private readonly action: string | undefined;
   /** Ends the subscription when the router stops without being asked to. */
-  end: () => void = () => {};
+  end: () => void = nothing;
 
   constructor(
     readonly user: string,
     private readonly queue: DeliveryQueue,
     private readonly options: RouteOptions,
-    private readonly detached: (route: Route) => void,
+    private readonly router: SubjectRouter,
   ) {
     this.entity = options.entity === undefined ? undefined : encodeToken(options.entity);
     this.action =
@@ -92,13 +94,13 @@ export class Route {
 
   detach(): void {
     this.held = null;
-    this.detached(this);
+    this.router.detach(this);
   }
 }
 
 export class SubjectRouter {
-  /** Open routes by encoded user token. */
-  private readonly routes = new Map<string, Set<Route>>();
+  /** Open routes by encoded user token (an array: most users have one or two). */
+  private readonly routes = new Map<string, Route[]>();
   private readonly base: string;
 
   constructor(
@@ -111,23 +113,26 @@ export class SubjectRouter {
   /** A route of `userId`'s events (optionally of one entity and action) into `queue`. */
   attach(userId: string, queue: DeliveryQueue, options: RouteOptions): Route {
     const user = encodeToken(userId);
-    const route = new Route(user, queue, options, (r) => {
-      const set = this.routes.get(r.user);
-      if (set?.delete(r) && set.size === 0) this.routes.delete(r.user);
-    });
-    let set = this.routes.get(user);
-    if (!set) {
-      set = new Set();
-      this.routes.set(user, set);
-    }
-    set.add(route);
+    const route = new Route(user, queue, options, this);
+    const routes = this.routes.get(user);
+    if (routes) routes.push(route);
+    else this.routes.set(user, [route]);
     return route;
+  }
+
+  /** Takes `route` out (its subscription ended). */
+  detach(route: Route): void {
+    const routes = this.routes.get(route.user);
+    const at = routes?.indexOf(route) ?? -1;
+    if (!routes || at < 0) return;
+    routes.splice(at, 1);
+    if (routes.length === 0) this.routes.delete(route.user);
   }
 
   /** Routes open now. */
   get size(): number {
     let n = 0;
-    for (const set of this.routes.values()) n += set.size;
+    for (const routes of this.routes.values()) n += routes.length;
     return n;
   }
 
@@ -163,6 +168,6 @@ export class SubjectRouter {
 
   /** Every open route (to end them when the router stops on its own). */
   all(): Route[] {
-    return [...this.routes.values()].flatMap((set) => [...set]);
+    return [...this.routes.values()].flat();
   }
 }

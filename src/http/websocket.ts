@@ -24,10 +24,13 @@ import {
   CloseCode,
   type ConnectionInitMessage,
   type Context,
+  type Server as GraphQLWsServer,
+  type WebSocket as GraphQLWsSocket,
+  handleProtocols,
+  makeServer,
   type SubscribePayload,
 } from 'graphql-ws';
-import { type Extra, useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator, Principal } from '../auth/tokens';
 import type { Config } from '../config';
 import { ErrorCode } from '../errors';
@@ -109,40 +112,195 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
     path: '/graphql',
     maxPayload: config.wsMaxPayload,
     verifyClient: admitUpgrade(options),
+    handleProtocols,
   });
-  const states = new WeakMap<object, ConnectionState>();
-
-  const disposable = useServer(
-    {
-      connectionInitWaitTimeout: config.wsInitTimeoutMs,
-      jsonMessageReviver: withEmptyQuery,
-      onConnect: (ctx) => authenticate(options.auth, ctx, states),
-      onClose: (ctx) => {
-        clearTimeout(states.get(ctx.extra.socket)?.expiry);
-      },
-      onSubscribe: async (ctx, _id, payload) => {
-        const principal = states.get(ctx.extra.socket)?.principal;
-        const refused =
-          subscriptionCapError(ctx, config) ?? (await rateLimitError(options, ctx, principal));
-        return refused ? [refused] : operationArgs(options, ctx, payload);
-      },
-      execute: meteredExecute(options.limits),
-      subscribe: (args) =>
-        (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+  const protocol = makeServer<ConnectionInitMessage['payload'], Connection>({
+    // Connection.open arms its own timer, dropped once connection_init arrives (graphql-ws's
+    // would stay referenced for the socket's life).
+    connectionInitWaitTimeout: 0,
+    jsonMessageReviver: withEmptyQuery,
+    onConnect: (ctx) => authenticate(options.auth, ctx),
+    onClose: (ctx) => ctx.extra.closed(),
+    onSubscribe: async (ctx, _id, payload) => {
+      const refused =
+        subscriptionCapError(ctx, config) ??
+        (await rateLimitError(options, ctx, ctx.extra.principal));
+      return refused ? [refused] : operationArgs(options, ctx, payload);
     },
-    wss,
-  );
+    execute: meteredExecute(options.limits),
+    subscribe: (args) =>
+      (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+  });
+  const heartbeat = new Heartbeat();
+  wss.on('connection', (socket, request) => {
+    const connection = new Connection(socket, request.socket.remoteAddress ?? 'unknown', log);
+    connection.open(protocol, heartbeat, config.wsInitTimeoutMs);
+  });
   wss.on('error', (error) => log.warn('websocket server error', { error }));
 
   return {
     async close() {
+      heartbeat.stop();
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
-      await disposable.dispose();
+      await new Promise<void>((resolve, reject) =>
+        wss.close((error) => (error ? reject(error) : resolve())),
+      );
     },
   };
 }
 
-type WsContext = Context<ConnectionInitMessage['payload'], Extra>;
+/** How often every socket is pinged; one that has not answered the previous ping is dropped. */
+export const KEEP_ALIVE_MS = 12_000;
+
+/** Sockets pinged that have not answered since. */
+const unanswered = new WeakSet<WebSocket>();
+
+function answered(this: WebSocket): void {
+  unanswered.delete(this);
+}
+
+/**
+ * Keeps every socket alive with one timer for all of them, not one per socket (graphql-ws's own
+ * adapter arms an interval per socket). Sockets are dealt round-robin into `slices` groups and one
+ * group is handled per tick, so the pings of ten thousand sockets are spread over the period
+ * rather than written in one burst: each socket is pinged every `everyMs`, and dropped when it has
+ * not answered the ping before.
+ */
+export class Heartbeat {
+  private readonly groups: Set<WebSocket>[];
+  private readonly timer: NodeJS.Timeout;
+  private dealt = 0;
+  private turn = 0;
+
+  constructor(everyMs = KEEP_ALIVE_MS, slices = 120) {
+    this.groups = Array.from({ length: slices }, () => new Set<WebSocket>());
+    this.timer = setInterval(() => this.tick(), Math.max(1, Math.floor(everyMs / slices)));
+    this.timer.unref();
+  }
+
+  /** Starts keeping `socket` alive; returns its group, to pass to `remove`. */
+  add(socket: WebSocket): number {
+    const group = this.dealt++ % this.groups.length;
+    this.groups[group]!.add(socket);
+    socket.on('pong', answered);
+    return group;
+  }
+
+  /** Sockets kept alive now. */
+  get size(): number {
+    let n = 0;
+    for (const group of this.groups) n += group.size;
+    return n;
+  }
+
+  remove(socket: WebSocket, group: number): void {
+    this.groups[group]?.delete(socket);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    const group = this.groups[this.turn++ % this.groups.length]!;
+    for (const socket of group) {
+      if (unanswered.has(socket)) {
+        group.delete(socket);
+        socket.terminate();
+        continue;
+      }
+      if (socket.readyState !== socket.OPEN) continue;
+      unanswered.add(socket);
+      socket.ping();
+    }
+  }
+}
+
+/**
+ * One WebSocket as graphql-ws sees it (its `WebSocket`) and what it keeps per connection (its
+ * `extra`): the socket, the peer's address and, once `connection_init` is accepted, the
+ * principal. Methods live on the prototype, so an idle connection holds a few small objects
+ * (the upgrade request is not kept).
+ */
+export class Connection implements GraphQLWsSocket {
+  principal?: Principal;
+  /** The token's expiry timer (armExpiry re-arms it in steps). */
+  expiry?: NodeJS.Timeout;
+  private initWait?: NodeJS.Timeout;
+
+  constructor(
+    readonly socket: WebSocket,
+    /** The peer's IP address, for per-IP limits. */
+    readonly ip: string,
+    private readonly log: Logger,
+  ) {}
+
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  open(server: GraphQLWsServer<Connection>, heartbeat: Heartbeat, initMs: number) {
+    const { socket } = this;
+    const group = heartbeat.add(socket);
+    socket.once('error', (error) => {
+      this.log.warn('websocket error', { error: error.message });
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+    this.initWait = setTimeout(() => {
+      this.initWait = undefined;
+      socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+    }, initMs);
+    const closed = server.opened(this, this);
+    socket.once('close', (code, reason) => {
+      heartbeat.remove(socket, group);
+      void closed(code, String(reason));
+    });
+  }
+
+  send(data: string): Promise<void> {
+    const { socket } = this;
+    if (socket.readyState !== socket.OPEN) return Promise.resolve();
+    return new Promise((resolve, reject) =>
+      socket.send(data, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason);
+  }
+
+  onMessage(handle: (data: string) => Promise<void>): void {
+    this.socket.on('message', (data) => {
+      handle(String(data)).catch((error: unknown) => {
+        this.log.error('websocket message failed', { error });
+        this.socket.close(CloseCode.InternalServerError, 'Internal server error');
+      });
+    });
+  }
+
+  /** connection_init arrived and was accepted: the token's expiry now closes the socket. */
+  accepted(principal: Principal): void {
+    clearTimeout(this.initWait);
+    this.initWait = undefined;
+    this.principal = principal;
+    armExpiry(this, principal.expiresAt * 1000, () =>
+      this.socket.close(CloseCode.Forbidden, 'Token expired'),
+    );
+  }
+
+  /** A refused connection_init still counts as its arrival (the socket is being closed). */
+  refused(): void {
+    clearTimeout(this.initWait);
+    this.initWait = undefined;
+  }
+
+  closed(): void {
+    clearTimeout(this.initWait);
+    clearTimeout(this.expiry);
+  }
+}
+
+type WsContext = Context<ConnectionInitMessage['payload'], Connection>;
 
 /** The upgrade check: the origin allowlist, then the per-IP connection limit (429 with Retry-After). */
 function admitUpgrade(options: WebSocketOptions) {
@@ -167,23 +325,19 @@ function admitUpgrade(options: WebSocketOptions) {
 }
 
 /** Admits a connection whose `connection_init` carries a valid token, and closes it at expiry. */
-async function authenticate(
-  auth: Authenticator,
-  ctx: WsContext,
-  states: WeakMap<object, ConnectionState>,
-): Promise<boolean> {
+async function authenticate(auth: Authenticator, ctx: WsContext): Promise<boolean> {
+  let principal: Principal | null = null;
   try {
-    const principal = await auth.fromHeader(connectionAuthorization(ctx.connectionParams));
-    if (!principal) return false;
-    const state: ConnectionState = { principal };
-    armExpiry(state, principal.expiresAt * 1000, () =>
-      ctx.extra.socket.close(CloseCode.Forbidden, 'Token expired'),
-    );
-    states.set(ctx.extra.socket, state);
-    return true;
+    principal = await auth.fromHeader(connectionAuthorization(ctx.connectionParams));
   } catch {
+    principal = null;
+  }
+  if (!principal) {
+    ctx.extra.refused();
     return false;
   }
+  ctx.extra.accepted(principal);
+  return true;
 }
 
 function subscriptionCapError(
@@ -211,7 +365,7 @@ async function rateLimitError(
   if (!options.limits) return null;
   const userId = principal?.userId ?? null;
   const waits = await Promise.all([
-    options.limits.request(ctx.extra.request.socket.remoteAddress ?? 'unknown', userId),
+    options.limits.request(ctx.extra.ip, userId),
     userId ? options.limits.costWait(userId) : null,
   ]);
   const over = waits.filter((w): w is number => w !== null);
@@ -228,13 +382,10 @@ async function operationArgs(
   ctx: WsContext,
   payload: SubscribePayload,
 ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  // What the context factory reads over a socket: the token in connectionParams (and Yoga's
+  // params). Nothing else of the connection is copied into each operation's context.
   const { schema, execute, subscribe, contextFactory, parse, validate } = options.yoga.getEnveloped(
-    {
-      ...ctx,
-      req: ctx.extra.request,
-      socket: ctx.extra.socket,
-      params: payload,
-    },
+    { connectionParams: ctx.connectionParams, params: payload },
   );
   const text = operationText(options.persisted, ctx, payload);
   if (typeof text !== 'string') return [text];

@@ -94,6 +94,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
   const logUnavailable = (error: unknown) =>
     log.warn('dependency unavailable', { error: (error as Error)?.message ?? String(error) });
   const maskError = createMaskError(logError, logUnavailable);
+  const observeEventLag = (seconds: number) => options.metrics.eventLag.observe(seconds);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -126,7 +127,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
           onReprocess: options.onReprocess,
           health: options.health,
           onWrite: options.onWrite,
-          observeEventLag: (seconds: number) => options.metrics.eventLag.observe(seconds),
+          observeEventLag,
           subscriptionBuffer: options.config.subscriptionBuffer,
           slots: options.slots,
           loaders: createLoaders(services, principal?.userId ?? null),

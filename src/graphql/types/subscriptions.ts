@@ -27,35 +27,47 @@ interface Payload {
  * Wraps a backbone subscription: only deliveries passing `keep`, each with its blob as it is now
  * when `withBlob` (the selection asks for it), loaded for a whole batch of deliveries at once;
  * closing the subscription on return. A batch is what is ready when the subscriber asks for
- * more, so a replay goes at the reader's pace and a single live event is not held back.
+ * more, so a replay goes at the reader's pace and a single live event is not held back. A class,
+ * not an object literal of closures: thousands of idle subscriptions share its methods.
  */
+class Deliveries implements AsyncIterableIterator<Payload> {
+  private ready: Payload[] = [];
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly subscription: EventSubscription,
+    private readonly keep: (event: StudioEvent) => boolean,
+    private readonly withBlob: boolean,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Payload>> {
+    while (this.ready.length === 0) {
+      const batch = await this.subscription.nextBatch(BATCH);
+      if (batch.length === 0) return { value: undefined, done: true };
+      const kept = batch.filter((d) => d.kind === 'reset' || this.keep(d.event));
+      this.ready = await withBlobs(this.ctx, kept, this.withBlob);
+    }
+    return { value: this.ready.shift()!, done: false };
+  }
+
+  async return(): Promise<IteratorResult<Payload>> {
+    this.ready = [];
+    await this.subscription.close();
+    return { value: undefined, done: true };
+  }
+}
+
 function deliveries(
   ctx: Context,
   subscription: EventSubscription,
   keep: (event: StudioEvent) => boolean,
   withBlob: boolean,
 ): AsyncIterable<Payload> {
-  return {
-    [Symbol.asyncIterator]() {
-      let ready: Payload[] = [];
-      return {
-        async next(): Promise<IteratorResult<Payload>> {
-          while (ready.length === 0) {
-            const batch = await subscription.nextBatch(BATCH);
-            if (batch.length === 0) return { value: undefined, done: true };
-            const kept = batch.filter((d) => d.kind === 'reset' || keep(d.event));
-            ready = await withBlobs(ctx, kept, withBlob);
-          }
-          return { value: ready.shift()!, done: false };
-        },
-        async return() {
-          ready = [];
-          await subscription.close();
-          return { value: undefined, done: true };
-        },
-      };
-    },
-  };
+  return new Deliveries(ctx, subscription, keep, withBlob);
 }
 
 /** The blobs of a batch in one query, with fresh loaders: a subscription lives for hours. */
