@@ -99,6 +99,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Each worker process imports the app once and runs its files one after another (importing
+    // it takes about 4 s, and a run has some 150 files); every file still builds its own app,
+    // database and streams through the harness, and no test mocks modules or changes the
+    // environment. About a third off the run's time.
+    isolate: false,
     globalSetup: usePostgres ? ['test/support/global-setup.ts'] : [],
     env: { REYNA_TEST_RUN: RUN },
     maxWorkers: 2,
