@@ -470,13 +470,19 @@ export class ProcessorRuntime {
     const { runs } = this.options;
     // Running already: the attempt before this one died, maybe with updates unwritten.
     const crashed = work.run.status === 'running';
+    const d = processor.definition;
+    // A processor with a config reads it first thing: read it while the attempt starts.
+    const config = d.configSchema
+      ? this.options.services.processors.instanceOf(work.run.userId, d.id).then((i) => i?.config)
+      : undefined;
+    config?.catch(() => {});
     const run = await runs.start(work.run.id, crashed ? ATTEMPT_SPAN : 0);
     if (!run) return { kind: 'done' };
     const stream = this.stream(run, { newText: true, crashed, begun: true });
     stream.announce(run);
     const watch = this.watch(item, run);
     const output: { id: string | null } = { id: null };
-    const kit = this.kit(processor, run, work.event, stream, watch.cancelled, output);
+    const kit = this.kit(processor, run, work.event, stream, watch.cancelled, output, config);
     try {
       await processor.handle(kit, work.input ? view(work.input) : null);
       // Whether the attempt still holds the run is checked by the write that records success.
@@ -589,6 +595,8 @@ export class ProcessorRuntime {
     stream: RunStream,
     isCancelled: () => boolean,
     output: { id: string | null },
+    /** The processor's config as read when the attempt started (read again on later calls). */
+    prefetched?: Promise<Record<string, unknown> | undefined>,
   ): ProcessorKit {
     const { services, runs, files, log } = this.options;
     const d = processor.definition;
@@ -624,11 +632,17 @@ export class ProcessorRuntime {
         return (options?.includeSuperseded ? derived : currentOnly(derived)).map(view);
       },
       derive: async (options) => {
-        if (isCancelled() || !(await runs.holds(run)))
-          throw new Error('The run was cancelled before it stored its output');
-        if (d.followsUpdates && run.inputBlobId) {
+        if (isCancelled()) throw new Error('The run was cancelled before it stored its output');
+        // Both looks at once (two reads, one wait): whether the attempt still holds its run,
+        // and whether the input has moved on.
+        const follows = d.followsUpdates && run.inputBlobId ? run.inputBlobId : null;
+        const [held, input] = await Promise.all([
+          runs.holds(run),
+          follows ? services.blobs.get(userId, follows) : null,
+        ]);
+        if (!held) throw new Error('The run was cancelled before it stored its output');
+        if (follows) {
           // Output for an input that has moved on is not stored: the newer run stores its own.
-          const input = await services.blobs.get(userId, run.inputBlobId);
           if (input && (await this.behind(d, run, input))) {
             await this.options.runService.stop(run, supersededReason(input.version), false);
             throw new Error('The input changed while the run worked; a newer run handles it');
@@ -677,7 +691,13 @@ export class ProcessorRuntime {
         };
       },
       progress: (update) => stream.progress(update),
-      config: async () => (await services.processors.instanceOf(userId, d.id))?.config ?? {},
+      config: async () => {
+        const first = prefetched;
+        prefetched = undefined;
+        return (
+          (first ? await first : (await services.processors.instanceOf(userId, d.id))?.config) ?? {}
+        );
+      },
       setModel: (model) => stream.setModel(model),
       cancelled: isCancelled,
     };
