@@ -8,7 +8,7 @@
  * of that budget, for servers that ignore the limit. An answer cut by either is a permanent
  * failure: asking again would pay for the same overlong answer.
  */
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
 import { PermanentError } from '../kit';
 import { CircuitBreaker } from './circuit-breaker';
 
@@ -72,7 +72,22 @@ export function isProviderFailure(error: unknown): boolean {
 /** 400, 403, 404, 422: this request is refused (another user's may not be). */
 const REFUSED = new Set([400, 403, 404, 422]);
 
-function classify(error: unknown, model: string): unknown {
+/**
+ * The `openai` package, imported on the first request rather than with the server (it is a
+ * quarter of a second of every start, and a server without an LLM never needs it).
+ */
+type OpenAiModule = typeof import('openai');
+let openai: Promise<OpenAiModule> | undefined;
+const loadOpenAi = () => {
+  openai ??= import('openai');
+  return openai;
+};
+
+function classify(
+  { APIConnectionError, APIError, APIUserAbortError }: OpenAiModule,
+  error: unknown,
+  model: string,
+): unknown {
   if (error instanceof APIConnectionError || error instanceof APIUserAbortError) return error;
   if (!(error instanceof APIError) || error.status === undefined) return error;
   const detail = error.message.slice(0, 300);
@@ -91,15 +106,20 @@ function classify(error: unknown, model: string): unknown {
 export function createLlm(options: LlmOptions): Llm {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const maxOutputTokens = options.maxOutputTokens ?? 16_384;
-  const client = new OpenAI({
-    baseURL: options.baseURL,
-    // Local servers (Ollama, llama.cpp) take any key; the client insists on one.
-    apiKey: options.apiKey ?? 'not-needed',
-    timeout: timeoutMs,
-    maxRetries: 0,
-  });
+  let client: OpenAI | undefined;
+  const clientOf = (module: OpenAiModule) => {
+    client ??= new module.default({
+      baseURL: options.baseURL,
+      // Local servers (Ollama, llama.cpp) take any key; the client insists on one.
+      apiKey: options.apiKey ?? 'not-needed',
+      timeout: timeoutMs,
+      maxRetries: 0,
+    });
+    return client;
+  };
   const breaker = options.breaker ?? new CircuitBreaker(10, 30_000, Date.now, isProviderFailure);
   const once = async (request: LlmRequest, onDelta: (text: string) => void) => {
+    const module = await loadOpenAi();
     const maxTokens = Math.max(1, Math.min(request.maxTokens ?? maxOutputTokens, maxOutputTokens));
     const maxChars = maxTokens * CHARS_PER_TOKEN;
     const controller = new AbortController();
@@ -118,7 +138,7 @@ export function createLlm(options: LlmOptions): Llm {
     let text = '';
     let finish: string | null = null;
     try {
-      const stream = await client.chat.completions.create(
+      const stream = await clientOf(module).chat.completions.create(
         {
           model: request.model,
           stream: true,
@@ -155,7 +175,7 @@ export function createLlm(options: LlmOptions): Llm {
     } catch (error) {
       if (stalled)
         throw new LlmStalledError(`The LLM sent nothing for ${timeoutMs} ms; gave up on it`);
-      throw classify(error, request.model);
+      throw classify(module, error, request.model);
     } finally {
       clearTimeout(idle);
     }
