@@ -9,15 +9,21 @@ import type { Plugin } from 'graphql-yoga';
 import { ErrorCode, type ValidationIssue } from '../errors';
 import { nonRoundTripIssues, unstorableString } from '../json-values';
 
-function issuesOf(document: DocumentNode, variables: unknown): ValidationIssue[] {
-  const issues = nonRoundTripIssues(variables ?? {}, { strings: true })
-    .filter((i) => i.keyword === 'storable')
-    .map((i) => ({ ...i, path: `/variables${i.path === '/' ? '' : i.path}` }));
+/**
+ * The unstorable string literals of an operation's text, once per document: Yoga's parse cache
+ * hands the same document to every request sending the same text, so the walk is not repeated.
+ */
+const documentIssues = new WeakMap<DocumentNode, readonly ValidationIssue[]>();
+
+function literalIssues(document: DocumentNode): readonly ValidationIssue[] {
+  let issues = documentIssues.get(document);
+  if (issues) return issues;
+  const found: ValidationIssue[] = [];
   visit(document, {
     [Kind.STRING]: (node) => {
       const why = unstorableString(node.value);
-      if (why && issues.length < 20) {
-        issues.push({
+      if (why && found.length < 20) {
+        found.push({
           path: `/query (line ${node.loc?.startToken.line ?? '?'})`,
           message: why,
           keyword: 'storable',
@@ -25,6 +31,16 @@ function issuesOf(document: DocumentNode, variables: unknown): ValidationIssue[]
       }
     },
   });
+  issues = found;
+  documentIssues.set(document, issues);
+  return issues;
+}
+
+function issuesOf(document: DocumentNode, variables: unknown): ValidationIssue[] {
+  const issues = nonRoundTripIssues(variables ?? {}, { strings: true })
+    .filter((i) => i.keyword === 'storable')
+    .map((i) => ({ ...i, path: `/variables${i.path === '/' ? '' : i.path}` }));
+  for (const issue of literalIssues(document)) if (issues.length < 20) issues.push(issue);
   return issues;
 }
 
