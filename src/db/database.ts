@@ -1,9 +1,11 @@
 /**
  * Opens the database: PostgreSQL when `DATABASE_URL` is set, otherwise PGlite (real Postgres in
- * WebAssembly) in the data folder, reached through a loopback socket so that both run the same
- * `pg` + Kysely code path, the same SQL and the same migrations.
+ * WebAssembly) in the data folder, reached through a Unix socket of this process's own so that
+ * both run the same `pg` + Kysely code path, the same SQL and the same migrations.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
@@ -54,18 +56,48 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
   const dir = options.pgliteDir ?? `${config.dataDir}/pglite`;
   if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
   const lite = await PGlite.create(dir);
-  const server = new PGLiteSocketServer({ db: lite, port: 0, host: '127.0.0.1' });
-  await server.start();
-  const address = server.getServerConn();
+  const { server, connection, cleanup } = await listenPrivately(lite, PGLiteSocketServer);
   const pool = new pg.Pool({
-    connectionString: `postgres://postgres@${address}/postgres`,
+    ...connection,
+    user: 'postgres',
+    database: 'postgres',
     max: 1,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
   return wrap(pool, 'pglite', options, async () => {
     await server.stop();
     await lite.close();
+    await cleanup();
   });
+}
+
+type PGlite = import('@electric-sql/pglite').PGlite;
+type SocketServer = typeof import('@electric-sql/pglite-socket').PGLiteSocketServer;
+
+/**
+ * PGlite's socket, for `pg`: a Unix socket in a directory only this user can enter (mkdtemp makes
+ * it 0700), named as pg looks for it. A loopback TCP port would let any local process in without
+ * a password, and costs more CPU per statement (the kernel's TCP path on both ends). Where the
+ * socket cannot be made (a temporary folder whose path is too long for one), loopback TCP.
+ */
+async function listenPrivately(lite: PGlite, Server: SocketServer) {
+  const socketDir = await mkdtemp(join(tmpdir(), 'reyna-pglite-'));
+  const cleanup = () => rm(socketDir, { recursive: true, force: true });
+  const unix = new Server({ db: lite, path: join(socketDir, '.s.PGSQL.5432') });
+  try {
+    await unix.start();
+    return { server: unix, connection: { host: socketDir, port: 5432 }, cleanup };
+  } catch {
+    await cleanup();
+  }
+  const tcp = new Server({ db: lite, port: 0, host: '127.0.0.1' });
+  await tcp.start();
+  const [host, port] = tcp.getServerConn().split(':');
+  return {
+    server: tcp,
+    connection: { host: host!, port: Number(port) },
+    cleanup: async () => {},
+  };
 }
 
 function wrap(
