@@ -72,6 +72,9 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
 }
 
 type PGlite = import('@electric-sql/pglite').PGlite;
+
+/** The longest Unix socket path every platform takes (macOS: 103 bytes; Linux: 107). */
+const MAX_SOCKET_PATH = 100;
 type SocketServer = typeof import('@electric-sql/pglite-socket').PGLiteSocketServer;
 
 /**
@@ -80,16 +83,21 @@ type SocketServer = typeof import('@electric-sql/pglite-socket').PGLiteSocketSer
  * a password, and costs more CPU per statement (the kernel's TCP path on both ends). Where the
  * socket cannot be made (a temporary folder whose path is too long for one), loopback TCP.
  */
-async function listenPrivately(lite: PGlite, Server: SocketServer) {
-  const socketDir = await mkdtemp(join(tmpdir(), 'reyna-pglite-'));
+export async function listenPrivately(lite: PGlite, Server: SocketServer, under = tmpdir()) {
+  const socketDir = await mkdtemp(join(under, 'reyna-pglite-'));
   const cleanup = () => rm(socketDir, { recursive: true, force: true });
-  const unix = new Server({ db: lite, path: join(socketDir, '.s.PGSQL.5432') });
-  try {
-    await unix.start();
-    return { server: unix, connection: { host: socketDir, port: 5432 }, cleanup };
-  } catch {
-    await cleanup();
+  const path = join(socketDir, '.s.PGSQL.5432');
+  // Checked here: given a longer path, libuv binds a truncated one (elsewhere) without an error.
+  if (Buffer.byteLength(path) <= MAX_SOCKET_PATH) {
+    const unix = new Server({ db: lite, path });
+    try {
+      await unix.start();
+      return { server: unix, connection: { host: socketDir, port: 5432 }, cleanup };
+    } catch {
+      // Loopback TCP below.
+    }
   }
+  await cleanup();
   const tcp = new Server({ db: lite, port: 0, host: '127.0.0.1' });
   await tcp.start();
   const [host, port] = tcp.getServerConn().split(':');
