@@ -7,6 +7,7 @@
  *
  * Without Chromium the file is skipped, loudly, unless CI is set: then it must run.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBlobDocument, CreateBookDocument, RunsDocument } from '../client-sdk/index';
@@ -146,6 +147,44 @@ describe.skipIf(skip)('the runs panel', () => {
     const article = page.getByRole('article', { name: 'Stored expansion' });
     await article.waitFor({ timeout: 15_000 });
     expect(await article.innerText()).toContain(expansions[0]!.data.expanded.slice(0, 40));
+  }, 120_000);
+
+  it('keeps the newest state of a run when the answers about it arrive out of order', async () => {
+    llm.reset();
+    llm.behaviour.failModels = { 'fake-model': 401 };
+    const { blobId } = await writePassage(h!, 'The Crossed Wires');
+    await expect.poll(async () => (await stored(h!, blobId)).runs[0]?.status).toBe('FAILED');
+    await page.goto(`${url}/runs`);
+    const item = runItem(page, 'The Crossed Wires');
+    await item.waitFor({ timeout: 15_000 });
+
+    // The panel reads the run again when it starts RUNNING; that answer is held back until the
+    // run has succeeded and the panel has read it again, so it arrives last and is stale.
+    let held: Promise<string> | undefined;
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postData() ?? '';
+      if (held || !body.includes('query Run(')) return route.continue();
+      held = (async () => {
+        const response = await route.fetch();
+        const answer = (await response.json()) as { data: { run: { status: string } } };
+        await expect
+          .poll(async () => (await stored(h!, blobId)).runs[0]?.status, { timeout: 30_000 })
+          .toBe('SUCCEEDED');
+        await expect.poll(() => statusOf(page, 'The Crossed Wires')).toBe('Succeeded');
+        await route.fulfill({ response });
+        return answer.data.run.status;
+      })();
+    });
+    llm.behaviour.failModels = {};
+    llm.behaviour.firstTokenDelayMs = 1_500;
+    await item.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => held, { timeout: 30_000 }).toBeDefined();
+    // The held answer was read before the run ended: the case this test is about.
+    expect(await held).not.toBe('SUCCEEDED');
+    await page.unroute('**/graphql');
+    await sleep(500);
+    expect(await statusOf(page, 'The Crossed Wires')).toBe('Succeeded');
+    expect(await item.innerText()).toMatch(/Finished\s+\d/);
   }, 120_000);
 
   it('cancels a running run, then filters by status and retries the cancelled one', async () => {

@@ -14,7 +14,7 @@ import {
   RunUpdatedDocument,
   type RunUpdatedSubscription,
 } from '@reyna-studio/sdk';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { messageOf } from './errors';
 import { useLiveSubscription } from './live';
@@ -22,7 +22,11 @@ import { chapterPath, followLink } from './router';
 import './runs.css';
 
 type Run = RunListQuery['runs']['edges'][number]['node'];
-/** A run as listed, and when this page learned it (a live update newer than that wins). */
+/**
+ * A run as the server answered, and when the request that brought it was sent: the answer is
+ * at least as new as that moment, so a live update received after it wins, and an answer to an
+ * older request never replaces it (answers can arrive out of order).
+ */
 type Row = Run & { at: number };
 type Live = Record<
   string,
@@ -52,6 +56,33 @@ function follow(previous: Live | undefined, data: RunUpdatedSubscription): Live 
   };
 }
 
+/**
+ * Runs `task` one at a time: a call while it runs asks for one more run once it is done. urql
+ * hands a request the answer of an identical one still in flight, and that answer may have been
+ * read before what the second request was made for.
+ */
+function oneAtATime(task: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again = false;
+  return () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await task();
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+}
+
 export function RunsPanel() {
   const client = useClient();
   const [status, setStatus] = useState<RunStatus | ''>('');
@@ -65,9 +96,10 @@ export function RunsPanel() {
   filter.current = status;
 
   /** The first page again (a new filter, a run not yet listed, or back from offline). */
-  const reload = useCallback(async () => {
+  const load = useCallback(async () => {
     const asked = filter.current;
     setLoading(true);
+    const at = performance.now();
     const result = await client
       .query(
         RunListDocument,
@@ -82,12 +114,20 @@ export function RunsPanel() {
       return;
     }
     setLoadError(null);
-    const at = performance.now();
-    setRuns(result.data.runs.edges.map((e) => ({ ...e.node, at })));
+    const fresh = result.data.runs.edges.map((e) => ({ ...e.node, at }));
+    // A row read since this request was sent is newer than what it brought.
+    setRuns((list) => {
+      const held = new Map(list.map((r) => [r.id, r]));
+      return fresh.map((r) => {
+        const newer = held.get(r.id);
+        return newer && newer.at > at ? newer : r;
+      });
+    });
     setNext(
       result.data.runs.pageInfo.hasNextPage ? (result.data.runs.pageInfo.endCursor ?? null) : null,
     );
   }, [client]);
+  const reload = useMemo(() => oneAtATime(load), [load]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter reloads.
   useEffect(() => {
@@ -99,6 +139,7 @@ export function RunsPanel() {
   async function loadMore(): Promise<void> {
     if (!next) return;
     setLoading(true);
+    const at = performance.now();
     const result = await client
       .query(
         RunListDocument,
@@ -114,7 +155,6 @@ export function RunsPanel() {
     const page = result.data.runs;
     setRuns((list) => {
       const have = new Set(list.map((r) => r.id));
-      const at = performance.now();
       return [
         ...list,
         ...page.edges.filter((e) => !have.has(e.node.id)).map((e) => ({ ...e.node, at })),
@@ -132,11 +172,14 @@ export function RunsPanel() {
     follow,
   );
 
-  /** Takes what the server said of a run (a refetch, or a mutation's answer). */
-  const patch = useCallback((fresh: Partial<Run> & { id: string }) => {
+  /**
+   * Takes what the server said of a run (a refetch, or a mutation's answer) in answer to a
+   * request sent at `at`, unless the row holds an answer to a later request.
+   */
+  const patch = useCallback((fresh: Partial<Run> & { id: string }, at: number) => {
     setRuns((list) =>
       list.map((r) =>
-        r.id === fresh.id
+        r.id === fresh.id && at > r.at
           ? {
               ...r,
               status: fresh.status ?? r.status,
@@ -145,16 +188,38 @@ export function RunsPanel() {
               startedAt: fresh.startedAt,
               finishedAt: fresh.finishedAt,
               outputBlobId: fresh.outputBlobId,
-              at: performance.now(),
+              at,
             }
           : r,
       ),
     );
   }, []);
 
-  // A run whose status changed is read again (its start and end times); a run not listed yet
-  // (just started) brings the first page again, once.
+  // A run whose status changed live is read again (its start and end times), once per change: a
+  // read sent after the live update is newer than it. A run not listed yet (just started)
+  // brings the first page again, once.
   const asked = useRef(new Set<string>());
+  /** Per run: its reader, and the live update it was last asked to read past. */
+  const readers = useRef(new Map<string, { read: () => Promise<void>; past: number }>());
+  const readerOf = useCallback(
+    (id: string) => {
+      let reader = readers.current.get(id);
+      if (!reader) {
+        const read = oneAtATime(async () => {
+          const at = performance.now();
+          const r = await client
+            .query(RunDocument, { id }, { requestPolicy: 'network-only' })
+            .toPromise();
+          const fresh = r.data?.run;
+          if (fresh) patch(fresh, at);
+        });
+        reader = { read, past: Number.NEGATIVE_INFINITY };
+        readers.current.set(id, reader);
+      }
+      return reader;
+    },
+    [client, patch],
+  );
   useEffect(() => {
     if (!live) return;
     const listed = new Map(runs.map((r) => [r.id, r]));
@@ -167,22 +232,18 @@ export function RunsPanel() {
         continue;
       }
       if (row.status === now.status || now.at < row.at) continue;
-      if (asked.current.has(`${id}:${now.status}`)) continue;
-      asked.current.add(`${id}:${now.status}`);
-      void client
-        .query(RunDocument, { id }, { requestPolicy: 'network-only' })
-        .toPromise()
-        .then((r) => {
-          const fresh = r.data?.run;
-          if (fresh) patch(fresh);
-        });
+      const reader = readerOf(id);
+      if (reader.past >= now.at) continue;
+      reader.past = now.at;
+      void reader.read();
     }
     if (unknown) void reload();
-  }, [live, runs, client, reload, patch]);
+  }, [live, runs, reload, readerOf]);
 
   async function act(run: Run, action: 'retry' | 'cancel'): Promise<void> {
     setBusy((b) => ({ ...b, [run.id]: true }));
     setRefusals(({ [run.id]: _, ...rest }) => rest);
+    const at = performance.now();
     const result =
       action === 'retry'
         ? await client.mutation(RetryRunDocument, { id: run.id }).toPromise()
@@ -199,7 +260,7 @@ export function RunsPanel() {
       | { retryRun?: Partial<Run> & { id: string }; cancelRun?: Partial<Run> & { id: string } }
       | undefined;
     const fresh = data?.retryRun ?? data?.cancelRun;
-    if (fresh) patch(fresh);
+    if (fresh) patch(fresh, at);
   }
 
   return (
