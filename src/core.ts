@@ -13,6 +13,7 @@ import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import type { EventBackbone } from './events/backbone';
 import { EventCatalog } from './events/catalog';
+import type { StudioEvent } from './events/event';
 import { MemoryBackbone } from './events/memory-backbone';
 import { NatsBackbone } from './events/nats-backbone';
 import { OutboxRelay, PgOutboxSource } from './events/outbox-relay';
@@ -89,7 +90,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     // Imported only then: the MongoDB driver is a sixth of a second of every start otherwise.
     if (config.mongodbUrl)
       mongo = await (await import('./blobs/mongo-blob-store')).openMongoStores(config.mongodbUrl);
-    const kick = () => relayRef.current?.kick();
+    // A write that names the events it committed has them published at once; others wake a pass.
+    const kick = (events?: readonly StudioEvent[]) =>
+      events ? relayRef.current?.committed(events) : relayRef.current?.kick();
     // The demo is a real OpenAI-compatible endpoint in this process: the same client talks to it.
     if (config.llm === 'demo' && !options.processors) {
       demo = await startDemoLlm({ tokenDelayMs: config.llmDemoDelayMs });

@@ -11,6 +11,7 @@ import { ConversationRepository } from './conversations/conversation-repository'
 import { ConversationService } from './conversations/conversation-service';
 import type { Database } from './db/database';
 import { BASE_CATALOG, type EventCatalog } from './events/catalog';
+import type { StudioEvent } from './events/event';
 import { ChainOverrideRepository } from './processor-registry/chain-override-repository';
 import { ChainChecker } from './processor-registry/processor-chain';
 import { ProcessorRepository } from './processor-registry/processor-repository';
@@ -58,8 +59,11 @@ export interface ServiceOptions {
   /** Names and ids only a release may register (built-ins and the reserved namespace). */
   reserved?: Reserved;
   store?: BlobStore;
-  /** Called after each committed blob write (wakes the outbox relay). */
-  onWrite?: () => void;
+  /**
+   * Called after each committed blob write (wakes the outbox relay), with the events the write
+   * queued in the PostgreSQL outbox when it names them (the relay then publishes them at once).
+   */
+  onWrite?: (events?: readonly StudioEvent[]) => void;
   /** Per-user blob quotas; the defaults of `DEFAULT_QUOTA` when absent. */
   quota?: { blobs: number; bytes: number };
 }
@@ -115,7 +119,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     schemas,
     books,
     conversations,
-    options.onWrite,
+    // Another store keeps its events in an outbox of its own: only the relay's pass reads it.
+    options.store && options.onWrite ? () => options.onWrite?.() : options.onWrite,
     options.quota,
   );
   return { validator, inspector, schemas, processors, blobs, books, conversations };

@@ -5,12 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { CreateBlobDocument } from '../client-sdk/index';
 import { PgBlobStore } from '../src/blobs/pg-blob-store';
 import type { Delivery } from '../src/events/backbone';
-import { blobEvent } from '../src/events/event';
-import { type OutboxEntry, PgOutboxSource } from '../src/events/outbox-relay';
+import { blobEvent, parseEvent } from '../src/events/event';
+import { NatsBackbone } from '../src/events/nats-backbone';
+import { type OutboxEntry, OutboxRelay, PgOutboxSource } from '../src/events/outbox-relay';
+import { createLogger } from '../src/logger';
 import { useHarness } from './support/harness';
 import { eventually } from './support/realtime';
 
 const h = useHarness();
+const quiet = createLogger('error');
 
 async function outboxRows(eventOrUser: { userId?: string; eventId?: string }) {
   let q = h().app.database.db.selectFrom('outbox').selectAll();
@@ -179,6 +182,97 @@ describe('transactional outbox', () => {
         expect(ids).toEqual([...ids].sort((a, b) => a - b));
         release();
         expect(await pass).toBe(handed.length);
+        expect(await pending(user)).toBe(0);
+      } finally {
+        relay.start();
+      }
+    });
+
+    /** The first pending row of the user's, as the event it holds. */
+    const pendingEvent = async (user: string) => {
+      const row = (await outboxRows({ userId: user })).find((r) => r.published_at === null);
+      if (!row) throw new Error('no pending row');
+      return parseEvent(row.event);
+    };
+
+    it('publishes the events a writer names at once, without a pass, and marks their rows', async () => {
+      const { relay, events, database } = h().app;
+      await relay.stop();
+      // A relay of its own that passes once an hour: only `committed` publishes here.
+      const own = new OutboxRelay([new PgOutboxSource(database)], events, quiet, {
+        intervalMs: 3_600_000,
+      });
+      try {
+        own.start();
+        await own.drain();
+        const before = await events.publish(
+          blobEvent('created', {
+            id: randomUUID(),
+            userId: h().user(),
+            parentId: null,
+            processorId: 'user-input',
+            schemaId: 'text-input-v1',
+            bookId: null,
+          }),
+        );
+        const user = await writeBlobs(1);
+        const event = await pendingEvent(user);
+        own.committed([event]);
+        await eventually(async () => (await pending(user)) === 0);
+        const delivered = await drainDeliveries(user, before.cursor);
+        expect(delivered.flatMap((d) => (d.kind === 'event' ? [d.event.id] : []))).toEqual([
+          event.id,
+        ]);
+      } finally {
+        await own.stop();
+        relay.start();
+      }
+    });
+
+    it('leaves a row to the next pass when publishing it for its writer fails', async () => {
+      const { relay, database } = h().app;
+      await relay.stop();
+      // A backbone that was never connected: every publish is refused.
+      const down = new NatsBackbone({ url: 'nats://127.0.0.1:1', prefix: 'DOWN', log: quiet });
+      const own = new OutboxRelay([new PgOutboxSource(database)], down, quiet, {
+        intervalMs: 3_600_000,
+      });
+      try {
+        const user = await writeBlobs(1);
+        own.start();
+        own.committed([await pendingEvent(user)]);
+        await own.stop();
+        // Not published, and not left claimed: the next pass publishes it at once.
+        const [row] = await outboxRows({ userId: user });
+        expect(row!.published_at).toBeNull();
+        expect(row!.claimed_until).toBeNull();
+        expect(await relay.drain()).toBeGreaterThanOrEqual(1);
+        expect(await pending(user)).toBe(0);
+      } finally {
+        relay.start();
+      }
+    });
+
+    it('does not claim the rows whose events their writer is publishing', async () => {
+      const { relay, database } = h().app;
+      await relay.stop();
+      try {
+        const user = await writeBlobs(2);
+        const [first, second] = (await outboxRows({ userId: user })).sort(
+          (a, b) => Number(a.id) - Number(b.id),
+        );
+        const source = new PgOutboxSource(database);
+        let handed: OutboxEntry[] = [];
+        await source.pass(
+          200,
+          async (entries) => {
+            handed = entries;
+          },
+          new Set([first!.event_id]),
+        );
+        expect(handed.map((e) => Number(e.id))).toEqual([Number(second!.id)]);
+        expect(await pending(user)).toBe(1);
+        expect(await relay.drain()).toBeGreaterThanOrEqual(1);
         expect(await pending(user)).toBe(0);
       } finally {
         relay.start();

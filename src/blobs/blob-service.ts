@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { BookService } from '../books/book-service';
 import type { ConversationService } from '../conversations/conversation-service';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
-import { blobEvent } from '../events/event';
+import { blobEvent, type StudioEvent } from '../events/event';
 import type { SchemaService } from '../registry/schema-service';
 import type { BlobStore, References } from './blob-store';
 import type {
@@ -64,8 +64,11 @@ export class BlobService {
     private readonly schemas: SchemaService,
     private readonly books: BookService,
     private readonly conversations: ConversationService,
-    /** Called after each committed write: wakes the outbox relay. */
-    private readonly onWrite: () => void = () => {},
+    /**
+     * Called after each committed write with the events it queued (create and derive name them:
+     * the relay publishes those at once, the others wake a pass).
+     */
+    private readonly onWrite: (events?: readonly StudioEvent[]) => void = () => {},
     /** What one user may keep: blobs not deleted, and bytes of data with earlier versions. */
     private readonly quota: Usage = DEFAULT_QUOTA,
   ) {}
@@ -144,13 +147,9 @@ export class BlobService {
     processorId = USER_INPUT_PROCESSOR,
   ): Promise<Blob> {
     const { blob, references } = await this.prepare(userId, processorId, input);
-    const created = await this.store.create(
-      blob,
-      blobEvent('created', blob),
-      this.admit(1, blob.size),
-      references,
-    );
-    this.onWrite();
+    const event = blobEvent('created', blob);
+    const created = await this.store.create(blob, event, this.admit(1, blob.size), references);
+    this.onWrite([event]);
     return created;
   }
 
@@ -170,13 +169,14 @@ export class BlobService {
       provenance: input.provenance ?? null,
       idempotencyKey,
     };
+    const event = blobEvent('created', blob);
     const result = await this.store.createOnce(
       blob,
-      blobEvent('created', blob),
+      event,
       this.admit(1, blob.size),
       prepared.references,
     );
-    if (result.created) this.onWrite();
+    if (result.created) this.onWrite([event]);
     return result;
   }
 

@@ -31,7 +31,12 @@ export interface OutboxSource {
    * many pending entries the pass saw (at most `limit`): fewer than `limit` means the outbox was
    * drained, so a relay keeps passing while it gets `limit`.
    */
-  pass(limit: number, publish: (entries: OutboxEntry[]) => Promise<void>): Promise<number>;
+  pass(
+    limit: number,
+    publish: (entries: OutboxEntry[]) => Promise<void>,
+    /** Event ids to leave alone: their writer is publishing them (see `OutboxRelay.committed`). */
+    skip?: ReadonlySet<string>,
+  ): Promise<number>;
   /** Entries committed but not yet published. */
   backlog(): Promise<number>;
   /**
@@ -48,6 +53,12 @@ export interface OutboxSource {
 const CLAIM_SECONDS = 10;
 /** The advisory lock that makes claims one at a time, across every relay on the database. */
 const CLAIM_LOCK = 0x7265796e; // "reyn"
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Event ids a claim leaves alone at most; beyond that a claim may take rows their writer is
+ * publishing too, and the backbone keeps one of the two.
+ */
+const MAX_SKIPPED = 1000;
 
 /**
  * The PostgreSQL outbox. A pass claims the oldest pending rows in a short transaction of its
@@ -69,8 +80,12 @@ export class PgOutboxSource implements OutboxSource {
     this.pool = database.pool;
   }
 
-  async pass(limit: number, publish: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
-    const rows = await this.claim(limit);
+  async pass(
+    limit: number,
+    publish: (entries: OutboxEntry[]) => Promise<void>,
+    skip?: ReadonlySet<string>,
+  ): Promise<number> {
+    const rows = await this.claim(limit, skip);
     if (rows.length === 0) return 0;
     const ids = rows.map((r) => r.id);
     try {
@@ -97,13 +112,21 @@ export class PgOutboxSource implements OutboxSource {
    * One round trip where begin, lock, claim and commit took four: the relay runs after every
    * write, so this is most of what a write costs the database beyond its own statement.
    */
-  private async claim(limit: number): Promise<{ id: number; event: unknown }[]> {
+  private async claim(
+    limit: number,
+    skip?: ReadonlySet<string>,
+  ): Promise<{ id: number; event: unknown }[]> {
+    // A query of two statements cannot take parameters: the ids are written in, each checked to
+    // be a UUID (they are event ids this process made).
+    const skipped = [...(skip ?? [])].filter((id) => UUID.test(id)).slice(0, MAX_SKIPPED);
+    const leave = skipped.length > 0 ? `and event_id <> all('{${skipped.join(',')}}'::uuid[])` : '';
     const results = (await onPoolClient(this.pool, (client) =>
       client.query(`
       select pg_advisory_xact_lock(${CLAIM_LOCK});
       update outbox set claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
       where id in (
-        select id from outbox where published_at is null order by id limit ${Math.trunc(limit)}
+        select id from outbox where published_at is null ${leave}
+        order by id limit ${Math.trunc(limit)}
       )
       and not exists (
         select 1 from outbox where published_at is null and claimed_until > now()
@@ -113,6 +136,12 @@ export class PgOutboxSource implements OutboxSource {
     const rows = results[1]?.rows;
     if (!rows) throw new Error('the outbox claim returned no result for its update');
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** Marks the rows of these events published (their writer published them). */
+  async markPublished(eventIds: readonly string[]): Promise<void> {
+    await sql`update outbox set published_at = now(), claimed_until = null
+      where event_id = any(${eventIds}::uuid[]) and published_at is null`.execute(this.db);
   }
 
   async prune(olderThanMs: number, limit: number): Promise<number> {
@@ -144,6 +173,9 @@ export interface OutboxRelayOptions {
   retentionMs?: number;
 }
 
+/** How long a row published for its writer waits for others to be marked with it. */
+const MARK_DELAY_MS = 20;
+
 /** How often a relay prunes published rows, and how many at most each time. */
 const PRUNE_EVERY_MS = 10 * 60_000;
 const PRUNE_LIMIT = 10_000;
@@ -157,6 +189,15 @@ export class OutboxRelay {
   private readonly intervalMs: number;
   private readonly retentionMs: number;
   private prunedAt = 0;
+  /** The PostgreSQL outbox, where `committed` events are. */
+  private readonly pg: PgOutboxSource | undefined;
+  /** Event ids published for their writer and not yet marked: passes leave their rows alone. */
+  private readonly direct = new Set<string>();
+  /** Publishes for writers in flight (`stop` waits for them). */
+  private readonly publishing = new Set<Promise<void>>();
+  /** Event ids acknowledged by the backbone, waiting for the next mark. */
+  private unmarked: string[] = [];
+  private marking: Promise<void> | undefined;
 
   constructor(
     private readonly sources: readonly OutboxSource[],
@@ -167,6 +208,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 200;
     this.intervalMs = options.intervalMs ?? 250;
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
+    this.pg = sources.find((s): s is PgOutboxSource => s instanceof PgOutboxSource);
   }
 
   /** Removes published rows past their retention from every outbox that keeps them. */
@@ -193,11 +235,75 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
-  /** Stops polling and waits for the pass in flight. */
+  /**
+   * Publishes, at once, events their writer has just committed to the PostgreSQL outbox, instead
+   * of waking a pass: no claim (a statement, and the wait for a pass in flight) between a write
+   * and its event. Writers call it right after their commit, in commit order, and the backbone
+   * gets the messages in call order. The rows are marked published once the backbone has
+   * acknowledged them, many in one statement; a publish that fails leaves its rows to the next
+   * pass, as a crash does (the backbone stores an event id once).
+   */
+  committed(events: readonly StudioEvent[]): void {
+    if (this.stopped || !this.pg) {
+      this.kick();
+      return;
+    }
+    if (events.length === 0) return;
+    const ids = events.map((e) => e.id);
+    for (const id of ids) this.direct.add(id);
+    const done = Promise.all(events.map((event) => this.backbone.publish(event))).then(
+      () => this.mark(ids),
+      (error: unknown) => {
+        for (const id of ids) this.direct.delete(id);
+        this.log.warn("publishing a write's event failed; the relay publishes it", { error });
+        this.kick();
+      },
+    );
+    this.publishing.add(done);
+    void done.finally(() => this.publishing.delete(done));
+  }
+
+  /**
+   * Queues rows to be marked published. Nothing waits for the mark, so it waits MARK_DELAY_MS
+   * for others to go with it: one statement for all the writes of that moment.
+   */
+  private mark(ids: readonly string[]): void {
+    this.unmarked.push(...ids);
+    this.marking ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.stopped ? 0 : MARK_DELAY_MS);
+      timer.unref();
+    })
+      .then(() => this.markAll())
+      .finally(() => {
+        this.marking = undefined;
+      });
+  }
+
+  /** Marks what was acknowledged, in one statement per batch, until none is left. */
+  private async markAll(): Promise<void> {
+    const pg = this.pg!;
+    while (this.unmarked.length > 0) {
+      const ids = this.unmarked.splice(0, this.batchSize);
+      try {
+        await pg.markPublished(ids);
+      } catch (error) {
+        // Published, not marked: a later pass publishes them again and the backbone drops them.
+        this.log.warn('marking published outbox rows failed; the relay passes over them', {
+          error,
+        });
+      } finally {
+        for (const id of ids) this.direct.delete(id);
+      }
+    }
+  }
+
+  /** Stops polling and waits for the pass in flight and for writers' publishes. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await Promise.allSettled([...this.publishing]);
+    await this.marking;
   }
 
   /** Passes until every outbox is empty; returns how many events were published. */
@@ -208,7 +314,11 @@ export class OutboxRelay {
     for (const source of this.sources) {
       try {
         for (;;) {
-          const n = await source.pass(this.batchSize, (entries) => this.publish(source, entries));
+          const n = await source.pass(
+            this.batchSize,
+            (entries) => this.publish(source, entries),
+            source === this.pg ? this.direct : undefined,
+          );
           total += n;
           if (n < this.batchSize) break;
         }

@@ -63,7 +63,8 @@ export interface RuntimeOptions {
   /** Most characters of a run's streamed text kept on its row. Default 512 Ki. */
   runTextLimit?: number;
   /** Called after the runtime writes to the outbox (wakes the relay). */
-  onWrite?: () => void;
+  /** After a commit that queued events; given them, the relay publishes them at once. */
+  onWrite?: (events?: readonly StudioEvent[]) => void;
   /** Base of the file URLs stored in blobs (REYNA_PUBLIC_URL); unset, they are paths. */
   publicUrl?: string;
 }
@@ -545,7 +546,7 @@ export class ProcessorRuntime {
     const done = await this.options.runs.succeed(run, completed, outputId, stream.closing());
     // Not held any more: cancelled (and maybe retried) while it worked.
     if (!done) return await this.cancelled(run, stream);
-    this.options.onWrite?.();
+    this.options.onWrite?.([completed]);
     stream.announce(done);
     return { kind: 'done' };
   }
