@@ -127,6 +127,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         relay: core.relay,
         health: core.health,
         processors: core.services.processors,
+        statements: () => core.database.stats.queries,
       }),
       limits,
       slots,

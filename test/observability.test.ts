@@ -63,6 +63,8 @@ describe('health, readiness and metrics', () => {
     );
     expect(metrics.text).toMatch(/reyna_subscriptions_open \d+/);
     expect(metrics.text).toMatch(/reyna_outbox_backlog \d+/);
+    // The write and the reads before it went to the database: the count is not zero.
+    expect(Number(/reyna_db_statements_total (\d+)/.exec(metrics.text)?.[1])).toBeGreaterThan(0);
     expect(metrics.text).toContain('reyna_runs');
     expect(metrics.text).toContain('reyna_event_lag_seconds');
   });

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { BookService } from '../books/book-service';
 import type { ConversationService } from '../conversations/conversation-service';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
-import { blobEvent, type StudioEvent } from '../events/event';
+import { blobEvent, type StudioEvent, withVersion } from '../events/event';
 import type { SchemaService } from '../registry/schema-service';
 import type { BlobStore, References } from './blob-store';
 import type {
@@ -191,16 +191,18 @@ export class BlobService {
     if (!current) throw notFound('Blob', id);
     const schemaId = input.schemaId ?? current.schemaId;
     await this.schemas.assertValid(schemaId, input.data);
+    const event = blobEvent('updated', { ...current, schemaId });
     const updated = await this.store.update(
       userId,
       id,
       { schemaId, data: input.data, size, expectedVersion: input.expectedVersion },
-      blobEvent('updated', { ...current, schemaId }),
+      event,
       // The current content stays as a version, so an update adds its whole size.
       this.admit(0, size),
     );
     if (updated) {
-      this.onWrite();
+      // The store stamps the event with the version the update made, as here.
+      this.onWrite([withVersion(event, updated.version)]);
       return updated;
     }
     if (input.expectedVersion != null && (await this.store.findById(userId, id))) {
@@ -273,16 +275,17 @@ export class BlobService {
         { field: 'chapterIds' },
       );
     }
-    if (updated.length > 0) this.onWrite();
+    if (updated.length > 0)
+      this.onWrite(updated.map((blob, i) => withVersion(changes[i]!.event, blob.version)));
     return this.store.chaptersOf(userId, bookId, MAX_CHAPTERS);
   }
 
   async delete(userId: string, id: string): Promise<Blob> {
     const current = await this.store.findById(userId, id);
-    const deleted =
-      current && (await this.store.softDelete(userId, id, blobEvent('deleted', current)));
+    const event = current && blobEvent('deleted', current);
+    const deleted = event && (await this.store.softDelete(userId, id, event));
     if (!deleted) throw notFound('Blob', id);
-    this.onWrite();
+    this.onWrite([event]);
     return deleted;
   }
 

@@ -63,6 +63,8 @@ interface MetricDeps {
   relay: OutboxRelay;
   health: ProcessorHealthService;
   processors: ProcessorService;
+  /** SQL statements this process has sent so far (`Database.stats`). */
+  statements?: () => number;
 }
 
 export function createMetrics(deps: MetricDeps): Metrics {
@@ -70,6 +72,18 @@ export function createMetrics(deps: MetricDeps): Metrics {
   const { operationDuration, operationErrors } = graphqlMetrics(registry);
   const eventLag = eventMetrics(registry, deps);
   runGauges(registry, deps);
+  const { statements } = deps;
+  if (statements) {
+    new Counter({
+      name: 'reyna_db_statements_total',
+      help: 'SQL statements this process has sent to its database (a round trip of several counts once)',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(statements());
+      },
+    });
+  }
   return { registry, operationDuration, operationErrors, eventLag };
 }
 

@@ -29,6 +29,7 @@ export async function startWorkerProbe(
     relay: core.relay,
     health: core.health,
     processors: core.services.processors,
+    statements: () => core.database.stats.queries,
   });
   new Gauge({
     name: 'reyna_worker_runs_in_flight',
