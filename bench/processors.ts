@@ -8,6 +8,9 @@
  * 3. Expansions per second with 8 users writing at once (each waits for its expansion).
  *
  * Aims: p99 under 50 ms with an instant LLM; added time under 100 ms.
+ *
+ * The server runs in this process on PGlite, and on PostgreSQL unless BENCH_SERVER=process (then
+ * `reyna serve` in a process of its own; its statement count comes from its /metrics).
  */
 import { randomBytes } from 'node:crypto';
 import { type Client, createClient } from 'graphql-ws';

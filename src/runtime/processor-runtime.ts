@@ -76,6 +76,8 @@ interface Work {
   run: ProcessorRun;
   event: StudioEvent;
   input: Blob | null;
+  /** Created RUNNING by this delivery, its first attempt counted: start it without `start`. */
+  started?: boolean;
 }
 
 /**
@@ -359,9 +361,20 @@ export class ProcessorRuntime {
    */
   private async handle(processor: Processor, item: WorkItem): Promise<WorkOutcome> {
     const d = processor.definition;
+    // A processor with a config reads it first thing: read it while the run is recorded.
+    const config = d.configSchema
+      ? this.options.services.processors
+          .instanceOf(item.event.userId, d.id)
+          .then((i) => i?.config)
+      : undefined;
+    config?.catch(() => {});
     const work = await this.admit(d, item.event);
     if (!work) return { kind: 'done' };
-    return (await this.notToStart(d, work)) ?? (await this.attempt(processor, item, work));
+    // A run this delivery created running has nothing to wait for and no attempt before it.
+    if (work.started) return await this.attempt(processor, item, work, config);
+    return (
+      (await this.notToStart(d, work)) ?? (await this.attempt(processor, item, work, config))
+    );
   }
 
   /**
@@ -395,8 +408,9 @@ export class ProcessorRuntime {
         );
       return null;
     }
-    run ??= await this.runFor(d, event, input);
-    return run ? { run, event, input } : null;
+    if (run) return { run, event, input };
+    const recorded = await this.runFor(d, event, input);
+    return recorded ? { ...recorded, event, input } : null;
   }
 
   /**
@@ -408,7 +422,7 @@ export class ProcessorRuntime {
     d: Definition,
     event: StudioEvent,
     input: Blob | null,
-  ): Promise<ProcessorRun | null> {
+  ): Promise<{ run: ProcessorRun; started: boolean } | null> {
     // A processor following updates works on the version the event names (never one past the
     // blob's); others on the version there is now (they see one event per input).
     const inputVersion = input
@@ -433,13 +447,17 @@ export class ProcessorRuntime {
     }
     // A request's run was recorded with its event (keyed by it): the same run, whatever its input.
     const requested = d.onRequest?.event === event.type;
-    const run = await this.options.runService.forEvent(
-      d,
-      event,
-      input && inputVersion !== null && !requested ? { id: input.id, version: inputVersion } : null,
-    );
+    const key =
+      input && inputVersion !== null && !requested ? { id: input.id, version: inputVersion } : null;
+    const { runService } = this.options;
+    // Work on the input's current version starts the moment it is recorded (nothing can be
+    // newer than it to supersede it): the run is created RUNNING, in the statement recording it.
+    const { run, started } =
+      key && key.version === input?.version
+        ? await runService.startForEvent(d, event, key)
+        : { run: await runService.forEvent(d, event, key), started: false };
     if (d.followsUpdates && input && inputVersion !== null) await this.coalesce(run);
-    return run;
+    return { run, started };
   }
 
   /**
@@ -467,17 +485,18 @@ export class ProcessorRuntime {
   }
 
   /** One attempt of the run: the processor's handler, then success, retry or failure. */
-  private async attempt(processor: Processor, item: WorkItem, work: Work): Promise<WorkOutcome> {
+  private async attempt(
+    processor: Processor,
+    item: WorkItem,
+    work: Work,
+    /** The processor's config, read as the delivery arrived. */
+    config: Promise<Record<string, unknown> | undefined> | undefined,
+  ): Promise<WorkOutcome> {
     const { runs } = this.options;
-    // Running already: the attempt before this one died, maybe with updates unwritten.
-    const crashed = work.run.status === 'running';
-    const d = processor.definition;
-    // A processor with a config reads it first thing: read it while the attempt starts.
-    const config = d.configSchema
-      ? this.options.services.processors.instanceOf(work.run.userId, d.id).then((i) => i?.config)
-      : undefined;
-    config?.catch(() => {});
-    const run = await runs.start(work.run.id, crashed ? ATTEMPT_SPAN : 0);
+    // Running already (and not created so now): the attempt before this one died, maybe with
+    // updates unwritten.
+    const crashed = !work.started && work.run.status === 'running';
+    const run = work.started ? work.run : await runs.start(work.run.id, crashed ? ATTEMPT_SPAN : 0);
     if (!run) return { kind: 'done' };
     const stream = this.stream(run, { newText: true, crashed, begun: true });
     stream.announce(run);

@@ -110,6 +110,24 @@ export class RunRepository {
     });
   }
 
+  /**
+   * The run for `key`, created already running with its first attempt counted (as `start` would
+   * leave it) when new: one statement where `ensure` and then `start` took two, for work that
+   * starts the moment it is recorded. `started` says whether this call created it so; a run
+   * already there is returned as it is.
+   */
+  async ensureStarted(run: NewRun): Promise<{ run: ProcessorRun; started: boolean }> {
+    const { rows } = await sql<Selectable<ProcessorRunsTable> & { started: boolean }>`
+      insert into processor_runs (key, user_id, processor_id, processor_version, event, input_blob_id, input_version, book_id,
+                                  status, attempts, started_at, stream_seq, stream_start, stream_text)
+      values (${run.key}, ${run.userId}, ${run.processorId}, ${run.processorVersion}, ${JSON.stringify(run.event)},
+              ${run.inputBlobId}, ${run.inputVersion}, ${run.bookId}, 'running', 1, now(), 1, 1, '')
+      on conflict (key) do update set key = excluded.key
+      returning *, (xmax = 0) as started`.execute(this.db);
+    const row = rows[0]!;
+    return { run: toRun(row), started: row.started };
+  }
+
   async get(userId: string, id: string): Promise<ProcessorRun | null> {
     if (!isUuid(id)) return null;
     const row = await this.db

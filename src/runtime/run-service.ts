@@ -138,7 +138,27 @@ export class RunService {
     event: StudioEvent,
     input: { id: string; version: number } | null,
   ): Promise<ProcessorRun> {
-    return this.options.runs.ensure({
+    return this.options.runs.ensure(this.newRun(processor, event, input));
+  }
+
+  /**
+   * As `forEvent`, for work that starts at once: a new run is created RUNNING, its first attempt
+   * counted (`started`); a run already there is returned as it is.
+   */
+  startForEvent(
+    processor: ProcessorVersion,
+    event: StudioEvent,
+    input: { id: string; version: number } | null,
+  ): Promise<{ run: ProcessorRun; started: boolean }> {
+    return this.options.runs.ensureStarted(this.newRun(processor, event, input));
+  }
+
+  private newRun(
+    processor: ProcessorVersion,
+    event: StudioEvent,
+    input: { id: string; version: number } | null,
+  ) {
+    return {
       key: input
         ? runKey(processor, { inputBlobId: input.id, inputVersion: input.version })
         : runKey(processor, { eventId: event.id }),
@@ -149,7 +169,7 @@ export class RunService {
       inputBlobId: input?.id ?? null,
       inputVersion: input?.version ?? null,
       bookId: event.bookId,
-    });
+    };
   }
 
   /**
