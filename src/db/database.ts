@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
+import { namingPool } from './prepared';
 import type { DB } from './types';
 
 // bigint (int8) as string would surprise every caller: counts and sums fit in a JS number here.
@@ -120,9 +121,14 @@ function wrap(
   // one emits on itself, and an 'error' event with no listener ends the process. Both are only
   // a lost connection: the query in flight rejects, and pg discards the client.
   pool.on('error', report);
-  pool.on('connect', (client) => client.on('error', report));
+  pool.on('connect', (client) => {
+    client.on('error', report);
+    // PGlite's one session outlives a connection: the statements the one before prepared are
+    // dropped before this one prepares them again (it runs before any query of the pool's).
+    if (kind === 'pglite') void client.query('deallocate all').catch(() => {});
+  });
   const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: namingPool(pool) }),
     log: (event: LogEvent) => {
       if (event.level === 'query') stats.queries += 1;
     },

@@ -1,25 +1,54 @@
 /**
- * Named prepared statements for the few statements every request runs (a blob with its family,
- * createBlob's insert). PostgreSQL parses and plans a named statement once per connection and
- * then only binds and executes it, and the driver sends no Parse message after the first time.
- * Only fixed statement texts go through here: each distinct text is one statement kept by every
- * connection for its lifetime.
+ * Named prepared statements. The database parses and plans a named statement once per
+ * connection and then only binds and executes it, and the driver sends no Parse message after
+ * the first time. Every statement Kysely runs goes through `namingPool`, and the few fixed texts
+ * run without Kysely go through `queryPrepared`; `statementName` decides which texts get a name
+ * (a bounded number: each is kept by every connection that runs it, for its lifetime).
  *
- * On PostgreSQL only. PGlite serves every pool connection from one session, where a name one
- * connection prepared already exists for the next: there the statement runs unnamed, as Kysely
- * runs the rest.
+ * PGlite serves every pool connection from one session, where a name one connection prepared
+ * exists for the next: its pool has one connection, and each new one starts by dropping the
+ * names the one before left (see `wrap` in database.ts).
  */
 import { createHash } from 'node:crypto';
-import type { CompiledQuery } from 'kysely';
+import type { CompiledQuery, PostgresPool, PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './database';
 
 /** What a prepared query runs on: the pool, which engine it is, and the statement count. */
 export type PreparedTarget = Pick<Database, 'kind' | 'stats'> & { pool: Pick<pg.Pool, 'connect'> };
 
-/** Statement names by text, for the fixed texts that use them. */
+/** Statement names by text, shared by every connection (see `statementName`). */
 const names = new Map<string, string>();
-const MAX_NAMED = 64;
+/** Texts seen once: a text is named the second time it runs. */
+const seen = new Set<string>();
+/**
+ * Distinct texts named at most. Each is kept by every connection that runs it, for the
+ * connection's life: a few KB of the database's memory per statement and connection.
+ */
+const MAX_NAMED = 128;
+const MAX_SEEN = 4096;
+/** What can be prepared: a query or a data change, not a transaction's begin or a schema change. */
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * The name `text` runs under as a prepared statement, or undefined to run it unnamed: a text is
+ * named from its second run, up to MAX_NAMED texts (a text made once, such as a list of
+ * parameters of a new length, does not take a name).
+ */
+export function statementName(text: string): string | undefined {
+  const name = names.get(text);
+  if (name !== undefined) return name;
+  if (names.size >= MAX_NAMED || !PREPARABLE.test(text)) return undefined;
+  if (!seen.has(text)) {
+    if (seen.size >= MAX_SEEN) seen.clear();
+    seen.add(text);
+    return undefined;
+  }
+  seen.delete(text);
+  const named = `reyna_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+  names.set(text, named);
+  return named;
+}
 
 /** The rows of `query`, run on `pool` as a named prepared statement. */
 export async function queryPrepared<R extends pg.QueryResultRow>(
@@ -28,19 +57,71 @@ export async function queryPrepared<R extends pg.QueryResultRow>(
 ): Promise<R[]> {
   database.stats.queries += 1;
   const values = [...query.parameters];
-  if (database.kind !== 'postgres') {
-    return (await onPoolClient(database.pool, (c) => c.query<R>({ text: query.sql, values }))).rows;
+  return (await onPoolClient(database.pool, (c) => runNamed<R>(c, query.sql, values))).rows;
+}
+
+/** `client.query` with the text's statement name, if it has one (see `statementName`). */
+async function runNamed<R extends pg.QueryResultRow>(
+  client: pg.PoolClient,
+  text: string,
+  values: unknown[],
+): Promise<pg.QueryResult<R>> {
+  const name = statementName(text);
+  if (name === undefined) return client.query<R>(text, values);
+  try {
+    return await client.query<R>({ name, text, values });
+  } catch (error) {
+    // A table under the kept plan changed (a newer instance migrated it): the connection drops
+    // the statement and it runs afresh. Inside a transaction the retry fails too (the error
+    // aborted it), and the first error is the one to report.
+    if ((error as { code?: string }).code !== PLAN_CHANGED) throw error;
+    await forget(client, name);
+    return await client.query<R>(text, values).catch(() => Promise.reject(error));
   }
-  let name = names.get(query.sql);
-  if (name === undefined) {
-    if (names.size >= MAX_NAMED) throw new Error('queryPrepared is for a few fixed statements');
-    name = `reyna_${createHash('sha256').update(query.sql).digest('hex').slice(0, 24)}`;
-    names.set(query.sql, name);
+}
+
+/** "cached plan must not change result type" */
+const PLAN_CHANGED = '0A000';
+
+/** Drops `name` on the connection, and from the driver's record of what it prepared there. */
+async function forget(client: pg.PoolClient, name: string): Promise<void> {
+  try {
+    await client.query(`deallocate ${name}`);
+  } catch {
+    // In an aborted transaction: the statement stays, and so does the driver's record of it.
+    return;
   }
-  const named = name;
-  return (
-    await onPoolClient(database.pool, (c) => c.query<R>({ name: named, text: query.sql, values }))
-  ).rows;
+  const connection = (client as unknown as { connection?: { parsedStatements?: object } })
+    .connection;
+  if (connection?.parsedStatements) Reflect.deleteProperty(connection.parsedStatements, name);
+}
+
+/**
+ * The pool as Kysely's dialect takes it, with every statement Kysely runs named as
+ * `statementName` says: the database parses and plans a named statement once per connection,
+ * then only binds and runs it, and the driver sends no Parse message after the first time (on
+ * PGlite, which runs in this process, a query by id costs half the CPU named).
+ */
+export function namingPool(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    let w = wrapped.get(client);
+    if (!w) {
+      w = {
+        query: ((textOrCursor: unknown, values?: readonly unknown[]) =>
+          typeof textOrCursor === 'string'
+            ? runNamed(client, textOrCursor, [...(values ?? [])])
+            : client.query(textOrCursor as never)) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+      wrapped.set(client, w);
+    }
+    return w;
+  };
+  return {
+    connect: async () => wrap(await pool.connect()),
+    end: () => pool.end(),
+  };
 }
 
 /**
