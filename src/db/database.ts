@@ -63,6 +63,9 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
     user: 'postgres',
     database: 'postgres',
     max: 1,
+    // The connection is to this process: nothing is saved by closing it when idle, and a query
+    // then waits for a new one.
+    idleTimeoutMillis: 0,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
   return wrap(pool, 'pglite', options, async () => {
@@ -73,6 +76,13 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
 }
 
 type PGlite = import('@electric-sql/pglite').PGlite;
+
+/**
+ * Connections the socket server takes at once: the pool's one, and its replacement while the
+ * server has not yet seen the one before close (with room for one only, the replacement was
+ * refused and its first query failed with EPIPE).
+ */
+const REPLACEMENT_ROOM = 2;
 
 /** The longest Unix socket path every platform takes (macOS: 103 bytes; Linux: 107). */
 const MAX_SOCKET_PATH = 100;
@@ -90,7 +100,7 @@ export async function listenPrivately(lite: PGlite, Server: SocketServer, under 
   const path = join(socketDir, '.s.PGSQL.5432');
   // Checked here: given a longer path, libuv binds a truncated one (elsewhere) without an error.
   if (Buffer.byteLength(path) <= MAX_SOCKET_PATH) {
-    const unix = new Server({ db: lite, path });
+    const unix = new Server({ db: lite, path, maxConnections: REPLACEMENT_ROOM });
     try {
       await unix.start();
       return { server: unix, connection: { host: socketDir, port: 5432 }, cleanup };
@@ -99,7 +109,12 @@ export async function listenPrivately(lite: PGlite, Server: SocketServer, under 
     }
   }
   await cleanup();
-  const tcp = new Server({ db: lite, port: 0, host: '127.0.0.1' });
+  const tcp = new Server({
+    db: lite,
+    port: 0,
+    host: '127.0.0.1',
+    maxConnections: REPLACEMENT_ROOM,
+  });
   await tcp.start();
   const [host, port] = tcp.getServerConn().split(':');
   return {
