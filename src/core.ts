@@ -156,6 +156,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       workBuffer: config.workBuffer,
       runTextLimit: config.runTextLimit,
       onWrite: kick,
+      blobsInDatabase: !mongo,
       publicUrl: config.publicUrl,
     });
     await runtime.register();

@@ -63,6 +63,8 @@ export interface RuntimeOptions {
   /** Most characters of a run's streamed text kept on its row. Default 512 Ki. */
   runTextLimit?: number;
   /** Called after the runtime writes to the outbox (wakes the relay). */
+  /** Blobs live in this database (not MongoDB): a run's checks can read them with its own. */
+  blobsInDatabase?: boolean;
   /** After a commit that queued events; given them, the relay publishes them at once. */
   onWrite?: (events?: readonly StudioEvent[]) => void;
   /** Base of the file URLs stored in blobs (REYNA_PUBLIC_URL); unset, they are paths. */
@@ -326,6 +328,24 @@ export class ProcessorRuntime {
     return reference > 0 && (await this.sameInput(d, input, reference, version));
   }
 
+  /**
+   * Whether the attempt still holds its run, and the run's input blob as it is now when it may
+   * have moved on (null when it has not, or is gone). Blobs in PostgreSQL: both in one statement,
+   * and the blob read only when a newer version is there; elsewhere two reads at once.
+   */
+  private async holdsWithInput(
+    run: ProcessorRun,
+    inputBlobId: string | null,
+  ): Promise<[boolean, Blob | null]> {
+    const { runs, services } = this.options;
+    if (!inputBlobId) return [await runs.holds(run), null];
+    if (!this.options.blobsInDatabase)
+      return Promise.all([runs.holds(run), services.blobs.get(run.userId, inputBlobId)]);
+    const { held, inputVersion } = await runs.holdsAt(run, inputBlobId);
+    const moved = held && inputVersion !== null && inputVersion > (run.inputVersion ?? 0);
+    return [held, moved ? await services.blobs.get(run.userId, inputBlobId) : null];
+  }
+
   /** Cancels the runs for earlier versions of the run's input, saying so in the log. */
   private async coalesce(run: ProcessorRun): Promise<void> {
     for (const cancelled of await this.options.runService.supersedeOlder(run)) {
@@ -363,18 +383,14 @@ export class ProcessorRuntime {
     const d = processor.definition;
     // A processor with a config reads it first thing: read it while the run is recorded.
     const config = d.configSchema
-      ? this.options.services.processors
-          .instanceOf(item.event.userId, d.id)
-          .then((i) => i?.config)
+      ? this.options.services.processors.instanceOf(item.event.userId, d.id).then((i) => i?.config)
       : undefined;
     config?.catch(() => {});
     const work = await this.admit(d, item.event);
     if (!work) return { kind: 'done' };
     // A run this delivery created running has nothing to wait for and no attempt before it.
     if (work.started) return await this.attempt(processor, item, work, config);
-    return (
-      (await this.notToStart(d, work)) ?? (await this.attempt(processor, item, work, config))
-    );
+    return (await this.notToStart(d, work)) ?? (await this.attempt(processor, item, work, config));
   }
 
   /**
@@ -618,7 +634,7 @@ export class ProcessorRuntime {
     /** The processor's config as read when the attempt started (read again on later calls). */
     prefetched?: Promise<Record<string, unknown> | undefined>,
   ): ProcessorKit {
-    const { services, runs, files, log } = this.options;
+    const { services, files, log } = this.options;
     const d = processor.definition;
     const userId = run.userId;
     let outputs = 0;
@@ -656,10 +672,7 @@ export class ProcessorRuntime {
         // Both looks at once (two reads, one wait): whether the attempt still holds its run,
         // and whether the input has moved on.
         const follows = d.followsUpdates && run.inputBlobId ? run.inputBlobId : null;
-        const [held, input] = await Promise.all([
-          runs.holds(run),
-          follows ? services.blobs.get(userId, follows) : null,
-        ]);
+        const [held, input] = await this.holdsWithInput(run, follows);
         if (!held) throw new Error('The run was cancelled before it stored its output');
         if (follows) {
           // Output for an input that has moved on is not stored: the newer run stores its own.

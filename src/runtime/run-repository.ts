@@ -161,6 +161,26 @@ export class RunRepository {
     return rows[0]?.held === true;
   }
 
+  /**
+   * `holds`, and the version the input blob is at now (null when it is gone), in one statement:
+   * what an attempt checks before storing its output, when blobs live in this database.
+   */
+  async holdsAt(
+    attempt: ProcessorRun,
+    inputBlobId: string,
+  ): Promise<{ held: boolean; inputVersion: number | null }> {
+    const { rows } = await sql<{ held: boolean | null; version: number | null }>`
+      select (select status = 'running' and attempts = ${attempt.attempts}
+                     and ${heldSince(attempt.startedAt)}
+              from processor_runs where id = ${attempt.id}) as held,
+             (select version from blobs
+              where id = ${inputBlobId} and user_id = ${attempt.userId} and deleted_at is null) as version`.execute(
+      this.db,
+    );
+    const row = rows[0];
+    return { held: row?.held === true, inputVersion: row?.version ?? null };
+  }
+
   async byInputs(userId: string, blobIds: readonly string[]): Promise<ProcessorRun[]> {
     const ids = blobIds.filter(isUuid);
     if (ids.length === 0) return [];
