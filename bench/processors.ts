@@ -136,6 +136,7 @@ async function main() {
     const one = await user('bench-latency');
     for (let i = 0; i < 20; i++) await one.expand(`Warm-up passage number ${i} for the bench.`);
     const instant: number[] = [];
+    const instantAdded: number[] = [];
     const traces: Trace[] = [];
     const statementsBefore = await statementCount();
     for (let i = 0; i < N; i++) {
@@ -143,12 +144,17 @@ async function main() {
       const r = await one.expand(`Passage number ${i} written for the instant bench.`);
       const req = llm.requests[before];
       instant.push(r.total);
+      // The pipeline's part: the whole less the LLM server's time for the request.
+      if (req) instantAdded.push(r.total - ((req.finishedAt ?? req.at) - req.at));
       traces.push({ ...r, llmAt: req?.at, llmDone: req?.finishedAt });
     }
     const statements = ((await statementCount()) - statementsBefore) / N;
     console.log('createBlob -> blobDerived, instant LLM');
     console.log(
-      `  p50 ${fmt(pct(instant, 50), 2)} ms   p99 ${fmt(pct(instant, 99), 2)} ms   (n=${instant.length}; aim p99 < 50 ms)`,
+      `  p50 ${fmt(pct(instant, 50), 2)} ms   p95 ${fmt(pct(instant, 95), 2)} ms   p99 ${fmt(pct(instant, 99), 2)} ms   (n=${instant.length}; aim p99 < 50 ms)`,
+    );
+    console.log(
+      `  time the pipeline adds to the LLM's: p50 ${fmt(pct(instantAdded, 50), 2)} ms   p95 ${fmt(pct(instantAdded, 95), 2)} ms   (issue 14 aim: p95 < 10 ms; about 35 ms at its start)`,
     );
     console.log(
       `  ${fmt(statements, 1)} SQL statements per passage, the server's (a claim of the outbox relay counts as one; transaction begin and commit not counted)`,
@@ -172,7 +178,7 @@ async function main() {
     }
     console.log('time the pipeline adds to the LLM, 300 ms to first token');
     console.log(
-      `  end to end p50 ${fmt(pct(totals, 50), 1)} ms; added p50 ${fmt(pct(added, 50), 2)} ms   p95 ${fmt(pct(added, 95), 2)} ms   (issue 14 aim: p95 < 10 ms)`,
+      `  end to end p50 ${fmt(pct(totals, 50), 1)} ms; added p50 ${fmt(pct(added, 50), 2)} ms   p95 ${fmt(pct(added, 95), 2)} ms   (the machine idles while the LLM works: see the README)`,
     );
     await printStages(database, slowTraces);
 
