@@ -62,8 +62,11 @@ export interface RunServiceOptions {
   catalog: EventCatalog;
   events: Pick<EventBackbone, 'publishLive' | 'deadLetter' | 'discardDeadLetter'>;
   log: Logger;
-  /** Wakes the outbox relay after a run's events were written. */
-  onWrite?: () => void;
+  /**
+   * After a run's events were written: given them (a request's, a retry's), the relay publishes
+   * them at once; otherwise it wakes for a pass.
+   */
+  onWrite?: (events?: readonly StudioEvent[]) => void;
 }
 
 /** A new event of the studio's envelope, with the nulls it does not use filled in. */
@@ -125,7 +128,7 @@ export class RunService {
       },
       [event],
     );
-    this.options.onWrite?.();
+    this.options.onWrite?.([event]);
     return run;
   }
 
@@ -210,7 +213,7 @@ export class RunService {
       details: { runId: run.id },
     });
     const queued = await this.options.runs.retry(run.userId, run.id, event);
-    if (queued) this.options.onWrite?.();
+    if (queued) this.options.onWrite?.([event]);
     return queued;
   }
 
