@@ -155,7 +155,7 @@ async function main() {
     await sleep(1000);
     const began = performance.now();
     const measuredFrom = began + WARMUP * 1000;
-    let cpuBefore: number | undefined;
+    let cpuBefore: number | null = null;
     const cpuTimer = setTimeout(() => {
       cpuBefore = threadCpuMs(child.pid!);
     }, measuredFrom - began);

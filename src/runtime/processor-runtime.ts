@@ -80,6 +80,8 @@ interface Work {
   input: Blob | null;
   /** Created RUNNING by this delivery, its first attempt counted: start it without `start`. */
   started?: boolean;
+  /** The user's config of the processor, when it was read with the run (null: they have none). */
+  config?: Record<string, unknown> | null;
 }
 
 /**
@@ -381,13 +383,19 @@ export class ProcessorRuntime {
    */
   private async handle(processor: Processor, item: WorkItem): Promise<WorkOutcome> {
     const d = processor.definition;
-    // A processor with a config reads it first thing: read it while the run is recorded.
-    const config = d.configSchema
-      ? this.options.services.processors.instanceOf(item.event.userId, d.id).then((i) => i?.config)
-      : undefined;
-    config?.catch(() => {});
     const work = await this.admit(d, item.event);
     if (!work) return { kind: 'done' };
+    // A processor with a config reads it first thing: a run recorded as it started has it read
+    // in the same statement; otherwise it is read while the run is checked and started.
+    const config =
+      work.config !== undefined
+        ? Promise.resolve(work.config ?? undefined)
+        : d.configSchema
+          ? this.options.services.processors
+              .instanceOf(work.run.userId, d.id)
+              .then((i) => i?.config)
+          : undefined;
+    config?.catch(() => {});
     // A run this delivery created running has nothing to wait for and no attempt before it.
     if (work.started) return await this.attempt(processor, item, work, config);
     return (await this.notToStart(d, work)) ?? (await this.attempt(processor, item, work, config));
@@ -438,7 +446,11 @@ export class ProcessorRuntime {
     d: Definition,
     event: StudioEvent,
     input: Blob | null,
-  ): Promise<{ run: ProcessorRun; started: boolean } | null> {
+  ): Promise<{
+    run: ProcessorRun;
+    started: boolean;
+    config?: Record<string, unknown> | null;
+  } | null> {
     // A processor following updates works on the version the event names (never one past the
     // blob's); others on the version there is now (they see one event per input).
     const inputVersion = input
@@ -468,12 +480,16 @@ export class ProcessorRuntime {
     const { runService } = this.options;
     // Work on the input's current version starts the moment it is recorded (nothing can be
     // newer than it to supersede it): the run is created RUNNING, in the statement recording it.
-    const { run, started } =
+    const recorded: {
+      run: ProcessorRun;
+      started: boolean;
+      config?: Record<string, unknown> | null;
+    } =
       key && key.version === input?.version
-        ? await runService.startForEvent(d, event, key)
+        ? await runService.startForEvent(d, event, key, Boolean(d.configSchema))
         : { run: await runService.forEvent(d, event, key), started: false };
-    if (d.followsUpdates && input && inputVersion !== null) await this.coalesce(run);
-    return { run, started };
+    if (d.followsUpdates && input && inputVersion !== null) await this.coalesce(recorded.run);
+    return recorded;
   }
 
   /**

@@ -114,18 +114,34 @@ export class RunRepository {
    * The run for `key`, created already running with its first attempt counted (as `start` would
    * leave it) when new: one statement where `ensure` and then `start` took two, for work that
    * starts the moment it is recorded. `started` says whether this call created it so; a run
-   * already there is returned as it is.
+   * already there is returned as it is. With `withConfig`, the same statement reads the user's
+   * config of the processor (`config`: null when they have none), which the attempt reads first.
    */
-  async ensureStarted(run: NewRun): Promise<{ run: ProcessorRun; started: boolean }> {
-    const { rows } = await sql<Selectable<ProcessorRunsTable> & { started: boolean }>`
+  async ensureStarted(
+    run: NewRun,
+    withConfig = false,
+  ): Promise<{ run: ProcessorRun; started: boolean; config?: Record<string, unknown> | null }> {
+    const config = withConfig
+      ? sql`(select i.config from processor_instances i
+              where i.user_id = ${run.userId} and i.processor_id = ${run.processorId})`
+      : sql`null::jsonb`;
+    const { rows } = await sql<
+      Selectable<ProcessorRunsTable> & { started: boolean; instance_config: unknown }
+    >`
       insert into processor_runs (key, user_id, processor_id, processor_version, event, input_blob_id, input_version, book_id,
                                   status, attempts, started_at, stream_seq, stream_start, stream_text)
       values (${run.key}, ${run.userId}, ${run.processorId}, ${run.processorVersion}, ${JSON.stringify(run.event)},
               ${run.inputBlobId}, ${run.inputVersion}, ${run.bookId}, 'running', 1, now(), 1, 1, '')
       on conflict (key) do update set key = excluded.key
-      returning *, (xmax = 0) as started`.execute(this.db);
-    const row = rows[0]!;
-    return { run: toRun(row), started: row.started };
+      returning *, (xmax = 0) as started, ${config} as instance_config`.execute(this.db);
+    const { started, instance_config, ...row } = rows[0]!;
+    return withConfig
+      ? {
+          run: toRun(row),
+          started,
+          config: (instance_config as Record<string, unknown> | null) ?? null,
+        }
+      : { run: toRun(row), started };
   }
 
   async get(userId: string, id: string): Promise<ProcessorRun | null> {

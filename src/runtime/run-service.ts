@@ -152,8 +152,10 @@ export class RunService {
     processor: ProcessorVersion,
     event: StudioEvent,
     input: { id: string; version: number } | null,
-  ): Promise<{ run: ProcessorRun; started: boolean }> {
-    return this.options.runs.ensureStarted(this.newRun(processor, event, input));
+    /** Read the user's config of the processor in the same statement (see `ensureStarted`). */
+    withConfig = false,
+  ): Promise<{ run: ProcessorRun; started: boolean; config?: Record<string, unknown> | null }> {
+    return this.options.runs.ensureStarted(this.newRun(processor, event, input), withConfig);
   }
 
   private newRun(
