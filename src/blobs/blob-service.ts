@@ -12,7 +12,7 @@ import type { ConversationService } from '../conversations/conversation-service'
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { blobEvent, type StudioEvent, withVersion } from '../events/event';
 import type { SchemaService } from '../registry/schema-service';
-import type { BlobStore, References } from './blob-store';
+import type { BlobStore, Guard, References } from './blob-store';
 import type {
   Admit,
   Blob,
@@ -163,6 +163,20 @@ export class BlobService {
     idempotencyKey: string,
     input: CreateBlobInput & { provenance?: Record<string, unknown> | null },
   ): Promise<{ blob: Blob; created: boolean }> {
+    return (await this.deriveIf(null, userId, processorId, idempotencyKey, input))!;
+  }
+
+  /**
+   * As `derive`, stored only if `guard` holds in the statement that stores it (null: it did
+   * not, and nothing was written). A guard needs a store whose blobs live in PostgreSQL.
+   */
+  async deriveIf(
+    guard: Guard | null,
+    userId: string,
+    processorId: string,
+    idempotencyKey: string,
+    input: CreateBlobInput & { provenance?: Record<string, unknown> | null },
+  ): Promise<{ blob: Blob; created: boolean } | null> {
     const prepared = await this.prepare(userId, processorId, input);
     const blob = {
       ...prepared.blob,
@@ -170,13 +184,15 @@ export class BlobService {
       idempotencyKey,
     };
     const event = blobEvent('created', blob);
-    const result = await this.store.createOnce(
-      blob,
-      event,
-      this.admit(1, blob.size),
-      prepared.references,
-    );
-    if (result.created) this.onWrite([event]);
+    const admit = this.admit(1, blob.size);
+    let result: { blob: Blob; created: boolean } | null;
+    if (guard) {
+      if (!this.store.createOnceIf) throw new Error('This blob store cannot check a guard');
+      result = await this.store.createOnceIf(guard, blob, event, admit, prepared.references);
+    } else {
+      result = await this.store.createOnce(blob, event, admit, prepared.references);
+    }
+    if (result?.created) this.onWrite([event]);
     return result;
   }
 

@@ -9,6 +9,7 @@
  * transaction, under the user's write lock, so `usage` and `stats` read counters instead of
  * summing the user's blobs, and they always equal such a sum.
  */
+import type { RawBuilder } from 'kysely';
 import type { StudioEvent } from '../events/event';
 import type {
   Admit,
@@ -25,6 +26,9 @@ import type {
 
 /** Checks that a new blob's parent, book and conversation are its user's; throws if not. */
 export type References = () => Promise<void>;
+
+/** A condition in SQL that a write requires in its own statement (see `createOnceIf`). */
+export type Guard = RawBuilder<boolean>;
 
 export interface BlobStore {
   /**
@@ -46,6 +50,18 @@ export interface BlobStore {
     admit?: Admit,
     references?: References,
   ): Promise<{ blob: Blob; created: boolean }>;
+  /**
+   * As `createOnce`, with `guard` also required by the statement that stores the blob: null when
+   * it was false, and nothing was written. Only stores whose blobs live in PostgreSQL have it
+   * (the guard is SQL about the database's other tables).
+   */
+  createOnceIf?(
+    guard: Guard,
+    blob: NewBlob & { idempotencyKey: string },
+    event: StudioEvent,
+    admit?: Admit,
+    references?: References,
+  ): Promise<{ blob: Blob; created: boolean } | null>;
   /**
    * Replaces a blob's data, keeping the previous content as a readable version. Returns null
    * when the blob is absent, deleted, another user's, or (with `expectedVersion`) has moved on.

@@ -7,7 +7,7 @@ import { BASE_CATALOG } from '../events/catalog';
 import { type StudioEvent, withVersion } from '../events/event';
 import { outboxRow } from '../events/outbox';
 import { isUuid } from '../ids';
-import type { BlobStore, References } from './blob-store';
+import type { BlobStore, Guard, References } from './blob-store';
 import type {
   Admit,
   Blob,
@@ -99,7 +99,7 @@ function referencesHold(blob: NewBlob) {
  * its references hold (checked first when they cannot be in the statement): it returns a row
  * exactly when it counted, and the statement inserts the blob from it.
  */
-async function charge(blob: NewBlob, admit?: Admit, references?: References) {
+async function charge(blob: NewBlob, admit?: Admit, references?: References, guard?: Guard) {
   const room = admit?.before ?? { blobs: Number.MAX_SAFE_INTEGER, bytes: Number.MAX_SAFE_INTEGER };
   const held = references ? referencesHold(blob) : sql`true`;
   if (!held) await references!();
@@ -107,6 +107,7 @@ async function charge(blob: NewBlob, admit?: Admit, references?: References) {
     insert into blob_usage as u (user_id, blobs, bytes, current_bytes)
     select ${blob.userId}, 1, ${blob.size}, ${blob.size}
     where ${room.blobs}::bigint >= 0 and ${room.bytes}::bigint >= 0 and ${held ?? sql`false`}
+      and ${guard ?? sql`true`}
     on conflict (user_id) do update
       set blobs = u.blobs + 1, bytes = u.bytes + excluded.bytes,
           current_bytes = u.current_bytes + excluded.current_bytes
@@ -245,9 +246,23 @@ export class PgBlobStore implements BlobStore {
     admit?: Admit,
     references?: References,
   ): Promise<{ blob: Blob; created: boolean }> {
+    return (await this.createOnceIf(null, blob, event, admit, references))!;
+  }
+
+  /**
+   * `createOnce` whose statement also requires `guard` (when given): it is checked with the room
+   * and the references, so a false guard stores and counts nothing, and answers null.
+   */
+  async createOnceIf(
+    guard: Guard | null,
+    blob: NewBlob & { idempotencyKey: string },
+    event: StudioEvent,
+    admit?: Admit,
+    references?: References,
+  ): Promise<{ blob: Blob; created: boolean } | null> {
     BASE_CATALOG.check(event);
-    const usage = await charge(blob, admit, references);
-    const statement = sql<Selectable<BlobsTable> & { charged: number }>`
+    const usage = await charge(blob, admit, references, guard ?? undefined);
+    const statement = sql<Selectable<BlobsTable> & { charged: number; guarded: boolean }>`
       with usage as (${usage}), inserted as (
         insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id, idempotency_key, provenance)
         select ${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
@@ -260,10 +275,13 @@ export class PgBlobStore implements BlobStore {
         insert into outbox (event_id, user_id, type, event)
         select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
       )
-      select (select count(*) from usage)::int as charged, ${blobColumns('inserted')}
+      select (select count(*) from usage)::int as charged, ${guard ?? sql`true`} as guarded,
+             ${blobColumns('inserted')}
       from (select 1) as one left join inserted on true`.compile(this.db);
     const [row] = await queryPrepared(this.database, statement);
     if (row?.id) return { blob: toBlob(row), created: true };
+    // The guard was false (in the same snapshot as the insert's own look): nothing written.
+    if (row && !row.guarded) return null;
     if (row?.charged) {
       await sql`update blob_usage set blobs = blobs - 1, bytes = bytes - ${blob.size},
                   current_bytes = current_bytes - ${blob.size}

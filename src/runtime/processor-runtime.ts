@@ -348,6 +348,21 @@ export class ProcessorRuntime {
     return [held, moved ? await services.blobs.get(run.userId, inputBlobId) : null];
   }
 
+  /**
+   * Throws unless the attempt may store its output: it must still hold its run, and output for an
+   * input that has moved on is not stored (the newer run stores its own).
+   */
+  private async mayStore(d: Definition, run: ProcessorRun, follows: string | null): Promise<void> {
+    // Both looks at once (two reads, one wait): whether the attempt still holds its run, and
+    // whether the input has moved on.
+    const [held, input] = await this.holdsWithInput(run, follows);
+    if (!held) throw new Error('The run was cancelled before it stored its output');
+    if (follows && input && (await this.behind(d, run, input))) {
+      await this.options.runService.stop(run, supersededReason(input.version), false);
+      throw new Error('The input changed while the run worked; a newer run handles it');
+    }
+  }
+
   /** Cancels the runs for earlier versions of the run's input, saying so in the log. */
   private async coalesce(run: ProcessorRun): Promise<void> {
     for (const cancelled of await this.options.runService.supersedeOlder(run)) {
@@ -650,7 +665,7 @@ export class ProcessorRuntime {
     /** The processor's config as read when the attempt started (read again on later calls). */
     prefetched?: Promise<Record<string, unknown> | undefined>,
   ): ProcessorKit {
-    const { services, files, log } = this.options;
+    const { services, files, log, runs } = this.options;
     const d = processor.definition;
     const userId = run.userId;
     let outputs = 0;
@@ -685,22 +700,16 @@ export class ProcessorRuntime {
       },
       derive: async (options) => {
         if (isCancelled()) throw new Error('The run was cancelled before it stored its output');
-        // Both looks at once (two reads, one wait): whether the attempt still holds its run,
-        // and whether the input has moved on.
         const follows = d.followsUpdates && run.inputBlobId ? run.inputBlobId : null;
-        const [held, input] = await this.holdsWithInput(run, follows);
-        if (!held) throw new Error('The run was cancelled before it stored its output');
-        if (follows) {
-          // Output for an input that has moved on is not stored: the newer run stores its own.
-          if (input && (await this.behind(d, run, input))) {
-            await this.options.runService.stop(run, supersededReason(input.version), false);
-            throw new Error('The input changed while the run worked; a newer run handles it');
-          }
-        }
+        // Blobs in this database: the statement that stores the output requires that the
+        // attempt still holds its run and that the input has not moved on, and the looks below
+        // are made only when it did not store for that reason.
+        const guard = this.options.blobsInDatabase ? runs.stillHolds(run, follows) : null;
+        if (!guard) await this.mayStore(d, run, follows);
         const index = outputs++;
         const parentId = options.parentId === undefined ? run.inputBlobId : options.parentId;
         try {
-          const { blob } = await services.blobs.derive(userId, d.id, `${run.key}#${index}`, {
+          const derived = {
             schemaId: options.schemaId,
             data: options.data,
             parentId,
@@ -715,7 +724,14 @@ export class ProcessorRuntime {
               outputSchemaId: options.schemaId,
               ...options.provenance,
             },
-          });
+          };
+          const key = `${run.key}#${index}`;
+          let stored = await services.blobs.deriveIf(guard, userId, d.id, key, derived);
+          if (!stored) {
+            await this.mayStore(d, run, follows);
+            stored = await services.blobs.derive(userId, d.id, key, derived);
+          }
+          const { blob } = stored;
           // Recorded on the run when it succeeds (one statement fewer per run).
           if (index === 0) output.id = blob.id;
           return view(blob);

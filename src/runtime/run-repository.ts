@@ -1,5 +1,5 @@
 /** All SQL for processor runs. */
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { DB, ProcessorRunsTable } from '../db/types';
 import type { EventCatalog } from '../events/catalog';
 import type { StudioEvent } from '../events/event';
@@ -195,6 +195,21 @@ export class RunRepository {
     );
     const row = rows[0];
     return { held: row?.held === true, inputVersion: row?.version ?? null };
+  }
+
+  /**
+   * `holdsAt` as a condition, for the statement that stores the attempt's output: true while the
+   * attempt holds its run and the input (when given) is not past the run's version (or is gone),
+   * the case in which the output is stored with no more looks. The caller looks apart when false.
+   */
+  stillHolds(attempt: ProcessorRun, inputBlobId: string | null): RawBuilder<boolean> {
+    const held = sql<boolean>`exists (select 1 from processor_runs r where r.id = ${attempt.id}
+      and r.status = 'running' and r.attempts = ${attempt.attempts}
+      and ${heldSince(attempt.startedAt)})`;
+    if (!inputBlobId) return held;
+    return sql<boolean>`(${held} and coalesce((select v.version from blobs v
+      where v.id = ${inputBlobId} and v.user_id = ${attempt.userId} and v.deleted_at is null)
+      <= ${attempt.inputVersion ?? 0}::int, true))`;
   }
 
   async byInputs(userId: string, blobIds: readonly string[]): Promise<ProcessorRun[]> {
