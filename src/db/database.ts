@@ -1,14 +1,13 @@
 /**
  * Opens the database: PostgreSQL when `DATABASE_URL` is set, otherwise PGlite (real Postgres in
- * WebAssembly) in the data folder, reached through a Unix socket of this process's own so that
- * both run the same `pg` + Kysely code path, the same SQL and the same migrations.
+ * WebAssembly) in the data folder, which `pg` reaches through an in-process stream, so that both
+ * run the same `pg` + Kysely code path, the same SQL and the same migrations.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
+import { PgliteStream } from './pglite-stream';
 import { namingPool } from './prepared';
 import type { DB } from './types';
 
@@ -53,75 +52,21 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
     return wrap(pool, 'postgres', options, async () => {});
   }
   const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const dir = options.pgliteDir ?? `${config.dataDir}/pglite`;
   if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
   const lite = await PGlite.create(dir);
-  const { server, connection, cleanup } = await listenPrivately(lite, PGLiteSocketServer);
   const pool = new pg.Pool({
-    ...connection,
+    // No socket: each connection is a stream to PGlite in this process (see pglite-stream.ts),
+    // so no other process can reach the database, and no statement pays for system calls.
+    stream: () => new PgliteStream(lite),
     user: 'postgres',
     database: 'postgres',
     max: 1,
-    // The connection is to this process: nothing is saved by closing it when idle, and a query
-    // then waits for a new one.
+    // The connection is to this process: nothing is saved by closing it when idle.
     idleTimeoutMillis: 0,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
-  return wrap(pool, 'pglite', options, async () => {
-    await server.stop();
-    await lite.close();
-    await cleanup();
-  });
-}
-
-type PGlite = import('@electric-sql/pglite').PGlite;
-
-/**
- * Connections the socket server takes at once: the pool's one, and its replacement while the
- * server has not yet seen the one before close (with room for one only, the replacement was
- * refused and its first query failed with EPIPE).
- */
-const REPLACEMENT_ROOM = 2;
-
-/** The longest Unix socket path every platform takes (macOS: 103 bytes; Linux: 107). */
-const MAX_SOCKET_PATH = 100;
-type SocketServer = typeof import('@electric-sql/pglite-socket').PGLiteSocketServer;
-
-/**
- * PGlite's socket, for `pg`: a Unix socket in a directory only this user can enter (mkdtemp makes
- * it 0700), named as pg looks for it. A loopback TCP port would let any local process in without
- * a password, and costs more CPU per statement (the kernel's TCP path on both ends). Where the
- * socket cannot be made (a temporary folder whose path is too long for one), loopback TCP.
- */
-export async function listenPrivately(lite: PGlite, Server: SocketServer, under = tmpdir()) {
-  const socketDir = await mkdtemp(join(under, 'reyna-pglite-'));
-  const cleanup = () => rm(socketDir, { recursive: true, force: true });
-  const path = join(socketDir, '.s.PGSQL.5432');
-  // Checked here: given a longer path, libuv binds a truncated one (elsewhere) without an error.
-  if (Buffer.byteLength(path) <= MAX_SOCKET_PATH) {
-    const unix = new Server({ db: lite, path, maxConnections: REPLACEMENT_ROOM });
-    try {
-      await unix.start();
-      return { server: unix, connection: { host: socketDir, port: 5432 }, cleanup };
-    } catch {
-      // Loopback TCP below.
-    }
-  }
-  await cleanup();
-  const tcp = new Server({
-    db: lite,
-    port: 0,
-    host: '127.0.0.1',
-    maxConnections: REPLACEMENT_ROOM,
-  });
-  await tcp.start();
-  const [host, port] = tcp.getServerConn().split(':');
-  return {
-    server: tcp,
-    connection: { host: host!, port: Number(port) },
-    cleanup: async () => {},
-  };
+  return wrap(pool, 'pglite', options, () => lite.close());
 }
 
 function wrap(
