@@ -76,8 +76,12 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     database,
     url,
     async drop() {
-      await database.close();
-      await drop();
+      // The database goes even when closing the pool fails (a test that ended it itself).
+      try {
+        await database.close();
+      } finally {
+        await drop();
+      }
     },
   };
 }
