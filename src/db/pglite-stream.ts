@@ -136,6 +136,10 @@ export class PgliteStream extends Duplex {
   private async run(chunks: Buffer[]): Promise<void> {
     const messages = this.messages(chunks);
     if (messages.length === 0 || this.released) return;
+    // A turn of the event loop first: statements queued for the pool's connection would
+    // otherwise run one after another in microtasks, and requests waiting on their sockets (a
+    // user's createBlob) only after the whole queue.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     await this.session.enter(this);
     await this.lite.runExclusive(async () => {
       for (const message of messages) {
