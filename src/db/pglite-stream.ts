@@ -53,9 +53,9 @@ export class PgliteStream extends Duplex {
 
   constructor(private readonly lite: PGlite) {
     super();
-    let session = sessions.get(lite);
-    if (!session) sessions.set(lite, (session = new Session()));
-    this.session = session;
+    const known = sessions.get(lite);
+    this.session = known ?? new Session();
+    if (!known) sessions.set(lite, this.session);
   }
 
   // The socket methods `pg` calls: there is nothing to connect to or tune.
