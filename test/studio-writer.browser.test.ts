@@ -268,7 +268,11 @@ describe.skipIf(skip)('the Book Writer in a browser', () => {
   }
 
   const focusedLabel = () =>
-    page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
+    page.evaluate(() => {
+      const active = document.activeElement;
+      // A control without a label (or the page itself) is named by its tag, for the failure message.
+      return active?.getAttribute('aria-label') ?? (active ? `<${active.tagName.toLowerCase()}>` : null);
+    });
 });
 
 /** The passage's save status line. */

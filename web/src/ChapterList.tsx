@@ -5,7 +5,7 @@
  * the moved chapter's button, so pressing it again keeps moving the same chapter.
  */
 import { ReorderChaptersDocument } from '@reyna-studio/sdk';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import './chapters.css';
 import { messageOf } from './errors';
@@ -32,7 +32,8 @@ export function ChapterList({
   const [error, setError] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
   const [, reorder] = useMutation(ReorderChaptersDocument);
-  const focusAfter = useRef<{ id: string; direction: 'up' | 'down' } | null>(null);
+  // The button to focus once the list shows `order` (the move that asked for it).
+  const focusAfter = useRef<{ id: string; direction: 'up' | 'down'; order: string } | null>(null);
   const buttons = useRef(new Map<string, HTMLButtonElement>());
   // One reorder at a time (two at once would conflict): moves made meanwhile are sent after it.
   const sending = useRef(false);
@@ -49,10 +50,14 @@ export function ChapterList({
     .map((id) => byId.get(id))
     .filter((c): c is ChapterItem => c !== undefined);
 
-  // Keeps the focus on the moved chapter (the other button when it reached an end).
-  useEffect(() => {
+  // Keeps the focus on the moved chapter (the other button when it reached an end). In the commit
+  // that shows the move, not later: a passive effect of an earlier render (a refetch's) can run
+  // after the keypress that asked for the focus and before the move is on screen, and would spend
+  // the request on the old order, leaving the focus on the page once the moved button's item is
+  // put in its new place.
+  useLayoutEffect(() => {
     const wanted = focusAfter.current;
-    if (!wanted) return;
+    if (!wanted || shown.map((c) => c.id).join() !== wanted.order) return;
     focusAfter.current = null;
     const index = shown.findIndex((c) => c.id === wanted.id);
     const atEnd = wanted.direction === 'up' ? index === 0 : index === shown.length - 1;
@@ -68,7 +73,7 @@ export function ChapterList({
     [ids[index], ids[target]] = [ids[target]!, moved];
     setOrder(ids);
     setError(null);
-    focusAfter.current = { id: moved, direction: by < 0 ? 'up' : 'down' };
+    focusAfter.current = { id: moved, direction: by < 0 ? 'up' : 'down', order: ids.join() };
     const title = byId.get(moved)?.title ?? 'The chapter';
     setAnnounce(`“${title}” is now chapter ${target + 1} of ${ids.length}.`);
     unsent.current = ids;
@@ -79,6 +84,7 @@ export function ChapterList({
       unsent.current = null;
       const result = await reorder({ bookId, chapterIds });
       if (result.error && !unsent.current) {
+        focusAfter.current = null;
         setOrder(null);
         setAnnounce('');
         setError(`The new order was not saved: ${messageOf(result.error)}`);
