@@ -271,7 +271,9 @@ describe.skipIf(skip)('the Book Writer in a browser', () => {
     page.evaluate(() => {
       const active = document.activeElement;
       // A control without a label (or the page itself) is named by its tag, for the failure message.
-      return active?.getAttribute('aria-label') ?? (active ? `<${active.tagName.toLowerCase()}>` : null);
+      return (
+        active?.getAttribute('aria-label') ?? (active ? `<${active.tagName.toLowerCase()}>` : null)
+      );
     });
 });
 
