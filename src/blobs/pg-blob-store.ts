@@ -49,6 +49,18 @@ const BLOB_COLUMNS = [
 const blobColumns = (alias?: string) =>
   sql.raw(BLOB_COLUMNS.map((c) => (alias ? `${alias}.${c}` : c)).join(', '));
 
+/**
+ * For a statement that reads a blob beside rows of another table: `BLOB_COLUMNS` of `alias`, each
+ * named `prefix` + its name, and the blob back from such a row (`prefixedBlob`).
+ */
+export const prefixedBlobColumns = (alias: string, prefix: string) =>
+  sql.raw(BLOB_COLUMNS.map((c) => `${alias}.${c} as ${prefix}${c}`).join(', '));
+
+export function prefixedBlob(row: Record<string, unknown>, prefix: string): Blob {
+  const columns = Object.fromEntries(BLOB_COLUMNS.map((c) => [c, row[`${prefix}${c}`]]));
+  return toBlob(columns as unknown as Selectable<BlobsTable>);
+}
+
 const toBlob = (row: Selectable<BlobsTable>): Blob => ({
   id: row.id,
   userId: row.user_id,

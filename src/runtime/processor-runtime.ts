@@ -431,6 +431,10 @@ export class ProcessorRuntime {
       if (run?.status !== 'queued') return null;
       event = run.event as StudioEvent;
     }
+    if (!run) {
+      const started = await this.startOnInput(d, event);
+      if (started) return { ...started, event };
+    }
     const input = event.blobId ? await services.blobs.get(event.userId, event.blobId) : null;
     if (event.blobId && !input) {
       // Deleted (or never visible) since the event: nothing to do.
@@ -450,6 +454,40 @@ export class ProcessorRuntime {
     if (run) return { run, event, input };
     const recorded = await this.runFor(d, event, input);
     return recorded ? { ...recorded, event, input } : null;
+  }
+
+  /**
+   * The common case in one statement where blobs are in this database: an event that names its
+   * input's version (a new blob's, or a version stamped on it), when that version is the current
+   * one, of a schema the processor takes. The run is recorded RUNNING with the input read beside
+   * it, as `runFor` would record it after reading the input. Anything else (an update, whose key
+   * may be unchanged; a request; an input moved on, gone or of another schema) answers null
+   * with nothing written, and takes the long way.
+   */
+  private async startOnInput(
+    d: Definition,
+    event: StudioEvent,
+  ): Promise<Omit<Work, 'event'> | null> {
+    const version = eventVersion(event);
+    if (
+      !this.options.blobsInDatabase ||
+      !event.blobId ||
+      version === null ||
+      event.type.startsWith('blob.updated.') ||
+      d.onRequest?.event === event.type
+    )
+      return null;
+    const started = await this.options.runService.startOnInput(
+      d,
+      event,
+      { id: event.blobId, version },
+      d.inputSchemaIds,
+      Boolean(d.configSchema),
+    );
+    if (!started) return null;
+    // A later version's run cancels those of earlier versions, as `runFor` does.
+    if (d.followsUpdates) await this.coalesce(started.run);
+    return started;
   }
 
   /**

@@ -1,5 +1,7 @@
 /** All SQL for processor runs. */
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
+import type { Blob } from '../blobs/blob-types';
+import { prefixedBlob, prefixedBlobColumns } from '../blobs/pg-blob-store';
 import type { DB, ProcessorRunsTable } from '../db/types';
 import type { EventCatalog } from '../events/catalog';
 import type { StudioEvent } from '../events/event';
@@ -45,6 +47,8 @@ export interface NewRun {
 }
 
 const RUN_CURSOR = 'run';
+/** The prefix of an input blob's columns read beside a run's (no run column starts so). */
+const INPUT = 'input__';
 
 /**
  * `started_at` is the start time an attempt was given (to the millisecond: a JavaScript date
@@ -142,6 +146,66 @@ export class RunRepository {
           config: (instance_config as Record<string, unknown> | null) ?? null,
         }
       : { run: toRun(row), started };
+  }
+
+  /**
+   * `ensureStarted` for work on an input blob of this database, with the read of that input in
+   * the same statement: the run is recorded only if the blob is there as the run names it (the
+   * user's, not deleted, at the run's input version, of one of `schemaIds`), and comes back with
+   * it. Null when the blob is not so: nothing was written, and the caller reads it to see why.
+   */
+  async ensureStartedOnInput(
+    run: NewRun,
+    schemaIds: readonly string[],
+    withConfig = false,
+  ): Promise<{
+    run: ProcessorRun;
+    started: boolean;
+    config?: Record<string, unknown> | null;
+    input: Blob;
+  } | null> {
+    if (!run.inputBlobId || !isUuid(run.inputBlobId) || run.inputVersion === null) return null;
+    const config = withConfig
+      ? sql`(select i.config from processor_instances i
+              where i.user_id = ${run.userId} and i.processor_id = ${run.processorId})`
+      : sql`null::jsonb`;
+    const { rows } = await sql<
+      Selectable<ProcessorRunsTable> & { started: boolean; instance_config: unknown }
+    >`
+      with input as (
+        select ${prefixedBlobColumns('b', INPUT)} from blobs b
+        where b.id = ${run.inputBlobId} and b.user_id = ${run.userId} and b.deleted_at is null
+          and b.version = ${run.inputVersion}::int and b.schema_id = any(${schemaIds}::text[])
+      ), recorded as (
+        insert into processor_runs (key, user_id, processor_id, processor_version, event, input_blob_id, input_version, book_id,
+                                    status, attempts, started_at, stream_seq, stream_start, stream_text)
+        select ${run.key}::text, input.${sql.raw(INPUT)}user_id, ${run.processorId}::text, ${run.processorVersion}::text,
+               ${JSON.stringify(run.event)}::jsonb, input.${sql.raw(INPUT)}id, input.${sql.raw(INPUT)}version,
+               ${run.bookId}::uuid, 'running', 1, now(), 1, 1, ''
+        from input
+        on conflict (key) do update set key = excluded.key
+        returning *, (xmax = 0) as started
+      )
+      select recorded.*, ${config} as instance_config, input.* from recorded, input`.execute(
+      this.db,
+    );
+    const found = rows[0];
+    if (!found) return null;
+    const { started, instance_config, ...row } = found;
+    const input = prefixedBlob(row, INPUT);
+    const recorded = toRun(
+      Object.fromEntries(
+        Object.entries(row).filter(([name]) => !name.startsWith(INPUT)),
+      ) as unknown as Selectable<ProcessorRunsTable>,
+    );
+    return withConfig
+      ? {
+          run: recorded,
+          started,
+          config: (instance_config as Record<string, unknown> | null) ?? null,
+          input,
+        }
+      : { run: recorded, started, input };
   }
 
   async get(userId: string, id: string): Promise<ProcessorRun | null> {

@@ -158,6 +158,25 @@ export class RunService {
     return this.options.runs.ensureStarted(this.newRun(processor, event, input), withConfig);
   }
 
+  /**
+   * As `startForEvent` for work on `input` as it is in this database, read by the same statement
+   * and required to be the user's, at that version and of one of `schemaIds` (see
+   * `ensureStartedOnInput`); null, with nothing written, when it is not so.
+   */
+  startOnInput(
+    processor: ProcessorVersion,
+    event: StudioEvent,
+    input: { id: string; version: number },
+    schemaIds: readonly string[],
+    withConfig = false,
+  ) {
+    return this.options.runs.ensureStartedOnInput(
+      this.newRun(processor, event, input),
+      schemaIds,
+      withConfig,
+    );
+  }
+
   private newRun(
     processor: ProcessorVersion,
     event: StudioEvent,
