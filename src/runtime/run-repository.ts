@@ -59,6 +59,13 @@ const heldSince = (startedAt: Date | null) =>
     ? sql`abs(extract(epoch from started_at) * 1000 - ${startedAt.getTime()}) < 1`
     : sql`started_at is null`;
 
+/** The user's config of the run's processor, read by the statement recording the run (or null). */
+const configOf = (run: NewRun, read: boolean) =>
+  read
+    ? sql`(select i.config from processor_instances i
+            where i.user_id = ${run.userId} and i.processor_id = ${run.processorId})`
+    : sql`null::jsonb`;
+
 /** Which failed runs a bulk retry takes, across users: all given criteria must hold. */
 export interface FailedRunFilter {
   processorId?: string | null;
@@ -125,10 +132,7 @@ export class RunRepository {
     run: NewRun,
     withConfig = false,
   ): Promise<{ run: ProcessorRun; started: boolean; config?: Record<string, unknown> | null }> {
-    const config = withConfig
-      ? sql`(select i.config from processor_instances i
-              where i.user_id = ${run.userId} and i.processor_id = ${run.processorId})`
-      : sql`null::jsonb`;
+    const config = configOf(run, withConfig);
     const { rows } = await sql<
       Selectable<ProcessorRunsTable> & { started: boolean; instance_config: unknown }
     >`
@@ -165,10 +169,7 @@ export class RunRepository {
     input: Blob;
   } | null> {
     if (!run.inputBlobId || !isUuid(run.inputBlobId) || run.inputVersion === null) return null;
-    const config = withConfig
-      ? sql`(select i.config from processor_instances i
-              where i.user_id = ${run.userId} and i.processor_id = ${run.processorId})`
-      : sql`null::jsonb`;
+    const config = configOf(run, withConfig);
     const { rows } = await sql<
       Selectable<ProcessorRunsTable> & { started: boolean; instance_config: unknown }
     >`
