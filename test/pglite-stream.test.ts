@@ -1,40 +1,57 @@
 /**
- * How `pg` reaches the embedded PGlite: a stream in this process, no socket. Real PGlite and real
- * `pg` clients, each over a stream of its own to one PGlite (its one session shared), as the pool
- * opens a replacement while the connection before it closes.
+ * How `pg` reaches the embedded PGlite: a stream in this process, no socket, to PGlite's engine in
+ * this thread or in a worker thread of its own (the default). Real PGlite and real `pg` clients,
+ * several over streams of their own to one PGlite (its one session shared), as the pool keeps
+ * several connections and opens a replacement while the connection before it closes.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/database';
+import { LocalEngine, type PgliteEngine } from '../src/db/pglite-engine';
 import { PgliteStream } from '../src/db/pglite-stream';
+import { startPgliteThread } from '../src/db/pglite-thread';
 
-let lite: PGlite;
-beforeAll(async () => {
-  lite = await PGlite.create('memory://');
-  await lite.exec('create table notes (id serial primary key, text text not null)');
-});
-afterAll(async () => {
-  await lite.close();
-});
-beforeEach(async () => {
-  await lite.exec('truncate notes');
-});
-
-async function connect(): Promise<pg.Client> {
-  const client = new pg.Client({
-    stream: () => new PgliteStream(lite),
-    user: 'postgres',
-    database: 'postgres',
+describe.each([
+  ['in this thread', async () => new LocalEngine(await PGlite.create('memory://'))],
+  ['in a worker thread', () => startPgliteThread('memory://')],
+] as const)('the embedded database stream, %s', (_where, open: () => Promise<PgliteEngine>) => {
+  let engine: PgliteEngine;
+  let admin: pg.Client;
+  beforeAll(async () => {
+    engine = await open();
+    admin = await connect();
+    await admin.query('create table notes (id serial primary key, text text not null)');
   });
-  client.on('error', () => {});
-  await client.connect();
-  return client;
-}
+  afterAll(async () => {
+    await admin.end();
+    await engine.close();
+  });
+  beforeEach(async () => {
+    await admin.query('truncate notes');
+  });
 
-const count = async (client: pg.Client) =>
-  (await client.query<{ n: number }>('select count(*)::int as n from notes')).rows[0]!.n;
+  async function connect(): Promise<pg.Client> {
+    const client = new pg.Client({
+      stream: () => new PgliteStream(engine),
+      user: 'postgres',
+      database: 'postgres',
+    });
+    client.on('error', () => {});
+    await client.connect();
+    return client;
+  }
 
-describe('the embedded database stream', () => {
+  const count = async (client: pg.Client) =>
+    (await client.query<{ n: number }>('select count(*)::int as n from notes')).rows[0]!.n;
+  const preparedNames = async () =>
+    (await admin.query<{ name: string }>('select name from pg_prepared_statements order by 1')).rows
+      .length;
+
   it('answers plain and prepared statements, and a statement error leaves the connection usable', async () => {
     const client = await connect();
     try {
@@ -52,6 +69,44 @@ describe('the embedded database stream', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('keeps each connection’s prepared statements its own, and drops them when it ends', async () => {
+    const a = await connect();
+    const b = await connect();
+    const before = await preparedNames();
+    try {
+      // The same name for two different statements: in one session they would collide.
+      const [x, y] = await Promise.all([
+        a.query<{ v: string }>({ name: 'same', text: "select 'a:' || $1 as v", values: ['1'] }),
+        b.query<{ v: number }>({ name: 'same', text: 'select $1::int * 10 as v', values: [2] }),
+      ]);
+      expect(x.rows[0]!.v).toBe('a:1');
+      expect(y.rows[0]!.v).toBe(20);
+      // Run again by name only (pg sends no Parse the second time).
+      for (let i = 0; i < 10; i++) {
+        const [ra, rb] = await Promise.all([
+          a.query<{ v: string }>({
+            name: 'same',
+            text: "select 'a:' || $1 as v",
+            values: [`${i}`],
+          }),
+          b.query<{ v: number }>({ name: 'same', text: 'select $1::int * 10 as v', values: [i] }),
+        ]);
+        expect([ra.rows[0]!.v, rb.rows[0]!.v]).toEqual([`a:${i}`, i * 10]);
+      }
+      expect(await preparedNames()).toBe(before + 2);
+      // `deallocate` of a name drops that connection's statement, not the other's.
+      await a.query('deallocate same');
+      expect(await preparedNames()).toBe(before + 1);
+      expect(
+        (await b.query({ name: 'same', text: 'select $1::int * 10 as v', values: [3] })).rows[0],
+      ).toEqual({ v: 30 });
+    } finally {
+      await a.end();
+      await b.end();
+    }
+    expect(await preparedNames()).toBe(before);
   });
 
   it('runs another connection only after a transaction open on the session ends', async () => {
@@ -86,8 +141,10 @@ describe('the embedded database stream', () => {
       // The connection drops without a word (the pool discards a broken client so).
       (a as unknown as { connection: { stream: PgliteStream } }).connection.stream.destroy();
       expect(await seen).toBe(0);
-      expect(lite.isInTransaction()).toBe(false);
       await b.query("insert into notes (text) values ('kept')");
+      expect(await count(b)).toBe(1);
+      // Not inside a transaction: a rollback now only warns.
+      await b.query('rollback');
       expect(await count(b)).toBe(1);
     } finally {
       await b.end();
@@ -101,10 +158,97 @@ describe('the embedded database stream', () => {
     await a.end();
     const b = await connect();
     try {
-      expect(lite.isInTransaction()).toBe(false);
       expect(await count(b)).toBe(0);
     } finally {
       await b.end();
     }
+  });
+});
+
+describe.each([
+  ['in this thread', async () => new LocalEngine(await PGlite.create('memory://'))],
+  ['in a worker thread', () => startPgliteThread('memory://')],
+] as const)('closing the embedded database, %s', (_where, open: () => Promise<PgliteEngine>) => {
+  it('lets the connections still saying goodbye finish, and reports none of them lost', async () => {
+    const engine = await open();
+    const errors: Error[] = [];
+    const clients = await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        const client = new pg.Client({
+          stream: () => new PgliteStream(engine),
+          user: 'postgres',
+          database: 'postgres',
+        });
+        client.on('error', (error) => errors.push(error));
+        await client.connect();
+        await client.query({ name: 'n', text: 'select $1::int as n', values: [n] });
+        return client;
+      }),
+    );
+    // As the pool ends: each connection's goodbye starts, and the close does not wait for them.
+    const ended = clients.map((c) => c.end());
+    await engine.close();
+    await Promise.all(ended);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the embedded database in a worker thread', () => {
+  it('refuses to open where there is no data folder to make, saying so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reyna-pglite-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    try {
+      await expect(startPgliteThread(join(file, 'pglite'))).rejects.toThrow(
+        /The embedded database did not open/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails every call, clearly, once it is closed', async () => {
+    const engine = await startPgliteThread('memory://');
+    const client = new pg.Client({
+      stream: () => new PgliteStream(engine),
+      user: 'postgres',
+      database: 'postgres',
+    });
+    client.on('error', () => {});
+    await client.connect();
+    expect((await client.query<{ n: number }>('select 1 as n')).rows[0]!.n).toBe(1);
+    await engine.close();
+    await expect(client.query('select 1')).rejects.toThrow(/closed/);
+  });
+});
+
+describe.each([
+  ['in this thread', false],
+  ['in a worker thread', true],
+])('the embedded database’s pool, %s', (_where, pgliteThread) => {
+  it('closes with its connections’ statements prepared and no connection reported lost', async () => {
+    const lost: Error[] = [];
+    const database = await openDatabase(loadConfig({ REYNA_JWT_SECRET: 'x'.repeat(40) }), {
+      pgliteDir: 'memory://',
+      pgliteThread,
+      onConnectionError: (error) => lost.push(error),
+    });
+    const add = (n: number) =>
+      database.pool.query<{ n: number }>({
+        name: 'add',
+        text: 'select $1::int + 1 as n',
+        values: [n],
+      });
+    // Several connections at once, each preparing the statement, then idle in the pool.
+    for (let round = 0; round < 2; round++) {
+      const rows = await Promise.all([1, 2, 3, 4].map(add));
+      expect(rows.map((r) => r.rows[0]!.n)).toEqual([2, 3, 4, 5]);
+    }
+    expect(database.pool.totalCount).toBeGreaterThan(1);
+    await database.close();
+    // Goodbyes that arrive after the close are answered, not reported as lost connections.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lost).toEqual([]);
+    await expect(database.pool.query('select 1')).rejects.toThrow();
   });
 });

@@ -7,7 +7,9 @@ import { mkdir } from 'node:fs/promises';
 import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
+import { LocalEngine } from './pglite-engine';
 import { PgliteStream } from './pglite-stream';
+import { startPgliteThread } from './pglite-thread';
 import { namingPool } from './prepared';
 import type { DB } from './types';
 
@@ -25,7 +27,7 @@ export interface Database {
 }
 
 export interface OpenOptions {
-  /** Pool size for PostgreSQL. PGlite is single-connection, so it always gets 1. */
+  /** Pool size for PostgreSQL (PGlite has a pool of its own size, see below). */
   poolSize?: number;
   /** PGlite data folder; defaults to `<dataDir>/pglite`. `memory://` keeps it in memory. */
   pgliteDir?: string;
@@ -34,6 +36,11 @@ export interface OpenOptions {
    * the request that used the connection fails, and the pool opens a new one for the next.
    */
   onConnectionError?: (error: Error) => void;
+  /**
+   * PGlite in a worker thread of its own (the default), or in this thread. In its own thread, its
+   * CPU runs beside this thread's instead of between its requests.
+   */
+  pgliteThread?: boolean;
 }
 
 /**
@@ -51,22 +58,26 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
     });
     return wrap(pool, 'postgres', options, async () => {});
   }
-  const { PGlite } = await import('@electric-sql/pglite');
   const dir = options.pgliteDir ?? `${config.dataDir}/pglite`;
   if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
-  const lite = await PGlite.create(dir);
+  const engine =
+    (options.pgliteThread ?? true)
+      ? await startPgliteThread(dir)
+      : new LocalEngine(await (await import('@electric-sql/pglite')).PGlite.create(dir));
   const pool = new pg.Pool({
     // No socket: each connection is a stream to PGlite in this process (see pglite-stream.ts),
     // so no other process can reach the database, and no statement pays for system calls.
-    stream: () => new PgliteStream(lite),
+    stream: () => new PgliteStream(engine),
     user: 'postgres',
     database: 'postgres',
-    max: 1,
+    // PGlite runs one statement at a time, but in its own thread it takes the next from a queue:
+    // several connections keep that queue fed while this thread handles the answers.
+    max: 4,
     // The connection is to this process: nothing is saved by closing it when idle.
     idleTimeoutMillis: 0,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
-  return wrap(pool, 'pglite', options, () => lite.close());
+  return wrap(pool, 'pglite', options, () => engine.close());
 }
 
 function wrap(
@@ -83,9 +94,6 @@ function wrap(
   pool.on('error', report);
   pool.on('connect', (client) => {
     client.on('error', report);
-    // PGlite's one session outlives a connection: the statements the one before prepared are
-    // dropped before this one prepares them again (it runs before any query of the pool's).
-    if (kind === 'pglite') void client.query('deallocate all').catch(() => {});
   });
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool: namingPool(pool) }),

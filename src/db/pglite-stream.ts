@@ -1,61 +1,32 @@
 /**
  * PGlite for `pg` without a socket: a stream `pg` reads and writes as it would a connection
- * (its `stream` option), whose other end is PGlite in this process. What `pg` writes is cut into
- * protocol messages and run by PGlite in the order written; what PGlite answers is handed to
- * `pg` as read data. The same `pg` + Kysely path as on PostgreSQL, without the two socket ends
- * of a socket server, their system calls and hops: a query by id costs this process about half
- * the CPU it did through PGlite's socket server on a Unix socket.
+ * (its `stream` option), whose other end is PGlite's engine (`pglite-engine.ts`), in this thread
+ * or in a worker thread. What `pg` writes is cut into protocol messages and run by the engine in
+ * the order written; what PGlite answers is handed to `pg` as read data. The same `pg` + Kysely
+ * path as on PostgreSQL, without the two socket ends of a socket server, their system calls and
+ * hops: a query by id costs this process about half the CPU it did through PGlite's socket server
+ * on a Unix socket.
  *
- * PGlite has one session, shared by every stream. Each batch runs under PGlite's own lock
- * (`runExclusive`); a stream whose transaction is open holds the session until it ends, and the
- * other streams' statements wait (run inside it, they would see and join its work). A stream
- * that ends or breaks with its transaction open has it rolled back. The pool keeps one connection,
- * so others exist only while it replaces one.
+ * PGlite has one session, shared by every stream (see the engine for how they take turns). The
+ * pool keeps one connection, so others exist only while it replaces one.
  */
 import { Duplex } from 'node:stream';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PgliteEngine } from './pglite-engine';
 
 /** The SSLRequest code: answered "no" (`N`), as a server without TLS does. */
 const SSL_REQUEST = 80877103;
-/** Terminate (`X`): the connection ends; the session is PGlite's and stays. */
-const TERMINATE = 0x58;
 
-/**
- * Who holds PGlite's one session: the stream whose transaction is open there, which the other
- * streams' statements wait for (theirs would run inside it).
- */
-class Session {
-  owner: PgliteStream | null = null;
-  private waiters: (() => void)[] = [];
-
-  async enter(stream: PgliteStream): Promise<void> {
-    while (this.owner && this.owner !== stream)
-      await new Promise<void>((r) => this.waiters.push(r));
-  }
-
-  set(stream: PgliteStream, inTransaction: boolean): void {
-    if (inTransaction) this.owner = stream;
-    else if (this.owner === stream) {
-      this.owner = null;
-      for (const wake of this.waiters.splice(0)) wake();
-    }
-  }
-}
-
-const sessions = new WeakMap<PGlite, Session>();
+let connections = 0;
 
 export class PgliteStream extends Duplex {
   private pending: Buffer = Buffer.alloc(0);
   /** Until the startup message has gone by, messages have no type byte. */
   private started = false;
   private released = false;
-  private readonly session: Session;
+  private readonly connection = ++connections;
 
-  constructor(private readonly lite: PGlite) {
+  constructor(private readonly engine: PgliteEngine) {
     super();
-    const known = sessions.get(lite);
-    this.session = known ?? new Session();
-    if (!known) sessions.set(lite, this.session);
   }
 
   // The socket methods `pg` calls: there is nothing to connect to or tune.
@@ -136,48 +107,16 @@ export class PgliteStream extends Duplex {
   private async run(chunks: Buffer[]): Promise<void> {
     const messages = this.messages(chunks);
     if (messages.length === 0 || this.released) return;
-    // A turn of the event loop first: statements queued for the pool's connection would
-    // otherwise run one after another in microtasks, and requests waiting on their sockets (a
-    // user's createBlob) only after the whole queue.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    await this.session.enter(this);
-    await this.lite.runExclusive(async () => {
-      for (const message of messages) {
-        if (message[0] === TERMINATE) {
-          await this.rollbackOpen();
-          continue;
-        }
-        await this.lite.execProtocolRawStream(message, {
-          onRawData: (data) => {
-            if (!this.released) this.push(Buffer.from(data));
-          },
-        });
-      }
-      this.session.set(this, this.lite.isInTransaction());
-    });
-  }
-
-  /** The session outlives this stream: a transaction it left open is rolled back. */
-  private async rollbackOpen(): Promise<void> {
-    if (this.session.owner === this && this.lite.isInTransaction())
-      await this.lite.execProtocolRaw(simpleQuery('rollback'));
-    this.session.set(this, false);
+    const answers = await this.engine.run(this.connection, messages);
+    if (this.released) return;
+    for (const data of answers)
+      this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   }
 
   private async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    if (this.session.owner === this) await this.lite.runExclusive(() => this.rollbackOpen());
+    await this.engine.release(this.connection);
     this.push(null);
   }
-}
-
-/** A simple-query (`Q`) protocol message. */
-function simpleQuery(text: string): Uint8Array {
-  const body = Buffer.from(`${text}\0`);
-  const message = Buffer.alloc(5 + body.length);
-  message[0] = 0x51;
-  message.writeInt32BE(4 + body.length, 1);
-  body.copy(message, 5);
-  return message;
 }

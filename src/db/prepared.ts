@@ -5,9 +5,9 @@
  * run without Kysely go through `queryPrepared`; `StatementNames` decides which texts get a name
  * (a bounded number: each is kept by every connection that runs it, for its lifetime).
  *
- * PGlite serves every pool connection from one session, where a name one connection prepared
- * exists for the next: its pool has one connection, and each new one starts by dropping the
- * names the one before left (see `wrap` in database.ts).
+ * PGlite serves every pool connection from one session, where its engine gives each connection's
+ * names a prefix of the connection's own and drops them when the connection ends
+ * (`pglite-engine.ts`).
  */
 import { createHash } from 'node:crypto';
 import type { CompiledQuery, PostgresPool, PostgresPoolClient } from 'kysely';
