@@ -404,7 +404,7 @@ export function loadConfig(env: Env = process.env): Config {
     llmModel,
     llmModels: llm === 'demo' ? [DEMO_MODEL] : modelList(env, llmModel),
     llmMaxOutputTokens: integer(env, 'REYNA_LLM_MAX_OUTPUT_TOKENS', 16_384, 16, 1_000_000),
-    expansionConcurrency: integer(env, 'REYNA_EXPANSION_CONCURRENCY', 8, 1, 1000),
+    expansionConcurrency: integer(env, 'REYNA_EXPANSION_CONCURRENCY', 16, 1, 1000),
     deploymentId,
     logLevel,
     outboxRelay: (optional(env, 'REYNA_OUTBOX_RELAY') ?? 'on') !== 'off',

@@ -95,7 +95,7 @@ export const NO_LLM_MESSAGE =
   'To try the studio without one, REYNA_LLM=demo streams labelled sample text (not in production).';
 
 /** LLM requests one process makes at once for text expansion, unless the operator says. */
-export const EXPANSION_CONCURRENCY = 8;
+export const EXPANSION_CONCURRENCY = 16;
 
 export function textExpansion(
   llm: Llm | undefined,
