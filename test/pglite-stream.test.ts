@@ -16,6 +16,21 @@ import { LocalEngine, type PgliteEngine } from '../src/db/pglite-engine';
 import { PgliteStream } from '../src/db/pglite-stream';
 import { startPgliteThread } from '../src/db/pglite-thread';
 
+/** A `pg` client over a stream of its own to `engine`; its errors go to `onError`. */
+async function connectTo(
+  engine: PgliteEngine,
+  onError: (error: Error) => void = () => {},
+): Promise<pg.Client> {
+  const client = new pg.Client({
+    stream: () => new PgliteStream(engine),
+    user: 'postgres',
+    database: 'postgres',
+  });
+  client.on('error', onError);
+  await client.connect();
+  return client;
+}
+
 describe.each([
   ['in this thread', async () => new LocalEngine(await PGlite.create('memory://'))],
   ['in a worker thread', () => startPgliteThread('memory://')],
@@ -35,16 +50,7 @@ describe.each([
     await admin.query('truncate notes');
   });
 
-  async function connect(): Promise<pg.Client> {
-    const client = new pg.Client({
-      stream: () => new PgliteStream(engine),
-      user: 'postgres',
-      database: 'postgres',
-    });
-    client.on('error', () => {});
-    await client.connect();
-    return client;
-  }
+  const connect = () => connectTo(engine);
 
   const count = async (client: pg.Client) =>
     (await client.query<{ n: number }>('select count(*)::int as n from notes')).rows[0]!.n;
@@ -174,13 +180,7 @@ describe.each([
     const errors: Error[] = [];
     const clients = await Promise.all(
       [1, 2, 3].map(async (n) => {
-        const client = new pg.Client({
-          stream: () => new PgliteStream(engine),
-          user: 'postgres',
-          database: 'postgres',
-        });
-        client.on('error', (error) => errors.push(error));
-        await client.connect();
+        const client = await connectTo(engine, (error) => errors.push(error));
         await client.query({ name: 'n', text: 'select $1::int as n', values: [n] });
         return client;
       }),
@@ -209,13 +209,7 @@ describe('the embedded database in a worker thread', () => {
 
   it('fails every call, clearly, once it is closed', async () => {
     const engine = await startPgliteThread('memory://');
-    const client = new pg.Client({
-      stream: () => new PgliteStream(engine),
-      user: 'postgres',
-      database: 'postgres',
-    });
-    client.on('error', () => {});
-    await client.connect();
+    const client = await connectTo(engine);
     expect((await client.query<{ n: number }>('select 1 as n')).rows[0]!.n).toBe(1);
     await engine.close();
     await expect(client.query('select 1')).rejects.toThrow(/closed/);
