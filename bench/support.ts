@@ -143,9 +143,13 @@ export function serve(
  * this process by default, or a child process's main thread. Unlike requests per second, CPU time
  * per request hardly moves with what else the machine is running. Null where /proc is absent.
  */
-export function threadCpuMs(pid = process.pid, tid = pid): number | null {
+export function threadCpuMs(pid = process.pid, tid: number | 'all' = pid): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // The process's own stat counts every thread of it (the embedded database's worker too).
+    const stat = readFileSync(
+      tid === 'all' ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+      'utf8',
+    );
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
