@@ -102,8 +102,12 @@ describe.each([
         expect([ra.rows[0]!.v, rb.rows[0]!.v]).toEqual([`a:${i}`, i * 10]);
       }
       expect(await preparedNames()).toBe(before + 2);
-      // `deallocate` of a name drops that connection's statement, not the other's.
-      await a.query('deallocate same');
+      // `deallocate` of a name drops that connection's statement, not the other's; a statement
+      // prepared in SQL keeps its own name and is dropped by it.
+      await a.query('prepare by_sql as select 1');
+      await a.query('DEALLOCATE SAME');
+      expect(await preparedNames()).toBe(before + 2);
+      await a.query('deallocate by_sql');
       expect(await preparedNames()).toBe(before + 1);
       expect(
         (await b.query({ name: 'same', text: 'select $1::int * 10 as v', values: [3] })).rows[0],

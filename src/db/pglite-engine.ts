@@ -138,9 +138,12 @@ export class LocalEngine implements PgliteEngine {
         const match = DEALLOCATE.exec(cstring(message, 5));
         if (!match) return message;
         const names = this.prepared.get(connection);
-        if (match[2]!.toLowerCase() !== 'all' || match[1]) {
-          names?.delete(match[2]!);
-          return simpleQuery(`deallocate "${sessionName(connection, match[2]!)}"`);
+        // Unquoted, SQL folds the name to lower case; quoted, it stays as written.
+        const name = match[1] ? match[2]! : match[2]!.toLowerCase();
+        if (match[1] || name !== 'all') {
+          // A statement prepared in SQL (`prepare`) was not renamed, and is not here.
+          if (!names?.delete(name)) return message;
+          return simpleQuery(`deallocate "${sessionName(connection, name)}"`);
         }
         // All of this connection's statements; the others' are theirs.
         this.prepared.delete(connection);
