@@ -147,18 +147,30 @@ async function main() {
     connections: CONNECTIONS,
     body,
   };
+  // The load counts answers, not their content: one is checked first to hold data and no error.
+  const answer = (await (
+    await fetch(target, {
+      method: 'POST',
+      headers: { ...options.headers, 'content-type': 'application/json' },
+      body,
+    })
+  ).json()) as { data?: unknown; errors?: unknown };
+  if (answer.errors || !answer.data)
+    throw new Error(`unexpected answer: ${JSON.stringify(answer)}`);
+  if (process.env.BENCH_SHOW_ANSWER) console.log(JSON.stringify(answer));
   await load({ ...options, seconds: 2 });
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   const cpuBefore = process.env.BENCH_NO_PROFILE ? threadCpuMs() : null;
+  const statementsBefore = bench.database.stats.queries;
   if (!process.env.BENCH_NO_PROFILE) await session.post('Profiler.start');
   const result = await load({ ...options, seconds: SECONDS });
   if (cpuBefore !== null) {
     const cpu = threadCpuMs()! - cpuBefore;
     console.log(
-      `${path}: ${fmt(result.rps)} requests/s, ${fmt((cpu * 1000) / (result.rps * SECONDS))} us of server CPU per request (p99 ${result.p99} ms)`,
+      `${path}: ${fmt(result.rps)} requests/s, ${fmt((cpu * 1000) / (result.rps * SECONDS))} us of server CPU per request, ${fmt((bench.database.stats.queries - statementsBefore) / (result.rps * SECONDS), 2)} SQL statements per request (p99 ${result.p99} ms)`,
     );
     await app.stop();
     await bench.drop();

@@ -139,6 +139,91 @@ describe('batching', () => {
     expect(other.data!.blob).toBeNull();
   });
 
+  it('serves blob(id) reads made at once by several users with one statement, each from its own rows', async () => {
+    const alice = h().user();
+    const bob = h().user();
+    const blobs = h().app.services.blobs;
+    const make = (userId: string, content: string, parentId?: string) =>
+      blobs.create(userId, { schemaId: 'text-input-v1', parentId, data: { content } });
+    const aliceRoot = await make(alice, 'The root of Alice.');
+    const aliceMiddle = await make(alice, 'Alice middle.', aliceRoot.id);
+    const aliceLeaf = await make(alice, 'The leaf of Alice.', aliceMiddle.id);
+    const aliceGone = await make(alice, 'Alice deleted.', aliceMiddle.id);
+    await blobs.delete(alice, aliceGone.id);
+    const bobRoot = await make(bob, 'The root of Bob.');
+    const bobMiddle = await make(bob, 'The middle of Bob.', bobRoot.id);
+
+    const both = { parent: true, derived: true };
+    const summary = (family: Awaited<ReturnType<typeof blobs.family>>) =>
+      family && {
+        id: family.blob.id,
+        parent: family.parent?.id ?? null,
+        derived: family.derived.map((d) => d.id),
+      };
+    let answers: ReturnType<typeof summary>[] = [];
+    const statements = await h().countQueries(async () => {
+      answers = (
+        await Promise.all([
+          blobs.family(alice, aliceMiddle.id, both),
+          blobs.family(bob, aliceMiddle.id, both),
+          blobs.family(bob, bobMiddle.id, { parent: true, derived: false }),
+          blobs.family(alice, bobMiddle.id, both),
+          blobs.family(alice, '00000000-0000-4000-8000-000000000000', both),
+          blobs.family(alice, aliceGone.id, both),
+          blobs.family(alice, aliceMiddle.id, { parent: false, derived: true }),
+          blobs.family(bob, aliceLeaf.id, both),
+        ])
+      ).map(summary);
+    });
+    expect(answers).toEqual([
+      { id: aliceMiddle.id, parent: aliceRoot.id, derived: [aliceLeaf.id] },
+      null,
+      { id: bobMiddle.id, parent: bobRoot.id, derived: [] },
+      null,
+      null,
+      null,
+      { id: aliceMiddle.id, parent: null, derived: [aliceLeaf.id] },
+      null,
+    ]);
+    expect(statements).toBe(1);
+
+    // A family with more derived blobs than a batch reads for one key comes back whole.
+    const crowded = await make(bob, 'A crowded parent.');
+    const children: string[] = [];
+    for (let i = 0; i < 103; i++)
+      children.push((await make(bob, `Child number ${i}.`, crowded.id)).id);
+    const [whole, beside] = await Promise.all([
+      blobs.family(bob, crowded.id, both),
+      blobs.family(alice, aliceMiddle.id, both),
+    ]);
+    expect(whole!.derived.map((d) => d.id)).toEqual(children);
+    expect(summary(beside)).toEqual({
+      id: aliceMiddle.id,
+      parent: aliceRoot.id,
+      derived: [aliceLeaf.id],
+    });
+
+    // The same over GraphQL, the two users' requests sent together.
+    const query = 'query($id: ID!) { blob(id: $id) { id parent { id } derived { id } } }';
+    type Answer = {
+      blob: { id: string; parent: { id: string } | null; derived: { id: string }[] } | null;
+    };
+    const [aliceToken, bobToken] = await Promise.all([h().token(alice), h().token(bob)]);
+    const [mine, theirs, bobs] = await Promise.all([
+      h().gql<Answer>(query, { id: aliceMiddle.id }, aliceToken),
+      h().gql<Answer>(query, { id: aliceMiddle.id }, bobToken),
+      h().gql<Answer>(query, { id: bobMiddle.id }, bobToken),
+    ]);
+    expect(mine.data!.blob).toEqual({
+      id: aliceMiddle.id,
+      parent: { id: aliceRoot.id },
+      derived: [{ id: aliceLeaf.id }],
+    });
+    expect(theirs.errors).toBeUndefined();
+    expect(theirs.data!.blob).toBeNull();
+    expect(bobs.data!.blob).toEqual({ id: bobMiddle.id, parent: { id: bobRoot.id }, derived: [] });
+  });
+
   it('answers me { blobCount totalSize } with one aggregate statement', async () => {
     const token = await h().token(h().user());
     await h().gql(

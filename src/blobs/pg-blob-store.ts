@@ -1,4 +1,5 @@
 /** The blob store on PostgreSQL (or PGlite): blobs as JSONB, earlier versions in blob_versions. */
+import DataLoader from 'dataloader';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../db/database';
 import { type PreparedTarget, queryPrepared } from '../db/prepared';
@@ -126,6 +127,21 @@ async function charge(blob: NewBlob, admit?: Admit, references?: References, gua
       where u.blobs <= ${room.blobs}::bigint and u.bytes <= ${room.bytes}::bigint
     returning 1`;
 }
+
+/** One read of `findWithFamily`. */
+interface FamilyKey {
+  userId: string;
+  id: string;
+  parent: boolean;
+  derived: boolean;
+}
+/** Reads of `findWithFamily` one statement serves at most. */
+const FAMILY_BATCH = 100;
+/**
+ * Derived blobs that statement reads for one key at most: a key with more is read again on its
+ * own, so a batch's rows stay bounded whatever one user's family holds.
+ */
+const FAMILY_BATCH_DERIVED = 100;
 
 export class PgBlobStore implements BlobStore {
   private readonly db: Kysely<DB>;
@@ -465,21 +481,98 @@ export class PgBlobStore implements BlobStore {
     return row ? toBlob(row) : null;
   }
 
+  /**
+   * A blob with its parent and derived blobs. Reads made in the same turn of the event loop, by
+   * any request of any user, go to the database as one statement (`familyReads`): under
+   * concurrent reads, one round trip serves several requests.
+   */
   async findWithFamily(
     userId: string,
     id: string,
     include: { parent: boolean; derived: boolean },
   ): Promise<BlobFamily | null> {
     if (!isUuid(id)) return null;
+    return this.familyReads.load({ userId, id, parent: include.parent, derived: include.derived });
+  }
+
+  private readonly familyReads = new DataLoader<FamilyKey, BlobFamily | null>(
+    (keys) => this.readFamilies(keys),
+    {
+      cache: false,
+      // The turn's I/O callbacks (each request that reached its resolver in it) come first.
+      batchScheduleFn: (run) => setImmediate(run),
+      maxBatchSize: FAMILY_BATCH,
+    },
+  );
+
+  /**
+   * The families of `keys`, in one statement whose text does not depend on their number (so it is
+   * prepared once). Each key's rows are matched on its own user: a batch mixes users, and no row
+   * of one user can answer another's key.
+   */
+  private async readFamilies(keys: readonly FamilyKey[]): Promise<(BlobFamily | null)[]> {
+    const visible = (alias: string) =>
+      sql.raw(`${alias}.user_id = k.user_id and ${alias}.deleted_at is null`);
+    const rows = await queryPrepared(
+      this.database,
+      sql<Selectable<BlobsTable> & { role: number; i: number }>`
+        with k as (
+          select * from unnest(${keys.map((k) => k.id)}::uuid[], ${keys.map((k) => k.userId)}::text[],
+            ${keys.map((k) => k.parent)}::bool[], ${keys.map((k) => k.derived)}::bool[])
+            with ordinality as k(id, user_id, with_parent, with_derived, i)
+        )
+        select ${blobColumns('b')}, 0 as role, k.i::int as i
+          from k join blobs b on b.id = k.id and ${visible('b')}
+        union all
+        select ${blobColumns('p')}, 1 as role, k.i::int as i
+          from k join blobs c on c.id = k.id and ${visible('c')}
+          join blobs p on p.id = c.parent_id and ${visible('p')}
+          where k.with_parent
+        union all
+        select ${blobColumns('d')}, 2 as role, k.i::int as i
+          from k cross join lateral (
+            select ${blobColumns()} from blobs d
+            where k.with_derived and d.parent_id = k.id and ${visible('d')}
+            order by seq limit ${FAMILY_BATCH_DERIVED + 1}
+          ) d
+        order by i, role, seq`.compile(this.db),
+    );
+    const families: (BlobFamily | null)[] = keys.map(() => null);
+    for (const row of rows) {
+      const at = row.i - 1;
+      if (row.role === 0) {
+        families[at] = { blob: toBlob(row), parent: null, derived: [] };
+        continue;
+      }
+      // The blob's own row sorts first; without it (not this user's, or deleted) there is none.
+      const family = families[at];
+      if (!family) continue;
+      if (row.role === 1) family.parent = toBlob(row);
+      else family.derived.push(toBlob(row));
+    }
+    // A key with more derived blobs than a batch reads for one is read again on its own, whole:
+    // its size costs its own request, not the others' it was batched with.
+    return Promise.all(
+      families.map((family, at) =>
+        family && family.derived.length > FAMILY_BATCH_DERIVED
+          ? this.readFamily(keys[at]!)
+          : family,
+      ),
+    );
+  }
+
+  /** One key's family, its derived blobs all read (see `readFamilies`). */
+  private async readFamily(key: FamilyKey): Promise<BlobFamily | null> {
+    const { userId, id } = key;
     const visible = sql`user_id = ${userId} and deleted_at is null`;
     const parts = [
       sql`select ${blobColumns('b')}, 0 as role from blobs b where id = ${id} and ${visible}`,
     ];
-    if (include.parent) {
+    if (key.parent) {
       parts.push(sql`select ${blobColumns('p')}, 1 as role from blobs p
         where p.id = (select parent_id from blobs where id = ${id} and ${visible}) and ${visible}`);
     }
-    if (include.derived) {
+    if (key.derived) {
       parts.push(
         sql`select ${blobColumns('d')}, 2 as role from blobs d where d.parent_id = ${id} and ${visible}`,
       );
