@@ -143,6 +143,18 @@ const FAMILY_BATCH = 100;
  */
 const FAMILY_BATCH_DERIVED = 100;
 
+/** One `create` waiting for its turn's statement. */
+interface NewWrite {
+  blob: NewBlob;
+  event: StudioEvent;
+  admit: Admit;
+  references: References;
+}
+/** Creates one statement stores at most. */
+const WRITE_BATCH = 64;
+/** A blob larger than this is created in a statement of its own: its size costs only its writer. */
+const WRITE_BATCH_ENTRY_BYTES = 16 * 1024;
+
 export class PgBlobStore implements BlobStore {
   private readonly db: Kysely<DB>;
   private readonly database: PreparedTarget;
@@ -238,6 +250,116 @@ export class PgBlobStore implements BlobStore {
     references?: References,
   ): Promise<Blob> {
     BASE_CATALOG.check(event);
+    if (admit && references && blob.size <= WRITE_BATCH_ENTRY_BYTES && referencesHold(blob))
+      return this.writes.load({ blob, event, admit, references });
+    return this.createAlone(blob, event, admit, references);
+  }
+
+  /**
+   * Creates made in the same turn of the event loop, by any users, go to the database as one
+   * statement (`createMany`): under concurrent writes one round trip, and one commit, serves
+   * several requests.
+   */
+  private readonly writes = new DataLoader<NewWrite, Blob>((entries) => this.createMany(entries), {
+    cache: false,
+    batchScheduleFn: (run) => setImmediate(run),
+    maxBatchSize: WRITE_BATCH,
+  });
+
+  /**
+   * Stores `entries` as `create` would each, in one statement whose text does not depend on their
+   * number. Each user's entries are counted in their usage together, only if all of them fit its
+   * quota, and each entry's references must be its own user's: an entry the statement does not
+   * store (no room for its user's entries together, a reference not the user's) is created on its
+   * own as before, which stores it or says why not. If the statement fails, none of it is stored
+   * and every entry is created on its own, with its own answer.
+   */
+  private async createMany(entries: readonly NewWrite[]): Promise<(Blob | Error)[]> {
+    const alone = (e: NewWrite) =>
+      this.createAlone(e.blob, e.event, e.admit, e.references).catch((error: Error) => error);
+    if (entries.length === 1) return [await alone(entries[0]!)];
+    const rows = entries.map(({ blob, event, admit }) => ({
+      id: blob.id,
+      user_id: blob.userId,
+      processor_id: blob.processorId,
+      schema_id: blob.schemaId,
+      data: blob.data,
+      size: blob.size,
+      parent_id: blob.parentId,
+      book_id: blob.bookId,
+      conversation_id: blob.conversationId,
+      event_id: event.id,
+      event_type: event.type,
+      event,
+      // The most usage the user may have once this blob is counted.
+      most_blobs: admit.before.blobs + 1,
+      most_bytes: admit.before.bytes + blob.size,
+    }));
+    let stored: Selectable<BlobsTable>[];
+    try {
+      stored = await queryPrepared(
+        this.database,
+        sql<Selectable<BlobsTable>>`
+          with entry as (
+            select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+              id uuid, user_id text, processor_id text, schema_id text, data jsonb, size int,
+              parent_id uuid, book_id uuid, conversation_id uuid, event_id uuid, event_type text,
+              event jsonb, most_blobs bigint, most_bytes bigint)
+          ), held as (
+            select e.* from entry e
+            where (e.parent_id is null or exists (select 1 from blobs p
+                where p.id = e.parent_id and p.user_id = e.user_id and p.deleted_at is null))
+              and (e.book_id is null or exists (select 1 from books b
+                where b.id = e.book_id and b.user_id = e.user_id))
+              and (e.conversation_id is null or exists (select 1 from conversations c
+                where c.id = e.conversation_id and c.user_id = e.user_id))
+          ), per_user as (
+            select user_id, count(*) as blobs, sum(size)::bigint as bytes,
+                   min(most_blobs) as most_blobs, min(most_bytes) as most_bytes
+            from held group by user_id
+          ), usage as (
+            insert into blob_usage as u (user_id, blobs, bytes, current_bytes)
+            select user_id, blobs, bytes, bytes from per_user
+            where blobs <= most_blobs and bytes <= most_bytes
+            -- One order for every statement that locks several users' usage: no deadlock.
+            order by user_id
+            on conflict (user_id) do update
+              set blobs = u.blobs + excluded.blobs, bytes = u.bytes + excluded.bytes,
+                  current_bytes = u.current_bytes + excluded.current_bytes
+              where u.blobs + excluded.blobs <= (select most_blobs from per_user w where w.user_id = u.user_id)
+                and u.bytes + excluded.bytes <= (select most_bytes from per_user w where w.user_id = u.user_id)
+            returning user_id
+          ), inserted as (
+            insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id)
+            select h.id, h.user_id, h.processor_id, h.schema_id, h.data, h.size, h.parent_id, h.book_id,
+                   h.conversation_id
+            from held h join usage using (user_id)
+            returning ${blobColumns()}
+          ), queued as (
+            insert into outbox (event_id, user_id, type, event)
+            select h.event_id, h.user_id, h.event_type, h.event from held h join inserted i on i.id = h.id
+          )
+          select ${blobColumns()} from inserted`.compile(this.db),
+      );
+    } catch {
+      return Promise.all(entries.map(alone));
+    }
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    return Promise.all(
+      entries.map((e) => {
+        const row = byId.get(e.blob.id);
+        return row ? toBlob(row) : alone(e);
+      }),
+    );
+  }
+
+  /** `create` for one blob, in a statement of its own. */
+  private async createAlone(
+    blob: NewBlob,
+    event: StudioEvent,
+    admit?: Admit,
+    references?: References,
+  ): Promise<Blob> {
     const usage = await charge(blob, admit, references);
     const statement = sql<Selectable<BlobsTable>>`
       with usage as (${usage}), inserted as (
