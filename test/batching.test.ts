@@ -203,6 +203,24 @@ describe('batching', () => {
       derived: [aliceLeaf.id],
     });
 
+    // A family with a large blob is read on its own, whole: one more statement.
+    const bulky = await make(alice, 'B'.repeat(17 * 1024));
+    const bulkyChild = await make(alice, 'The child of a bulky parent.', bulky.id);
+    let withBulky: Awaited<ReturnType<typeof blobs.family>>[] = [];
+    const bulkyStatements = await h().countQueries(async () => {
+      withBulky = await Promise.all([
+        blobs.family(alice, bulkyChild.id, both),
+        blobs.family(alice, aliceMiddle.id, both),
+      ]);
+    });
+    expect(withBulky[0]!.parent!.data).toEqual({ content: 'B'.repeat(17 * 1024) });
+    expect(summary(withBulky[1]!)).toEqual({
+      id: aliceMiddle.id,
+      parent: aliceRoot.id,
+      derived: [aliceLeaf.id],
+    });
+    expect(bulkyStatements).toBe(2);
+
     // The same over GraphQL, the two users' requests sent together.
     const query = 'query($id: ID!) { blob(id: $id) { id parent { id } derived { id } } }';
     type Answer = {
@@ -222,6 +240,34 @@ describe('batching', () => {
     expect(theirs.errors).toBeUndefined();
     expect(theirs.data!.blob).toBeNull();
     expect(bobs.data!.blob).toEqual({ id: bobMiddle.id, parent: { id: bobRoot.id }, derived: [] });
+  });
+
+  it('stores creates made at once in statements of bounded size, a large blob in one of its own', async () => {
+    const blobs = h().app.services.blobs;
+    const sized = (bytes: number, i: number) => ({
+      schemaId: 'text-input-v1',
+      data: { content: `${i} ${'w'.repeat(bytes)}` },
+    });
+    // The schema's validator is loaded and compiled by the first write that uses it.
+    await blobs.create(h().user(), sized(100, 0));
+    const users = Array.from({ length: 20 }, () => h().user());
+    let created: { userId: string; data: unknown }[] = [];
+    const statements = await h().countQueries(async () => {
+      created = await Promise.all(users.map((u, i) => blobs.create(u, sized(15 * 1024, i))));
+    });
+    // 20 of 15 KiB: two statements of at most 256 KiB each.
+    expect(statements).toBe(2);
+    expect(created.map((b) => [b.userId, b.data])).toEqual(
+      users.map((u, i) => [u, sized(15 * 1024, i).data]),
+    );
+    const withLarge = await h().countQueries(() =>
+      Promise.all([
+        blobs.create(users[0]!, sized(17 * 1024, 0)),
+        blobs.create(users[1]!, sized(100, 1)),
+        blobs.create(users[2]!, sized(100, 2)),
+      ]),
+    );
+    expect(withLarge).toBe(2);
   });
 
   it('answers me { blobCount totalSize } with one aggregate statement', async () => {

@@ -136,12 +136,23 @@ interface FamilyKey {
   derived: boolean;
 }
 /** Reads of `findWithFamily` one statement serves at most. */
-const FAMILY_BATCH = 100;
+const FAMILY_BATCH = 64;
 /**
- * Derived blobs that statement reads for one key at most: a key with more is read again on its
- * own, so a batch's rows stay bounded whatever one user's family holds.
+ * What that statement reads for one key at most: derived blobs, and the data of a blob (its
+ * size). A key with more is read again in a statement of its own, so what one user's family holds
+ * costs that user's request, not the others' it was batched with.
  */
-const FAMILY_BATCH_DERIVED = 100;
+const FAMILY_BATCH_DERIVED = 20;
+const FAMILY_BATCH_ROW_BYTES = 16 * 1024;
+/** `BLOB_COLUMNS` of `alias`, with `data` null where the blob is larger than `maxBytes`. */
+const boundedBlobColumns = (alias: string, maxBytes: number) =>
+  sql.raw(
+    BLOB_COLUMNS.map((c) =>
+      c === 'data'
+        ? `case when ${alias}.size <= ${maxBytes} then ${alias}.data end as data`
+        : `${alias}.${c}`,
+    ).join(', '),
+  );
 
 /** One `create` waiting for its turn's statement. */
 interface NewWrite {
@@ -150,8 +161,9 @@ interface NewWrite {
   admit: Admit;
   references: References;
 }
-/** Creates one statement stores at most. */
+/** Creates one statement stores at most, and their data's bytes at most. */
 const WRITE_BATCH = 64;
+const WRITE_BATCH_BYTES = 256 * 1024;
 /** A blob larger than this is created in a statement of its own: its size costs only its writer. */
 const WRITE_BATCH_ENTRY_BYTES = 16 * 1024;
 
@@ -257,8 +269,9 @@ export class PgBlobStore implements BlobStore {
 
   /**
    * Creates made in the same turn of the event loop, by any users, go to the database as one
-   * statement (`createMany`): under concurrent writes one round trip, and one commit, serves
-   * several requests.
+   * statement (`createMany`; one per WRITE_BATCH_BYTES of data): under concurrent writes one
+   * round trip, and one commit, serves several requests. A blob over WRITE_BATCH_ENTRY_BYTES is
+   * created in a statement of its own.
    */
   private readonly writes = new DataLoader<NewWrite, Blob>((entries) => this.createMany(entries), {
     cache: false,
@@ -275,6 +288,22 @@ export class PgBlobStore implements BlobStore {
    * and every entry is created on its own, with its own answer.
    */
   private async createMany(entries: readonly NewWrite[]): Promise<(Blob | Error)[]> {
+    // A turn's entries past WRITE_BATCH_BYTES go in further statements, run at the same time.
+    const chunks: NewWrite[][] = [[]];
+    let bytes = 0;
+    for (const entry of entries) {
+      if (bytes + entry.blob.size > WRITE_BATCH_BYTES && chunks.at(-1)!.length > 0) {
+        chunks.push([]);
+        bytes = 0;
+      }
+      chunks.at(-1)!.push(entry);
+      bytes += entry.blob.size;
+    }
+    return (await Promise.all(chunks.map((chunk) => this.createChunk(chunk)))).flat();
+  }
+
+  /** `createMany` for entries of at most WRITE_BATCH_BYTES. */
+  private async createChunk(entries: readonly NewWrite[]): Promise<(Blob | Error)[]> {
     const alone = (e: NewWrite) =>
       this.createAlone(e.blob, e.event, e.admit, e.references).catch((error: Error) => error);
     if (entries.length === 1) return [await alone(entries[0]!)];
@@ -630,11 +659,13 @@ export class PgBlobStore implements BlobStore {
   /**
    * The families of `keys`, in one statement whose text does not depend on their number (so it is
    * prepared once). Each key's rows are matched on its own user: a batch mixes users, and no row
-   * of one user can answer another's key.
+   * of one user can answer another's key. A key with a large blob or many derived ones is read
+   * again on its own (`FAMILY_BATCH_DERIVED`, `FAMILY_BATCH_ROW_BYTES`).
    */
   private async readFamilies(keys: readonly FamilyKey[]): Promise<(BlobFamily | null)[]> {
     const visible = (alias: string) =>
       sql.raw(`${alias}.user_id = k.user_id and ${alias}.deleted_at is null`);
+    const bounded = (alias: string) => boundedBlobColumns(alias, FAMILY_BATCH_ROW_BYTES);
     const rows = await queryPrepared(
       this.database,
       sql<Selectable<BlobsTable> & { role: number; i: number }>`
@@ -643,15 +674,15 @@ export class PgBlobStore implements BlobStore {
             ${keys.map((k) => k.parent)}::bool[], ${keys.map((k) => k.derived)}::bool[])
             with ordinality as k(id, user_id, with_parent, with_derived, i)
         )
-        select ${blobColumns('b')}, 0 as role, k.i::int as i
+        select ${bounded('b')}, 0 as role, k.i::int as i
           from k join blobs b on b.id = k.id and ${visible('b')}
         union all
-        select ${blobColumns('p')}, 1 as role, k.i::int as i
+        select ${bounded('p')}, 1 as role, k.i::int as i
           from k join blobs c on c.id = k.id and ${visible('c')}
           join blobs p on p.id = c.parent_id and ${visible('p')}
           where k.with_parent
         union all
-        select ${blobColumns('d')}, 2 as role, k.i::int as i
+        select ${bounded('d')}, 2 as role, k.i::int as i
           from k cross join lateral (
             select ${blobColumns()} from blobs d
             where k.with_derived and d.parent_id = k.id and ${visible('d')}
@@ -660,8 +691,11 @@ export class PgBlobStore implements BlobStore {
         order by i, role, seq`.compile(this.db),
     );
     const families: (BlobFamily | null)[] = keys.map(() => null);
+    const heavy = new Set<number>();
     for (const row of rows) {
       const at = row.i - 1;
+      if (row.size > FAMILY_BATCH_ROW_BYTES) heavy.add(at);
+      if (heavy.has(at)) continue;
       if (row.role === 0) {
         families[at] = { blob: toBlob(row), parent: null, derived: [] };
         continue;
@@ -672,11 +706,9 @@ export class PgBlobStore implements BlobStore {
       if (row.role === 1) family.parent = toBlob(row);
       else family.derived.push(toBlob(row));
     }
-    // A key with more derived blobs than a batch reads for one is read again on its own, whole:
-    // its size costs its own request, not the others' it was batched with.
     return Promise.all(
       families.map((family, at) =>
-        family && family.derived.length > FAMILY_BATCH_DERIVED
+        heavy.has(at) || (family && family.derived.length > FAMILY_BATCH_DERIVED)
           ? this.readFamily(keys[at]!)
           : family,
       ),
