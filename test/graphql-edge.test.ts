@@ -193,6 +193,63 @@ describe('client errors', () => {
   });
 });
 
+describe('documents sent again', () => {
+  // From its second execution a query or mutation runs compiled (graphql-jit): what a client gets
+  // back must not change, its errors included.
+  it('answer the same the first time and after, data and errors alike', async () => {
+    const token = await h().token(h().user());
+    const parent = await createBlob(token, 'A parent passage for repeats.');
+    const child = await createBlob(token, 'its expansion', parent);
+    const query = `query($id: ID!) {
+      blob(id: $id) { id schemaId version data parent { id data } derived { id data parent { id } } }
+      me { userId blobCount }
+    }`;
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await h().gql(query, { id: parent }, token));
+    expect(answers[0]!.errors).toBeUndefined();
+    expect(answers[0]!.data).toMatchObject({
+      blob: { id: parent, derived: [{ id: child, parent: { id: parent } }] },
+    });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+
+    // A missing blob, a resolver's typed error, bad variables: the same each time.
+    const missing = await h().gql(query, { id: '00000000-0000-4000-8000-000000000000' }, token);
+    expect(missing.errors).toBeUndefined();
+    expect(missing.data).toMatchObject({ blob: null });
+    const invalid = [];
+    for (let i = 0; i < 3; i++)
+      invalid.push(
+        await h().gql(
+          CreateBlobDocument,
+          { input: { schemaId: 'text-input-v1', data: { content: 'short' } } },
+          token,
+        ),
+      );
+    expect(invalid[0]!.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
+    expect(invalid[1]).toEqual(invalid[0]);
+    expect(invalid[2]).toEqual(invalid[0]);
+    for (const variables of [{ id: { nested: true } }, {}]) {
+      const bad = await h().gql(query, variables, token);
+      expect(bad.data ?? null).toBeNull();
+      expect(bad.errors![0]!.extensions.code).toBe('BAD_USER_INPUT');
+    }
+
+    // A variable inside a JSON literal takes its value every time.
+    const literal = `mutation($content: String!) {
+      createBlob(input: { schemaId: "text-input-v1", data: { content: $content, tags: [$content] } }) { data }
+    }`;
+    for (const content of [
+      'The first of three passages.',
+      'The second of three passages.',
+      'The third.',
+    ])
+      expect((await h().gql(literal, { content }, token)).data).toEqual({
+        createBlob: { data: { content, tags: [content] } },
+      });
+  });
+});
+
 describe('unexpected errors', () => {
   // A dedicated harness whose blob tables are dropped behind the API's back with raw SQL, as a
   // broken database would: every read of blobs then fails inside PostgreSQL with an error text

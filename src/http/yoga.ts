@@ -4,8 +4,17 @@
  * at its own paths, the Studio at `/` (studio.ts).
  * Subscriptions go out over SSE, Apollo's multipart HTTP protocol, or graphql-ws (websocket.ts).
  */
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError } from 'graphql';
+import {
+  BREAK,
+  type DocumentNode,
+  type ExecutionArgs,
+  GraphQLError,
+  getOperationAST,
+  getVariableValues,
+  visit,
+} from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from '../auth/tokens';
 import type { Config } from '../config';
@@ -37,6 +46,54 @@ import type { RateLimits } from './rate-limits';
 import { useRestRoutes } from './rest-routes';
 import { useStorableInput } from './storable-input';
 import { useStudio } from './studio';
+
+/**
+ * What `runsCompiled` decided for each document seen: `once` until its second execution, then
+ * `compiled`; `interpreted` for good. Yoga's parse cache hands back the same object for a text.
+ */
+const compileState = new WeakMap<DocumentNode, 'once' | 'compiled' | 'interpreted'>();
+
+/**
+ * Whether an operation runs compiled by graphql-jit rather than interpreted by graphql-js: a
+ * query or mutation whose document ran before (one sent once, as a hostile client sends them by
+ * the thousand, costs no compile), and whose variables graphql-js accepts (graphql-jit coerces
+ * variables its own way and reports bad ones differently, so a request with bad variables runs as
+ * before and gets the same BAD_USER_INPUT). A document with an object or list literal always runs
+ * interpreted: graphql-jit parses a scalar's literal (our `JSON`) without the variables inside it.
+ */
+function runsCompiled(args: ExecutionArgs): boolean {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation || operation.operation === 'subscription') return false;
+  const state = compileState.get(args.document);
+  if (state === undefined) {
+    compileState.set(args.document, hasCompositeLiteral(args.document) ? 'interpreted' : 'once');
+    return false;
+  }
+  if (state === 'interpreted') return false;
+  if (state === 'once') compileState.set(args.document, 'compiled');
+  const variables = getVariableValues(
+    args.schema,
+    operation.variableDefinitions ?? [],
+    args.variableValues ?? {},
+  );
+  return variables.errors === undefined;
+}
+
+/** Whether `document` has an object or list value written in it (not passed as a variable). */
+function hasCompositeLiteral(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    ObjectValue() {
+      found = true;
+      return BREAK;
+    },
+    ListValue() {
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
 
 /** Query limits. Generous for real clients, fatal for abusive queries. */
 export const QUERY_LIMITS = {
@@ -166,6 +223,19 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
       options.persisted ? usePersistedManifest(options.persisted) : useNoManifest(),
       useStorableInput(),
       useCostLimit(QUERY_LIMITS.maxCost),
+      // Queries and mutations that clients send again run compiled (graphql-jit); see `runsCompiled`.
+      useGraphQlJit(
+        {},
+        {
+          enableIf: runsCompiled,
+          // A valid document graphql-jit cannot compile answers its compile errors: rare enough
+          // to be a bug worth a log line.
+          onError: (result) =>
+            log.error('graphql-jit could not compile a document', {
+              errors: result.errors?.map((e) => e.message),
+            }),
+        },
+      ),
       useMultipartSubscriptions({ maskError }),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, onReject: tagged(ErrorCode.QUERY_TOO_COMPLEX) },
