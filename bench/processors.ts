@@ -7,6 +7,9 @@
  *    end-to-end minus the LLM server's time for that request (p50, p95).
  * 3. Expansions per second with 8 users writing at once (each waits for its expansion).
  *
+ * BENCH_PROFILE=1 writes a CPU profile of the first phase (bench-profiles/pipeline.cpuprofile)
+ * and prints where its time goes.
+ *
  * Aims: p99 under 50 ms with an instant LLM; added time under 100 ms.
  *
  * The server runs in this process on PGlite, and on PostgreSQL unless BENCH_SERVER=process (then
@@ -14,6 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Client, createClient } from 'graphql-ws';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { createApp } from '../src/app';
 import { mintToken } from '../src/auth/tokens';
@@ -22,6 +26,7 @@ import { openDatabase } from '../src/db/database';
 import { createPgDatabase, postgresReachable } from '../test/support/database';
 import { startFakeLlm } from '../test/support/fake-llm';
 import { dropNatsStreams, NATS_URL } from '../test/support/nats';
+import { printProfile, startProfile } from './cpu-profile';
 import { fmt, serve, UNLIMITED_ENV } from './support';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
@@ -138,7 +143,16 @@ async function main() {
     const instant: number[] = [];
     const instantAdded: number[] = [];
     const traces: Trace[] = [];
+    // The database's own round trip, on a connection of its own: idle first, then beside the
+    // passages (where the pipeline's tail comes from on a small machine: see the README).
+    const probe = pg ? await roundTrips(pg.url) : null;
+    const idleTrips = probe ? await probe.measure(2000) : null;
+    const busyTrips = probe?.measure();
     const statementsBefore = await statementCount();
+    // BENCH_PROFILE=1: a CPU profile of this phase (the whole process: server, client, LLM).
+    const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
     for (let i = 0; i < N; i++) {
       const before = llm.requests.length;
       const r = await one.expand(`Passage number ${i} written for the instant bench.`);
@@ -148,6 +162,12 @@ async function main() {
       if (req) instantAdded.push(r.total - ((req.finishedAt ?? req.at) - req.at));
       traces.push({ ...r, llmAt: req?.at, llmDone: req?.finishedAt });
     }
+    const cpu = process.cpuUsage(cpuBefore);
+    const wall = performance.now() - wallBefore;
+    probe?.stop();
+    const trips = await busyTrips;
+    await probe?.close();
+    const profile = await profiler?.stop();
     const statements = ((await statementCount()) - statementsBefore) / N;
     console.log('createBlob -> blobDerived, instant LLM');
     console.log(
@@ -159,7 +179,19 @@ async function main() {
     console.log(
       `  ${fmt(statements, 1)} SQL statements per passage, the server's (a claim of the outbox relay counts as one; transaction begin and commit not counted)`,
     );
+    console.log(
+      `  ${fmt((cpu.user + cpu.system) / 1000 / N, 2)} ms of this process's CPU per passage (all its threads: server, client and LLM) in ${fmt(wall / N, 2)} ms of wall time`,
+    );
+    if (idleTrips && trips) {
+      const show = (xs: number[]) =>
+        `p50 ${fmt(pct(xs, 50), 2)} ms, p95 ${fmt(pct(xs, 95), 2)} ms, p99 ${fmt(pct(xs, 99), 2)} ms`;
+      console.log(
+        `  PostgreSQL round trip (select 1, a connection of its own): idle ${show(idleTrips)}; beside the passages ${show(trips)}`,
+      );
+    }
     await printStages(database, traces);
+    if (profile)
+      printProfile(profile, process.env.BENCH_PROFILE_DIR ?? 'bench-profiles', 'pipeline');
 
     llm.behaviour.firstTokenDelayMs = 300;
     const added: number[] = [];
@@ -214,6 +246,34 @@ async function main() {
       await dropNatsStreams(prefix);
     }
   }
+}
+
+/**
+ * Times `select 1` on a connection of its own, every 2 ms, until `stop` (or `ms`): what any
+ * statement waits for on this machine besides its own work.
+ */
+async function roundTrips(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let stopped = false;
+  return {
+    async measure(ms = Number.POSITIVE_INFINITY): Promise<number[]> {
+      stopped = false;
+      const until = performance.now() + ms;
+      const out: number[] = [];
+      while (!stopped && performance.now() < until) {
+        const t = performance.now();
+        await client.query({ name: 'probe', text: 'select 1' });
+        out.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      return out;
+    },
+    stop() {
+      stopped = true;
+    },
+    close: () => client.end(),
+  };
 }
 
 interface Trace {
@@ -275,9 +335,13 @@ async function printStages(database: Awaited<ReturnType<typeof openDatabase>>, t
     add('output stored -> run finished', ms(run.finished_at) - ms(blob.created_at));
     add('run finished -> blobDerived delivered', epoch(t.start + t.total) - ms(run.finished_at));
   }
-  console.log('  where it goes (medians; the database clock is in whole milliseconds or finer):');
+  console.log(
+    '  where it goes (p50 and p95 of each stage; the database clock is in whole milliseconds or finer):',
+  );
   for (const [k, v] of Object.entries(stages))
-    console.log(`    ${k.padEnd(40)} ${fmt(pct(v, 50), 2)} ms`);
+    console.log(
+      `    ${k.padEnd(40)} ${fmt(pct(v, 50), 2).padStart(6)} ms  ${fmt(pct(v, 95), 2).padStart(6)} ms`,
+    );
   console.log('');
 }
 

@@ -8,77 +8,19 @@
  * speedscope for the flame graph) and folded stacks (`<path>.folded`, the input of flamegraph
  * tools), and prints self time by area (our folders, each library) and the hottest functions.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { createApp } from '../src/app';
 import { mintToken } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
+import { printProfile, startProfile } from './cpu-profile';
 import { benchDatabase, fmt, load, threadCpuMs, UNLIMITED_ENV } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const OUT = process.env.BENCH_PROFILE_DIR ?? 'bench-profiles';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** Where a frame's code lives: a library's name, a folder of ours, or what V8 calls it. */
-export function areaOf(url: string, name: string): string {
-  if (!url) return name.startsWith('(') ? name : '(native)';
-  const lib = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (lib) return lib[1]!;
-  const ours = /\/(src|processors|bench)\/(.*?)(?:\/[^/]+)?$/.exec(url);
-  if (ours) return `${ours[1]}/${ours[2]?.split('/')[0] ?? ''}`.replace(/\/$/, '');
-  if (url.startsWith('node:')) return url.split('/')[0]!;
-  return url;
-}
-
-/** Self time per area and per function, and folded stacks, from a V8 CPU profile. */
-export function summarise(profile: Profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => {
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  });
-  const areas = new Map<string, number>();
-  const functions = new Map<string, number>();
-  const folded = new Map<string, number>();
-  let total = 0;
-  for (const [id, us] of selfUs) {
-    const node = byId.get(id)!;
-    const { functionName, url, lineNumber } = node.callFrame;
-    total += us;
-    const area = areaOf(url, functionName);
-    areas.set(area, (areas.get(area) ?? 0) + us);
-    const fn = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(/^.*\/(src|processors|bench)\//, '$1/')}:${lineNumber + 1}`;
-    functions.set(fn, (functions.get(fn) ?? 0) + us);
-    const stack: string[] = [];
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const f = byId.get(at)!.callFrame;
-      stack.push(`${f.functionName || '(anonymous)'} [${areaOf(f.url, f.functionName)}]`);
-    }
-    const key = stack.reverse().join(';');
-    folded.set(key, (folded.get(key) ?? 0) + us);
-  }
-  const top = (m: Map<string, number>, n: number) =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
-  return { total, areas: top(areas, 25), functions: top(functions, 30), folded };
-}
 
 async function main() {
   const path = process.argv[2] ?? 'read';
@@ -159,13 +101,9 @@ async function main() {
     throw new Error(`unexpected answer: ${JSON.stringify(answer)}`);
   if (process.env.BENCH_SHOW_ANSWER) console.log(JSON.stringify(answer));
   await load({ ...options, seconds: 2 });
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  const profiler = process.env.BENCH_NO_PROFILE ? null : await startProfile();
   const cpuBefore = process.env.BENCH_NO_PROFILE ? threadCpuMs() : null;
   const statementsBefore = bench.database.stats.queries;
-  if (!process.env.BENCH_NO_PROFILE) await session.post('Profiler.start');
   const result = await load({ ...options, seconds: SECONDS });
   if (cpuBefore !== null) {
     const cpu = threadCpuMs()! - cpuBefore;
@@ -176,29 +114,13 @@ async function main() {
     await bench.drop();
     return;
   }
-  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
-  session.disconnect();
+  const profile = await profiler!.stop();
   await app.stop();
   await bench.drop();
-
-  mkdirSync(OUT, { recursive: true });
-  writeFileSync(join(OUT, `${path}.cpuprofile`), JSON.stringify(profile));
-  const summary = summarise(profile);
-  writeFileSync(
-    join(OUT, `${path}.folded`),
-    [...summary.folded.entries()].map(([k, us]) => `${k} ${Math.round(us)}`).join('\n'),
-  );
-  const pct = (us: number) => `${fmt((100 * us) / summary.total, 1)}%`.padStart(6);
   console.log(
     `${path}: ${fmt(result.rps)} requests/s under the profiler (p99 ${result.p99} ms, errors ${result.errors + result.non2xx}); ${bench.label}\n`,
   );
-  console.log('self time by area');
-  for (const [area, us] of summary.areas) console.log(`  ${pct(us)}  ${area}`);
-  console.log('\nhottest functions (self time)');
-  for (const [fn, us] of summary.functions) console.log(`  ${pct(us)}  ${fn}`);
-  console.log(
-    `\nprofile: ${join(OUT, `${path}.cpuprofile`)}, folded stacks: ${join(OUT, `${path}.folded`)}`,
-  );
+  printProfile(profile, OUT, path);
 }
 
 main().then(
