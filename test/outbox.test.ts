@@ -320,6 +320,41 @@ describe('transactional outbox', () => {
       }
     });
 
+    it('marks rows published from both paths at once without a deadlock (rows locked in id order)', async () => {
+      const { relay, database } = h().app;
+      await relay.stop();
+      const user = h().user();
+      const source = new PgOutboxSource(database);
+      try {
+        for (let round = 0; round < 8; round++) {
+          // Event ids are random: their order differs from the rows' id order, as in use.
+          const rows = Array.from({ length: 300 }, (_, i) => ({
+            event_id: randomUUID(),
+            user_id: user,
+            type: 'blob.created.text-input-v1',
+            event: JSON.stringify({ round, i }),
+          }));
+          await database.db.insertInto('outbox').values(rows).execute();
+          const ids = rows.map((r) => r.event_id);
+          // Writers marking the rows they published, while a pass claims, publishes and marks
+          // the same rows (a writer's rows are left to a pass when there are too many to skip).
+          const results = await Promise.allSettled([
+            source.markPublished(ids),
+            source.pass(300, async () => {}),
+            source.markPublished([...ids].reverse()),
+            source.markPublished(ids.slice(100)),
+          ]);
+          const failed = results.filter((r) => r.status === 'rejected');
+          expect(failed.map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+          expect(await pending(user)).toBe(0);
+        }
+      } finally {
+        // The rows are not real events: the relay must never publish them.
+        await database.db.deleteFrom('outbox').where('user_id', '=', user).execute();
+        relay.start();
+      }
+    });
+
     it('prunes published rows past their retention (a day), keeping unpublished and recent ones', async () => {
       const { relay, database } = h().app;
       await relay.stop();

@@ -7,7 +7,7 @@
  * backbone's deduplication stores them once; a crash before publishing only delays them. A write
  * that rolled back never had an outbox entry.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../db/database';
 import { onPoolClient } from '../db/prepared';
@@ -61,6 +61,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SKIPPED = 1000;
 
 /**
+ * The outbox rows matching `where`, locked in id order: every statement that updates several
+ * rows takes their locks in that one order, so two of them (a writer marking the rows it
+ * published, a pass claiming or marking the same rows) wait for each other rather than
+ * deadlock, which they did under load when one went in event id order and the other in id order.
+ */
+const inIdOrder = (where: RawBuilder<unknown>) =>
+  sql`select id from outbox where ${where} order by id for update`;
+
+/**
  * The PostgreSQL outbox. A pass claims the oldest pending rows in a short transaction of its
  * own, commits, publishes, and then marks them sent; no transaction or connection is held while
  * the backbone is slow or down. A failed publish releases the claim; a relay that dies mid-pass
@@ -95,7 +104,7 @@ export class PgOutboxSource implements OutboxSource {
     } catch (error) {
       // Released so the next pass retries at once; if the database is down too, the claim expires.
       await sql`update outbox set claimed_until = null
-        where id = any(${ids}::bigint[]) and published_at is null`
+        where id in (${inIdOrder(sql`id = any(${ids}::bigint[]) and published_at is null`)})`
         .execute(this.db)
         .catch(() => {});
       throw error;
@@ -103,7 +112,7 @@ export class PgOutboxSource implements OutboxSource {
     // Marks fail only if the database is down: the rows are then published again once their
     // claim expires, and the backbone drops the duplicates by event id.
     await sql`update outbox set published_at = now(), claimed_until = null
-      where id = any(${ids}::bigint[])`.execute(this.db);
+      where id in (${inIdOrder(sql`id = any(${ids}::bigint[])`)})`.execute(this.db);
     return rows.length;
   }
 
@@ -131,6 +140,7 @@ export class PgOutboxSource implements OutboxSource {
       where id in (
         select id from outbox where published_at is null ${leave}
         order by id limit ${Math.trunc(limit)}
+        for update
       )
       and not exists (
         select 1 from outbox where published_at is null and claimed_until > now()
@@ -145,7 +155,9 @@ export class PgOutboxSource implements OutboxSource {
   /** Marks the rows of these events published (their writer published them). */
   async markPublished(eventIds: readonly string[]): Promise<void> {
     await sql`update outbox set published_at = now(), claimed_until = null
-      where event_id = any(${eventIds}::uuid[]) and published_at is null`.execute(this.db);
+      where id in (${inIdOrder(sql`event_id = any(${eventIds}::uuid[]) and published_at is null`)})`.execute(
+      this.db,
+    );
   }
 
   async prune(olderThanMs: number, limit: number): Promise<number> {
@@ -153,7 +165,8 @@ export class PgOutboxSource implements OutboxSource {
         select id from outbox
         where created_at < now() - make_interval(secs => ${olderThanMs / 1000})
           and published_at is not null
-        limit ${limit}
+        order by id limit ${limit}
+        for update
       )`.execute(this.db);
     return Number(result.numAffectedRows ?? 0);
   }
