@@ -20,12 +20,43 @@ export const ATTACKS: [string, string][] = [
   ['oneof', 'writes 10,000 failing items against a 31-branch oneOf'],
   ['bad-input', 'sends JSON nested 5,000 deep, 1e400 and NUL strings'],
   ['websocket', 'floods a WebSocket with operations and opens subscriptions to the cap'],
+  ['big-writes', 'writes 256 KiB blobs back to back'],
+  ['big-reads', 'reads a blob with 20 derived blobs of 60 KiB each'],
 ];
+
+/** The attacks whose victim also reads: they target what reads and writes share (batches). */
+export const READ_ATTACKS = ['big-writes', 'big-reads'];
+
+/** A family of the attacker's own to read: a parent and 20 derived blobs of 60 KiB each. */
+async function bigFamily(url: string, token: string): Promise<string> {
+  const create = async (parentId: string | null) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: gql(
+        'mutation($d: JSON!, $p: ID) { createBlob(input: { schemaId: "attack-big-v1", data: $d, parentId: $p }) { id } }',
+        { d: { text: 'y'.repeat(60 * 1024) }, p: parentId },
+      ),
+    });
+    const body = (await res.json()) as { data?: { createBlob: { id: string } }; errors?: unknown };
+    if (!body.data) throw new Error(`big-reads setup: ${JSON.stringify(body.errors)}`);
+    return body.data.createBlob.id;
+  };
+  const parent = await create(null);
+  for (let i = 0; i < 20; i++) await create(parent);
+  return parent;
+}
 
 const arrayOf = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
 const gql = (query: string, variables: object = {}) => JSON.stringify({ query, variables });
 
-function bodies(kind: string): string[] {
+function bodies(kind: string, familyId?: string): string[] {
+  if (kind === 'big-reads')
+    return [
+      gql('query($id: ID!) { blob(id: $id) { id data parent { id data } derived { id data } } }', {
+        id: familyId,
+      }),
+    ];
   const hostile = SCHEMA_BATTERY.map((c, i) => ({
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `attack-${kind}-${i}-${process.pid}`,
@@ -64,6 +95,13 @@ function bodies(kind: string): string[] {
         gql(
           'mutation($d: JSON!) { createBlob(input: { schemaId: "attack-oneof-v1", data: $d }) { id } }',
           { d: arrayOf(10_000, (i) => ({ [`k${i % 31}`]: 'not an integer' })) },
+        ),
+      ];
+    case 'big-writes':
+      return [
+        gql(
+          'mutation($d: JSON!) { createBlob(input: { schemaId: "attack-big-v1", data: $d }) { id } }',
+          { d: { text: 'x'.repeat(256 * 1024) } },
         ),
       ];
     case 'bad-input':
@@ -135,7 +173,8 @@ async function websocket(url: string, token: string, until: number) {
 
 if (process.argv[1]?.endsWith('abuse-attacker.ts')) {
   const [url, token, kind, seconds] = process.argv.slice(2) as [string, string, string, string];
-  const all = kind === 'websocket' ? [] : bodies(kind);
+  const family = kind === 'big-reads' ? await bigFamily(url, token) : undefined;
+  const all = kind === 'websocket' ? [] : bodies(kind, family);
   // The bench starts the victim's clock on this line.
   console.log('ready');
   const until = Date.now() + Number(seconds) * 1000;

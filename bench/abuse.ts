@@ -9,7 +9,10 @@
  * 3. A victim user's createBlob latency on a real `reyna serve` (a separate process, as deployed)
  *    with nobody else, then while an attacker runs each hostile case alongside. Aim: victim p99
  *    under 100 ms and within 2x of its p99 alone. The server runs with rate limits raised out of
- *    the way, so each attack reaches the code it targets instead of stopping at a 429.
+ *    the way, so each attack reaches the code it targets instead of stopping at a 429. Then the
+ *    victim's reads of a small family, alone and beside the attacks on what users' reads and
+ *    writes share (statements batched across requests): 256 KiB writes, reads of 20 derived
+ *    blobs of 60 KiB each.
  *
  * Set DATABASE_URL to run the server on PostgreSQL (and NATS_URL for NATS); by default it runs
  * on the embedded default (PGlite, in-process backbone). BENCH_SECONDS sets each phase's length.
@@ -19,7 +22,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken } from '../src/auth/tokens';
-import { ATTACKS } from './abuse-attacker';
+import { ATTACKS, READ_ATTACKS } from './abuse-attacker';
 import { runProcessorAbuse } from './abuse-processors';
 import { runSchemaBattery } from './abuse-schemas';
 import { fmt } from './support';
@@ -95,23 +98,58 @@ async function post(url: string, token: string, query: string, variables: object
 const CREATE =
   'mutation($d: JSON!) { createBlob(input: { schemaId: "text-input-v1", data: $d }) { id } }';
 
-/** The victim writes passages back to back on two connections; returns latencies in ms. */
-async function victim(url: string, token: string, seconds: number): Promise<number[]> {
+const READ = 'query($id: ID!) { blob(id: $id) { id data parent { id data } derived { id data } } }';
+
+/**
+ * The victim writes passages back to back on two connections (or, given `readId`, reads that
+ * blob of theirs with its family); returns latencies in ms.
+ */
+async function victim(
+  url: string,
+  token: string,
+  seconds: number,
+  readId?: string,
+): Promise<number[]> {
   const latencies: number[] = [];
   const until = Date.now() + seconds * 1000;
   await Promise.all(
     [0, 1].map(async () => {
       while (Date.now() < until) {
         const started = performance.now();
-        const r = await post(url, token, CREATE, {
-          d: { content: 'The victim keeps writing a perfectly ordinary passage.' },
-        });
+        const r = readId
+          ? await post(url, token, READ, { id: readId })
+          : await post(url, token, CREATE, {
+              d: { content: 'The victim keeps writing a perfectly ordinary passage.' },
+            });
         latencies.push(performance.now() - started);
-        if (r.errors) throw new Error(`the victim's write failed: ${JSON.stringify(r.errors)}`);
+        if (r.errors || (readId && !r.data?.blob))
+          throw new Error(`the victim's request failed: ${JSON.stringify(r.errors)}`);
       }
     }),
   );
   return latencies;
+}
+
+/** A small family of the victim's: a passage and two blobs derived from it; the middle one's id. */
+async function victimFamily(url: string, token: string): Promise<string> {
+  const create = async (schemaId: string, data: object, parentId?: string) => {
+    const r = await post(
+      url,
+      token,
+      'mutation($i: CreateBlobInput!) { createBlob(input: $i) { id } }',
+      { i: { schemaId, data, parentId } },
+    );
+    if (!r.data) throw new Error(`victim setup: ${JSON.stringify(r.errors)}`);
+    return r.data.createBlob.id as string;
+  };
+  const parent = await create('text-input-v1', { content: 'The victim reads this passage.' });
+  const child = await create(
+    'expanded-text-v1',
+    { original: 'a', expanded: 'bb', expansion_ratio: 2 },
+    parent,
+  );
+  await create('expanded-text-v1', { original: 'bb', expanded: 'cccc', expansion_ratio: 2 }, child);
+  return child;
 }
 
 const percentile = (values: number[], p: number) => {
@@ -173,6 +211,7 @@ async function victimUnderAttack(): Promise<void> {
         uniqueItems: true,
         items: { type: 'object' },
       },
+      big: { $id: 'attack-big-v1', type: 'object' },
       oneOf: {
         $id: 'attack-oneof-v1',
         type: 'array',
@@ -206,9 +245,9 @@ async function victimUnderAttack(): Promise<void> {
     console.log(
       `   (reyna serve in its own process, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}; ${SECONDS} s per phase)\n`,
     );
-    const row = (name: string, lat: number[], extra = '') =>
+    const row = (name: string, lat: number[], extra = '', unit = 'writes') =>
       console.log(
-        `   ${name.padEnd(72)} ${fmt(lat.length).padStart(6)} writes  p50 ${fmt(percentile(lat, 50), 1).padStart(6)} ms  p99 ${fmt(percentile(lat, 99), 1).padStart(6)} ms  ${extra}`,
+        `   ${name.padEnd(72)} ${fmt(lat.length).padStart(6)} ${unit}  p50 ${fmt(percentile(lat, 50), 1).padStart(6)} ms  p99 ${fmt(percentile(lat, 99), 1).padStart(6)} ms  ${extra}`,
       );
     row('nobody else', alone);
     let worst = 0;
@@ -223,6 +262,28 @@ async function victimUnderAttack(): Promise<void> {
     }
     console.log(
       `\n   worst victim p99 under attack: ${fmt(worst, 1)} ms (aim < 100 ms), ${(worst / aloneP99).toFixed(2)}x alone (aim <= 2x)`,
+    );
+    // Reads and writes of all users share statements (batches): the victim's reads beside the
+    // attacks on them.
+    const readId = await victimFamily(url, victimToken);
+    await victim(url, victimToken, 1, readId);
+    const readsAlone = await victim(url, victimToken, SECONDS, readId);
+    const readsAloneP99 = percentile(readsAlone, 99);
+    console.log(
+      "\n   The victim's reads of blob(id) { parent derived } (a family of three small blobs)\n",
+    );
+    row('nobody else', readsAlone, '', 'reads ');
+    let worstRead = 0;
+    for (const [kind, name] of ATTACKS.filter(([k]) => READ_ATTACKS.includes(k))) {
+      const running = await startAttacker(url, attackerToken, kind, SECONDS);
+      const lat = await victim(url, victimToken, SECONDS, readId);
+      const sent = await running.done;
+      const p99 = percentile(lat, 99);
+      worstRead = Math.max(worstRead, p99);
+      row(name, lat, `x${(p99 / readsAloneP99).toFixed(2)} (attacker: ${sent})`, 'reads ');
+    }
+    console.log(
+      `\n   worst victim read p99 under attack: ${fmt(worstRead, 1)} ms (aim < 100 ms), ${(worstRead / readsAloneP99).toFixed(2)}x alone (aim <= 2x)`,
     );
   } finally {
     await server.stop();

@@ -76,6 +76,10 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     options.database ??
     (await openDatabase(config, {
       onConnectionError: (error) => log.warn('database connection lost', { error: error.message }),
+      onMaintenanceError: (error) =>
+        log.warn('embedded database maintenance failed; it tries again later', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
     }));
   const events: EventBackbone = config.natsUrl
     ? new NatsBackbone({ url: config.natsUrl, prefix: config.deploymentId, log })

@@ -8,6 +8,7 @@ import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import { LocalEngine } from './pglite-engine';
+import { type Maintenance, startMaintenance } from './pglite-maintenance';
 import { PgliteStream } from './pglite-stream';
 import { startPgliteThread } from './pglite-thread';
 import { namingPool } from './prepared';
@@ -41,6 +42,8 @@ export interface OpenOptions {
    * CPU runs beside this thread's instead of between its requests.
    */
   pgliteThread?: boolean;
+  /** Told when the embedded database's maintenance (see pglite-maintenance.ts) fails a look. */
+  onMaintenanceError?: (error: unknown) => void;
 }
 
 /**
@@ -77,7 +80,17 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
     idleTimeoutMillis: 0,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
-  return wrap(pool, 'pglite', options, () => engine.close());
+  // PGlite has no autovacuum: without this its tables are never analyzed nor vacuumed.
+  let maintenance: Maintenance | undefined;
+  const database = wrap(
+    pool,
+    'pglite',
+    options,
+    () => engine.close(),
+    async () => maintenance?.stop(),
+  );
+  maintenance = startMaintenance(database.db, { onError: options.onMaintenanceError });
+  return database;
 }
 
 function wrap(
@@ -85,6 +98,7 @@ function wrap(
   kind: Database['kind'],
   options: OpenOptions,
   after: () => Promise<void>,
+  before: () => Promise<void> = async () => {},
 ): Database {
   const stats = { queries: 0 };
   const report = (error: Error) => options.onConnectionError?.(error);
@@ -110,6 +124,7 @@ function wrap(
     async close() {
       if (closed) return;
       closed = true;
+      await before();
       await db.destroy();
       await after();
     },
