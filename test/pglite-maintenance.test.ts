@@ -55,7 +55,7 @@ describe('the embedded database maintenance', () => {
   });
 
   it('analyzes the tables that grew, and a read by id then goes through the primary key', async () => {
-    const maintenance = startMaintenance(database.db, { everyMs: 3_600_000 });
+    const maintenance = startMaintenance(database.pool, { everyMs: 3_600_000 });
     try {
       const done = await maintenance.runOnce();
       expect(done).toContain('blobs');
@@ -72,7 +72,7 @@ describe('the embedded database maintenance', () => {
   });
 
   it('stops cleanly: a stopped maintenance runs no more looks, and the database closes', async () => {
-    const maintenance = startMaintenance(database.db, { everyMs: 10 });
+    const maintenance = startMaintenance(database.pool, { everyMs: 10 });
     await maintenance.stop();
     await sql`insert into books (user_id, title) select 'many', 'Book ' || n from generate_series(1, 200) n`.execute(
       database.db,

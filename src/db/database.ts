@@ -89,7 +89,7 @@ export async function openDatabase(config: Config, options: OpenOptions = {}): P
     () => engine.close(),
     async () => maintenance?.stop(),
   );
-  maintenance = startMaintenance(database.db, { onError: options.onMaintenanceError });
+  maintenance = startMaintenance(pool, { onError: options.onMaintenanceError });
   return database;
 }
 

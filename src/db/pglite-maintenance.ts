@@ -10,8 +10,8 @@
  * 50 plus a tenth of the live ones), one at a time. The first look is at start: a data folder
  * from an older version has never been analyzed.
  */
-import { type Kysely, sql } from 'kysely';
-import type { DB } from './types';
+import type pg from 'pg';
+import { onPoolClient } from './prepared';
 
 /** How often the tables are looked at. */
 export const MAINTENANCE_EVERY_MS = 30_000;
@@ -31,13 +31,14 @@ export interface Maintenance {
 }
 
 export function startMaintenance(
-  db: Kysely<DB>,
+  /** The database's pool: its statements are not counted as the API's (`Database.stats`). */
+  pool: Pick<pg.Pool, 'connect'>,
   options: { everyMs?: number; onError?: (error: unknown) => void } = {},
 ): Maintenance {
   let running: Promise<string[]> | undefined;
   let stopped = false;
   const runOnce = (): Promise<string[]> => {
-    running ??= look(db).finally(() => {
+    running ??= look(pool).finally(() => {
       running = undefined;
     });
     return running;
@@ -59,21 +60,24 @@ export function startMaintenance(
   };
 }
 
-async function look(db: Kysely<DB>): Promise<string[]> {
-  // The counters of the last second's writes are flushed at the end of this statement, for the
-  // next one to read (they are otherwise flushed once a second at most).
-  await sql`select pg_stat_force_next_flush()`.execute(db);
-  const { rows } = await sql<TableStats>`
-    select relname, n_live_tup::float8 as live, n_dead_tup::float8 as dead,
-           n_mod_since_analyze::float8 as changed
-    from pg_stat_user_tables where schemaname = 'public' order by relname`.execute(db);
-  const done: string[] = [];
-  for (const t of rows) {
-    const table = sql.id(t.relname);
-    if (t.dead > 50 + 0.2 * t.live) await sql`vacuum (analyze) ${table}`.execute(db);
-    else if (t.changed > 50 + 0.1 * t.live) await sql`analyze ${table}`.execute(db);
-    else continue;
-    done.push(t.relname);
-  }
-  return done;
+async function look(pool: Pick<pg.Pool, 'connect'>): Promise<string[]> {
+  return onPoolClient(pool, async (client) => {
+    // The counters of the last second's writes are flushed at the end of this statement, for the
+    // next one to read (they are otherwise flushed once a second at most).
+    await client.query('select pg_stat_force_next_flush()');
+    const { rows } = await client.query<TableStats>(`
+      select relname, n_live_tup::float8 as live, n_dead_tup::float8 as dead,
+             n_mod_since_analyze::float8 as changed
+      from pg_stat_user_tables where schemaname = 'public' order by relname`);
+    const done: string[] = [];
+    for (const t of rows) {
+      // A table name from the catalog, quoted as an identifier.
+      const table = `"${t.relname.replaceAll('"', '""')}"`;
+      if (t.dead > 50 + 0.2 * t.live) await client.query(`vacuum (analyze) ${table}`);
+      else if (t.changed > 50 + 0.1 * t.live) await client.query(`analyze ${table}`);
+      else continue;
+      done.push(t.relname);
+    }
+    return done;
+  });
 }
