@@ -61,23 +61,26 @@ export function startMaintenance(
 }
 
 async function look(pool: Pick<pg.Pool, 'connect'>): Promise<string[]> {
-  return onPoolClient(pool, async (client) => {
-    // The counters of the last second's writes are flushed at the end of this statement, for the
-    // next one to read (they are otherwise flushed once a second at most).
-    await client.query('select pg_stat_force_next_flush()');
-    const { rows } = await client.query<TableStats>(`
-      select relname, n_live_tup::float8 as live, n_dead_tup::float8 as dead,
-             n_mod_since_analyze::float8 as changed
-      from pg_stat_user_tables where schemaname = 'public' order by relname`);
-    const done: string[] = [];
-    for (const t of rows) {
-      // A table name from the catalog, quoted as an identifier.
-      const table = `"${t.relname.replaceAll('"', '""')}"`;
-      if (t.dead > 50 + 0.2 * t.live) await client.query(`vacuum (analyze) ${table}`);
-      else if (t.changed > 50 + 0.1 * t.live) await client.query(`analyze ${table}`);
-      else continue;
-      done.push(t.relname);
-    }
-    return done;
-  });
+  // A connection for each statement, given back between them: a connection held while waiting
+  // for PGlite's one session (another connection's transaction holds it) is one fewer for that
+  // transaction's own work, and the pool has four.
+  const query = <R extends pg.QueryResultRow>(text: string) =>
+    onPoolClient(pool, (client) => client.query<R>(text));
+  // The counters of the last second's writes are flushed at the end of this statement, for the
+  // next one to read (they are otherwise flushed once a second at most).
+  await query('select pg_stat_force_next_flush()');
+  const { rows } = await query<TableStats>(`
+    select relname, n_live_tup::float8 as live, n_dead_tup::float8 as dead,
+           n_mod_since_analyze::float8 as changed
+    from pg_stat_user_tables where schemaname = 'public' order by relname`);
+  const done: string[] = [];
+  for (const t of rows) {
+    // A table name from the catalog, quoted as an identifier.
+    const table = `"${t.relname.replaceAll('"', '""')}"`;
+    if (t.dead > 50 + 0.2 * t.live) await query(`vacuum (analyze) ${table}`);
+    else if (t.changed > 50 + 0.1 * t.live) await query(`analyze ${table}`);
+    else continue;
+    done.push(t.relname);
+  }
+  return done;
 }

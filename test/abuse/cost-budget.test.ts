@@ -85,6 +85,56 @@ describe('the event-loop budget per user', () => {
     expect(again.status).toBe(200);
   });
 
+  it('charges the blob data a read serves: a user reading megabytes is slowed down, another reading a passage is not', async () => {
+    const attacker = h.user('big-reader');
+    const blobs = h.app.services.blobs;
+    // Stored directly: written through the API, 4 MB would spend the budget before any read.
+    const family = await blobs.create(attacker, {
+      schemaId: 'text-input-v1',
+      data: { content: 'A passage with a large family.' },
+    });
+    for (let i = 0; i < 20; i++) {
+      await blobs.create(attacker, {
+        schemaId: 'expanded-text-v1',
+        parentId: family.id,
+        data: { original: 'a', expanded: `${i}`.repeat(200 * 1024), expansion_ratio: 2 },
+      });
+    }
+    const read = async (token: string, id: string) => {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: 'query($id: ID!) { blob(id: $id) { id data derived { id data } } }',
+          variables: { id },
+        }),
+      });
+      const body = (await res.json()) as Omit<
+        GraphQLResponse<{ blob: { id: string; derived: { id: string }[] } }>,
+        'status'
+      >;
+      return { status: res.status, body };
+    };
+    const token = await h.token(attacker);
+    // Each answer is about 4 MB (charged about 31 ms): the 500 ms burst is spent within 40.
+    const answers = [];
+    for (let i = 0; i < 40 && answers.at(-1)?.status !== 429; i++)
+      answers.push(await read(token, family.id));
+    expect(answers[0]!.status).toBe(200);
+    expect(answers[0]!.body.data?.blob.derived).toHaveLength(20);
+    expect(answers.at(-1)!.status).toBe(429);
+    expect(answers.at(-1)!.body.errors?.[0]?.extensions.code).toBe('RATE_LIMITED');
+    // Another user's read of an ordinary passage is served meanwhile.
+    const reader = h.user('small-reader');
+    const own = await blobs.create(reader, {
+      schemaId: 'text-input-v1',
+      data: { content: 'An ordinary passage to read.' },
+    });
+    const ok = await read(await h.token(reader), own.id);
+    expect(ok.status).toBe(200);
+    expect(ok.body.data?.blob.id).toBe(own.id);
+  });
+
   it('counts operations over a WebSocket against the same budget', async () => {
     const attacker = await h.token(h.user('ws-attacker'));
     const c = wsClient(url, attacker, { lazy: false });

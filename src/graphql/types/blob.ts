@@ -2,6 +2,7 @@ import { encodeCursor } from '../../blobs/blob-service';
 import type { Blob, BlobVersion } from '../../blobs/blob-types';
 import { currentOnly, supersession } from '../../blobs/lineage';
 import { badInput } from '../../errors';
+import { chargeData } from '../../http/cost-meter';
 import { builder } from '../builder';
 import { userOf } from '../context';
 import { selectedFields } from '../lookahead';
@@ -17,7 +18,13 @@ const BlobVersionRef = builder.objectRef<BlobVersion>('BlobVersion').implement({
   fields: (t) => ({
     version: t.exposeInt('version'),
     schemaId: t.exposeID('schemaId'),
-    data: t.field({ type: 'JSON', resolve: (v) => v.data }),
+    data: t.field({
+      type: 'JSON',
+      resolve: (v) => {
+        chargeData(v.size);
+        return v.data;
+      },
+    }),
     size: t.exposeInt('size'),
     createdAt: t.field({ type: 'DateTime', resolve: (v) => v.createdAt }),
   }),
@@ -31,7 +38,14 @@ BlobRef.implement({
     userId: t.exposeID('userId'),
     processorId: t.exposeID('processorId'),
     schemaId: t.exposeID('schemaId'),
-    data: t.field({ type: 'JSON', resolve: (b) => b.data }),
+    data: t.field({
+      type: 'JSON',
+      // Served data counts against the user's event-loop budget (see DATA_BYTES_PER_MS).
+      resolve: (b) => {
+        chargeData(b.size);
+        return b.data;
+      },
+    }),
     size: t.exposeInt('size', { description: 'Bytes of the serialised data.' }),
     version: t.exposeInt('version', { description: '1 when created, +1 on each update.' }),
     parentId: t.exposeID('parentId', { nullable: true }),
