@@ -197,6 +197,48 @@ describe.each([
   });
 });
 
+describe('the embedded database engine', () => {
+  it('keeps a batch that waited beside a begin out of the transaction that begin opens', async () => {
+    // Two connections' batches reach the engine in the same turn, a's `begin` first: both wait
+    // for the session's lock before either runs. (The engine that does not yield first, as in the
+    // worker thread, where each call arrives as a message of its own.)
+    const a = 1_000_001;
+    const b = 1_000_002;
+    const sql = (text: string) => {
+      const body = Buffer.from(`${text}\0`);
+      const message = Buffer.alloc(5 + body.length);
+      message[0] = 0x51;
+      message.writeInt32BE(4 + body.length, 1);
+      body.copy(message, 5);
+      return [new Uint8Array(message)];
+    };
+    const within = <T>(promise: Promise<T>) =>
+      Promise.race([
+        promise,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('the engine never answered')), 3000),
+        ),
+      ]);
+    const engine = new LocalEngine(await PGlite.create('memory://'), false);
+    await engine.run(a, sql('create table notes (id serial primary key, text text not null)'));
+    try {
+      for (let round = 0; round < 5; round++) {
+        const began = engine.run(a, sql('begin'));
+        const written = engine.run(b, sql("insert into notes (text) values ('b, on its own')"));
+        await within(began);
+        await within(engine.run(a, sql("insert into notes (text) values ('a, rolled back')")));
+        await within(engine.run(a, sql('rollback')));
+        await within(written);
+      }
+      const rows = (await within(engine.lite.query<{ text: string }>('select text from notes')))
+        .rows;
+      expect(rows.map((r) => r.text)).toEqual(Array(5).fill('b, on its own'));
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
 describe('the embedded database in a worker thread', () => {
   it('refuses to open where there is no data folder to make, saying so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reyna-pglite-'));

@@ -72,9 +72,32 @@ export class LocalEngine implements PgliteEngine {
 
   async run(connection: number, messages: Uint8Array[]): Promise<Uint8Array[]> {
     if (this.yieldFirst) await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.owner !== null && this.owner !== connection && !this.closed)
-      await new Promise<void>((r) => this.waiters.push(r));
+    for (;;) {
+      await this.turn(connection);
+      const out = await this.runHeld(connection, messages);
+      if (out) return out;
+    }
+  }
+
+  /** Resolves once no other connection's transaction is open on the session. */
+  private async turn(connection: number): Promise<void> {
+    while (this.heldByAnother(connection)) await new Promise<void>((r) => this.waiters.push(r));
+  }
+
+  /** Whether another connection's transaction is open on the session. */
+  private heldByAnother(connection: number): boolean {
+    return this.owner !== null && this.owner !== connection && !this.closed;
+  }
+
+  /**
+   * Runs the batch under PGlite's lock, or resolves to null when another connection's transaction
+   * opened while this batch waited for the lock: batches queue on the lock, and a `begin` ahead in
+   * the queue would otherwise take in the batches behind it (and, as the session is then in a
+   * transaction, make their connection its owner, leaving the transaction's own to wait forever).
+   */
+  private runHeld(connection: number, messages: Uint8Array[]): Promise<Uint8Array[] | null> {
     return this.lite.runExclusive(async () => {
+      if (this.heldByAnother(connection)) return null;
       if (this.closed) {
         // The pool ends without waiting for its connections to close: a goodbye can come after.
         if (messages.every(isTerminate)) return [];
@@ -101,14 +124,22 @@ export class LocalEngine implements PgliteEngine {
     this.prepared.delete(connection);
     // Closed, the session is gone and with it anything the connection left.
     if (this.closed || (this.owner !== connection && !names)) return;
-    await this.lite.runExclusive(async () => {
-      if (this.closed) return;
-      await this.rollbackOpen(connection);
-      for (const name of names ?? [])
-        await this.lite.execProtocolRaw(
-          simpleQuery(`deallocate "${sessionName(connection, name)}"`),
-        );
-    });
+    // Its statements are dropped outside any other connection's transaction, which could have
+    // failed and refuse them.
+    for (;;) {
+      await this.turn(connection);
+      const done = await this.lite.runExclusive(async () => {
+        if (this.closed) return true;
+        if (this.heldByAnother(connection)) return false;
+        await this.rollbackOpen(connection);
+        for (const name of names ?? [])
+          await this.lite.execProtocolRaw(
+            simpleQuery(`deallocate "${sessionName(connection, name)}"`),
+          );
+        return true;
+      });
+      if (done) return;
+    }
   }
 
   /** `message` with the statement it names renamed to the connection's own in the session. */
