@@ -16,10 +16,11 @@
  *    from the save's acknowledgement; the last is the one comparable with the aim (under 150 ms
  *    plus the model's own time; design target: under 500 ms from creation to the UI update).
  *
+ * It also prints the server's resident memory once started on a new data folder and after the round.
  * All times are taken inside the page (performance.now()): a MutationObserver notes when the
  * streamed text and the stored expansion enter the document. BENCH_RUNS (default 10) sets N.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -220,6 +221,16 @@ interface Round {
   edits: Sample[];
   /** Requests the server refused with 429 (rate limit or event-loop budget) during the round. */
   refused: number;
+  /** The server's resident memory (MB) once started on a new data folder, and after the round. */
+  rssStarted: number | null;
+  rssEnd: number | null;
+}
+
+/** A process's resident memory in MB, where /proc tells it (Linux). */
+async function rssMb(pid: number | undefined): Promise<number | null> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+  return kb ? Number(kb) / 1024 : null;
 }
 
 async function round(delayMs: string | null): Promise<Round> {
@@ -231,6 +242,7 @@ async function round(delayMs: string | null): Promise<Round> {
   };
   if (delayMs !== null) env.REYNA_LLM_DEMO_DELAY_MS = delayMs;
   const { child, url } = await serve(env);
+  const rssStarted = await rssMb(child.pid);
   const browser = await launchBrowser({ width: 1400, height: 900 });
   const { page, context } = browser;
   try {
@@ -360,6 +372,8 @@ async function round(delayMs: string | null): Promise<Round> {
       fresh,
       edits,
       refused,
+      rssStarted,
+      rssEnd: await rssMb(child.pid),
     };
   } finally {
     await browser.close();
@@ -450,6 +464,10 @@ async function main(): Promise<void> {
     printLatencies(`edits (n=${r.edits.length})`, r.edits);
     console.log(
       `  requests refused with 429 (rate limit or event-loop budget) and asked again: ${r.refused}`,
+    );
+    const mb = (v: number | null) => (v === null ? 'not known here' : `${fmt(v)} MB`);
+    console.log(
+      `  server's resident memory: ${mb(r.rssStarted)} once started on a new data folder, ${mb(r.rssEnd)} after the round`,
     );
     console.log('');
   }

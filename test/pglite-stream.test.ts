@@ -253,6 +253,27 @@ describe('the embedded database in a worker thread', () => {
     }
   });
 
+  it('creates a new data folder and keeps what is written there across a restart', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'reyna-pglite-')), 'pglite');
+    try {
+      const first = await startPgliteThread(dir);
+      const a = await connectTo(first);
+      await a.query('create table kept (text text)');
+      await a.query("insert into kept values ('written on the first start')");
+      await a.end();
+      await first.close();
+      const second = await startPgliteThread(dir);
+      const b = await connectTo(second);
+      expect((await b.query<{ text: string }>('select text from kept')).rows).toEqual([
+        { text: 'written on the first start' },
+      ]);
+      await b.end();
+      await second.close();
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('fails every call, clearly, once it is closed', async () => {
     const engine = await startPgliteThread('memory://');
     const client = await connectTo(engine);

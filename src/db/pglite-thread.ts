@@ -8,7 +8,9 @@
  * The worker holds the process open only while a call is in flight, as a socket would. If it
  * dies, every call in flight and every later one fails with the reason, as on a lost server.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -19,6 +21,8 @@ const WORKER_URL = new URL('./pglite-worker.mjs', import.meta.url);
 
 export interface WorkerOptions {
   dir: string;
+  /** Create the database (initdb) and close it: the thread then has nothing more to do. */
+  initOnly?: boolean;
   /** PostgreSQL and initdb compiled once in this process, whichever thread instantiates them. */
   pgliteWasmModule: WebAssembly.Module;
   initdbWasmModule: WebAssembly.Module;
@@ -113,9 +117,27 @@ class ThreadEngine implements PgliteEngine {
   }
 }
 
-/** Starts PGlite on `dir` in a worker thread; resolves once it is open, or rejects saying why not. */
+/**
+ * Starts PGlite on `dir` in a worker thread; resolves once it is open, or rejects saying why not.
+ *
+ * A data folder not created yet is created first in a thread of its own, which then ends:
+ * PostgreSQL's initdb grows WebAssembly memory that is never given back (the server at rest took
+ * about 1 GB after its first start, and half that once its folder existed), and memory goes only
+ * with the thread that grew it.
+ */
 export async function startPgliteThread(dir: string): Promise<PgliteEngine> {
-  const workerData: WorkerOptions = { dir, ...(await compiledModules()) };
+  const modules = await compiledModules();
+  if (!dir.includes('://') && !existsSync(join(dir, 'PG_VERSION'))) {
+    const init = await openThread({ dir, ...modules, initOnly: true });
+    await init.terminate();
+  }
+  const worker = await openThread({ dir, ...modules });
+  worker.unref();
+  return new ThreadEngine(worker);
+}
+
+/** A worker thread running `pglite-worker.ts`, once it says it is ready. */
+async function openThread(workerData: WorkerOptions): Promise<Worker> {
   const worker = new Worker(WORKER_URL, { workerData });
   await new Promise<void>((resolve, reject) => {
     const onMessage = (message: EngineReply) => {
@@ -135,6 +157,5 @@ export async function startPgliteThread(dir: string): Promise<PgliteEngine> {
     }
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
   });
-  worker.unref();
-  return new ThreadEngine(worker);
+  return worker;
 }

@@ -25,8 +25,14 @@ const messageOf = (error: unknown) => String((error as Error)?.message ?? error)
 let engine: LocalEngine;
 try {
   // Nothing else runs in this thread: the engine need not yield before each batch.
-  const { dir, ...modules } = workerData as WorkerOptions;
-  engine = new LocalEngine(await PGlite.create(dir, modules), false);
+  const { dir, initOnly, ...modules } = workerData as WorkerOptions;
+  const lite = await PGlite.create(dir, modules);
+  if (initOnly) {
+    await lite.close();
+    reply({ ready: true });
+    await new Promise(() => {});
+  }
+  engine = new LocalEngine(lite, false);
 } catch (error) {
   // The thread that started this one ends it.
   reply({ failed: messageOf(error) });
