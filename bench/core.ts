@@ -277,13 +277,11 @@ async function versusPostgraphile(options: {
       };
     };
     const alternate = async (oursBody: string, pg4Body: string) => {
-      const ours: Round[] = [];
-      const theirs: Round[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        ours.push(await measured(options.ours, oursBody, options.headers, options.oursPid));
-        theirs.push(await measured(pg4.url, pg4Body, undefined, pg4.pid));
-      }
-      return { ours: summary(ours), theirs: summary(theirs) };
+      const { ours, baseline } = await alternating(
+        () => measured(options.ours, oursBody, options.headers, options.oursPid),
+        () => measured(pg4.url, pg4Body, undefined, pg4.pid),
+      );
+      return { ours, theirs: baseline };
     };
     const reads = await alternate(options.readBody, pg4ReadBody);
     const writes = await alternate(oursWriteBody, pg4WriteBody);
@@ -312,6 +310,17 @@ async function versusPostgraphile(options: {
 }
 
 type Round = LoadResult & { cpuMs: number | null };
+
+/** `ours` and `baseline` measured in turn, ROUNDS times each: the machine's speed drifts. */
+async function alternating(ours: () => Promise<Round>, baseline: () => Promise<Round>) {
+  const a: Round[] = [];
+  const b: Round[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    a.push(await ours());
+    b.push(await baseline());
+  }
+  return { ours: summary(a), baseline: summary(b) };
+}
 
 /** A round whose CPU time is not measured. */
 const uncounted = (result: LoadResult): Round => ({ ...result, cpuMs: null });
@@ -375,28 +384,30 @@ async function main() {
   });
   const insertServer = await bareInsertServer(bench.database.pool, JSON.stringify(data));
   // Ours and the raw INSERT over HTTP in alternating rounds: the machine's speed drifts.
-  const creates: Round[] = [];
-  const rawHttps: Round[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const ours = await load({
-      url: `${base}/graphql`,
-      tokens: writers,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-      body: createBody,
-    });
-    creates.push(uncounted(ours));
-    const bare = await load({
-      url: insertServer.url,
-      body: '{}',
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-    });
-    rawHttps.push(uncounted(bare));
-  }
+  const writes = await alternating(
+    async () =>
+      uncounted(
+        await load({
+          url: `${base}/graphql`,
+          tokens: writers,
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+          body: createBody,
+        }),
+      ),
+    async () =>
+      uncounted(
+        await load({
+          url: insertServer.url,
+          body: '{}',
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+        }),
+      ),
+  );
   await insertServer.close();
-  const create = summary(creates);
-  const rawHttp = summary(rawHttps);
+  const create = writes.ours;
+  const rawHttp = writes.baseline;
   const oneUser = await load({
     url: `${base}/graphql`,
     headers,
@@ -437,28 +448,25 @@ async function main() {
     variables: { id: child.id },
   });
   const bare = await bareYoga();
-  const reads: Round[] = [];
-  const constants: Round[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const ours = await load({
-      url: `${base}/graphql`,
-      headers,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-      body: readBody,
-    });
-    reads.push(uncounted(ours));
-    const constant = await load({
-      url: bare.url,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-      body: readBody,
-    });
-    constants.push(uncounted(constant));
-  }
+  const reads = await alternating(
+    async () =>
+      uncounted(
+        await load({
+          url: `${base}/graphql`,
+          headers,
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+          body: readBody,
+        }),
+      ),
+    async () =>
+      uncounted(
+        await load({ url: bare.url, connections: CONNECTIONS, seconds: SECONDS, body: readBody }),
+      ),
+  );
   await bare.close();
-  const read = summary(reads);
-  const constant = summary(constants);
+  const read = reads.ours;
+  const constant = reads.baseline;
   console.log(
     `blob(id) { parent derived } vs a bare graphql-yoga answering a constant (${ROUNDS} rounds each, alternating)`,
   );
