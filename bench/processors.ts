@@ -8,7 +8,8 @@
  * 3. Expansions per second with 8 users writing at once (each waits for its expansion).
  *
  * BENCH_PROFILE=1 writes a CPU profile of the first phase (bench-profiles/pipeline.cpuprofile)
- * and prints where its time goes.
+ * and prints where its time goes; BENCH_PROFILE=throughput does so for the third
+ * (bench-profiles/throughput.cpuprofile).
  *
  * Aims: p99 under 50 ms with an instant LLM; added time under 100 ms.
  *
@@ -32,6 +33,16 @@ import { fmt, serve, UNLIMITED_ENV } from './support';
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const N = Number(process.env.BENCH_RUNS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+/**
+ * BENCH_PROFILE=1 (or `instant`) profiles the instant-LLM phase; BENCH_PROFILE=throughput the
+ * phase of 8 users writing at once, where the CPU per expansion sets the rate.
+ */
+const profilePhase = !process.env.BENCH_PROFILE
+  ? null
+  : process.env.BENCH_PROFILE === 'throughput'
+    ? 'throughput'
+    : 'instant';
 
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ??
@@ -150,7 +161,7 @@ async function main() {
     const busyTrips = probe?.measure();
     const statementsBefore = await statementCount();
     // BENCH_PROFILE=1: a CPU profile of this phase (the whole process: server, client, LLM).
-    const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
+    const profiler = profilePhase === 'instant' ? await startProfile() : null;
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
     for (let i = 0; i < N; i++) {
@@ -217,6 +228,8 @@ async function main() {
     llm.behaviour.firstTokenDelayMs = 0;
     const users = await Promise.all(Array.from({ length: 8 }, (_, i) => user(`bench-user-${i}`)));
     let done = 0;
+    const busyProfiler = profilePhase === 'throughput' ? await startProfile() : null;
+    const busyCpu = process.cpuUsage();
     const until = performance.now() + SECONDS * 1000;
     await Promise.all(
       users.map(async (u, k) => {
@@ -227,10 +240,17 @@ async function main() {
         }
       }),
     );
+    const spent = process.cpuUsage(busyCpu);
+    const busyProfile = await busyProfiler?.stop();
     console.log('8 users writing at once (each waits for its expansion)');
     console.log(
       `  ${fmt(done / SECONDS, 1)} expansions per second   (issue 14 aim: 3x the 42-54 measured at its start)`,
     );
+    console.log(
+      `  ${fmt((spent.user + spent.system) / 1000 / Math.max(1, done), 2)} ms of this process's CPU per expansion (server, clients and LLM)`,
+    );
+    if (busyProfile)
+      printProfile(busyProfile, process.env.BENCH_PROFILE_DIR ?? 'bench-profiles', 'throughput');
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
     await app?.stop();
