@@ -29,8 +29,10 @@ import {
   fmt,
   type LoadResult,
   load,
+  machineCpu,
   serve,
   startPostgraphile,
+  stolenSince,
   threadCpuMs,
   UNLIMITED_ENV,
 } from './support';
@@ -342,6 +344,7 @@ const line = (s: ReturnType<typeof summary>) =>
   `${fmt(s.rps)} /s  (p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms, errors ${s.errors}; rounds ${s.rounds})`;
 
 async function main() {
+  const machineBefore = machineCpu();
   const bench = await benchDatabase(CONNECTIONS);
   const config = loadConfig({
     REYNA_JWT_SECRET: SECRET,
@@ -514,6 +517,8 @@ async function main() {
 
   await app.stop();
   await bench.drop();
+  const stolen = stolenSince(machineBefore);
+  if (stolen) console.log(`\nduring this run ${stolen}`);
 }
 
 main().catch((error) => {

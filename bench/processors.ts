@@ -28,7 +28,7 @@ import { createPgDatabase, postgresReachable } from '../test/support/database';
 import { startFakeLlm } from '../test/support/fake-llm';
 import { dropNatsStreams, NATS_URL } from '../test/support/nats';
 import { printProfile, startProfile } from './cpu-profile';
-import { fmt, serve, UNLIMITED_ENV } from './support';
+import { fmt, machineCpu, serve, stolenSince, UNLIMITED_ENV } from './support';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const N = Number(process.env.BENCH_RUNS ?? 200);
@@ -163,6 +163,7 @@ async function main() {
     // BENCH_PROFILE=1: a CPU profile of this phase (the whole process: server, client, LLM).
     const profiler = profilePhase === 'instant' ? await startProfile() : null;
     const cpuBefore = process.cpuUsage();
+    const machineBefore = machineCpu();
     const wallBefore = performance.now();
     for (let i = 0; i < N; i++) {
       const before = llm.requests.length;
@@ -174,6 +175,7 @@ async function main() {
       traces.push({ ...r, llmAt: req?.at, llmDone: req?.finishedAt });
     }
     const cpu = process.cpuUsage(cpuBefore);
+    const stolen = stolenSince(machineBefore);
     const wall = performance.now() - wallBefore;
     probe?.stop();
     const trips = await busyTrips;
@@ -193,6 +195,7 @@ async function main() {
     console.log(
       `  ${fmt((cpu.user + cpu.system) / 1000 / N, 2)} ms of this process's CPU per passage (all its threads: server, client and LLM) in ${fmt(wall / N, 2)} ms of wall time`,
     );
+    if (stolen) console.log(`  ${stolen}`);
     if (idleTrips && trips) {
       const show = (xs: number[]) =>
         `p50 ${fmt(pct(xs, 50), 2)} ms, p95 ${fmt(pct(xs, 95), 2)} ms, p99 ${fmt(pct(xs, 99), 2)} ms`;
@@ -230,6 +233,7 @@ async function main() {
     let done = 0;
     const busyProfiler = profilePhase === 'throughput' ? await startProfile() : null;
     const busyCpu = process.cpuUsage();
+    const busyMachine = machineCpu();
     const until = performance.now() + SECONDS * 1000;
     await Promise.all(
       users.map(async (u, k) => {
@@ -241,6 +245,7 @@ async function main() {
       }),
     );
     const spent = process.cpuUsage(busyCpu);
+    const busyStolen = stolenSince(busyMachine);
     const busyProfile = await busyProfiler?.stop();
     console.log('8 users writing at once (each waits for its expansion)');
     console.log(
@@ -249,6 +254,7 @@ async function main() {
     console.log(
       `  ${fmt((spent.user + spent.system) / 1000 / Math.max(1, done), 2)} ms of this process's CPU per expansion (server, clients and LLM)`,
     );
+    if (busyStolen) console.log(`  ${busyStolen}`);
     if (busyProfile)
       printProfile(busyProfile, process.env.BENCH_PROFILE_DIR ?? 'bench-profiles', 'throughput');
   } finally {

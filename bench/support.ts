@@ -158,6 +158,29 @@ export function threadCpuMs(pid = process.pid, tid: number | 'all' = pid): numbe
   }
 }
 
+/** The whole machine's CPU time so far, in clock ticks, from /proc/stat (Linux; null elsewhere). */
+export function machineCpu(): { total: number; steal: number } | null {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest is in user).
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: ticks.reduce((a, b) => a + b, 0), steal: ticks[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The share of the machine's CPU time the hypervisor gave to other guests since `before` ("steal"):
+ * on a shared virtual machine every figure of a phase moves with it. An empty string without /proc.
+ */
+export function stolenSince(before: ReturnType<typeof machineCpu>): string {
+  const after = machineCpu();
+  if (!before || !after || after.total === before.total) return '';
+  const share = (after.steal - before.steal) / (after.total - before.total);
+  return `${fmt(100 * share, 1)}% of the machine's CPU time went to other guests (steal)`;
+}
+
 /** bench/postgraphile: PostGraphile 4 in a package of its own (it needs graphql <= 15). */
 const POSTGRAPHILE_DIR = fileURLToPath(new URL('./postgraphile/', import.meta.url));
 
