@@ -22,28 +22,43 @@ export const ATTACKS: [string, string][] = [
   ['websocket', 'floods a WebSocket with operations and opens subscriptions to the cap'],
   ['big-writes', 'writes 256 KiB blobs back to back'],
   ['big-reads', 'reads a blob with 20 derived blobs of 60 KiB each'],
+  ['huge-reads', 'reads a blob with 48 derived blobs of 1 MB each, 8 requests at once'],
 ];
 
 /** The attacks whose victim also reads: they target what reads and writes share (batches). */
-export const READ_ATTACKS = ['big-writes', 'big-reads'];
+export const READ_ATTACKS = ['big-writes', 'big-reads', 'huge-reads'];
 
-/** A family of the attacker's own to read: a parent and 20 derived blobs of 60 KiB each. */
-async function bigFamily(url: string, token: string): Promise<string> {
-  const create = async (parentId: string | null) => {
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: gql(
-        'mutation($d: JSON!, $p: ID) { createBlob(input: { schemaId: "attack-big-v1", data: $d, parentId: $p }) { id } }',
-        { d: { text: 'y'.repeat(60 * 1024) }, p: parentId },
-      ),
-    });
-    const body = (await res.json()) as { data?: { createBlob: { id: string } }; errors?: unknown };
-    if (!body.data) throw new Error(`big-reads setup: ${JSON.stringify(body.errors)}`);
-    return body.data.createBlob.id;
+/** Requests each attack keeps in flight at once. */
+const CONCURRENCY: Record<string, number> = { 'huge-reads': 8 };
+
+/**
+ * A family of the attacker's own to read: a parent and `count` derived blobs of `bytes` each,
+ * written as a patient client would (waiting out RATE_LIMITED).
+ */
+async function bigFamily(url: string, token: string, count: number, bytes: number) {
+  const create = async (parentId: string | null): Promise<string> => {
+    for (;;) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: gql(
+          'mutation($d: JSON!, $p: ID) { createBlob(input: { schemaId: "attack-big-v1", data: $d, parentId: $p }) { id } }',
+          { d: { text: 'y'.repeat(bytes) }, p: parentId },
+        ),
+      });
+      const body = (await res.json()) as {
+        data?: { createBlob: { id: string } };
+        errors?: { extensions?: { code?: string; retryAfterMs?: number } }[];
+      };
+      if (body.data) return body.data.createBlob.id;
+      const error = body.errors?.[0]?.extensions;
+      if (error?.code !== 'RATE_LIMITED')
+        throw new Error(`reads setup: ${JSON.stringify(body.errors)}`);
+      await new Promise((r) => setTimeout(r, error.retryAfterMs ?? 100));
+    }
   };
   const parent = await create(null);
-  for (let i = 0; i < 20; i++) await create(parent);
+  for (let i = 0; i < count; i++) await create(parent);
   return parent;
 }
 
@@ -51,7 +66,7 @@ const arrayOf = <T>(n: number, f: (i: number) => T) => Array.from({ length: n },
 const gql = (query: string, variables: object = {}) => JSON.stringify({ query, variables });
 
 function bodies(kind: string, familyId?: string): string[] {
-  if (kind === 'big-reads')
+  if (kind === 'big-reads' || kind === 'huge-reads')
     return [
       gql('query($id: ID!) { blob(id: $id) { id data parent { id data } derived { id data } } }', {
         id: familyId,
@@ -113,11 +128,11 @@ function bodies(kind: string, familyId?: string): string[] {
   }
 }
 
-async function http(url: string, token: string, all: string[], until: number) {
+async function http(url: string, token: string, all: string[], until: number, concurrency = 2) {
   let sent = 0;
   let refused = 0;
   await Promise.all(
-    [0, 1].map(async () => {
+    arrayOf(concurrency, () => null).map(async () => {
       while (Date.now() < until) {
         const res = await fetch(`${url}/graphql`, {
           method: 'POST',
@@ -173,12 +188,19 @@ async function websocket(url: string, token: string, until: number) {
 
 if (process.argv[1]?.endsWith('abuse-attacker.ts')) {
   const [url, token, kind, seconds] = process.argv.slice(2) as [string, string, string, string];
-  const family = kind === 'big-reads' ? await bigFamily(url, token) : undefined;
+  const family =
+    kind === 'big-reads'
+      ? await bigFamily(url, token, 20, 60 * 1024)
+      : kind === 'huge-reads'
+        ? await bigFamily(url, token, 48, 1_000_000)
+        : undefined;
   const all = kind === 'websocket' ? [] : bodies(kind, family);
   // The bench starts the victim's clock on this line.
   console.log('ready');
   const until = Date.now() + Number(seconds) * 1000;
   const { sent, refused } =
-    kind === 'websocket' ? await websocket(url, token, until) : await http(url, token, all, until);
+    kind === 'websocket'
+      ? await websocket(url, token, until)
+      : await http(url, token, all, until, CONCURRENCY[kind]);
   console.log(`${sent} sent, ${refused} refused`);
 }

@@ -18,7 +18,7 @@
  * on the embedded default (PGlite, in-process backbone). BENCH_SECONDS sets each phase's length.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken } from '../src/auth/tokens';
@@ -33,7 +33,16 @@ const root = new URL('..', import.meta.url).pathname;
 
 interface Server {
   url: string;
+  /** The server's peak resident memory in MB while `during` runs (sampled every 20 ms). */
+  peakRss<T>(during: Promise<T>): Promise<{ result: T; peakMb: number }>;
   stop(): Promise<void>;
+}
+
+/** A process's resident memory in MB, from /proc (0 where there is none). */
+async function rssMb(pid: number | undefined): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+  return kb ? Number(kb) / 1024 : 0;
 }
 
 /** `reyna serve` as a child process, on its own data folder; resolves once it listens. */
@@ -78,6 +87,22 @@ async function startServer(): Promise<Server> {
   });
   return {
     url,
+    async peakRss(during) {
+      let peakMb = await rssMb(child.pid);
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          peakMb = Math.max(peakMb, await rssMb(child.pid));
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      try {
+        return { result: await during, peakMb };
+      } finally {
+        sampling = false;
+        await sampler;
+      }
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -267,20 +292,29 @@ async function victimUnderAttack(): Promise<void> {
     // attacks on them.
     const readId = await victimFamily(url, victimToken);
     await victim(url, victimToken, 1, readId);
-    const readsAlone = await victim(url, victimToken, SECONDS, readId);
+    const { result: readsAlone, peakMb: aloneMb } = await server.peakRss(
+      victim(url, victimToken, SECONDS, readId),
+    );
     const readsAloneP99 = percentile(readsAlone, 99);
     console.log(
       "\n   The victim's reads of blob(id) { parent derived } (a family of three small blobs)\n",
     );
-    row('nobody else', readsAlone, '', 'reads ');
+    row('nobody else', readsAlone, `server RSS peak ${fmt(aloneMb)} MB`, 'reads ');
     let worstRead = 0;
     for (const [kind, name] of ATTACKS.filter(([k]) => READ_ATTACKS.includes(k))) {
       const running = await startAttacker(url, attackerToken, kind, SECONDS);
-      const lat = await victim(url, victimToken, SECONDS, readId);
+      const { result: lat, peakMb } = await server.peakRss(
+        victim(url, victimToken, SECONDS, readId),
+      );
       const sent = await running.done;
       const p99 = percentile(lat, 99);
       worstRead = Math.max(worstRead, p99);
-      row(name, lat, `x${(p99 / readsAloneP99).toFixed(2)} (attacker: ${sent})`, 'reads ');
+      row(
+        name,
+        lat,
+        `x${(p99 / readsAloneP99).toFixed(2)} (attacker: ${sent}); server RSS peak ${fmt(peakMb)} MB`,
+        'reads ',
+      );
     }
     console.log(
       `\n   worst victim read p99 under attack: ${fmt(worstRead, 1)} ms (aim < 100 ms), ${(worstRead / readsAloneP99).toFixed(2)}x alone (aim <= 2x)`,

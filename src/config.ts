@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { ConnectionString } from 'mongodb-connection-string-url';
 import { DEMO_MODEL } from '../processors/lib/demo-llm';
+import { DEFAULT_RESPONSE_DATA_BYTES } from './blobs/data-budget';
 
 export interface Config {
   /** HTTP port for GraphQL, SSE, WebSocket, REST and GraphiQL. Default 8010. */
@@ -135,6 +136,8 @@ export interface Config {
   readonly quotaBlobs: number;
   /** Bytes of blob data one user may keep, earlier versions included. Default 1 GiB. */
   readonly quotaBytes: number;
+  /** Blob data one GraphQL response may carry (REYNA_RESPONSE_DATA_BYTES, 1 MiB to 1 GiB). */
+  readonly responseDataBytes: number;
 }
 
 /** Thrown when the environment is wrong; the message names the variable and what it expects. */
@@ -444,5 +447,13 @@ export function loadConfig(env: Env = process.env): Config {
     graphiql: flag(env, 'REYNA_GRAPHIQL', env.NODE_ENV !== 'production'),
     quotaBlobs: integer(env, 'REYNA_QUOTA_BLOBS', 100_000, 1, 1_000_000_000),
     quotaBytes: integer(env, 'REYNA_QUOTA_BYTES', 1024 ** 3, 1024, Number.MAX_SAFE_INTEGER),
+    // At least one blob of the largest size fits in a response.
+    responseDataBytes: integer(
+      env,
+      'REYNA_RESPONSE_DATA_BYTES',
+      DEFAULT_RESPONSE_DATA_BYTES,
+      1024 * 1024,
+      1024 ** 3,
+    ),
   });
 }

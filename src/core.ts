@@ -132,6 +132,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       store: mongo?.blobs,
       reserved,
       quota: { blobs: config.quotaBlobs, bytes: config.quotaBytes },
+      responseDataBytes: config.responseDataBytes,
     });
     await registerBuiltins(services);
     await events.start();

@@ -27,6 +27,7 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   PERSISTED_QUERY_ONLY: 'PERSISTED_QUERY_ONLY',
   PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
@@ -125,6 +126,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   TOO_MANY_SUBSCRIPTIONS: 429,
   // Not 429: waiting does not help; deleting blobs or a larger quota does.
   QUOTA_EXCEEDED: 403,
+  // The request asked for more blob data than one response carries: page, or select less.
+  RESPONSE_TOO_LARGE: 400,
   PERSISTED_QUERY_NOT_FOUND: 400,
   PERSISTED_QUERY_ONLY: 403,
   // The server has no manifest: send the operation text.

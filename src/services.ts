@@ -66,6 +66,8 @@ export interface ServiceOptions {
   onWrite?: (events?: readonly StudioEvent[]) => void;
   /** Per-user blob quotas; the defaults of `DEFAULT_QUOTA` when absent. */
   quota?: { blobs: number; bytes: number };
+  /** Blob data one GraphQL response may carry; `DEFAULT_RESPONSE_DATA_BYTES` when absent. */
+  responseDataBytes?: number;
 }
 
 export function createServices(database: Database, options: ServiceOptions = {}): Services {
@@ -122,6 +124,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     // Another store keeps its events in an outbox of its own: only the relay's pass reads it.
     options.store && options.onWrite ? () => options.onWrite?.() : options.onWrite,
     options.quota,
+    options.responseDataBytes,
   );
   return { validator, inspector, schemas, processors, blobs, books, conversations };
 }

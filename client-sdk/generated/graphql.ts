@@ -35,8 +35,9 @@ export type Blob = {
   book?: Maybe<Book>;
   conversation?: Maybe<Conversation>;
   createdAt: Scalars['DateTime']['output'];
+  /** The JSON document. One response carries at most REYNA_RESPONSE_DATA_BYTES of it (16 MiB by default) across every `data` field: past that, RESPONSE_TOO_LARGE with `limit`. */
   data: Scalars['JSON']['output'];
-  /** Blobs derived from this one, oldest first: the current ones, unless `includeSuperseded` (then also those made from earlier versions of this blob, with `supersededBy` set). */
+  /** Blobs derived from this one, oldest first: the current ones, unless `includeSuperseded` (then also those made from earlier versions of this blob, with `supersededBy` set). RESPONSE_TOO_LARGE past 10000 derived blobs (superseded ones included) under the blobs of one level of the query: page them with `blobs(filter: { parentId })`. */
   derived: Array<Blob>;
   id: Scalars['ID']['output'];
   /** The blob this one was derived from; null when there is none or it was deleted. */
@@ -58,7 +59,9 @@ export type Blob = {
   userId: Scalars['ID']['output'];
   /** 1 when created, +1 on each update. */
   version: Scalars['Int']['output'];
-  /** Every version, oldest first; the last is the current content. */
+  /** One version of this blob, the current one included; null when it has none such. */
+  versionAt?: Maybe<BlobVersion>;
+  /** Every version, oldest first; the last is the current content. RESPONSE_TOO_LARGE past 10000 versions. */
   versions: Array<BlobVersion>;
 };
 
@@ -66,6 +69,12 @@ export type Blob = {
 /** A JSON document valid against its schema, owned by one user, produced by a processor. */
 export type BlobDerivedArgs = {
   includeSuperseded?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** A JSON document valid against its schema, owned by one user, produced by a processor. */
+export type BlobVersionAtArgs = {
+  version: Scalars['Int']['input'];
 };
 
 /** A blob was derived from the watched parent or inside the watched book. */
@@ -144,6 +153,7 @@ export type BlobQuota = {
 export type BlobVersion = {
   __typename?: 'BlobVersion';
   createdAt: Scalars['DateTime']['output'];
+  /** The JSON document. One response carries at most REYNA_RESPONSE_DATA_BYTES of it (16 MiB by default) across every `data` field: past that, RESPONSE_TOO_LARGE with `limit`. */
   data: Scalars['JSON']['output'];
   schemaId: Scalars['ID']['output'];
   size: Scalars['Int']['output'];
@@ -815,7 +825,7 @@ export type ProcessorRunEdge = {
 export type Query = {
   __typename?: 'Query';
   blob?: Maybe<Blob>;
-  /** Your blobs, newest first unless `order` says otherwise. Forward pagination only. */
+  /** Your blobs, newest first unless `order` says otherwise. Forward pagination only. A page that selects `data` ends early, with `hasNextPage` true, where its data would pass what one response carries (REYNA_RESPONSE_DATA_BYTES, 16 MiB by default). */
   blobs: QueryBlobsConnection;
   book?: Maybe<Book>;
   /** Your books, oldest first, at most 100 a page. */

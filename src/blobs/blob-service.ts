@@ -20,9 +20,11 @@ import type {
   BlobFilter,
   BlobOrder,
   BlobPage,
+  DataCap,
   NewBlob,
   Usage,
 } from './blob-types';
+import { DEFAULT_RESPONSE_DATA_BYTES } from './data-budget';
 
 /** The largest serialised blob data accepted: 1 MiB. */
 const MAX_BLOB_BYTES = 1024 * 1024;
@@ -71,6 +73,8 @@ export class BlobService {
     private readonly onWrite: (events?: readonly StudioEvent[]) => void = () => {},
     /** What one user may keep: blobs not deleted, and bytes of data with earlier versions. */
     private readonly quota: Usage = DEFAULT_QUOTA,
+    /** Blob data one GraphQL response may carry (REYNA_RESPONSE_DATA_BYTES; see `DataBudget`). */
+    readonly responseDataBytes = DEFAULT_RESPONSE_DATA_BYTES,
   ) {}
 
   /** Admits a write that adds `blobs` blobs and `bytes` bytes, or throws QUOTA_EXCEEDED. */
@@ -244,7 +248,7 @@ export class BlobService {
     userId: string,
     bookId: string,
     chapterIds: readonly string[],
-  ): Promise<Blob[]> {
+  ): Promise<void> {
     if (!(await this.books.get(userId, bookId)))
       throw new AppError(ErrorCode.NOT_FOUND, `Book "${bookId}" was not found`, {
         field: 'bookId',
@@ -293,7 +297,6 @@ export class BlobService {
     }
     if (updated.length > 0)
       this.onWrite(updated.map((blob, i) => withVersion(changes[i]!.event, blob.version)));
-    return this.store.chaptersOf(userId, bookId, MAX_CHAPTERS);
   }
 
   async delete(userId: string, id: string): Promise<Blob> {
@@ -309,24 +312,31 @@ export class BlobService {
     return this.store.findById(userId, id);
   }
 
-  family(userId: string, id: string, include: { parent: boolean; derived: boolean }) {
-    return this.store.findWithFamily(userId, id, include);
+  // Reads given a `DataCap` return data only within it (see `DataBudget`); the others read all.
+
+  family(
+    userId: string,
+    id: string,
+    include: { parent: boolean; derived: boolean },
+    cap?: DataCap,
+  ) {
+    return this.store.findWithFamily(userId, id, include, cap);
   }
 
-  getMany(userId: string, ids: readonly string[]) {
-    return this.store.findByIds(userId, ids);
+  getMany(userId: string, ids: readonly string[], cap?: DataCap) {
+    return this.store.findByIds(userId, ids, cap);
   }
 
-  derivedOf(userId: string, parentIds: readonly string[]) {
-    return this.store.findByParents(userId, parentIds);
+  derivedOf(userId: string, parentIds: readonly string[], cap?: DataCap) {
+    return this.store.findByParents(userId, parentIds, cap);
   }
 
-  chaptersOf(userId: string, bookId: string, limit?: number) {
-    return this.store.chaptersOf(userId, bookId, limit);
+  chaptersOf(userId: string, bookId: string, limit?: number, cap?: DataCap) {
+    return this.store.chaptersOf(userId, bookId, limit, cap);
   }
 
-  versions(userId: string, id: string) {
-    return this.store.versions(userId, id);
+  versions(userId: string, id: string, cap?: DataCap) {
+    return this.store.versions(userId, id, cap);
   }
 
   versionOf(userId: string, id: string, version: number) {
@@ -349,11 +359,12 @@ export class BlobService {
     order: BlobOrder,
     first: number | null | undefined,
     after: string | null | undefined,
+    cap?: DataCap & { shorten?: boolean },
   ): Promise<BlobPage> {
     const size = first ?? 20;
     if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE)
       throw badInput('first', `first must be from 0 to ${MAX_PAGE}`);
-    return this.store.list(userId, filter, order, size, after ? decodeCursor(after) : null);
+    return this.store.list(userId, filter, order, size, after ? decodeCursor(after) : null, cap);
   }
 }
 

@@ -20,6 +20,7 @@ import type {
   BlobOrder,
   BlobPage,
   BlobVersion,
+  DataCap,
   NewBlob,
   Usage,
 } from './blob-types';
@@ -91,22 +92,32 @@ export interface BlobStore {
     userId: string,
     id: string,
     include: { parent: boolean; derived: boolean },
+    cap?: DataCap,
   ): Promise<BlobFamily | null>;
-  findByIds(userId: string, ids: readonly string[]): Promise<Blob[]>;
+  /**
+   * Reads given a `DataCap` (those made for a response) return data only within it: the rows
+   * past it are `withheld`. `cap.rows` applies to `findByParents` and `versions`.
+   */
+  findByIds(userId: string, ids: readonly string[], cap?: DataCap): Promise<Blob[]>;
   /** Visible blobs whose parent is one of `parentIds`, in creation order. */
-  findByParents(userId: string, parentIds: readonly string[]): Promise<Blob[]>;
-  /** A page in `order`, after the blob at position `afterSeq` when given. */
+  findByParents(userId: string, parentIds: readonly string[], cap?: DataCap): Promise<Blob[]>;
+  /**
+   * A page in `order`, after the blob at position `afterSeq` when given. With a cap and
+   * `shorten`, the page ends before the first blob whose data does not fit (it keeps at least
+   * one), and `hasNextPage` is true.
+   */
   list(
     userId: string,
     filter: BlobFilter,
     order: BlobOrder,
     first: number,
     afterSeq: number | null,
+    cap?: DataCap & { shorten?: boolean },
   ): Promise<BlobPage>;
   /** Top-level blobs of a book, ordered by `data.metadata.chapter`, then creation; the first `limit`. */
-  chaptersOf(userId: string, bookId: string, limit?: number): Promise<Blob[]>;
+  chaptersOf(userId: string, bookId: string, limit?: number, cap?: DataCap): Promise<Blob[]>;
   /** Every version, oldest first, the current one last. */
-  versions(userId: string, id: string): Promise<BlobVersion[]>;
+  versions(userId: string, id: string, cap?: DataCap): Promise<BlobVersion[]>;
   /** One version (the current one included); null when the blob or that version is not there. */
   versionOf(userId: string, id: string, version: number): Promise<BlobVersion | null>;
   /** Visible blobs and the bytes of their current versions. */

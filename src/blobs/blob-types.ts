@@ -20,6 +20,8 @@ export interface Blob {
   seq: number;
   /** How a processor made it (processor and version, input and version, model, prompt hash). */
   provenance: Record<string, unknown> | null;
+  /** Set when a read capped by a `DataCap` left the data out (`data` is then undefined). */
+  withheld?: true;
 }
 
 /** An earlier (or the current) content of a blob. */
@@ -30,6 +32,8 @@ export interface BlobVersion {
   data: unknown;
   size: number;
   createdAt: Date;
+  /** Set when a read capped by a `DataCap` left the data out (`data` is then undefined). */
+  withheld?: true;
 }
 
 /** A blob's current content as a version: the last entry of its history. */
@@ -40,7 +44,38 @@ export const currentVersion = (blob: Blob): BlobVersion => ({
   data: blob.data,
   size: blob.size,
   createdAt: blob.updatedAt,
+  ...(blob.withheld ? { withheld: true } : {}),
 });
+
+/**
+ * What one read made for a response may carry (see `DataBudget`). Blob data in the read's order
+ * while the sizes add up to at most `bytes`; the rows past that come back `withheld`, without
+ * their data, so a read never holds more data than the response may send. With `rows`, a list
+ * read returns at most `rows + 1` rows: one more than that tells the caller there are too many.
+ */
+export interface DataCap {
+  bytes: number;
+  rows?: number;
+}
+
+/**
+ * `rows` (in the order read) with data only while their sizes add up to at most `cap.bytes`: what
+ * a store that cannot cap in its query does once the rows are read.
+ */
+export function capRows<T extends { size: number; data: unknown; withheld?: true }>(
+  rows: T[],
+  cap: DataCap,
+): T[] {
+  let running = 0;
+  for (const row of rows) {
+    running += row.size;
+    if (running > cap.bytes) {
+      row.data = undefined;
+      row.withheld = true;
+    }
+  }
+  return rows;
+}
 
 /** One blob's new content in an update of several blobs at once (`BlobStore.updateAll`). */
 export interface BlobChange {
@@ -112,3 +147,17 @@ export type Admit = ((usage: Usage) => void) & {
    */
   readonly before: Usage;
 };
+
+/**
+ * A page from the capped read of `first + 1` blobs. With `shorten`, it ends before the first
+ * blob whose data was left out (keeping at least one, whose data then fails to be served), and
+ * says more follow.
+ */
+export function pageOf(blobs: Blob[], first: number, cap: { shorten?: boolean }): BlobPage {
+  if (cap.shorten) {
+    const fits = blobs.findIndex((b) => b.withheld);
+    const end = Math.min(first, fits === -1 ? first : Math.max(1, fits));
+    return { blobs: blobs.slice(0, end), hasNextPage: blobs.length > end };
+  }
+  return { blobs: blobs.slice(0, first), hasNextPage: blobs.length > first };
+}

@@ -46,10 +46,11 @@ import type {
   BlobOrder,
   BlobPage,
   BlobVersion,
+  DataCap,
   NewBlob,
   Usage,
 } from './blob-types';
-import { currentVersion } from './blob-types';
+import { capRows, currentVersion, pageOf } from './blob-types';
 
 interface BlobDoc {
   _id: string;
@@ -596,6 +597,7 @@ class MongoBlobStore implements BlobStore {
     userId: string,
     id: string,
     include: { parent: boolean; derived: boolean },
+    cap?: DataCap,
   ): Promise<BlobFamily | null> {
     if (!isUuid(id)) return null;
     id = lower(id);
@@ -620,7 +622,11 @@ class MongoBlobStore implements BlobStore {
           localField: '_id',
           foreignField: 'parentId',
           as: 'derivedDocs',
-          pipeline: [{ $match: visible }, { $sort: { seq: 1 } }],
+          pipeline: [
+            { $match: visible },
+            { $sort: { seq: 1 } },
+            ...(cap?.rows === undefined ? [] : [{ $limit: cap.rows + 1 }]),
+          ],
         },
       });
     }
@@ -632,25 +638,34 @@ class MongoBlobStore implements BlobStore {
     return {
       blob: toBlob(self),
       parent: parentDocs[0] ? toBlob(parentDocs[0]) : null,
-      derived: derivedDocs.map(toBlob),
+      // MongoDB caps the data once read: the row cap bounds what it reads.
+      derived: cap ? capRows(derivedDocs.map(toBlob), cap) : derivedDocs.map(toBlob),
     };
   }
 
-  async findByIds(userId: string, ids: readonly string[]): Promise<Blob[]> {
+  async findByIds(userId: string, ids: readonly string[], cap?: DataCap): Promise<Blob[]> {
     const valid = ids.filter(isUuid).map(lower);
     if (valid.length === 0) return [];
-    const docs = await this.blobs.find({ _id: { $in: valid }, userId, deletedAt: null }).toArray();
-    return docs.map(toBlob);
+    const docs = await this.blobs
+      .find({ _id: { $in: valid }, userId, deletedAt: null })
+      .sort({ seq: 1 })
+      .toArray();
+    return cap ? capRows(docs.map(toBlob), cap) : docs.map(toBlob);
   }
 
-  async findByParents(userId: string, parentIds: readonly string[]): Promise<Blob[]> {
+  async findByParents(
+    userId: string,
+    parentIds: readonly string[],
+    cap?: DataCap,
+  ): Promise<Blob[]> {
     const valid = parentIds.filter(isUuid).map(lower);
     if (valid.length === 0) return [];
     const docs = await this.blobs
       .find({ parentId: { $in: valid }, userId, deletedAt: null })
       .sort({ seq: 1 })
+      .limit(cap?.rows === undefined ? 0 : cap.rows + 1)
       .toArray();
-    return docs.map(toBlob);
+    return cap ? capRows(docs.map(toBlob), cap) : docs.map(toBlob);
   }
 
   async list(
@@ -659,6 +674,7 @@ class MongoBlobStore implements BlobStore {
     order: BlobOrder,
     first: number,
     afterSeq: number | null,
+    cap?: DataCap & { shorten?: boolean },
   ): Promise<BlobPage> {
     const query: Record<string, unknown> = { userId, deletedAt: null };
     for (const key of ['bookId', 'conversationId', 'parentId'] as const) {
@@ -676,17 +692,18 @@ class MongoBlobStore implements BlobStore {
       .sort({ seq: newest ? -1 : 1 })
       .limit(first + 1)
       .toArray();
+    if (cap) return pageOf(capRows(docs.map(toBlob), cap), first, cap);
     return { blobs: docs.slice(0, first).map(toBlob), hasNextPage: docs.length > first };
   }
 
-  async chaptersOf(userId: string, bookId: string, limit?: number): Promise<Blob[]> {
+  async chaptersOf(userId: string, bookId: string, limit?: number, cap?: DataCap): Promise<Blob[]> {
     if (!isUuid(bookId)) return [];
     const docs = await this.blobs
       .find({ userId, bookId: lower(bookId), parentId: null, deletedAt: null })
       .sort({ seq: 1 })
       .toArray();
     // Numbered chapters in order, then the rest; ties in creation order (the sort is stable).
-    return docs
+    const chapters = docs
       .map(toBlob)
       .map((blob) => ({ blob, chapter: chapterOf(blob) }))
       .sort((a, b) =>
@@ -700,23 +717,39 @@ class MongoBlobStore implements BlobStore {
       )
       .map((c) => c.blob)
       .slice(0, limit);
+    return cap ? capRows(chapters, cap) : chapters;
   }
 
-  async versions(userId: string, id: string): Promise<BlobVersion[]> {
+  async versions(userId: string, id: string, cap?: DataCap): Promise<BlobVersion[]> {
     const current = await this.findById(userId, id);
     if (!current) return [];
-    const docs = await this.versionsCol.find({ blobId: current.id }).sort({ version: 1 }).toArray();
-    return [
-      ...docs.map((d) => ({
+    const docs = await this.versionsCol
+      .find({ blobId: current.id })
+      .sort({ version: 1 })
+      .limit(cap?.rows === undefined ? 0 : cap.rows + 1)
+      .toArray();
+    let running = 0;
+    const versions: BlobVersion[] = docs.map((d) => {
+      running += d.size;
+      // The JSON of a version past the cap is not parsed.
+      const withheld = cap !== undefined && running > cap.bytes;
+      return {
         blobId: d.blobId,
         version: d.version,
         schemaId: d.schemaId,
-        data: JSON.parse(d.json) as unknown,
+        data: withheld ? undefined : (JSON.parse(d.json) as unknown),
         size: d.size,
         createdAt: d.createdAt,
-      })),
-      currentVersion(current),
-    ];
+        ...(withheld ? { withheld: true as const } : {}),
+      };
+    });
+    const last = currentVersion(current);
+    versions.push(
+      cap && running + current.size > cap.bytes
+        ? { ...last, data: undefined, withheld: true }
+        : last,
+    );
+    return versions;
   }
 
   async versionOf(userId: string, id: string, version: number): Promise<BlobVersion | null> {

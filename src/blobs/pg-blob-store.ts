@@ -1,6 +1,12 @@
 /** The blob store on PostgreSQL (or PGlite): blobs as JSONB, earlier versions in blob_versions. */
 import DataLoader from 'dataloader';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import {
+  type Kysely,
+  type RawBuilder,
+  type Selectable,
+  type SelectQueryBuilder,
+  sql,
+} from 'kysely';
 import type { Database } from '../db/database';
 import { type PreparedTarget, queryPrepared } from '../db/prepared';
 import type { BlobsTable, DB } from '../db/types';
@@ -18,10 +24,11 @@ import type {
   BlobOrder,
   BlobPage,
   BlobVersion,
+  DataCap,
   NewBlob,
   Usage,
 } from './blob-types';
-import { currentVersion } from './blob-types';
+import { currentVersion, pageOf } from './blob-types';
 
 /**
  * The columns the prepared statements return, named rather than `*`: a column a later migration
@@ -79,6 +86,42 @@ const toBlob = (row: Selectable<BlobsTable>): Blob => ({
   provenance: (row.provenance as Record<string, unknown> | null) ?? null,
 });
 
+/** A row of a capped read (`capped`): a blob row, its data left out when `withheld`. */
+type CappedRow = Selectable<BlobsTable> & { withheld: boolean };
+
+/**
+ * The columns of a capped read: `BLOB_COLUMNS` of the subquery `r`, whose `running` is the sum of
+ * the sizes up to its row in the read's order, with `data` only while that is within `bytes`.
+ * PostgreSQL reads a value it does not return only as far as its TOAST pointer, so the data left
+ * out is never read, let alone sent.
+ */
+const cappedColumns = (bytes: number) =>
+  sql.join([
+    // In `BLOB_COLUMNS` order, so a union with `blobColumns` lines up.
+    ...BLOB_COLUMNS.map((c) =>
+      c === 'data'
+        ? sql`case when r.running <= ${bytes} then r.data end as data`
+        : sql.ref(`r.${c}`),
+    ),
+    sql`r.running > ${bytes} as withheld`,
+  ]);
+
+/** The running sum of sizes in `order`, the column `cappedColumns` reads. */
+const running = (order: RawBuilder<unknown>) =>
+  sql<number>`sum(size) over (order by ${order} rows unbounded preceding)`.as('running');
+
+function cappedBlob(row: CappedRow): Blob {
+  const blob = toBlob(row);
+  if (row.withheld) {
+    blob.data = undefined;
+    blob.withheld = true;
+  }
+  return blob;
+}
+
+/** Chapters first by a numeric `data.metadata.chapter`, then the rest; ties in creation order. */
+const CHAPTER_ORDER = sql`case when jsonb_typeof(data #> '{metadata,chapter}') = 'number' then (data #>> '{metadata,chapter}')::numeric end asc nulls last, seq`;
+
 /**
  * The CTE that counts the rows of an `inserted` CTE in their user's usage: in the statement that
  * inserts them, so a blob is counted exactly when it is stored.
@@ -134,6 +177,8 @@ interface FamilyKey {
   id: string;
   parent: boolean;
   derived: boolean;
+  /** For a key read on its own: the cap on its derived blobs. */
+  cap?: DataCap;
 }
 /** Reads of `findWithFamily` one statement serves at most. */
 const FAMILY_BATCH = 64;
@@ -641,9 +686,16 @@ export class PgBlobStore implements BlobStore {
     userId: string,
     id: string,
     include: { parent: boolean; derived: boolean },
+    cap?: DataCap,
   ): Promise<BlobFamily | null> {
     if (!isUuid(id)) return null;
-    return this.familyReads.load({ userId, id, parent: include.parent, derived: include.derived });
+    return this.familyReads.load({
+      userId,
+      id,
+      parent: include.parent,
+      derived: include.derived,
+      ...(cap ? { cap } : {}),
+    });
   }
 
   private readonly familyReads = new DataLoader<FamilyKey, BlobFamily | null>(
@@ -715,25 +767,34 @@ export class PgBlobStore implements BlobStore {
     );
   }
 
-  /** One key's family, its derived blobs all read (see `readFamilies`). */
+  /**
+   * One key's family, its derived blobs all read (see `readFamilies`): within the key's cap when
+   * it has one (a blob and its parent are a megabyte each at most).
+   */
   private async readFamily(key: FamilyKey): Promise<BlobFamily | null> {
-    const { userId, id } = key;
+    const { userId, id, cap } = key;
     const visible = sql`user_id = ${userId} and deleted_at is null`;
     const parts = [
-      sql`select ${blobColumns('b')}, 0 as role from blobs b where id = ${id} and ${visible}`,
+      sql`select ${blobColumns('b')}, false as withheld, 0 as role from blobs b
+        where id = ${id} and ${visible}`,
     ];
     if (key.parent) {
-      parts.push(sql`select ${blobColumns('p')}, 1 as role from blobs p
+      parts.push(sql`select ${blobColumns('p')}, false as withheld, 1 as role from blobs p
         where p.id = (select parent_id from blobs where id = ${id} and ${visible}) and ${visible}`);
     }
-    if (key.derived) {
-      parts.push(
-        sql`select ${blobColumns('d')}, 2 as role from blobs d where d.parent_id = ${id} and ${visible}`,
-      );
+    if (key.derived && cap) {
+      parts.push(sql`select * from (select ${cappedColumns(cap.bytes)}, 2 as role from (
+          select ${blobColumns()}, ${running(sql`seq`)} from blobs
+          where parent_id = ${id} and ${visible} order by seq
+          ${cap.rows === undefined ? sql`` : sql`limit ${cap.rows + 1}`}
+        ) r) d`);
+    } else if (key.derived) {
+      parts.push(sql`select ${blobColumns('d')}, false as withheld, 2 as role from blobs d
+        where d.parent_id = ${id} and ${visible}`);
     }
     const rows = await queryPrepared(
       this.database,
-      sql<Selectable<BlobsTable> & { role: number }>`${sql.join(parts, sql` union all `)}
+      sql<CappedRow & { role: number }>`${sql.join(parts, sql` union all `)}
         order by role, seq`.compile(this.db),
     );
     const self = rows.find((r) => r.role === 0);
@@ -742,24 +803,44 @@ export class PgBlobStore implements BlobStore {
     return {
       blob: toBlob(self),
       parent: parent ? toBlob(parent) : null,
-      derived: rows.filter((r) => r.role === 2).map(toBlob),
+      derived: rows.filter((r) => r.role === 2).map(cappedBlob),
     };
   }
 
-  async findByIds(userId: string, ids: readonly string[]): Promise<Blob[]> {
-    const valid = ids.filter(isUuid);
-    if (valid.length === 0) return [];
-    return (await this.visible(userId).where('id', 'in', valid).execute()).map(toBlob);
+  /**
+   * `inner` (whole blob rows in `order`, which must be the order it sorts by) read with data only
+   * within `cap`, in the same order.
+   */
+  private async capped(
+    // biome-ignore lint/suspicious/noExplicitAny: any select of whole `blobs` rows
+    inner: SelectQueryBuilder<DB, 'blobs', any>,
+    order: RawBuilder<unknown>,
+    cap: DataCap,
+  ): Promise<Blob[]> {
+    // Sizes are at least 1 byte, so the running sum orders the rows as `inner` does.
+    const { rows } = await sql<CappedRow>`select ${cappedColumns(cap.bytes)}
+      from (${inner.select(running(order))}) r order by r.running`.execute(this.db);
+    return rows.map(cappedBlob);
   }
 
-  async findByParents(userId: string, parentIds: readonly string[]): Promise<Blob[]> {
+  async findByIds(userId: string, ids: readonly string[], cap?: DataCap): Promise<Blob[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    const q = this.visible(userId).where('id', 'in', valid);
+    if (cap) return this.capped(q.orderBy('seq'), sql`seq`, cap);
+    return (await q.execute()).map(toBlob);
+  }
+
+  async findByParents(
+    userId: string,
+    parentIds: readonly string[],
+    cap?: DataCap,
+  ): Promise<Blob[]> {
     const valid = parentIds.filter(isUuid);
     if (valid.length === 0) return [];
-    const rows = await this.visible(userId)
-      .where('parent_id', 'in', valid)
-      .orderBy('seq')
-      .execute();
-    return rows.map(toBlob);
+    const q = this.visible(userId).where('parent_id', 'in', valid).orderBy('seq');
+    if (cap) return this.capped(cap.rows === undefined ? q : q.limit(cap.rows + 1), sql`seq`, cap);
+    return (await q.execute()).map(toBlob);
   }
 
   async list(
@@ -768,6 +849,7 @@ export class PgBlobStore implements BlobStore {
     order: BlobOrder,
     first: number,
     afterSeq: number | null,
+    cap?: DataCap & { shorten?: boolean },
   ): Promise<BlobPage> {
     let q = this.visible(userId);
     for (const [key, column] of [
@@ -785,48 +867,57 @@ export class PgBlobStore implements BlobStore {
     if (filter.processorId != null) q = q.where('processor_id', '=', filter.processorId);
     const newest = order === 'NEWEST_FIRST';
     if (afterSeq !== null) q = q.where('seq', newest ? '<' : '>', String(afterSeq) as never);
-    const rows = await q
-      .orderBy('seq', newest ? 'desc' : 'asc')
-      .limit(first + 1)
-      .execute();
+    const ordered = q.orderBy('seq', newest ? 'desc' : 'asc').limit(first + 1);
+    if (cap)
+      return pageOf(await this.capped(ordered, newest ? sql`seq desc` : sql`seq`, cap), first, cap);
+    const rows = await ordered.execute();
     return { blobs: rows.slice(0, first).map(toBlob), hasNextPage: rows.length > first };
   }
 
-  async chaptersOf(userId: string, bookId: string, limit?: number): Promise<Blob[]> {
+  async chaptersOf(userId: string, bookId: string, limit?: number, cap?: DataCap): Promise<Blob[]> {
     if (!isUuid(bookId)) return [];
-    const rows = await this.visible(userId)
+    const q = this.visible(userId)
       .where('book_id', '=', bookId)
       .where('parent_id', 'is', null)
-      .orderBy(
-        sql`case when jsonb_typeof(data #> '{metadata,chapter}') = 'number' then (data #>> '{metadata,chapter}')::numeric end`,
-        (ob) => ob.asc().nullsLast(),
-      )
-      .orderBy('seq')
-      .$if(limit !== undefined, (q) => q.limit(limit!))
-      .execute();
-    return rows.map(toBlob);
+      .orderBy(CHAPTER_ORDER)
+      .$if(limit !== undefined, (q) => q.limit(limit!));
+    if (cap) return this.capped(q, CHAPTER_ORDER, cap);
+    return (await q.execute()).map(toBlob);
   }
 
-  async versions(userId: string, id: string): Promise<BlobVersion[]> {
+  async versions(userId: string, id: string, cap?: DataCap): Promise<BlobVersion[]> {
     const current = await this.findById(userId, id);
     if (!current) return [];
-    const rows = await this.db
+    const earlier = this.db
       .selectFrom('blob_versions')
-      .selectAll()
+      .select(['blob_id', 'version', 'schema_id', 'data', 'size', 'created_at'])
       .where('blob_id', '=', id)
-      .orderBy('version')
-      .execute();
-    return [
-      ...rows.map((r) => ({
-        blobId: r.blob_id,
-        version: r.version,
-        schemaId: r.schema_id,
-        data: r.data,
-        size: r.size,
-        createdAt: r.created_at,
-      })),
-      currentVersion(current),
-    ];
+      .orderBy('version');
+    if (!cap) {
+      const rows = await earlier.execute();
+      return [...rows.map((r) => ({ ...versionOf(r), data: r.data })), currentVersion(current)];
+    }
+    const { rows } = await sql<
+      Selectable<DB['blob_versions']> & { running: string; withheld: boolean }
+    >`select blob_id, version, schema_id, size, created_at, running,
+        case when running <= ${cap.bytes} then data end as data, running > ${cap.bytes} as withheld
+      from (${earlier
+        .select(
+          sql<number>`sum(size) over (order by version rows unbounded preceding)`.as('running'),
+        )
+        .$if(cap.rows !== undefined, (q) => q.limit(cap.rows! + 1))}) r
+      order by version`.execute(this.db);
+    const versions: BlobVersion[] = rows.map((r) =>
+      r.withheld
+        ? { ...versionOf(r), data: undefined, withheld: true }
+        : { ...versionOf(r), data: r.data },
+    );
+    const before = Number(rows.at(-1)?.running ?? 0);
+    const last = currentVersion(current);
+    versions.push(
+      before + current.size > cap.bytes ? { ...last, data: undefined, withheld: true } : last,
+    );
+    return versions;
   }
 
   async versionOf(userId: string, id: string, version: number): Promise<BlobVersion | null> {
@@ -839,20 +930,22 @@ export class PgBlobStore implements BlobStore {
       .where('blob_id', '=', current.id)
       .where('version', '=', version)
       .executeTakeFirst();
-    return r
-      ? {
-          blobId: r.blob_id,
-          version: r.version,
-          schemaId: r.schema_id,
-          data: r.data,
-          size: r.size,
-          createdAt: r.created_at,
-        }
-      : null;
+    return r ? { ...versionOf(r), data: r.data } : null;
   }
 
   async stats(userId: string): Promise<{ count: number; totalSize: number }> {
     const row = await this.usageRow(userId);
     return { count: Number(row?.blobs ?? 0), totalSize: Number(row?.current_bytes ?? 0) };
   }
+}
+
+/** A version row without its data. */
+function versionOf(r: Omit<Selectable<DB['blob_versions']>, 'data'>): Omit<BlobVersion, 'data'> {
+  return {
+    blobId: r.blob_id,
+    version: r.version,
+    schemaId: r.schema_id,
+    size: r.size,
+    createdAt: r.created_at,
+  };
 }

@@ -9,12 +9,14 @@ import {
 } from '../auth/registry-access';
 import type { Principal } from '../auth/tokens';
 import type { Blob } from '../blobs/blob-types';
+import { DataBudget, MAX_LIST_ROWS, tooManyRows } from '../blobs/data-budget';
 import type { Book } from '../books/book-types';
 import type { Conversation } from '../conversations/conversation-types';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
 import type { SubscriptionSlots } from '../events/subscription-slots';
 import type { ProcessorHealthService } from '../health/processor-health';
+import { chargeRead } from '../http/cost-meter';
 import type { ProcessorRecord } from '../processor-registry/processor-types';
 import type { SchemaRecord } from '../registry/schema-types';
 import type { ReprocessingService } from '../runtime/reprocessing-service';
@@ -23,7 +25,15 @@ import type { RunService } from '../runtime/run-service';
 import type { Services } from '../services';
 
 export interface Loaders {
+  /** The blob data this response may still carry; every read below is capped by it. */
+  budget: DataBudget;
   blob: DataLoader<string, Blob | null>;
+  /**
+   * The data of blobs a capped read left out, for `data` fields that turned out to fit: what a
+   * read holds is capped in its own order, and a query may serve only some of it (the current
+   * derived blobs, not the superseded ones read before them).
+   */
+  data: DataLoader<string, Blob | null>;
   derived: DataLoader<string, Blob[]>;
   schema: DataLoader<string, SchemaRecord | null>;
   processor: DataLoader<string, ProcessorRecord | null>;
@@ -57,6 +67,15 @@ export interface Context {
   slots: SubscriptionSlots;
 }
 
+/**
+ * `rows`, charged to the request they were read for (a loader's batch runs in the request that
+ * first asked; see `chargeRead`).
+ */
+export function charged<T extends { size: number; withheld?: true }>(rows: T[]): T[] {
+  chargeRead(rows);
+  return rows;
+}
+
 function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>) {
   return new DataLoader<string, T | null>(async (ids) => {
     const found = new Map((await load(ids)).map((row) => [row.id, row]));
@@ -74,7 +93,9 @@ export function createLoaders(services: Services, userId: string | null): Loader
 }
 
 class LazyLoaders implements Loaders {
+  private budget_?: DataBudget;
   private blob_?: Loaders['blob'];
+  private data_?: Loaders['data'];
   private derived_?: Loaders['derived'];
   private schema_?: Loaders['schema'];
   private processor_?: Loaders['processor'];
@@ -86,15 +107,41 @@ class LazyLoaders implements Loaders {
     private readonly uid: string,
   ) {}
 
+  get budget(): DataBudget {
+    this.budget_ ??= new DataBudget(this.services.blobs.responseDataBytes);
+    return this.budget_;
+  }
+
   get blob(): Loaders['blob'] {
-    this.blob_ ??= byId((ids) => this.services.blobs.getMany(this.uid, ids));
+    this.blob_ ??= byId(async (ids) =>
+      charged(await this.services.blobs.getMany(this.uid, ids, this.budget.cap())),
+    );
     return this.blob_;
+  }
+
+  get data(): Loaders['data'] {
+    // Uncapped: each id was admitted by `budget.take` before it was asked for.
+    this.data_ ??= byId(async (ids) => charged(await this.services.blobs.getMany(this.uid, ids)));
+    return this.data_;
   }
 
   get derived(): Loaders['derived'] {
     this.derived_ ??= new DataLoader(async (parentIds) => {
-      const rows = await this.services.blobs.derivedOf(this.uid, parentIds);
-      return parentIds.map((id) => rows.filter((b) => b.parentId === id));
+      const rows = await this.services.blobs.derivedOf(
+        this.uid,
+        parentIds,
+        this.budget.cap(MAX_LIST_ROWS),
+      );
+      chargeRead(rows);
+      if (rows.length > MAX_LIST_ROWS)
+        throw tooManyRows('derived', 'page them with blobs(filter: { parentId })');
+      const byParent = new Map<string, Blob[]>();
+      for (const row of rows) {
+        const siblings = byParent.get(row.parentId!);
+        if (siblings) siblings.push(row);
+        else byParent.set(row.parentId!, [row]);
+      }
+      return parentIds.map((id) => byParent.get(id.toLowerCase()) ?? []);
     });
     return this.derived_;
   }

@@ -19,3 +19,27 @@ export function selectedFields(info: GraphQLResolveInfo): Set<string> {
   for (const node of info.fieldNodes) collect(node.selectionSet, info, names);
   return names;
 }
+
+/**
+ * The names of the fields selected at `path` below the field being resolved (e.g. `edges`,
+ * `node` under a connection), through fragments; empty when the path is not selected.
+ */
+export function selectedAt(info: GraphQLResolveInfo, path: readonly string[]): Set<string> {
+  let sets = info.fieldNodes.map((node) => node.selectionSet);
+  for (const name of path) {
+    const next: (SelectionSetNode | undefined)[] = [];
+    const visit = (set: SelectionSetNode | undefined) => {
+      for (const selection of set?.selections ?? []) {
+        if (selection.kind === Kind.FIELD) {
+          if (selection.name.value === name) next.push(selection.selectionSet);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+        else visit(info.fragments[selection.name.value]?.selectionSet);
+      }
+    };
+    for (const set of sets) visit(set);
+    sets = next;
+  }
+  const names = new Set<string>();
+  for (const set of sets) collect(set, info, names);
+  return names;
+}

@@ -56,6 +56,16 @@ export function chargeData(bytes: number): void {
 }
 
 /**
+ * Charges the current request for the blob data a read made for it holds (rows it left out
+ * cost nothing): what the server reads is charged whether the query then serves it or not.
+ */
+export function chargeRead(rows: readonly ({ size: number; withheld?: true } | null)[]): void {
+  let bytes = 0;
+  for (const row of rows) if (row && !row.withheld) bytes += row.size;
+  chargeData(bytes);
+}
+
+/**
  * Each user's share of this process's event loop, as a leaky bucket (GCRA): a request that cost
  * `ms` pushes the user's next start `ms / share` into the future; a user more than `burstMs`
  * ahead waits. Kept per process on purpose: the event loop it protects is this process's own.

@@ -320,8 +320,9 @@ export class ProcessorRuntime {
     const runs = await this.options.runs.forInput(input.userId, d, input.id, version);
     if (runs.some((r) => r.inputVersion !== null && r.inputVersion >= version)) return false;
     const active = runs.map((r) => r.inputVersion).filter((v): v is number => v !== null);
+    // Lineage is all it needs: the derived blobs' data is left out (a cap of 0 bytes).
     const derived = currentOnly(
-      await this.options.services.blobs.derivedOf(input.userId, [input.id]),
+      await this.options.services.blobs.derivedOf(input.userId, [input.id], { bytes: 0 }),
     )
       .filter((b) => b.processorId === d.id && b.provenance?.processorVersion === d.version)
       .map((b) => b.provenance?.inputVersion)

@@ -269,7 +269,8 @@ export class ReprocessingService {
     for (const b of inputs) byUser.set(b.userId, [...(byUser.get(b.userId) ?? []), b.id]);
     const out = new Map<string, string[]>();
     for (const [userId, ids] of byUser) {
-      const derived = currentOnly(await this.options.blobs.derivedOf(userId, ids));
+      // Lineage is all it needs: the derived blobs' data is left out (a cap of 0 bytes).
+      const derived = currentOnly(await this.options.blobs.derivedOf(userId, ids, { bytes: 0 }));
       for (const d of derived) {
         const version = d.provenance?.processorVersion;
         if (d.processorId !== processorId || !d.parentId || typeof version !== 'string') continue;

@@ -1,17 +1,30 @@
 import { encodeCursor } from '../../blobs/blob-service';
 import type { Blob, BlobVersion } from '../../blobs/blob-types';
+import { MAX_LIST_ROWS, tooManyRows } from '../../blobs/data-budget';
 import { currentOnly, supersession } from '../../blobs/lineage';
-import { badInput } from '../../errors';
-import { chargeData } from '../../http/cost-meter';
+import { AppError, badInput, ErrorCode } from '../../errors';
+import { chargeRead } from '../../http/cost-meter';
 import { builder } from '../builder';
-import { userOf } from '../context';
-import { selectedFields } from '../lookahead';
+import { charged, userOf } from '../context';
+import { selectedAt, selectedFields } from '../lookahead';
 import { BookRef } from './book';
 import { ConversationRef } from './conversation';
 import { ProcessorRef } from './processor';
 import { SchemaRef } from './schema';
 
 export const BlobRef = builder.objectRef<Blob>('Blob');
+
+/** For data read late (see `Loaders.data`) of a blob deleted since the response began. */
+function gone(id: string): never {
+  throw new AppError(
+    ErrorCode.NOT_FOUND,
+    `Blob "${id}" was deleted while this response was being read`,
+    { field: 'data' },
+  );
+}
+
+const DATA_DESCRIPTION =
+  'The JSON document. One response carries at most REYNA_RESPONSE_DATA_BYTES of it (16 MiB by default) across every `data` field: past that, RESPONSE_TOO_LARGE with `limit`.';
 
 const BlobVersionRef = builder.objectRef<BlobVersion>('BlobVersion').implement({
   description: 'The content a blob had at one version.',
@@ -20,9 +33,13 @@ const BlobVersionRef = builder.objectRef<BlobVersion>('BlobVersion').implement({
     schemaId: t.exposeID('schemaId'),
     data: t.field({
       type: 'JSON',
-      resolve: (v) => {
-        chargeData(v.size);
-        return v.data;
+      description: DATA_DESCRIPTION,
+      resolve: async (v, _a, ctx) => {
+        ctx.loaders.budget.take(v.size);
+        if (!v.withheld) return v.data;
+        const found = await ctx.services.blobs.versionOf(userOf(ctx), v.blobId, v.version);
+        chargeRead([found]);
+        return found ? found.data : gone(v.blobId);
       },
     }),
     size: t.exposeInt('size'),
@@ -40,10 +57,14 @@ BlobRef.implement({
     schemaId: t.exposeID('schemaId'),
     data: t.field({
       type: 'JSON',
-      // Served data counts against the user's event-loop budget (see DATA_BYTES_PER_MS).
-      resolve: (b) => {
-        chargeData(b.size);
-        return b.data;
+      description: DATA_DESCRIPTION,
+      resolve: (b, _a, ctx) => {
+        // What it serves counts against the response's data budget (see DataBudget); what was
+        // read, served or not, against the user's event-loop budget (`chargeRead`).
+        ctx.loaders.budget.take(b.size);
+        if (!b.withheld) return b.data;
+        // Left out by a capped read, and it fits after all: read it now.
+        return ctx.loaders.data.load(b.id).then((found) => (found ? found.data : gone(b.id)));
       },
     }),
     size: t.exposeInt('size', { description: 'Bytes of the serialised data.' }),
@@ -57,8 +78,7 @@ BlobRef.implement({
     }),
     derived: t.field({
       type: [BlobRef],
-      description:
-        'Blobs derived from this one, oldest first: the current ones, unless `includeSuperseded` (then also those made from earlier versions of this blob, with `supersededBy` set).',
+      description: `Blobs derived from this one, oldest first: the current ones, unless \`includeSuperseded\` (then also those made from earlier versions of this blob, with \`supersededBy\` set). RESPONSE_TOO_LARGE past ${MAX_LIST_ROWS} derived blobs (superseded ones included) under the blobs of one level of the query: page them with \`blobs(filter: { parentId })\`.`,
       args: { includeSuperseded: t.arg.boolean({ defaultValue: false }) },
       resolve: async (b, { includeSuperseded }, ctx) => {
         const derived = await ctx.loaders.derived.load(b.id);
@@ -103,8 +123,31 @@ BlobRef.implement({
     }),
     versions: t.field({
       type: [BlobVersionRef],
-      description: 'Every version, oldest first; the last is the current content.',
-      resolve: (b, _a, ctx) => ctx.services.blobs.versions(userOf(ctx), b.id),
+      description: `Every version, oldest first; the last is the current content. RESPONSE_TOO_LARGE past ${MAX_LIST_ROWS} versions.`,
+      resolve: async (b, _a, ctx) => {
+        const versions = charged(
+          await ctx.services.blobs.versions(
+            userOf(ctx),
+            b.id,
+            ctx.loaders.budget.cap(MAX_LIST_ROWS),
+          ),
+        );
+        if (versions.length > MAX_LIST_ROWS + 1)
+          throw tooManyRows('versions', 'read them one at a time with versionAt(version)');
+        return versions;
+      },
+    }),
+    versionAt: t.field({
+      type: BlobVersionRef,
+      nullable: true,
+      description:
+        'One version of this blob, the current one included; null when it has none such.',
+      args: { version: t.arg.int({ required: true }) },
+      resolve: async (b, { version }, ctx) => {
+        const found = await ctx.services.blobs.versionOf(userOf(ctx), b.id, version);
+        chargeRead([found]);
+        return found;
+      },
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (b) => b.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (b) => b.updatedAt }),
@@ -162,26 +205,38 @@ builder.queryFields((t) => ({
       if (!include.parent && !include.derived) return ctx.loaders.blob.load(String(id));
       // One statement for the blob and the lineage the query asks for; the nested resolvers then
       // find it in the loaders' caches.
-      const family = await ctx.services.blobs.family(userId, String(id), include);
+      const family = await ctx.services.blobs.family(
+        userId,
+        String(id),
+        include,
+        ctx.loaders.budget.cap(MAX_LIST_ROWS),
+      );
       if (!family) return null;
+      chargeRead([family.blob, family.parent, ...family.derived]);
       ctx.loaders.blob.prime(family.blob.id, family.blob);
       if (include.parent && family.blob.parentId)
         ctx.loaders.blob.prime(family.blob.parentId, family.parent);
-      if (include.derived) {
+      if (include.derived && family.derived.length > MAX_LIST_ROWS) {
+        ctx.loaders.derived.prime(
+          family.blob.id,
+          tooManyRows('derived', 'page them with blobs(filter: { parentId })'),
+        );
+      } else if (include.derived) {
         ctx.loaders.derived.prime(family.blob.id, family.derived);
-        for (const d of family.derived) ctx.loaders.blob.prime(d.id, d);
+        for (const d of family.derived) if (!d.withheld) ctx.loaders.blob.prime(d.id, d);
       }
       return family.blob;
     },
   }),
   blobs: t.connection({
     type: BlobRef,
-    description: 'Your blobs, newest first unless `order` says otherwise. Forward pagination only.',
+    description:
+      'Your blobs, newest first unless `order` says otherwise. Forward pagination only. A page that selects `data` ends early, with `hasNextPage` true, where its data would pass what one response carries (REYNA_RESPONSE_DATA_BYTES, 16 MiB by default).',
     args: {
       filter: t.arg({ type: BlobFilter }),
       order: t.arg({ type: BlobOrderEnum, defaultValue: 'NEWEST_FIRST' }),
     },
-    resolve: async (_r, args, ctx) => {
+    resolve: async (_r, args, ctx, info) => {
       const userId = userOf(ctx);
       if (args.last != null || args.before != null)
         throw badInput('last', 'Only forward pagination (first, after) is supported');
@@ -198,8 +253,11 @@ builder.queryFields((t) => ({
         args.order ?? 'NEWEST_FIRST',
         args.first,
         args.after,
+        // A page whose data is asked for ends where the response's data budget does.
+        { ...ctx.loaders.budget.cap(), shorten: selectedAt(info, ['edges', 'node']).has('data') },
       );
-      for (const blob of page.blobs) ctx.loaders.blob.prime(blob.id, blob);
+      charged(page.blobs);
+      for (const blob of page.blobs) if (!blob.withheld) ctx.loaders.blob.prime(blob.id, blob);
       const edges = page.blobs.map((node) => ({ cursor: encodeCursor(node.seq), node }));
       return {
         edges,

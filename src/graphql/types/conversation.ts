@@ -1,7 +1,7 @@
 import type { Conversation } from '../../conversations/conversation-types';
 import { builder } from '../builder';
 import { forwardOnly, toConnection } from '../connection';
-import { userOf } from '../context';
+import { charged, userOf } from '../context';
 import { BlobRef } from './blob';
 
 export const ConversationRef = builder.objectRef<Conversation>('Conversation');
@@ -16,15 +16,18 @@ ConversationRef.implement({
       description:
         'The first 100 blobs, oldest first; page with `blobs(filter: { conversationId })`.',
       resolve: async (c, _a, ctx) =>
-        (
-          await ctx.services.blobs.list(
-            userOf(ctx),
-            { conversationId: c.id },
-            'OLDEST_FIRST',
-            100,
-            null,
-          )
-        ).blobs,
+        charged(
+          (
+            await ctx.services.blobs.list(
+              userOf(ctx),
+              { conversationId: c.id },
+              'OLDEST_FIRST',
+              100,
+              null,
+              ctx.loaders.budget.cap(),
+            )
+          ).blobs,
+        ),
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (c) => c.updatedAt }),

@@ -70,21 +70,31 @@ function deliveries(
   return new Deliveries(ctx, subscription, keep, withBlob);
 }
 
-/** The blobs of a batch in one query, with fresh loaders: a subscription lives for hours. */
+/**
+ * The blobs of a batch in one query. Their data is held until each is delivered, so the query
+ * reads one response's worth of it at most (`DataBudget`); a blob past that is read again when
+ * its delivery resolves (`blobOf`).
+ */
 async function withBlobs(ctx: Context, batch: Delivery[], withBlob: boolean): Promise<Payload[]> {
   const ids = withBlob
     ? batch.flatMap((d) => (d.kind === 'event' && d.event.blobId ? [d.event.blobId] : []))
     : [];
   const blobs = new Map<string, Blob>();
-  if (ids.length > 0) {
-    const loaders = createLoaders(ctx.services, ctx.principal?.userId ?? null);
-    for (const blob of await loaders.blob.loadMany([...new Set(ids)]))
-      if (blob && !(blob instanceof Error)) blobs.set(blob.id, blob);
+  if (ids.length > 0 && ctx.principal) {
+    const found = await ctx.services.blobs.getMany(ctx.principal.userId, [...new Set(ids)], {
+      bytes: ctx.services.blobs.responseDataBytes,
+    });
+    for (const blob of found) blobs.set(blob.id, blob);
   }
   return batch.map((delivery) => ({
     delivery,
     blob: delivery.kind === 'event' ? (blobs.get(delivery.event.blobId ?? '') ?? null) : null,
   }));
+}
+
+/** A delivery's blob; one whose data its batch left out is read now, within this delivery's budget. */
+function blobOf(p: Payload, _a: unknown, ctx: Context): Blob | null | Promise<Blob | null> {
+  return p.blob?.withheld ? ctx.loaders.blob.load(p.blob.id) : p.blob;
 }
 
 /** Each delivered event resolves with fresh loaders, for the fields under its blob. */
@@ -150,7 +160,7 @@ const BlobEventRef = builder.objectRef<BlobEventPayload>('BlobEvent').implement(
       type: BlobRef,
       nullable: true,
       description: 'The blob as it is now; null once deleted.',
-      resolve: (p) => p.blob,
+      resolve: blobOf,
     }),
   }),
 });
@@ -181,7 +191,7 @@ const BlobDerivedRef = builder.objectRef<DerivedPayload>('BlobDerived').implemen
       nullable: true,
       resolve: (p) => (p.delivery.kind === 'event' ? p.delivery.event.processorId : null),
     }),
-    blob: t.field({ type: BlobRef, nullable: true, resolve: (p) => p.blob }),
+    blob: t.field({ type: BlobRef, nullable: true, resolve: blobOf }),
   }),
 });
 
