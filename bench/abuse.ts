@@ -12,7 +12,8 @@
  *    the way, so each attack reaches the code it targets instead of stopping at a 429. Then the
  *    victim's reads of a small family, alone and beside the attacks on what users' reads and
  *    writes share (statements batched across requests): 256 KiB writes, reads of 20 derived
- *    blobs of 60 KiB each.
+ *    blobs of 60 KiB each, reads of 48 derived blobs of 1 MB each 8 at once; with the server's
+ *    peak RSS in each phase.
  *
  * Set DATABASE_URL to run the server on PostgreSQL (and NATS_URL for NATS); by default it runs
  * on the embedded default (PGlite, in-process backbone). BENCH_SECONDS sets each phase's length.
