@@ -13,8 +13,15 @@
  *
  * Reads of one response that run at the same moment each see what is left when they start, so
  * together they may hold a few times the budget, never what the user stores.
+ *
+ * A user's requests in flight in one process also share a pool (`DataPools`, four budgets by
+ * default): a read reserves its cap from the pool before it starts and gives back what it did not
+ * read once it has, and a response gives back all it holds when it ends. Many requests at once
+ * therefore hold the pool at most: once it is full, reads leave all data out, and a `data` field
+ * that would then need reading fails with RATE_LIMITED until the user's other requests end.
  */
 import { AppError, ErrorCode } from '../errors';
+import { chargeRead } from '../http/cost-meter';
 import type { DataCap } from './blob-types';
 
 /** REYNA_RESPONSE_DATA_BYTES when unset: 16 MiB, sixteen of the largest blobs. */
@@ -26,22 +33,106 @@ export const DEFAULT_RESPONSE_DATA_BYTES = 16 * 1024 * 1024;
  */
 export const MAX_LIST_ROWS = 10_000;
 
+/** How long a read refused for want of room in the user's pool is told to wait. */
+const POOL_RETRY_MS = 200;
+
+/** Bytes of blob data each user's responses in flight hold, in this process. */
+export class DataPools {
+  private readonly held = new Map<string, number>();
+
+  constructor(readonly perUser: number) {}
+
+  room(userId: string): number {
+    return this.perUser - (this.held.get(userId) ?? 0);
+  }
+
+  hold(userId: string, bytes: number): void {
+    if (bytes > 0) this.held.set(userId, (this.held.get(userId) ?? 0) + bytes);
+  }
+
+  release(userId: string, bytes: number): void {
+    if (bytes <= 0) return;
+    const left = (this.held.get(userId) ?? 0) - bytes;
+    if (left > 0) this.held.set(userId, left);
+    else this.held.delete(userId);
+  }
+
+  /** Users holding data now (for tests and metrics). */
+  get users(): number {
+    return this.held.size;
+  }
+}
+
 export class DataBudget {
   private used = 0;
+  /** What this response holds of its user's pool. */
+  private reserved = 0;
 
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    private readonly pool?: { pools: DataPools; userId: string },
+  ) {}
 
-  /** What a read made now may carry. */
+  /**
+   * What a read made now may carry: what is left of the response's budget, within the room left
+   * in the user's pool, which the read reserves until `read` settles it.
+   */
   cap(rows?: number): DataCap {
-    return rows === undefined
-      ? { bytes: this.limit - this.used }
-      : { bytes: this.limit - this.used, rows };
+    let bytes = this.limit - this.used;
+    if (this.pool) {
+      bytes = Math.max(0, Math.min(bytes, this.pool.pools.room(this.pool.userId)));
+      this.pool.pools.hold(this.pool.userId, bytes);
+      this.reserved += bytes;
+    }
+    return rows === undefined ? { bytes } : { bytes, rows };
+  }
+
+  /**
+   * The rows a read capped by `cap` returned: charged to the request (see `chargeRead`), and the
+   * part of the reservation they did not fill given back. Returns `rows`.
+   */
+  read<T extends { size: number; withheld?: true } | null>(rows: T[], cap?: DataCap): T[] {
+    const bytes = chargeRead(rows);
+    if (this.pool && cap) {
+      // A read may hold a little more than its cap (the batched family statement reads small
+      // rows whatever the cap): that is held too.
+      const unused = Math.min(this.reserved, cap.bytes - bytes);
+      if (unused >= 0) this.pool.pools.release(this.pool.userId, unused);
+      else this.pool.pools.hold(this.pool.userId, -unused);
+      this.reserved -= unused;
+    }
+    return rows;
   }
 
   /** Takes `bytes` of data about to be served; RESPONSE_TOO_LARGE when they do not fit. */
   take(bytes: number): void {
     if (this.used + bytes > this.limit) throw responseTooLarge(this.limit);
     this.used += bytes;
+  }
+
+  /**
+   * Reserves `bytes` for data a read left out and about to be read on its own; RATE_LIMITED when
+   * the user's other requests hold the pool.
+   */
+  admit(bytes: number): void {
+    if (!this.pool) return;
+    const { pools, userId } = this.pool;
+    if (pools.room(userId) < bytes) {
+      throw new AppError(
+        ErrorCode.RATE_LIMITED,
+        `Your requests in flight hold ${pools.perUser - pools.room(userId)} bytes of blob data, the most this server holds for one user at once: retry when they have finished`,
+        { retryAfterMs: POOL_RETRY_MS, limit: pools.perUser },
+      );
+    }
+    pools.hold(userId, bytes);
+    this.reserved += bytes;
+  }
+
+  /** Gives back all the response holds of the pool: it has been sent, or has failed. */
+  release(): void {
+    if (!this.pool) return;
+    this.pool.pools.release(this.pool.userId, this.reserved);
+    this.reserved = 0;
   }
 }
 

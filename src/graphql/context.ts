@@ -9,7 +9,7 @@ import {
 } from '../auth/registry-access';
 import type { Principal } from '../auth/tokens';
 import type { Blob } from '../blobs/blob-types';
-import { DataBudget, MAX_LIST_ROWS, tooManyRows } from '../blobs/data-budget';
+import { DataBudget, type DataPools, MAX_LIST_ROWS, tooManyRows } from '../blobs/data-budget';
 import type { Book } from '../books/book-types';
 import type { Conversation } from '../conversations/conversation-types';
 import { AppError, ErrorCode } from '../errors';
@@ -67,15 +67,6 @@ export interface Context {
   slots: SubscriptionSlots;
 }
 
-/**
- * `rows`, charged to the request they were read for (a loader's batch runs in the request that
- * first asked; see `chargeRead`).
- */
-export function charged<T extends { size: number; withheld?: true }>(rows: T[]): T[] {
-  chargeRead(rows);
-  return rows;
-}
-
 function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>) {
   return new DataLoader<string, T | null>(async (ids) => {
     const found = new Map((await load(ids)).map((row) => [row.id, row]));
@@ -88,8 +79,13 @@ function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promis
  * made when first used: a context that never loads (an idle subscription, of which a process
  * may hold 10,000) holds one small object instead of six loaders and their caches.
  */
-export function createLoaders(services: Services, userId: string | null): Loaders {
-  return new LazyLoaders(services, userId ?? '');
+export function createLoaders(
+  services: Services,
+  userId: string | null,
+  /** The process's per-user pools, for a request's own loaders (not a delivery's). */
+  pools?: DataPools,
+): Loaders {
+  return new LazyLoaders(services, userId ?? '', pools);
 }
 
 class LazyLoaders implements Loaders {
@@ -105,34 +101,43 @@ class LazyLoaders implements Loaders {
   constructor(
     private readonly services: Services,
     private readonly uid: string,
+    private readonly pools?: DataPools,
   ) {}
 
   get budget(): DataBudget {
-    this.budget_ ??= new DataBudget(this.services.blobs.responseDataBytes);
+    this.budget_ ??= new DataBudget(
+      this.services.blobs.responseDataBytes,
+      this.pools && this.uid ? { pools: this.pools, userId: this.uid } : undefined,
+    );
     return this.budget_;
   }
 
   get blob(): Loaders['blob'] {
-    this.blob_ ??= byId(async (ids) =>
-      charged(await this.services.blobs.getMany(this.uid, ids, this.budget.cap())),
-    );
+    // A loader's batch runs in the request that first asked: it is charged there.
+    this.blob_ ??= byId(async (ids) => {
+      const cap = this.budget.cap();
+      return this.budget.read(await this.services.blobs.getMany(this.uid, ids, cap), cap);
+    });
     return this.blob_;
   }
 
   get data(): Loaders['data'] {
-    // Uncapped: each id was admitted by `budget.take` before it was asked for.
-    this.data_ ??= byId(async (ids) => charged(await this.services.blobs.getMany(this.uid, ids)));
+    // Uncapped: each id was admitted by `budget.take` and `budget.admit` before it was asked for.
+    this.data_ ??= byId(async (ids) => {
+      const rows = await this.services.blobs.getMany(this.uid, ids);
+      chargeRead(rows);
+      return rows;
+    });
     return this.data_;
   }
 
   get derived(): Loaders['derived'] {
     this.derived_ ??= new DataLoader(async (parentIds) => {
-      const rows = await this.services.blobs.derivedOf(
-        this.uid,
-        parentIds,
-        this.budget.cap(MAX_LIST_ROWS),
+      const cap = this.budget.cap(MAX_LIST_ROWS);
+      const rows = this.budget.read(
+        await this.services.blobs.derivedOf(this.uid, parentIds, cap),
+        cap,
       );
-      chargeRead(rows);
       if (rows.length > MAX_LIST_ROWS)
         throw tooManyRows('derived', 'page them with blobs(filter: { parentId })');
       const byParent = new Map<string, Blob[]>();

@@ -57,12 +57,14 @@ export function chargeData(bytes: number): void {
 
 /**
  * Charges the current request for the blob data a read made for it holds (rows it left out
- * cost nothing): what the server reads is charged whether the query then serves it or not.
+ * cost nothing), and returns those bytes: what the server reads is charged whether the query
+ * then serves it or not.
  */
-export function chargeRead(rows: readonly ({ size: number; withheld?: true } | null)[]): void {
+export function chargeRead(rows: readonly ({ size: number; withheld?: true } | null)[]): number {
   let bytes = 0;
   for (const row of rows) if (row && !row.withheld) bytes += row.size;
   chargeData(bytes);
+  return bytes;
 }
 
 /**

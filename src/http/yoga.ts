@@ -15,8 +15,9 @@ import {
   getVariableValues,
   visit,
 } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from '../auth/tokens';
+import { DataPools } from '../blobs/data-budget';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError, ErrorCode } from '../errors';
@@ -152,6 +153,8 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
     log.warn('dependency unavailable', { error: (error as Error)?.message ?? String(error) });
   const maskError = createMaskError(logError, logUnavailable);
   const observeEventLag = (seconds: number) => options.metrics.eventLag.observe(seconds);
+  // What each user's requests in flight may hold of blob data at once: four responses' worth.
+  const pools = new DataPools(USER_POOL_RESPONSES * services.blobs.responseDataBytes);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -187,7 +190,7 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
           observeEventLag,
           subscriptionBuffer: options.config.subscriptionBuffer,
           slots: options.slots,
-          loaders: createLoaders(services, principal?.userId ?? null),
+          loaders: createLoaders(services, principal?.userId ?? null, pools),
         };
       } catch (error) {
         if (error instanceof AppError) {
@@ -249,6 +252,29 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         },
         blockFieldSuggestion: { enabled: false },
       }),
+      // Last, so it wraps whichever execute the plugins above chose.
+      useDataRelease(),
     ],
   });
+}
+
+/** Responses' worth of blob data one user's requests in flight hold at most (see DataPools). */
+export const USER_POOL_RESPONSES = 4;
+
+/**
+ * Gives back what an operation's reads hold of its user's data pool once it has executed, however
+ * it ended (its result then holds the data until it is sent).
+ */
+function useDataRelease(): Plugin<Record<string, unknown>, Context> {
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn(async (args) => {
+        try {
+          return await executeFn(args);
+        } finally {
+          (args.contextValue as Context).loaders.budget.release();
+        }
+      });
+    },
+  };
 }

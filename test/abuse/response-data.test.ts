@@ -290,6 +290,49 @@ describe('one response carries at most REYNA_RESPONSE_DATA_BYTES of blob data', 
     );
   });
 
+  it("a user's reads in flight share four responses' worth: the rest wait with RATE_LIMITED, and nothing stays held", async () => {
+    const { token } = await h().signIn('data-pool');
+    const parent = await create(token, { text: 'parent' });
+    for (let i = 0; i < 3; i++) await create(token, passage(`part ${i}`), { parentId: parent });
+    const { token: otherToken } = await h().signIn('data-pool-other');
+    const own = await create(otherToken, passage('their own'));
+    const read = () =>
+      h().gql<{ blob: { derived: { data: { text: string } }[] } | null }>(
+        'query($id: ID!) { blob(id: $id) { derived { data } } }',
+        { id: parent },
+        token,
+      );
+    // 24 reads of 900 KB at once: the pool (4 MiB with a 1 MiB budget) holds four of them.
+    const [answers, theirs] = await Promise.all([
+      Promise.all(Array.from({ length: 24 }, read)),
+      h().gql<{ blob: { data: { text: string } } }>(
+        'query($id: ID!) { blob(id: $id) { data } }',
+        { id: own },
+        otherToken,
+      ),
+    ]);
+    expect(expectData(theirs).blob.data.text).toHaveLength(PASSAGE);
+    let whole = 0;
+    let waited = 0;
+    for (const answer of answers) {
+      if (!answer.errors) {
+        expect(labels(expectData(answer).blob!.derived)).toEqual(['part 0', 'part 1', 'part 2']);
+        whole++;
+        continue;
+      }
+      const error = expectError(answer, 'RATE_LIMITED');
+      expect(error.extensions.retryAfterMs).toBeGreaterThan(0);
+      expect(error.extensions.limit).toBe(4 * LIMIT);
+      waited++;
+    }
+    expect(whole).toBeGreaterThan(0);
+    expect(waited).toBeGreaterThan(0);
+    // Every response gave back what it held: one after another, each is served whole.
+    for (let i = 0; i < 8; i++) {
+      expect(labels(expectData(await read()).blob!.derived)).toEqual(['part 0', 'part 1', 'part 2']);
+    }
+  });
+
   it(`past ${MAX_LIST_ROWS} derived blobs or versions, RESPONSE_TOO_LARGE names the field; paging still works`, async () => {
     const { userId, token } = await h().signIn('data-rows');
     const parent = await create(token, { text: 'parent' });

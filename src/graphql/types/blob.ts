@@ -5,7 +5,7 @@ import { currentOnly, supersession } from '../../blobs/lineage';
 import { AppError, badInput, ErrorCode } from '../../errors';
 import { chargeRead } from '../../http/cost-meter';
 import { builder } from '../builder';
-import { charged, userOf } from '../context';
+import { userOf } from '../context';
 import { selectedAt, selectedFields } from '../lookahead';
 import { BookRef } from './book';
 import { ConversationRef } from './conversation';
@@ -37,6 +37,7 @@ const BlobVersionRef = builder.objectRef<BlobVersion>('BlobVersion').implement({
       resolve: async (v, _a, ctx) => {
         ctx.loaders.budget.take(v.size);
         if (!v.withheld) return v.data;
+        ctx.loaders.budget.admit(v.size);
         const found = await ctx.services.blobs.versionOf(userOf(ctx), v.blobId, v.version);
         chargeRead([found]);
         return found ? found.data : gone(v.blobId);
@@ -64,6 +65,7 @@ BlobRef.implement({
         ctx.loaders.budget.take(b.size);
         if (!b.withheld) return b.data;
         // Left out by a capped read, and it fits after all: read it now.
+        ctx.loaders.budget.admit(b.size);
         return ctx.loaders.data.load(b.id).then((found) => (found ? found.data : gone(b.id)));
       },
     }),
@@ -125,12 +127,10 @@ BlobRef.implement({
       type: [BlobVersionRef],
       description: `Every version, oldest first; the last is the current content. RESPONSE_TOO_LARGE past ${MAX_LIST_ROWS} versions.`,
       resolve: async (b, _a, ctx) => {
-        const versions = charged(
-          await ctx.services.blobs.versions(
-            userOf(ctx),
-            b.id,
-            ctx.loaders.budget.cap(MAX_LIST_ROWS),
-          ),
+        const cap = ctx.loaders.budget.cap(MAX_LIST_ROWS);
+        const versions = ctx.loaders.budget.read(
+          await ctx.services.blobs.versions(userOf(ctx), b.id, cap),
+          cap,
         );
         if (versions.length > MAX_LIST_ROWS + 1)
           throw tooManyRows('versions', 'read them one at a time with versionAt(version)');
@@ -145,7 +145,7 @@ BlobRef.implement({
       args: { version: t.arg.int({ required: true }) },
       resolve: async (b, { version }, ctx) => {
         const found = await ctx.services.blobs.versionOf(userOf(ctx), b.id, version);
-        chargeRead([found]);
+        ctx.loaders.budget.read([found]);
         return found;
       },
     }),
@@ -205,14 +205,10 @@ builder.queryFields((t) => ({
       if (!include.parent && !include.derived) return ctx.loaders.blob.load(String(id));
       // One statement for the blob and the lineage the query asks for; the nested resolvers then
       // find it in the loaders' caches.
-      const family = await ctx.services.blobs.family(
-        userId,
-        String(id),
-        include,
-        ctx.loaders.budget.cap(MAX_LIST_ROWS),
-      );
+      const cap = ctx.loaders.budget.cap(MAX_LIST_ROWS);
+      const family = await ctx.services.blobs.family(userId, String(id), include, cap);
+      ctx.loaders.budget.read(family ? [family.blob, family.parent, ...family.derived] : [], cap);
       if (!family) return null;
-      chargeRead([family.blob, family.parent, ...family.derived]);
       ctx.loaders.blob.prime(family.blob.id, family.blob);
       if (include.parent && family.blob.parentId)
         ctx.loaders.blob.prime(family.blob.parentId, family.parent);
@@ -241,6 +237,7 @@ builder.queryFields((t) => ({
       if (args.last != null || args.before != null)
         throw badInput('last', 'Only forward pagination (first, after) is supported');
       const f = args.filter ?? {};
+      const cap = ctx.loaders.budget.cap();
       const page = await ctx.services.blobs.list(
         userId,
         {
@@ -254,9 +251,9 @@ builder.queryFields((t) => ({
         args.first,
         args.after,
         // A page whose data is asked for ends where the response's data budget does.
-        { ...ctx.loaders.budget.cap(), shorten: selectedAt(info, ['edges', 'node']).has('data') },
+        { ...cap, shorten: selectedAt(info, ['edges', 'node']).has('data') },
       );
-      charged(page.blobs);
+      ctx.loaders.budget.read(page.blobs, cap);
       for (const blob of page.blobs) if (!blob.withheld) ctx.loaders.blob.prime(blob.id, blob);
       const edges = page.blobs.map((node) => ({ cursor: encodeCursor(node.seq), node }));
       return {

@@ -2,7 +2,7 @@ import { MAX_CHAPTERS } from '../../blobs/blob-service';
 import type { Book } from '../../books/book-types';
 import { builder } from '../builder';
 import { forwardOnly, toConnection } from '../connection';
-import { charged, userOf } from '../context';
+import { userOf } from '../context';
 import { BlobRef } from './blob';
 
 export const BookRef = builder.objectRef<Book>('Book');
@@ -18,15 +18,13 @@ BookRef.implement({
       type: [BlobRef],
       description:
         'Top-level blobs of the book, ordered by `data.metadata.chapter`, then creation: the first 1000. Page through all of a book with `blobs(filter: { bookId })`.',
-      resolve: async (b, _a, ctx) =>
-        charged(
-          await ctx.services.blobs.chaptersOf(
-            userOf(ctx),
-            b.id,
-            MAX_CHAPTERS,
-            ctx.loaders.budget.cap(),
-          ),
-        ),
+      resolve: async (b, _a, ctx) => {
+        const cap = ctx.loaders.budget.cap();
+        return ctx.loaders.budget.read(
+          await ctx.services.blobs.chaptersOf(userOf(ctx), b.id, MAX_CHAPTERS, cap),
+          cap,
+        );
+      },
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (b) => b.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (b) => b.updatedAt }),

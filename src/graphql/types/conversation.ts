@@ -1,7 +1,7 @@
 import type { Conversation } from '../../conversations/conversation-types';
 import { builder } from '../builder';
 import { forwardOnly, toConnection } from '../connection';
-import { charged, userOf } from '../context';
+import { userOf } from '../context';
 import { BlobRef } from './blob';
 
 export const ConversationRef = builder.objectRef<Conversation>('Conversation');
@@ -15,19 +15,18 @@ ConversationRef.implement({
       type: [BlobRef],
       description:
         'The first 100 blobs, oldest first; page with `blobs(filter: { conversationId })`.',
-      resolve: async (c, _a, ctx) =>
-        charged(
-          (
-            await ctx.services.blobs.list(
-              userOf(ctx),
-              { conversationId: c.id },
-              'OLDEST_FIRST',
-              100,
-              null,
-              ctx.loaders.budget.cap(),
-            )
-          ).blobs,
-        ),
+      resolve: async (c, _a, ctx) => {
+        const cap = ctx.loaders.budget.cap();
+        const page = await ctx.services.blobs.list(
+          userOf(ctx),
+          { conversationId: c.id },
+          'OLDEST_FIRST',
+          100,
+          null,
+          cap,
+        );
+        return ctx.loaders.budget.read(page.blobs, cap);
+      },
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (c) => c.updatedAt }),
