@@ -67,6 +67,8 @@ export class DataBudget {
   private used = 0;
   /** What this response holds of its user's pool. */
   private reserved = 0;
+  /** Of that, what its reads in flight reserved and have not settled yet. */
+  private outstanding = 0;
 
   constructor(
     readonly limit: number,
@@ -75,14 +77,18 @@ export class DataBudget {
 
   /**
    * What a read made now may carry: what is left of the response's budget, within the room left
-   * in the user's pool, which the read reserves until `read` settles it.
+   * in the user's pool, which the read reserves until `read` settles it. Reads of this response
+   * already in flight count against it: however many run at once, one response reserves its
+   * budget at most (a read that gets less leaves data out, read later if it is served).
    */
   cap(rows?: number): DataCap {
     let bytes = this.limit - this.used;
     if (this.pool) {
-      bytes = Math.max(0, Math.min(bytes, this.pool.pools.room(this.pool.userId)));
+      const room = this.pool.pools.room(this.pool.userId);
+      bytes = Math.max(0, Math.min(bytes - this.outstanding, room));
       this.pool.pools.hold(this.pool.userId, bytes);
       this.reserved += bytes;
+      this.outstanding += bytes;
     }
     return rows === undefined ? { bytes } : { bytes, rows };
   }
@@ -94,6 +100,7 @@ export class DataBudget {
   read<T extends { size: number; withheld?: true } | null>(rows: T[], cap?: DataCap): T[] {
     const bytes = chargeRead(rows);
     if (this.pool && cap) {
+      this.outstanding = Math.max(0, this.outstanding - cap.bytes);
       // A read may hold a little more than its cap (the batched family statement reads small
       // rows whatever the cap): that is held too.
       const unused = Math.min(this.reserved, cap.bytes - bytes);
@@ -133,6 +140,7 @@ export class DataBudget {
     if (!this.pool) return;
     this.pool.pools.release(this.pool.userId, this.reserved);
     this.reserved = 0;
+    this.outstanding = 0;
   }
 }
 

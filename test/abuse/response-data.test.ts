@@ -329,7 +329,11 @@ describe('one response carries at most REYNA_RESPONSE_DATA_BYTES of blob data', 
     expect(waited).toBeGreaterThan(0);
     // Every response gave back what it held: one after another, each is served whole.
     for (let i = 0; i < 8; i++) {
-      expect(labels(expectData(await read()).blob!.derived)).toEqual(['part 0', 'part 1', 'part 2']);
+      expect(labels(expectData(await read()).blob!.derived)).toEqual([
+        'part 0',
+        'part 1',
+        'part 2',
+      ]);
     }
   });
 
