@@ -1,6 +1,6 @@
 /**
  * How much blob data one response may carry. A user may keep a gigabyte, and some reads return
- * many blobs at once (`Blob.derived`, `Book.blobs`, `Blob.versions`, a page of `blobs`, the
+ * many blobs at once (`Blob.derived`, `Book.chapters`, `Blob.versions`, a page of `blobs`, the
  * parents of such a page). Without a bound, one request could make the server hold all of it at
  * once. Each GraphQL response (each delivered event, for a subscription) gets a budget:
  *
@@ -11,14 +11,13 @@
  *   was left out (a read holds rows the query does not serve, such as superseded derived blobs)
  *   is read then, on its own.
  *
- * Reads of one response that run at the same moment each see what is left when they start, so
- * together they may hold a few times the budget, never what the user stores.
- *
  * A user's requests in flight in one process also share a pool (`DataPools`, four budgets by
  * default): a read reserves its cap from the pool before it starts and gives back what it did not
- * read once it has, and a response gives back all it holds when it ends. Many requests at once
- * therefore hold the pool at most: once it is full, reads leave all data out, and a `data` field
- * that would then need reading fails with RATE_LIMITED until the user's other requests end.
+ * read once it has, and a response gives back all it holds when it ends. Reads of one response in
+ * flight at the same moment share its budget, and many requests at once hold the pool at most:
+ * once it is full, reads leave all data out, and a `data` field that would then need reading fails
+ * with RATE_LIMITED until the user's other requests end. A subscription's deliveries have budgets
+ * without a pool: their reads running at the same moment each see what is left when they start.
  */
 import { AppError, ErrorCode } from '../errors';
 import { chargeRead } from '../http/cost-meter';
