@@ -5,6 +5,12 @@
  * retries it, records its runs and makes its derived blobs exactly-once.
  */
 
+/**
+ * Chapters `ProcessorKit.chapters` reads of a book at most. It returns one more when the book has
+ * more, so a processor can refuse a book longer than it reads instead of leaving chapters out.
+ */
+export const KIT_MAX_CHAPTERS = 1000;
+
 /** A JSON Schema the processor needs registered (its `$id` is the schema id). */
 export type JsonSchemaDefinition = Record<string, unknown> & { $id: string };
 
@@ -150,11 +156,15 @@ export interface ProcessorKit {
   /** The user's own blobs only. */
   readBlob(id: string): Promise<BlobView | null>;
   readBook(id: string): Promise<BookView | null>;
-  /** The book's top-level blobs in chapter order. */
+  /**
+   * The book's top-level blobs in chapter order: the first `KIT_MAX_CHAPTERS`, and one more when
+   * the book has more.
+   */
   chapters(bookId: string): Promise<BlobView[]>;
   /**
    * Blobs derived from `parentId`, oldest first: the current ones (not superseded by a blob
-   * derived from a newer version of the parent), or all with `includeSuperseded`.
+   * derived from a newer version of the parent), or all with `includeSuperseded`. Only the data
+   * of the blobs returned is read.
    */
   derivedOf(parentId: string, options?: { includeSuperseded?: boolean }): Promise<BlobView[]>;
   /**

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BlobsDocument,
@@ -289,6 +290,35 @@ describe('book compiler', () => {
       token,
     );
     expect(bad.errors![0]!.extensions.code).toBeDefined();
+  }, 60_000);
+
+  it('refuses a book of more than 1,000 chapters with a run that says so, and compiles one of 1,000', async () => {
+    const userId = h.user();
+    const token = await h.token(userId);
+    const book = await createBook(token, { title: 'Endless' });
+    // Stored directly: a thousand createBlob calls would only slow the test down.
+    const chapters = (n: number) =>
+      sql`insert into blobs (user_id, schema_id, processor_id, data, size, book_id)
+        select ${userId}, 'text-input-v1', 'user-input',
+          jsonb_build_object('content', 'Chapter text number ' || n || '.'), 40, ${book}::uuid
+        from generate_series(1, ${n}) n`.execute(h.app.database.db);
+    await chapters(1000);
+    const fits = await h.gql(
+      CompileBookDocument,
+      { bookId: book, formats: ['MARKDOWN'], useOriginals: true },
+      token,
+    );
+    const compiled = compiledOf(await waitRun(token, fits.data!.compileBook.id));
+    expect(compiled.chapters).toHaveLength(1000);
+    await chapters(1);
+    const over = await h.gql(
+      CompileBookDocument,
+      { bookId: book, formats: ['MARKDOWN'], useOriginals: true },
+      token,
+    );
+    const run = await waitRun(token, over.data!.compileBook.id);
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toMatch(/more than 1000 top-level blobs.*at most 1000 chapters/);
   }, 60_000);
 });
 

@@ -3,7 +3,13 @@
  * chapter's current expansion, unless the request asks for the originals) and writes Markdown,
  * HTML, EPUB 3, DOCX and PDF files, described by a compiled-book-v1 blob.
  */
-import { type BlobView, PermanentError, type Processor, type ProcessorKit } from '../kit';
+import {
+  type BlobView,
+  KIT_MAX_CHAPTERS,
+  PermanentError,
+  type Processor,
+  type ProcessorKit,
+} from '../kit';
 import { words } from '../lib/text-metrics';
 import { CHAPTER_SCHEMA_IDS, chapterContent, chapterTitle } from './chapter';
 import {
@@ -86,9 +92,12 @@ export function bookCompiler(): Processor {
       const requested = (kit.event.details?.formats as BookFormat[] | undefined) ?? BOOK_FORMATS;
       const formats = BOOK_FORMATS.filter((f) => requested.includes(f));
       const useOriginals = kit.event.details?.useOriginals === true;
-      const chapters = (await kit.chapters(bookId)).filter((c) =>
-        CHAPTER_SCHEMA_IDS.includes(c.schemaId),
-      );
+      const read = await kit.chapters(bookId);
+      if (read.length > KIT_MAX_CHAPTERS)
+        throw new PermanentError(
+          `The book has more than ${KIT_MAX_CHAPTERS} top-level blobs; a book compiles with at most ${KIT_MAX_CHAPTERS} chapters`,
+        );
+      const chapters = read.filter((c) => CHAPTER_SCHEMA_IDS.includes(c.schemaId));
       if (chapters.length === 0)
         throw new PermanentError(
           'The book has no chapters (text-input-v1 or text-input-v2 blobs in the book)',

@@ -19,6 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type BlobView,
+  KIT_MAX_CHAPTERS,
   PermanentError,
   type Processor,
   type ProcessorKit,
@@ -732,10 +733,26 @@ export class ProcessorRuntime {
           ? { id: b.id, title: b.title, author: b.author, description: b.description }
           : null;
       },
-      chapters: async (bookId) => (await services.blobs.chaptersOf(userId, bookId)).map(view),
+      chapters: async (bookId) =>
+        (await services.blobs.chaptersOf(userId, bookId, KIT_MAX_CHAPTERS + 1)).map(view),
       derivedOf: async (parentId, options) => {
-        const derived = await services.blobs.derivedOf(userId, [parentId]);
-        return (options?.includeSuperseded ? derived : currentOnly(derived)).map(view);
+        // The lineage first (a cap of 0 bytes leaves all data out), then the data of the blobs
+        // returned: a chapter revised a hundred times is not read a hundred times over.
+        const lineage = await services.blobs.derivedOf(userId, [parentId], { bytes: 0 });
+        const chosen = options?.includeSuperseded ? lineage : currentOnly(lineage);
+        if (chosen.length === 0) return [];
+        const found = new Map(
+          (
+            await services.blobs.getMany(
+              userId,
+              chosen.map((b) => b.id),
+            )
+          ).map((b) => [b.id, b]),
+        );
+        return chosen.flatMap((b) => {
+          const blob = found.get(b.id);
+          return blob ? [view(blob)] : [];
+        });
       },
       derive: async (options) => {
         if (isCancelled()) throw new Error('The run was cancelled before it stored its output');
