@@ -17,7 +17,9 @@
  * `reyna serve` in a process of its own; its statement count comes from its /metrics).
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { type Client, createClient } from 'graphql-ws';
+import { sql } from 'kysely';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { createApp } from '../src/app';
@@ -28,7 +30,7 @@ import { createPgDatabase, postgresReachable } from '../test/support/database';
 import { startFakeLlm } from '../test/support/fake-llm';
 import { dropNatsStreams, NATS_URL } from '../test/support/nats';
 import { printProfile, startProfile } from './cpu-profile';
-import { fmt, machineCpu, serve, stolenSince, UNLIMITED_ENV } from './support';
+import { fmt, machineCpu, machineMsPer, serve, stolenSince, UNLIMITED_ENV } from './support';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const N = Number(process.env.BENCH_RUNS ?? 200);
@@ -43,6 +45,8 @@ const profilePhase = !process.env.BENCH_PROFILE
   : process.env.BENCH_PROFILE === 'throughput'
     ? 'throughput'
     : 'instant';
+
+const machineCores = () => availableParallelism();
 
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ??
@@ -83,6 +87,17 @@ async function main() {
     return Number(/^reyna_db_statements_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
   };
   const clients: Client[] = [];
+  /**
+   * How many times PostgreSQL has waited for its log to reach the disk (every synchronous commit
+   * waits, unless another commit's flush covered it), the whole server's; null on PGlite.
+   */
+  const walSyncs = async (): Promise<number | null> => {
+    if (!pg) return null;
+    const { rows } = await sql<{ n: string }>`select wal_sync::text as n from pg_stat_wal`.execute(
+      database.db,
+    );
+    return Number(rows[0]?.n ?? Number.NaN);
+  };
   console.log(
     `${pg ? 'PostgreSQL + NATS JetStream' : 'PGlite + in-process backbone'}; processors in the server process, ${served ? `a process of its own (pid ${served.child.pid})` : 'which is this one'}\n`,
   );
@@ -160,6 +175,7 @@ async function main() {
     const idleTrips = probe ? await probe.measure(2000) : null;
     const busyTrips = probe?.measure();
     const statementsBefore = await statementCount();
+    const flushesBefore = await walSyncs();
     // BENCH_PROFILE=1: a CPU profile of this phase (the whole process: server, client, LLM).
     const profiler = profilePhase === 'instant' ? await startProfile() : null;
     const cpuBefore = process.cpuUsage();
@@ -175,6 +191,7 @@ async function main() {
       traces.push({ ...r, llmAt: req?.at, llmDone: req?.finishedAt });
     }
     const cpu = process.cpuUsage(cpuBefore);
+    const machineMs = machineMsPer(machineBefore, N);
     const stolen = stolenSince(machineBefore);
     const wall = performance.now() - wallBefore;
     probe?.stop();
@@ -182,6 +199,7 @@ async function main() {
     await probe?.close();
     const profile = await profiler?.stop();
     const statements = ((await statementCount()) - statementsBefore) / N;
+    const flushes = flushesBefore === null ? null : ((await walSyncs())! - flushesBefore) / N;
     console.log('createBlob -> blobDerived, instant LLM');
     console.log(
       `  p50 ${fmt(pct(instant, 50), 2)} ms   p95 ${fmt(pct(instant, 95), 2)} ms   p99 ${fmt(pct(instant, 99), 2)} ms   (n=${instant.length}; aim p99 < 50 ms)`,
@@ -195,6 +213,14 @@ async function main() {
     console.log(
       `  ${fmt((cpu.user + cpu.system) / 1000 / N, 2)} ms of this process's CPU per passage (all its threads: server, client and LLM) in ${fmt(wall / N, 2)} ms of wall time`,
     );
+    if (flushes !== null)
+      console.log(
+        `  ${fmt(flushes, 2)} waits for PostgreSQL's log to reach the disk per passage (pg_stat_wal.wal_sync, the whole server's)`,
+      );
+    if (machineMs !== null)
+      console.log(
+        `  ${fmt(machineMs, 2)} ms of the machine's CPU per passage (every process: server, PostgreSQL or PGlite, NATS, clients, LLM, kernel)`,
+      );
     if (stolen) console.log(`  ${stolen}`);
     if (idleTrips && trips) {
       const show = (xs: number[]) =>
@@ -234,6 +260,7 @@ async function main() {
     const busyProfiler = profilePhase === 'throughput' ? await startProfile() : null;
     const busyCpu = process.cpuUsage();
     const busyMachine = machineCpu();
+    const busyFlushes = await walSyncs();
     const until = performance.now() + SECONDS * 1000;
     await Promise.all(
       users.map(async (u, k) => {
@@ -245,6 +272,8 @@ async function main() {
       }),
     );
     const spent = process.cpuUsage(busyCpu);
+    const busyMachineMs = machineMsPer(busyMachine, done);
+    const flushesAfter = await walSyncs();
     const busyStolen = stolenSince(busyMachine);
     const busyProfile = await busyProfiler?.stop();
     console.log('8 users writing at once (each waits for its expansion)');
@@ -254,6 +283,14 @@ async function main() {
     console.log(
       `  ${fmt((spent.user + spent.system) / 1000 / Math.max(1, done), 2)} ms of this process's CPU per expansion (server, clients and LLM)`,
     );
+    if (busyMachineMs !== null)
+      console.log(
+        `  ${fmt(busyMachineMs, 2)} ms of the machine's CPU per expansion (every process and the kernel; ${machineCores()} cores keep up with ${fmt((machineCores() * 1000) / busyMachineMs, 0)} a second at most)`,
+      );
+    if (busyFlushes !== null && flushesAfter !== null)
+      console.log(
+        `  ${fmt((flushesAfter - busyFlushes) / Math.max(1, done), 2)} waits for PostgreSQL's log to reach the disk per expansion (several commits may share one)`,
+      );
     if (busyStolen) console.log(`  ${busyStolen}`);
     if (busyProfile)
       printProfile(busyProfile, process.env.BENCH_PROFILE_DIR ?? 'bench-profiles', 'throughput');

@@ -159,15 +159,33 @@ export function threadCpuMs(pid = process.pid, tid: number | 'all' = pid): numbe
 }
 
 /** The whole machine's CPU time so far, in clock ticks, from /proc/stat (Linux; null elsewhere). */
-export function machineCpu(): { total: number; steal: number } | null {
+export function machineCpu(): { total: number; steal: number; busy: number } | null {
   try {
     // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest is in user).
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
     const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
-    return { total: ticks.reduce((a, b) => a + b, 0), steal: ticks[7] ?? 0 };
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = ticks;
+    return {
+      total: ticks.reduce((a, b) => a + b, 0),
+      steal: ticks[7] ?? 0,
+      busy: user + nice + system + irq + softirq,
+    };
   } catch {
     return null;
   }
+}
+
+/**
+ * Milliseconds of the machine's CPU (every process and the kernel: the server, PostgreSQL, NATS,
+ * the clients, the disk's writeback; not idle, not stolen) per unit of work since `before`, or
+ * null without /proc. Unlike a rate, it hardly moves with what the hypervisor gives the machine,
+ * and a rate of work that keeps the cores busy is their number divided by it.
+ */
+export function machineMsPer(before: ReturnType<typeof machineCpu>, units: number): number | null {
+  const after = machineCpu();
+  if (!before || !after || units <= 0) return null;
+  // /proc/stat counts in USER_HZ: 100 ticks a second on Linux.
+  return ((after.busy - before.busy) * 10) / units;
 }
 
 /**

@@ -129,6 +129,12 @@ export interface DeriveOptions {
   parentId?: string | null;
   bookId?: string | null;
   provenance?: Provenance;
+  /**
+   * This blob is the run's output and the last thing the handler does: the run is recorded
+   * SUCCEEDED by the write that stores it (one write instead of two, where blobs live in
+   * PostgreSQL or PGlite). The handler returns once it resolves; the kit derives nothing after it.
+   */
+  last?: boolean;
 }
 
 export interface StoredFile {

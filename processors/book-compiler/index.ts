@@ -160,6 +160,7 @@ export function bookCompiler(): Processor {
           formats: files,
         },
         provenance: { useOriginals, formats },
+        last: true,
       });
     },
   };

@@ -91,6 +91,7 @@ export function pitchBuilder(
               notes: 'sections polished by the LLM',
             }
           : { notes: unpolishedNote },
+        last: true,
       });
     },
   };

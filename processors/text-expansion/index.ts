@@ -171,6 +171,8 @@ export function textExpansion(
           style,
           targetRatio: [min, max],
         },
+        // The run's output and its end: recorded SUCCEEDED in the same write.
+        last: true,
       });
     },
   };

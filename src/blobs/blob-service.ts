@@ -12,7 +12,7 @@ import type { ConversationService } from '../conversations/conversation-service'
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { blobEvent, type StudioEvent, withVersion } from '../events/event';
 import type { SchemaService } from '../registry/schema-service';
-import type { BlobStore, Guard, References } from './blob-store';
+import type { AlsoWrite, BlobStore, Guard, References } from './blob-store';
 import type {
   Admit,
   Blob,
@@ -180,7 +180,9 @@ export class BlobService {
     processorId: string,
     idempotencyKey: string,
     input: CreateBlobInput & { provenance?: Record<string, unknown> | null },
-  ): Promise<{ blob: Blob; created: boolean } | null> {
+    /** Writes made by the statement that stores the blob, when it does (needs a guard). */
+    also?: AlsoWrite,
+  ): Promise<{ blob: Blob; created: boolean; alsoDone?: boolean } | null> {
     const prepared = await this.prepare(userId, processorId, input);
     const blob = {
       ...prepared.blob,
@@ -189,14 +191,14 @@ export class BlobService {
     };
     const event = blobEvent('created', blob);
     const admit = this.admit(1, blob.size);
-    let result: { blob: Blob; created: boolean } | null;
+    let result: { blob: Blob; created: boolean; alsoDone?: boolean } | null;
     if (guard) {
       if (!this.store.createOnceIf) throw new Error('This blob store cannot check a guard');
-      result = await this.store.createOnceIf(guard, blob, event, admit, prepared.references);
+      result = await this.store.createOnceIf(guard, blob, event, admit, prepared.references, also);
     } else {
       result = await this.store.createOnce(blob, event, admit, prepared.references);
     }
-    if (result?.created) this.onWrite([event]);
+    if (result?.created) this.onWrite(result.alsoDone && also ? [event, ...also.events] : [event]);
     return result;
   }
 

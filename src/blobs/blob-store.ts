@@ -31,6 +31,18 @@ export type References = () => Promise<void>;
 /** A condition in SQL that a write requires in its own statement (see `createOnceIf`). */
 export type Guard = RawBuilder<boolean>;
 
+/**
+ * More writes for the statement that stores a blob (see `createOnceIf`): common table
+ * expressions that run only when the blob is inserted and may read it (`inserted`, with the
+ * blob's columns). The last of them is named `also_done`: the write it stands for happened when
+ * it returns a row. `events` are what those writes queued in the outbox, published after the
+ * blob's own when they happened.
+ */
+export interface AlsoWrite {
+  ctes: RawBuilder<unknown>;
+  events: readonly StudioEvent[];
+}
+
 export interface BlobStore {
   /**
    * Stores a new blob (version 1) and its event, atomically: both or neither. With `admit`, the
@@ -62,7 +74,9 @@ export interface BlobStore {
     event: StudioEvent,
     admit?: Admit,
     references?: References,
-  ): Promise<{ blob: Blob; created: boolean } | null>;
+    /** Made in the same statement when it inserts the blob (not when the key was stored). */
+    also?: AlsoWrite,
+  ): Promise<{ blob: Blob; created: boolean; alsoDone?: boolean } | null>;
   /**
    * Replaces a blob's data, keeping the previous content as a readable version. Returns null
    * when the blob is absent, deleted, another user's, or (with `expectedVersion`) has moved on.

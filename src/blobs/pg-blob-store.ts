@@ -14,7 +14,7 @@ import { BASE_CATALOG } from '../events/catalog';
 import { type StudioEvent, withVersion } from '../events/event';
 import { outboxRow } from '../events/outbox';
 import { isUuid } from '../ids';
-import type { BlobStore, Guard, References } from './blob-store';
+import type { AlsoWrite, BlobStore, Guard, References } from './blob-store';
 import type {
   Admit,
   Blob,
@@ -483,10 +483,13 @@ export class PgBlobStore implements BlobStore {
     event: StudioEvent,
     admit?: Admit,
     references?: References,
-  ): Promise<{ blob: Blob; created: boolean } | null> {
+    also?: AlsoWrite,
+  ): Promise<{ blob: Blob; created: boolean; alsoDone?: boolean } | null> {
     BASE_CATALOG.check(event);
     const usage = await charge(blob, admit, references, guard ?? undefined);
-    const statement = sql<Selectable<BlobsTable> & { charged: number; guarded: boolean }>`
+    const statement = sql<
+      Selectable<BlobsTable> & { charged: number; guarded: boolean; also_done: number }
+    >`
       with usage as (${usage}), inserted as (
         insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id, idempotency_key, provenance)
         select ${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
@@ -498,12 +501,13 @@ export class PgBlobStore implements BlobStore {
       ), queued as (
         insert into outbox (event_id, user_id, type, event)
         select ${event.id}, ${event.userId}, ${event.type}, ${JSON.stringify(event)}::jsonb from inserted
-      )
+      )${also ? sql`, ${also.ctes}` : sql``}
       select (select count(*) from usage)::int as charged, ${guard ?? sql`true`} as guarded,
+             ${also ? sql`(select count(*) from also_done)::int` : sql`0`} as also_done,
              ${blobColumns('inserted')}
       from (select 1) as one left join inserted on true`.compile(this.db);
     const [row] = await queryPrepared(this.database, statement);
-    if (row?.id) return { blob: toBlob(row), created: true };
+    if (row?.id) return { blob: toBlob(row), created: true, alsoDone: row.also_done > 0 };
     // The guard was false (in the same snapshot as the insert's own look): nothing written.
     if (row && !row.guarded) return null;
     if (row?.charged) {

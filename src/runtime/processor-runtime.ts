@@ -104,6 +104,29 @@ export function subscriptionsOf(d: Processor['definition']): string[] {
   return types;
 }
 
+/** What an attempt's handler produced: its first output, and the run once recorded SUCCEEDED. */
+interface Output {
+  id: string | null;
+  /** Set when the write of the last output (`DeriveOptions.last`) recorded the run's success. */
+  finished: ProcessorRun | null;
+}
+
+/** The `processor.completed` event of a run that succeeded. */
+function completedEvent(d: Definition, run: ProcessorRun): StudioEvent {
+  return {
+    id: randomUUID(),
+    type: `processor.completed.${d.id}`,
+    userId: run.userId,
+    blobId: run.inputBlobId,
+    parentId: null,
+    processorId: d.id,
+    schemaId: null,
+    bookId: run.bookId,
+    time: new Date().toISOString(),
+    details: { runId: run.id },
+  };
+}
+
 const supersededReason = (version: number) =>
   `Superseded: the input is at version ${version}, which a newer run handles`;
 
@@ -588,14 +611,24 @@ export class ProcessorRuntime {
     const stream = this.stream(run, { newText: true, crashed, begun: true });
     stream.announce(run);
     const watch = this.watch(item, run);
-    const output: { id: string | null } = { id: null };
+    const output: Output = { id: null, finished: null };
     const kit = this.kit(processor, run, work.event, stream, watch.cancelled, output, config);
     try {
       await processor.handle(kit, work.input ? view(work.input) : null);
+      // Recorded SUCCEEDED with its last output (see `DeriveOptions.last`).
+      if (output.finished) return this.finished(output.finished, stream);
       // Whether the attempt still holds the run is checked by the write that records success.
       if (watch.cancelled()) return await this.cancelled(run, stream);
       return await this.succeeded(processor.definition, run, output.id, stream);
     } catch (error) {
+      if (output.finished) {
+        this.options.log.warn('the handler threw after storing its last output; the run stands', {
+          processor: processor.definition.id,
+          run: run.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return this.finished(output.finished, stream);
+      }
       await stream.finish();
       if (watch.cancelled() || !(await runs.holds(run))) return await this.cancelled(run, stream);
       return await this.attemptFailed(processor.definition, run, error, stream);
@@ -628,6 +661,12 @@ export class ProcessorRuntime {
     return { cancelled: () => cancelled, stop: () => clearInterval(beat) };
   }
 
+  /** A run recorded SUCCEEDED by the write of its last output: its subscribers hear so. */
+  private finished(run: ProcessorRun, stream: RunStream): WorkOutcome {
+    stream.announce(run);
+    return { kind: 'done' };
+  }
+
   /** Records the run as succeeded with its `processor.completed` event, and says so. */
   private async succeeded(
     d: Definition,
@@ -635,18 +674,7 @@ export class ProcessorRuntime {
     outputId: string | null,
     stream: RunStream,
   ): Promise<WorkOutcome> {
-    const completed: StudioEvent = {
-      id: randomUUID(),
-      type: `processor.completed.${d.id}`,
-      userId: run.userId,
-      blobId: run.inputBlobId,
-      parentId: null,
-      processorId: d.id,
-      schemaId: null,
-      bookId: run.bookId,
-      time: new Date().toISOString(),
-      details: { runId: run.id },
-    };
+    const completed = completedEvent(d, run);
     // The row takes the attempt's whole text with its status: a client that sees SUCCEEDED and
     // reads textSoFar gets all of it.
     const done = await this.options.runs.succeed(run, completed, outputId, stream.closing());
@@ -701,7 +729,7 @@ export class ProcessorRuntime {
     event: StudioEvent,
     stream: RunStream,
     isCancelled: () => boolean,
-    output: { id: string | null },
+    output: Output,
     /** The processor's config as read when the attempt started (read again on later calls). */
     prefetched?: Promise<Record<string, unknown> | undefined>,
   ): ProcessorKit {
@@ -755,6 +783,8 @@ export class ProcessorRuntime {
         });
       },
       derive: async (options) => {
+        if (output.finished)
+          throw new Error('The run has finished: its last output is stored (`last`)');
         if (isCancelled()) throw new Error('The run was cancelled before it stored its output');
         const follows = d.followsUpdates && run.inputBlobId ? run.inputBlobId : null;
         // Blobs in this database: the statement that stores the output requires that the
@@ -782,7 +812,35 @@ export class ProcessorRuntime {
             },
           };
           const key = `${run.key}#${index}`;
-          let stored = await services.blobs.deriveIf(guard, userId, d.id, key, derived);
+          // The last output records the run's success in its own statement (blobs in this
+          // database); the stream's state goes with it, as `succeeded` writes it.
+          const closing = options.last && guard ? stream.closing() : null;
+          const completed = closing ? completedEvent(d, run) : null;
+          let stored: { blob: Blob; alsoDone?: boolean } | null;
+          try {
+            stored = await services.blobs.deriveIf(
+              guard,
+              userId,
+              d.id,
+              key,
+              derived,
+              closing && completed
+                ? runs.succeedWith(run, completed, closing, index === 0 ? null : output.id)
+                : undefined,
+            );
+            if (stored?.alsoDone) {
+              output.finished = {
+                ...run,
+                status: 'succeeded',
+                error: null,
+                outputBlobId: index === 0 ? stored.blob.id : (output.id ?? stored.blob.id),
+                finishedAt: new Date(),
+              };
+            }
+          } finally {
+            // Not recorded so (not stored by this statement, or not at all): `succeeded` does it.
+            if (closing && !output.finished) stream.reopen(closing);
+          }
           if (!stored) {
             await this.mayStore(d, run, follows);
             stored = await services.blobs.derive(userId, d.id, key, derived);

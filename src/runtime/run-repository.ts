@@ -1,5 +1,6 @@
 /** All SQL for processor runs. */
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
+import type { AlsoWrite } from '../blobs/blob-store';
 import type { Blob } from '../blobs/blob-types';
 import { prefixedBlob, prefixedBlobColumns } from '../blobs/pg-blob-store';
 import type { DB, ProcessorRunsTable } from '../db/types';
@@ -58,6 +59,36 @@ const heldSince = (startedAt: Date | null) =>
   startedAt
     ? sql`abs(extract(epoch from started_at) * 1000 - ${startedAt.getTime()}) < 1`
     : sql`started_at is null`;
+
+/**
+ * Makes the transaction of the statement it is evaluated in commit without waiting for the
+ * database's log to reach the disk (`synchronous_commit` off, for that transaction alone: the
+ * third argument of `set_config`). PostgreSQL decides at commit, from the setting then in
+ * effect, and a synchronous commit after it (a derived blob's) flushes it too. A crash of the
+ * database can forget such a commit made in its last fraction of a second, and nothing else.
+ * Only for writes that are made again when forgotten: a run's start (its event is not yet
+ * acknowledged, so it is delivered again and starts the run again; what the run derives is keyed
+ * by the run's key, not its id) and the text a run has streamed so far. Saves a wait for the
+ * disk on the path from a new blob to its LLM request, and the disk's work.
+ */
+export const DISK_WAIT_OFF = sql<string>`set_config('synchronous_commit', 'off', true)`;
+
+/** The row of a run that `attempt` (as `start` returned it) still holds. */
+const heldBy = (attempt: ProcessorRun) =>
+  sql`id = ${attempt.id} and status = 'running' and attempts = ${attempt.attempts}
+    and ${heldSince(attempt.startedAt)}`;
+
+/**
+ * The columns of a run that succeeded with `output`, and with the attempt's whole text: a
+ * client that sees SUCCEEDED and reads `textSoFar` gets all of it.
+ */
+const succeededSet = (output: RawBuilder<unknown>, stream: StreamState) =>
+  sql`status = 'succeeded', error = null, output_blob_id = ${output},
+    finished_at = now(), updated_at = now(),
+    stream_seq = greatest(stream_seq, ${stream.seq}),
+    stream_start = case when stream_seq < ${stream.seq} then ${stream.start} else stream_start end,
+    stream_text = case when stream_seq < ${stream.seq} then ${stream.text} else stream_text end,
+    model = coalesce(${stream.model ?? null}, model)`;
 
 /** The user's config of the run's processor, read by the statement recording the run (or null). */
 const configOf = (run: NewRun, read: boolean) =>
@@ -157,6 +188,8 @@ export class RunRepository {
    * the same statement: the run is recorded only if the blob is there as the run names it (the
    * user's, not deleted, at the run's input version, of one of `schemaIds`), and comes back with
    * it. Null when the blob is not so: nothing was written, and the caller reads it to see why.
+   * It commits without waiting for the disk (see DISK_WAIT_OFF): the delivery that records the
+   * run has not been acknowledged yet.
    */
   async ensureStartedOnInput(
     run: NewRun,
@@ -173,8 +206,8 @@ export class RunRepository {
     const { rows } = await sql<
       Selectable<ProcessorRunsTable> & { started: boolean; instance_config: unknown }
     >`
-      with input as (
-        select ${prefixedBlobColumns('b', INPUT)} from blobs b
+      with lazy as (select ${DISK_WAIT_OFF}), input as (
+        select ${prefixedBlobColumns('b', INPUT)} from blobs b, lazy
         where b.id = ${run.inputBlobId} and b.user_id = ${run.userId} and b.deleted_at is null
           and b.version = ${run.inputVersion}::int and b.schema_id = any(${schemaIds}::text[])
       ), recorded as (
@@ -382,6 +415,8 @@ export class RunRepository {
       .where('id', '=', id)
       // Only a later state replaces the row's; the model alone may come with the same one.
       .where('stream_seq', state.model !== undefined ? '<=' : '<', state.seq)
+      // Text the run streams again if the database forgets it (see DISK_WAIT_OFF).
+      .where(sql<boolean>`${DISK_WAIT_OFF} is not null`)
       .execute();
   }
 
@@ -423,15 +458,8 @@ export class RunRepository {
     const { rows } = await sql<Selectable<ProcessorRunsTable>>`
       with done as (
         update processor_runs
-        set status = 'succeeded', error = null,
-            output_blob_id = coalesce(${outputBlobId}::uuid, output_blob_id),
-            finished_at = now(), updated_at = now(),
-            stream_seq = greatest(stream_seq, ${stream.seq}),
-            stream_start = case when stream_seq < ${stream.seq} then ${stream.start} else stream_start end,
-            stream_text = case when stream_seq < ${stream.seq} then ${stream.text} else stream_text end,
-            model = coalesce(${stream.model ?? null}, model)
-        where id = ${attempt.id} and status = 'running' and attempts = ${attempt.attempts}
-          and ${heldSince(attempt.startedAt)}
+        set ${succeededSet(sql`coalesce(${outputBlobId}::uuid, output_blob_id)`, stream)}
+        where ${heldBy(attempt)}
         returning *
       ), queued as (
         insert into outbox (event_id, user_id, type, event)
@@ -439,6 +467,34 @@ export class RunRepository {
       )
       select * from done`.execute(this.db);
     return rows[0] ? toRun(rows[0]) : null;
+  }
+
+  /**
+   * `succeed` as more writes of the statement that stores the run's last output (see
+   * `AlsoWrite`): the run is recorded SUCCEEDED with that blob as its output, and its
+   * `processor.completed` event queued, when the blob is inserted and `attempt` still holds the
+   * run. One statement and one commit where the two took two.
+   */
+  succeedWith(
+    attempt: ProcessorRun,
+    completed: StudioEvent,
+    stream: StreamState,
+    /** The run's first output, when it derived one before this (the run's output is its first). */
+    firstOutputId: string | null,
+  ): AlsoWrite {
+    const outbox = outboxRow(this.catalog, completed);
+    const output = sql`coalesce(${firstOutputId}::uuid, (select id from inserted))`;
+    const ctes = sql`run_done as (
+        update processor_runs
+        set ${succeededSet(output, stream)}
+        where ${heldBy(attempt)} and exists (select 1 from inserted)
+        returning 1
+      ), also_done as (
+        insert into outbox (event_id, user_id, type, event)
+        select ${outbox.event_id}, ${outbox.user_id}, ${outbox.type}, ${outbox.event}::jsonb from run_done
+        returning 1
+      )`;
+    return { ctes, events: [completed] };
   }
 
   /**

@@ -49,6 +49,8 @@ export class RunStream {
   private readonly start: number;
   private text: string;
   private written: number;
+  /** `written` as it was before `closing` (see `reopen`). */
+  private writtenBeforeClosing = 0;
   private timer: NodeJS.Timeout | undefined;
   private writes: Promise<void> = Promise.resolve();
   /** Progress not published yet, and when it will be. */
@@ -107,10 +109,23 @@ export class RunStream {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.seq += 1;
+    this.writtenBeforeClosing = this.written;
     this.written = this.seq;
     const model = this.model;
     this.model = undefined;
     return { seq: this.seq, start: this.start, text: this.text, model };
+  }
+
+  /**
+   * After `closing`, when the statement that was to write that state did not run or did not
+   * write it: the row is behind again, and the next write or status change brings it up to date.
+   */
+  reopen(closed: StreamState): void {
+    if (this.seq !== closed.seq) return;
+    // The status update `closing` numbered was never published: its number is free again.
+    this.seq -= 1;
+    this.written = this.writtenBeforeClosing;
+    if (closed.model !== undefined) this.model ??= closed.model;
   }
 
   /** Publishes the update the row holds now (see `begun` and `closing`), with `run`'s status. */
