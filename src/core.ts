@@ -160,6 +160,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       retryWindowMs: config.retryWindowMs,
       workBuffer: config.workBuffer,
       runTextLimit: config.runTextLimit,
+      runReadBytes: config.runReadBytes,
       onWrite: kick,
       blobsInDatabase: !mongo,
       publicUrl: config.publicUrl,

@@ -24,8 +24,9 @@ import {
   RunDocument,
   type RunQuery,
 } from '../client-sdk/index';
+import { ConfigError, loadConfig } from '../src/config';
 import { type FakeLlm, startFakeLlm } from './support/fake-llm';
-import { expectData, type Harness, startHarness, stopHarness } from './support/harness';
+import { expectData, type Harness, startHarness, stopHarness, testEnv } from './support/harness';
 import { eventually } from './support/realtime';
 import { entry, unzip } from './support/zip';
 
@@ -40,6 +41,8 @@ beforeAll(async () => {
     REYNA_LLM_MODEL: 'fake-model',
     REYNA_PROCESSORS: 'all',
     REYNA_RETRY_BASE_MS: '20',
+    // What one run may read, low enough for a test to pass it (every other book here is small).
+    REYNA_RUN_READ_BYTES: String(2 * 1024 ** 2),
   });
 });
 afterAll(async () => {
@@ -320,6 +323,51 @@ describe('book compiler', () => {
     expect(run.status).toBe('FAILED');
     expect(run.error).toMatch(/more than 1000 top-level blobs.*at most 1000 chapters/);
   }, 60_000);
+
+  it('fails the run of a book larger than one run may read, saying so, and compiles one that fits', async () => {
+    const userId = h.user();
+    const token = await h.token(userId);
+    const book = await createBook(token, { title: 'Heavy' });
+    // Chapters of about 400 KB each, stored directly (their size as the store counts it).
+    const chapters = (n: number) =>
+      sql`insert into blobs (user_id, schema_id, processor_id, data, size, book_id)
+        select ${userId}, 'text-input-v1', 'user-input', d, octet_length(d::text), ${book}::uuid
+        from generate_series(1, ${n}) n,
+          lateral (select jsonb_build_object('content', repeat('Words of chapter ' || n || '. ', 20000)) as d) c`.execute(
+        h.app.database.db,
+      );
+    await chapters(4);
+    const compile = async () =>
+      waitRun(
+        token,
+        expectData(
+          await h.gql(
+            CompileBookDocument,
+            { bookId: book, formats: ['MARKDOWN'], useOriginals: true },
+            token,
+          ),
+        ).compileBook.id,
+      );
+    // About 1.6 MB: within the 2 MiB a run may read here.
+    const fits = await compile();
+    expect(fits.status).toBe('SUCCEEDED');
+    expect(compiledOf(fits).chapters).toHaveLength(4);
+    await chapters(2);
+    const over = await compile();
+    expect(over.status).toBe('FAILED');
+    expect(over.error).toMatch(/more than 2097152 bytes of blob data.*REYNA_RUN_READ_BYTES/);
+    expect(over.output).toBeNull();
+  }, 60_000);
+
+  it('REYNA_RUN_READ_BYTES takes 1 MiB to 1 GiB, and nothing else', () => {
+    expect(loadConfig(testEnv({})).runReadBytes).toBe(64 * 1024 ** 2);
+    expect(loadConfig(testEnv({ REYNA_RUN_READ_BYTES: '1048576' })).runReadBytes).toBe(1024 ** 2);
+    for (const bad of ['1048575', '1073741825', '64MiB', '-1', '1.5']) {
+      expect(() => loadConfig(testEnv({ REYNA_RUN_READ_BYTES: bad })), JSON.stringify(bad)).toThrow(
+        ConfigError,
+      );
+    }
+  });
 });
 
 type PitchDerived = NonNullable<PitchDetailQuery['blob']>['derived'][number];

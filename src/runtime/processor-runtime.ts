@@ -25,7 +25,7 @@ import {
   type ProcessorKit,
   UnavailableError,
 } from '../../processors/kit';
-import type { Blob } from '../blobs/blob-types';
+import type { Blob, DataCap } from '../blobs/blob-types';
 import { currentOnly } from '../blobs/lineage';
 import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone, WorkConsumer, WorkItem, WorkOutcome } from '../events/backbone';
@@ -63,6 +63,13 @@ export interface RuntimeOptions {
   workBuffer?: number;
   /** Most characters of a run's streamed text kept on its row. Default 512 Ki. */
   runTextLimit?: number;
+  /**
+   * Most bytes of blob data one attempt reads through its kit (`readBlob`, `chapters`,
+   * `derivedOf`), counted by stored size. Past it the read fails the run: what one user stores
+   * (a book of a thousand chapters of 1 MiB each, and their expansions) must not become what the
+   * server holds. Default 64 MiB.
+   */
+  runReadBytes?: number;
   /** Called after the runtime writes to the outbox (wakes the relay). */
   /** Blobs live in this database (not MongoDB): a run's checks can read them with its own. */
   blobsInDatabase?: boolean;
@@ -126,6 +133,9 @@ function completedEvent(d: Definition, run: ProcessorRun): StudioEvent {
     details: { runId: run.id },
   };
 }
+
+/** Blob data one attempt reads through its kit at most, unless the operator says (64 MiB). */
+export const DEFAULT_RUN_READ_BYTES = 64 * 1024 ** 2;
 
 const supersededReason = (version: number) =>
   `Superseded: the input is at version ${version}, which a newer run handles`;
@@ -737,6 +747,21 @@ export class ProcessorRuntime {
     const d = processor.definition;
     const userId = run.userId;
     let outputs = 0;
+    // What the attempt may still read: each read asks for no more (the database leaves the rest
+    // out), and a blob it left out fails the run.
+    const readLimit = this.options.runReadBytes ?? DEFAULT_RUN_READ_BYTES;
+    let readLeft = readLimit;
+    const budget = (): DataCap => ({ bytes: readLeft });
+    const read = (blobs: Blob[]): Blob[] => {
+      for (const b of blobs) {
+        if (b.withheld)
+          throw new PermanentError(
+            `The run needs to read more than ${readLimit} bytes of blob data, the most one run may read (REYNA_RUN_READ_BYTES)`,
+          );
+        readLeft -= b.size;
+      }
+      return blobs;
+    };
     return {
       userId,
       event: {
@@ -752,7 +777,7 @@ export class ProcessorRuntime {
         warn: (msg, fields) => log.warn(msg, { processor: d.id, run: run.id, ...fields }),
       },
       readBlob: async (id) => {
-        const b = await services.blobs.get(userId, id);
+        const [b] = read(await services.blobs.getMany(userId, [id], budget()));
         return b ? view(b) : null;
       },
       readBook: async (id) => {
@@ -762,7 +787,9 @@ export class ProcessorRuntime {
           : null;
       },
       chapters: async (bookId) =>
-        (await services.blobs.chaptersOf(userId, bookId, KIT_MAX_CHAPTERS + 1)).map(view),
+        read(await services.blobs.chaptersOf(userId, bookId, KIT_MAX_CHAPTERS + 1, budget())).map(
+          view,
+        ),
       derivedOf: async (parentId, options) => {
         // The lineage first (a cap of 0 bytes leaves all data out), then the data of the blobs
         // returned: a chapter revised a hundred times is not read a hundred times over.
@@ -770,11 +797,12 @@ export class ProcessorRuntime {
         const chosen = options?.includeSuperseded ? lineage : currentOnly(lineage);
         if (chosen.length === 0) return [];
         const found = new Map(
-          (
+          read(
             await services.blobs.getMany(
               userId,
               chosen.map((b) => b.id),
-            )
+              budget(),
+            ),
           ).map((b) => [b.id, b]),
         );
         return chosen.flatMap((b) => {
