@@ -8,6 +8,8 @@
  * 2. Another user's queue wait (their blob's creation to their run's start) while one user has
  *    50 jobs queued, beside the same wait with nothing queued: on the in-process backbone with
  *    PGlite, and on PostgreSQL + NATS when reachable. The LLM takes 200 ms per job.
+ * 3. The longest the event loop was held while a book of 4 MB of text rendered as EPUB: in the
+ *    thread that asked for it (as the compiler did), then in the renderer's thread of its own.
  *
  * `runProcessorAbuse()` returns the figures; run directly (`tsx bench/abuse-processors.ts`) it
  * prints them.
@@ -16,6 +18,8 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { renderMarkdown } from '../processors/book-compiler/formats/markdown';
+import { renderBook } from '../processors/book-compiler/render';
+import { openRenderer } from '../processors/book-compiler/render-thread';
 import { measure } from '../processors/lib/text-metrics';
 import { type App, createApp } from '../src/app';
 import { mintToken } from '../src/auth/tokens';
@@ -157,9 +161,51 @@ async function fairness(llm: FakeLlm, nats: boolean): Promise<Record<string, num
   }
 }
 
+/** The longest gap between 5 ms ticks of the event loop while `work` runs, less the 5 ms. */
+async function longestHold(work: () => Promise<unknown>): Promise<number> {
+  let longest = 0;
+  let last = performance.now();
+  const tick = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - 5);
+    last = now;
+  }, 5);
+  try {
+    await work();
+  } finally {
+    clearInterval(tick);
+  }
+  return Math.max(0, longest);
+}
+
+async function bookRender(): Promise<Record<string, number>> {
+  const chapter = (n: number) => ({
+    title: `Chapter ${n}`,
+    text: `The tide came in over the causeway as chapter ${n} began. `.repeat(3500),
+  });
+  const manuscript = {
+    title: 'A Large Book',
+    author: 'Bench',
+    description: '',
+    language: 'en',
+    chapters: Array.from({ length: 20 }, (_, i) => chapter(i + 1)),
+  };
+  const out: Record<string, number> = {};
+  out['bookEpub4MB.onEventLoop.longestHoldMs'] = await longestHold(() =>
+    renderBook(manuscript, 'epub'),
+  );
+  const renderer = await openRenderer(manuscript);
+  try {
+    out['bookEpub4MB.ownThread.longestHoldMs'] = await longestHold(() => renderer.render('epub'));
+  } finally {
+    await renderer.close();
+  }
+  return out;
+}
+
 /** Every figure, by name. */
 export async function runProcessorAbuse(): Promise<Record<string, number>> {
-  const figures = hostileText();
+  const figures = { ...hostileText(), ...(await bookRender()) };
   const llm = await startFakeLlm();
   try {
     Object.assign(figures, await fairness(llm, false));

@@ -18,8 +18,8 @@ import {
   type CompiledChapter,
   EXTENSIONS,
   MEDIA_TYPES,
-  renderBook,
 } from './render';
+import { openRenderer } from './render-thread';
 import { COMPILED_BOOK_V1 } from './schema';
 
 const slug = (title: string) =>
@@ -122,24 +122,35 @@ export function bookCompiler(): Processor {
         chapters: compiled.map(({ title, text }) => ({ title, text })),
       };
       const files = [];
-      for (const [i, format] of formats.entries()) {
-        const content = await renderBook(manuscript, format);
-        const file = await kit.storeFile(
-          `${slug(book.title)}.${EXTENSIONS[format]}`,
-          MEDIA_TYPES[format],
-          content,
-        );
-        files.push({
-          format,
-          file_id: file.id,
-          url: file.url,
-          size: file.size,
-          media_type: file.mediaType,
-        });
-        kit.progress({
-          message: `wrote ${format}`,
-          fraction: (chapters.length + i + 1) / (chapters.length + formats.length),
-        });
+      // Rendered in a thread of its own: a large book's EPUB or PDF holds no other user's request.
+      const renderer = await openRenderer(manuscript);
+      // A cancelled run stops its render midway rather than finish a book nobody will read.
+      const watch = setInterval(() => {
+        if (kit.cancelled()) void renderer.close();
+      }, 250);
+      try {
+        for (const [i, format] of formats.entries()) {
+          const content = await renderer.render(format);
+          const file = await kit.storeFile(
+            `${slug(book.title)}.${EXTENSIONS[format]}`,
+            MEDIA_TYPES[format],
+            content,
+          );
+          files.push({
+            format,
+            file_id: file.id,
+            url: file.url,
+            size: file.size,
+            media_type: file.mediaType,
+          });
+          kit.progress({
+            message: `wrote ${format}`,
+            fraction: (chapters.length + i + 1) / (chapters.length + formats.length),
+          });
+        }
+      } finally {
+        clearInterval(watch);
+        await renderer.close();
       }
       const chapterSummaries = compiled.map((c) => ({
         title: c.title,
