@@ -4,6 +4,7 @@
  * reorder nor a new chapter title expands a passage again (text expansion's input key is the text
  * and its style), while a new text still does. The fake LLM counts the calls.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   BookDocument,
@@ -37,6 +38,8 @@ beforeAll(async () => {
     REYNA_LLM_MODEL: 'fake-model',
     REYNA_PROCESSORS: 'all',
     REYNA_RETRY_BASE_MS: '20',
+    // The least a response (and a reorder) may carry, so that a test can pass it.
+    REYNA_RESPONSE_DATA_BYTES: String(1024 ** 2),
   });
 });
 afterAll(async () => {
@@ -306,5 +309,52 @@ describe('reorderChapters', () => {
     }
     expect(await chapters(token, bookId)).toEqual(before);
     expect((await chapters(other, theirs.bookId)).map((c) => c.version)).toEqual([1]);
+  });
+
+  it('refuses to reorder a book whose chapters hold more than a response may carry, and reorders one that fits', async () => {
+    const user = h.user();
+    const token = await h.token(user);
+    /** A book of `n` chapters of about 45 KB each, stored directly (no events, no runs). */
+    const heavyBook = async (n: number) => {
+      const bookId = await createBook(token, 'Heavy');
+      await sql`insert into blobs (user_id, schema_id, processor_id, data, size, book_id)
+        select ${user}, 'text-input-v2', 'user-input', d, octet_length(d::text), ${bookId}::uuid
+        from generate_series(1, ${n}) n, lateral (select jsonb_build_object(
+          'content', repeat('The keeper climbed the tower. ', 1500),
+          'metadata', jsonb_build_object('chapter', n, 'title', 'Chapter ' || n)) as d) c`.execute(
+        h.app.database.db,
+      );
+      return bookId;
+    };
+    const versions = async (bookId: string) => {
+      const r = await h.gql<{ book: { chapters: { id: string; version: number }[] } }>(
+        'query($id: ID!) { book(id: $id) { chapters { id version } } }',
+        { id: bookId },
+        token,
+      );
+      return r.data!.book.chapters;
+    };
+    // About 1.1 MB of chapters: more than the 1 MiB a reorder reads here.
+    const heavy = await heavyBook(25);
+    const before = await versions(heavy);
+    const refused = await h.gql(
+      REORDER,
+      { bookId: heavy, chapterIds: before.map((c) => c.id).reverse() },
+      token,
+    );
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      field: 'chapterIds',
+      limit: 1024 ** 2,
+    });
+    expect(refused.errors?.[0]?.message).toMatch(/more than 1048576 bytes.*nothing was changed/);
+    expect(await versions(heavy)).toEqual(before);
+    // About 0.9 MB: reordered, each moved chapter at a new version.
+    const fits = await heavyBook(20);
+    const order = (await versions(fits)).map((c) => c.id).reverse();
+    await reorder(token, { bookId: fits, chapterIds: order });
+    const after = await versions(fits);
+    expect(after.map((c) => c.id)).toEqual(order);
+    expect(after.every((c) => c.version === 2)).toBe(true);
   });
 });

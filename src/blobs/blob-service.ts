@@ -261,7 +261,10 @@ export class BlobService {
     const twice = given.find((id, i) => given.indexOf(id) !== i);
     if (twice)
       throw badInput('chapterIds', `Chapter "${twice}" is listed twice; list each chapter once`);
-    const chapters = await this.store.chaptersOf(userId, bookId, MAX_CHAPTERS + 1);
+    // Moved chapters are rewritten whole (each gets a new version): the chapters are read within
+    // what one response may carry, and the database leaves out the data past it.
+    const cap = { bytes: this.responseDataBytes };
+    const chapters = await this.store.chaptersOf(userId, bookId, MAX_CHAPTERS + 1, cap);
     const byId = new Map(chapters.map((c) => [c.id.toLowerCase(), c]));
     const unknown = chapterIds.find((id) => !byId.has(id.toLowerCase()));
     if (unknown) throw badInput('chapterIds', `"${unknown}" is not a chapter of book "${bookId}"`);
@@ -272,6 +275,12 @@ export class BlobService {
         `List all ${chapters.length} chapters of the book in their new order; ${missing} missing`,
       );
     }
+    if (chapters.some((c) => c.withheld))
+      throw new AppError(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        `The chapters of book "${bookId}" hold more than ${cap.bytes} bytes of data, the most a reorder rewrites (REYNA_RESPONSE_DATA_BYTES); nothing was changed`,
+        { field: 'chapterIds', limit: cap.bytes },
+      );
     const changes: BlobChange[] = [];
     for (const [index, id] of given.entries()) {
       const chapter = byId.get(id)!;

@@ -81,7 +81,7 @@ builder.mutationFields((t) => ({
   reorderChapters: t.field({
     type: BookRef,
     description:
-      "Puts the book's chapters in this order: `chapterIds` lists each of its chapters exactly once (at most 1000). Each chapter that moves gets a new version with `data.metadata.chapter` set to its place; all or nothing. Chapters keep their text, so nothing is expanded again. BAD_USER_INPUT for a list that is not the book's chapters, NOT_FOUND for a book that is not yours, VERSION_CONFLICT when a chapter changed meanwhile.",
+      "Puts the book's chapters in this order: `chapterIds` lists each of its chapters exactly once (at most 1000). Each chapter that moves gets a new version with `data.metadata.chapter` set to its place; all or nothing. Chapters keep their text, so nothing is expanded again. BAD_USER_INPUT for a list that is not the book's chapters, NOT_FOUND for a book that is not yours, VERSION_CONFLICT when a chapter changed meanwhile, PAYLOAD_TOO_LARGE (with `limit`) when the chapters hold more data than one response may carry (REYNA_RESPONSE_DATA_BYTES, 16 MiB by default): a reorder rewrites them.",
     args: {
       bookId: t.arg.id({ required: true }),
       chapterIds: t.arg.idList({ required: true }),
