@@ -293,6 +293,8 @@ export type CreateBlobInput = {
   conversationId?: InputMaybe<Scalars['ID']['input']>;
   /** At most 1 MiB once serialised. */
   data: Scalars['JSON']['input'];
+  /** A name you give this create (1 to 128 characters, a UUID for instance): sent again, it answers the blob the first request stored, as it is now, and stores nothing. Retry with it a create whose answer you did not get. The data is not compared (the answer has the data stored: update it if you edited since); BAD_USER_INPUT when the key was used with another schema, parent, book or conversation, or its blob was deleted. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** A blob of yours this one derives from. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
   schemaId: Scalars['ID']['input'];

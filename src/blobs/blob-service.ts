@@ -41,7 +41,18 @@ export interface CreateBlobInput {
   parentId?: string | null;
   bookId?: string | null;
   conversationId?: string | null;
+  /** The client's name for this create: sent again, it answers the blob stored the first time. */
+  idempotencyKey?: string | null;
 }
+
+/** How long a client's idempotency key may be, in characters. */
+export const MAX_IDEMPOTENCY_KEY = 128;
+
+/**
+ * A client's key as stored: its user's, apart from every other user's and from the keys of
+ * processors' outputs (which start with the processor's id, and no id holds a slash).
+ */
+const clientKey = (userId: string, key: string) => `client/${userId.length}/${userId}/${key}`;
 
 export function measure(data: unknown): number {
   if (data === undefined) throw badInput('data', 'data is required');
@@ -150,11 +161,55 @@ export class BlobService {
     input: CreateBlobInput,
     processorId = USER_INPUT_PROCESSOR,
   ): Promise<Blob> {
+    if (input.idempotencyKey != null) return this.createOnce(userId, input, processorId);
     const { blob, references } = await this.prepare(userId, processorId, input);
     const event = blobEvent('created', blob);
     const created = await this.store.create(blob, event, this.admit(1, blob.size), references);
     this.onWrite([event]);
     return created;
+  }
+
+  /**
+   * `create` under the client's idempotency key: the first request with the key stores the blob
+   * and its event; one sent again (its answer was lost) answers that blob, as it is now, and
+   * stores and publishes nothing. Its data is not compared: the answer carries the data stored,
+   * so a client that edited its text before retrying updates the blob next. The same key for
+   * another blob (another schema, parent, book or conversation) is BAD_USER_INPUT, and so is a
+   * key whose blob has been deleted.
+   */
+  private async createOnce(userId: string, input: CreateBlobInput, processorId: string) {
+    const key = input.idempotencyKey!;
+    if (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY || /[\p{Cc}]/u.test(key))
+      throw badInput(
+        'idempotencyKey',
+        `idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY} characters, none of them control characters`,
+      );
+    const { blob, references } = await this.prepare(userId, processorId, input);
+    const keyed = { ...blob, idempotencyKey: clientKey(userId, key) };
+    const event = blobEvent('created', keyed);
+    const stored = await this.store.createOnce(keyed, event, this.admit(1, blob.size), references);
+    if (stored.created) {
+      this.onWrite([event]);
+      return stored.blob;
+    }
+    const current = await this.store.findById(userId, stored.blob.id);
+    if (!current)
+      throw badInput(
+        'idempotencyKey',
+        `The blob created with idempotencyKey "${key}" has been deleted; send a new key to create another`,
+      );
+    const first = stored.blob;
+    const same =
+      first.schemaId === blob.schemaId &&
+      first.parentId === blob.parentId &&
+      first.bookId === blob.bookId &&
+      first.conversationId === blob.conversationId;
+    if (!same)
+      throw badInput(
+        'idempotencyKey',
+        `idempotencyKey "${key}" was sent before with another blob (blob "${first.id}"); send a new key for a new blob`,
+      );
+    return current;
   }
 
   /**

@@ -176,6 +176,10 @@ const CreateBlobInput = builder.inputType('CreateBlobInput', {
     parentId: t.id({ description: 'A blob of yours this one derives from.' }),
     bookId: t.id(),
     conversationId: t.id(),
+    idempotencyKey: t.string({
+      description:
+        'A name you give this create (1 to 128 characters, a UUID for instance): sent again, it answers the blob the first request stored, as it is now, and stores nothing. Retry with it a create whose answer you did not get. The data is not compared (the answer has the data stored: update it if you edited since); BAD_USER_INPUT when the key was used with another schema, parent, book or conversation, or its blob was deleted.',
+    }),
   }),
 });
 
@@ -281,6 +285,7 @@ builder.mutationFields((t) => ({
         parentId: str(input.parentId),
         bookId: str(input.bookId),
         conversationId: str(input.conversationId),
+        idempotencyKey: input.idempotencyKey ?? null,
       }),
   }),
   updateBlob: t.field({
