@@ -485,6 +485,51 @@ describe.skipIf(skip)('a save whose answer is lost', () => {
     expect(await saveStatus(page)).toBe(`Saved (version ${r.data!.blob?.version})`);
     await page.unrouteAll();
   }, 120_000);
+
+  it('creates a new chapter once when the answer to its create is lost, then saves what was typed meanwhile', async () => {
+    const token = h!.app.devToken!;
+    const book = await h!.gql(CreateBookDocument, { input: { title: 'The Lost Create' } }, token);
+    const bookId = book.data!.createBook.id;
+    const first = `${PASSAGE} The first words.`;
+    const typed = `${PASSAGE} The first words, and more typed while nobody answered.`;
+    // The first create reaches the server, but its answer never reaches the page; the text
+    // grows before the page tries again.
+    const keys: string[] = [];
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postData() ?? '';
+      if (body.includes('mutation CreateBlob')) {
+        keys.push(
+          (JSON.parse(body) as { variables: { input: { idempotencyKey: string } } }).variables.input
+            .idempotencyKey,
+        );
+        if (keys.length === 1) {
+          await route.fetch();
+          await page.getByLabel('Passage text').fill(typed);
+          await route.abort('connectionreset');
+          return;
+        }
+      }
+      await route.continue();
+    });
+    await page.goto(`${url}/books/${bookId}`);
+    await page.getByRole('button', { name: 'Add chapter' }).click();
+    await page.getByLabel('Passage text').fill(first);
+    await expect
+      .poll(() => saveStatus(page), { timeout: 30_000 })
+      .toMatch(/^Saved \(version \d\)$/);
+    const r = await h!.gql<{
+      book: { chapters: { id: string; version: number; data: { content: string } }[] };
+    }>('query($id: ID!) { book(id: $id) { chapters { id version data } } }', { id: bookId }, token);
+    // One chapter: the try after the lost answer was the same create, and the text typed
+    // meanwhile went over it as its next version.
+    expect(r.data!.book.chapters).toHaveLength(1);
+    expect(r.data!.book.chapters[0]!.data.content).toBe(typed);
+    expect(r.data!.book.chapters[0]!.version).toBe(2);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await saveStatus(page)).toBe('Saved (version 2)');
+    await page.unrouteAll();
+  }, 120_000);
 });
 
 /** The chapter id in the address. */

@@ -65,6 +65,11 @@ export function SplitView({
   const clientRef = useRef(client);
   clientRef.current = client;
   const saving = useRef(false);
+  /**
+   * The idempotency key of this chapter's create until its answer comes: a create tried again
+   * after a lost answer is the same create, and the server answers the chapter it stored.
+   */
+  const createKey = useRef<string | null>(null);
   /** An update whose answer never came: the server may have stored it all the same. */
   const lost = useRef<{ id: string; version: number; data: unknown; text: Draft } | null>(null);
   const latest = useRef({ draft, blob });
@@ -112,14 +117,23 @@ export function SplitView({
     };
     const data = { content: text.content, metadata };
     let error: CombinedError | undefined;
+    /** The chapter was stored with other text than this save's (an earlier try's): save again. */
+    let stale = false;
     if (!current) {
-      const result = await createBlob({ input: { schemaId: 'text-input-v2', data, bookId } });
+      createKey.current ??= newKey();
+      const idempotencyKey = createKey.current;
+      const input = { schemaId: 'text-input-v2', data, bookId, idempotencyKey };
+      const result = await createBlob({ input });
       error = result.error;
       if (result.data) {
+        createKey.current = null;
         const made = result.data.createBlob;
         setBlob({ id: made.id, version: made.version });
         latest.current.blob = { id: made.id, version: made.version };
+        stale = !sameData(made.data, data);
+        // What is typed stays in this browser until the next save stores it over the old text.
         saveDraft(bookId, null, null);
+        if (stale) saveDraft(bookId, made.id, latest.current.draft);
         onCreated(made.id);
       }
     } else {
@@ -152,8 +166,9 @@ export function SplitView({
     } else lost.current = null;
     saving.current = false;
     if (!error) {
-      const changedMeanwhile = JSON.stringify(latest.current.draft) !== JSON.stringify(text);
-      storedText.current = text;
+      const changedMeanwhile =
+        stale || JSON.stringify(latest.current.draft) !== JSON.stringify(text);
+      if (!stale) storedText.current = text;
       if (!changedMeanwhile) saveDraft(bookId, latest.current.blob?.id ?? null, null);
       setState(changedMeanwhile ? { kind: 'unsaved' } : { kind: 'saved' });
       return;
@@ -349,6 +364,16 @@ export function SplitView({
 }
 
 /** The same JSON value, whatever the order of object keys (the database may reorder them). */
+/**
+ * 128 random bits in hex: a create's idempotency key. (`crypto.randomUUID` exists only on HTTPS
+ * and localhost; the Studio may be served over plain HTTP on a network.)
+ */
+function newKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+}
+
 function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
