@@ -29,6 +29,8 @@ export interface ProcessorOptions {
   models?: readonly string[];
   /** LLM requests text expansion makes at once in one process (default 8). */
   expansionConcurrency?: number;
+  /** Longest one format of a compiled book may take to render (default 5 minutes). */
+  renderTimeLimitMs?: number;
 }
 
 export function createProcessors(options: ProcessorOptions): Processor[] {
@@ -47,7 +49,7 @@ export function createProcessors(options: ProcessorOptions): Processor[] {
   const models = options.models ?? (o ? [o.model] : []);
   return [
     textExpansion(llm, models, options.expansionConcurrency),
-    bookCompiler(),
+    bookCompiler({ renderTimeLimitMs: options.renderTimeLimitMs }),
     pitchBuilder(
       o?.demo ? undefined : llm,
       o?.demo

@@ -115,6 +115,8 @@ export interface Config {
   readonly runTextLimit: number;
   /** Most bytes of blob data one processor run reads through its kit. */
   readonly runReadBytes: number;
+  /** Longest one format of a compiled book may take to render. */
+  readonly renderTimeLimitMs: number;
   /** Requests per minute per user, per IP, and WebSocket connections per minute per IP. */
   readonly rateLimitUser: number;
   readonly rateLimitIp: number;
@@ -436,6 +438,7 @@ export function loadConfig(env: Env = process.env): Config {
     workBuffer: integer(env, 'REYNA_WORK_BUFFER', 500, 1, 100_000),
     runTextLimit: integer(env, 'REYNA_RUN_TEXT_LIMIT', 524_288, 1000, 4_194_304),
     runReadBytes: integer(env, 'REYNA_RUN_READ_BYTES', 64 * 1024 ** 2, 1024 ** 2, 1024 ** 3),
+    renderTimeLimitMs: integer(env, 'REYNA_RENDER_TIME_LIMIT_MS', 300_000, 1000, 3_600_000),
     rateLimitUser: integer(env, 'REYNA_RATE_LIMIT_USER', 1200, 1, 10_000_000),
     rateLimitIp: integer(env, 'REYNA_RATE_LIMIT_IP', 6000, 1, 10_000_000),
     rateLimitWsIp: integer(env, 'REYNA_RATE_LIMIT_WS_IP', 120, 1, 10_000_000),

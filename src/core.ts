@@ -118,6 +118,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
             : undefined,
         models: config.llmModels,
         expansionConcurrency: config.expansionConcurrency,
+        renderTimeLimitMs: config.renderTimeLimitMs,
       });
     // What this release ships is reserved, whichever processors this process runs.
     const reserved = reservedOf(BUILTIN_SCHEMAS, [

@@ -19,7 +19,7 @@ import {
   EXTENSIONS,
   MEDIA_TYPES,
 } from './render';
-import { openRenderer } from './render-thread';
+import { openRenderer, RenderTimeoutError } from './render-thread';
 import { COMPILED_BOOK_V1 } from './schema';
 
 const slug = (title: string) =>
@@ -46,7 +46,7 @@ async function chapterText(kit: ProcessorKit, chapter: BlobView, useOriginals: b
     : { text: original, source: 'original' as const };
 }
 
-export function bookCompiler(): Processor {
+export function bookCompiler(options: { renderTimeLimitMs?: number } = {}): Processor {
   return {
     definition: {
       id: 'book-compiler',
@@ -123,14 +123,17 @@ export function bookCompiler(): Processor {
       };
       const files = [];
       // Rendered in a thread of its own: a large book's EPUB or PDF holds no other user's request.
-      const renderer = await openRenderer(manuscript);
+      const renderer = await openRenderer(manuscript, { timeLimitMs: options.renderTimeLimitMs });
       // A cancelled run stops its render midway rather than finish a book nobody will read.
       const watch = setInterval(() => {
         if (kit.cancelled()) void renderer.close();
       }, 250);
       try {
         for (const [i, format] of formats.entries()) {
-          const content = await renderer.render(format);
+          const content = await renderer.render(format).catch((error: unknown) => {
+            // It would take as long again: no retry.
+            throw error instanceof RenderTimeoutError ? new PermanentError(error.message) : error;
+          });
           const file = await kit.storeFile(
             `${slug(book.title)}.${EXTENSIONS[format]}`,
             MEDIA_TYPES[format],

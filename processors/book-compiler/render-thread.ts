@@ -17,8 +17,19 @@ export interface Renderer {
   close(): Promise<void>;
 }
 
-/** A thread that renders `manuscript`, once it has started. */
-export async function openRenderer(manuscript: BookManuscript): Promise<Renderer> {
+/** A render that passed its time limit (its thread was ended). */
+export class RenderTimeoutError extends Error {
+  override name = 'RenderTimeoutError';
+}
+
+/**
+ * A thread that renders `manuscript`, once it has started. A render taking longer than
+ * `timeLimitMs` ends the thread and rejects with RenderTimeoutError.
+ */
+export async function openRenderer(
+  manuscript: BookManuscript,
+  { timeLimitMs = Number.POSITIVE_INFINITY }: { timeLimitMs?: number } = {},
+): Promise<Renderer> {
   const worker = new Worker(WORKER_URL);
   let ended: Error | null = null;
   /** The render waiting for its reply (one at a time). */
@@ -50,10 +61,20 @@ export async function openRenderer(manuscript: BookManuscript): Promise<Renderer
     render(format) {
       if (ended) return Promise.reject(ended);
       if (waiting) return Promise.reject(new Error('One render at a time'));
-      return new Promise<Buffer>((resolve, reject) => {
+      const rendered = new Promise<Buffer>((resolve, reject) => {
         waiting = { resolve, reject };
         worker.postMessage({ format } satisfies RenderRequest);
       });
+      if (!Number.isFinite(timeLimitMs)) return rendered;
+      const timer = setTimeout(() => {
+        fail(
+          new RenderTimeoutError(
+            `Rendering the book as ${format} took longer than ${timeLimitMs} ms, the most one format may take here (REYNA_RENDER_TIME_LIMIT_MS)`,
+          ),
+        );
+        void worker.terminate();
+      }, timeLimitMs);
+      return rendered.finally(() => clearTimeout(timer));
     },
     async close() {
       ended ??= new Error('The renderer was closed');
