@@ -59,6 +59,8 @@ export class RunStream {
   private lastPublished = Number.NEGATIVE_INFINITY;
   /** The model the attempt uses, until written. */
   private model: string | undefined;
+  /** The model the attempt uses, written or not. */
+  private attemptModel: string | undefined;
   private run: ProcessorRun;
   private readonly limit: number;
 
@@ -101,7 +103,7 @@ export class RunStream {
 
   /**
    * For a status change that its own statement writes: the row's state after it (the next
-   * sequence, the text so far, the model if not written yet). Then `announce` the new status
+   * sequence, the text so far, the model of the attempt, if known). Then `announce` the new status
    * once that statement has run.
    */
   closing(): StreamState {
@@ -111,7 +113,9 @@ export class RunStream {
     this.seq += 1;
     this.writtenBeforeClosing = this.written;
     this.written = this.seq;
-    const model = this.model;
+    // The attempt's model even when a write took it already: that write may still be queued,
+    // and once this state is stored the row refuses the older one (its sequence is behind).
+    const model = this.model ?? this.attemptModel;
     this.model = undefined;
     return { seq: this.seq, start: this.start, text: this.text, model };
   }
@@ -137,6 +141,7 @@ export class RunStream {
   /** Keeps the model the attempt uses, for the row's next write. */
   setModel(model: string): void {
     this.model = model;
+    this.attemptModel = model;
     this.timer ??= setTimeout(() => void this.write(), STREAM_WRITE_MS);
   }
 
