@@ -30,7 +30,16 @@ import { createPgDatabase, postgresReachable } from '../test/support/database';
 import { startFakeLlm } from '../test/support/fake-llm';
 import { dropNatsStreams, NATS_URL } from '../test/support/nats';
 import { printProfile, startProfile } from './cpu-profile';
-import { fmt, machineCpu, machineMsPer, serve, stolenSince, UNLIMITED_ENV } from './support';
+import {
+  fmt,
+  machineCpu,
+  machineMsPer,
+  processCpu,
+  processMsPer,
+  serve,
+  stolenSince,
+  UNLIMITED_ENV,
+} from './support';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const N = Number(process.env.BENCH_RUNS ?? 200);
@@ -260,6 +269,7 @@ async function main() {
     const busyProfiler = profilePhase === 'throughput' ? await startProfile() : null;
     const busyCpu = process.cpuUsage();
     const busyMachine = machineCpu();
+    const busyProcesses = processCpu();
     const busyFlushes = await walSyncs();
     const until = performance.now() + SECONDS * 1000;
     await Promise.all(
@@ -273,6 +283,7 @@ async function main() {
     );
     const spent = process.cpuUsage(busyCpu);
     const busyMachineMs = machineMsPer(busyMachine, done);
+    const busyByProcess = processMsPer(busyProcesses, done);
     const flushesAfter = await walSyncs();
     const busyStolen = stolenSince(busyMachine);
     const busyProfile = await busyProfiler?.stop();
@@ -286,6 +297,13 @@ async function main() {
     if (busyMachineMs !== null)
       console.log(
         `  ${fmt(busyMachineMs, 2)} ms of the machine's CPU per expansion (every process and the kernel; ${machineCores()} cores keep up with ${fmt((machineCores() * 1000) / busyMachineMs, 0)} a second at most)`,
+      );
+    if (busyByProcess.length > 0)
+      console.log(
+        `  of which, by process: ${busyByProcess
+          .slice(0, 6)
+          .map(([name, ms]) => `${name} ${fmt(ms, 2)}`)
+          .join(', ')} ms (the rest: the kernel's own threads and interrupts)`,
       );
     if (busyFlushes !== null && flushesAfter !== null)
       console.log(

@@ -1,6 +1,6 @@
 /** Shared pieces of the benchmarks: a fresh database, a load runner and printing. */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config';
@@ -186,6 +186,47 @@ export function machineMsPer(before: ReturnType<typeof machineCpu>, units: numbe
   if (!before || !after || units <= 0) return null;
   // /proc/stat counts in USER_HZ: 100 ticks a second on Linux.
   return ((after.busy - before.busy) * 10) / units;
+}
+
+/**
+ * CPU time so far of every process on the machine, in clock ticks, summed by command name
+ * (`postgres`, `nats-server`, `node`, ...) from /proc/<pid>/stat; empty without /proc. Processes
+ * that ended in between are missing from the difference: a breakdown, not a total.
+ */
+export function processCpu(): Map<string, number> {
+  const byName = new Map<string, number>();
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return byName;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // pid (comm) state ... ; comm may hold spaces, so split after its closing parenthesis.
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      // utime and stime are fields 14 and 15 of the line, 12 and 13 after the state.
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      byName.set(name, (byName.get(name) ?? 0) + ticks);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return byName;
+}
+
+/** Milliseconds of CPU per unit of work since `before`, by command name, the largest first. */
+export function processMsPer(before: Map<string, number>, units: number): [string, number][] {
+  const after = processCpu();
+  const out: [string, number][] = [];
+  for (const [name, ticks] of after) {
+    const spent = ticks - (before.get(name) ?? 0);
+    if (spent > 0 && units > 0) out.push([name, (spent * 10) / units]);
+  }
+  return out.sort((a, b) => b[1] - a[1]);
 }
 
 /**

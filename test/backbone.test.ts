@@ -148,3 +148,57 @@ describe(`${natsEnabled ? 'NATS JetStream' : 'in-process'} backbone`, () => {
     expect((await pending).done).toBe(true);
   });
 });
+
+/** The next `n` live messages of `live`, or fewer if none comes for `ms`. */
+async function takeLive(live: AsyncIterable<unknown>, n: number, ms = 300): Promise<unknown[]> {
+  const out: unknown[] = [];
+  const it = live[Symbol.asyncIterator]();
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const quiet = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), ms);
+    });
+    const next = await Promise.race([it.next(), quiet]);
+    clearTimeout(timer);
+    if (next === null || next.done) return out;
+    out.push(next.value);
+    if (out.length > n) return out;
+  }
+}
+
+describe(`live messages on the ${natsEnabled ? 'NATS' : 'in-process'} backbone`, () => {
+  it("reach each of the user's live subscriptions once, in order, and no other user's", async () => {
+    const a1 = await backbone.subscribeLive('live-a');
+    const a2 = await backbone.subscribeLive('live-a');
+    const b = await backbone.subscribeLive('live-b');
+    const sent = [{ n: 1 }, { n: 2 }, { n: 3 }];
+    for (const m of sent) backbone.publishLive('live-a', m);
+    // takeLive waits for one more than asked: a message delivered twice would show.
+    expect(await takeLive(a1, 3)).toEqual(sent);
+    expect(await takeLive(a2, 3)).toEqual(sent);
+    expect(await takeLive(b, 0)).toEqual([]);
+    await Promise.all([a1.close(), a2.close(), b.close()]);
+    // Closed: publishing again reaches nobody and fails nothing.
+    backbone.publishLive('live-a', { n: 4 });
+  });
+
+  it.runIf(natsEnabled)('reach the subscriptions of another process once', async () => {
+    const other = new NatsBackbone({ url: NATS_URL, prefix, log: createLogger('silent') });
+    await other.start();
+    try {
+      const there = await other.subscribeLive('live-c');
+      const here = await backbone.subscribeLive('live-c');
+      backbone.publishLive('live-c', { from: 'here' });
+      other.publishLive('live-c', { from: 'there' });
+      const seenThere = await takeLive(there, 2);
+      const seenHere = await takeLive(here, 2);
+      expect(seenThere).toHaveLength(2);
+      expect(seenThere).toEqual(expect.arrayContaining([{ from: 'here' }, { from: 'there' }]));
+      expect(seenHere).toHaveLength(2);
+      expect(seenHere).toEqual(expect.arrayContaining([{ from: 'here' }, { from: 'there' }]));
+      await Promise.all([there.close(), here.close()]);
+    } finally {
+      await other.stop();
+    }
+  });
+});

@@ -110,6 +110,11 @@ export class NatsBackbone implements EventBackbone {
   private readonly subscriptions = new Set<EventSubscription>();
   /** The user of each open subscription, event and live. */
   private readonly owners = new Map<object, string>();
+  /**
+   * This process's live subscriptions by user: what it publishes live reaches them here, and
+   * those of other processes through NATS (the connection does not echo its own messages back).
+   */
+  private readonly live = new Map<string, Set<BoundedChannel<unknown>>>();
   private readonly encoder = new TextEncoder();
   private readonly lanes = new GroupLanes();
   /** The one live consumer of this process, routing to its subscriptions (opened lazily). */
@@ -136,6 +141,11 @@ export class NatsBackbone implements EventBackbone {
       // carry the caller's stack: 2-3% of the pipeline's CPU in a profile. Errors still say
       // what failed.
       noAsyncTraces: true,
+      // Live messages this process publishes reach its own subscribers in-process (see
+      // publishLive), not by a round trip through the server: a run's updates are the most
+      // frequent messages. Nothing else subscribes to what this connection publishes (JetStream
+      // replies and deliveries come from the server).
+      noEcho: true,
     });
     this.js = jetstream(this.nc);
     this.jsm = await jetstreamManager(this.nc);
@@ -485,6 +495,7 @@ export class NatsBackbone implements EventBackbone {
   }
 
   publishLive(userId: string, message: unknown): void {
+    for (const channel of this.live.get(userId) ?? []) channel.push(message);
     if (!this.nc || this.nc.isClosed()) return;
     this.nc.publish(
       `${this.options.prefix}.live.${encodeToken(userId)}`,
@@ -495,11 +506,20 @@ export class NatsBackbone implements EventBackbone {
   async subscribeLive(userId: string, bufferSize = DEFAULT_BUFFER): Promise<LiveSubscription> {
     const nc = this.connection;
     const sub = nc.subscribe(`${this.options.prefix}.live.${encodeToken(userId)}`);
+    let local = this.live.get(userId);
+    if (!local) {
+      local = new Set();
+      this.live.set(userId, local);
+    }
+    const mine = local;
     const channel: BoundedChannel<unknown> = new BoundedChannel<unknown>(bufferSize, () => {
       sub.unsubscribe();
       this.owners.delete(channel);
+      mine.delete(channel);
+      if (mine.size === 0 && this.live.get(userId) === mine) this.live.delete(userId);
     });
     this.owners.set(channel, userId);
+    mine.add(channel);
     void (async () => {
       for await (const m of sub) {
         try {
