@@ -86,7 +86,9 @@ async function main() {
   // server. On two cores shared with PostgreSQL and NATS the separate process measures slower
   // (every hop is then also a switch between processes).
   const separate = pg !== undefined && process.env.BENCH_SERVER === 'process';
-  const served = separate ? await serve(env) : undefined;
+  const served = separate
+    ? await serve(env, process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean))
+    : undefined;
   const app = served ? undefined : await createApp(config, { database });
   const url = served ? served.url : await app!.listen();
   /** SQL statements the server has sent so far (from its /metrics when it runs apart). */
