@@ -54,9 +54,10 @@ export const MAX_IDEMPOTENCY_KEY = 128;
  */
 const clientKey = (userId: string, key: string) => `client/${userId.length}/${userId}/${key}`;
 
-export function measure(data: unknown): number {
+export function serialize(data: unknown): { size: number; json: string } {
   if (data === undefined) throw badInput('data', 'data is required');
-  const size = Buffer.byteLength(JSON.stringify(data));
+  const json = JSON.stringify(data);
+  const size = Buffer.byteLength(json);
   if (size > MAX_BLOB_BYTES) {
     throw new AppError(
       ErrorCode.PAYLOAD_TOO_LARGE,
@@ -68,7 +69,7 @@ export function measure(data: unknown): number {
       },
     );
   }
-  return size;
+  return { size, json };
 }
 
 export class BlobService {
@@ -121,7 +122,7 @@ export class BlobService {
     processorId: string,
     input: CreateBlobInput,
   ): Promise<{ blob: NewBlob; references: References }> {
-    const size = measure(input.data);
+    const { size, json } = serialize(input.data);
     await this.schemas.assertValid(input.schemaId, input.data);
     const blob: NewBlob = {
       id: randomUUID(),
@@ -130,6 +131,7 @@ export class BlobService {
       schemaId: input.schemaId,
       data: input.data,
       size,
+      json,
       parentId: input.parentId ?? null,
       bookId: input.bookId ?? null,
       conversationId: input.conversationId ?? null,
@@ -263,7 +265,7 @@ export class BlobService {
     id: string,
     input: { data: unknown; schemaId?: string | null; expectedVersion?: number | null },
   ): Promise<Blob> {
-    const size = measure(input.data);
+    const { size, json } = serialize(input.data);
     const current = await this.store.findById(userId, id);
     if (!current) throw notFound('Blob', id);
     const schemaId = input.schemaId ?? current.schemaId;
@@ -272,7 +274,7 @@ export class BlobService {
     const updated = await this.store.update(
       userId,
       id,
-      { schemaId, data: input.data, size, expectedVersion: input.expectedVersion },
+      { schemaId, data: input.data, size, json, expectedVersion: input.expectedVersion },
       event,
       // The current content stays as a version, so an update adds its whole size.
       this.admit(0, size),
@@ -347,7 +349,7 @@ export class BlobService {
         id: chapter.id,
         schemaId: chapter.schemaId,
         data: next,
-        size: measure(next),
+        ...serialize(next),
         expectedVersion: chapter.version,
         event: blobEvent('updated', chapter),
       });

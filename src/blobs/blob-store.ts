@@ -85,7 +85,7 @@ export interface BlobStore {
   update(
     userId: string,
     id: string,
-    change: { schemaId: string; data: unknown; size: number; expectedVersion?: number | null },
+    change: Pick<BlobChange, 'schemaId' | 'data' | 'size' | 'json' | 'expectedVersion'>,
     event: StudioEvent,
     admit?: Admit,
   ): Promise<Blob | null>;

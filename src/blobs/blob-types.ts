@@ -83,6 +83,8 @@ export interface BlobChange {
   schemaId: string;
   data: unknown;
   size: number;
+  /** `data` as JSON text when the caller has it (see `serialize`): stored as is, not made again. */
+  json?: string;
   /** The version the blob must still be at; null or absent: any. */
   expectedVersion?: number | null;
   /** The blob's `blob.updated` event (its version is set to the new one when stored). */
@@ -97,6 +99,8 @@ export interface NewBlob {
   schemaId: string;
   data: unknown;
   size: number;
+  /** `data` as JSON text when the caller has it (see `serialize`): stored as is, not made again. */
+  json?: string;
   parentId: string | null;
   bookId: string | null;
   conversationId: string | null;

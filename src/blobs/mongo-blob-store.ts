@@ -321,7 +321,7 @@ class MongoBlobStore implements BlobStore {
       userId: blob.userId,
       processorId: blob.processorId,
       schemaId: blob.schemaId,
-      json: JSON.stringify(blob.data),
+      json: blob.json ?? JSON.stringify(blob.data),
       size: blob.size,
       version: 1,
       parentId: lowerOrNull(blob.parentId),
@@ -529,7 +529,7 @@ class MongoBlobStore implements BlobStore {
           { _id: id, version: current.version },
           {
             $set: {
-              json: JSON.stringify(change.data),
+              json: change.json ?? JSON.stringify(change.data),
               schemaId: change.schemaId,
               size: change.size,
               version: current.version + 1,

@@ -237,7 +237,7 @@ export class PgBlobStore implements BlobStore {
     const { rows } = await sql<Selectable<BlobsTable>>`
       with inserted as (
         insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id)
-        values (${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
+        values (${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${blob.json ?? JSON.stringify(blob.data)},
                 ${blob.size}, ${blob.parentId}, ${blob.bookId}, ${blob.conversationId})
         returning *
       ), queued as (
@@ -438,7 +438,7 @@ export class PgBlobStore implements BlobStore {
     const statement = sql<Selectable<BlobsTable>>`
       with usage as (${usage}), inserted as (
         insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id)
-        select ${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
+        select ${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${blob.json ?? JSON.stringify(blob.data)},
                ${blob.size}, ${blob.parentId}, ${blob.bookId}, ${blob.conversationId}
         from usage
         returning ${blobColumns()}
@@ -492,7 +492,7 @@ export class PgBlobStore implements BlobStore {
     >`
       with usage as (${usage}), inserted as (
         insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id, idempotency_key, provenance)
-        select ${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
+        select ${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${blob.json ?? JSON.stringify(blob.data)},
                ${blob.size}, ${blob.parentId}, ${blob.bookId}, ${blob.conversationId}, ${blob.idempotencyKey},
                ${blob.provenance ? JSON.stringify(blob.provenance) : null}
         from usage
@@ -548,7 +548,7 @@ export class PgBlobStore implements BlobStore {
     const { rows } = await sql<Selectable<BlobsTable>>`
       with inserted as (
         insert into blobs (id, user_id, processor_id, schema_id, data, size, parent_id, book_id, conversation_id, idempotency_key, provenance)
-        values (${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${JSON.stringify(blob.data)},
+        values (${blob.id}, ${blob.userId}, ${blob.processorId}, ${blob.schemaId}, ${blob.json ?? JSON.stringify(blob.data)},
                 ${blob.size}, ${blob.parentId}, ${blob.bookId}, ${blob.conversationId}, ${blob.idempotencyKey},
                 ${blob.provenance ? JSON.stringify(blob.provenance) : null})
         on conflict (idempotency_key) do nothing
@@ -569,7 +569,7 @@ export class PgBlobStore implements BlobStore {
   async update(
     userId: string,
     id: string,
-    change: { schemaId: string; data: unknown; size: number; expectedVersion?: number | null },
+    change: Pick<BlobChange, 'schemaId' | 'data' | 'size' | 'json' | 'expectedVersion'>,
     event: StudioEvent,
     admit?: Admit,
   ): Promise<Blob | null> {
@@ -620,7 +620,7 @@ export class PgBlobStore implements BlobStore {
         const row = await trx
           .updateTable('blobs')
           .set({
-            data: JSON.stringify(change.data),
+            data: change.json ?? JSON.stringify(change.data),
             schema_id: change.schemaId,
             size: change.size,
             version: current.version + 1,
