@@ -10,6 +10,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../db/database';
+import { DISK_WAIT_OFF } from '../db/disk-wait';
 import { onPoolClient } from '../db/prepared';
 import type { DB } from '../db/types';
 import type { Logger } from '../logger';
@@ -112,6 +113,7 @@ export class PgOutboxSource implements OutboxSource {
     // Marks fail only if the database is down: the rows are then published again once their
     // claim expires, and the backbone drops the duplicates by event id.
     await sql`update outbox set published_at = now(), claimed_until = null
+      from (select ${DISK_WAIT_OFF}) as lazy
       where id in (${inIdOrder(sql`id = any(${ids}::bigint[])`)})`.execute(this.db);
     return rows.length;
   }
@@ -152,9 +154,13 @@ export class PgOutboxSource implements OutboxSource {
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
 
-  /** Marks the rows of these events published (their writer published them). */
+  /**
+   * Marks the rows of these events published (their writer published them), without waiting for
+   * the disk (see DISK_WAIT_OFF).
+   */
   async markPublished(eventIds: readonly string[]): Promise<void> {
     await sql`update outbox set published_at = now(), claimed_until = null
+      from (select ${DISK_WAIT_OFF}) as lazy
       where id in (${inIdOrder(sql`event_id = any(${eventIds}::uuid[]) and published_at is null`)})`.execute(
       this.db,
     );

@@ -3,6 +3,7 @@ import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { AlsoWrite } from '../blobs/blob-store';
 import type { Blob } from '../blobs/blob-types';
 import { prefixedBlob, prefixedBlobColumns } from '../blobs/pg-blob-store';
+import { DISK_WAIT_OFF } from '../db/disk-wait';
 import type { DB, ProcessorRunsTable } from '../db/types';
 import type { EventCatalog } from '../events/catalog';
 import type { StudioEvent } from '../events/event';
@@ -59,19 +60,6 @@ const heldSince = (startedAt: Date | null) =>
   startedAt
     ? sql`abs(extract(epoch from started_at) * 1000 - ${startedAt.getTime()}) < 1`
     : sql`started_at is null`;
-
-/**
- * Makes the transaction of the statement it is evaluated in commit without waiting for the
- * database's log to reach the disk (`synchronous_commit` off, for that transaction alone: the
- * third argument of `set_config`). PostgreSQL decides at commit, from the setting then in
- * effect, and a synchronous commit after it (a derived blob's) flushes it too. A crash of the
- * database can forget such a commit made in its last fraction of a second, and nothing else.
- * Only for writes that are made again when forgotten: a run's start (its event is not yet
- * acknowledged, so it is delivered again and starts the run again; what the run derives is keyed
- * by the run's key, not its id) and the text a run has streamed so far. Saves a wait for the
- * disk on the path from a new blob to its LLM request, and the disk's work.
- */
-export const DISK_WAIT_OFF = sql<string>`set_config('synchronous_commit', 'off', true)`;
 
 /** The row of a run that `attempt` (as `start` returned it) still holds. */
 const heldBy = (attempt: ProcessorRun) =>
