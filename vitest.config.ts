@@ -98,6 +98,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what a user would wait for (a page to render, a run to end); its
+    // default of 1 s failed a browser test once while the whole suite loaded both cores. A poll
+    // still fails when the awaited state never comes.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     // Each worker process imports the app once and runs its files one after another (importing
     // it takes about 4 s, and a run has some 150 files); every file still builds its own app,
