@@ -2,7 +2,7 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { AlsoWrite } from '../blobs/blob-store';
 import type { Blob } from '../blobs/blob-types';
-import { prefixedBlob, prefixedBlobColumns } from '../blobs/pg-blob-store';
+import { liveVersionOf, prefixedBlob, prefixedBlobColumns } from '../blobs/pg-blob-store';
 import { DISK_WAIT_OFF } from '../db/disk-wait';
 import type { DB, ProcessorRunsTable } from '../db/types';
 import type { EventCatalog } from '../events/catalog';
@@ -194,9 +194,13 @@ export class RunRepository {
     const { rows } = await sql<
       Selectable<ProcessorRunsTable> & { started: boolean; instance_config: unknown }
     >`
-      with lazy as (select ${DISK_WAIT_OFF}), input as (
-        select ${prefixedBlobColumns('b', INPUT)} from blobs b, lazy
-        where b.id = ${run.inputBlobId} and b.user_id = ${run.userId} and b.deleted_at is null
+      with lazy as (select ${DISK_WAIT_OFF}),
+      -- By the primary key alone (materialized: the conditions below stay out of the lookup),
+      -- so the planner cannot scan the user's blobs for it (see liveBlobOf).
+      found as materialized (select * from blobs where id = ${run.inputBlobId}::uuid),
+      input as (
+        select ${prefixedBlobColumns('b', INPUT)} from found b, lazy
+        where b.user_id = ${run.userId} and b.deleted_at is null
           and b.version = ${run.inputVersion}::int and b.schema_id = any(${schemaIds}::text[])
       ), recorded as (
         insert into processor_runs (key, user_id, processor_id, processor_version, event, input_blob_id, input_version, book_id,
@@ -275,8 +279,7 @@ export class RunRepository {
       select (select status = 'running' and attempts = ${attempt.attempts}
                      and ${heldSince(attempt.startedAt)}
               from processor_runs where id = ${attempt.id}) as held,
-             (select version from blobs
-              where id = ${inputBlobId} and user_id = ${attempt.userId} and deleted_at is null) as version`.execute(
+             ${liveVersionOf(sql`${inputBlobId}::uuid`, sql`${attempt.userId}`)} as version`.execute(
       this.db,
     );
     const row = rows[0];
@@ -293,8 +296,7 @@ export class RunRepository {
       and r.status = 'running' and r.attempts = ${attempt.attempts}
       and ${heldSince(attempt.startedAt)})`;
     if (!inputBlobId) return held;
-    return sql<boolean>`(${held} and coalesce((select v.version from blobs v
-      where v.id = ${inputBlobId} and v.user_id = ${attempt.userId} and v.deleted_at is null)
+    return sql<boolean>`(${held} and coalesce(${liveVersionOf(sql`${inputBlobId}::uuid`, sql`${attempt.userId}`)}
       <= ${attempt.inputVersion ?? 0}::int, true))`;
   }
 

@@ -1,0 +1,89 @@
+/**
+ * The lookups the pipeline's statements make of one blob (is the parent a live blob of the user;
+ * which version is the input at) go by the primary key, whatever the table's statistics say.
+ *
+ * Written as `id = $1 and user_id = $2 and deleted_at is null`, such a lookup left PostgreSQL a
+ * near tie with the partial index `blobs_user_seq (user_id, seq) where deleted_at is null`, and on
+ * a table not yet analyzed (every new database, for its first minute) the partial index won: each
+ * lookup then read every live blob of the user. This writes a user with many blobs into a table
+ * that was never analyzed and asks the planner what it would do, in a prepared statement's
+ * generic plan (the user unknown) as the pool's named statements use.
+ */
+import { type RawBuilder, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveBlobOf, liveVersionOf } from '../src/blobs/pg-blob-store';
+import { type Harness, startHarness, stopHarness } from './support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => stopHarness(h));
+
+/** The generic plan of `select <expression>` with the blob id as $1 and the user as $2. */
+async function planOf(
+  make: (id: RawBuilder<unknown>, user: RawBuilder<unknown>) => RawBuilder<unknown>,
+  id: string,
+  user: string,
+): Promise<string> {
+  const { db } = h.app.database;
+  return await db.connection().execute(async (conn) => {
+    const name = `plan_${crypto.randomUUID().replaceAll('-', '')}`;
+    const expression = make(sql.raw('$1::uuid'), sql.raw('$2::text'));
+    await sql`prepare ${sql.raw(name)} as select ${expression} as v`.execute(conn);
+    try {
+      await sql`set plan_cache_mode = force_generic_plan`.execute(conn);
+      const { rows } = await sql<{
+        'QUERY PLAN': string;
+      }>`explain (costs off) execute ${sql.raw(name)}(${sql.lit(id)}::uuid, ${sql.lit(user)}::text)`.execute(
+        conn,
+      );
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    } finally {
+      await sql`reset plan_cache_mode`.execute(conn);
+      await sql`deallocate ${sql.raw(name)}`.execute(conn);
+    }
+  });
+}
+
+describe('a lookup of one blob by id', () => {
+  let user: string;
+  let someId: string;
+  beforeAll(async () => {
+    user = h.user('many');
+    // Many live blobs of one user, straight into the table (no ANALYZE since).
+    const { rows } = await sql<{ id: string }>`
+      insert into blobs (user_id, processor_id, schema_id, data, size)
+      select ${user}, 'user-input', 'text-input-v1', jsonb_build_object('content', 'x' || g), 20
+      from generate_series(1, 2000) g
+      returning id`.execute(h.app.database.db);
+    someId = rows[500]!.id;
+  });
+
+  it('finds whether a blob is a live blob of the user by the primary key', async () => {
+    const plan = await planOf(liveBlobOf, someId, user);
+    expect(plan).toContain('blobs_pkey');
+    expect(plan).not.toContain('blobs_user_seq');
+  });
+
+  it("reads a live blob's version by the primary key", async () => {
+    const plan = await planOf(liveVersionOf, someId, user);
+    expect(plan).toContain('blobs_pkey');
+    expect(plan).not.toContain('blobs_user_seq');
+  });
+
+  it('answers as the three conditions would: the owner, live, and absent ids', async () => {
+    const { db } = h.app.database;
+    const ask = async (id: string, owner: string) =>
+      (
+        await sql<{ live: boolean; version: number | null }>`select
+          ${liveBlobOf(sql`${id}::uuid`, sql`${owner}`)} as live,
+          ${liveVersionOf(sql`${id}::uuid`, sql`${owner}`)} as version`.execute(db)
+      ).rows[0]!;
+    expect(await ask(someId, user)).toEqual({ live: true, version: 1 });
+    expect(await ask(someId, h.user('other'))).toEqual({ live: false, version: null });
+    expect(await ask(crypto.randomUUID(), user)).toEqual({ live: false, version: null });
+    await sql`update blobs set deleted_at = now() where id = ${someId}`.execute(db);
+    expect(await ask(someId, user)).toEqual({ live: false, version: null });
+  });
+});
