@@ -11,7 +11,7 @@
  */
 import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveBlobOf, liveVersionOf } from '../src/blobs/pg-blob-store';
+import { familiesQuery, liveBlobOf, liveVersionOf } from '../src/blobs/pg-blob-store';
 import { type Harness, startHarness, stopHarness } from './support/harness';
 
 let h: Harness;
@@ -46,6 +46,36 @@ async function planOf(
   });
 }
 
+/** A parameter as SQL text: what `explain execute` needs (it takes no bound parameters). */
+function literal(value: unknown): string {
+  if (Array.isArray(value)) return `'{${value.map((v) => String(v)).join(',')}}'`;
+  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+  return String(value);
+}
+
+/** The generic plan (and the rows) of a compiled query, its parameters written in. */
+async function planOfQuery(query: {
+  sql: string;
+  parameters: readonly unknown[];
+}): Promise<string> {
+  const { db } = h.app.database;
+  return await db.connection().execute(async (conn) => {
+    const name = `plan_${crypto.randomUUID().replaceAll('-', '')}`;
+    await sql`prepare ${sql.raw(name)} as ${sql.raw(query.sql)}`.execute(conn);
+    try {
+      await sql`set plan_cache_mode = force_generic_plan`.execute(conn);
+      const args = query.parameters.map(literal).join(', ');
+      const { rows } = await sql<{ 'QUERY PLAN': string }>`explain (costs off) execute ${sql.raw(
+        name,
+      )}(${sql.raw(args)})`.execute(conn);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    } finally {
+      await sql`reset plan_cache_mode`.execute(conn);
+      await sql`deallocate ${sql.raw(name)}`.execute(conn);
+    }
+  });
+}
+
 describe('a lookup of one blob by id', () => {
   let user: string;
   let someId: string;
@@ -70,6 +100,18 @@ describe('a lookup of one blob by id', () => {
     const plan = await planOf(liveVersionOf, someId, user);
     expect(plan).toContain('blobs_pkey');
     expect(plan).not.toContain('blobs_user_seq');
+  });
+
+  it("reads a family (the blob, its parent, its derived blobs) by the primary key and the parent's index", async () => {
+    const { db } = h.app.database;
+    const keys = [{ id: someId, userId: user, parent: true, derived: true }];
+    const plan = await planOfQuery(familiesQuery(keys).compile(db));
+    expect(plan).toContain('blobs_pkey');
+    expect(plan).toContain('blobs_parent');
+    expect(plan).not.toContain('blobs_user_seq');
+    expect(plan).not.toContain('blobs_book');
+    expect(plan).not.toContain('blobs_conversation');
+    expect(plan).not.toContain('Seq Scan on blobs');
   });
 
   it('answers as the three conditions would: the owner, live, and absent ids', async () => {

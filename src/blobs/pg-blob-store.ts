@@ -223,6 +223,43 @@ const boundedBlobColumns = (alias: string, maxBytes: number) =>
     ).join(', '),
   );
 
+/**
+ * The statement of `readFamilies`: each key's blob, its parent and its first derived blobs, every
+ * row matched on the key's own user. Exported for the test of its plan.
+ */
+export function familiesQuery(
+  keys: readonly Pick<FamilyKey, 'id' | 'userId' | 'parent' | 'derived'>[],
+) {
+  const visible = (alias: string) =>
+    sql.raw(`${alias}.user_id = k.user_id and ${alias}.deleted_at is null`);
+  const bounded = (alias: string) => boundedBlobColumns(alias, FAMILY_BATCH_ROW_BYTES);
+  // A blob by its id alone, the user and deleted_at checked outside (OFFSET 0 keeps them out):
+  // joined on all three, a table not yet analyzed was read whole for each key (see liveBlobOf).
+  const byId = (id: RawBuilder<unknown>) => sql`(select * from blobs where id = ${id} offset 0)`;
+  return sql<Selectable<BlobsTable> & { role: number; i: number }>`
+        with k as (
+          select * from unnest(${keys.map((k) => k.id)}::uuid[], ${keys.map((k) => k.userId)}::text[],
+            ${keys.map((k) => k.parent)}::bool[], ${keys.map((k) => k.derived)}::bool[])
+            with ordinality as k(id, user_id, with_parent, with_derived, i)
+        )
+        select ${bounded('b')}, 0 as role, k.i::int as i
+          from k cross join lateral ${byId(sql`k.id`)} b
+          where ${visible('b')}
+        union all
+        select ${bounded('p')}, 1 as role, k.i::int as i
+          from k cross join lateral ${byId(sql`k.id`)} c
+          cross join lateral ${byId(sql`c.parent_id`)} p
+          where k.with_parent and ${visible('c')} and ${visible('p')}
+        union all
+        select ${bounded('d')}, 2 as role, k.i::int as i
+          from k cross join lateral (
+            select ${blobColumns()} from blobs d
+            where k.with_derived and d.parent_id = k.id and ${visible('d')}
+            order by seq limit ${FAMILY_BATCH_DERIVED + 1}
+          ) d
+        order by i, role, seq`;
+}
+
 /** One `create` waiting for its turn's statement. */
 interface NewWrite {
   blob: NewBlob;
@@ -700,8 +737,14 @@ export class PgBlobStore implements BlobStore {
 
   async findById(userId: string, id: string): Promise<Blob | null> {
     if (!isUuid(id)) return null;
-    const row = await this.visible(userId).where('id', '=', id).executeTakeFirst();
-    return row ? toBlob(row) : null;
+    // By id alone, the owner and deletion checked here: with them in the statement, a table not
+    // yet analyzed was read through the user's partial index (see liveBlobOf).
+    const row = await this.db
+      .selectFrom('blobs')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && row.user_id === userId && row.deleted_at === null ? toBlob(row) : null;
   }
 
   /**
@@ -742,33 +785,7 @@ export class PgBlobStore implements BlobStore {
    * again on its own (`FAMILY_BATCH_DERIVED`, `FAMILY_BATCH_ROW_BYTES`).
    */
   private async readFamilies(keys: readonly FamilyKey[]): Promise<(BlobFamily | null)[]> {
-    const visible = (alias: string) =>
-      sql.raw(`${alias}.user_id = k.user_id and ${alias}.deleted_at is null`);
-    const bounded = (alias: string) => boundedBlobColumns(alias, FAMILY_BATCH_ROW_BYTES);
-    const rows = await queryPrepared(
-      this.database,
-      sql<Selectable<BlobsTable> & { role: number; i: number }>`
-        with k as (
-          select * from unnest(${keys.map((k) => k.id)}::uuid[], ${keys.map((k) => k.userId)}::text[],
-            ${keys.map((k) => k.parent)}::bool[], ${keys.map((k) => k.derived)}::bool[])
-            with ordinality as k(id, user_id, with_parent, with_derived, i)
-        )
-        select ${bounded('b')}, 0 as role, k.i::int as i
-          from k join blobs b on b.id = k.id and ${visible('b')}
-        union all
-        select ${bounded('p')}, 1 as role, k.i::int as i
-          from k join blobs c on c.id = k.id and ${visible('c')}
-          join blobs p on p.id = c.parent_id and ${visible('p')}
-          where k.with_parent
-        union all
-        select ${bounded('d')}, 2 as role, k.i::int as i
-          from k cross join lateral (
-            select ${blobColumns()} from blobs d
-            where k.with_derived and d.parent_id = k.id and ${visible('d')}
-            order by seq limit ${FAMILY_BATCH_DERIVED + 1}
-          ) d
-        order by i, role, seq`.compile(this.db),
-    );
+    const rows = await queryPrepared(this.database, familiesQuery(keys).compile(this.db));
     const families: (BlobFamily | null)[] = keys.map(() => null);
     const heavy = new Set<number>();
     for (const row of rows) {
@@ -801,13 +818,17 @@ export class PgBlobStore implements BlobStore {
   private async readFamily(key: FamilyKey): Promise<BlobFamily | null> {
     const { userId, id, cap } = key;
     const visible = sql`user_id = ${userId} and deleted_at is null`;
+    // The blob and its parent by id alone (see liveBlobOf): OFFSET 0 keeps the user and
+    // deleted_at checks out of the lookup.
     const parts = [
-      sql`select ${blobColumns('b')}, false as withheld, 0 as role from blobs b
-        where id = ${id} and ${visible}`,
+      sql`select ${blobColumns('b')}, false as withheld, 0 as role
+        from (select * from blobs where id = ${id} offset 0) b where ${visible}`,
     ];
     if (key.parent) {
-      parts.push(sql`select ${blobColumns('p')}, false as withheld, 1 as role from blobs p
-        where p.id = (select parent_id from blobs where id = ${id} and ${visible}) and ${visible}`);
+      parts.push(sql`select ${blobColumns('p')}, false as withheld, 1 as role
+        from (select * from blobs where id = (select c.parent_id
+            from (select * from blobs where id = ${id} offset 0) c where ${visible}) offset 0) p
+        where ${visible}`);
     }
     if (key.derived && cap) {
       parts.push(sql`select * from (select ${cappedColumns(cap.bytes)}, 2 as role from (
