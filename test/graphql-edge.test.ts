@@ -252,6 +252,32 @@ describe('documents sent again', () => {
   });
 });
 
+describe('field order', () => {
+  // The GraphQL spec orders an object's fields as the query lists them. The first run of a
+  // document (interpreted) once wrote them in the order their resolvers finished.
+  it('lists every object’s fields in the order the query asks for them, the first time too', async () => {
+    const token = await h().token(h().user());
+    const parent = await createBlob(token, 'A parent passage for the order.');
+    await createBlob(token, 'its expansion', parent);
+    const query = `query($id: ID!) {
+      blob(id: $id) { derived { parent { id } id } id parent { id } version schemaId }
+      me { blobCount userId }
+      kind: __typename
+    }`;
+    for (let i = 0; i < 3; i++) {
+      const r = await h().gql<{
+        blob: Record<string, unknown> & { derived: Record<string, unknown>[] };
+        me: Record<string, unknown>;
+      }>(query, { id: parent }, token);
+      expect(r.errors).toBeUndefined();
+      expect(Object.keys(r.data!)).toEqual(['blob', 'me', 'kind']);
+      expect(Object.keys(r.data!.blob)).toEqual(['derived', 'id', 'parent', 'version', 'schemaId']);
+      expect(Object.keys(r.data!.blob.derived[0]!)).toEqual(['parent', 'id']);
+      expect(Object.keys(r.data!.me)).toEqual(['blobCount', 'userId']);
+    }
+  });
+});
+
 describe('unexpected errors', () => {
   // A dedicated harness whose blob tables are dropped behind the API's back with raw SQL, as a
   // broken database would: every read of blobs then fails inside PostgreSQL with an error text

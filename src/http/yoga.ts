@@ -11,6 +11,7 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  execute as executeInterpreted,
   GraphQLError,
   getOperationAST,
   visit,
@@ -89,8 +90,15 @@ function useCompiledFallback(): [Plugin, Plugin] {
   const interpreted = new WeakMap<object, ExecuteFunction>();
   return [
     {
-      onExecute({ executeFn, args }) {
-        interpreted.set(args.contextValue as object, executeFn);
+      // Interpreted runs go to graphql-js's own execute rather than Yoga's default executor,
+      // which writes an object's fields in the order their resolvers finish (an async field
+      // listed first came last): the GraphQL spec orders them as the query lists them, and
+      // compiled runs (graphql-jit) did. Only the engine changes here: the plugins that wrap
+      // execution (useDataRelease) come after this one and wrap this.
+      onExecute({ setExecuteFn, args }) {
+        const execute = executeInterpreted as ExecuteFunction;
+        setExecuteFn(execute);
+        interpreted.set(args.contextValue as object, execute);
       },
     },
     {
