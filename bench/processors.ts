@@ -38,6 +38,7 @@ import {
   processMsPer,
   serve,
   stolenSince,
+  threadCpu,
   UNLIMITED_ENV,
 } from './support';
 
@@ -186,7 +187,9 @@ async function main() {
     const traces: Trace[] = [];
     // The database's own round trip, on a connection of its own: idle first, then beside the
     // passages (where the pipeline's tail comes from on a small machine: see the README).
-    const probe = pg ? await roundTrips(pg.url) : null;
+    // Opt-in (BENCH_PROBE=1): the probe's own statements, every 2 ms, cost this process and
+    // PostgreSQL CPU beside the passages it measures, and so add to their times.
+    const probe = pg && process.env.BENCH_PROBE === '1' ? await roundTrips(pg.url) : null;
     const idleTrips = probe ? await probe.measure(2000) : null;
     const busyTrips = probe?.measure();
     const statementsBefore = await statementCount();
@@ -194,6 +197,7 @@ async function main() {
     // BENCH_PROFILE=1: a CPU profile of this phase (the whole process: server, client, LLM).
     const profiler = profilePhase === 'instant' ? await startProfile() : null;
     const cpuBefore = process.cpuUsage();
+    const threadsBefore = threadCpu();
     const machineBefore = machineCpu();
     const wallBefore = performance.now();
     for (let i = 0; i < N; i++) {
@@ -206,6 +210,7 @@ async function main() {
       traces.push({ ...r, llmAt: req?.at, llmDone: req?.finishedAt });
     }
     const cpu = process.cpuUsage(cpuBefore);
+    const byThread = processMsPer(threadsBefore, N, threadCpu());
     const machineMs = machineMsPer(machineBefore, N);
     const stolen = stolenSince(machineBefore);
     const wall = performance.now() - wallBefore;
@@ -228,6 +233,10 @@ async function main() {
     console.log(
       `  ${fmt((cpu.user + cpu.system) / 1000 / N, 2)} ms of this process's CPU per passage (all its threads: server, client and LLM) in ${fmt(wall / N, 2)} ms of wall time`,
     );
+    if (byThread.length > 0)
+      console.log(
+        `  of which, by thread: ${byThread.map(([name, ms]) => `${name} ${fmt(ms, 2)}`).join(', ')} ms`,
+      );
     if (flushes !== null)
       console.log(
         `  ${fmt(flushes, 2)} waits for PostgreSQL's log to reach the disk per passage (pg_stat_wal.wal_sync, the whole server's)`,

@@ -218,9 +218,42 @@ export function processCpu(): Map<string, number> {
   return byName;
 }
 
-/** Milliseconds of CPU per unit of work since `before`, by command name, the largest first. */
-export function processMsPer(before: Map<string, number>, units: number): [string, number][] {
-  const after = processCpu();
+/**
+ * CPU ticks (1/100 s) of this process's threads by thread name: the main thread is `node` (or the
+ * command's name), V8's helpers `V8 DefaultWorke`, libuv's pool `libuv-worker`. Empty without /proc.
+ */
+export function threadCpu(): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name =
+        tid === String(process.pid) ? 'main thread' : stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // The thread ended while being read.
+    }
+  }
+  return byName;
+}
+
+/**
+ * Milliseconds of CPU per unit of work since `before`, by command name (or thread name, given
+ * `threadCpu()` as `after`), the largest first.
+ */
+export function processMsPer(
+  before: Map<string, number>,
+  units: number,
+  after = processCpu(),
+): [string, number][] {
   const out: [string, number][] = [];
   for (const [name, ticks] of after) {
     const spent = ticks - (before.get(name) ?? 0);
