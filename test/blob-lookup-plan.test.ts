@@ -7,11 +7,19 @@
  * a table not yet analyzed (every new database, for its first minute) the partial index won: each
  * lookup then read every live blob of the user. This writes a user with many blobs into a table
  * that was never analyzed and asks the planner what it would do, in a prepared statement's
- * generic plan (the user unknown) as the pool's named statements use.
+ * generic plan (the user unknown) as the pool's named statements use. The statements that lock,
+ * delete or read blobs named by id (`ownedLive`) are held to the same.
  */
 import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { familiesQuery, liveBlobOf, liveVersionOf } from '../src/blobs/pg-blob-store';
+import {
+  byIdsQuery,
+  familiesQuery,
+  liveBlobOf,
+  liveVersionOf,
+  lockLiveQuery,
+  softDeleteQuery,
+} from '../src/blobs/pg-blob-store';
 import { type Harness, startHarness, stopHarness } from './support/harness';
 
 let h: Harness;
@@ -50,6 +58,7 @@ async function planOf(
 function literal(value: unknown): string {
   if (Array.isArray(value)) return `'{${value.map((v) => String(v)).join(',')}}'`;
   if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+  if (value instanceof Date) return `'${value.toISOString()}'`;
   return String(value);
 }
 
@@ -112,6 +121,58 @@ describe('a lookup of one blob by id', () => {
     expect(plan).not.toContain('blobs_book');
     expect(plan).not.toContain('blobs_conversation');
     expect(plan).not.toContain('Seq Scan on blobs');
+  });
+
+  it('locks, deletes and reads blobs named by id through the primary key, checking the owner on the rows found', async () => {
+    const { db } = h.app.database;
+    const other = crypto.randomUUID();
+    for (const query of [
+      lockLiveQuery(db, user, [someId, other]),
+      softDeleteQuery(db, user, someId),
+      byIdsQuery(db, user, [someId, other]),
+    ]) {
+      const plan = await planOfQuery(query.compile());
+      expect(plan).toContain('blobs_pkey');
+      expect(plan).not.toContain('blobs_user_seq');
+      expect(plan).not.toContain('Seq Scan on blobs');
+    }
+  });
+
+  it('finds only the live blobs of the owner among the ids, and locks and deletes nothing else', async () => {
+    const { db } = h.app.database;
+    const stranger = h.user('stranger');
+    const [mine, theirs, gone] = (
+      await sql<{ id: string }>`
+        insert into blobs (user_id, processor_id, schema_id, data, size, deleted_at)
+        values (${user}, 'user-input', 'text-input-v1', '{"content":"mine"}', 20, null),
+               (${stranger}, 'user-input', 'text-input-v1', '{"content":"theirs"}', 20, null),
+               (${user}, 'user-input', 'text-input-v1', '{"content":"gone"}', 20, now())
+        returning id`.execute(db)
+    ).rows.map((r) => r.id);
+    const ids = [mine!, theirs!, gone!, crypto.randomUUID()];
+    expect((await byIdsQuery(db, user, ids).execute()).map((r) => r.id)).toEqual([mine]);
+    // The lock takes the owner's row alone: a row this transaction locked carries its id in
+    // xmax (read in the same session: PGlite has only one).
+    await db.transaction().execute(async (trx) => {
+      expect((await lockLiveQuery(trx, user, ids).execute()).map((r) => r.id)).toEqual([mine]);
+      const locked = await sql<{ id: string }>`select id from blobs
+        where id in (${mine}, ${theirs}, ${gone}) and xmax::text = txid_current()::text`.execute(
+        trx,
+      );
+      expect(locked.rows.map((r) => r.id)).toEqual([mine]);
+    });
+    expect(await softDeleteQuery(db, user, theirs!).executeTakeFirst()).toBeUndefined();
+    expect(await softDeleteQuery(db, user, gone!).executeTakeFirst()).toBeUndefined();
+    expect((await softDeleteQuery(db, user, mine!).executeTakeFirst())?.id).toBe(mine);
+    const left = await sql<{
+      id: string;
+      deleted: boolean;
+    }>`select id, deleted_at is not null as deleted
+      from blobs where id in (${mine}, ${theirs}) order by deleted`.execute(db);
+    expect(left.rows).toEqual([
+      { id: theirs, deleted: false },
+      { id: mine, deleted: true },
+    ]);
   });
 
   it('answers as the three conditions would: the owner, live, and absent ids', async () => {

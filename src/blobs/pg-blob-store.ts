@@ -161,6 +161,45 @@ export function liveVersionOf(id: RawBuilder<unknown>, userId: RawBuilder<unknow
 }
 
 /**
+ * Whether a row of `blobs` found by its id is a live blob of `userId`, for statements that lock
+ * or change the rows they find (so cannot look them up apart, as `liveBlobOf` does). Written
+ * plainly beside `id = ...`, the two conditions give the planner the tie `liveBlobOf` describes,
+ * and an update, a delete or a read of a few blobs by id went through every live blob of the
+ * user (seen in their generic plans on a table not yet analyzed). Inside `coalesce` they are a
+ * filter no index answers: the rows are found by the primary key and checked as they are read
+ * (and only those that pass are locked or changed).
+ */
+export function ownedLive(userId: string) {
+  return sql<boolean>`coalesce(user_id = ${userId} and deleted_at is null, false)`;
+}
+
+/**
+ * The rows `updateAll` locks: the user's live blobs among `ids`, found by id (see `ownedLive`).
+ * Exported, as the next two, for the test of its plan.
+ */
+export const lockLiveQuery = (db: Kysely<DB>, userId: string, ids: readonly string[]) =>
+  db
+    .selectFrom('blobs')
+    .selectAll()
+    .where('id', 'in', ids)
+    .where(ownedLive(userId))
+    .orderBy('id')
+    .forUpdate();
+
+/** `softDelete`'s change: the user's live blob `id`, found by id, marked deleted. */
+export const softDeleteQuery = (db: Kysely<DB>, userId: string, id: string) =>
+  db
+    .updateTable('blobs')
+    .set({ deleted_at: new Date() })
+    .where('id', '=', id)
+    .where(ownedLive(userId))
+    .returningAll();
+
+/** `findByIds`'s read: the user's live blobs among `ids`, found by id. */
+export const byIdsQuery = (db: Kysely<DB>, userId: string, ids: readonly string[]) =>
+  db.selectFrom('blobs').selectAll().where('id', 'in', ids).where(ownedLive(userId));
+
+/**
  * The condition that a new blob's parent, book and conversation (those it names) are its
  * user's, for the statement that stores it; null when one is not even an id (none could be).
  */
@@ -646,15 +685,7 @@ export class PgBlobStore implements BlobStore {
     if (!ids.every(isUuid) || new Set(ids).size !== ids.length) return null;
     return this.db.transaction().execute(async (trx) => {
       const usage = await this.lockUsage(trx, userId);
-      const rows = await trx
-        .selectFrom('blobs')
-        .selectAll()
-        .where('id', 'in', ids)
-        .where('user_id', '=', userId)
-        .where('deleted_at', 'is', null)
-        .orderBy('id')
-        .forUpdate()
-        .execute();
+      const rows = await lockLiveQuery(trx, userId, ids).execute();
       const byId = new Map(rows.map((r) => [r.id.toLowerCase(), r]));
       const currents = ids.map((id) => byId.get(id));
       // All or nothing: one absent or moved-on blob and nothing is written.
@@ -709,14 +740,7 @@ export class PgBlobStore implements BlobStore {
     if (!isUuid(id)) return null;
     return this.db.transaction().execute(async (trx) => {
       await this.lockUsage(trx, userId);
-      const row = await trx
-        .updateTable('blobs')
-        .set({ deleted_at: new Date() })
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .where('deleted_at', 'is', null)
-        .returningAll()
-        .executeTakeFirst();
+      const row = await softDeleteQuery(trx, userId, id).executeTakeFirst();
       if (!row) return null;
       // The blob and its versions stop counting. Updates of this blob queue on the usage lock
       // this transaction holds, so no version can be added between this sum and the commit.
@@ -874,7 +898,7 @@ export class PgBlobStore implements BlobStore {
   async findByIds(userId: string, ids: readonly string[], cap?: DataCap): Promise<Blob[]> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
-    const q = this.visible(userId).where('id', 'in', valid);
+    const q = byIdsQuery(this.db, userId, valid);
     if (cap) return this.capped(q.orderBy('seq'), sql`seq`, cap);
     return (await q.execute()).map(toBlob);
   }
