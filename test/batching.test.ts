@@ -288,4 +288,34 @@ describe('batching', () => {
     });
     expect(statements).toBe(1);
   });
+
+  it('reads the usage row once for every alias of me, quota included', async () => {
+    const token = await h().token(h().user());
+    await h().gql(
+      'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "Counted once." } }) { id } }',
+      {},
+      token,
+    );
+    const aliases = Array.from(
+      { length: 15 },
+      (_, i) => `a${i}: me { blobCount totalSize quota { usedBlobs blobs } }`,
+    );
+    type Answer = Record<
+      string,
+      { blobCount: number; totalSize: number; quota: { usedBlobs: number; blobs: number } }
+    >;
+    let result: GraphQLResponse<Answer> | undefined;
+    const statements = await h().countQueries(async () => {
+      result = await h().gql<Answer>(`{ ${aliases.join(' ')} }`, {}, token);
+    });
+    const answers = Object.values(result!.data!);
+    expect(answers).toHaveLength(15);
+    for (const a of answers) {
+      expect(a.blobCount).toBe(1);
+      expect(a.quota.usedBlobs).toBe(1);
+      expect(a.quota.blobs).toBeGreaterThan(1);
+    }
+    // One aggregate for the counts, one read of the usage row for the quota.
+    expect(statements).toBeLessThanOrEqual(2);
+  });
 });
