@@ -20,6 +20,8 @@ export const ATTACKS: [string, string][] = [
   ['oneof', 'writes 10,000 failing items against a 31-branch oneOf'],
   ['bad-input', 'sends JSON nested 5,000 deep, 1e400 and NUL strings'],
   ['websocket', 'floods a WebSocket with operations and opens subscriptions to the cap'],
+  ['documents', 'sends distinct wide queries, each twice (parse, validate, compile)'],
+  ['wide-query', 'sends one wide query again and again (15 aliases, 3,000 tokens)'],
   ['big-writes', 'writes 256 KiB blobs back to back'],
   ['big-reads', 'reads a blob with 20 derived blobs of 60 KiB each'],
   ['huge-reads', 'reads a blob with 48 derived blobs of 1 MB each, 8 requests at once'],
@@ -65,7 +67,18 @@ async function bigFamily(url: string, token: string, count: number, bytes: numbe
 const arrayOf = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
 const gql = (query: string, variables: object = {}) => JSON.stringify({ query, variables });
 
+/**
+ * A query at the limits (15 aliases, under 3,000 tokens, depth 3) that every user may send: its
+ * parse, validation, compile and execution grow with its size. `n` makes its text distinct.
+ */
+function wideQuery(n: number): string {
+  const fields = 'blobCount totalSize userId quota { blobs bytes } '.repeat(14);
+  return `query Wide${n} { ${arrayOf(15, (i) => `a${i}: me { ${fields} }`).join(' ')} }`;
+}
+
 function bodies(kind: string, familyId?: string): string[] {
+  if (kind === 'documents') return arrayOf(4000, (i) => gql(wideQuery(i >> 1)));
+  if (kind === 'wide-query') return [gql(wideQuery(0))];
   if (kind === 'big-reads' || kind === 'huge-reads')
     return [
       gql('query($id: ID!) { blob(id: $id) { id data parent { id data } derived { id data } } }', {

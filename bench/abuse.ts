@@ -29,6 +29,9 @@ import { runSchemaBattery } from './abuse-schemas';
 import { fmt } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** BENCH_ATTACKS=a,b runs only those attacks of part 3 (all by default). */
+const chosenAttacks = process.env.BENCH_ATTACKS?.split(',').filter(Boolean);
+const chosen = (kind: string) => !chosenAttacks || chosenAttacks.includes(kind);
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const root = new URL('..', import.meta.url).pathname;
 
@@ -277,7 +280,7 @@ async function victimUnderAttack(): Promise<void> {
       );
     row('nobody else', alone);
     let worst = 0;
-    for (const [kind, name] of ATTACKS) {
+    for (const [kind, name] of ATTACKS.filter(([k]) => chosen(k))) {
       // The attacker is a process of its own, as it would be: its CPU is not the victim's client's.
       const running = await startAttacker(url, attackerToken, kind, SECONDS);
       const lat = await victim(url, victimToken, SECONDS);
@@ -302,7 +305,7 @@ async function victimUnderAttack(): Promise<void> {
     );
     row('nobody else', readsAlone, `server RSS peak ${fmt(aloneMb)} MB`, 'reads ');
     let worstRead = 0;
-    for (const [kind, name] of ATTACKS.filter(([k]) => READ_ATTACKS.includes(k))) {
+    for (const [kind, name] of ATTACKS.filter(([k]) => READ_ATTACKS.includes(k) && chosen(k))) {
       const running = await startAttacker(url, attackerToken, kind, SECONDS);
       const { result: lat, peakMb } = await server.peakRss(
         victim(url, victimToken, SECONDS, readId),

@@ -125,7 +125,15 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
       const refused =
         subscriptionCapError(ctx, config) ??
         (await rateLimitError(options, ctx, ctx.extra.principal));
-      return refused ? [refused] : operationArgs(options, ctx, payload);
+      if (refused) return [refused];
+      // Parsing and validating a new text is charged to its user, as over HTTP.
+      const meter: CostMeter = { ms: 0 };
+      try {
+        return await withMeter(meter, () => operationArgs(options, ctx, payload));
+      } finally {
+        const userId = ctx.extra.principal?.userId;
+        if (userId && options.limits) void options.limits.chargeCost(userId, meter.ms);
+      }
     },
     execute: meteredExecute(options.limits),
     subscribe: (args) =>

@@ -40,6 +40,7 @@ import { corsFor } from './cors';
 import { useCostLimit } from './cost-limit';
 import { graphiqlOptions, renderStudioGraphiQL } from './graphiql';
 import { useJsonContentType } from './json-content-type';
+import { useMeteredGraphql } from './metered-graphql';
 import { useMultipartSubscriptions } from './multipart-subscriptions';
 import { useNoManifest } from './no-manifest';
 import { type Metrics, useObservability } from './observability';
@@ -297,8 +298,11 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
         },
         blockFieldSuggestion: { enabled: false },
       }),
-      // Last, so it wraps whichever execute the plugins above chose.
+      // Nearly last, so it wraps whichever execute the plugins above chose.
       useDataRelease(),
+      // And this around it: an operation's parse, validation and execution (with any compile)
+      // count against its user's share of the event loop.
+      useMeteredGraphql(),
     ],
   });
 }

@@ -1,6 +1,6 @@
 /**
  * The per-user budget of event-loop time, on a real listening server: a user whose requests are
- * expensive to parse and validate is slowed down (RATE_LIMITED with a wait under a second) while
+ * expensive to parse, validate, compile or run is slowed down (RATE_LIMITED with a wait under a second) while
  * another user's ordinary requests keep going through, over HTTP and over a WebSocket.
  */
 import type { Client } from 'graphql-ws';
@@ -24,6 +24,15 @@ const HEAVY = JSON.stringify({
   query: 'query($d: JSON!) { validate(schemaId: "text-input-v1", data: $d) { valid } }',
   variables: { d: { content: 'x'.repeat(20), items: Array.from({ length: 40_000 }, (_, i) => i) } },
 });
+
+/**
+ * A query near the limits every user may send (15 aliases, under 3,000 tokens): its parse,
+ * validation and compile take milliseconds. `n` makes its text distinct.
+ */
+function wideQuery(n: number): string {
+  const fields = 'blobCount totalSize userId quota { blobs bytes } '.repeat(14);
+  return `query Wide${n} { ${Array.from({ length: 15 }, (_, i) => `a${i}: me { ${fields} }`).join(' ')} }`;
+}
 
 async function heavy(token: string) {
   const res = await fetch(`${url}/graphql`, {
@@ -133,6 +142,35 @@ describe('the event-loop budget per user', () => {
     const ok = await read(await h.token(reader), own.id);
     expect(ok.status).toBe(200);
     expect(ok.body.data?.blob.id).toBe(own.id);
+  });
+
+  it('charges the parsing, validation and compile of queries: distinct wide queries slow their sender down, not another user', async () => {
+    const token = await h.token(h.user('query-writer'));
+    const send = async (query: string) => {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as Omit<GraphQLResponse<Record<string, unknown>>, 'status'>,
+      };
+    };
+    // Each text new (parsed and validated), and each sent twice (the second run compiles it).
+    const answers = [];
+    for (let i = 0; i < 150 && answers.at(-1)?.status !== 429; i++) {
+      const query = wideQuery(i);
+      answers.push(await send(query));
+      if (answers.at(-1)!.status !== 429) answers.push(await send(query));
+    }
+    expect(answers[0]!.status).toBe(200);
+    expect(Object.keys(answers[0]!.body.data ?? {})).toHaveLength(15);
+    expect(answers.at(-1)!.status).toBe(429);
+    expect(answers.at(-1)!.body.errors?.[0]?.extensions.code).toBe('RATE_LIMITED');
+    const ok = await write(await h.token(h.user('query-bystander')));
+    expect(ok.status).toBe(200);
+    expect(ok.body.data?.createBlob.id).toBeTruthy();
   });
 
   it('counts operations over a WebSocket against the same budget', async () => {
