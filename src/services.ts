@@ -2,7 +2,7 @@
 
 import type { ProcessorDefinition } from '../processors/kit';
 import type { Reserved } from './auth/registry-access';
-import { BlobService } from './blobs/blob-service';
+import { BlobService, EMBEDDED_STORE_BYTES_PER_MS } from './blobs/blob-service';
 import type { BlobStore } from './blobs/blob-store';
 import { PgBlobStore } from './blobs/pg-blob-store';
 import { BookRepository } from './books/book-repository';
@@ -125,6 +125,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     options.store && options.onWrite ? () => options.onWrite?.() : options.onWrite,
     options.quota,
     options.responseDataBytes,
+    // PGlite works in this process, one statement at a time for every user: storing is charged.
+    database.kind === 'pglite' && !options.store ? EMBEDDED_STORE_BYTES_PER_MS : undefined,
   );
   return { validator, inspector, schemas, processors, blobs, books, conversations };
 }

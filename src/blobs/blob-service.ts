@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { BookService } from '../books/book-service';
 import type { ConversationService } from '../conversations/conversation-service';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
+import { chargeMs } from '../http/cost-meter';
 import { blobEvent, type StudioEvent, withVersion } from '../events/event';
 import type { SchemaService } from '../registry/schema-service';
 import type { AlsoWrite, BlobStore, Guard, References } from './blob-store';
@@ -54,6 +55,15 @@ export const MAX_IDEMPOTENCY_KEY = 128;
  */
 const clientKey = (userId: string, key: string) => `client/${userId.length}/${userId}/${key}`;
 
+/**
+ * Bytes of blob data the embedded database stores per millisecond of its thread, about: writing
+ * 1 MB took PGlite's thread 16 ms when the data compressed well and 67 ms when it did not (random
+ * text), on top of the main thread's parse, checks and hand-over. Its one session is every user's:
+ * a user's large writes are charged this, so that they slow that user down before they hold up
+ * everyone else's statements (`npm run bench:abuse`, 256 KiB writes).
+ */
+export const EMBEDDED_STORE_BYTES_PER_MS = 16 * 1024;
+
 export function serialize(data: unknown): { size: number; json: string } {
   if (data === undefined) throw badInput('data', 'data is required');
   const json = JSON.stringify(data);
@@ -87,7 +97,19 @@ export class BlobService {
     private readonly quota: Usage = DEFAULT_QUOTA,
     /** Blob data one GraphQL response may carry (REYNA_RESPONSE_DATA_BYTES; see `DataBudget`). */
     readonly responseDataBytes = DEFAULT_RESPONSE_DATA_BYTES,
+    /**
+     * Bytes of blob data stored per millisecond charged to the writer's event-loop budget, where
+     * the database works in this process (PGlite: see EMBEDDED_STORE_BYTES_PER_MS); none else.
+     */
+    private readonly storedBytesPerMs?: number,
   ) {}
+
+  /** `serialize`, and the writing of that much data charged to the current request. */
+  private serialized(data: unknown): { size: number; json: string } {
+    const out = serialize(data);
+    if (this.storedBytesPerMs) chargeMs(out.size / this.storedBytesPerMs);
+    return out;
+  }
 
   /** Admits a write that adds `blobs` blobs and `bytes` bytes, or throws QUOTA_EXCEEDED. */
   private admit(blobs: number, bytes: number): Admit {
@@ -122,7 +144,7 @@ export class BlobService {
     processorId: string,
     input: CreateBlobInput,
   ): Promise<{ blob: NewBlob; references: References }> {
-    const { size, json } = serialize(input.data);
+    const { size, json } = this.serialized(input.data);
     await this.schemas.assertValid(input.schemaId, input.data);
     const blob: NewBlob = {
       id: randomUUID(),
@@ -265,7 +287,7 @@ export class BlobService {
     id: string,
     input: { data: unknown; schemaId?: string | null; expectedVersion?: number | null },
   ): Promise<Blob> {
-    const { size, json } = serialize(input.data);
+    const { size, json } = this.serialized(input.data);
     const current = await this.store.findById(userId, id);
     if (!current) throw notFound('Blob', id);
     const schemaId = input.schemaId ?? current.schemaId;
@@ -349,7 +371,7 @@ export class BlobService {
         id: chapter.id,
         schemaId: chapter.schemaId,
         data: next,
-        ...serialize(next),
+        ...this.serialized(next),
         expectedVersion: chapter.version,
         event: blobEvent('updated', chapter),
       });
