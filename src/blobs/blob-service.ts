@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { BookService } from '../books/book-service';
 import type { ConversationService } from '../conversations/conversation-service';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
-import { chargeMs } from '../http/cost-meter';
 import { blobEvent, type StudioEvent, withVersion } from '../events/event';
+import { chargeMs } from '../http/cost-meter';
 import type { SchemaService } from '../registry/schema-service';
 import type { AlsoWrite, BlobStore, Guard, References } from './blob-store';
 import type {

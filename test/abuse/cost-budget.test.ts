@@ -36,34 +36,30 @@ function wideQuery(n: number): string {
   return `query Wide${n} { ${Array.from({ length: 15 }, (_, i) => `a${i}: me { ${fields} }`).join(' ')} }`;
 }
 
-async function heavy(token: string) {
+/** POSTs `body` to /graphql as the user of `token`: the status, Retry-After and the answer. */
+async function post<T>(token: string, body: string) {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: HEAVY,
+    body,
   });
   return {
     status: res.status,
     retryAfter: res.headers.get('retry-after'),
-    body: (await res.json()) as Omit<GraphQLResponse<{ validate: { valid: boolean } }>, 'status'>,
+    body: (await res.json()) as Omit<GraphQLResponse<T>, 'status'>,
   };
 }
 
-async function write(token: string) {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({
+const heavy = (token: string) => post<{ validate: { valid: boolean } }>(token, HEAVY);
+
+const write = (token: string) =>
+  post<{ createBlob: { id: string } }>(
+    token,
+    JSON.stringify({
       query:
         'mutation { createBlob(input: { schemaId: "text-input-v1", data: { content: "An ordinary passage." } }) { id } }',
     }),
-  });
-  const body = (await res.json()) as Omit<
-    GraphQLResponse<{ createBlob: { id: string } }>,
-    'status'
-  >;
-  return { status: res.status, body };
-}
+  );
 
 describe('the event-loop budget per user', () => {
   it('slows down a user whose requests are expensive, and only them', async () => {
@@ -111,21 +107,14 @@ describe('the event-loop budget per user', () => {
         data: { original: 'a', expanded: `${i}`.repeat(200 * 1024), expansion_ratio: 2 },
       });
     }
-    const read = async (token: string, id: string) => {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({
+    const read = (token: string, id: string) =>
+      post<{ blob: { id: string; derived: { id: string }[] } }>(
+        token,
+        JSON.stringify({
           query: 'query($id: ID!) { blob(id: $id) { id data derived { id data } } }',
           variables: { id },
         }),
-      });
-      const body = (await res.json()) as Omit<
-        GraphQLResponse<{ blob: { id: string; derived: { id: string }[] } }>,
-        'status'
-      >;
-      return { status: res.status, body };
-    };
+      );
     const token = await h.token(attacker);
     // Each answer is about 4 MB (charged about 31 ms): the 500 ms burst is spent within 40.
     const answers = [];
@@ -148,17 +137,7 @@ describe('the event-loop budget per user', () => {
 
   it('charges the parsing, validation and compile of queries: distinct wide queries slow their sender down, not another user', async () => {
     const token = await h.token(h.user('query-writer'));
-    const send = async (query: string) => {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query }),
-      });
-      return {
-        status: res.status,
-        body: (await res.json()) as Omit<GraphQLResponse<Record<string, unknown>>, 'status'>,
-      };
-    };
+    const send = (query: string) => post<Record<string, unknown>>(token, JSON.stringify({ query }));
     // Each text new (parsed and validated), and each sent twice (the second run compiles it).
     const answers = [];
     for (let i = 0; i < 150 && answers.at(-1)?.status !== 429; i++) {
@@ -193,22 +172,15 @@ describe('the event-loop budget per user', () => {
 
   it('slows down a user writing large blobs, and only them', async () => {
     const token = await h.token(h.user('big-http-writer'));
-    const store = async (i: number) => {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({
+    const store = (i: number) =>
+      post<{ createBlob: { id: string } }>(
+        token,
+        JSON.stringify({
           query:
             'mutation($d: JSON!) { createBlob(input: { schemaId: "text-input-v1", data: $d }) { id } }',
           variables: { d: { content: `A large passage ${i}.`, notes: 'x'.repeat(256 * 1024) } },
         }),
-      });
-      const body = (await res.json()) as Omit<
-        GraphQLResponse<{ createBlob: { id: string } }>,
-        'status'
-      >;
-      return { status: res.status, body };
-    };
+      );
     const answers = [];
     for (let i = 0; i < 40 && answers.at(-1)?.status !== 429; i++) answers.push(await store(i));
     expect(answers[0]!.body.data?.createBlob.id).toBeTruthy();
