@@ -17,7 +17,9 @@
  * `reyna serve` in a process of its own; its statement count comes from its /metrics).
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { availableParallelism } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { type Client, createClient } from 'graphql-ws';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -45,8 +47,12 @@ import {
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const N = Number(process.env.BENCH_RUNS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-/** Passages written before the instant-LLM phase is measured. */
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
+/**
+ * Passages written before the instant-LLM phase is measured: a server that has run a while. After
+ * 300 of them V8's compiler threads still spent 2.3 ms per passage optimising (the process's other
+ * threads), and the main thread 6.4 ms; after 2,000, 0.6-0.9 ms and 5.1-5.7 ms.
+ */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2000);
 
 /**
  * BENCH_PROFILE=1 (or `instant`) profiles the instant-LLM phase; BENCH_PROFILE=throughput the
@@ -166,15 +172,49 @@ async function main() {
     };
   }
 
-  async function gql(token: string, query: string, variables: object = {}) {
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
+  /**
+   * The writers' GraphQL requests, over node:http with kept-alive connections. Not fetch: the
+   * writers share this process (and its garbage collector) with the server, and each response of
+   * Node's fetch is held through WeakRefs that only a full collection clears, so every young
+   * collection copied the writers' finished requests along with the server's live objects (see
+   * the README, issue 14's ninth session).
+   */
+  const agent = new http.Agent({ keepAlive: true });
+  function gql(token: string, query: string, variables: object = {}): Promise<any> {
+    const payload = JSON.stringify({ query, variables });
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        `${url}/graphql`,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+            authorization: `Bearer ${token}`,
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('error', reject);
+          res.on('end', () => {
+            try {
+              const body = JSON.parse(text) as { data?: any; errors?: unknown };
+              if (body.data) resolve(body.data);
+              else reject(new Error(JSON.stringify(body.errors)));
+            } catch (error) {
+              reject(error);
+            }
+          });
+        },
+      );
+      request.on('error', reject);
+      request.end(payload);
     });
-    const body = (await res.json()) as { data?: any; errors?: unknown };
-    if (!body.data) throw new Error(JSON.stringify(body.errors));
-    return body.data;
   }
 
   try {
@@ -196,6 +236,13 @@ async function main() {
     const flushesBefore = await walSyncs();
     // BENCH_PROFILE=1: a CPU profile of this phase (the whole process: server, client, LLM).
     const profiler = profilePhase === 'instant' ? await startProfile() : null;
+    // The garbage collector's pauses on the main thread: where the slowest passages' extra time
+    // went (printed below beside them).
+    const pauses: { at: number; ms: number }[] = [];
+    const gcWatch = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) pauses.push({ at: e.startTime, ms: e.duration });
+    });
+    gcWatch.observe({ entryTypes: ['gc'] });
     const cpuBefore = process.cpuUsage();
     const threadsBefore = threadCpu();
     const machineBefore = machineCpu();
@@ -214,6 +261,7 @@ async function main() {
     const machineMs = machineMsPer(machineBefore, N);
     const stolen = stolenSince(machineBefore);
     const wall = performance.now() - wallBefore;
+    gcWatch.disconnect();
     probe?.stop();
     const trips = await busyTrips;
     await probe?.close();
@@ -253,6 +301,7 @@ async function main() {
         `  PostgreSQL round trip (select 1, a connection of its own): idle ${show(idleTrips)}; beside the passages ${show(trips)}`,
       );
     }
+    printPauses(pauses, traces);
     await printStages(database, traces);
     if (profile)
       printProfile(profile, process.env.BENCH_PROFILE_DIR ?? 'bench-profiles', 'pipeline');
@@ -370,6 +419,26 @@ async function roundTrips(url: string) {
     },
     close: () => client.end(),
   };
+}
+
+/**
+ * The garbage collector's pauses in the instant phase, and how they fell: in how many of the
+ * slowest tenth of the passages one began, against the fastest half.
+ */
+function printPauses(pauses: { at: number; ms: number }[], traces: Trace[]): void {
+  const total = pauses.reduce((sum, p) => sum + p.ms, 0);
+  const longest = pauses.reduce((max, p) => Math.max(max, p.ms), 0);
+  const pausedIn = (t: Trace) =>
+    pauses
+      .filter((p) => p.at >= t.start && p.at <= t.start + t.total)
+      .reduce((s, p) => s + p.ms, 0);
+  const sorted = [...traces].sort((a, b) => a.total - b.total);
+  const slowest = sorted.slice(Math.floor(sorted.length * 0.9));
+  const fastest = sorted.slice(0, Math.floor(sorted.length / 2));
+  const hit = slowest.filter((t) => pausedIn(t) > 0);
+  console.log(
+    `  garbage collection: ${pauses.length} pauses of the main thread, ${fmt(total, 1)} ms in all, the longest ${fmt(longest, 2)} ms; one began in ${hit.length} of the slowest ${slowest.length} passages (${fmt(hit.reduce((s, t) => s + pausedIn(t), 0) / Math.max(1, hit.length), 2)} ms each) and in ${fastest.filter((t) => pausedIn(t) > 0).length} of the fastest ${fastest.length}`,
+  );
 }
 
 interface Trace {
