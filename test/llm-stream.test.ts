@@ -2,10 +2,17 @@
  * How the LLM client reads a streamed answer (processors/lib/llm.ts, `readEvents`): the text and
  * its pieces in order whatever way the events are cut on the wire, `[DONE]`, an error event from
  * the server, a stream cut short, one that stalls, an overlong one, and a caller that stops
- * reading. The real `openai` client over real HTTP, against a server written for each case.
+ * reading; an answer sent compressed, and questions asked one after another over one connection.
+ * The real `openai` client over real HTTP, against a server written for each case.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createGzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError } from '../processors/kit';
 import {
@@ -21,6 +28,11 @@ let server: Server;
 let baseURL: string;
 /** Whether the last response was closed before the server ended it (the client went away). */
 let leftEarly = false;
+/** Headers the next answers carry besides their content type. */
+let extraHeaders: Record<string, string> = {};
+/** The last request's headers, and the connections the server has accepted so far. */
+let asked: IncomingHttpHeaders = {};
+let connections = 0;
 
 const chunk = (content: string | null, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }] })}\n\n`;
@@ -28,6 +40,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   server = createServer(async (req, res) => {
+    asked = req.headers;
     for await (const _ of req) {
       // The request body is not needed.
     }
@@ -35,9 +48,10 @@ beforeAll(async () => {
     res.on('close', () => {
       if (!res.writableEnded) leftEarly = true;
     });
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', ...extraHeaders });
     await script(res);
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
 });
@@ -159,5 +173,39 @@ describe('reading a streamed answer', () => {
     expect(seen).toBe(3);
     await sleep(50);
     expect(leftEarly).toBe(true);
+  });
+
+  it('reads an answer the server compressed, event by event', async () => {
+    // Servers behind a compressing proxy send the stream gzipped when the client accepts it.
+    const words = Array.from({ length: 20 }, (_, i) => `gz${i} `);
+    extraHeaders = { 'content-encoding': 'gzip' };
+    script = async (res) => {
+      const gzip = createGzip();
+      gzip.pipe(res);
+      for (const w of words) {
+        gzip.write(chunk(w));
+        gzip.flush();
+        await sleep(0);
+      }
+      gzip.end(`${chunk(null, 'stop')}data: [DONE]\n\n`);
+    };
+    try {
+      const { deltas, answer } = ask();
+      expect(await answer).toBe(words.join(''));
+      expect(deltas).toEqual(words);
+      expect(asked['accept-encoding']).toMatch(/gzip/);
+    } finally {
+      extraHeaders = {};
+    }
+  });
+
+  it('asks one question after another over one kept-alive connection', async () => {
+    script = (res) => res.end(`${chunk('again ', 'stop')}data: [DONE]\n\n`);
+    const llm = createLlm({ baseURL, model: 'm' });
+    const ask1 = () => llm.stream({ model: 'm', system: 's', user: 'u' }, () => {});
+    await ask1();
+    const before = connections;
+    for (let i = 0; i < 5; i++) expect(await ask1()).toBe('again ');
+    expect(connections).toBe(before);
   });
 });

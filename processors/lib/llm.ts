@@ -9,6 +9,7 @@
  * failure: asking again would pay for the same overlong answer.
  */
 import { createParser } from 'eventsource-parser';
+import nodeFetch from 'node-fetch';
 import type OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { PermanentError } from '../kit';
@@ -166,10 +167,17 @@ export function createLlm(options: LlmOptions): Llm {
       apiKey: options.apiKey ?? 'not-needed',
       timeout: timeoutMs,
       maxRetries: 0,
-      // A redirect is refused rather than followed (see `classify`). It also spares every request
-      // a copy of itself that fetch otherwise keeps for following one: 5-10% of the client's CPU
-      // per streamed answer, measured against a local server.
-      fetchOptions: { redirect: 'error', window: null },
+      // A redirect is refused rather than followed (see `classify`).
+      fetchOptions: { redirect: 'error' },
+      // The requests go over `node:http` (node-fetch), not Node's own fetch (undici): that fetch
+      // ties each response's body to a WeakRef, whose target V8's young-generation collector
+      // always keeps, so every answer read survived into the old generation. In the pipeline
+      // bench that was half of what each young collection copied (1.4 MB against 0.8 MB), and
+      // the collector's pauses, which fall inside about 6% of passages, were half again as long
+      // (p50 3.5-3.7 ms against 2.4 ms). node-fetch's Response is close enough to the standard
+      // one for the client (status, headers, text()); its body is a Node stream, which
+      // `readEvents` reads the same way.
+      fetch: nodeFetch as unknown as typeof fetch,
     });
     return client;
   };
