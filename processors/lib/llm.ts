@@ -189,16 +189,15 @@ export function createLlm(options: LlmOptions): Llm {
     const controller = new AbortController();
     // The client's timeout ends when the response starts; a stream that then goes quiet would
     // hold its run (and its heartbeats) forever.
+    // One timer, re-armed by every piece read (`refresh`: no timer made and dropped per event).
     let stalled = false;
-    let idle: NodeJS.Timeout | undefined;
+    const idle = setTimeout(() => {
+      stalled = true;
+      controller.abort();
+    }, timeoutMs);
     const touch = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => {
-        stalled = true;
-        controller.abort();
-      }, timeoutMs);
+      idle.refresh();
     };
-    touch();
     let text = '';
     let finish: string | null = null;
     try {
