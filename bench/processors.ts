@@ -16,22 +16,21 @@
  * The server runs in this process on PGlite, and on PostgreSQL unless BENCH_SERVER=process (then
  * `reyna serve` in a process of its own; its statement count comes from its /metrics).
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { availableParallelism } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { type Client, createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { sql } from 'kysely';
 import pg from 'pg';
-import WebSocket from 'ws';
 import { createApp } from '../src/app';
-import { mintToken } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { createPgDatabase, postgresReachable } from '../test/support/database';
 import { startFakeLlm } from '../test/support/fake-llm';
 import { dropNatsStreams, NATS_URL } from '../test/support/nats';
 import { printProfile, startProfile } from './cpu-profile';
+import { startLoadThread } from './load-thread';
 import {
   fmt,
   machineCpu,
@@ -39,10 +38,14 @@ import {
   processCpu,
   processMsPer,
   serve,
+  startWorker,
   stolenSince,
+  stopChild,
   threadCpu,
+  threadCpuMs,
   UNLIMITED_ENV,
 } from './support';
+import { startWriter } from './writers';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 /**
@@ -59,6 +62,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
  * connections and each prepared its statements: a server under steady load is past that.
  */
 const BUSY_WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+/**
+ * The same for the phase whose processors run in a `reyna worker` process: that process starts
+ * cold, and V8 optimises its code in the first seconds of the load.
+ */
+const WORKER_WARMUP_SECONDS = Number(process.env.BENCH_WORKER_WARMUP_SECONDS ?? 4);
 /**
  * Passages written before the instant-LLM phase is measured: a server that has run a while. After
  * 300 of them V8's compiler threads still spent 2.3 ms per passage optimising (the process's other
@@ -87,6 +95,9 @@ async function main() {
   const usePg = process.env.BENCH_BACKEND !== 'pglite' && (await postgresReachable());
   const pg = usePg ? await createPgDatabase() : undefined;
   const prefix = `b${randomBytes(4).toString('hex')}`;
+  // The LLM server and the throughput phases' writers run on a thread of their own.
+  const load = await startLoadThread();
+  // The timed phases' LLM server is on this thread, as in the figures of the issue.
   const llm = await startFakeLlm();
   const env: Record<string, string> = {
     REYNA_JWT_SECRET: SECRET,
@@ -110,7 +121,10 @@ async function main() {
   const served = separate
     ? await serve(env, process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean))
     : undefined;
-  const app = served ? undefined : await createApp(config, { database });
+  let app = served ? undefined : await createApp(config, { database });
+  /** The API and worker process of the last phase (see there). */
+  let apiOnly: Awaited<ReturnType<typeof createApp>> | undefined;
+  let worker: ChildProcess | undefined;
   const url = served ? served.url : await app!.listen();
   /** SQL statements the server has sent so far (from its /metrics when it runs apart). */
   const statementCount = async () => {
@@ -118,7 +132,9 @@ async function main() {
     const text = await (await fetch(`${url}/metrics`)).text();
     return Number(/^reyna_db_statements_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
   };
+  /** The main thread's writers' subscriptions (the load thread has its own). */
   const clients: Client[] = [];
+  const user = (name: string) => startWriter(SECRET, name, url, clients);
   /**
    * How many times PostgreSQL has waited for its log to reach the disk (every synchronous commit
    * waits, unless another commit's flush covered it), the whole server's; null on PGlite.
@@ -134,99 +150,101 @@ async function main() {
     `${pg ? 'PostgreSQL + NATS JetStream' : 'PGlite + in-process backbone'}; processors in the server process, ${served ? `a process of its own (pid ${served.child.pid})` : 'which is this one'}\n`,
   );
 
-  async function user(name: string) {
-    const token = await mintToken(SECRET, name, '1h');
-    const book = await gql(token, 'mutation { createBook(input: { title: "Bench" }) { id } }');
-    const bookId = book.createBook.id as string;
-    const arrivals = new Map<string, number>();
-    const client = createClient({
-      url: `${url.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${token}` },
-    });
-    clients.push(client);
-    const waiters = new Map<string, () => void>();
-    client.subscribe<{ blobDerived: { parentId: string } }>(
-      {
-        query: 'subscription($b: ID) { blobDerived(bookId: $b) { parentId derivedId } }',
-        variables: { b: bookId },
-      },
-      {
-        next: (r) => {
-          const parent = r.data!.blobDerived.parentId;
-          arrivals.set(parent, performance.now());
-          waiters.get(parent)?.();
-        },
-        error: (e) => console.error(e),
-        complete: () => {},
-      },
-    );
-    await new Promise((r) => setTimeout(r, 300));
-    return {
-      token,
-      async expand(
-        content: string,
-      ): Promise<{ total: number; parentId: string; start: number; returned: number }> {
-        const start = performance.now();
-        const r = await gql(
-          token,
-          'mutation($i: CreateBlobInput!) { createBlob(input: $i) { id } }',
-          {
-            i: { schemaId: 'text-input-v1', bookId, data: { content } },
-          },
-        );
-        const id = r.createBlob.id as string;
-        const returned = performance.now();
-        if (!arrivals.has(id)) await new Promise<void>((resolve) => waiters.set(id, resolve));
-        waiters.delete(id);
-        return { total: arrivals.get(id)! - start, parentId: id, start, returned };
-      },
-    };
-  }
-
   /**
-   * The writers' GraphQL requests, over node:http with kept-alive connections. Not fetch: the
-   * writers share this process (and its garbage collector) with the server, and each response of
-   * Node's fetch is held through WeakRefs that only a full collection clears, so every young
-   * collection copied the writers' finished requests along with the server's live objects (see
-   * the README, issue 14's ninth session).
+   * 8 writers on the load thread write to the API at `at` for `warmupSeconds` (counted apart),
+   * then SECONDS measured: expansions a second and the CPU they took, printed under `title`.
+   * `worker`: the pid of a worker process, whose share of the CPU is printed too.
    */
-  const agent = new http.Agent({ keepAlive: true });
-  function gql(token: string, query: string, variables: object = {}): Promise<any> {
-    const payload = JSON.stringify({ query, variables });
-    return new Promise((resolve, reject) => {
-      const request = http.request(
-        `${url}/graphql`,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            authorization: `Bearer ${token}`,
-          },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            text += chunk;
-          });
-          res.on('error', reject);
-          res.on('end', () => {
-            try {
-              const body = JSON.parse(text) as { data?: any; errors?: unknown };
-              if (body.data) resolve(body.data);
-              else reject(new Error(JSON.stringify(body.errors)));
-            } catch (error) {
-              reject(error);
-            }
-          });
-        },
+  async function busy(
+    at: string,
+    names: string,
+    title: string,
+    options: { profile: boolean; warmupSeconds: number; worker?: number },
+  ): Promise<void> {
+    await load.writers(
+      at,
+      SECRET,
+      Array.from({ length: 8 }, (_, i) => `${names}-${i}`),
+    );
+    // The same load first for `warmupSeconds`, counted apart; then the measured window, whose
+    // figures are taken from its first moment (the users write on without a pause between).
+    // Passages that ended after the window (`after`): the per-expansion figures, taken until the
+    // last ended, count them (as they count those in flight when the window opened).
+    const begin = performance.now();
+    const from = begin + options.warmupSeconds * 1000;
+    const until = from + SECONDS * 1000;
+    const measured = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, from - performance.now())));
+      return {
+        profiler: options.profile ? await startProfile() : null,
+        cpu: process.cpuUsage(),
+        threads: threadCpu(),
+        machine: machineCpu(),
+        processes: processCpu(),
+        workerMs: options.worker === undefined ? null : threadCpuMs(options.worker, 'all'),
+        flushes: await walSyncs(),
+      };
+    })();
+    const { warming, done, after } = await load.write(from, until);
+    await load.stopWriters();
+    const {
+      profiler: busyProfiler,
+      cpu: busyCpu,
+      threads: busyThreads,
+      machine: busyMachine,
+      processes: busyProcesses,
+      flushes: busyFlushes,
+      workerMs,
+    } = await measured;
+    const workerAfter = options.worker === undefined ? null : threadCpuMs(options.worker, 'all');
+    const spent = process.cpuUsage(busyCpu);
+    const busyByThread = processMsPer(busyThreads, done + after, threadCpu());
+    const worked = done + after;
+    const busyMachineMs = machineMsPer(busyMachine, worked);
+    const busyByProcess = processMsPer(busyProcesses, worked);
+    const flushesAfter = await walSyncs();
+    const busyStolen = stolenSince(busyMachine);
+    const busyProfile = await busyProfiler?.stop();
+    console.log(title);
+    console.log(
+      `  ${fmt(done / SECONDS, 1)} expansions per second over ${SECONDS} s   (issue 14 aim: 3x the 42-54 measured at its start)`,
+    );
+    if (options.warmupSeconds > 0)
+      console.log(
+        `  ${fmt(warming / options.warmupSeconds, 1)} a second in the ${options.warmupSeconds} s of the same load before them (not counted)`,
       );
-      request.on('error', reject);
-      request.end(payload);
-    });
+    console.log(
+      `  ${fmt((spent.user + spent.system) / 1000 / Math.max(1, worked), 2)} ms of this process's CPU per expansion (${options.worker === undefined ? 'server' : 'the API'}, clients and LLM)`,
+    );
+    if (busyByThread.length > 0)
+      console.log(
+        `  of which, by thread: ${busyByThread
+          .slice(0, 4)
+          .map(([name, ms]) => `${name} ${fmt(ms, 2)}`)
+          .join(', ')} ms`,
+      );
+    if (workerMs != null && workerAfter != null)
+      console.log(
+        `  ${fmt((workerAfter - workerMs) / Math.max(1, worked), 2)} ms of the worker process's CPU per expansion (all its threads)`,
+      );
+    if (busyMachineMs !== null)
+      console.log(
+        `  ${fmt(busyMachineMs, 2)} ms of the machine's CPU per expansion (every process and the kernel; ${machineCores()} cores keep up with ${fmt((machineCores() * 1000) / busyMachineMs, 0)} a second at most)`,
+      );
+    if (busyByProcess.length > 0)
+      console.log(
+        `  of which, by process: ${busyByProcess
+          .slice(0, 6)
+          .map(([name, ms]) => `${name} ${fmt(ms, 2)}`)
+          .join(', ')} ms (the rest: the kernel's own threads and interrupts)`,
+      );
+    if (busyFlushes !== null && flushesAfter !== null)
+      console.log(
+        `  ${fmt((flushesAfter - busyFlushes) / Math.max(1, worked), 2)} waits for PostgreSQL's log to reach the disk per expansion (several commits may share one)`,
+      );
+    if (busyStolen) console.log(`  ${busyStolen}`);
+    if (busyProfile)
+      printProfile(busyProfile, process.env.BENCH_PROFILE_DIR ?? 'bench-profiles', 'throughput');
   }
 
   try {
@@ -339,92 +357,50 @@ async function main() {
     );
     await printStages(database, slowTraces);
 
-    llm.behaviour.firstTokenDelayMs = 0;
-    const users = await Promise.all(Array.from({ length: 8 }, (_, i) => user(`bench-user-${i}`)));
-    // The same load first for BUSY_WARMUP_SECONDS, counted apart; then the measured window, whose
-    // figures are taken from its first moment (the users write on without a pause between).
-    let warming = 0;
-    let done = 0;
-    // Passages that ended after the window: the per-expansion figures, taken until the last
-    // ended, count them (as they count those in flight when the window opened).
-    let after = 0;
-    const begin = performance.now();
-    const from = begin + BUSY_WARMUP_SECONDS * 1000;
-    const until = from + SECONDS * 1000;
-    const measured = (async () => {
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, from - performance.now())));
-      return {
-        profiler: profilePhase === 'throughput' ? await startProfile() : null,
-        cpu: process.cpuUsage(),
-        machine: machineCpu(),
-        processes: processCpu(),
-        flushes: await walSyncs(),
-      };
-    })();
-    await Promise.all(
-      users.map(async (u, k) => {
-        let i = 0;
-        while (performance.now() < until) {
-          await u.expand(`User ${k} writes passage number ${i++} for throughput.`);
-          const now = performance.now();
-          if (now < from) warming++;
-          else if (now <= until) done++;
-          else after++;
-        }
-      }),
-    );
-    const {
-      profiler: busyProfiler,
-      cpu: busyCpu,
-      machine: busyMachine,
-      processes: busyProcesses,
-      flushes: busyFlushes,
-    } = await measured;
-    const spent = process.cpuUsage(busyCpu);
-    const worked = done + after;
-    const busyMachineMs = machineMsPer(busyMachine, worked);
-    const busyByProcess = processMsPer(busyProcesses, worked);
-    const flushesAfter = await walSyncs();
-    const busyStolen = stolenSince(busyMachine);
-    const busyProfile = await busyProfiler?.stop();
-    console.log('8 users writing at once (each waits for its expansion)');
-    console.log(
-      `  ${fmt(done / SECONDS, 1)} expansions per second over ${SECONDS} s   (issue 14 aim: 3x the 42-54 measured at its start)`,
-    );
-    if (BUSY_WARMUP_SECONDS > 0)
-      console.log(
-        `  ${fmt(warming / BUSY_WARMUP_SECONDS, 1)} a second in the ${BUSY_WARMUP_SECONDS} s of the same load before them (not counted)`,
+    // The throughput phases' writers and LLM server run on the load thread (in a deployment
+    // neither is in the API's process): the server restarts with that LLM server.
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    const busyEnv = { ...env, OPENAI_BASE_URL: load.llmUrl };
+    let busyUrl = url;
+    if (app) {
+      await app.stop();
+      app = await createApp(loadConfig(busyEnv), { database });
+      busyUrl = await app.listen();
+    }
+    await busy(busyUrl, 'bench-user', '8 users writing at once (each waits for its expansion)', {
+      profile: profilePhase === 'throughput',
+      warmupSeconds: BUSY_WARMUP_SECONDS,
+    });
+
+    // The layout NATS deployments run (the README's Processors): the API with no processors of
+    // its own, and the processors in a `reyna worker` process, a second process beside it.
+    if (pg && !served && process.env.BENCH_WORKER !== '0') {
+      await app?.stop();
+      app = undefined;
+      apiOnly = await createApp(loadConfig({ ...busyEnv, REYNA_PROCESSORS: 'none' }), {
+        database,
+      });
+      const apiUrl = await apiOnly.listen();
+      worker = await startWorker(busyEnv);
+      await busy(
+        apiUrl,
+        'bench-apart',
+        '8 users writing at once, the processors in a `reyna worker` process of their own',
+        { profile: false, warmupSeconds: WORKER_WARMUP_SECONDS, worker: worker.pid },
       );
-    console.log(
-      `  ${fmt((spent.user + spent.system) / 1000 / Math.max(1, worked), 2)} ms of this process's CPU per expansion (server, clients and LLM)`,
-    );
-    if (busyMachineMs !== null)
-      console.log(
-        `  ${fmt(busyMachineMs, 2)} ms of the machine's CPU per expansion (every process and the kernel; ${machineCores()} cores keep up with ${fmt((machineCores() * 1000) / busyMachineMs, 0)} a second at most)`,
-      );
-    if (busyByProcess.length > 0)
-      console.log(
-        `  of which, by process: ${busyByProcess
-          .slice(0, 6)
-          .map(([name, ms]) => `${name} ${fmt(ms, 2)}`)
-          .join(', ')} ms (the rest: the kernel's own threads and interrupts)`,
-      );
-    if (busyFlushes !== null && flushesAfter !== null)
-      console.log(
-        `  ${fmt((flushesAfter - busyFlushes) / Math.max(1, worked), 2)} waits for PostgreSQL's log to reach the disk per expansion (several commits may share one)`,
-      );
-    if (busyStolen) console.log(`  ${busyStolen}`);
-    if (busyProfile)
-      printProfile(busyProfile, process.env.BENCH_PROFILE_DIR ?? 'bench-profiles', 'throughput');
+    }
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
     await app?.stop();
+    await apiOnly?.stop();
+    if (worker) await stopChild(worker);
     if (served) {
       const exited = new Promise((resolve) => served.child.once('exit', resolve));
       served.child.kill('SIGTERM');
       await exited;
     }
     await database.close();
+    await load.close();
     await llm.close();
     if (pg) {
       await pg.drop();

@@ -139,6 +139,33 @@ export function serve(
 }
 
 /**
+ * Starts `reyna worker` (every processor) as a child process with exactly `env`; resolves once it
+ * says it runs them (its consumers are open by then).
+ */
+export function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('ReYNa worker running')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+}
+
+/** Stops a child started by `serve` or `startWorker` (SIGTERM), once it has exited. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/**
  * CPU time one thread has used, in milliseconds (user + system), from /proc: the main thread of
  * this process by default, or a child process's main thread. Unlike requests per second, CPU time
  * per request hardly moves with what else the machine is running. Null where /proc is absent.
