@@ -201,4 +201,27 @@ describe(`live messages on the ${natsEnabled ? 'NATS' : 'in-process'} backbone`,
       await other.stop();
     }
   });
+
+  it.runIf(natsEnabled)(
+    'reach another process in the order sent, also those sent just before the sender stops',
+    async () => {
+      // Live messages go to NATS together (within a few milliseconds); a stop sends what waits.
+      const sender = new NatsBackbone({ url: NATS_URL, prefix, log: createLogger('silent') });
+      await sender.start();
+      const there = await backbone.subscribeLive('live-d');
+      const sent = Array.from({ length: 200 }, (_, n) => ({ n }));
+      let stopped = false;
+      try {
+        for (const m of sent.slice(0, 150)) sender.publishLive('live-d', m);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        for (const m of sent.slice(150)) sender.publishLive('live-d', m);
+        await sender.stop();
+        stopped = true;
+        expect(await takeLive(there, 200)).toEqual(sent);
+      } finally {
+        await there.close();
+        if (!stopped) await sender.stop();
+      }
+    },
+  );
 });
