@@ -216,17 +216,18 @@ export function machineMsPer(before: ReturnType<typeof machineCpu>, units: numbe
 }
 
 /**
- * CPU time so far of every process on the machine, in clock ticks, summed by command name
- * (`postgres`, `nats-server`, `node`, ...) from /proc/<pid>/stat; empty without /proc. Processes
- * that ended in between are missing from the difference: a breakdown, not a total.
+ * CPU time so far of every process on the machine, in clock ticks, by `<pid>:<command name>`
+ * (`postgres`, `nats-server`, `node`, ...) from /proc/<pid>/stat; empty without /proc.
+ * `processMsPer` sums the differences by name: a process that ended in between is missing from
+ * it (a breakdown, not a total), one that started in between counts from its start.
  */
 export function processCpu(): Map<string, number> {
-  const byName = new Map<string, number>();
+  const byProcess = new Map<string, number>();
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {
-    return byName;
+    return byProcess;
   }
   for (const pid of pids) {
     try {
@@ -236,13 +237,12 @@ export function processCpu(): Map<string, number> {
       const name = stat.slice(stat.indexOf('(') + 1, close);
       const fields = stat.slice(close + 2).split(' ');
       // utime and stime are fields 14 and 15 of the line, 12 and 13 after the state.
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      byName.set(name, (byName.get(name) ?? 0) + ticks);
+      byProcess.set(`${pid}:${name}`, Number(fields[11]) + Number(fields[12]));
     } catch {
       // The process ended while being read.
     }
   }
-  return byName;
+  return byProcess;
 }
 
 /**
@@ -281,11 +281,15 @@ export function processMsPer(
   units: number,
   after = processCpu(),
 ): [string, number][] {
-  const out: [string, number][] = [];
-  for (const [name, ticks] of after) {
-    const spent = ticks - (before.get(name) ?? 0);
-    if (spent > 0 && units > 0) out.push([name, (spent * 10) / units]);
+  // Differences per process (or thread), then summed by name (`processCpu` keys hold the pid).
+  const byName = new Map<string, number>();
+  for (const [key, ticks] of after) {
+    const spent = ticks - (before.get(key) ?? 0);
+    const name = key.replace(/^\d+:/, '');
+    if (spent > 0) byName.set(name, (byName.get(name) ?? 0) + spent);
   }
+  const out: [string, number][] = [];
+  for (const [name, ticks] of byName) if (units > 0) out.push([name, (ticks * 10) / units]);
   return out.sort((a, b) => b[1] - a[1]);
 }
 
