@@ -115,35 +115,35 @@ export const fmt = (n: number, digits = 0) =>
  * Starts `reyna serve` as a child process with exactly `env` (and `nodeArgs` for Node itself);
  * resolves with its base URL.
  */
-export function serve(
+export async function serve(
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--expose-gc', ...nodeArgs, '--import', 'tsx', 'src/main.ts', 'serve'],
-    {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+  const { child, match } = await startReyna(
+    'serve',
+    env,
+    ['--expose-gc', ...nodeArgs],
+    /GraphQL and GraphiQL: (\S+)\/graphql/,
   );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const url = /GraphQL and GraphiQL: (\S+)\/graphql/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  return { child, url: match[1]! };
 }
 
 /**
  * Starts `reyna worker` (every processor) as a child process with exactly `env`; resolves once it
  * says it runs them (its consumers are open by then).
  */
-export function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
+export async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  return (await startReyna('worker', env, [], /ReYNa worker running/)).child;
+}
+
+/** `reyna <command>` as a child process, once its output matches `ready`. */
+function startReyna(
+  command: 'serve' | 'worker',
+  env: Record<string, string>,
+  nodeArgs: string[],
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', command], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -151,9 +151,10 @@ export function startWorker(env: Record<string, string>): Promise<ChildProcess> 
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
-      if (out.includes('ReYNa worker running')) resolve(child);
+      const match = ready.exec(out);
+      if (match) resolve({ child, match });
     });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`reyna ${command} exited with ${code}`)));
   });
 }
 
