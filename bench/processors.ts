@@ -358,7 +358,9 @@ async function main() {
     await printStages(database, slowTraces);
 
     // The throughput phases' writers and LLM server run on the load thread (in a deployment
-    // neither is in the API's process): the server restarts with that LLM server.
+    // neither is in the API's process): the server restarts with that LLM server. A server in a
+    // process of its own keeps this thread's, instant again.
+    llm.behaviour.firstTokenDelayMs = 0;
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
     const busyEnv = { ...env, OPENAI_BASE_URL: load.llmUrl };
     let busyUrl = url;
