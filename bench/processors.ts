@@ -29,7 +29,7 @@ import { openDatabase } from '../src/db/database';
 import { createPgDatabase, postgresReachable } from '../test/support/database';
 import { startFakeLlm } from '../test/support/fake-llm';
 import { dropNatsStreams, NATS_URL } from '../test/support/nats';
-import { printProfile, startProfile } from './cpu-profile';
+import { printProfile, startAllocationProfile, startProfile } from './cpu-profile';
 import { startLoadThread } from './load-thread';
 import {
   fmt,
@@ -82,7 +82,9 @@ const profilePhase = !process.env.BENCH_PROFILE
   ? null
   : process.env.BENCH_PROFILE === 'throughput'
     ? 'throughput'
-    : 'instant';
+    : process.env.BENCH_PROFILE === 'alloc'
+      ? 'alloc'
+      : 'instant';
 
 const machineCores = () => availableParallelism();
 
@@ -266,6 +268,8 @@ async function main() {
     const flushesBefore = await walSyncs();
     // BENCH_PROFILE=1: a CPU profile of this phase (the whole process: server, client, LLM).
     const profiler = profilePhase === 'instant' ? await startProfile() : null;
+    // BENCH_PROFILE=alloc: where the main thread allocates in this phase, per passage.
+    const allocations = profilePhase === 'alloc' ? await startAllocationProfile() : null;
     // The garbage collector's pauses on the main thread: where the slowest passages' extra time
     // went (printed below beside them).
     const pauses: { at: number; ms: number }[] = [];
@@ -296,6 +300,7 @@ async function main() {
     const trips = await busyTrips;
     await probe?.close();
     const profile = await profiler?.stop();
+    await allocations?.stop(N, 'passage');
     const statements = ((await statementCount()) - statementsBefore) / N;
     const flushes = flushesBefore === null ? null : ((await walSyncs())! - flushesBefore) / N;
     console.log('createBlob -> blobDerived, instant LLM');
