@@ -157,9 +157,9 @@ export async function startAllocationProfile(): Promise<{
       console.log('by area (where the allocation was made)');
       for (const [k, v] of top(areas, 20)) console.log(`  ${kb(v)}  ${k}`);
       console.log('by the nearest of our functions below it');
-      for (const [k, v] of top(callers, 25)) console.log(`  ${kb(v)}  ${k}`);
+      for (const [k, v] of top(callers, 30)) console.log(`  ${kb(v)}  ${k}`);
       console.log('by function');
-      for (const [k, v] of top(functions, 25)) console.log(`  ${kb(v)}  ${k}`);
+      for (const [k, v] of top(functions, 40)) console.log(`  ${kb(v)}  ${k}`);
     },
   };
 }

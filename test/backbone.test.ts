@@ -3,6 +3,8 @@
  * backbone (PGlite project): the same behaviour from both.
  */
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Delivery, EventBackbone } from '../src/events/backbone';
 import type { StudioEvent } from '../src/events/event';
@@ -223,5 +225,106 @@ describe(`live messages on the ${natsEnabled ? 'NATS' : 'in-process'} backbone`,
         if (!stopped) await sender.stop();
       }
     },
+  );
+});
+
+describe(`work queues on the ${natsEnabled ? 'NATS JetStream' : 'in-process'} backbone`, () => {
+  /** Heap in use after full collections (the test process may collect on demand). */
+  const heapAfterGc = () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+
+  it('keep no memory for the events they have handled', async () => {
+    // A backbone of its own: the in-process one keeps its last events for replay (10,000 by
+    // default) and their ids for deduplication, by design; here it keeps 100, for 1 ms.
+    const backbone: EventBackbone = natsEnabled
+      ? new NatsBackbone({ url: NATS_URL, prefix, log: createLogger('silent') })
+      : new MemoryBackbone({ retain: 100, dedupWindowMs: 1 });
+    await backbone.start();
+    const type = `blob.created.leak-${randomBytes(3).toString('hex')}`;
+    let handled = 0;
+    let target = 0;
+    let reached: () => void = () => {};
+    const consumer = await backbone.consume(
+      { group: 'memory-check', type, maxDeliveries: 0, concurrency: 8, ackWaitMs: 30_000 },
+      async () => {
+        handled++;
+        if (handled >= target) reached();
+        return { kind: 'done' };
+      },
+    );
+    const round = async (n: number) => {
+      target = handled + n;
+      const all = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      for (let i = 0; i < n; i++) await backbone.publish(event(`worker-${i % 7}`, type));
+      await all;
+      // Acknowledgements go out a moment later.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    try {
+      await round(500);
+      const before = heapAfterGc();
+      await round(6000);
+      const perEvent = (heapAfterGc() - before) / 6000;
+      // Before the fix each event handled left about 375 bytes until the consumer stopped.
+      expect(perEvent).toBeLessThan(120);
+    } finally {
+      await consumer.stop();
+      await backbone.stop();
+    }
+  }, 60_000);
+
+  it.runIf(natsEnabled)(
+    'stop while their buffer is full, and hand back what waits to the next worker',
+    async () => {
+      const type = `blob.created.full-${randomBytes(3).toString('hex')}`;
+      const options = {
+        group: 'full-stop',
+        type,
+        maxDeliveries: 0,
+        concurrency: 1,
+        buffer: 2,
+        ackWaitMs: 30_000,
+      };
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const first: string[] = [];
+      const consumer = await backbone.consume(options, async ({ event: e }) => {
+        first.push(e.id);
+        await held;
+        return { kind: 'done' };
+      });
+      const sent = Array.from({ length: 10 }, () => event('worker-full', type));
+      for (const e of sent) await backbone.publish(e);
+      // One runs, two wait in the buffer, the rest stays in the stream.
+      await expect.poll(() => first.length).toBe(1);
+      // Stopping hands back what waits at once, while the one running goes on to its end.
+      const stopping = consumer.stop();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      release();
+      await stopping;
+      expect(first).toHaveLength(1);
+      const second = new Set<string>();
+      const next = await backbone.consume(options, async ({ event: e }) => {
+        second.add(e.id);
+        return { kind: 'done' };
+      });
+      try {
+        await expect.poll(() => second.size, { timeout: 10_000 }).toBe(sent.length - first.length);
+        // Each event ran once, in one worker or the other.
+        expect([...first, ...second].sort()).toEqual(sent.map((e) => e.id).sort());
+      } finally {
+        await next.stop();
+      }
+    },
+    30_000,
   );
 });

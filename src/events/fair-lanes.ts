@@ -39,9 +39,14 @@ export class FairLanes<T> {
     return this.waitingCount;
   }
 
+  /** Whether `capacity` items wait (`room` then waits). */
+  get full(): boolean {
+    return this.waitingCount >= this.options.capacity;
+  }
+
   /** Resolves once fewer than `capacity` items wait. */
   room(): Promise<void> {
-    if (this.waitingCount < this.options.capacity) return Promise.resolve();
+    if (!this.full) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 

@@ -87,15 +87,14 @@ export class MemoryBackbone implements EventBackbone {
     this.log.push(entry);
     if (this.log.length > this.retain * 1.1)
       this.log = this.log.slice(this.log.length - this.retain);
-    this.seen.set(event.id, { seq: entry.seq, at: now });
-    if (this.seen.size > 50_000) {
-      // Oldest first (insertion order): stop at the first one still inside the window, so a
-      // busy window costs nothing per publish instead of a scan of every id remembered.
-      for (const [id, v] of this.seen) {
-        if (now - v.at < this.dedupWindowMs) break;
-        this.seen.delete(id);
-      }
+    // Ids past the window are forgotten as new ones come (before, only once 50,000 were kept,
+    // about 30 MB). Oldest first (insertion order), stopping at the first one still inside the
+    // window: each id is deleted once, so a publish costs no scan of every id remembered.
+    for (const [id, v] of this.seen) {
+      if (now - v.at < this.dedupWindowMs) break;
+      this.seen.delete(id);
     }
+    this.seen.set(event.id, { seq: entry.seq, at: now });
     for (const enqueue of this.workers.get(event.type) ?? []) enqueue(event, 1);
     const item: Delivery = { kind: 'event', cursor: String(entry.seq), event };
     for (const s of this.subscribers.get(event.userId) ?? [])
