@@ -173,6 +173,14 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
   // 4403 closes since the last accepted connection: a fresh token gets one more try.
   let refusals = 0;
   let lastClose: number | undefined;
+  // The browser came back online since the last connection was accepted. An attempt made while it
+  // was offline fails after that, and the next one then starts at once, not after the backoff
+  // (the wait below also ends when the browser comes online, but only if it is waiting then).
+  let cameOnline = false;
+  const onOnline = () => {
+    cameOnline = true;
+  };
+  globalThis.addEventListener?.('online', onOnline);
 
   function ws(): Client {
     if (wsClient) return wsClient;
@@ -191,6 +199,10 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
         // A token that expired is replaced at once; anything else backs off as graphql-ws does
         // (capped at MAX_RETRY_WAIT_MS), and a browser that comes back online retries at once.
         retryWait: async (retries) => {
+          if (cameOnline && lastClose !== FORBIDDEN) {
+            cameOnline = false;
+            return;
+          }
           const ms =
             lastClose === FORBIDDEN
               ? 50
@@ -202,6 +214,8 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
             const done = () => {
               clearTimeout(timer);
               globalThis.removeEventListener?.('online', done);
+              // The attempt that follows is made online.
+              cameOnline = false;
               resolve();
             };
             const timer = setTimeout(done, ms);
@@ -212,6 +226,7 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
           connecting: (retry) => tell({ type: 'connecting', retry }),
           connected: (_socket, _payload, retry) => {
             refusals = 0;
+            cameOnline = false;
             tell({ type: 'connected', retry });
           },
           closed: (e) => {
@@ -319,6 +334,7 @@ export function createStudioClient(options: StudioClientOptions): StudioClient {
     },
     download: async (fileUrl) => download(fileUrl, url, await getToken(), doFetch),
     dispose: async () => {
+      globalThis.removeEventListener?.('online', onOnline);
       await wsClient?.dispose();
     },
   };
