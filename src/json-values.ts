@@ -6,7 +6,7 @@
  * - nesting deeper than MAX_JSON_DEPTH exhausts the database's parser stack.
  */
 import { AppError, ErrorCode, type ValidationIssue } from './errors';
-import { metered } from './http/cost-meter';
+import { type CostMeter, metered } from './http/cost-meter';
 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -26,12 +26,14 @@ export function unstorableString(s: string): string | null {
 /**
  * The issues of `value` that cannot round-trip through JSON, as JSON Pointers (at most 20).
  * Strings are checked only with `strings` set: a document that is only validated may hold them.
+ * The walk is charged to `meter` when given (a scalar parsed while an operation runs is charged
+ * with the operation).
  */
 export function nonRoundTripIssues(
   value: unknown,
-  options: { strings?: boolean } = {},
+  options: { strings?: boolean; meter?: CostMeter } = {},
 ): ValidationIssue[] {
-  return metered(() => walk(value, options));
+  return metered(options.meter, () => walk(value, options));
 }
 
 function walk(value: unknown, options: { strings?: boolean }): ValidationIssue[] {
@@ -82,10 +84,15 @@ function walk(value: unknown, options: { strings?: boolean }): ValidationIssue[]
 
 /**
  * Throws VALIDATION_FAILED (with paths under `field`) when `value` cannot round-trip, or with
- * `stored`, cannot be stored (strings with NUL or lone surrogates).
+ * `stored`, cannot be stored (strings with NUL or lone surrogates). The walk is charged to `meter`.
  */
-export function assertRoundTrips(value: unknown, field?: string, stored = false): void {
-  const issues = nonRoundTripIssues(value, { strings: stored });
+export function assertRoundTrips(
+  value: unknown,
+  field?: string,
+  stored = false,
+  meter?: CostMeter,
+): void {
+  const issues = nonRoundTripIssues(value, { strings: stored, meter });
   if (issues.length === 0) return;
   throw new AppError(
     ErrorCode.VALIDATION_FAILED,

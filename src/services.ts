@@ -91,8 +91,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     consumersOf: (ids, exceptId) => processorRepo.activeWithAny('input_schema_ids', ids, exceptId),
     // Documents valid under what the producer writes must stay valid under what the consumer
     // reads: the registry's BACKWARD diff from one to the other, on the inspector's workers.
-    compare: (written, read) =>
-      inspector.compatibility(written.definition, read.definition, 'BACKWARD'),
+    compare: (written, read, meter) =>
+      inspector.compatibility(written.definition, read.definition, 'BACKWARD', meter),
   });
   const processors = new ProcessorService(
     processorRepo,

@@ -11,7 +11,7 @@ import type { BookService } from '../books/book-service';
 import type { ConversationService } from '../conversations/conversation-service';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { blobEvent, type StudioEvent, withVersion } from '../events/event';
-import { chargeMs } from '../http/cost-meter';
+import { type CostMeter, chargeMs } from '../http/cost-meter';
 import type { SchemaService } from '../registry/schema-service';
 import type { AlsoWrite, BlobStore, Guard, References } from './blob-store';
 import type {
@@ -104,10 +104,10 @@ export class BlobService {
     private readonly storedBytesPerMs?: number,
   ) {}
 
-  /** `serialize`, and the writing of that much data charged to the current request. */
-  private serialized(data: unknown): { size: number; json: string } {
+  /** `serialize`, and the writing of that much data charged to `meter`. */
+  private serialized(data: unknown, meter: CostMeter | undefined): { size: number; json: string } {
     const out = serialize(data);
-    if (this.storedBytesPerMs) chargeMs(out.size / this.storedBytesPerMs);
+    if (this.storedBytesPerMs) chargeMs(meter, out.size / this.storedBytesPerMs);
     return out;
   }
 
@@ -143,9 +143,10 @@ export class BlobService {
     userId: string,
     processorId: string,
     input: CreateBlobInput,
+    meter: CostMeter | undefined,
   ): Promise<{ blob: NewBlob; references: References }> {
-    const { size, json } = this.serialized(input.data);
-    await this.schemas.assertValid(input.schemaId, input.data);
+    const { size, json } = this.serialized(input.data, meter);
+    await this.schemas.assertValid(input.schemaId, input.data, meter);
     const blob: NewBlob = {
       id: randomUUID(),
       userId,
@@ -179,14 +180,18 @@ export class BlobService {
     }
   }
 
-  /** Creates a blob for `userId`, produced by `processorId` (`user-input` for the user's own). */
+  /**
+   * Creates a blob for `userId`, produced by `processorId` (`user-input` for the user's own). The
+   * checks and storing of its data are charged to `meter` (the request's; see cost-meter.ts).
+   */
   async create(
     userId: string,
     input: CreateBlobInput,
     processorId = USER_INPUT_PROCESSOR,
+    meter?: CostMeter,
   ): Promise<Blob> {
-    if (input.idempotencyKey != null) return this.createOnce(userId, input, processorId);
-    const { blob, references } = await this.prepare(userId, processorId, input);
+    if (input.idempotencyKey != null) return this.createOnce(userId, input, processorId, meter);
+    const { blob, references } = await this.prepare(userId, processorId, input, meter);
     const event = blobEvent('created', blob);
     const created = await this.store.create(blob, event, this.admit(1, blob.size), references);
     this.onWrite([event]);
@@ -201,14 +206,19 @@ export class BlobService {
    * another blob (another schema, parent, book or conversation) is BAD_USER_INPUT, and so is a
    * key whose blob has been deleted.
    */
-  private async createOnce(userId: string, input: CreateBlobInput, processorId: string) {
+  private async createOnce(
+    userId: string,
+    input: CreateBlobInput,
+    processorId: string,
+    meter: CostMeter | undefined,
+  ) {
     const key = input.idempotencyKey!;
     if (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY || /[\p{Cc}]/u.test(key))
       throw badInput(
         'idempotencyKey',
         `idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY} characters, none of them control characters`,
       );
-    const { blob, references } = await this.prepare(userId, processorId, input);
+    const { blob, references } = await this.prepare(userId, processorId, input, meter);
     const keyed = { ...blob, idempotencyKey: clientKey(userId, key) };
     const event = blobEvent('created', keyed);
     const stored = await this.store.createOnce(keyed, event, this.admit(1, blob.size), references);
@@ -262,7 +272,8 @@ export class BlobService {
     /** Writes made by the statement that stores the blob, when it does (needs a guard). */
     also?: AlsoWrite,
   ): Promise<{ blob: Blob; created: boolean; alsoDone?: boolean } | null> {
-    const prepared = await this.prepare(userId, processorId, input);
+    // A processor's output is checked like any blob; it is not charged to a request.
+    const prepared = await this.prepare(userId, processorId, input, undefined);
     const blob = {
       ...prepared.blob,
       provenance: input.provenance ?? null,
@@ -286,12 +297,13 @@ export class BlobService {
     userId: string,
     id: string,
     input: { data: unknown; schemaId?: string | null; expectedVersion?: number | null },
+    meter?: CostMeter,
   ): Promise<Blob> {
-    const { size, json } = this.serialized(input.data);
+    const { size, json } = this.serialized(input.data, meter);
     const current = await this.store.findById(userId, id);
     if (!current) throw notFound('Blob', id);
     const schemaId = input.schemaId ?? current.schemaId;
-    await this.schemas.assertValid(schemaId, input.data);
+    await this.schemas.assertValid(schemaId, input.data, meter);
     const event = blobEvent('updated', { ...current, schemaId });
     const updated = await this.store.update(
       userId,
@@ -329,6 +341,7 @@ export class BlobService {
     userId: string,
     bookId: string,
     chapterIds: readonly string[],
+    meter?: CostMeter,
   ): Promise<void> {
     if (!(await this.books.get(userId, bookId)))
       throw new AppError(ErrorCode.NOT_FOUND, `Book "${bookId}" was not found`, {
@@ -366,12 +379,12 @@ export class BlobService {
       const data = (chapter.data ?? {}) as { metadata?: Record<string, unknown> };
       if (data.metadata?.chapter === index + 1) continue;
       const next = { ...data, metadata: { ...(data.metadata ?? {}), chapter: index + 1 } };
-      await this.schemas.assertValid(chapter.schemaId, next);
+      await this.schemas.assertValid(chapter.schemaId, next, meter);
       changes.push({
         id: chapter.id,
         schemaId: chapter.schemaId,
         data: next,
-        ...this.serialized(next),
+        ...this.serialized(next, meter),
         expectedVersion: chapter.version,
         event: blobEvent('updated', chapter),
       });

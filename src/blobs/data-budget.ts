@@ -20,7 +20,7 @@
  * without a pool: their reads running at the same moment each see what is left when they start.
  */
 import { AppError, ErrorCode } from '../errors';
-import { chargeRead } from '../http/cost-meter';
+import { type CostMeter, chargeRead } from '../http/cost-meter';
 import type { DataCap } from './blob-types';
 
 /** REYNA_RESPONSE_DATA_BYTES when unset: 16 MiB, sixteen of the largest blobs. */
@@ -72,6 +72,8 @@ export class DataBudget {
   constructor(
     readonly limit: number,
     private readonly pool?: { pools: DataPools; userId: string },
+    /** The request's meter, charged for what its reads hold (see `chargeRead`). */
+    private readonly meter?: CostMeter,
   ) {}
 
   /**
@@ -97,7 +99,7 @@ export class DataBudget {
    * part of the reservation they did not fill given back. Returns `rows`.
    */
   read<T extends { size: number; withheld?: true } | null>(rows: T[], cap?: DataCap): T[] {
-    const bytes = chargeRead(rows);
+    const bytes = chargeRead(this.meter, rows);
     if (this.pool && cap) {
       this.outstanding = Math.max(0, this.outstanding - cap.bytes);
       // A read may hold a little more than its cap (the batched family statement reads small

@@ -16,7 +16,7 @@ import { AppError, ErrorCode } from '../errors';
 import type { EventBackbone } from '../events/backbone';
 import type { SubscriptionSlots } from '../events/subscription-slots';
 import type { ProcessorHealthService } from '../health/processor-health';
-import { chargeRead } from '../http/cost-meter';
+import { type CostMeter, chargeRead } from '../http/cost-meter';
 import type { ProcessorRecord } from '../processor-registry/processor-types';
 import type { SchemaRecord } from '../registry/schema-types';
 import type { ReprocessingService } from '../runtime/reprocessing-service';
@@ -65,6 +65,12 @@ export interface Context {
   subscriptionBuffer: number;
   /** The per-user cap on open subscriptions, everywhere. */
   slots: SubscriptionSlots;
+  /**
+   * What this operation's expensive work is charged to (its user's share of the event loop; see
+   * cost-meter.ts). Absent where nothing is charged: no budgets, no user, a subscription's
+   * deliveries.
+   */
+  meter?: CostMeter;
 }
 
 function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>) {
@@ -84,8 +90,10 @@ export function createLoaders(
   userId: string | null,
   /** The process's per-user pools, for a request's own loaders (not a delivery's). */
   pools?: DataPools,
+  /** The request's meter, charged for the blob data its reads hold. */
+  meter?: CostMeter,
 ): Loaders {
-  return new LazyLoaders(services, userId ?? '', pools);
+  return new LazyLoaders(services, userId ?? '', pools, meter);
 }
 
 class LazyLoaders implements Loaders {
@@ -102,18 +110,19 @@ class LazyLoaders implements Loaders {
     private readonly services: Services,
     private readonly uid: string,
     private readonly pools?: DataPools,
+    private readonly meter?: CostMeter,
   ) {}
 
   get budget(): DataBudget {
     this.budget_ ??= new DataBudget(
       this.services.blobs.responseDataBytes,
       this.pools && this.uid ? { pools: this.pools, userId: this.uid } : undefined,
+      this.meter,
     );
     return this.budget_;
   }
 
   get blob(): Loaders['blob'] {
-    // A loader's batch runs in the request that first asked: it is charged there.
     this.blob_ ??= byId(async (ids) => {
       const cap = this.budget.cap();
       return this.budget.read(await this.services.blobs.getMany(this.uid, ids, cap), cap);
@@ -125,7 +134,7 @@ class LazyLoaders implements Loaders {
     // Uncapped: each id was admitted by `budget.take` and `budget.admit` before it was asked for.
     this.data_ ??= byId(async (ids) => {
       const rows = await this.services.blobs.getMany(this.uid, ids);
-      chargeRead(rows);
+      chargeRead(this.meter, rows);
       return rows;
     });
     return this.data_;

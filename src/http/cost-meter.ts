@@ -6,38 +6,50 @@
  * event-loop time per second), so one user's expensive requests are slowed down before they can
  * crowd out everyone else's.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 export interface CostMeter {
   /** Milliseconds of event-loop time charged so far. */
   ms: number;
 }
 
-const meters = new AsyncLocalStorage<CostMeter>();
-
-/** Runs `fn` with `meter` as the current request's meter (it follows every await inside). */
-export function withMeter<T>(meter: CostMeter, fn: () => T): T {
-  return meters.run(meter, fn);
+/**
+ * What the HTTP server adds to Yoga's server context for a signed-in user's request when budgets
+ * are on: the meter its GraphQL context and REST routes charge (absent: nothing is charged).
+ */
+export interface MeteredServerContext {
+  meter?: CostMeter;
 }
 
-/** Runs the synchronous `fn` and charges its duration to the current request, if any. */
-export function metered<T>(fn: () => T): T {
-  const meter = meters.getStore();
-  if (!meter) return fn();
+/**
+ * Whether a `metered` section is running: one inside another (a JSON value walked while a
+ * document's execution is timed) is already counted by the outer one.
+ */
+let timing = false;
+
+/**
+ * Runs the synchronous `fn` and charges its duration to `meter`, when there is one.
+ *
+ * The meter is handed down explicitly (the request's context, then the calls it makes) rather
+ * than found through `AsyncLocalStorage`: on Node 20 that keeps promise hooks on for every
+ * promise the process makes, which cost the processor pipeline about a tenth of its main
+ * thread's CPU (issue 14, `npm run bench:processors`).
+ */
+export function metered<T>(meter: CostMeter | undefined, fn: () => T): T {
+  if (!meter || timing) return fn();
+  timing = true;
   const started = performance.now();
   try {
     return fn();
   } finally {
+    timing = false;
     meter.ms += performance.now() - started;
   }
 }
 
 /**
- * Charges `ms` to the current request: for work done elsewhere on its behalf (a schema check on
- * a worker thread takes a core from everyone on a small machine all the same).
+ * Charges `ms` to `meter`: for work done elsewhere on a request's behalf (a schema check on a
+ * worker thread takes a core from everyone on a small machine all the same).
  */
-export function chargeMs(ms: number): void {
-  const meter = meters.getStore();
+export function chargeMs(meter: CostMeter | undefined, ms: number): void {
   if (meter) meter.ms += ms;
 }
 
@@ -50,20 +62,23 @@ export function chargeMs(ms: number): void {
  */
 export const DATA_BYTES_PER_MS = 128 * 1024;
 
-/** Charges the current request for serving `bytes` of blob data (see DATA_BYTES_PER_MS). */
-export function chargeData(bytes: number): void {
-  chargeMs(bytes / DATA_BYTES_PER_MS);
+/** Charges `meter` for serving `bytes` of blob data (see DATA_BYTES_PER_MS). */
+export function chargeData(meter: CostMeter | undefined, bytes: number): void {
+  chargeMs(meter, bytes / DATA_BYTES_PER_MS);
 }
 
 /**
- * Charges the current request for the blob data a read made for it holds (rows it left out
- * cost nothing), and returns those bytes: what the server reads is charged whether the query
- * then serves it or not.
+ * Charges `meter` for the blob data a read made for its request holds (rows it left out cost
+ * nothing), and returns those bytes: what the server reads is charged whether the query then
+ * serves it or not.
  */
-export function chargeRead(rows: readonly ({ size: number; withheld?: true } | null)[]): number {
+export function chargeRead(
+  meter: CostMeter | undefined,
+  rows: readonly ({ size: number; withheld?: true } | null)[],
+): number {
   let bytes = 0;
   for (const row of rows) if (row && !row.withheld) bytes += row.size;
-  chargeData(bytes);
+  chargeData(meter, bytes);
   return bytes;
 }
 

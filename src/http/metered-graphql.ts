@@ -11,12 +11,17 @@
  * compile. What runs after a wait is charged where it is metered (JSON parsed, data served).
  */
 import type { Plugin } from 'graphql-yoga';
-import { chargeMs, metered } from './cost-meter';
+import { type CostMeter, chargeMs, metered } from './cost-meter';
 
-/** Times from a hook's start to its end hook into the current request's meter. */
-const timed = () => {
+/** The meter a request's context carries (see MeteredServerContext), if any. */
+const meterOf = (context: unknown) => (context as { meter?: CostMeter } | null)?.meter;
+
+/** Times from a hook's start to its end hook into the request's meter. */
+const timed = ({ context }: { context: unknown }) => {
+  const meter = meterOf(context);
+  if (!meter) return;
   const started = performance.now();
-  return () => chargeMs(performance.now() - started);
+  return () => chargeMs(meter, performance.now() - started);
 };
 
 export function useMeteredGraphql(): Plugin {
@@ -24,7 +29,7 @@ export function useMeteredGraphql(): Plugin {
     onParse: timed,
     onValidate: timed,
     onExecute({ executeFn, setExecuteFn }) {
-      setExecuteFn((args) => metered(() => executeFn(args)));
+      setExecuteFn((args) => metered(meterOf(args.contextValue), () => executeFn(args)));
     },
   };
 }

@@ -25,6 +25,7 @@ import type { RunService } from '../runtime/run-service';
 import type { ProcessorRun } from '../runtime/run-types';
 import type { Services } from '../services';
 import { retryAfterSeconds, toUnavailable } from '../unavailable';
+import type { CostMeter, MeteredServerContext } from './cost-meter';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {
@@ -45,8 +46,15 @@ const schemaJson = (s: SchemaRecord) => ({
   createdAt: s.createdAt.toISOString(),
 });
 
-/** The body as JSON; `stored` when it will be written (strings must then be storable). */
-async function readJson(request: Request, stored = false): Promise<unknown> {
+/**
+ * The body as JSON; `stored` when it will be written (strings must then be storable). Its walk is
+ * charged to `meter`.
+ */
+async function readJson(
+  request: Request,
+  meter: CostMeter | undefined,
+  stored = false,
+): Promise<unknown> {
   const text = await request.text();
   let value: unknown;
   try {
@@ -54,7 +62,7 @@ async function readJson(request: Request, stored = false): Promise<unknown> {
   } catch {
     throw badInput('body', 'The request body is not valid JSON');
   }
-  assertRoundTrips(value, 'body', stored);
+  assertRoundTrips(value, 'body', stored, meter);
   return value;
 }
 
@@ -126,6 +134,8 @@ type Handler = (
   params: string[],
   request: Request,
   url: URL,
+  /** The request's meter, when its user's work is charged (see cost-meter.ts). */
+  meter: CostMeter | undefined,
 ) => Promise<Response>;
 
 /**
@@ -176,14 +186,14 @@ function routes(services: Services, files: FileStore, runService: RunService): R
     [
       'POST',
       /^\/schemas$/,
-      async (principal, _p, request) => {
+      async (principal, _p, request, _url, meter) => {
         const actor = registryActor(principal.userId, principal.roles);
-        const body = await readJson(request, true);
+        const body = await readJson(request, meter, true);
         const isInput = typeof body === 'object' && body !== null && 'definition' in body;
         const input = isInput
           ? checkFields<RegisterSchemaInput>(body as Record<string, unknown>, INPUT_FIELDS)
           : { definition: body };
-        return json(201, schemaJson(await services.schemas.register(actor, input)));
+        return json(201, schemaJson(await services.schemas.register(actor, input, meter)));
       },
       'registry-write',
     ],
@@ -198,7 +208,7 @@ function routes(services: Services, files: FileStore, runService: RunService): R
     [
       'GET',
       /^\/schemas\/([^/]+)\/validate$/,
-      async (_u, [id], _r, url) => {
+      async (_u, [id], _r, url, meter) => {
         const raw = url.searchParams.get('data');
         if (raw === null)
           throw badInput('data', 'Pass the document as ?data=<JSON>, or POST it as the body');
@@ -208,15 +218,15 @@ function routes(services: Services, files: FileStore, runService: RunService): R
         } catch {
           throw badInput('data', 'The data parameter is not valid JSON');
         }
-        assertRoundTrips(data, 'data');
-        return json(200, await services.schemas.validate(id!, data));
+        assertRoundTrips(data, 'data', false, meter);
+        return json(200, await services.schemas.validate(id!, data, meter));
       },
     ],
     [
       'POST',
       /^\/schemas\/([^/]+)\/validate$/,
-      async (_u, [id], request) =>
-        json(200, await services.schemas.validate(id!, await readJson(request))),
+      async (_u, [id], request, _url, meter) =>
+        json(200, await services.schemas.validate(id!, await readJson(request, meter), meter)),
     ],
     [
       'GET',
@@ -239,8 +249,8 @@ function routes(services: Services, files: FileStore, runService: RunService): R
     [
       'POST',
       /^\/processors\/([^/]+)\/runs$/,
-      async ({ userId }, [id], request) => {
-        const body = objectBody(await readJson(request, true));
+      async ({ userId }, [id], request, _url, meter) => {
+        const body = objectBody(await readJson(request, meter, true));
         const ask = checkFields<RunAsk>(body, RUN_FIELDS);
         const run = await requestRun({ services, runService }, userId, id!, ask);
         return json(201, runJson(run));
@@ -264,7 +274,7 @@ export function useRestRoutes(options: {
 }): Plugin {
   const table = routes(options.services, options.files, options.runService);
   return {
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse, serverContext }) {
       const matches = table.filter(([, pattern]) => pattern.test(url.pathname));
       if (matches.length === 0) return;
       const route = matches.find(([method]) => method === request.method);
@@ -291,7 +301,8 @@ export function useRestRoutes(options: {
           );
         }
         const params = (pattern.exec(url.pathname) ?? []).slice(1).map(decodeParam);
-        endResponse(await handler(principal, params, request, url));
+        const { meter } = serverContext as MeteredServerContext;
+        endResponse(await handler(principal, params, request, url, meter));
       } catch (error) {
         const unavailable = toUnavailable(error);
         if (unavailable) {

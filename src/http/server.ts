@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Authenticator } from '../auth/tokens';
 import { ErrorCode } from '../errors';
-import { bodyCostMs, type CostMeter, withMeter } from './cost-meter';
+import { bodyCostMs, type CostMeter, type MeteredServerContext } from './cost-meter';
 import { type RateLimits, rateLimitedBody } from './rate-limits';
 import type { StudioYoga } from './yoga';
 
@@ -102,10 +102,11 @@ export function createHttpServer(yoga: StudioYoga, options: HttpServerOptions = 
       void yoga(req, res);
       return;
     }
-    // The request's expensive synchronous work is timed into its meter, charged when it ends.
+    // The request's expensive synchronous work is timed into its meter, charged when it ends. The
+    // meter rides in Yoga's server context, from which the GraphQL context and REST routes take it.
     const meter: CostMeter = { ms: bodyCostMs(declared) };
     const limits = options.limits;
     res.once('close', () => void limits.chargeCost(userId, meter.ms));
-    withMeter(meter, () => void yoga(req, res));
+    void yoga(req, res, { meter } satisfies MeteredServerContext);
   });
 }

@@ -8,6 +8,7 @@ import { type DocumentNode, GraphQLError, getOperationAST, Kind, visit } from 'g
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode, type ValidationIssue } from '../errors';
 import { nonRoundTripIssues, unstorableString } from '../json-values';
+import type { CostMeter } from './cost-meter';
 
 /**
  * The unstorable string literals of an operation's text, once per document: Yoga's parse cache
@@ -36,8 +37,12 @@ function literalIssues(document: DocumentNode): readonly ValidationIssue[] {
   return issues;
 }
 
-function issuesOf(document: DocumentNode, variables: unknown): ValidationIssue[] {
-  const issues = nonRoundTripIssues(variables ?? {}, { strings: true })
+function issuesOf(
+  document: DocumentNode,
+  variables: unknown,
+  meter: CostMeter | undefined,
+): ValidationIssue[] {
+  const issues = nonRoundTripIssues(variables ?? {}, { strings: true, meter })
     .filter((i) => i.keyword === 'storable')
     .map((i) => ({ ...i, path: `/variables${i.path === '/' ? '' : i.path}` }));
   for (const issue of literalIssues(document)) if (issues.length < 20) issues.push(issue);
@@ -58,7 +63,8 @@ export function useStorableInput(): Plugin {
     onExecute({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'mutation') return;
-      const issues = issuesOf(args.document, args.variableValues);
+      const { meter } = args.contextValue as { meter?: CostMeter };
+      const issues = issuesOf(args.document, args.variableValues, meter);
       if (issues.length > 0) setResultAndStopExecution(refusal(issues));
     },
   };

@@ -36,7 +36,7 @@ import type { Config } from '../config';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { connectionAuthorization } from './connection-params';
-import { type CostMeter, withMeter } from './cost-meter';
+import type { CostMeter } from './cost-meter';
 import { noManifestError } from './no-manifest';
 import {
   allowsText,
@@ -129,7 +129,7 @@ export function attachWebSocketServer(options: WebSocketOptions): { close(): Pro
       // Parsing and validating a new text is charged to its user, as over HTTP.
       const meter: CostMeter = { ms: 0 };
       try {
-        return await withMeter(meter, () => operationArgs(options, ctx, payload));
+        return await operationArgs(options, ctx, payload, meter);
       } finally {
         const userId = ctx.extra.principal?.userId;
         if (userId && options.limits) void options.limits.chargeCost(userId, meter.ms);
@@ -389,11 +389,13 @@ async function operationArgs(
   options: WebSocketOptions,
   ctx: WsContext,
   payload: SubscribePayload,
+  /** Charged for the parse and validation (Yoga's hooks find it in the context). */
+  meter: CostMeter,
 ): Promise<ExecutionArgs | readonly GraphQLError[]> {
   // What the context factory reads over a socket: the token in connectionParams (and Yoga's
   // params). Nothing else of the connection is copied into each operation's context.
   const { schema, execute, subscribe, contextFactory, parse, validate } = options.yoga.getEnveloped(
-    { connectionParams: ctx.connectionParams, params: payload },
+    { connectionParams: ctx.connectionParams, params: payload, meter },
   );
   const text = operationText(options.persisted, ctx, payload);
   if (typeof text !== 'string') return [text];
@@ -440,11 +442,16 @@ function meteredExecute(limits: RateLimits | undefined) {
   return async (args: ExecutionArgs) => {
     const run = (args.rootValue as { execute: typeof import('graphql').execute }).execute;
     const userId = (args.contextValue as { principal?: Principal | null }).principal?.userId;
-    const meter: CostMeter = { ms: 0 };
+    // The context's meter (its loaders charge it too) already holds the parse and validation,
+    // charged when the operation was subscribed: what execution adds is charged now.
+    const context = args.contextValue as { meter?: CostMeter };
+    context.meter ??= { ms: 0 };
+    const meter = context.meter;
+    const before = meter.ms;
     try {
-      return await withMeter(meter, () => run(args));
+      return await run(args);
     } finally {
-      if (userId && limits) void limits.chargeCost(userId, meter.ms);
+      if (userId && limits) void limits.chargeCost(userId, meter.ms - before);
     }
   };
 }

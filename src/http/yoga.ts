@@ -38,6 +38,7 @@ import type { Services } from '../services';
 import { connectionAuthorization } from './connection-params';
 import { corsFor } from './cors';
 import { useCostLimit } from './cost-limit';
+import type { MeteredServerContext } from './cost-meter';
 import { graphiqlOptions, renderStudioGraphiQL } from './graphiql';
 import { useJsonContentType } from './json-content-type';
 import { useMeteredGraphql } from './metered-graphql';
@@ -210,10 +211,11 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
     context: async ({
       request,
       connectionParams,
+      meter,
     }: {
       request: Request;
       connectionParams?: Record<string, unknown>;
-    }) => {
+    } & MeteredServerContext) => {
       // Over WebSocket the token travels in connection_init; over HTTP and SSE in the header.
       const header = connectionParams
         ? connectionAuthorization(connectionParams)
@@ -233,7 +235,8 @@ export function createStudioYoga(options: YogaOptions): StudioYoga {
           observeEventLag,
           subscriptionBuffer: options.config.subscriptionBuffer,
           slots: options.slots,
-          loaders: createLoaders(services, principal?.userId ?? null, pools),
+          loaders: createLoaders(services, principal?.userId ?? null, pools, meter),
+          meter,
         };
       } catch (error) {
         if (error instanceof AppError) {

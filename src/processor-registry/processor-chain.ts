@@ -21,6 +21,7 @@
  */
 import semver from 'semver';
 import { AppError, type BreakingChange, badInput, type ChainLink, ErrorCode } from '../errors';
+import type { CostMeter } from '../http/cost-meter';
 import { capText, MAX_DESCRIPTION_BYTES } from '../limits';
 import type { SchemaRecord } from '../registry/schema-types';
 import type {
@@ -41,10 +42,10 @@ export interface ChainSources {
   /** Active processors other than `exceptId` that read any of `ids`, in id order. */
   consumersOf(ids: readonly string[], exceptId: string): Promise<ProcessorRecord[]>;
   /** What breaks when documents valid under `written` are read under `read`. */
-  compare(written: SchemaRecord, read: SchemaRecord): Promise<BreakingChange[]>;
+  compare(written: SchemaRecord, read: SchemaRecord, meter?: CostMeter): Promise<BreakingChange[]>;
 }
 
-type Compare = ChainSources['compare'];
+type Compare = (written: SchemaRecord, read: SchemaRecord) => Promise<BreakingChange[]>;
 
 const unique = (values: string[]) => [...new Set(values)];
 const byId = (records: SchemaRecord[]) => new Map(records.map((s) => [s.id, s]));
@@ -53,7 +54,7 @@ export class ChainChecker {
   constructor(private readonly sources: ChainSources) {}
 
   /** Every link of `processor` (as it would be registered) to the active processors around it. */
-  async check(processor: ProcessorRecord): Promise<ChainReport> {
+  async check(processor: ProcessorRecord, meter?: CostMeter): Promise<ChainReport> {
     if (!processor.active) return { compatible: true, links: [] };
     const { sources } = this;
     const own = byId(
@@ -73,7 +74,7 @@ export class ChainChecker {
       ...own,
       ...byId(await sources.schemas(this.othersIds(producers, readIds, consumers, writtenIds))),
     ]);
-    const compare = memoized(sources.compare);
+    const compare = memoized((written, read) => sources.compare(written, read, meter));
     const links: ChainLink[] = [];
     for (const producer of producers)
       links.push(...(await linksBetween(producer, processor, schemas, compare)));

@@ -11,6 +11,7 @@ import {
 } from '../auth/registry-access';
 import { AppError, badInput, ErrorCode, notFound } from '../errors';
 import { BASE_CATALOG, type EventCatalog, type Refusal } from '../events/catalog';
+import type { CostMeter } from '../http/cost-meter';
 import { isUuid } from '../ids';
 import {
   capJson,
@@ -161,17 +162,19 @@ export class ProcessorService {
     input: RegisterProcessorInput,
     builtin = false,
     override: ChainOverrideRequest | null = null,
+    /** Charged for the checks of a user's config schema and chain. */
+    meter?: CostMeter,
   ): Promise<ProcessorRecord> {
     if (!builtin && !actor) throw new Error('a user registration needs an actor');
     if (actor && !builtin && isReserved(this.reserved.processorIds, input.id)) {
       throw reservedError('Processor id', input.id);
     }
     const reason = override ? overrideReason(override) : null;
-    const record = await this.prepare(actor?.userId ?? null, input, builtin);
+    const record = await this.prepare(actor?.userId ?? null, input, builtin, meter);
     const existing = await this.repo.findById(record.id);
     const next = builtin ? builtinRow(record, existing) : userRow(actor!, record, existing);
     if (next === existing) return existing;
-    const broken = (await this.chain.check(next)).links.filter((l) => !l.compatible);
+    const broken = (await this.chain.check(next, meter)).links.filter((l) => !l.compatible);
     if (broken.length > 0 && !builtin && reason === null) throw chainError(next, broken);
     const by = builtin ? null : actor!.userId;
     return this.save(
@@ -186,8 +189,8 @@ export class ProcessorService {
    * that write what it reads and read what it writes, each compatible or with its breaking
    * changes. The input is checked as `register` checks it; nothing is written.
    */
-  async checkChain(input: RegisterProcessorInput): Promise<ChainReport> {
-    return this.chain.check(await this.prepare(null, input, false));
+  async checkChain(input: RegisterProcessorInput, meter?: CostMeter): Promise<ChainReport> {
+    return this.chain.check(await this.prepare(null, input, false, meter), meter);
   }
 
   /**
@@ -241,6 +244,7 @@ export class ProcessorService {
     userId: string | null,
     input: RegisterProcessorInput,
     builtin: boolean,
+    meter?: CostMeter,
   ): Promise<ProcessorRecord> {
     if (!ID_PATTERN.test(input.id))
       throw badInput(
@@ -309,7 +313,7 @@ export class ProcessorService {
       configSchema = def as Record<string, unknown>;
       // A user's config schema is checked on a worker, like any schema a user registers.
       if (builtin) this.inspector.inspectTrusted(configSchema, []);
-      else await this.inspector.inspect(configSchema, []);
+      else await this.inspector.inspect(configSchema, [], meter);
     }
     const now = new Date();
     return {

@@ -10,7 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { AppError, ErrorCode, type ErrorDetails } from '../errors';
-import { chargeMs } from '../http/cost-meter';
+import { type CostMeter, chargeMs } from '../http/cost-meter';
 import type { CompatibilityMode } from './compatibility';
 import { type InspectionRequest, inspectDefinition, runInspection } from './schema-inspection';
 import type { SchemaValidator } from './validator';
@@ -79,8 +79,12 @@ export class SchemaInspector {
    * Checks a definition a user submitted, and its examples. Throws INVALID_SCHEMA,
    * SCHEMA_TOO_COMPLEX or VALIDATION_FAILED (an example), as `SchemaValidator.check` does.
    */
-  async inspect(definition: Record<string, unknown>, examples: unknown[]): Promise<void> {
-    await this.run({ kind: 'inspect', definition, examples });
+  async inspect(
+    definition: Record<string, unknown>,
+    examples: unknown[],
+    meter?: CostMeter,
+  ): Promise<void> {
+    await this.run({ kind: 'inspect', definition, examples }, meter);
   }
 
   /**
@@ -91,14 +95,20 @@ export class SchemaInspector {
     previous: unknown,
     next: unknown,
     mode: CompatibilityMode,
+    meter?: CostMeter,
   ): Promise<ChangeAssessment> {
-    return (await this.run({ kind: 'compatibility', previous, next, mode }))!;
+    return (await this.run({ kind: 'compatibility', previous, next, mode }, meter))!;
   }
 
   /** The breaking changes of `next` against `previous` under `mode`, computed on a worker. */
-  async compatibility(previous: unknown, next: unknown, mode: CompatibilityMode) {
+  async compatibility(
+    previous: unknown,
+    next: unknown,
+    mode: CompatibilityMode,
+    meter?: CostMeter,
+  ) {
     if (mode === 'NONE') return [];
-    return (await this.assess(previous, next, mode)).breakingChanges;
+    return (await this.assess(previous, next, mode, meter)).breakingChanges;
   }
 
   /** The same checks in-process, for definitions that ship with the server. */
@@ -119,16 +129,19 @@ export class SchemaInspector {
 
   /**
    * Runs a request on a worker, charging the time the worker spent on it (not the time it waited
-   * for a free worker, nor a worker's start) to the request that asked for it.
+   * for a free worker, nor a worker's start) to the request that asked for it (`meter`).
    */
-  private async run(request: InspectionRequest): Promise<ChangeAssessment | null> {
+  private async run(
+    request: InspectionRequest,
+    meter: CostMeter | undefined,
+  ): Promise<ChangeAssessment | null> {
     let started: number | undefined;
     try {
       return await this.runOnWorker(request, () => {
         started = performance.now();
       });
     } finally {
-      if (started !== undefined) chargeMs(performance.now() - started);
+      if (started !== undefined) chargeMs(meter, performance.now() - started);
     }
   }
 

@@ -18,7 +18,7 @@ import {
   notFound,
   type ValidationIssue,
 } from '../errors';
-import { metered } from '../http/cost-meter';
+import { type CostMeter, metered } from '../http/cost-meter';
 import { capText, depthOf, jsonBytes, MAX_DESCRIPTION_BYTES, MAX_EXAMPLES_BYTES } from '../limits';
 import { type Page, pageRequest } from '../paging';
 import type { CompatibilityMode } from './compatibility';
@@ -124,9 +124,9 @@ export class SchemaService {
     return record;
   }
 
-  async require(id: string, field?: string): Promise<SchemaRecord> {
+  async require(id: string, field?: string, meter?: CostMeter): Promise<SchemaRecord> {
     const record = await this.get(id);
-    if (!record) throw await this.unknown(id, field);
+    if (!record) throw await this.unknown(id, field, meter);
     return record;
   }
 
@@ -134,11 +134,11 @@ export class SchemaService {
    * NOT_FOUND for a schema id, suggesting the nearest registered id (`suggestion`) when one is a
    * few edits away. Candidates are ids of about the same length, at most 1,000 of them (about 10 ms of work at worst).
    */
-  async unknown(id: string, field?: string): Promise<AppError> {
+  async unknown(id: string, field?: string, meter?: CostMeter): Promise<AppError> {
     const cap = suggestionCap(id);
     const candidates =
       id.length <= 128 ? await this.repo.idsOfLength(id.length - cap, id.length + cap, 1000) : [];
-    const suggestion = metered(() => nearest(id, candidates));
+    const suggestion = metered(meter, () => nearest(id, candidates));
     return new AppError(
       ErrorCode.NOT_FOUND,
       `Schema "${id}" was not found.${suggestion ? ` Did you mean "${suggestion}"?` : ' List the registered ones with `schemas` (or GET /schemas).'}`,
@@ -159,26 +159,26 @@ export class SchemaService {
     return this.repo.list(filter, pageRequest(SCHEMA_CURSOR, first, after, isSchemaKey));
   }
 
-  /** Validates `data` against a registered schema (active or not). */
-  async validate(schemaId: string, data: unknown): Promise<ValidationResult> {
-    const schema = await this.require(schemaId);
-    const errors = this.validator.validate(schema, data);
+  /** Validates `data` against a registered schema (active or not), charging `meter` for it. */
+  async validate(schemaId: string, data: unknown, meter?: CostMeter): Promise<ValidationResult> {
+    const schema = await this.require(schemaId, undefined, meter);
+    const errors = this.validator.validate(schema, data, meter);
     return { valid: errors.length === 0, errors };
   }
 
   /**
    * Checks `data` against an active schema and throws VALIDATION_FAILED with the failing paths.
-   * Used by every write of a blob.
+   * Used by every write of a blob; the check is charged to `meter`.
    */
-  async assertValid(schemaId: string, data: unknown): Promise<SchemaRecord> {
+  async assertValid(schemaId: string, data: unknown, meter?: CostMeter): Promise<SchemaRecord> {
     const schema = await this.get(schemaId);
-    if (!schema) throw await this.unknown(schemaId, 'schemaId');
+    if (!schema) throw await this.unknown(schemaId, 'schemaId', meter);
     if (!schema.active) {
       throw new AppError(ErrorCode.SCHEMA_INACTIVE, `Schema "${schemaId}" is not active`, {
         field: 'schemaId',
       });
     }
-    const issues = this.validator.validate(schema, data);
+    const issues = this.validator.validate(schema, data, meter);
     if (issues.length > 0) {
       const first = issues[0]!;
       throw new AppError(
@@ -196,8 +196,11 @@ export class SchemaService {
    * that carries it. A read: open to every signed-in user, and it says nothing about whether
    * they may publish.
    */
-  async checkCompatibility(input: RegisterSchemaInput): Promise<CompatibilityReport> {
-    const { mode, previous, record } = await this.prepare(null, input, 'dry-run');
+  async checkCompatibility(
+    input: RegisterSchemaInput,
+    meter?: CostMeter,
+  ): Promise<CompatibilityReport> {
+    const { mode, previous, record } = await this.prepare(null, input, 'dry-run', meter);
     if (!previous) {
       return {
         compatible: true,
@@ -210,7 +213,12 @@ export class SchemaService {
         versionAccepted: true,
       };
     }
-    const assessment = await this.inspector.assess(previous.definition, record.definition, mode);
+    const assessment = await this.inspector.assess(
+      previous.definition,
+      record.definition,
+      mode,
+      meter,
+    );
     const suggestedVersion = minimumVersion(previous.version, assessment.bump);
     return {
       compatible: assessment.breakingChanges.length === 0,
@@ -229,10 +237,19 @@ export class SchemaService {
    * owns (admins may publish under any name). Throws a typed error naming the problem; nothing is
    * written then.
    */
-  async register(actor: RegistryActor, input: RegisterSchemaInput): Promise<SchemaRecord> {
-    const { record, mode, previous } = await this.prepare(actor, input, 'user');
+  async register(
+    actor: RegistryActor,
+    input: RegisterSchemaInput,
+    meter?: CostMeter,
+  ): Promise<SchemaRecord> {
+    const { record, mode, previous } = await this.prepare(actor, input, 'user', meter);
     if (previous) {
-      const assessment = await this.inspector.assess(previous.definition, record.definition, mode);
+      const assessment = await this.inspector.assess(
+        previous.definition,
+        record.definition,
+        mode,
+        meter,
+      );
       const changes = assessment.breakingChanges;
       if (changes.length > 0) {
         throw new AppError(
@@ -358,6 +375,8 @@ export class SchemaService {
     actor: RegistryActor | null,
     input: RegisterSchemaInput,
     purpose: 'user' | 'dry-run' | 'builtin',
+    /** Charged for the checks of a user's definition. */
+    meter?: CostMeter,
   ): Promise<Prepared> {
     const builtin = purpose === 'builtin';
     const def = boundedDefinition(input.definition);
@@ -377,7 +396,7 @@ export class SchemaService {
     // Meta-validation, the complexity measure, compiling and the examples: on a worker with a
     // time limit for a user's definition, in-process for the server's own.
     if (builtin) this.inspector.inspectTrusted(def, examples);
-    else await this.inspector.inspect(def, examples);
+    else await this.inspector.inspect(def, examples, meter);
     const version = checkedVersion(input.version ?? defaults.version, id);
     const ownerProcessorId = input.ownerProcessorId ?? null;
     if (ownerProcessorId && !builtin)

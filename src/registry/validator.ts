@@ -17,7 +17,7 @@ import Ajv, {
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { AppError, ErrorCode, type ValidationIssue } from '../errors';
-import { metered } from '../http/cost-meter';
+import { type CostMeter, metered } from '../http/cost-meter';
 import { enumKeyword, uniqueItemsKeyword, urlFormat } from './linear-keywords';
 import { REGEX_BUDGET, RegexBudgetExceeded, re2RegExp, withRegexBudget } from './re2-engine';
 import { measureSchema } from './schema-complexity';
@@ -265,8 +265,8 @@ export class SchemaValidator {
    * and the document: at most MAX_DOCUMENT_VALUES values, a fail-fast first pass, every issue only
    * for small documents, and a budget for regular expressions.
    */
-  validate(schema: SchemaRef, data: unknown): ValidationIssue[] {
-    return metered(() => this.validateNow(schema, data));
+  validate(schema: SchemaRef, data: unknown, meter?: CostMeter): ValidationIssue[] {
+    return metered(meter, () => this.validateNow(schema, data));
   }
 
   private validateNow(schema: SchemaRef, data: unknown): ValidationIssue[] {

@@ -6,7 +6,6 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_STORE_BYTES_PER_MS } from '../../src/blobs/blob-service';
-import { withMeter } from '../../src/http/cost-meter';
 import { type GraphQLResponse, type Harness, startHarness, stopHarness } from '../support/harness';
 import { wsClient } from '../support/realtime';
 
@@ -157,17 +156,32 @@ describe('the event-loop budget per user', () => {
   it('charges what a write stores where the database is embedded (PGlite), not where it is a server of its own', async () => {
     const user = h.user('big-writer');
     const data = { content: 'A large passage.', notes: 'x'.repeat(256 * 1024) };
-    const create = () => h.app.services.blobs.create(user, { schemaId: 'text-input-v1', data });
+    const create = (meter?: { ms: number }) =>
+      h.app.services.blobs.create(user, { schemaId: 'text-input-v1', data }, undefined, meter);
     // Checked twice first: the first checks of a large value run code not yet optimised.
     await create();
     await create();
     const meter = { ms: 0 };
-    const blob = await withMeter(meter, create);
+    const blob = await create(meter);
     expect(blob.size).toBeGreaterThan(256 * 1024);
     // 256 KiB stored is charged 16 ms on the embedded database; checking the data costs a few.
     const stored = blob.size / EMBEDDED_STORE_BYTES_PER_MS;
     if (h.app.database.kind === 'pglite') expect(meter.ms).toBeGreaterThanOrEqual(stored);
     else expect(meter.ms).toBeLessThan(stored);
+  });
+
+  it('charges a validation to the request that asked for it, not to one running beside it', async () => {
+    const data = { content: 'x', items: Array.from({ length: 40_000 }, (_, i) => i) };
+    const big = { ms: 0 };
+    const small = { ms: 0 };
+    const [result] = await Promise.all([
+      h.app.services.schemas.validate('text-input-v1', data, big),
+      h.app.services.schemas.validate('text-input-v1', { content: 'A passage.' }, small),
+    ]);
+    expect(result.valid).toBe(false);
+    // 40,000 values walked against one: the large document's time is its own request's.
+    expect(big.ms).toBeGreaterThan(small.ms);
+    expect(small.ms).toBeGreaterThan(0);
   });
 
   it('slows down a user writing large blobs, and only them', async () => {

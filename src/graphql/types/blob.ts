@@ -39,7 +39,7 @@ const BlobVersionRef = builder.objectRef<BlobVersion>('BlobVersion').implement({
         if (!v.withheld) return v.data;
         ctx.loaders.budget.admit(v.size);
         const found = await ctx.services.blobs.versionOf(userOf(ctx), v.blobId, v.version);
-        chargeRead([found]);
+        chargeRead(ctx.meter, [found]);
         return found ? found.data : gone(v.blobId);
       },
     }),
@@ -279,14 +279,19 @@ builder.mutationFields((t) => ({
     description: 'Validates data against an active schema and stores it as a blob of yours.',
     args: { input: t.arg({ type: CreateBlobInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      ctx.services.blobs.create(userOf(ctx), {
-        schemaId: String(input.schemaId),
-        data: input.data,
-        parentId: str(input.parentId),
-        bookId: str(input.bookId),
-        conversationId: str(input.conversationId),
-        idempotencyKey: input.idempotencyKey ?? null,
-      }),
+      ctx.services.blobs.create(
+        userOf(ctx),
+        {
+          schemaId: String(input.schemaId),
+          data: input.data,
+          parentId: str(input.parentId),
+          bookId: str(input.bookId),
+          conversationId: str(input.conversationId),
+          idempotencyKey: input.idempotencyKey ?? null,
+        },
+        undefined,
+        ctx.meter,
+      ),
   }),
   updateBlob: t.field({
     type: BlobRef,
@@ -297,11 +302,16 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: UpdateBlobInput, required: true }),
     },
     resolve: (_r, { id, input }, ctx) =>
-      ctx.services.blobs.update(userOf(ctx), String(id), {
-        data: input.data,
-        schemaId: str(input.schemaId),
-        expectedVersion: input.expectedVersion,
-      }),
+      ctx.services.blobs.update(
+        userOf(ctx),
+        String(id),
+        {
+          data: input.data,
+          schemaId: str(input.schemaId),
+          expectedVersion: input.expectedVersion,
+        },
+        ctx.meter,
+      ),
   }),
   deleteBlob: t.field({
     type: BlobRef,

@@ -88,7 +88,12 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_r, { bookId, chapterIds }, ctx) => {
       const userId = userOf(ctx);
-      await ctx.services.blobs.reorderChapters(userId, String(bookId), chapterIds.map(String));
+      await ctx.services.blobs.reorderChapters(
+        userId,
+        String(bookId),
+        chapterIds.map(String),
+        ctx.meter,
+      );
       return (await ctx.services.books.get(userId, String(bookId)))!;
     },
   }),

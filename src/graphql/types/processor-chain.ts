@@ -97,7 +97,7 @@ builder.queryField('checkProcessorChain', (t) =>
     args: { input: t.arg({ type: RegisterProcessorInput, required: true }) },
     resolve: (_r, { input }, ctx) => {
       userOf(ctx);
-      return ctx.services.processors.checkChain(processorInputOf(input));
+      return ctx.services.processors.checkChain(processorInputOf(input), ctx.meter);
     },
   }),
 );

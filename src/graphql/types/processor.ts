@@ -163,6 +163,7 @@ builder.mutationFields((t) => ({
         processorInputOf(input),
         false,
         allowIncompatibleChain ?? null,
+        ctx.meter,
       ),
   }),
   configureProcessor: t.field({

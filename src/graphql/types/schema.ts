@@ -195,7 +195,7 @@ builder.queryFields((t) => ({
     args: { schemaId: t.arg.id({ required: true }), data: t.arg({ type: 'JSON', required: true }) },
     resolve: (_root, { schemaId, data }, ctx) => {
       userOf(ctx);
-      return ctx.services.schemas.validate(String(schemaId), data);
+      return ctx.services.schemas.validate(String(schemaId), data, ctx.meter);
     },
   }),
   checkSchemaCompatibility: t.field({
@@ -205,10 +205,10 @@ builder.queryFields((t) => ({
     args: { input: t.arg({ type: RegisterSchemaInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
       userOf(ctx);
-      return ctx.services.schemas.checkCompatibility({
-        ...input,
-        ownerProcessorId: input.ownerProcessorId?.toString(),
-      });
+      return ctx.services.schemas.checkCompatibility(
+        { ...input, ownerProcessorId: input.ownerProcessorId?.toString() },
+        ctx.meter,
+      );
     },
   }),
 }));
@@ -218,10 +218,11 @@ builder.mutationFields((t) => ({
     type: SchemaRef,
     args: { input: t.arg({ type: RegisterSchemaInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.schemas.register(registryActorOf(ctx), {
-        ...input,
-        ownerProcessorId: input.ownerProcessorId?.toString(),
-      }),
+      ctx.services.schemas.register(
+        registryActorOf(ctx),
+        { ...input, ownerProcessorId: input.ownerProcessorId?.toString() },
+        ctx.meter,
+      ),
   }),
   setSchemaActive: t.field({
     type: SchemaRef,
